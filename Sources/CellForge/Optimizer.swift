@@ -1,0 +1,37 @@
+/// An update rule that moves parameters against their gradients.
+///
+/// Optimizers work on flat scalar buffers, so the same optimizer serves the
+/// canonical `CellParameters` layout and any generated kernel's padded layout
+/// (whose padding lanes are zero in both parameters and gradients, and stay zero).
+public protocol Optimizer: Sendable {
+    associatedtype Scalar: CellScalar
+    /// Applies one update: `parameters` and `gradients` have the same count, which
+    /// must not change between calls on one optimizer (stateful optimizers size
+    /// their state on the first call).
+    mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>)
+}
+
+extension Optimizer {
+    /// Applies one update to canonical parameters.
+    /// - Throws: `CellForgeError` if `gradient` has a different kind or shape.
+    public mutating func step(_ parameters: inout CellParameters<Scalar>, gradient: CellParameters<Scalar>) throws {
+        try parameters.checkSameShape(as: gradient, name: "gradient")
+        gradient.values.withUnsafeBufferPointer { g in
+            parameters.values.withUnsafeMutableBufferPointer { p in step(parameters: p, gradients: g) }
+        }
+    }
+}
+
+/// Plain stochastic gradient descent, as in seed 002 (d): θ ← θ − λ·δθ.
+public struct SGD<Scalar: CellScalar>: Optimizer {
+    /// λ, the learning rate.
+    public var learningRate: Scalar
+
+    /// SGD with learning rate λ.
+    public init(learningRate: Scalar) { self.learningRate = learningRate }
+
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
+        precondition(parameters.count == gradients.count, "SGD: parameter and gradient counts differ")
+        for k in parameters.indices { parameters[k] -= learningRate * gradients[k] }
+    }
+}
