@@ -128,4 +128,9 @@ enum ReferenceMath {
     static func addBiasGradient<S>(_ g: inout CellParameters<S>, _ delta: [S]) {
         for r in 0..<g.rowCount { g.values[g.bOffset + r] += delta[r] }
     }
+
+    /// δb_hn += δ (H values; GRU only).
+    static func addRecurrentBiasGradient<S>(_ g: inout CellParameters<S>, _ delta: [S]) {
+        for k in 0..<g.hiddenSize { g.values[g.recurrentBiasOffset + k] += delta[k] }
+    }
 }

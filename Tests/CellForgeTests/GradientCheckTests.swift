@@ -10,7 +10,7 @@ import Testing
     }
 
     /// H = 1, H not a multiple of 4, D = 1, T = 1, and larger mixed sizes.
-    static let cases: [Case] = [CellKind.lstm, .rnn].flatMap { kind in
+    static let cases: [Case] = [CellKind.lstm, .rnn, .gru].flatMap { kind in
         [(1, 2, 3), (3, 5, 4), (5, 1, 6), (4, 3, 1), (7, 4, 5), (1, 1, 1), (8, 8, 3)].enumerated().map { n, s in
             Case(kind: kind, H: s.0, D: s.1, T: s.2, seed: UInt64(100 + n))
         }

@@ -12,7 +12,7 @@ import Testing
 @Suite struct PrecisionTests {
     static let tolerance = 5e-5
 
-    @Test(arguments: [CellKind.lstm, .rnn]) func floatMatchesDouble(_ kind: CellKind) throws {
+    @Test(arguments: [CellKind.lstm, .rnn, .gru]) func floatMatchesDouble(_ kind: CellKind) throws {
         let (H, D, T) = (6, 8, 16)
         var rng = SplitMix64(seed: 7)
         let pd = try CellParameters<Double>.random(kind: kind, hiddenSize: H, inputSize: D, scale: 0.5, seed: 3)

@@ -17,7 +17,7 @@ enum TestSupport {
         switch p.kind {
         case .lstm: try ReferenceLSTM(parameters: p)
         case .rnn: try ReferenceRNN(parameters: p)
-        case .gru: throw CellForgeError.invalidArgument("no reference GRU yet")
+        case .gru: try ReferenceGRU(parameters: p)
         }
     }
 
