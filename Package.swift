@@ -9,10 +9,17 @@ let package = Package(
     name: "CellForge",
     products: [
         .library(name: "CellForge", targets: ["CellForge"]),
+        .library(name: "CellForgeGen", targets: ["CellForgeGen"]),
+        .library(name: "CellForgeKernels", targets: ["CellForgeKernels"]),
+        .executable(name: "codegen", targets: ["codegen"]),
     ],
     targets: [
         .target(name: "CellForge"),
-        .executableTarget(name: "cellforge-example", dependencies: ["CellForge"], path: "Sources/Example"),
+        .target(name: "CellForgeGen", dependencies: ["CellForge"]),
+        .executableTarget(name: "codegen", dependencies: ["CellForgeGen"]),
+        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated"),
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
+        .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
+        .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
     ]
 )

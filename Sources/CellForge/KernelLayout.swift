@@ -1,0 +1,157 @@
+/// Where a generated kernel keeps its parameters and per-sequence tape.
+///
+/// **Gate lanes.** The G·H gate pre-activations are packed side by side as one
+/// lane group, gate blocks in `kind.gateNames` order, each block padded from H to
+/// `paddedHidden` (Hp) lanes: lane(g, k) = g·Hp + k. The group is stored as
+/// `chunkCount` vectors of `chunkWidth` lanes (P = `laneCount` lanes in all), so
+/// one vector activation covers every gate. For an LSTM with H = 1 that is exactly
+/// one SIMD4 [a, i, f, o]; for H = 8 in Float, four SIMD8s, one per gate.
+///
+/// **Parameters** are stored column by column, each column one lane group:
+/// column j < D holds W[·, j], column D + j holds U[·, j], column D + H holds b,
+/// and a GRU appends b_hn as Hp lanes. Padding lanes hold zeros; with zero weights
+/// a padding lane's state stays exactly zero in every cell, and so do its gradients.
+///
+/// **Tape.** T + 1 records of `recordStride` scalars (record t holds h_t and the
+/// cell's other per-step vectors; record 0 the initial state), then T gate-delta
+/// areas of `deltaStride` scalars, then `scratchCount` scalars of scratch.
+public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
+    /// The cell kind.
+    public let kind: CellKind
+    /// H.
+    public let hiddenSize: Int
+    /// D.
+    public let inputSize: Int
+    /// The widest vector the kernel uses (8 lanes for Float, 4 for Double).
+    public let vectorWidth: Int
+    /// Hp: H padded so that gate blocks line up with vector parts.
+    public let paddedHidden: Int
+    /// Lanes in one piece of an H-vector (c, h, a gate block): 1, 2, 4 or `vectorWidth`.
+    public let partWidth: Int
+    /// Lanes in one stored vector of the gate group.
+    public let chunkWidth: Int
+    /// P: lanes of the whole gate group, a multiple of `chunkWidth`.
+    public let laneCount: Int
+
+    /// The layout a generated kernel for these sizes uses.
+    ///
+    /// H ≤ 2 packs blocks without padding (Hp = H); H ≤ 4 pads to 4; larger H pads
+    /// to a multiple of `vectorWidth`, so every gate block is whole vectors.
+    public init(kind: CellKind, hiddenSize: Int, inputSize: Int, vectorWidth: Int) {
+        precondition(hiddenSize >= 1 && inputSize >= 1, "KernelLayout: sizes must be positive")
+        precondition([2, 4, 8, 16].contains(vectorWidth), "KernelLayout: vector width must be 2, 4, 8 or 16")
+        self.kind = kind
+        self.hiddenSize = hiddenSize
+        self.inputSize = inputSize
+        self.vectorWidth = vectorWidth
+        if hiddenSize <= 2 {
+            (paddedHidden, partWidth) = (hiddenSize, hiddenSize)
+        } else if hiddenSize <= 4 {
+            (paddedHidden, partWidth) = (4, 4)
+        } else {
+            let wp = min(vectorWidth, 8)
+            (paddedHidden, partWidth) = ((hiddenSize + wp - 1) / wp * wp, wp)
+        }
+        let used = kind.gateCount * paddedHidden
+        var width = 2
+        while width < used && width < vectorWidth { width *= 2 }
+        chunkWidth = width
+        laneCount = (used + width - 1) / width * width
+    }
+
+    /// G, the number of gate blocks.
+    public var gateCount: Int { kind.gateCount }
+    /// Vectors in the gate group.
+    public var chunkCount: Int { laneCount / chunkWidth }
+    /// Parts in one H-vector.
+    public var partCount: Int { paddedHidden / partWidth }
+    /// Lanes holding gates (the rest of `laneCount`, if any, is padding at the end).
+    public var gateLaneCount: Int { gateCount * paddedHidden }
+    /// The lane of unit k of gate g.
+    public func lane(gate g: Int, unit k: Int) -> Int { g * paddedHidden + k }
+
+    // MARK: Parameters
+
+    /// Offset of column j (0 ≤ j < D + H + 1) in parameter storage.
+    public func columnOffset(_ j: Int) -> Int { j * laneCount }
+    /// Offset of the bias column.
+    public var biasOffset: Int { columnOffset(inputSize + hiddenSize) }
+    /// Offset of b_hn (GRU).
+    public var recurrentBiasOffset: Int { columnOffset(inputSize + hiddenSize + 1) }
+    /// Scalars of parameter storage.
+    public var parameterStorageCount: Int {
+        recurrentBiasOffset + (kind.hasRecurrentCandidateBias ? paddedHidden : 0)
+    }
+
+    // MARK: Tape
+
+    /// Names of the Hp-lane vectors in each tape record, h first.
+    /// LSTM keeps c and tanh(c); a GRU keeps hn = U_n·h_{t−1} + b_hn.
+    public var recordVectors: [String] {
+        switch kind {
+        case .lstm: ["h", "c", "tanhC"]
+        case .rnn: ["h"]
+        case .gru: ["h", "hn"]
+        }
+    }
+    /// Offset of a record vector inside a record.
+    public func recordOffset(_ name: String) -> Int {
+        guard let k = recordVectors.firstIndex(of: name) else { preconditionFailure("no record vector \(name)") }
+        return k * paddedHidden
+    }
+    /// Offset of the activated gate group y inside a record.
+    public var gatesOffset: Int { recordVectors.count * paddedHidden }
+    /// Scalars in one tape record.
+    public var recordStride: Int { gatesOffset + laneCount }
+    /// Scalars of one step's gate deltas: δz for W, b and Wᵀ; a GRU adds the recurrent δz for U and Uᵀ.
+    public var deltaStride: Int { kind == .gru ? 2 * laneCount : laneCount }
+    /// Scalars of scratch after the deltas: carried δh and δ of other state, padded inputs.
+    public var scratchCount: Int { 2 * laneCount + 4 * paddedHidden }
+    /// Scalars of tape one sequence of `length` steps needs.
+    public func tapeCount(length: Int) -> Int {
+        (length + 1) * recordStride + length * deltaStride + scratchCount
+    }
+    /// Offset of record t (0…T) in a tape for `length` steps.
+    public func recordBase(_ t: Int) -> Int { t * recordStride }
+    /// Offset of step t's deltas (1…T) in a tape for `length` steps.
+    public func deltaBase(_ t: Int, length: Int) -> Int { (length + 1) * recordStride + (t - 1) * deltaStride }
+    /// Offset of the scratch area in a tape for `length` steps.
+    public func scratchBase(length: Int) -> Int { (length + 1) * recordStride + length * deltaStride }
+
+    // MARK: Conversion
+
+    /// Writes canonical parameters into storage (every padding lane set to zero).
+    public func pack<S: CellScalar>(_ p: CellParameters<S>, into storage: UnsafeMutableBufferPointer<S>) {
+        precondition(p.kind == kind && p.hiddenSize == hiddenSize && p.inputSize == inputSize,
+                     "KernelLayout.pack: parameters are \(p.kind) H\(p.hiddenSize) D\(p.inputSize), layout is \(self)")
+        precondition(storage.count == parameterStorageCount, "KernelLayout.pack: storage has the wrong size")
+        storage.update(repeating: 0)
+        forEachPair { canonical, stored in storage[stored] = p.values[canonical] }
+    }
+
+    /// Reads canonical parameters (or gradients) out of storage; padding lanes are ignored.
+    public func unpack<S: CellScalar>(_ storage: UnsafeBufferPointer<S>) -> CellParameters<S> {
+        precondition(storage.count == parameterStorageCount, "KernelLayout.unpack: storage has the wrong size")
+        var p = try! CellParameters<S>(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize)
+        forEachPair { canonical, stored in p.values[canonical] = storage[stored] }
+        return p
+    }
+
+    /// Calls `body(canonical index, storage index)` for every parameter.
+    private func forEachPair(_ body: (Int, Int) -> Void) {
+        let (H, D, rows) = (hiddenSize, inputSize, gateCount * hiddenSize)
+        for r in 0..<rows {
+            let lane = lane(gate: r / H, unit: r % H)
+            for j in 0..<D { body(r * D + j, columnOffset(j) + lane) }
+            for j in 0..<H { body(rows * D + r * H + j, columnOffset(D + j) + lane) }
+            body(rows * (D + H) + r, biasOffset + lane)
+        }
+        if kind.hasRecurrentCandidateBias {
+            for k in 0..<H { body(rows * (D + H + 1) + k, recurrentBiasOffset + k) }
+        }
+    }
+
+    public var description: String {
+        "\(kind) H\(hiddenSize) D\(inputSize): Hp \(paddedHidden), \(chunkCount) × \(chunkWidth) lanes, parts of \(partWidth)"
+    }
+}

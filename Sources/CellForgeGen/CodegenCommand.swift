@@ -1,0 +1,112 @@
+import CellForge
+import Foundation
+
+/// The `codegen` command line: parsing, help, and running.
+///
+///     codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+public struct CodegenCommand: Equatable, Sendable {
+    /// What to generate.
+    public var spec: KernelSpec
+    /// Folder to write into.
+    public var output: String
+
+    /// The help text.
+    public static let usage = """
+        usage: swift run codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+
+        Emits one Swift file with a SIMD kernel specialised for the given cell and sizes.
+
+          --hidden H     hidden size, 1…\(KernelSpec.maximumSize) (required)
+          --input D      input size, 1…\(KernelSpec.maximumSize) (default: H)
+          --cell C       lstm (default), rnn or gru
+          --scalar S     float (default) or double
+          --output DIR   existing, writable folder to write into (default: Generated)
+          --help         show this help
+
+        The file is named after the kernel type, e.g. LSTM_H8_D8_Float.swift, and is
+        written atomically: an existing file is replaced only by a complete new one.
+        """
+
+    /// What the command line asked for: generate, or show help.
+    public enum Request: Equatable, Sendable {
+        case generate(CodegenCommand)
+        case help
+    }
+
+    /// Parses arguments (without the program name).
+    /// - Throws: `CellForgeError` with a one-line message naming the problem.
+    public static func parse(_ arguments: [String]) throws -> Request {
+        var values: [String: String] = [:]
+        var rest = arguments[...]
+        let known = ["--hidden", "--input", "--cell", "--scalar", "--output"]
+        while let argument = rest.popFirst() {
+            if argument == "--help" || argument == "-h" { return .help }
+            var name = argument, value: String?
+            if let eq = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+                name = String(argument[..<eq])
+                value = String(argument[argument.index(after: eq)...])
+            }
+            guard known.contains(name) else {
+                throw CellForgeError.invalidArgument(argument.hasPrefix("-") ? "unknown option '\(name)'"
+                                                     : "unexpected argument '\(argument)'")
+            }
+            guard values[name] == nil else { throw CellForgeError.invalidArgument("option \(name) given more than once") }
+            if value == nil {
+                guard let next = rest.popFirst(), !next.hasPrefix("--") else {
+                    throw CellForgeError.invalidArgument("option \(name) needs a value")
+                }
+                value = next
+            }
+            values[name] = value
+        }
+        guard let hiddenText = values["--hidden"] else {
+            throw CellForgeError.invalidArgument("missing --hidden H (the hidden size); see --help")
+        }
+        let hidden = try size(hiddenText, "--hidden")
+        let input = try values["--input"].map { try size($0, "--input") } ?? hidden
+        let cellText = values["--cell"] ?? "lstm"
+        guard let cell = CellKind(rawValue: cellText) else {
+            throw CellForgeError.invalidArgument("unknown cell '\(cellText)' for --cell: use lstm, rnn or gru")
+        }
+        let scalarText = values["--scalar"] ?? "float"
+        guard let scalar = ScalarType(rawValue: scalarText) else {
+            throw CellForgeError.invalidArgument("unknown scalar '\(scalarText)' for --scalar: use float or double")
+        }
+        let output = values["--output"] ?? "Generated"
+        guard !output.isEmpty else { throw CellForgeError.invalidArgument("--output needs a folder") }
+        let spec = try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar)
+        return .generate(CodegenCommand(spec: spec, output: output))
+    }
+
+    private static func size(_ text: String, _ option: String) throws -> Int {
+        guard let n = Int(text), (1...KernelSpec.maximumSize).contains(n) else {
+            throw CellForgeError.invalidArgument(
+                "\(option) must be a whole number from 1 to \(KernelSpec.maximumSize), got '\(text)'")
+        }
+        return n
+    }
+
+    /// Runs the command line and returns the process exit status: 0 on success, 2 for bad
+    /// arguments, 1 if the file could not be written. Messages go to `out` and `err`.
+    public static func run(_ arguments: [String], out: (String) -> Void, err: (String) -> Void) -> Int32 {
+        let request: Request
+        do {
+            request = try parse(arguments)
+        } catch {
+            err("codegen: error: \(error)")
+            return 2
+        }
+        guard case let .generate(command) = request else {
+            out(usage)
+            return 0
+        }
+        do {
+            let url = try KernelGenerator.write(command.spec, to: URL(fileURLWithPath: command.output, isDirectory: true))
+            out("wrote \(command.output.hasSuffix("/") ? command.output : command.output + "/")\(url.lastPathComponent) (type \(command.spec.typeName))")
+            return 0
+        } catch {
+            err("codegen: error: \(error)")
+            return 1
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import CellForge
+
+/// Backpropagation through time: the step loop, the transposed products
+/// Uᵀ·δz and Wᵀ·δz, and the parameter-gradient pass after the loop.
+extension KernelEmitter {
+    func emitBackward(_ s: inout SourceWriter) {
+        let hp = layout.paddedHidden
+        s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                         tape: UnsafeMutablePointer<\(scalar)>,\n                         outputGradient dy: UnsafePointer<\(scalar)>?, finalStateGradient dFinal: UnsafePointer<\(scalar)>?,\n                         inputGradient dx: UnsafeMutablePointer<\(scalar)>?, initialStateGradient dInitial: UnsafeMutablePointer<\(scalar)>?,\n                         parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
+            s.line("precondition(length >= 0, \"\(spec.typeName).backward: negative length\")")
+            s.line("let deltas = tape + (length + 1) * \(recordStride)")
+            s.line("let scratch = deltas + length * \(deltaStride)")
+            s.line("// Carried δ of the state, from the final state's gradient; padding lanes zero.")
+            s.line("scratch.update(repeating: 0, count: \(4 * hp))")
+            s.block("if let dFinal") { s in
+                for (v, name) in stateVectors.enumerated() {
+                    s.line("for k in 0..<\(H) { scratch[\(Scratch.carry(layout, name)) + k] = dFinal[\(v * H) + k] }")
+                }
+            }
+            s.block("for t in stride(from: length, to: 0, by: -1)") { s in
+                s.line("let cur = tape + t * \(recordStride), prev = cur - \(recordStride), delta = deltas + (t - 1) * \(deltaStride)")
+                s.line("if let dy { for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] } }")
+                emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
+                          prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
+                if layout.gateLaneCount < P {
+                    s.line("for k in \(layout.gateLaneCount)..<\(P) { delta[k] = 0 }")
+                }
+                emitFusedDerivative(&s)
+                emitRecurrentDelta(&s)
+                s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : "")")
+                emitTransposedProduct(&s, columnBase: D, columns: H, groupWidth: layout.partWidth,
+                                      deltaOffset: cell.keepsRecurrentProductApart ? P : 0) { offset, value, _ in
+                    let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(plus(Scratch.direct(layout), offset)))" : value
+                    return ["put(\(sum), scratch, \(offset))"]
+                }
+                s.block("if let dx") { s in
+                    s.line("// δx_t = Wᵀ·δz")
+                    s.line("let dxt = dx + (t - 1) * \(D)")
+                    emitTransposedProduct(&s, columnBase: 0, columns: D, groupWidth: dxGroupWidth, deltaOffset: 0) { offset, value, lanes in
+                        if lanes == dxGroupWidth {
+                            return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
+                        }
+                        return ["let v = \(value)"] + (0..<lanes).map { "dxt[\(plus(0, offset)) + \($0)] = v[\($0)]" }
+                    }
+                }
+            }
+            s.block("if let dInitial") { s in
+                for (v, name) in stateVectors.enumerated() {
+                    s.line("for k in 0..<\(H) { dInitial[\(v * H) + k] = scratch[\(Scratch.carry(layout, name)) + k] }")
+                }
+            }
+            s.line("accumulateParameterGradients(x, length, tape, g)")
+        }
+    }
+
+    /// Lanes per δx group: the chunk width, or less for small D.
+    var dxGroupWidth: Int {
+        var n = 1
+        while n < D && n < w { n *= 2 }
+        return n
+    }
+
+    /// "base + offset" with constants folded.
+    func plus(_ base: Int, _ offset: String) -> String {
+        if let o = Int(offset) { return "\(base + o)" }
+        return base == 0 ? offset : "\(base) + \(offset)"
+    }
+
+    /// out[j] = Σ_r M[r, j]·δ[r] for columns j of M (W from column 0, U from column D), in
+    /// groups of n columns: n dot-product accumulators over the chunks, then one transposing
+    /// reduction into an n-lane vector. `store(offset, value, lanes)` writes a group's result.
+    func emitTransposedProduct(_ s: inout SourceWriter, columnBase: Int, columns: Int, groupWidth n: Int,
+                               deltaOffset: Int, store: (String, String, Int) -> [String]) {
+        let full = columns / n, rest = columns % n
+        func body(_ s: inout SourceWriter, group: String, lanes: Int) {
+            let first = group == "0" ? "\(columnBase)" : columnBase == 0 ? "\(group) * \(n)" : "\(columnBase) + \(group) * \(n)"
+            for l in 0..<n { s.line("\(l < lanes ? "var" : "let") q\(l) = \(chunkType)()") }
+            s.block("for k in 0..<\(layout.chunkCount)") { s in
+                s.line("let d = chunk(delta, \(deltaOffset == 0 ? "" : "\(deltaOffset) + ")k * \(w))")
+                for l in 0..<lanes {
+                    s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, (\(first) + \(l)) * \(P) + k * \(w)), d)")
+                }
+            }
+            let (lines, result) = reduction((0..<n).map { "q\($0)" })
+            s.lines(lines)
+            s.lines(store(group == "0" ? "0" : "\(group) * \(n)", result, lanes))
+        }
+        if full == 1 {
+            s.block("do") { s in body(&s, group: "0", lanes: n) }
+        } else if full > 1 {
+            s.block("for m in 0..<\(full)") { s in body(&s, group: "m", lanes: n) }
+        }
+        if rest > 0 {
+            s.block("do") { s in body(&s, group: "\(full)", lanes: rest) }
+        }
+    }
+
+    /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
+    func reduction(_ names: [String]) -> ([String], String) {
+        var lines: [String] = []
+        var current = names, width = w, counter = 0
+        while current.count > 1 {
+            var next: [String] = []
+            for p in stride(from: 0, to: current.count, by: 2) {
+                let name = "s\(counter)"; counter += 1
+                lines.append("let \(name) = SIMDMath.foldPairs(\(current[p]), \(current[p + 1]))")
+                next.append(name)
+            }
+            current = next
+        }
+        var value = current[0]
+        while width > names.count {
+            value = "SIMDMath.foldHalves(\(value))"
+            width /= 2
+        }
+        return (lines, value)
+    }
+
+    /// δW += Σ_t δz_t ⊗ x_t, δU += Σ_t δz_t ⊗ h_{t−1}, δb += Σ_t δz_t after the step loop,
+    /// each gradient vector accumulated over all steps in registers.
+    func emitParameterGradients(_ s: inout SourceWriter) {
+        let recurrentDelta = cell.keepsRecurrentProductApart ? P : 0
+        s.line("/// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.")
+        s.block("private func accumulateParameterGradients(_ x: UnsafePointer<\(scalar)>, _ length: Int,\n                                                  _ tape: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
+            s.line("let deltas = tape + (length + 1) * \(recordStride)")
+            s.line("// δW[·, j] += Σ_t δz_t · x_t[j]")
+            emitOuterProducts(&s, columns: D, firstColumn: 0, deltaOffset: 0, source: { t, j in "x[\(t) * \(D) + \(j)]" })
+            s.line("// δU[·, j] += Σ_t δz_t · h_{t−1}[j]")
+            emitOuterProducts(&s, columns: H, firstColumn: D, deltaOffset: recurrentDelta,
+                              source: { t, j in "tape[\(t) * \(recordStride) + \(plus(layout.recordOffset("h"), j))]" })
+            s.line("// δb += Σ_t δz_t")
+            for first in stride(from: 0, to: layout.chunkCount, by: 8) {
+                let ks = Array(first..<min(first + 8, layout.chunkCount))
+                s.block("do") { s in
+                    for k in ks { s.line("var b\(k) = chunk(g, \(layout.biasOffset + k * w))") }
+                    s.block("for t in 0..<length") { s in
+                        s.line("let d = deltas + t * \(deltaStride)")
+                        for k in ks { s.line("b\(k) += chunk(d, \(k * w))") }
+                    }
+                    for k in ks { s.line("put(b\(k), g, \(layout.biasOffset + k * w))") }
+                }
+            }
+            if spec.cell.hasRecurrentCandidateBias {
+                s.line("// δb_hn += Σ_t (recurrent-side δz_t of the candidate)")
+                let candidate = P + 2 * layout.paddedHidden
+                emitParts(&s, comment: "b_hn", body: { c in
+                    let o = c.offset == "0" ? "" : " + \(c.offset)"
+                    return [
+                        "var acc = part(g, \(layout.recurrentBiasOffset)\(o))",
+                        "for t in 0..<length { acc += part(deltas + t * \(deltaStride), \(candidate)\(o)) }",
+                        "put(acc, g, \(layout.recurrentBiasOffset)\(o))",
+                    ]
+                })
+            }
+        }
+    }
+
+    /// For each column j: gradient column += Σ_t δz_t · source(t, j), with up to 8 chunk
+    /// accumulators; when the gate group has fewer than 8 chunks, several columns share a pass.
+    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, firstColumn: Int, deltaOffset: Int,
+                           source: (String, String) -> String) {
+        let chunksPerPass = min(layout.chunkCount, 8)
+        let columnsPerPass = max(1, min(columns, 8 / chunksPerPass))
+        let tiled = columns / columnsPerPass * columnsPerPass
+        func pass(_ s: inout SourceWriter, columnExprs: [String]) {
+            for first in stride(from: 0, to: layout.chunkCount, by: chunksPerPass) {
+                let ks = Array(first..<min(first + chunksPerPass, layout.chunkCount))
+                s.block("do") { s in
+                    for (c, j) in columnExprs.enumerated() {
+                        for k in ks { s.line("var a\(c)_\(k) = chunk(g, (\(firstColumn) + \(j)) * \(P) + \(k * w))") }
+                    }
+                    s.block("for t in 0..<length") { s in
+                        s.line("let d = deltas + t * \(deltaStride)")
+                        for k in ks { s.line("let d\(k) = chunk(d, \(deltaOffset + k * w))") }
+                        for (c, j) in columnExprs.enumerated() {
+                            s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
+                            for k in ks { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
+                        }
+                    }
+                    for (c, j) in columnExprs.enumerated() {
+                        for k in ks { s.line("put(a\(c)_\(k), g, (\(firstColumn) + \(j)) * \(P) + \(k * w))") }
+                    }
+                }
+            }
+        }
+        if tiled > 0 {
+            s.block("for j in stride(from: 0, to: \(tiled), by: \(columnsPerPass))") { s in
+                pass(&s, columnExprs: (0..<columnsPerPass).map { $0 == 0 ? "j" : "j + \($0)" })
+            }
+        }
+        if tiled < columns {
+            s.block("for j in \(tiled)..<\(columns)") { s in pass(&s, columnExprs: ["j"]) }
+        }
+    }
+}
