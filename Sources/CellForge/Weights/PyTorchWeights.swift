@@ -1,0 +1,65 @@
+/// Cell parameters to and from a PyTorch `nn.LSTM`, `nn.GRU` or `nn.RNN` (tanh) state_dict.
+///
+/// Layer 0, unidirectional: `weight_ih_l0` [G·H, D], `weight_hh_l0` [G·H, H],
+/// `bias_ih_l0` [G·H], `bias_hh_l0` [G·H], gate blocks in PyTorch's order
+/// (LSTM (i, f, g, o), GRU (r, z, n); see `GateOrder`). Biases combine as
+/// b = bias_ih + bias_hh, except GRU's candidate: b_n = b_in and b_hn = b_hn, because
+/// PyTorch applies r to the recurrent term including its bias.
+/// Export puts the whole bias in `bias_ih` and zeros in `bias_hh` (GRU: b_hn in its n block),
+/// which computes the same function.
+public enum PyTorchWeights {
+    /// The names of one layer's tensors, in the order PyTorch lists them.
+    public static let tensorNames = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+
+    /// Parameters of a `kind` cell from a state_dict; H and D come from the tensor shapes.
+    /// - Parameters:
+    ///   - prefix: prepended to every tensor name (e.g. "encoder." for a submodule); tensors
+    ///     not starting with it are ignored.
+    /// - Throws: `CellForgeError` naming missing or unexpected tensors, a tensor of the wrong
+    ///   shape (with both shapes), or non-finite values. Nothing is returned partially.
+    public static func parameters<S: CellScalar>(_ kind: CellKind, from file: SafeTensors, prefix: String = "",
+                                                 as _: S.Type = S.self) throws -> CellParameters<S> {
+        let set = try WeightSet(tensorNames, from: file, prefix: prefix, source: "PyTorch \(kind) state_dict")
+        let G = kind.gateCount
+        let (H, D) = try set.sizes(from: "weight_ih_l0", gates: G, transposed: false)
+        let wih: [S] = try set.values("weight_ih_l0", shape: [G * H, D])
+        let whh: [S] = try set.values("weight_hh_l0", shape: [G * H, H])
+        let bih: [S] = try set.values("bias_ih_l0", shape: [G * H])
+        let bhh: [S] = try set.values("bias_hh_l0", shape: [G * H])
+
+        let order = GateOrder.pytorch(kind)
+        var p = try CellParameters<S>(kind: kind, hiddenSize: H, inputSize: D)
+        for r in 0..<(G * H) {
+            let t = order.foreignRow(r, hiddenSize: H)
+            for j in 0..<D { p.values[p.wOffset + r * D + j] = wih[t * D + j] }
+            for j in 0..<H { p.values[p.uOffset + r * H + j] = whh[t * H + j] }
+            let isCandidate = kind == .gru && r / H == 2
+            p.values[p.bOffset + r] = isCandidate ? bih[t] : bih[t] + bhh[t]
+        }
+        if kind == .gru { for k in 0..<H { p.values[p.recurrentBiasOffset + k] = bhh[2 * H + k] } }
+        return p
+    }
+
+    /// A state_dict holding `parameters`, stored as `dtype` (default: the dtype matching `S`).
+    public static func tensors<S: CellScalar>(_ parameters: CellParameters<S>, prefix: String = "",
+                                              dtype: SafeTensors.DType? = nil) -> SafeTensors {
+        let p = parameters, G = p.kind.gateCount, H = p.hiddenSize, D = p.inputSize
+        let order = GateOrder.pytorch(p.kind)
+        var wih = [S](repeating: 0, count: G * H * D), whh = [S](repeating: 0, count: G * H * H)
+        var bih = [S](repeating: 0, count: G * H), bhh = bih
+        for r in 0..<(G * H) {
+            let t = order.foreignRow(r, hiddenSize: H)
+            for j in 0..<D { wih[t * D + j] = p.w(r, j) }
+            for j in 0..<H { whh[t * H + j] = p.u(r, j) }
+            bih[t] = p.b(r)
+        }
+        if p.kind == .gru { for k in 0..<H { bhh[2 * H + k] = p.bhn(k) } }
+        // Shapes match the value counts by construction.
+        return SafeTensors(tensors: [
+            prefix + "weight_ih_l0": try! .init(shape: [G * H, D], values: wih, dtype: dtype),
+            prefix + "weight_hh_l0": try! .init(shape: [G * H, H], values: whh, dtype: dtype),
+            prefix + "bias_ih_l0": try! .init(shape: [G * H], values: bih, dtype: dtype),
+            prefix + "bias_hh_l0": try! .init(shape: [G * H], values: bhh, dtype: dtype),
+        ])
+    }
+}

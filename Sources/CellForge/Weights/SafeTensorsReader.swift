@@ -1,0 +1,142 @@
+import Foundation
+
+extension SafeTensors {
+    /// Reads a safetensors file.
+    /// - Throws: `CellForgeError.invalidArgument` if the file cannot be read, otherwise as `init(data:)`.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+            throw CellForgeError.invalidArgument("cannot read \(url.path): \(SafeTensors.oneLine(error))")
+        }
+        try self.init(data: data)
+    }
+
+    /// Parses safetensors bytes, validating the whole header before copying any tensor data.
+    ///
+    /// Checked: the header length fits in the file and is at most `maximumHeaderLength`; the
+    /// header is a JSON object; each entry has a dtype (F32 or F64; others are refused by name),
+    /// a shape of non-negative integers whose element and byte counts do not overflow, and
+    /// integer `data_offsets` [begin, end] with begin ≤ end ≤ the data size and
+    /// end − begin = the byte count; no two tensors' ranges overlap; `__metadata__`, if
+    /// present, maps strings to strings. So no tensor is larger than the file.
+    /// - Throws: `CellForgeError.invalidFormat` naming the tensor at fault.
+    public init(data: Data) throws {
+        guard data.count >= 8 else {
+            throw CellForgeError.invalidFormat("safetensors file of \(data.count) bytes is shorter than its 8-byte header length")
+        }
+        let start = data.startIndex
+        let declared = data[start..<start + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let available = data.count - 8
+        guard declared <= UInt64(min(available, Self.maximumHeaderLength)) else {
+            throw CellForgeError.invalidFormat("safetensors header length \(declared) exceeds "
+                + (declared > UInt64(available) ? "the \(available) bytes after it" : "the limit of \(Self.maximumHeaderLength) bytes"))
+        }
+        let headerLength = Int(declared)
+        let dataStart = start + 8 + headerLength
+        let header = try Self.parseHeader(data[(start + 8)..<dataStart], dataSize: data.count - 8 - headerLength)
+        var tensors: [String: Tensor] = [:]
+        for (name, entry) in header.entries {
+            let bytes = [UInt8](data[(dataStart + entry.begin)..<(dataStart + entry.end)])
+            tensors[name] = Tensor(validated: entry.dtype, shape: entry.shape, bytes: bytes)
+        }
+        self.init(tensors: tensors, metadata: header.metadata)
+    }
+
+    /// One validated header entry.
+    private struct Entry {
+        let dtype: DType, shape: [Int], begin: Int, end: Int
+    }
+
+    /// Parses and validates the JSON header against a data section of `dataSize` bytes.
+    private static func parseHeader(_ bytes: Data, dataSize: Int) throws -> (entries: [String: Entry], metadata: [String: String]) {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: bytes) } catch {
+            throw CellForgeError.invalidFormat("safetensors header is not valid JSON: \(oneLine(error))")
+        }
+        guard let root = object as? [String: Any] else {
+            throw CellForgeError.invalidFormat("safetensors header is not a JSON object")
+        }
+        var entries: [String: Entry] = [:]
+        var metadata: [String: String] = [:]
+        for name in root.keys.sorted() {
+            if name == "__metadata__" {
+                guard let m = root[name] as? [String: Any] else {
+                    throw CellForgeError.invalidFormat("safetensors __metadata__ is not a JSON object")
+                }
+                for (key, value) in m {
+                    guard let s = value as? String else {
+                        throw CellForgeError.invalidFormat("safetensors __metadata__ value for \(quoted(key)) is not a string")
+                    }
+                    metadata[key] = s
+                }
+            } else {
+                entries[name] = try entry(name, root[name]!, dataSize: dataSize)
+            }
+        }
+        try checkNoOverlap(entries)
+        return (entries, metadata)
+    }
+
+    /// Validates one tensor's header entry.
+    private static func entry(_ name: String, _ value: Any, dataSize: Int) throws -> Entry {
+        func fail(_ what: String) -> CellForgeError { .invalidFormat("safetensors tensor \(quoted(name)): \(what)") }
+        guard let fields = value as? [String: Any] else { throw fail("entry is not a JSON object") }
+        guard let dtypeName = fields["dtype"] as? String else { throw fail("missing or non-string dtype") }
+        guard let dtype = DType(rawValue: dtypeName) else {
+            throw fail(knownDTypes.contains(dtypeName)
+                       ? "dtype \(dtypeName) is not supported (CellForge reads F32 and F64)"
+                       : "unknown dtype \(quoted(dtypeName))")
+        }
+        guard let shapeItems = fields["shape"] as? [Any] else { throw fail("missing or non-array shape") }
+        let shape = shapeItems.compactMap(integer).filter { $0 >= 0 }
+        guard shape.count == shapeItems.count else { throw fail("shape dimensions must be non-negative integers") }
+        guard let count = Tensor.elementCount(shape) else {
+            throw fail("shape \(Tensor.format(shape)) has more elements than can be counted")
+        }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
+        guard !overflow else { throw fail("shape \(Tensor.format(shape)) of \(dtype) overflows the byte count") }
+        guard let offsets = fields["data_offsets"] as? [Any], offsets.count == 2,
+              let begin = integer(offsets[0]), let end = integer(offsets[1]), begin >= 0, end >= 0 else {
+            throw fail("data_offsets must be two non-negative integers [begin, end]")
+        }
+        guard begin <= end, end <= dataSize else {
+            throw fail("data_offsets [\(begin), \(end)] do not fit the \(dataSize)-byte data section")
+        }
+        guard end - begin == byteCount else {
+            throw fail("data_offsets [\(begin), \(end)] hold \(end - begin) bytes but \(dtype) \(Tensor.format(shape)) needs \(byteCount)")
+        }
+        return Entry(dtype: dtype, shape: shape, begin: begin, end: end)
+    }
+
+    /// Throws naming two tensors whose (non-empty) byte ranges overlap.
+    private static func checkNoOverlap(_ entries: [String: Entry]) throws {
+        let ranges = entries.filter { $0.value.begin < $0.value.end }
+            .sorted { ($0.value.begin, $0.key) < ($1.value.begin, $1.key) }
+        for (a, b) in zip(ranges, ranges.dropFirst()) where b.value.begin < a.value.end {
+            throw CellForgeError.invalidFormat("safetensors tensors \(quoted(a.key)) and \(quoted(b.key)) overlap: "
+                + "[\(a.value.begin), \(a.value.end)) and [\(b.value.begin), \(b.value.end))")
+        }
+    }
+
+    /// A JSON integer as `Int`, or nil for booleans, non-integers and values out of range.
+    private static func integer(_ value: Any) -> Int? {
+        guard let n = value as? NSNumber, !["c", "d", "f"].contains(String(cString: n.objCType)) else { return nil }
+        return value as? Int
+    }
+
+    /// The dtypes the safetensors format defines, to tell "unsupported" from "unknown".
+    private static let knownDTypes: Set<String> = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3",
+                                                   "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "I64", "U64", "C64"]
+
+    /// A name for a one-line message: quoted, escaped, at most 64 characters.
+    static func quoted(_ name: String) -> String {
+        name.count <= 64 ? name.debugDescription : (name.prefix(61) + "...").debugDescription
+    }
+
+    /// An error's description on one line.
+    static func oneLine(_ error: Error) -> String {
+        let nsError = error as NSError
+        let reason = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
+        return reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

@@ -1,0 +1,58 @@
+/// The tensors one layer's weights are made of, picked out of a `SafeTensors` by name
+/// and checked, so that importers load all or nothing.
+struct WeightSet {
+    /// What is being read, for messages ("PyTorch LSTM state_dict").
+    let source: String
+    /// The name prefix (e.g. "encoder.lstm."), prepended to every tensor name.
+    let prefix: String
+    private let tensors: [String: SafeTensors.Tensor]
+
+    /// Picks `names` (after `prefix`) out of `file`.
+    /// - Throws: `CellForgeError.invalidFormat` naming every missing tensor and every
+    ///   unexpected one among those that start with `prefix`.
+    init(_ names: [String], from file: SafeTensors, prefix: String, source: String) throws {
+        self.source = source
+        self.prefix = prefix
+        let wanted = Set(names.map { prefix + $0 })
+        let missing = names.map { prefix + $0 }.filter { file[$0] == nil }
+        let extra = file.names.filter { $0.hasPrefix(prefix) && !wanted.contains($0) }
+        guard missing.isEmpty, extra.isEmpty else {
+            let parts = [missing.isEmpty ? nil : "missing " + missing.map(SafeTensors.quoted).joined(separator: ", "),
+                         extra.isEmpty ? nil : "unexpected " + extra.map(SafeTensors.quoted).joined(separator: ", ")]
+            throw CellForgeError.invalidFormat("\(source): " + parts.compactMap { $0 }.joined(separator: "; "))
+        }
+        tensors = file.tensors.filter { wanted.contains($0.key) }
+    }
+
+    /// The shape of tensor `name` (without prefix).
+    func shape(_ name: String) -> [Int] { tensors[prefix + name]!.shape }
+
+    /// The values of tensor `name`, checked against `expected` shape and for finiteness.
+    /// - Throws: `CellForgeError.shapeMismatch` naming the tensor and both shapes, or `.nonFinite`.
+    func values<S: CellScalar>(_ name: String, shape expected: [Int], as _: S.Type = S.self) throws -> [S] {
+        let tensor = tensors[prefix + name]!
+        guard tensor.shape == expected else { throw mismatch(name, expected: SafeTensors.Tensor.format(expected)) }
+        let values = tensor.values(as: S.self)
+        guard values.allSatisfy(\.isFinite) else { throw CellForgeError.nonFinite(name: "\(source) tensor \(prefix + name) (as \(S.typeName))") }
+        return values
+    }
+
+    /// A shape mismatch error for tensor `name`, whose actual shape is filled in.
+    func mismatch(_ name: String, expected: String) -> CellForgeError {
+        .shapeMismatch(name: "\(source) tensor \(prefix + name)", expected: expected,
+                       actual: SafeTensors.Tensor.format(tensors[prefix + name]!.shape))
+    }
+
+    /// (H, D) from a weight of shape [G·H, D] (`transposed`: [D, G·H]), validated.
+    /// - Throws: `CellForgeError.shapeMismatch` unless it is 2-D with a first (last) dimension divisible by G,
+    ///   or `.invalidSize` if H or D is outside CellForge's range.
+    func sizes(from name: String, gates G: Int, transposed: Bool) throws -> (hidden: Int, input: Int) {
+        let s = shape(name)
+        let expected = transposed ? "[D, \(G)·H]" : "[\(G)·H, D]"
+        guard s.count == 2 else { throw mismatch(name, expected: expected) }
+        let (rows, input) = transposed ? (s[1], s[0]) : (s[0], s[1])
+        guard rows > 0, rows % G == 0 else { throw mismatch(name, expected: expected) }
+        try CellParameters<Double>.validate(hiddenSize: rows / G, inputSize: input)
+        return (rows / G, input)
+    }
+}
