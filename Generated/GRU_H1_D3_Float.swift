@@ -25,15 +25,14 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "GRU_H1_D3_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 24) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -44,7 +43,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         let scratch = tape + (ring ? 12 : (length + 1) * 6 + length * 8)
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 6)
-        for k in 0..<1 { tape[0 + k] = state[0 + k] }
+        for k in 0..<1 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 6
@@ -58,14 +57,15 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     z0 = SIMDMath.madd(z0, chunk(w, j * 4 + 0), v)
                 }
                 for j in 0..<1 {
-                    let v = SIMD4<Float>(repeating: prev[0 + j])
+                    let v = SIMD4<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 12 + j * 4), v)
                 }
                 put(z0, scratch, 4)
                 put(r0, scratch, 8)
                 put(SIMDMath.sigmoid(z0 + r0), cur, 2)
             }
-            do { // Pointwise GRU update {
+            // Pointwise GRU update
+            do {
                 let r = part(cur, 2), u = part(cur, 3)
                 let hn = part(scratch, 10) + part(w, 20)
                 let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 6), r, hn))
@@ -78,7 +78,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<1 { state[0 + k] = prev[0 + k] }
+        for k in 0..<1 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -92,12 +92,13 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 4)
         if let dFinal {
-            for k in 0..<1 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<1 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 6, prev = cur - 6, delta = deltas + (t - 1) * 8
             if let dy { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
-            do { // Pointwise GRU backward: upstream of each gate block {
+            // Pointwise GRU backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let r = part(cur, 2), u = part(cur, 3), n = part(cur, 4)
                 let dnPre = dh * (1 - u) * (1 - n * n)
@@ -117,7 +118,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                 var q0 = SIMD4<Float>()
                 for k in 0..<1 {
                     let d = chunk(delta, 4 + k * 4)
-                    q0 = SIMDMath.madd(q0, chunk(w, (3 + 0) * 4 + k * 4), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
                 }
                 put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, 3), scratch, 0)
             }
@@ -131,9 +132,9 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 4 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 4 + k * 4), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -146,7 +147,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<1 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<1 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -158,9 +159,9 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 4 + 0)
-                var a1_0 = chunk(g, (0 + j + 1) * 4 + 0)
-                var a2_0 = chunk(g, (0 + j + 2) * 4 + 0)
+                var a0_0 = chunk(g, j * 4)
+                var a1_0 = chunk(g, (j + 1) * 4)
+                var a2_0 = chunk(g, (j + 2) * 4)
                 for t in 0..<length {
                     let d = deltas + t * 8
                     let d0 = chunk(d, 0)
@@ -171,22 +172,22 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     let v2 = SIMD4<Float>(repeating: x[t * 3 + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_0, g, (0 + j) * 4 + 0)
-                put(a1_0, g, (0 + j + 1) * 4 + 0)
-                put(a2_0, g, (0 + j + 2) * 4 + 0)
+                put(a0_0, g, j * 4)
+                put(a1_0, g, (j + 1) * 4)
+                put(a2_0, g, (j + 2) * 4)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (3 + j) * 4 + 0)
+                var a0_0 = chunk(g, (3 + j) * 4)
                 for t in 0..<length {
                     let d = deltas + t * 8
                     let d0 = chunk(d, 4)
                     let v0 = SIMD4<Float>(repeating: tape[t * 6 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (3 + j) * 4 + 0)
+                put(a0_0, g, (3 + j) * 4)
             }
         }
         // δb += Σ_t δz_t
@@ -199,7 +200,8 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
             put(b0, g, 16)
         }
         // δb_hn += Σ_t (recurrent-side δz_t of the candidate)
-        do { // b_hn {
+        // b_hn
+        do {
             var acc = part(g, 20)
             for t in 0..<length { acc += part(deltas + t * 8, 6) }
             put(acc, g, 20)

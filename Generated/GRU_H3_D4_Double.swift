@@ -24,15 +24,14 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         state: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>?,
                         tape: UnsafeMutablePointer<Double>?) {
         precondition(length >= 0, "GRU_H3_D4_Double.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 80) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -43,7 +42,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
         let scratch = tape + (ring ? 40 : (length + 1) * 20 + length * 24)
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 20)
-        for k in 0..<3 { tape[0 + k] = state[0 + k] }
+        for k in 0..<3 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 20
@@ -63,7 +62,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     z2 = SIMDMath.madd(z2, chunk(w, j * 12 + 8), v)
                 }
                 for j in 0..<3 {
-                    let v = SIMD4<Double>(repeating: prev[0 + j])
+                    let v = SIMD4<Double>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 48 + j * 12), v)
                     r1 = SIMDMath.madd(r1, chunk(w, 52 + j * 12), v)
                     r2 = SIMDMath.madd(r2, chunk(w, 56 + j * 12), v)
@@ -73,7 +72,8 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 put(z2, scratch, 24)
                 put(r2, scratch, 36)
             }
-            do { // Pointwise GRU update {
+            // Pointwise GRU update
+            do {
                 let r = part(cur, 8), u = part(cur, 12)
                 let hn = part(scratch, 36) + part(w, 96)
                 let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 24), r, hn))
@@ -86,7 +86,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<3 { state[0 + k] = prev[0 + k] }
+        for k in 0..<3 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -100,12 +100,13 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 16)
         if let dFinal {
-            for k in 0..<3 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<3 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 20, prev = cur - 20, delta = deltas + (t - 1) * 24
             if let dy { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
-            do { // Pointwise GRU backward: upstream of each gate block {
+            // Pointwise GRU backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let r = part(cur, 8), u = part(cur, 12), n = part(cur, 16)
                 let dnPre = dh * (1 - u) * (1 - n * n)
@@ -130,9 +131,9 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 let q3 = SIMD4<Double>()
                 for k in 0..<3 {
                     let d = chunk(delta, 12 + k * 4)
-                    q0 = SIMDMath.madd(q0, chunk(w, (4 + 0) * 12 + k * 4), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (4 + 1) * 12 + k * 4), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (4 + 2) * 12 + k * 4), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 4), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 72 + k * 4), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -149,10 +150,10 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     var q3 = SIMD4<Double>()
                     for k in 0..<3 {
                         let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 12 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 12 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 12 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (0 + 3) * 12 + k * 4), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 24 + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 36 + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -162,7 +163,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<3 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<3 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -174,12 +175,12 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 4, by: 2) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 12 + 0)
-                var a0_1 = chunk(g, (0 + j) * 12 + 4)
-                var a0_2 = chunk(g, (0 + j) * 12 + 8)
-                var a1_0 = chunk(g, (0 + j + 1) * 12 + 0)
-                var a1_1 = chunk(g, (0 + j + 1) * 12 + 4)
-                var a1_2 = chunk(g, (0 + j + 1) * 12 + 8)
+                var a0_0 = chunk(g, j * 12)
+                var a0_1 = chunk(g, j * 12 + 4)
+                var a0_2 = chunk(g, j * 12 + 8)
+                var a1_0 = chunk(g, (j + 1) * 12)
+                var a1_1 = chunk(g, (j + 1) * 12 + 4)
+                var a1_2 = chunk(g, (j + 1) * 12 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 24
                     let d0 = chunk(d, 0)
@@ -194,21 +195,21 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                 }
-                put(a0_0, g, (0 + j) * 12 + 0)
-                put(a0_1, g, (0 + j) * 12 + 4)
-                put(a0_2, g, (0 + j) * 12 + 8)
-                put(a1_0, g, (0 + j + 1) * 12 + 0)
-                put(a1_1, g, (0 + j + 1) * 12 + 4)
-                put(a1_2, g, (0 + j + 1) * 12 + 8)
+                put(a0_0, g, j * 12)
+                put(a0_1, g, j * 12 + 4)
+                put(a0_2, g, j * 12 + 8)
+                put(a1_0, g, (j + 1) * 12)
+                put(a1_1, g, (j + 1) * 12 + 4)
+                put(a1_2, g, (j + 1) * 12 + 8)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 2, by: 2) {
             do {
-                var a0_0 = chunk(g, (4 + j) * 12 + 0)
+                var a0_0 = chunk(g, (4 + j) * 12)
                 var a0_1 = chunk(g, (4 + j) * 12 + 4)
                 var a0_2 = chunk(g, (4 + j) * 12 + 8)
-                var a1_0 = chunk(g, (4 + j + 1) * 12 + 0)
+                var a1_0 = chunk(g, (4 + j + 1) * 12)
                 var a1_1 = chunk(g, (4 + j + 1) * 12 + 4)
                 var a1_2 = chunk(g, (4 + j + 1) * 12 + 8)
                 for t in 0..<length {
@@ -225,17 +226,17 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                 }
-                put(a0_0, g, (4 + j) * 12 + 0)
+                put(a0_0, g, (4 + j) * 12)
                 put(a0_1, g, (4 + j) * 12 + 4)
                 put(a0_2, g, (4 + j) * 12 + 8)
-                put(a1_0, g, (4 + j + 1) * 12 + 0)
+                put(a1_0, g, (4 + j + 1) * 12)
                 put(a1_1, g, (4 + j + 1) * 12 + 4)
                 put(a1_2, g, (4 + j + 1) * 12 + 8)
             }
         }
         for j in 2..<3 {
             do {
-                var a0_0 = chunk(g, (4 + j) * 12 + 0)
+                var a0_0 = chunk(g, (4 + j) * 12)
                 var a0_1 = chunk(g, (4 + j) * 12 + 4)
                 var a0_2 = chunk(g, (4 + j) * 12 + 8)
                 for t in 0..<length {
@@ -248,7 +249,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                 }
-                put(a0_0, g, (4 + j) * 12 + 0)
+                put(a0_0, g, (4 + j) * 12)
                 put(a0_1, g, (4 + j) * 12 + 4)
                 put(a0_2, g, (4 + j) * 12 + 8)
             }
@@ -269,7 +270,8 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
             put(b2, g, 92)
         }
         // δb_hn += Σ_t (recurrent-side δz_t of the candidate)
-        do { // b_hn {
+        // b_hn
+        do {
             var acc = part(g, 96)
             for t in 0..<length { acc += part(deltas + t * 24, 20) }
             put(acc, g, 96)

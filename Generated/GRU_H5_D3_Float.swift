@@ -24,15 +24,14 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "GRU_H5_D3_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 160) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -43,7 +42,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
         let scratch = tape + (ring ? 80 : (length + 1) * 40 + length * 48)
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 40)
-        for k in 0..<5 { tape[0 + k] = state[0 + k] }
+        for k in 0..<5 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 40
@@ -63,7 +62,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     z2 = SIMDMath.madd(z2, chunk(w, j * 24 + 16), v)
                 }
                 for j in 0..<5 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 72 + j * 24), v)
                     r1 = SIMDMath.madd(r1, chunk(w, 80 + j * 24), v)
                     r2 = SIMDMath.madd(r2, chunk(w, 88 + j * 24), v)
@@ -73,7 +72,8 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 put(z2, scratch, 48)
                 put(r2, scratch, 72)
             }
-            do { // Pointwise GRU update {
+            // Pointwise GRU update
+            do {
                 let r = part(cur, 16), u = part(cur, 24)
                 let hn = part(scratch, 72) + part(w, 216)
                 let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
@@ -86,7 +86,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<5 { state[0 + k] = prev[0 + k] }
+        for k in 0..<5 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -100,12 +100,13 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 32)
         if let dFinal {
-            for k in 0..<5 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<5 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 40, prev = cur - 40, delta = deltas + (t - 1) * 48
             if let dy { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
-            do { // Pointwise GRU backward: upstream of each gate block {
+            // Pointwise GRU backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
                 let dnPre = dh * (1 - u) * (1 - n * n)
@@ -134,11 +135,11 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 let q7 = SIMD8<Float>()
                 for k in 0..<3 {
                     let d = chunk(delta, 24 + k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (3 + 0) * 24 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (3 + 1) * 24 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (3 + 2) * 24 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (3 + 3) * 24 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (3 + 4) * 24 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 72 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 120 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, 168 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -159,9 +160,9 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     let q3 = SIMD8<Float>()
                     for k in 0..<3 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 24 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 24 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 24 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 48 + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -174,7 +175,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<5 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<5 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -186,12 +187,12 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 2, by: 2) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 24 + 0)
-                var a0_1 = chunk(g, (0 + j) * 24 + 8)
-                var a0_2 = chunk(g, (0 + j) * 24 + 16)
-                var a1_0 = chunk(g, (0 + j + 1) * 24 + 0)
-                var a1_1 = chunk(g, (0 + j + 1) * 24 + 8)
-                var a1_2 = chunk(g, (0 + j + 1) * 24 + 16)
+                var a0_0 = chunk(g, j * 24)
+                var a0_1 = chunk(g, j * 24 + 8)
+                var a0_2 = chunk(g, j * 24 + 16)
+                var a1_0 = chunk(g, (j + 1) * 24)
+                var a1_1 = chunk(g, (j + 1) * 24 + 8)
+                var a1_2 = chunk(g, (j + 1) * 24 + 16)
                 for t in 0..<length {
                     let d = deltas + t * 48
                     let d0 = chunk(d, 0)
@@ -206,19 +207,19 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                 }
-                put(a0_0, g, (0 + j) * 24 + 0)
-                put(a0_1, g, (0 + j) * 24 + 8)
-                put(a0_2, g, (0 + j) * 24 + 16)
-                put(a1_0, g, (0 + j + 1) * 24 + 0)
-                put(a1_1, g, (0 + j + 1) * 24 + 8)
-                put(a1_2, g, (0 + j + 1) * 24 + 16)
+                put(a0_0, g, j * 24)
+                put(a0_1, g, j * 24 + 8)
+                put(a0_2, g, j * 24 + 16)
+                put(a1_0, g, (j + 1) * 24)
+                put(a1_1, g, (j + 1) * 24 + 8)
+                put(a1_2, g, (j + 1) * 24 + 16)
             }
         }
         for j in 2..<3 {
             do {
-                var a0_0 = chunk(g, (0 + j) * 24 + 0)
-                var a0_1 = chunk(g, (0 + j) * 24 + 8)
-                var a0_2 = chunk(g, (0 + j) * 24 + 16)
+                var a0_0 = chunk(g, j * 24)
+                var a0_1 = chunk(g, j * 24 + 8)
+                var a0_2 = chunk(g, j * 24 + 16)
                 for t in 0..<length {
                     let d = deltas + t * 48
                     let d0 = chunk(d, 0)
@@ -229,18 +230,18 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                 }
-                put(a0_0, g, (0 + j) * 24 + 0)
-                put(a0_1, g, (0 + j) * 24 + 8)
-                put(a0_2, g, (0 + j) * 24 + 16)
+                put(a0_0, g, j * 24)
+                put(a0_1, g, j * 24 + 8)
+                put(a0_2, g, j * 24 + 16)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 4, by: 2) {
             do {
-                var a0_0 = chunk(g, (3 + j) * 24 + 0)
+                var a0_0 = chunk(g, (3 + j) * 24)
                 var a0_1 = chunk(g, (3 + j) * 24 + 8)
                 var a0_2 = chunk(g, (3 + j) * 24 + 16)
-                var a1_0 = chunk(g, (3 + j + 1) * 24 + 0)
+                var a1_0 = chunk(g, (3 + j + 1) * 24)
                 var a1_1 = chunk(g, (3 + j + 1) * 24 + 8)
                 var a1_2 = chunk(g, (3 + j + 1) * 24 + 16)
                 for t in 0..<length {
@@ -257,17 +258,17 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                 }
-                put(a0_0, g, (3 + j) * 24 + 0)
+                put(a0_0, g, (3 + j) * 24)
                 put(a0_1, g, (3 + j) * 24 + 8)
                 put(a0_2, g, (3 + j) * 24 + 16)
-                put(a1_0, g, (3 + j + 1) * 24 + 0)
+                put(a1_0, g, (3 + j + 1) * 24)
                 put(a1_1, g, (3 + j + 1) * 24 + 8)
                 put(a1_2, g, (3 + j + 1) * 24 + 16)
             }
         }
         for j in 4..<5 {
             do {
-                var a0_0 = chunk(g, (3 + j) * 24 + 0)
+                var a0_0 = chunk(g, (3 + j) * 24)
                 var a0_1 = chunk(g, (3 + j) * 24 + 8)
                 var a0_2 = chunk(g, (3 + j) * 24 + 16)
                 for t in 0..<length {
@@ -280,7 +281,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                 }
-                put(a0_0, g, (3 + j) * 24 + 0)
+                put(a0_0, g, (3 + j) * 24)
                 put(a0_1, g, (3 + j) * 24 + 8)
                 put(a0_2, g, (3 + j) * 24 + 16)
             }
@@ -301,7 +302,8 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
             put(b2, g, 208)
         }
         // δb_hn += Σ_t (recurrent-side δz_t of the candidate)
-        do { // b_hn {
+        // b_hn
+        do {
             var acc = part(g, 216)
             for t in 0..<length { acc += part(deltas + t * 48, 40) }
             put(acc, g, 216)

@@ -24,15 +24,14 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "GRU_H8_D8_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 160) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -43,7 +42,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
         let scratch = tape + (ring ? 80 : (length + 1) * 40 + length * 48)
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 40)
-        for k in 0..<8 { tape[0 + k] = state[0 + k] }
+        for k in 0..<8 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 40
@@ -63,7 +62,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     z2 = SIMDMath.madd(z2, chunk(w, j * 24 + 16), v)
                 }
                 for j in 0..<8 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 192 + j * 24), v)
                     r1 = SIMDMath.madd(r1, chunk(w, 200 + j * 24), v)
                     r2 = SIMDMath.madd(r2, chunk(w, 208 + j * 24), v)
@@ -73,7 +72,8 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                 put(z2, scratch, 48)
                 put(r2, scratch, 72)
             }
-            do { // Pointwise GRU update {
+            // Pointwise GRU update
+            do {
                 let r = part(cur, 16), u = part(cur, 24)
                 let hn = part(scratch, 72) + part(w, 408)
                 let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
@@ -86,7 +86,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<8 { state[0 + k] = prev[0 + k] }
+        for k in 0..<8 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -100,12 +100,13 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 32)
         if let dFinal {
-            for k in 0..<8 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<8 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 40, prev = cur - 40, delta = deltas + (t - 1) * 48
             if let dy { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
-            do { // Pointwise GRU backward: upstream of each gate block {
+            // Pointwise GRU backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
                 let dnPre = dh * (1 - u) * (1 - n * n)
@@ -134,14 +135,14 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                 var q7 = SIMD8<Float>()
                 for k in 0..<3 {
                     let d = chunk(delta, 24 + k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (8 + 0) * 24 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (8 + 1) * 24 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (8 + 2) * 24 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (8 + 3) * 24 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (8 + 4) * 24 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (8 + 5) * 24 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (8 + 6) * 24 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (8 + 7) * 24 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 216 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 240 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, 264 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
+                    q5 = SIMDMath.madd(q5, chunk(w, 312 + k * 8), d)
+                    q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
+                    q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -166,14 +167,14 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     var q7 = SIMD8<Float>()
                     for k in 0..<3 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 24 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 24 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 24 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (0 + 3) * 24 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (0 + 4) * 24 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (0 + 5) * 24 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (0 + 6) * 24 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (0 + 7) * 24 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 48 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 72 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 120 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -187,7 +188,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<8 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<8 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -199,12 +200,12 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 8, by: 2) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 24 + 0)
-                var a0_1 = chunk(g, (0 + j) * 24 + 8)
-                var a0_2 = chunk(g, (0 + j) * 24 + 16)
-                var a1_0 = chunk(g, (0 + j + 1) * 24 + 0)
-                var a1_1 = chunk(g, (0 + j + 1) * 24 + 8)
-                var a1_2 = chunk(g, (0 + j + 1) * 24 + 16)
+                var a0_0 = chunk(g, j * 24)
+                var a0_1 = chunk(g, j * 24 + 8)
+                var a0_2 = chunk(g, j * 24 + 16)
+                var a1_0 = chunk(g, (j + 1) * 24)
+                var a1_1 = chunk(g, (j + 1) * 24 + 8)
+                var a1_2 = chunk(g, (j + 1) * 24 + 16)
                 for t in 0..<length {
                     let d = deltas + t * 48
                     let d0 = chunk(d, 0)
@@ -219,21 +220,21 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                 }
-                put(a0_0, g, (0 + j) * 24 + 0)
-                put(a0_1, g, (0 + j) * 24 + 8)
-                put(a0_2, g, (0 + j) * 24 + 16)
-                put(a1_0, g, (0 + j + 1) * 24 + 0)
-                put(a1_1, g, (0 + j + 1) * 24 + 8)
-                put(a1_2, g, (0 + j + 1) * 24 + 16)
+                put(a0_0, g, j * 24)
+                put(a0_1, g, j * 24 + 8)
+                put(a0_2, g, j * 24 + 16)
+                put(a1_0, g, (j + 1) * 24)
+                put(a1_1, g, (j + 1) * 24 + 8)
+                put(a1_2, g, (j + 1) * 24 + 16)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 2) {
             do {
-                var a0_0 = chunk(g, (8 + j) * 24 + 0)
+                var a0_0 = chunk(g, (8 + j) * 24)
                 var a0_1 = chunk(g, (8 + j) * 24 + 8)
                 var a0_2 = chunk(g, (8 + j) * 24 + 16)
-                var a1_0 = chunk(g, (8 + j + 1) * 24 + 0)
+                var a1_0 = chunk(g, (8 + j + 1) * 24)
                 var a1_1 = chunk(g, (8 + j + 1) * 24 + 8)
                 var a1_2 = chunk(g, (8 + j + 1) * 24 + 16)
                 for t in 0..<length {
@@ -250,10 +251,10 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                 }
-                put(a0_0, g, (8 + j) * 24 + 0)
+                put(a0_0, g, (8 + j) * 24)
                 put(a0_1, g, (8 + j) * 24 + 8)
                 put(a0_2, g, (8 + j) * 24 + 16)
-                put(a1_0, g, (8 + j + 1) * 24 + 0)
+                put(a1_0, g, (8 + j + 1) * 24)
                 put(a1_1, g, (8 + j + 1) * 24 + 8)
                 put(a1_2, g, (8 + j + 1) * 24 + 16)
             }
@@ -274,7 +275,8 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             put(b2, g, 400)
         }
         // δb_hn += Σ_t (recurrent-side δz_t of the candidate)
-        do { // b_hn {
+        // b_hn
+        do {
             var acc = part(g, 408)
             for t in 0..<length { acc += part(deltas + t * 48, 40) }
             put(acc, g, 408)

@@ -24,15 +24,14 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H16_D1_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 416) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 224 : (length + 1) * 112 + length * 64)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 112)
-        for k in 0..<16 { tape[0 + k] = state[0 + k] }
+        for k in 0..<16 { tape[k] = state[k] }
         for k in 0..<16 { tape[16 + k] = state[16 + k] }
         var prev = tape
         for t in 0..<length {
@@ -72,7 +69,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     z7 = SIMDMath.madd(z7, chunk(w, j * 64 + 56), v)
                 }
                 for j in 0..<16 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z0 = SIMDMath.madd(z0, chunk(w, 64 + j * 64), v)
                     z1 = SIMDMath.madd(z1, chunk(w, 72 + j * 64), v)
                     z2 = SIMDMath.madd(z2, chunk(w, 80 + j * 64), v)
@@ -105,7 +102,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<16 { state[0 + k] = prev[0 + k] }
+        for k in 0..<16 { state[k] = prev[k] }
         for k in 0..<16 { state[16 + k] = prev[16 + k] }
     }
 
@@ -120,7 +117,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 64)
         if let dFinal {
-            for k in 0..<16 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<16 { scratch[k] = dFinal[k] }
             for k in 0..<16 { scratch[16 + k] = dFinal[16 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
@@ -159,14 +156,14 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                 var q7 = SIMD8<Float>()
                 for k in 0..<8 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (1 + m * 8 + 0) * 64 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (1 + m * 8 + 1) * 64 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (1 + m * 8 + 2) * 64 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (1 + m * 8 + 3) * 64 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (1 + m * 8 + 4) * 64 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (1 + m * 8 + 5) * 64 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (1 + m * 8 + 6) * 64 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (1 + m * 8 + 7) * 64 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * 64 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * 64 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * 64 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * 64 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * 64 + k * 8), d)
+                    q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * 64 + k * 8), d)
+                    q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
+                    q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -184,14 +181,14 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     var q0 = SIMD8<Float>()
                     for k in 0..<8 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 64 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
             }
         }
         if let dInitial {
-            for k in 0..<16 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<16 { dInitial[k] = scratch[k] }
             for k in 0..<16 { dInitial[16 + k] = scratch[16 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -204,14 +201,14 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 64 + 0)
-                var a0_1 = chunk(g, (0 + j) * 64 + 8)
-                var a0_2 = chunk(g, (0 + j) * 64 + 16)
-                var a0_3 = chunk(g, (0 + j) * 64 + 24)
-                var a0_4 = chunk(g, (0 + j) * 64 + 32)
-                var a0_5 = chunk(g, (0 + j) * 64 + 40)
-                var a0_6 = chunk(g, (0 + j) * 64 + 48)
-                var a0_7 = chunk(g, (0 + j) * 64 + 56)
+                var a0_0 = chunk(g, j * 64)
+                var a0_1 = chunk(g, j * 64 + 8)
+                var a0_2 = chunk(g, j * 64 + 16)
+                var a0_3 = chunk(g, j * 64 + 24)
+                var a0_4 = chunk(g, j * 64 + 32)
+                var a0_5 = chunk(g, j * 64 + 40)
+                var a0_6 = chunk(g, j * 64 + 48)
+                var a0_7 = chunk(g, j * 64 + 56)
                 for t in 0..<length {
                     let d = deltas + t * 64
                     let d0 = chunk(d, 0)
@@ -232,20 +229,20 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (0 + j) * 64 + 0)
-                put(a0_1, g, (0 + j) * 64 + 8)
-                put(a0_2, g, (0 + j) * 64 + 16)
-                put(a0_3, g, (0 + j) * 64 + 24)
-                put(a0_4, g, (0 + j) * 64 + 32)
-                put(a0_5, g, (0 + j) * 64 + 40)
-                put(a0_6, g, (0 + j) * 64 + 48)
-                put(a0_7, g, (0 + j) * 64 + 56)
+                put(a0_0, g, j * 64)
+                put(a0_1, g, j * 64 + 8)
+                put(a0_2, g, j * 64 + 16)
+                put(a0_3, g, j * 64 + 24)
+                put(a0_4, g, j * 64 + 32)
+                put(a0_5, g, j * 64 + 40)
+                put(a0_6, g, j * 64 + 48)
+                put(a0_7, g, j * 64 + 56)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 16, by: 1) {
             do {
-                var a0_0 = chunk(g, (1 + j) * 64 + 0)
+                var a0_0 = chunk(g, (1 + j) * 64)
                 var a0_1 = chunk(g, (1 + j) * 64 + 8)
                 var a0_2 = chunk(g, (1 + j) * 64 + 16)
                 var a0_3 = chunk(g, (1 + j) * 64 + 24)
@@ -273,7 +270,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (1 + j) * 64 + 0)
+                put(a0_0, g, (1 + j) * 64)
                 put(a0_1, g, (1 + j) * 64 + 8)
                 put(a0_2, g, (1 + j) * 64 + 16)
                 put(a0_3, g, (1 + j) * 64 + 24)

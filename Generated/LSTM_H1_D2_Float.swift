@@ -25,15 +25,14 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H1_D2_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 26) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -41,11 +40,9 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 14 : (length + 1) * 7 + length * 4)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 7)
-        for k in 0..<1 { tape[0 + k] = state[0 + k] }
+        for k in 0..<1 { tape[k] = state[k] }
         for k in 0..<1 { tape[1 + k] = state[1 + k] }
         var prev = tape
         for t in 0..<length {
@@ -60,12 +57,13 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                     z0 = SIMDMath.madd(z0, chunk(w, j * 4 + 0), v)
                 }
                 for j in 0..<1 {
-                    let v = SIMD4<Float>(repeating: prev[0 + j])
+                    let v = SIMD4<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 8 + j * 4), v)
                 }
                 put(SIMDMath.madd(SIMD4<Float>(0, 0.5, 0.5, 0.5), SIMD4<Float>(1, 0.5, 0.5, 0.5), SIMDMath.tanh((z0 + r0) * SIMD4<Float>(1, 0.5, 0.5, 0.5))), cur, 3)
             }
-            do { // Pointwise LSTM update {
+            // Pointwise LSTM update
+            do {
                 let a = part(cur, 3), i = part(cur, 4), f = part(cur, 5), o = part(cur, 6)
                 let c = SIMDMath.madd(f * part(prev, 1), a, i)
                 let tanhC = SIMDMath.tanh(c)
@@ -78,7 +76,7 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<1 { state[0 + k] = prev[0 + k] }
+        for k in 0..<1 { state[k] = prev[k] }
         for k in 0..<1 { state[1 + k] = prev[1 + k] }
     }
 
@@ -93,13 +91,14 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 4)
         if let dFinal {
-            for k in 0..<1 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<1 { scratch[k] = dFinal[k] }
             for k in 0..<1 { scratch[1 + k] = dFinal[1 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 7, prev = cur - 7, delta = deltas + (t - 1) * 4
             if let dy { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
-            do { // Pointwise LSTM backward: upstream of each gate block {
+            // Pointwise LSTM backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let a = part(cur, 3), i = part(cur, 4), f = part(cur, 5), o = part(cur, 6)
                 let tanhC = part(cur, 2)
@@ -117,7 +116,7 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                 var q0 = SIMD4<Float>()
                 for k in 0..<1 {
                     let d = chunk(delta, k * 4)
-                    q0 = SIMDMath.madd(q0, chunk(w, (2 + 0) * 4 + k * 4), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
                 }
                 put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, 0)
             }
@@ -129,8 +128,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 4 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 4 + k * 4), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -138,7 +137,7 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<1 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<1 { dInitial[k] = scratch[k] }
             for k in 0..<1 { dInitial[1 + k] = scratch[1 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -151,8 +150,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 2, by: 2) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 4 + 0)
-                var a1_0 = chunk(g, (0 + j + 1) * 4 + 0)
+                var a0_0 = chunk(g, j * 4)
+                var a1_0 = chunk(g, (j + 1) * 4)
                 for t in 0..<length {
                     let d = deltas + t * 4
                     let d0 = chunk(d, 0)
@@ -161,21 +160,21 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                     let v1 = SIMD4<Float>(repeating: x[t * 2 + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                 }
-                put(a0_0, g, (0 + j) * 4 + 0)
-                put(a1_0, g, (0 + j + 1) * 4 + 0)
+                put(a0_0, g, j * 4)
+                put(a1_0, g, (j + 1) * 4)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (2 + j) * 4 + 0)
+                var a0_0 = chunk(g, (2 + j) * 4)
                 for t in 0..<length {
                     let d = deltas + t * 4
                     let d0 = chunk(d, 0)
                     let v0 = SIMD4<Float>(repeating: tape[t * 7 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (2 + j) * 4 + 0)
+                put(a0_0, g, (2 + j) * 4)
             }
         }
         // δb += Σ_t δz_t

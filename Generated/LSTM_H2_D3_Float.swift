@@ -25,15 +25,14 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H2_D3_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 52) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -41,11 +40,9 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 28 : (length + 1) * 14 + length * 8)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 14)
-        for k in 0..<2 { tape[0 + k] = state[0 + k] }
+        for k in 0..<2 { tape[k] = state[k] }
         for k in 0..<2 { tape[2 + k] = state[2 + k] }
         var prev = tape
         for t in 0..<length {
@@ -60,12 +57,13 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     z0 = SIMDMath.madd(z0, chunk(w, j * 8 + 0), v)
                 }
                 for j in 0..<2 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 24 + j * 8), v)
                 }
                 put(SIMDMath.madd(SIMD8<Float>(0, 0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0 + r0) * SIMD8<Float>(1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5))), cur, 6)
             }
-            do { // Pointwise LSTM update {
+            // Pointwise LSTM update
+            do {
                 let a = part(cur, 6), i = part(cur, 8), f = part(cur, 10), o = part(cur, 12)
                 let c = SIMDMath.madd(f * part(prev, 2), a, i)
                 let tanhC = SIMDMath.tanh(c)
@@ -78,7 +76,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<2 { state[0 + k] = prev[0 + k] }
+        for k in 0..<2 { state[k] = prev[k] }
         for k in 0..<2 { state[2 + k] = prev[2 + k] }
     }
 
@@ -93,13 +91,14 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 8)
         if let dFinal {
-            for k in 0..<2 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<2 { scratch[k] = dFinal[k] }
             for k in 0..<2 { scratch[2 + k] = dFinal[2 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 14, prev = cur - 14, delta = deltas + (t - 1) * 8
             if let dy { for k in 0..<2 { scratch[k] += dy[(t - 1) * 2 + k] } }
-            do { // Pointwise LSTM backward: upstream of each gate block {
+            // Pointwise LSTM backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let a = part(cur, 6), i = part(cur, 8), f = part(cur, 10), o = part(cur, 12)
                 let tanhC = part(cur, 4)
@@ -118,8 +117,8 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                 var q1 = SIMD8<Float>()
                 for k in 0..<1 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (3 + 0) * 8 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (3 + 1) * 8 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 24 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 put(SIMDMath.foldHalves(SIMDMath.foldHalves(s0)), scratch, 0)
@@ -134,9 +133,9 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     let q3 = SIMD8<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 8 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 8 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -149,7 +148,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<2 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<2 { dInitial[k] = scratch[k] }
             for k in 0..<2 { dInitial[2 + k] = scratch[2 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -162,9 +161,9 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 8 + 0)
-                var a1_0 = chunk(g, (0 + j + 1) * 8 + 0)
-                var a2_0 = chunk(g, (0 + j + 2) * 8 + 0)
+                var a0_0 = chunk(g, j * 8)
+                var a1_0 = chunk(g, (j + 1) * 8)
+                var a2_0 = chunk(g, (j + 2) * 8)
                 for t in 0..<length {
                     let d = deltas + t * 8
                     let d0 = chunk(d, 0)
@@ -175,16 +174,16 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     let v2 = SIMD8<Float>(repeating: x[t * 3 + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_0, g, (0 + j) * 8 + 0)
-                put(a1_0, g, (0 + j + 1) * 8 + 0)
-                put(a2_0, g, (0 + j + 2) * 8 + 0)
+                put(a0_0, g, j * 8)
+                put(a1_0, g, (j + 1) * 8)
+                put(a2_0, g, (j + 2) * 8)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 2, by: 2) {
             do {
-                var a0_0 = chunk(g, (3 + j) * 8 + 0)
-                var a1_0 = chunk(g, (3 + j + 1) * 8 + 0)
+                var a0_0 = chunk(g, (3 + j) * 8)
+                var a1_0 = chunk(g, (3 + j + 1) * 8)
                 for t in 0..<length {
                     let d = deltas + t * 8
                     let d0 = chunk(d, 0)
@@ -193,8 +192,8 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     let v1 = SIMD8<Float>(repeating: tape[t * 14 + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                 }
-                put(a0_0, g, (3 + j) * 8 + 0)
-                put(a1_0, g, (3 + j + 1) * 8 + 0)
+                put(a0_0, g, (3 + j) * 8)
+                put(a1_0, g, (3 + j + 1) * 8)
             }
         }
         // δb += Σ_t δz_t

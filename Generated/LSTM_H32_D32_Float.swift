@@ -24,15 +24,14 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H32_D32_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 832) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 448 : (length + 1) * 224 + length * 128)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 224)
-        for k in 0..<32 { tape[0 + k] = state[0 + k] }
+        for k in 0..<32 { tape[k] = state[k] }
         for k in 0..<32 { tape[32 + k] = state[32 + k] }
         var prev = tape
         for t in 0..<length {
@@ -72,7 +69,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     z7 = SIMDMath.madd(z7, chunk(w, j * 128 + 56), v)
                 }
                 for j in 0..<32 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z0 = SIMDMath.madd(z0, chunk(w, 4096 + j * 128), v)
                     z1 = SIMDMath.madd(z1, chunk(w, 4104 + j * 128), v)
                     z2 = SIMDMath.madd(z2, chunk(w, 4112 + j * 128), v)
@@ -112,7 +109,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     z15 = SIMDMath.madd(z15, chunk(w, j * 128 + 120), v)
                 }
                 for j in 0..<32 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z8 = SIMDMath.madd(z8, chunk(w, 4160 + j * 128), v)
                     z9 = SIMDMath.madd(z9, chunk(w, 4168 + j * 128), v)
                     z10 = SIMDMath.madd(z10, chunk(w, 4176 + j * 128), v)
@@ -145,7 +142,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<32 { state[0 + k] = prev[0 + k] }
+        for k in 0..<32 { state[k] = prev[k] }
         for k in 0..<32 { state[32 + k] = prev[32 + k] }
     }
 
@@ -160,7 +157,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 128)
         if let dFinal {
-            for k in 0..<32 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<32 { scratch[k] = dFinal[k] }
             for k in 0..<32 { scratch[32 + k] = dFinal[32 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
@@ -207,14 +204,14 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                 var q7 = SIMD8<Float>()
                 for k in 0..<16 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (32 + m * 8 + 0) * 128 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (32 + m * 8 + 1) * 128 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (32 + m * 8 + 2) * 128 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (32 + m * 8 + 3) * 128 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (32 + m * 8 + 4) * 128 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (32 + m * 8 + 5) * 128 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (32 + m * 8 + 6) * 128 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (32 + m * 8 + 7) * 128 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * 128 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * 128 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * 128 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * 128 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * 128 + k * 8), d)
+                    q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * 128 + k * 8), d)
+                    q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
+                    q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -239,7 +236,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     var q7 = SIMD8<Float>()
                     for k in 0..<16 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 0) * 128 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 128 + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 128 + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 128 + k * 8), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 128 + k * 8), d)
@@ -260,7 +257,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<32 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<32 { dInitial[k] = scratch[k] }
             for k in 0..<32 { dInitial[32 + k] = scratch[32 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -273,14 +270,14 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 32, by: 1) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 128 + 0)
-                var a0_1 = chunk(g, (0 + j) * 128 + 8)
-                var a0_2 = chunk(g, (0 + j) * 128 + 16)
-                var a0_3 = chunk(g, (0 + j) * 128 + 24)
-                var a0_4 = chunk(g, (0 + j) * 128 + 32)
-                var a0_5 = chunk(g, (0 + j) * 128 + 40)
-                var a0_6 = chunk(g, (0 + j) * 128 + 48)
-                var a0_7 = chunk(g, (0 + j) * 128 + 56)
+                var a0_0 = chunk(g, j * 128)
+                var a0_1 = chunk(g, j * 128 + 8)
+                var a0_2 = chunk(g, j * 128 + 16)
+                var a0_3 = chunk(g, j * 128 + 24)
+                var a0_4 = chunk(g, j * 128 + 32)
+                var a0_5 = chunk(g, j * 128 + 40)
+                var a0_6 = chunk(g, j * 128 + 48)
+                var a0_7 = chunk(g, j * 128 + 56)
                 for t in 0..<length {
                     let d = deltas + t * 128
                     let d0 = chunk(d, 0)
@@ -301,24 +298,24 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (0 + j) * 128 + 0)
-                put(a0_1, g, (0 + j) * 128 + 8)
-                put(a0_2, g, (0 + j) * 128 + 16)
-                put(a0_3, g, (0 + j) * 128 + 24)
-                put(a0_4, g, (0 + j) * 128 + 32)
-                put(a0_5, g, (0 + j) * 128 + 40)
-                put(a0_6, g, (0 + j) * 128 + 48)
-                put(a0_7, g, (0 + j) * 128 + 56)
+                put(a0_0, g, j * 128)
+                put(a0_1, g, j * 128 + 8)
+                put(a0_2, g, j * 128 + 16)
+                put(a0_3, g, j * 128 + 24)
+                put(a0_4, g, j * 128 + 32)
+                put(a0_5, g, j * 128 + 40)
+                put(a0_6, g, j * 128 + 48)
+                put(a0_7, g, j * 128 + 56)
             }
             do {
-                var a0_8 = chunk(g, (0 + j) * 128 + 64)
-                var a0_9 = chunk(g, (0 + j) * 128 + 72)
-                var a0_10 = chunk(g, (0 + j) * 128 + 80)
-                var a0_11 = chunk(g, (0 + j) * 128 + 88)
-                var a0_12 = chunk(g, (0 + j) * 128 + 96)
-                var a0_13 = chunk(g, (0 + j) * 128 + 104)
-                var a0_14 = chunk(g, (0 + j) * 128 + 112)
-                var a0_15 = chunk(g, (0 + j) * 128 + 120)
+                var a0_8 = chunk(g, j * 128 + 64)
+                var a0_9 = chunk(g, j * 128 + 72)
+                var a0_10 = chunk(g, j * 128 + 80)
+                var a0_11 = chunk(g, j * 128 + 88)
+                var a0_12 = chunk(g, j * 128 + 96)
+                var a0_13 = chunk(g, j * 128 + 104)
+                var a0_14 = chunk(g, j * 128 + 112)
+                var a0_15 = chunk(g, j * 128 + 120)
                 for t in 0..<length {
                     let d = deltas + t * 128
                     let d8 = chunk(d, 64)
@@ -339,20 +336,20 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     a0_14 = SIMDMath.madd(a0_14, d14, v0)
                     a0_15 = SIMDMath.madd(a0_15, d15, v0)
                 }
-                put(a0_8, g, (0 + j) * 128 + 64)
-                put(a0_9, g, (0 + j) * 128 + 72)
-                put(a0_10, g, (0 + j) * 128 + 80)
-                put(a0_11, g, (0 + j) * 128 + 88)
-                put(a0_12, g, (0 + j) * 128 + 96)
-                put(a0_13, g, (0 + j) * 128 + 104)
-                put(a0_14, g, (0 + j) * 128 + 112)
-                put(a0_15, g, (0 + j) * 128 + 120)
+                put(a0_8, g, j * 128 + 64)
+                put(a0_9, g, j * 128 + 72)
+                put(a0_10, g, j * 128 + 80)
+                put(a0_11, g, j * 128 + 88)
+                put(a0_12, g, j * 128 + 96)
+                put(a0_13, g, j * 128 + 104)
+                put(a0_14, g, j * 128 + 112)
+                put(a0_15, g, j * 128 + 120)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 32, by: 1) {
             do {
-                var a0_0 = chunk(g, (32 + j) * 128 + 0)
+                var a0_0 = chunk(g, (32 + j) * 128)
                 var a0_1 = chunk(g, (32 + j) * 128 + 8)
                 var a0_2 = chunk(g, (32 + j) * 128 + 16)
                 var a0_3 = chunk(g, (32 + j) * 128 + 24)
@@ -380,7 +377,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (32 + j) * 128 + 0)
+                put(a0_0, g, (32 + j) * 128)
                 put(a0_1, g, (32 + j) * 128 + 8)
                 put(a0_2, g, (32 + j) * 128 + 16)
                 put(a0_3, g, (32 + j) * 128 + 24)

@@ -25,15 +25,14 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H3_D5_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 104) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -41,11 +40,9 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 56 : (length + 1) * 28 + length * 16)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 28)
-        for k in 0..<3 { tape[0 + k] = state[0 + k] }
+        for k in 0..<3 { tape[k] = state[k] }
         for k in 0..<3 { tape[4 + k] = state[3 + k] }
         var prev = tape
         for t in 0..<length {
@@ -63,14 +60,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     z1 = SIMDMath.madd(z1, chunk(w, j * 16 + 8), v)
                 }
                 for j in 0..<3 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 80 + j * 16), v)
                     r1 = SIMDMath.madd(r1, chunk(w, 88 + j * 16), v)
                 }
                 put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0 + r0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur, 12)
                 put(SIMDMath.sigmoid(z1 + r1), cur, 20)
             }
-            do { // Pointwise LSTM update {
+            // Pointwise LSTM update
+            do {
                 let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
                 let c = SIMDMath.madd(f * part(prev, 4), a, i)
                 let tanhC = SIMDMath.tanh(c)
@@ -83,7 +81,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<3 { state[0 + k] = prev[0 + k] }
+        for k in 0..<3 { state[k] = prev[k] }
         for k in 0..<3 { state[3 + k] = prev[4 + k] }
     }
 
@@ -98,13 +96,14 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 16)
         if let dFinal {
-            for k in 0..<3 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<3 { scratch[k] = dFinal[k] }
             for k in 0..<3 { scratch[4 + k] = dFinal[3 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 28, prev = cur - 28, delta = deltas + (t - 1) * 16
             if let dy { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
-            do { // Pointwise LSTM backward: upstream of each gate block {
+            // Pointwise LSTM backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
                 let tanhC = part(cur, 8)
@@ -126,9 +125,9 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                 let q3 = SIMD8<Float>()
                 for k in 0..<2 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (5 + 0) * 16 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (5 + 1) * 16 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (5 + 2) * 16 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -149,11 +148,11 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     let q7 = SIMD8<Float>()
                     for k in 0..<2 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 16 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 16 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (0 + 3) * 16 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (0 + 4) * 16 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -172,7 +171,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<3 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<3 { dInitial[k] = scratch[k] }
             for k in 0..<3 { dInitial[3 + k] = scratch[4 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -185,14 +184,14 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 4, by: 4) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 16 + 0)
-                var a0_1 = chunk(g, (0 + j) * 16 + 8)
-                var a1_0 = chunk(g, (0 + j + 1) * 16 + 0)
-                var a1_1 = chunk(g, (0 + j + 1) * 16 + 8)
-                var a2_0 = chunk(g, (0 + j + 2) * 16 + 0)
-                var a2_1 = chunk(g, (0 + j + 2) * 16 + 8)
-                var a3_0 = chunk(g, (0 + j + 3) * 16 + 0)
-                var a3_1 = chunk(g, (0 + j + 3) * 16 + 8)
+                var a0_0 = chunk(g, j * 16)
+                var a0_1 = chunk(g, j * 16 + 8)
+                var a1_0 = chunk(g, (j + 1) * 16)
+                var a1_1 = chunk(g, (j + 1) * 16 + 8)
+                var a2_0 = chunk(g, (j + 2) * 16)
+                var a2_1 = chunk(g, (j + 2) * 16 + 8)
+                var a3_0 = chunk(g, (j + 3) * 16)
+                var a3_1 = chunk(g, (j + 3) * 16 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 16
                     let d0 = chunk(d, 0)
@@ -210,20 +209,20 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (0 + j) * 16 + 0)
-                put(a0_1, g, (0 + j) * 16 + 8)
-                put(a1_0, g, (0 + j + 1) * 16 + 0)
-                put(a1_1, g, (0 + j + 1) * 16 + 8)
-                put(a2_0, g, (0 + j + 2) * 16 + 0)
-                put(a2_1, g, (0 + j + 2) * 16 + 8)
-                put(a3_0, g, (0 + j + 3) * 16 + 0)
-                put(a3_1, g, (0 + j + 3) * 16 + 8)
+                put(a0_0, g, j * 16)
+                put(a0_1, g, j * 16 + 8)
+                put(a1_0, g, (j + 1) * 16)
+                put(a1_1, g, (j + 1) * 16 + 8)
+                put(a2_0, g, (j + 2) * 16)
+                put(a2_1, g, (j + 2) * 16 + 8)
+                put(a3_0, g, (j + 3) * 16)
+                put(a3_1, g, (j + 3) * 16 + 8)
             }
         }
         for j in 4..<5 {
             do {
-                var a0_0 = chunk(g, (0 + j) * 16 + 0)
-                var a0_1 = chunk(g, (0 + j) * 16 + 8)
+                var a0_0 = chunk(g, j * 16)
+                var a0_1 = chunk(g, j * 16 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 16
                     let d0 = chunk(d, 0)
@@ -232,18 +231,18 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, (0 + j) * 16 + 0)
-                put(a0_1, g, (0 + j) * 16 + 8)
+                put(a0_0, g, j * 16)
+                put(a0_1, g, j * 16 + 8)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (5 + j) * 16 + 0)
+                var a0_0 = chunk(g, (5 + j) * 16)
                 var a0_1 = chunk(g, (5 + j) * 16 + 8)
-                var a1_0 = chunk(g, (5 + j + 1) * 16 + 0)
+                var a1_0 = chunk(g, (5 + j + 1) * 16)
                 var a1_1 = chunk(g, (5 + j + 1) * 16 + 8)
-                var a2_0 = chunk(g, (5 + j + 2) * 16 + 0)
+                var a2_0 = chunk(g, (5 + j + 2) * 16)
                 var a2_1 = chunk(g, (5 + j + 2) * 16 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 16
@@ -259,11 +258,11 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                 }
-                put(a0_0, g, (5 + j) * 16 + 0)
+                put(a0_0, g, (5 + j) * 16)
                 put(a0_1, g, (5 + j) * 16 + 8)
-                put(a1_0, g, (5 + j + 1) * 16 + 0)
+                put(a1_0, g, (5 + j + 1) * 16)
                 put(a1_1, g, (5 + j + 1) * 16 + 8)
-                put(a2_0, g, (5 + j + 2) * 16 + 0)
+                put(a2_0, g, (5 + j + 2) * 16)
                 put(a2_1, g, (5 + j + 2) * 16 + 8)
             }
         }

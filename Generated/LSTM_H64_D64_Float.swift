@@ -24,15 +24,14 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H64_D64_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 1664) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 896 : (length + 1) * 448 + length * 256)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 448)
-        for k in 0..<64 { tape[0 + k] = state[0 + k] }
+        for k in 0..<64 { tape[k] = state[k] }
         for k in 0..<64 { tape[64 + k] = state[64 + k] }
         var prev = tape
         for t in 0..<length {
@@ -72,7 +69,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     z7 = SIMDMath.madd(z7, chunk(w, j * 256 + 56), v)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z0 = SIMDMath.madd(z0, chunk(w, 16384 + j * 256), v)
                     z1 = SIMDMath.madd(z1, chunk(w, 16392 + j * 256), v)
                     z2 = SIMDMath.madd(z2, chunk(w, 16400 + j * 256), v)
@@ -112,7 +109,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     z15 = SIMDMath.madd(z15, chunk(w, j * 256 + 120), v)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z8 = SIMDMath.madd(z8, chunk(w, 16448 + j * 256), v)
                     z9 = SIMDMath.madd(z9, chunk(w, 16456 + j * 256), v)
                     z10 = SIMDMath.madd(z10, chunk(w, 16464 + j * 256), v)
@@ -152,7 +149,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     z23 = SIMDMath.madd(z23, chunk(w, j * 256 + 184), v)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z16 = SIMDMath.madd(z16, chunk(w, 16512 + j * 256), v)
                     z17 = SIMDMath.madd(z17, chunk(w, 16520 + j * 256), v)
                     z18 = SIMDMath.madd(z18, chunk(w, 16528 + j * 256), v)
@@ -192,7 +189,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     z31 = SIMDMath.madd(z31, chunk(w, j * 256 + 248), v)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     z24 = SIMDMath.madd(z24, chunk(w, 16576 + j * 256), v)
                     z25 = SIMDMath.madd(z25, chunk(w, 16584 + j * 256), v)
                     z26 = SIMDMath.madd(z26, chunk(w, 16592 + j * 256), v)
@@ -225,7 +222,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<64 { state[0 + k] = prev[0 + k] }
+        for k in 0..<64 { state[k] = prev[k] }
         for k in 0..<64 { state[64 + k] = prev[64 + k] }
     }
 
@@ -240,7 +237,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 256)
         if let dFinal {
-            for k in 0..<64 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<64 { scratch[k] = dFinal[k] }
             for k in 0..<64 { scratch[64 + k] = dFinal[64 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
@@ -303,14 +300,14 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 var q7 = SIMD8<Float>()
                 for k in 0..<32 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (64 + m * 8 + 0) * 256 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (64 + m * 8 + 1) * 256 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (64 + m * 8 + 2) * 256 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (64 + m * 8 + 3) * 256 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (64 + m * 8 + 4) * 256 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (64 + m * 8 + 5) * 256 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (64 + m * 8 + 6) * 256 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (64 + m * 8 + 7) * 256 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 64) * 256 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 65) * 256 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 66) * 256 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 67) * 256 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 68) * 256 + k * 8), d)
+                    q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 69) * 256 + k * 8), d)
+                    q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
+                    q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -335,7 +332,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     var q7 = SIMD8<Float>()
                     for k in 0..<32 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 0) * 256 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 256 + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 256 + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 256 + k * 8), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 256 + k * 8), d)
@@ -356,7 +353,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<64 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<64 { dInitial[k] = scratch[k] }
             for k in 0..<64 { dInitial[64 + k] = scratch[64 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -369,14 +366,14 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 64, by: 1) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 256 + 0)
-                var a0_1 = chunk(g, (0 + j) * 256 + 8)
-                var a0_2 = chunk(g, (0 + j) * 256 + 16)
-                var a0_3 = chunk(g, (0 + j) * 256 + 24)
-                var a0_4 = chunk(g, (0 + j) * 256 + 32)
-                var a0_5 = chunk(g, (0 + j) * 256 + 40)
-                var a0_6 = chunk(g, (0 + j) * 256 + 48)
-                var a0_7 = chunk(g, (0 + j) * 256 + 56)
+                var a0_0 = chunk(g, j * 256)
+                var a0_1 = chunk(g, j * 256 + 8)
+                var a0_2 = chunk(g, j * 256 + 16)
+                var a0_3 = chunk(g, j * 256 + 24)
+                var a0_4 = chunk(g, j * 256 + 32)
+                var a0_5 = chunk(g, j * 256 + 40)
+                var a0_6 = chunk(g, j * 256 + 48)
+                var a0_7 = chunk(g, j * 256 + 56)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d0 = chunk(d, 0)
@@ -397,24 +394,24 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (0 + j) * 256 + 0)
-                put(a0_1, g, (0 + j) * 256 + 8)
-                put(a0_2, g, (0 + j) * 256 + 16)
-                put(a0_3, g, (0 + j) * 256 + 24)
-                put(a0_4, g, (0 + j) * 256 + 32)
-                put(a0_5, g, (0 + j) * 256 + 40)
-                put(a0_6, g, (0 + j) * 256 + 48)
-                put(a0_7, g, (0 + j) * 256 + 56)
+                put(a0_0, g, j * 256)
+                put(a0_1, g, j * 256 + 8)
+                put(a0_2, g, j * 256 + 16)
+                put(a0_3, g, j * 256 + 24)
+                put(a0_4, g, j * 256 + 32)
+                put(a0_5, g, j * 256 + 40)
+                put(a0_6, g, j * 256 + 48)
+                put(a0_7, g, j * 256 + 56)
             }
             do {
-                var a0_8 = chunk(g, (0 + j) * 256 + 64)
-                var a0_9 = chunk(g, (0 + j) * 256 + 72)
-                var a0_10 = chunk(g, (0 + j) * 256 + 80)
-                var a0_11 = chunk(g, (0 + j) * 256 + 88)
-                var a0_12 = chunk(g, (0 + j) * 256 + 96)
-                var a0_13 = chunk(g, (0 + j) * 256 + 104)
-                var a0_14 = chunk(g, (0 + j) * 256 + 112)
-                var a0_15 = chunk(g, (0 + j) * 256 + 120)
+                var a0_8 = chunk(g, j * 256 + 64)
+                var a0_9 = chunk(g, j * 256 + 72)
+                var a0_10 = chunk(g, j * 256 + 80)
+                var a0_11 = chunk(g, j * 256 + 88)
+                var a0_12 = chunk(g, j * 256 + 96)
+                var a0_13 = chunk(g, j * 256 + 104)
+                var a0_14 = chunk(g, j * 256 + 112)
+                var a0_15 = chunk(g, j * 256 + 120)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d8 = chunk(d, 64)
@@ -435,24 +432,24 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a0_14 = SIMDMath.madd(a0_14, d14, v0)
                     a0_15 = SIMDMath.madd(a0_15, d15, v0)
                 }
-                put(a0_8, g, (0 + j) * 256 + 64)
-                put(a0_9, g, (0 + j) * 256 + 72)
-                put(a0_10, g, (0 + j) * 256 + 80)
-                put(a0_11, g, (0 + j) * 256 + 88)
-                put(a0_12, g, (0 + j) * 256 + 96)
-                put(a0_13, g, (0 + j) * 256 + 104)
-                put(a0_14, g, (0 + j) * 256 + 112)
-                put(a0_15, g, (0 + j) * 256 + 120)
+                put(a0_8, g, j * 256 + 64)
+                put(a0_9, g, j * 256 + 72)
+                put(a0_10, g, j * 256 + 80)
+                put(a0_11, g, j * 256 + 88)
+                put(a0_12, g, j * 256 + 96)
+                put(a0_13, g, j * 256 + 104)
+                put(a0_14, g, j * 256 + 112)
+                put(a0_15, g, j * 256 + 120)
             }
             do {
-                var a0_16 = chunk(g, (0 + j) * 256 + 128)
-                var a0_17 = chunk(g, (0 + j) * 256 + 136)
-                var a0_18 = chunk(g, (0 + j) * 256 + 144)
-                var a0_19 = chunk(g, (0 + j) * 256 + 152)
-                var a0_20 = chunk(g, (0 + j) * 256 + 160)
-                var a0_21 = chunk(g, (0 + j) * 256 + 168)
-                var a0_22 = chunk(g, (0 + j) * 256 + 176)
-                var a0_23 = chunk(g, (0 + j) * 256 + 184)
+                var a0_16 = chunk(g, j * 256 + 128)
+                var a0_17 = chunk(g, j * 256 + 136)
+                var a0_18 = chunk(g, j * 256 + 144)
+                var a0_19 = chunk(g, j * 256 + 152)
+                var a0_20 = chunk(g, j * 256 + 160)
+                var a0_21 = chunk(g, j * 256 + 168)
+                var a0_22 = chunk(g, j * 256 + 176)
+                var a0_23 = chunk(g, j * 256 + 184)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d16 = chunk(d, 128)
@@ -473,24 +470,24 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a0_22 = SIMDMath.madd(a0_22, d22, v0)
                     a0_23 = SIMDMath.madd(a0_23, d23, v0)
                 }
-                put(a0_16, g, (0 + j) * 256 + 128)
-                put(a0_17, g, (0 + j) * 256 + 136)
-                put(a0_18, g, (0 + j) * 256 + 144)
-                put(a0_19, g, (0 + j) * 256 + 152)
-                put(a0_20, g, (0 + j) * 256 + 160)
-                put(a0_21, g, (0 + j) * 256 + 168)
-                put(a0_22, g, (0 + j) * 256 + 176)
-                put(a0_23, g, (0 + j) * 256 + 184)
+                put(a0_16, g, j * 256 + 128)
+                put(a0_17, g, j * 256 + 136)
+                put(a0_18, g, j * 256 + 144)
+                put(a0_19, g, j * 256 + 152)
+                put(a0_20, g, j * 256 + 160)
+                put(a0_21, g, j * 256 + 168)
+                put(a0_22, g, j * 256 + 176)
+                put(a0_23, g, j * 256 + 184)
             }
             do {
-                var a0_24 = chunk(g, (0 + j) * 256 + 192)
-                var a0_25 = chunk(g, (0 + j) * 256 + 200)
-                var a0_26 = chunk(g, (0 + j) * 256 + 208)
-                var a0_27 = chunk(g, (0 + j) * 256 + 216)
-                var a0_28 = chunk(g, (0 + j) * 256 + 224)
-                var a0_29 = chunk(g, (0 + j) * 256 + 232)
-                var a0_30 = chunk(g, (0 + j) * 256 + 240)
-                var a0_31 = chunk(g, (0 + j) * 256 + 248)
+                var a0_24 = chunk(g, j * 256 + 192)
+                var a0_25 = chunk(g, j * 256 + 200)
+                var a0_26 = chunk(g, j * 256 + 208)
+                var a0_27 = chunk(g, j * 256 + 216)
+                var a0_28 = chunk(g, j * 256 + 224)
+                var a0_29 = chunk(g, j * 256 + 232)
+                var a0_30 = chunk(g, j * 256 + 240)
+                var a0_31 = chunk(g, j * 256 + 248)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d24 = chunk(d, 192)
@@ -511,20 +508,20 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a0_30 = SIMDMath.madd(a0_30, d30, v0)
                     a0_31 = SIMDMath.madd(a0_31, d31, v0)
                 }
-                put(a0_24, g, (0 + j) * 256 + 192)
-                put(a0_25, g, (0 + j) * 256 + 200)
-                put(a0_26, g, (0 + j) * 256 + 208)
-                put(a0_27, g, (0 + j) * 256 + 216)
-                put(a0_28, g, (0 + j) * 256 + 224)
-                put(a0_29, g, (0 + j) * 256 + 232)
-                put(a0_30, g, (0 + j) * 256 + 240)
-                put(a0_31, g, (0 + j) * 256 + 248)
+                put(a0_24, g, j * 256 + 192)
+                put(a0_25, g, j * 256 + 200)
+                put(a0_26, g, j * 256 + 208)
+                put(a0_27, g, j * 256 + 216)
+                put(a0_28, g, j * 256 + 224)
+                put(a0_29, g, j * 256 + 232)
+                put(a0_30, g, j * 256 + 240)
+                put(a0_31, g, j * 256 + 248)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 64, by: 1) {
             do {
-                var a0_0 = chunk(g, (64 + j) * 256 + 0)
+                var a0_0 = chunk(g, (64 + j) * 256)
                 var a0_1 = chunk(g, (64 + j) * 256 + 8)
                 var a0_2 = chunk(g, (64 + j) * 256 + 16)
                 var a0_3 = chunk(g, (64 + j) * 256 + 24)
@@ -552,7 +549,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (64 + j) * 256 + 0)
+                put(a0_0, g, (64 + j) * 256)
                 put(a0_1, g, (64 + j) * 256 + 8)
                 put(a0_2, g, (64 + j) * 256 + 16)
                 put(a0_3, g, (64 + j) * 256 + 24)

@@ -24,15 +24,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         state: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>?,
                         tape: UnsafeMutablePointer<Double>?) {
         precondition(length >= 0, "LSTM_H8_D8_Double.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 208) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ length: Int,
                               _ state: UnsafeMutablePointer<Double>, _ output: UnsafeMutablePointer<Double>?,
                               _ tape: UnsafeMutablePointer<Double>, ring: Bool) {
-        let scratch = tape + (ring ? 112 : (length + 1) * 56 + length * 32)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 56)
-        for k in 0..<8 { tape[0 + k] = state[0 + k] }
+        for k in 0..<8 { tape[k] = state[k] }
         for k in 0..<8 { tape[8 + k] = state[8 + k] }
         var prev = tape
         for t in 0..<length {
@@ -72,7 +69,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     z7 = SIMDMath.madd(z7, chunk(w, j * 32 + 28), v)
                 }
                 for j in 0..<8 {
-                    let v = SIMD4<Double>(repeating: prev[0 + j])
+                    let v = SIMD4<Double>(repeating: prev[j])
                     z0 = SIMDMath.madd(z0, chunk(w, 256 + j * 32), v)
                     z1 = SIMDMath.madd(z1, chunk(w, 260 + j * 32), v)
                     z2 = SIMDMath.madd(z2, chunk(w, 264 + j * 32), v)
@@ -105,7 +102,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<8 { state[0 + k] = prev[0 + k] }
+        for k in 0..<8 { state[k] = prev[k] }
         for k in 0..<8 { state[8 + k] = prev[8 + k] }
     }
 
@@ -120,7 +117,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 32)
         if let dFinal {
-            for k in 0..<8 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<8 { scratch[k] = dFinal[k] }
             for k in 0..<8 { scratch[8 + k] = dFinal[8 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
@@ -155,10 +152,10 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 var q3 = SIMD4<Double>()
                 for k in 0..<8 {
                     let d = chunk(delta, k * 4)
-                    q0 = SIMDMath.madd(q0, chunk(w, (8 + m * 4 + 0) * 32 + k * 4), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (8 + m * 4 + 1) * 32 + k * 4), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (8 + m * 4 + 2) * 32 + k * 4), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (8 + m * 4 + 3) * 32 + k * 4), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 8) * 32 + k * 4), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 9) * 32 + k * 4), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * 32 + k * 4), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * 32 + k * 4), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -175,7 +172,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
                         let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 0) * 32 + k * 4), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * 32 + k * 4), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * 32 + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * 32 + k * 4), d)
@@ -188,7 +185,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<8 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<8 { dInitial[k] = scratch[k] }
             for k in 0..<8 { dInitial[8 + k] = scratch[8 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -201,14 +198,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 8, by: 1) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 32 + 0)
-                var a0_1 = chunk(g, (0 + j) * 32 + 4)
-                var a0_2 = chunk(g, (0 + j) * 32 + 8)
-                var a0_3 = chunk(g, (0 + j) * 32 + 12)
-                var a0_4 = chunk(g, (0 + j) * 32 + 16)
-                var a0_5 = chunk(g, (0 + j) * 32 + 20)
-                var a0_6 = chunk(g, (0 + j) * 32 + 24)
-                var a0_7 = chunk(g, (0 + j) * 32 + 28)
+                var a0_0 = chunk(g, j * 32)
+                var a0_1 = chunk(g, j * 32 + 4)
+                var a0_2 = chunk(g, j * 32 + 8)
+                var a0_3 = chunk(g, j * 32 + 12)
+                var a0_4 = chunk(g, j * 32 + 16)
+                var a0_5 = chunk(g, j * 32 + 20)
+                var a0_6 = chunk(g, j * 32 + 24)
+                var a0_7 = chunk(g, j * 32 + 28)
                 for t in 0..<length {
                     let d = deltas + t * 32
                     let d0 = chunk(d, 0)
@@ -229,20 +226,20 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (0 + j) * 32 + 0)
-                put(a0_1, g, (0 + j) * 32 + 4)
-                put(a0_2, g, (0 + j) * 32 + 8)
-                put(a0_3, g, (0 + j) * 32 + 12)
-                put(a0_4, g, (0 + j) * 32 + 16)
-                put(a0_5, g, (0 + j) * 32 + 20)
-                put(a0_6, g, (0 + j) * 32 + 24)
-                put(a0_7, g, (0 + j) * 32 + 28)
+                put(a0_0, g, j * 32)
+                put(a0_1, g, j * 32 + 4)
+                put(a0_2, g, j * 32 + 8)
+                put(a0_3, g, j * 32 + 12)
+                put(a0_4, g, j * 32 + 16)
+                put(a0_5, g, j * 32 + 20)
+                put(a0_6, g, j * 32 + 24)
+                put(a0_7, g, j * 32 + 28)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 1) {
             do {
-                var a0_0 = chunk(g, (8 + j) * 32 + 0)
+                var a0_0 = chunk(g, (8 + j) * 32)
                 var a0_1 = chunk(g, (8 + j) * 32 + 4)
                 var a0_2 = chunk(g, (8 + j) * 32 + 8)
                 var a0_3 = chunk(g, (8 + j) * 32 + 12)
@@ -270,7 +267,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     a0_6 = SIMDMath.madd(a0_6, d6, v0)
                     a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
-                put(a0_0, g, (8 + j) * 32 + 0)
+                put(a0_0, g, (8 + j) * 32)
                 put(a0_1, g, (8 + j) * 32 + 4)
                 put(a0_2, g, (8 + j) * 32 + 8)
                 put(a0_3, g, (8 + j) * 32 + 12)

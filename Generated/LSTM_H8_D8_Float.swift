@@ -24,15 +24,14 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "LSTM_H8_D8_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 208) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 112 : (length + 1) * 56 + length * 32)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 56)
-        for k in 0..<8 { tape[0 + k] = state[0 + k] }
+        for k in 0..<8 { tape[k] = state[k] }
         for k in 0..<8 { tape[8 + k] = state[8 + k] }
         var prev = tape
         for t in 0..<length {
@@ -68,7 +65,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     z3 = SIMDMath.madd(z3, chunk(w, j * 32 + 24), v)
                 }
                 for j in 0..<8 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 256 + j * 32), v)
                     r1 = SIMDMath.madd(r1, chunk(w, 264 + j * 32), v)
                     r2 = SIMDMath.madd(r2, chunk(w, 272 + j * 32), v)
@@ -79,7 +76,8 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z2 + r2), cur, 40)
                 put(SIMDMath.sigmoid(z3 + r3), cur, 48)
             }
-            do { // Pointwise LSTM update {
+            // Pointwise LSTM update
+            do {
                 let a = part(cur, 24), i = part(cur, 32), f = part(cur, 40), o = part(cur, 48)
                 let c = SIMDMath.madd(f * part(prev, 8), a, i)
                 let tanhC = SIMDMath.tanh(c)
@@ -92,7 +90,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<8 { state[0 + k] = prev[0 + k] }
+        for k in 0..<8 { state[k] = prev[k] }
         for k in 0..<8 { state[8 + k] = prev[8 + k] }
     }
 
@@ -107,13 +105,14 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 32)
         if let dFinal {
-            for k in 0..<8 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<8 { scratch[k] = dFinal[k] }
             for k in 0..<8 { scratch[8 + k] = dFinal[8 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             let cur = tape + t * 56, prev = cur - 56, delta = deltas + (t - 1) * 32
             if let dy { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
-            do { // Pointwise LSTM backward: upstream of each gate block {
+            // Pointwise LSTM backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 let a = part(cur, 24), i = part(cur, 32), f = part(cur, 40), o = part(cur, 48)
                 let tanhC = part(cur, 16)
@@ -141,14 +140,14 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                 var q7 = SIMD8<Float>()
                 for k in 0..<4 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (8 + 0) * 32 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (8 + 1) * 32 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (8 + 2) * 32 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (8 + 3) * 32 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (8 + 4) * 32 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (8 + 5) * 32 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (8 + 6) * 32 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (8 + 7) * 32 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 8), d)
+                    q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 8), d)
+                    q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 8), d)
+                    q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -173,14 +172,14 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 32 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 32 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (0 + 3) * 32 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (0 + 4) * 32 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (0 + 5) * 32 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (0 + 6) * 32 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (0 + 7) * 32 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -194,7 +193,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<8 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<8 { dInitial[k] = scratch[k] }
             for k in 0..<8 { dInitial[8 + k] = scratch[8 + k] }
         }
         accumulateParameterGradients(x, length, tape, g)
@@ -207,14 +206,14 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 8, by: 2) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 32 + 0)
-                var a0_1 = chunk(g, (0 + j) * 32 + 8)
-                var a0_2 = chunk(g, (0 + j) * 32 + 16)
-                var a0_3 = chunk(g, (0 + j) * 32 + 24)
-                var a1_0 = chunk(g, (0 + j + 1) * 32 + 0)
-                var a1_1 = chunk(g, (0 + j + 1) * 32 + 8)
-                var a1_2 = chunk(g, (0 + j + 1) * 32 + 16)
-                var a1_3 = chunk(g, (0 + j + 1) * 32 + 24)
+                var a0_0 = chunk(g, j * 32)
+                var a0_1 = chunk(g, j * 32 + 8)
+                var a0_2 = chunk(g, j * 32 + 16)
+                var a0_3 = chunk(g, j * 32 + 24)
+                var a1_0 = chunk(g, (j + 1) * 32)
+                var a1_1 = chunk(g, (j + 1) * 32 + 8)
+                var a1_2 = chunk(g, (j + 1) * 32 + 16)
+                var a1_3 = chunk(g, (j + 1) * 32 + 24)
                 for t in 0..<length {
                     let d = deltas + t * 32
                     let d0 = chunk(d, 0)
@@ -232,24 +231,24 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
                 }
-                put(a0_0, g, (0 + j) * 32 + 0)
-                put(a0_1, g, (0 + j) * 32 + 8)
-                put(a0_2, g, (0 + j) * 32 + 16)
-                put(a0_3, g, (0 + j) * 32 + 24)
-                put(a1_0, g, (0 + j + 1) * 32 + 0)
-                put(a1_1, g, (0 + j + 1) * 32 + 8)
-                put(a1_2, g, (0 + j + 1) * 32 + 16)
-                put(a1_3, g, (0 + j + 1) * 32 + 24)
+                put(a0_0, g, j * 32)
+                put(a0_1, g, j * 32 + 8)
+                put(a0_2, g, j * 32 + 16)
+                put(a0_3, g, j * 32 + 24)
+                put(a1_0, g, (j + 1) * 32)
+                put(a1_1, g, (j + 1) * 32 + 8)
+                put(a1_2, g, (j + 1) * 32 + 16)
+                put(a1_3, g, (j + 1) * 32 + 24)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 2) {
             do {
-                var a0_0 = chunk(g, (8 + j) * 32 + 0)
+                var a0_0 = chunk(g, (8 + j) * 32)
                 var a0_1 = chunk(g, (8 + j) * 32 + 8)
                 var a0_2 = chunk(g, (8 + j) * 32 + 16)
                 var a0_3 = chunk(g, (8 + j) * 32 + 24)
-                var a1_0 = chunk(g, (8 + j + 1) * 32 + 0)
+                var a1_0 = chunk(g, (8 + j + 1) * 32)
                 var a1_1 = chunk(g, (8 + j + 1) * 32 + 8)
                 var a1_2 = chunk(g, (8 + j + 1) * 32 + 16)
                 var a1_3 = chunk(g, (8 + j + 1) * 32 + 24)
@@ -270,11 +269,11 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
                 }
-                put(a0_0, g, (8 + j) * 32 + 0)
+                put(a0_0, g, (8 + j) * 32)
                 put(a0_1, g, (8 + j) * 32 + 8)
                 put(a0_2, g, (8 + j) * 32 + 16)
                 put(a0_3, g, (8 + j) * 32 + 24)
-                put(a1_0, g, (8 + j + 1) * 32 + 0)
+                put(a1_0, g, (8 + j + 1) * 32)
                 put(a1_1, g, (8 + j + 1) * 32 + 8)
                 put(a1_2, g, (8 + j + 1) * 32 + 16)
                 put(a1_3, g, (8 + j + 1) * 32 + 24)

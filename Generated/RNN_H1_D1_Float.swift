@@ -25,15 +25,14 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "RNN_H1_D1_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 14) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -41,11 +40,9 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 6 : (length + 1) * 3 + length * 2)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 3)
-        for k in 0..<1 { tape[0 + k] = state[0 + k] }
+        for k in 0..<1 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 3
@@ -59,12 +56,13 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                     z0 = SIMDMath.madd(z0, chunk(w, j * 2 + 0), v)
                 }
                 for j in 0..<1 {
-                    let v = SIMD2<Float>(repeating: prev[0 + j])
+                    let v = SIMD2<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 2 + j * 2), v)
                 }
                 put(SIMDMath.tanh(z0 + r0), cur, 1)
             }
-            do { // Pointwise RNN update {
+            // Pointwise RNN update
+            do {
                 put(part(cur, 1), cur, 0)
             }
             if let output {
@@ -72,7 +70,7 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<1 { state[0 + k] = prev[0 + k] }
+        for k in 0..<1 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -86,12 +84,13 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 4)
         if let dFinal {
-            for k in 0..<1 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<1 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 3, prev = cur - 3, delta = deltas + (t - 1) * 2
+            let cur = tape + t * 3, delta = deltas + (t - 1) * 2
             if let dy { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
-            do { // Pointwise RNN backward: upstream of each gate block {
+            // Pointwise RNN backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 put(dh, delta, 0)
             }
@@ -103,7 +102,7 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                 var q0 = SIMD2<Float>()
                 for k in 0..<1 {
                     let d = chunk(delta, k * 2)
-                    q0 = SIMDMath.madd(q0, chunk(w, (1 + 0) * 2 + k * 2), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
                 }
                 put(SIMDMath.foldHalves(q0), scratch, 0)
             }
@@ -114,14 +113,14 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 2 + k * 2), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
             }
         }
         if let dInitial {
-            for k in 0..<1 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<1 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -133,27 +132,27 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 2 + 0)
+                var a0_0 = chunk(g, j * 2)
                 for t in 0..<length {
                     let d = deltas + t * 2
                     let d0 = chunk(d, 0)
                     let v0 = SIMD2<Float>(repeating: x[t * 1 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (0 + j) * 2 + 0)
+                put(a0_0, g, j * 2)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (1 + j) * 2 + 0)
+                var a0_0 = chunk(g, (1 + j) * 2)
                 for t in 0..<length {
                     let d = deltas + t * 2
                     let d0 = chunk(d, 0)
                     let v0 = SIMD2<Float>(repeating: tape[t * 3 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (1 + j) * 2 + 0)
+                put(a0_0, g, (1 + j) * 2)
             }
         }
         // δb += Σ_t δz_t

@@ -24,15 +24,14 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "RNN_H3_D2_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 40) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 16 : (length + 1) * 8 + length * 4)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 8)
-        for k in 0..<3 { tape[0 + k] = state[0 + k] }
+        for k in 0..<3 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 8
@@ -58,12 +55,13 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                     z0 = SIMDMath.madd(z0, chunk(w, j * 4 + 0), v)
                 }
                 for j in 0..<3 {
-                    let v = SIMD4<Float>(repeating: prev[0 + j])
+                    let v = SIMD4<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 8 + j * 4), v)
                 }
                 put(SIMDMath.tanh(z0 + r0), cur, 4)
             }
-            do { // Pointwise RNN update {
+            // Pointwise RNN update
+            do {
                 put(part(cur, 4), cur, 0)
             }
             if let output {
@@ -71,7 +69,7 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<3 { state[0 + k] = prev[0 + k] }
+        for k in 0..<3 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -85,12 +83,13 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 16)
         if let dFinal {
-            for k in 0..<3 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<3 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 8, prev = cur - 8, delta = deltas + (t - 1) * 4
+            let cur = tape + t * 8, delta = deltas + (t - 1) * 4
             if let dy { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
-            do { // Pointwise RNN backward: upstream of each gate block {
+            // Pointwise RNN backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 put(dh, delta, 0)
             }
@@ -104,9 +103,9 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                 let q3 = SIMD4<Float>()
                 for k in 0..<1 {
                     let d = chunk(delta, k * 4)
-                    q0 = SIMDMath.madd(q0, chunk(w, (2 + 0) * 4 + k * 4), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (2 + 1) * 4 + k * 4), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (2 + 2) * 4 + k * 4), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 4), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -121,8 +120,8 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 4 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 4 + k * 4), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -130,7 +129,7 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<3 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<3 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -142,8 +141,8 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 2, by: 2) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 4 + 0)
-                var a1_0 = chunk(g, (0 + j + 1) * 4 + 0)
+                var a0_0 = chunk(g, j * 4)
+                var a1_0 = chunk(g, (j + 1) * 4)
                 for t in 0..<length {
                     let d = deltas + t * 4
                     let d0 = chunk(d, 0)
@@ -152,16 +151,16 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                     let v1 = SIMD4<Float>(repeating: x[t * 2 + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                 }
-                put(a0_0, g, (0 + j) * 4 + 0)
-                put(a1_0, g, (0 + j + 1) * 4 + 0)
+                put(a0_0, g, j * 4)
+                put(a1_0, g, (j + 1) * 4)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (2 + j) * 4 + 0)
-                var a1_0 = chunk(g, (2 + j + 1) * 4 + 0)
-                var a2_0 = chunk(g, (2 + j + 2) * 4 + 0)
+                var a0_0 = chunk(g, (2 + j) * 4)
+                var a1_0 = chunk(g, (2 + j + 1) * 4)
+                var a2_0 = chunk(g, (2 + j + 2) * 4)
                 for t in 0..<length {
                     let d = deltas + t * 4
                     let d0 = chunk(d, 0)
@@ -172,9 +171,9 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                     let v2 = SIMD4<Float>(repeating: tape[t * 8 + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_0, g, (2 + j) * 4 + 0)
-                put(a1_0, g, (2 + j + 1) * 4 + 0)
-                put(a2_0, g, (2 + j + 2) * 4 + 0)
+                put(a0_0, g, (2 + j) * 4)
+                put(a1_0, g, (2 + j + 1) * 4)
+                put(a2_0, g, (2 + j + 2) * 4)
             }
         }
         // δb += Σ_t δz_t

@@ -24,15 +24,14 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
         precondition(length >= 0, "RNN_H8_D8_Float.forward: negative length")
-        if let tape {
-            forwardSteps(w, x, length, state, output, tape, ring: false)
-        }
-        else {
+        guard let tape else {
             // Inference keeps two records (previous, current) and the scratch on the stack.
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 80) {
                 forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
             }
+            return
         }
+        forwardSteps(w, x, length, state, output, tape, ring: false)
     }
 
     /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
@@ -40,11 +39,9 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
     private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
                               _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
                               _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 32 : (length + 1) * 16 + length * 8)
-        _ = scratch
         // Record 0 is the initial state, padding lanes zero.
         tape.update(repeating: 0, count: 16)
-        for k in 0..<8 { tape[0 + k] = state[0 + k] }
+        for k in 0..<8 { tape[k] = state[k] }
         var prev = tape
         for t in 0..<length {
             let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 16
@@ -58,12 +55,13 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     z0 = SIMDMath.madd(z0, chunk(w, j * 8 + 0), v)
                 }
                 for j in 0..<8 {
-                    let v = SIMD8<Float>(repeating: prev[0 + j])
+                    let v = SIMD8<Float>(repeating: prev[j])
                     r0 = SIMDMath.madd(r0, chunk(w, 64 + j * 8), v)
                 }
                 put(SIMDMath.tanh(z0 + r0), cur, 8)
             }
-            do { // Pointwise RNN update {
+            // Pointwise RNN update
+            do {
                 put(part(cur, 8), cur, 0)
             }
             if let output {
@@ -71,7 +69,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             }
             prev = cur
         }
-        for k in 0..<8 { state[0 + k] = prev[0 + k] }
+        for k in 0..<8 { state[k] = prev[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -85,12 +83,13 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch.update(repeating: 0, count: 32)
         if let dFinal {
-            for k in 0..<8 { scratch[0 + k] = dFinal[0 + k] }
+            for k in 0..<8 { scratch[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 16, prev = cur - 16, delta = deltas + (t - 1) * 8
+            let cur = tape + t * 16, delta = deltas + (t - 1) * 8
             if let dy { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
-            do { // Pointwise RNN backward: upstream of each gate block {
+            // Pointwise RNN backward: upstream of each gate block
+            do {
                 let dh = part(scratch, 0)
                 put(dh, delta, 0)
             }
@@ -108,14 +107,14 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                 var q7 = SIMD8<Float>()
                 for k in 0..<1 {
                     let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (8 + 0) * 8 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (8 + 1) * 8 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (8 + 2) * 8 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (8 + 3) * 8 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (8 + 4) * 8 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (8 + 5) * 8 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (8 + 6) * 8 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (8 + 7) * 8 + k * 8), d)
+                    q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
+                    q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 8), d)
+                    q2 = SIMDMath.madd(q2, chunk(w, 80 + k * 8), d)
+                    q3 = SIMDMath.madd(q3, chunk(w, 88 + k * 8), d)
+                    q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
+                    q5 = SIMDMath.madd(q5, chunk(w, 104 + k * 8), d)
+                    q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
+                    q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
                 }
                 let s0 = SIMDMath.foldPairs(q0, q1)
                 let s1 = SIMDMath.foldPairs(q2, q3)
@@ -140,14 +139,14 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (0 + 0) * 8 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (0 + 1) * 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (0 + 2) * 8 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (0 + 3) * 8 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (0 + 4) * 8 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (0 + 5) * 8 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (0 + 6) * 8 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (0 + 7) * 8 + k * 8), d)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 24 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 32 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 40 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -161,7 +160,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             }
         }
         if let dInitial {
-            for k in 0..<8 { dInitial[0 + k] = scratch[0 + k] }
+            for k in 0..<8 { dInitial[k] = scratch[k] }
         }
         accumulateParameterGradients(x, length, tape, g)
     }
@@ -173,14 +172,14 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 8, by: 8) {
             do {
-                var a0_0 = chunk(g, (0 + j) * 8 + 0)
-                var a1_0 = chunk(g, (0 + j + 1) * 8 + 0)
-                var a2_0 = chunk(g, (0 + j + 2) * 8 + 0)
-                var a3_0 = chunk(g, (0 + j + 3) * 8 + 0)
-                var a4_0 = chunk(g, (0 + j + 4) * 8 + 0)
-                var a5_0 = chunk(g, (0 + j + 5) * 8 + 0)
-                var a6_0 = chunk(g, (0 + j + 6) * 8 + 0)
-                var a7_0 = chunk(g, (0 + j + 7) * 8 + 0)
+                var a0_0 = chunk(g, j * 8)
+                var a1_0 = chunk(g, (j + 1) * 8)
+                var a2_0 = chunk(g, (j + 2) * 8)
+                var a3_0 = chunk(g, (j + 3) * 8)
+                var a4_0 = chunk(g, (j + 4) * 8)
+                var a5_0 = chunk(g, (j + 5) * 8)
+                var a6_0 = chunk(g, (j + 6) * 8)
+                var a7_0 = chunk(g, (j + 7) * 8)
                 for t in 0..<length {
                     let d = deltas + t * 8
                     let d0 = chunk(d, 0)
@@ -201,27 +200,27 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     let v7 = SIMD8<Float>(repeating: x[t * 8 + j + 7])
                     a7_0 = SIMDMath.madd(a7_0, d0, v7)
                 }
-                put(a0_0, g, (0 + j) * 8 + 0)
-                put(a1_0, g, (0 + j + 1) * 8 + 0)
-                put(a2_0, g, (0 + j + 2) * 8 + 0)
-                put(a3_0, g, (0 + j + 3) * 8 + 0)
-                put(a4_0, g, (0 + j + 4) * 8 + 0)
-                put(a5_0, g, (0 + j + 5) * 8 + 0)
-                put(a6_0, g, (0 + j + 6) * 8 + 0)
-                put(a7_0, g, (0 + j + 7) * 8 + 0)
+                put(a0_0, g, j * 8)
+                put(a1_0, g, (j + 1) * 8)
+                put(a2_0, g, (j + 2) * 8)
+                put(a3_0, g, (j + 3) * 8)
+                put(a4_0, g, (j + 4) * 8)
+                put(a5_0, g, (j + 5) * 8)
+                put(a6_0, g, (j + 6) * 8)
+                put(a7_0, g, (j + 7) * 8)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 8) {
             do {
-                var a0_0 = chunk(g, (8 + j) * 8 + 0)
-                var a1_0 = chunk(g, (8 + j + 1) * 8 + 0)
-                var a2_0 = chunk(g, (8 + j + 2) * 8 + 0)
-                var a3_0 = chunk(g, (8 + j + 3) * 8 + 0)
-                var a4_0 = chunk(g, (8 + j + 4) * 8 + 0)
-                var a5_0 = chunk(g, (8 + j + 5) * 8 + 0)
-                var a6_0 = chunk(g, (8 + j + 6) * 8 + 0)
-                var a7_0 = chunk(g, (8 + j + 7) * 8 + 0)
+                var a0_0 = chunk(g, (8 + j) * 8)
+                var a1_0 = chunk(g, (8 + j + 1) * 8)
+                var a2_0 = chunk(g, (8 + j + 2) * 8)
+                var a3_0 = chunk(g, (8 + j + 3) * 8)
+                var a4_0 = chunk(g, (8 + j + 4) * 8)
+                var a5_0 = chunk(g, (8 + j + 5) * 8)
+                var a6_0 = chunk(g, (8 + j + 6) * 8)
+                var a7_0 = chunk(g, (8 + j + 7) * 8)
                 for t in 0..<length {
                     let d = deltas + t * 8
                     let d0 = chunk(d, 0)
@@ -242,14 +241,14 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     let v7 = SIMD8<Float>(repeating: tape[t * 16 + j + 7])
                     a7_0 = SIMDMath.madd(a7_0, d0, v7)
                 }
-                put(a0_0, g, (8 + j) * 8 + 0)
-                put(a1_0, g, (8 + j + 1) * 8 + 0)
-                put(a2_0, g, (8 + j + 2) * 8 + 0)
-                put(a3_0, g, (8 + j + 3) * 8 + 0)
-                put(a4_0, g, (8 + j + 4) * 8 + 0)
-                put(a5_0, g, (8 + j + 5) * 8 + 0)
-                put(a6_0, g, (8 + j + 6) * 8 + 0)
-                put(a7_0, g, (8 + j + 7) * 8 + 0)
+                put(a0_0, g, (8 + j) * 8)
+                put(a1_0, g, (8 + j + 1) * 8)
+                put(a2_0, g, (8 + j + 2) * 8)
+                put(a3_0, g, (8 + j + 3) * 8)
+                put(a4_0, g, (8 + j + 4) * 8)
+                put(a5_0, g, (8 + j + 5) * 8)
+                put(a6_0, g, (8 + j + 6) * 8)
+                put(a7_0, g, (8 + j + 7) * 8)
             }
         }
         // δb += Σ_t δz_t

@@ -13,11 +13,11 @@ extension KernelEmitter {
             s.line("scratch.update(repeating: 0, count: \(4 * hp))")
             s.block("if let dFinal") { s in
                 for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { scratch[\(Scratch.carry(layout, name)) + k] = dFinal[\(v * H) + k] }")
+                    s.line("for k in 0..<\(H) { scratch[\(index(Scratch.carry(layout, name)))] = dFinal[\(index(v * H))] }")
                 }
             }
             s.block("for t in stride(from: length, to: 0, by: -1)") { s in
-                s.line("let cur = tape + t * \(recordStride), prev = cur - \(recordStride), delta = deltas + (t - 1) * \(deltaStride)")
+                s.line("let cur = tape + t * \(recordStride)\(readsPreviousRecord ? ", prev = cur - \(recordStride)" : ""), delta = deltas + (t - 1) * \(deltaStride)")
                 s.line("if let dy { for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] } }")
                 emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
                           prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
@@ -45,12 +45,15 @@ extension KernelEmitter {
             }
             s.block("if let dInitial") { s in
                 for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { dInitial[\(v * H) + k] = scratch[\(Scratch.carry(layout, name)) + k] }")
+                    s.line("for k in 0..<\(H) { dInitial[\(index(v * H))] = scratch[\(index(Scratch.carry(layout, name)))] }")
                 }
             }
             s.line("accumulateParameterGradients(x, length, tape, g)")
         }
     }
+
+    /// Whether the backward pointwise code reads the previous record.
+    var readsPreviousRecord: Bool { cell.backwardPart(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") } }
 
     /// Lanes per δx group: the chunk width, or less for small D.
     var dxGroupWidth: Int {
@@ -72,12 +75,17 @@ extension KernelEmitter {
                                deltaOffset: Int, store: (String, String, Int) -> [String]) {
         let full = columns / n, rest = columns % n
         func body(_ s: inout SourceWriter, group: String, lanes: Int) {
-            let first = group == "0" ? "\(columnBase)" : columnBase == 0 ? "\(group) * \(n)" : "\(columnBase) + \(group) * \(n)"
+            /// Offset of column (columnBase + group·n + l), chunk k.
+            func column(_ l: Int) -> String {
+                if let g = Int(group) { return index((columnBase + g * n + l) * P, "k * \(w)") }
+                let c = columnBase + l == 0 ? "\(group) * \(n)" : "\(group) * \(n) + \(columnBase + l)"
+                return "(\(c)) * \(P) + k * \(w)"
+            }
             for l in 0..<n { s.line("\(l < lanes ? "var" : "let") q\(l) = \(chunkType)()") }
             s.block("for k in 0..<\(layout.chunkCount)") { s in
-                s.line("let d = chunk(delta, \(deltaOffset == 0 ? "" : "\(deltaOffset) + ")k * \(w))")
+                s.line("let d = chunk(delta, \(index(deltaOffset, "k * \(w)")))")
                 for l in 0..<lanes {
-                    s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, (\(first) + \(l)) * \(P) + k * \(w)), d)")
+                    s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, \(column(l))), d)")
                 }
             }
             let (lines, result) = reduction((0..<n).map { "q\($0)" })
@@ -161,12 +169,18 @@ extension KernelEmitter {
         let chunksPerPass = min(layout.chunkCount, 8)
         let columnsPerPass = max(1, min(columns, 8 / chunksPerPass))
         let tiled = columns / columnsPerPass * columnsPerPass
+        /// Offset of gradient column (firstColumn + j), chunk k.
+        func column(_ j: String, _ k: Int) -> String {
+            let c = firstColumn == 0 ? j : j == "j" ? "\(firstColumn) + j" : "\(firstColumn) + \(j)"
+            let factor = c.contains(" ") ? "(\(c))" : c
+            return k == 0 ? "\(factor) * \(P)" : "\(factor) * \(P) + \(k * w)"
+        }
         func pass(_ s: inout SourceWriter, columnExprs: [String]) {
             for first in stride(from: 0, to: layout.chunkCount, by: chunksPerPass) {
                 let ks = Array(first..<min(first + chunksPerPass, layout.chunkCount))
                 s.block("do") { s in
                     for (c, j) in columnExprs.enumerated() {
-                        for k in ks { s.line("var a\(c)_\(k) = chunk(g, (\(firstColumn) + \(j)) * \(P) + \(k * w))") }
+                        for k in ks { s.line("var a\(c)_\(k) = chunk(g, \(column(j, k)))") }
                     }
                     s.block("for t in 0..<length") { s in
                         s.line("let d = deltas + t * \(deltaStride)")
@@ -177,7 +191,7 @@ extension KernelEmitter {
                         }
                     }
                     for (c, j) in columnExprs.enumerated() {
-                        for k in ks { s.line("put(a\(c)_\(k), g, (\(firstColumn) + \(j)) * \(P) + \(k * w))") }
+                        for k in ks { s.line("put(a\(c)_\(k), g, \(column(j, k)))") }
                     }
                 }
             }

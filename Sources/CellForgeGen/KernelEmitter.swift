@@ -44,6 +44,9 @@ struct KernelEmitter {
     /// Chunks per accumulator group: 8 accumulators in flight.
     var groupSize: Int { min(layout.chunkCount, splitsProducts ? 4 : 8) }
 
+    /// "base + k" (or another variable), without "0 +".
+    func index(_ base: Int, _ variable: String = "k") -> String { base == 0 ? variable : "\(base) + \(variable)" }
+
     /// The Swift type of an n-lane vector (the scalar itself for n = 1).
     func vectorType(_ n: Int) -> String { n == 1 ? scalar : "SIMD\(n)<\(scalar)>" }
 
@@ -104,24 +107,26 @@ struct KernelEmitter {
         let ring = 2 * recordStride + layout.scratchCount
         s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                        state: UnsafeMutablePointer<\(scalar)>, output: UnsafeMutablePointer<\(scalar)>?,\n                        tape: UnsafeMutablePointer<\(scalar)>?)") { s in
             s.line("precondition(length >= 0, \"\(spec.typeName).forward: negative length\")")
-            s.block("if let tape") { s in s.line("forwardSteps(w, x, length, state, output, tape, ring: false)") }
-            s.block("else") { s in
+            s.block("guard let tape else") { s in
                 s.line("// Inference keeps two records (previous, current) and the scratch on the stack.")
                 s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(ring))") { s in
                     s.line("forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)")
                 }
+                s.line("return")
             }
+            s.line("forwardSteps(w, x, length, state, output, tape, ring: false)")
         }
         s.line()
         s.line("/// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.")
         s.line("@inline(__always)")
         s.block("private func forwardSteps(_ w: UnsafePointer<\(scalar)>, _ x: UnsafePointer<\(scalar)>, _ length: Int,\n                              _ state: UnsafeMutablePointer<\(scalar)>, _ output: UnsafeMutablePointer<\(scalar)>?,\n                              _ tape: UnsafeMutablePointer<\(scalar)>, ring: Bool)") { s in
-            s.line("let scratch = tape + (ring ? \(2 * recordStride) : (length + 1) * \(recordStride) + length * \(deltaStride))")
-            if !cell.keepsRecurrentProductApart { s.line("_ = scratch") }
+            if cell.keepsRecurrentProductApart {
+                s.line("let scratch = tape + (ring ? \(2 * recordStride) : (length + 1) * \(recordStride) + length * \(deltaStride))")
+            }
             s.line("// Record 0 is the initial state, padding lanes zero.")
             s.line("tape.update(repeating: 0, count: \(recordStride))")
             for (v, name) in stateVectors.enumerated() {
-                s.line("for k in 0..<\(H) { tape[\(layout.recordOffset(name)) + k] = state[\(v * H) + k] }")
+                s.line("for k in 0..<\(H) { tape[\(index(layout.recordOffset(name)))] = state[\(index(v * H))] }")
             }
             s.line("var prev = tape")
             s.block("for t in 0..<length") { s in
@@ -133,7 +138,7 @@ struct KernelEmitter {
                 s.line("prev = cur")
             }
             for (v, name) in stateVectors.enumerated() {
-                s.line("for k in 0..<\(H) { state[\(v * H) + k] = prev[\(layout.recordOffset(name)) + k] }")
+                s.line("for k in 0..<\(H) { state[\(index(v * H))] = prev[\(index(layout.recordOffset(name)))] }")
             }
         }
     }
@@ -154,7 +159,7 @@ struct KernelEmitter {
                     for k in ks { s.line("z\(k) = SIMDMath.madd(z\(k), chunk(w, j * \(P) + \(k * w)), v)") }
                 }
                 s.block("for j in 0..<\(H)") { s in
-                    s.line("let v = \(chunkType)(repeating: prev[\(layout.recordOffset("h")) + j])")
+                    s.line("let v = \(chunkType)(repeating: prev[\(index(layout.recordOffset("h"), "j"))])")
                     let acc = splitsProducts ? "r" : "z"
                     for k in ks { s.line("\(acc)\(k) = SIMDMath.madd(\(acc)\(k), chunk(w, \((D) * P + k * w) + j * \(P)), v)") }
                 }
@@ -167,7 +172,8 @@ struct KernelEmitter {
     func emitParts(_ s: inout SourceWriter, comment: String, prelude: [String] = [], body: (PartContext) -> [String]) {
         if layout.partCount == 1 {
             let c = PartContext(layout: layout, offset: "0")
-            s.block("do { // \(comment)") { s in s.lines(prelude.map { $0.replacingOccurrences(of: "OFFSET", with: "0") }); s.lines(body(c)) }
+            s.line("// \(comment)")
+            s.block("do") { s in s.lines(prelude.map { $0.replacingOccurrences(of: "OFFSET", with: "0") }); s.lines(body(c)) }
         } else {
             let offset = "m * \(layout.partWidth)"
             let c = PartContext(layout: layout, offset: offset)
