@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "CellForgeGen", dependencies: ["CellForge"]),
         .executableTarget(name: "codegen", dependencies: ["CellForgeGen"]),
         .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated"),
+        .executableTarget(name: "Benchmarks", dependencies: ["CellForge", "CellForgeKernels"], path: "Benchmarks"),
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),

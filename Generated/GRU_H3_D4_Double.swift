@@ -135,10 +135,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 4), d)
                     q2 = SIMDMath.madd(q2, chunk(w, 72 + k * 4), d)
                 }
-                let s0 = SIMDMath.foldPairs(q0, q1)
-                let s1 = SIMDMath.foldPairs(q2, q3)
-                let s2 = SIMDMath.foldPairs(s0, s1)
-                put(s2 + part(scratch, 12), scratch, 0)
+                put(SIMDMath.transposedSum(q0, q1, q2, q3) + part(scratch, 12), scratch, 0)
             }
             if let dx {
                 // δx_t = Wᵀ·δz
@@ -155,10 +152,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, 24 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, 36 + k * 4), d)
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    SIMDMath.store(s2, dxt, 0)
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, 0)
                 }
             }
         }

@@ -144,14 +144,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
                     q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
                 }
-                let s0 = SIMDMath.foldPairs(q0, q1)
-                let s1 = SIMDMath.foldPairs(q2, q3)
-                let s2 = SIMDMath.foldPairs(q4, q5)
-                let s3 = SIMDMath.foldPairs(q6, q7)
-                let s4 = SIMDMath.foldPairs(s0, s1)
-                let s5 = SIMDMath.foldPairs(s2, s3)
-                let s6 = SIMDMath.foldPairs(s4, s5)
-                put(s6 + part(scratch, 24), scratch, 0)
+                put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
             }
             if let dx {
                 // δx_t = Wᵀ·δz
@@ -176,14 +169,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(s6, dxt, 0)
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
                 }
             }
         }

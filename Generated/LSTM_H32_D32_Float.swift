@@ -213,14 +213,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
                     q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
                 }
-                let s0 = SIMDMath.foldPairs(q0, q1)
-                let s1 = SIMDMath.foldPairs(q2, q3)
-                let s2 = SIMDMath.foldPairs(q4, q5)
-                let s3 = SIMDMath.foldPairs(q6, q7)
-                let s4 = SIMDMath.foldPairs(s0, s1)
-                let s5 = SIMDMath.foldPairs(s2, s3)
-                let s6 = SIMDMath.foldPairs(s4, s5)
-                put(s6, scratch, m * 8)
+                put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
             }
             if let dx {
                 // δx_t = Wᵀ·δz
@@ -245,14 +238,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(s6, dxt, m * 8)
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
                 }
             }
         }

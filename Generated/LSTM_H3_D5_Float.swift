@@ -154,14 +154,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                         q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
                         q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = s6
+                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]

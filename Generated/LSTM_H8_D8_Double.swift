@@ -157,10 +157,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * 32 + k * 4), d)
                     q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * 32 + k * 4), d)
                 }
-                let s0 = SIMDMath.foldPairs(q0, q1)
-                let s1 = SIMDMath.foldPairs(q2, q3)
-                let s2 = SIMDMath.foldPairs(s0, s1)
-                put(s2, scratch, m * 4)
+                put(SIMDMath.transposedSum(q0, q1, q2, q3), scratch, m * 4)
             }
             if let dx {
                 // δx_t = Wᵀ·δz
@@ -177,10 +174,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * 32 + k * 4), d)
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    SIMDMath.store(s2, dxt, m * 4)
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, m * 4)
                 }
             }
         }

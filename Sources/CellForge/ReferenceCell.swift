@@ -2,7 +2,9 @@
 ///
 /// Reference cells are the oracle every generated kernel is tested against and
 /// the baseline every benchmark compares with, so they are written as obvious
-/// loops and never get clever. All entry points validate their arguments and
+/// loops and never get clever. Their entry points are pre-specialised for Float
+/// and Double (`@_specialize`), so the baseline runs as compiled loops rather than
+/// through generic witness calls. All entry points validate their arguments and
 /// throw `CellForgeError` on bad shapes (including T = 0) before computing anything.
 public protocol ReferenceCell<Scalar>: Sendable {
     associatedtype Scalar: CellScalar
@@ -92,39 +94,55 @@ extension ReferenceCell {
     }
 }
 
-/// Matrix-vector pieces the reference cells share: plain loops, canonical layout.
+/// Matrix-vector pieces the reference cells share: plain loops, canonical layout,
+/// pre-specialised for Float and Double like the cells that call them.
 enum ReferenceMath {
     /// W·x, one value per gate row (G·H).
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func inputProduct<S>(_ p: CellParameters<S>, _ x: [S]) -> [S] {
-        (0..<p.rowCount).map { r in (0..<p.inputSize).reduce(S(0)) { $0 + p.w(r, $1) * x[$1] } }
+        var out = [S](repeating: 0, count: p.rowCount)
+        for r in 0..<p.rowCount { for j in 0..<p.inputSize { out[r] += p.w(r, j) * x[j] } }
+        return out
     }
 
     /// U·h, one value per gate row (G·H).
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func hiddenProduct<S>(_ p: CellParameters<S>, _ h: [S]) -> [S] {
-        (0..<p.rowCount).map { r in (0..<p.hiddenSize).reduce(S(0)) { $0 + p.u(r, $1) * h[$1] } }
+        var out = [S](repeating: 0, count: p.rowCount)
+        for r in 0..<p.rowCount { for j in 0..<p.hiddenSize { out[r] += p.u(r, j) * h[j] } }
+        return out
     }
 
     /// Wᵀ·δ, one value per input (D).
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func inputGradient<S>(_ p: CellParameters<S>, _ delta: [S]) -> [S] {
-        (0..<p.inputSize).map { j in (0..<p.rowCount).reduce(S(0)) { $0 + p.w($1, j) * delta[$1] } }
+        var out = [S](repeating: 0, count: p.inputSize)
+        for r in 0..<p.rowCount { for j in 0..<p.inputSize { out[j] += p.w(r, j) * delta[r] } }
+        return out
     }
 
     /// Uᵀ·δ, one value per hidden unit (H).
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func hiddenGradient<S>(_ p: CellParameters<S>, _ delta: [S]) -> [S] {
-        (0..<p.hiddenSize).map { j in (0..<p.rowCount).reduce(S(0)) { $0 + p.u($1, j) * delta[$1] } }
+        var out = [S](repeating: 0, count: p.hiddenSize)
+        for r in 0..<p.rowCount { for j in 0..<p.hiddenSize { out[j] += p.u(r, j) * delta[r] } }
+        return out
     }
 
     /// δW += δ ⊗ x.
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func addInputWeightGradient<S>(_ g: inout CellParameters<S>, _ delta: [S], _ x: [S]) {
         for r in 0..<g.rowCount { for j in 0..<g.inputSize { g.values[g.wOffset + r * g.inputSize + j] += delta[r] * x[j] } }
     }
 
     /// δU += δ ⊗ h.
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func addRecurrentWeightGradient<S>(_ g: inout CellParameters<S>, _ delta: [S], _ h: [S]) {
         for r in 0..<g.rowCount { for j in 0..<g.hiddenSize { g.values[g.uOffset + r * g.hiddenSize + j] += delta[r] * h[j] } }
     }
 
     /// δb += δ.
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func addBiasGradient<S>(_ g: inout CellParameters<S>, _ delta: [S]) {
         for r in 0..<g.rowCount { g.values[g.bOffset + r] += delta[r] }
     }

@@ -24,6 +24,8 @@ public struct ReferenceGRU<Scalar: CellScalar>: ReferenceCell {
     }
 
     /// Runs the GRU; each step's `gates` holds [r, u, n, hn] (4H values), `cell` stays empty.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func forward(_ inputs: [[Scalar]], initialHidden: [Scalar]?, initialCell: [Scalar]?) throws -> SequenceTrace<Scalar> {
         let (h0, _) = try validatedInitialState(inputs, initialHidden, initialCell)
         let H = hiddenSize
@@ -51,6 +53,8 @@ public struct ReferenceGRU<Scalar: CellScalar>: ReferenceCell {
     }
 
     /// BPTT; each step's `gateDeltas` holds [δr_pre, δu_pre, δn_pre, r ⊙ δn_pre] (4H values).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func backward(_ trace: SequenceTrace<Scalar>, outputGradients: [[Scalar]],
                          finalHiddenGradient: [Scalar]?, finalCellGradient: [Scalar]?) throws -> SequenceGradients<Scalar> {
         var (dhNext, _) = try validatedFinalGradients(trace, outputGradients, finalHiddenGradient, finalCellGradient)

@@ -21,6 +21,8 @@ public struct ReferenceLSTM<Scalar: CellScalar>: ReferenceCell {
         self.parameters = parameters
     }
 
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func forward(_ inputs: [[Scalar]], initialHidden: [Scalar]?, initialCell: [Scalar]?) throws -> SequenceTrace<Scalar> {
         let (h0, c0) = try validatedInitialState(inputs, initialHidden, initialCell)
         let H = hiddenSize
@@ -45,6 +47,8 @@ public struct ReferenceLSTM<Scalar: CellScalar>: ReferenceCell {
                              hidden: hidden, cell: cells, gates: gates)
     }
 
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func backward(_ trace: SequenceTrace<Scalar>, outputGradients: [[Scalar]],
                          finalHiddenGradient: [Scalar]?, finalCellGradient: [Scalar]?) throws -> SequenceGradients<Scalar> {
         var (dhNext, dcNext) = try validatedFinalGradients(trace, outputGradients, finalHiddenGradient, finalCellGradient)

@@ -13,6 +13,8 @@ public struct ReferenceRNN<Scalar: CellScalar>: ReferenceCell {
         self.parameters = parameters
     }
 
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func forward(_ inputs: [[Scalar]], initialHidden: [Scalar]?, initialCell: [Scalar]?) throws -> SequenceTrace<Scalar> {
         let (h0, _) = try validatedInitialState(inputs, initialHidden, initialCell)
         var h = h0
@@ -27,6 +29,8 @@ public struct ReferenceRNN<Scalar: CellScalar>: ReferenceCell {
                              hidden: hidden, cell: [], gates: hidden)
     }
 
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func backward(_ trace: SequenceTrace<Scalar>, outputGradients: [[Scalar]],
                          finalHiddenGradient: [Scalar]?, finalCellGradient: [Scalar]?) throws -> SequenceGradients<Scalar> {
         var (dhNext, _) = try validatedFinalGradients(trace, outputGradients, finalHiddenGradient, finalCellGradient)

@@ -35,11 +35,44 @@ public enum SIMDMath {
     /// Maximum absolute error against Double `tanh` over [−20, 20]: 2.8e-7 built with
     /// FMA, 3.7e-7 without (≤ 5 Float ulps of 1; measured and checked by `SIMDMathTests`).
     /// Relative error for |x| < 1e-3 is below 2e-7. NaN lanes stay NaN.
+    ///
+    /// Concrete overloads per width: on a generic `SIMD` type the clamp's comparisons
+    /// compile to a scalar loop over lanes (about 10× slower), on concrete types to
+    /// vector instructions.
     @inlinable @inline(__always)
-    public static func tanh<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
-        let limit = V(repeating: 7.90531110763549805)
-        var v = x.replacing(with: limit, where: x .> limit)
-        v = v.replacing(with: -limit, where: v .< -limit)
+    public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let limit = SIMD8<Float>(repeating: tanhClamp)
+        return rationalTanh(x.replacing(with: limit, where: x .> limit).replacing(with: -limit, where: x .< -limit))
+    }
+
+    /// tanh(x) for 16 Float lanes; see the 8-lane form.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        let limit = SIMD16<Float>(repeating: tanhClamp)
+        return rationalTanh(x.replacing(with: limit, where: x .> limit).replacing(with: -limit, where: x .< -limit))
+    }
+
+    /// tanh(x) for 4 Float lanes; see the 8-lane form.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: SIMD4<Float>) -> SIMD4<Float> {
+        let limit = SIMD4<Float>(repeating: tanhClamp)
+        return rationalTanh(x.replacing(with: limit, where: x .> limit).replacing(with: -limit, where: x .< -limit))
+    }
+
+    /// tanh(x) for 2 Float lanes; see the 8-lane form.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: SIMD2<Float>) -> SIMD2<Float> {
+        let limit = SIMD2<Float>(repeating: tanhClamp)
+        return rationalTanh(x.replacing(with: limit, where: x .> limit).replacing(with: -limit, where: x .< -limit))
+    }
+
+    /// Where the rational approximation reaches ±1 in Float; inputs are clamped to it.
+    @usableFromInline static let tanhClamp: Float = 7.90531110763549805
+
+    /// The 13/6 rational approximation of tanh on clamped input (arithmetic only, so it
+    /// vectorises in generic form).
+    @inlinable @inline(__always)
+    static func rationalTanh<V: SIMD>(_ v: V) -> V where V.Scalar == Float {
         let x2 = v * v
         var p = madd(V(repeating: 2.00018790482477e-13), x2, V(repeating: -2.76076847742355e-16))
         p = madd(V(repeating: -8.60467152213735e-11), x2, p)
@@ -56,9 +89,19 @@ public enum SIMDMath {
 
     /// σ(x) = ½ + ½·tanh(x/2) for Float lanes; absolute error ≤ half that of `tanh`.
     @inlinable @inline(__always)
-    public static func sigmoid<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
-        madd(V(repeating: 0.5), V(repeating: 0.5), tanh(x * 0.5))
-    }
+    public static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> { madd(SIMD8(repeating: 0.5), SIMD8(repeating: 0.5), tanh(x * 0.5)) }
+
+    /// σ(x) for 16 Float lanes.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { madd(SIMD16(repeating: 0.5), SIMD16(repeating: 0.5), tanh(x * 0.5)) }
+
+    /// σ(x) for 4 Float lanes.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: SIMD4<Float>) -> SIMD4<Float> { madd(SIMD4(repeating: 0.5), SIMD4(repeating: 0.5), tanh(x * 0.5)) }
+
+    /// σ(x) for 2 Float lanes.
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: SIMD2<Float>) -> SIMD2<Float> { madd(SIMD2(repeating: 0.5), SIMD2(repeating: 0.5), tanh(x * 0.5)) }
 
     /// tanh(x) for Double lanes: libm per lane, so Double kernels match the reference
     /// to rounding. (Double kernels favour accuracy over speed.)

@@ -49,3 +49,24 @@ extension SIMDMath {
     @inlinable @inline(__always)
     public static func foldHalves<T: SIMDScalar & FloatingPoint>(_ v: SIMD16<T>) -> SIMD8<T> { v.evenHalf + v.oddHalf }
 }
+
+extension SIMDMath {
+    /// The sums of eight 8-lane accumulators, in order: lane j = q_j.sum().
+    ///
+    /// Deliberately out of line: inlined after a dot-product loop, LLVM folds the
+    /// shuffles back into the loop and keeps the accumulators in a mixed layout with
+    /// blends and stack spills each iteration (measured 3× slower); as a call it costs
+    /// a few cycles per eight sums.
+    @inline(never)
+    public static func transposedSum(_ q0: SIMD8<Float>, _ q1: SIMD8<Float>, _ q2: SIMD8<Float>, _ q3: SIMD8<Float>,
+                                     _ q4: SIMD8<Float>, _ q5: SIMD8<Float>, _ q6: SIMD8<Float>, _ q7: SIMD8<Float>) -> SIMD8<Float> {
+        foldPairs(foldPairs(foldPairs(q0, q1), foldPairs(q2, q3)), foldPairs(foldPairs(q4, q5), foldPairs(q6, q7)))
+    }
+
+    /// The sums of four 4-lane Double accumulators, in order; out of line like the Float form.
+    @inline(never)
+    public static func transposedSum(_ q0: SIMD4<Double>, _ q1: SIMD4<Double>, _ q2: SIMD4<Double>,
+                                     _ q3: SIMD4<Double>) -> SIMD4<Double> {
+        foldPairs(foldPairs(q0, q1), foldPairs(q2, q3))
+    }
+}

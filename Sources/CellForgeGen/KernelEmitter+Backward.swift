@@ -103,7 +103,11 @@ extension KernelEmitter {
     }
 
     /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
+    /// A full group of 256-bit accumulators uses the out-of-line `SIMDMath.transposedSum`.
     func reduction(_ names: [String]) -> ([String], String) {
+        if names.count == w && w == spec.scalar.vectorWidth {
+            return ([], "SIMDMath.transposedSum(\(names.joined(separator: ", ")))")
+        }
         var lines: [String] = []
         var current = names, width = w, counter = 0
         while current.count > 1 {
