@@ -23,70 +23,262 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
-        precondition(length >= 0, "GRU_H8_D8_Float.forward: negative length")
-        guard let tape else {
-            // Inference keeps two records (previous, current) and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 160) {
-                forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
+        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+                                                  state: state, stateStride: 0, output: output, tape: tape))
+    }
+
+    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    public func forward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "GRU_H8_D8_Float.forward: negative count or length")
+        precondition(batch.state != nil || batch.count == 0, "GRU_H8_D8_Float.forward: the batch has no state buffer")
+        guard let tapes = batch.tape else {
+            // Inference keeps two records per sequence and the scratch on the stack.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 480) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 160, ring: true)
             }
             return
         }
-        forwardSteps(w, x, length, state, output, tape, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
-    @inline(__always)
-    private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
-                              _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
-                              _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
-        let scratch = tape + (ring ? 80 : (length + 1) * 40 + length * 48)
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>,
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+        var first = 0
+        while first + 3 <= batch.count {
+            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 3
+        }
+        while first < batch.count {
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 1
+        }
+    }
+
+    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
+        let scratch0 = tape0 + (ring ? 80 : (batch.length + 1) * 40 + batch.length * 48)
         // Record 0 is the initial state, padding lanes zero.
-        tape.update(repeating: 0, count: 40)
-        for k in 0..<8 { tape[k] = state[k] }
-        var prev = tape
-        for t in 0..<length {
-            let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 40
-            let xt = x + t * 8
+        tape0.update(repeating: 0, count: 40)
+        for k in 0..<8 { tape0[k] = state0[k] }
+        var prev0 = tape0
+        let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
+        let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
+        let scratch1 = tape1 + (ring ? 80 : (batch.length + 1) * 40 + batch.length * 48)
+        // Record 0 is the initial state, padding lanes zero.
+        tape1.update(repeating: 0, count: 40)
+        for k in 0..<8 { tape1[k] = state1[k] }
+        var prev1 = tape1
+        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
+        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
+        let scratch2 = tape2 + (ring ? 80 : (batch.length + 1) * 40 + batch.length * 48)
+        // Record 0 is the initial state, padding lanes zero.
+        tape2.update(repeating: 0, count: 40)
+        for k in 0..<8 { tape2[k] = state2[k] }
+        var prev2 = tape2
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 40, xt0 = x0 + t * 8
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 40, xt1 = x1 + t * 8
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 40, xt2 = x2 + t * 8
+            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            do {
+                var z0_0 = chunk(w, 384)
+                var z1_0 = chunk(w, 384)
+                var z2_0 = chunk(w, 384)
+                var r0_0 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
+                for j in 0..<8 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 24)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                }
+                for j in 0..<8 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 192 + j * 24)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                }
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, 16)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, 16)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, 16)
+            }
+            do {
+                var z0_1 = chunk(w, 392)
+                var z1_1 = chunk(w, 392)
+                var z2_1 = chunk(w, 392)
+                var r0_1 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
+                var r2_1 = SIMD8<Float>()
+                for j in 0..<8 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c1 = chunk(w, 8 + j * 24)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                }
+                for j in 0..<8 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c1 = chunk(w, 200 + j * 24)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                }
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 24)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, 24)
+                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, 24)
+            }
+            do {
+                var z0_2 = chunk(w, 400)
+                var z1_2 = chunk(w, 400)
+                var z2_2 = chunk(w, 400)
+                var r0_2 = SIMD8<Float>()
+                var r1_2 = SIMD8<Float>()
+                var r2_2 = SIMD8<Float>()
+                for j in 0..<8 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c2 = chunk(w, 16 + j * 24)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                }
+                for j in 0..<8 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c2 = chunk(w, 208 + j * 24)
+                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
+                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
+                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
+                }
+                put(z0_2, scratch0, 48)
+                put(r0_2, scratch0, 72)
+                put(z1_2, scratch1, 48)
+                put(r1_2, scratch1, 72)
+                put(z2_2, scratch2, 48)
+                put(r2_2, scratch2, 72)
+            }
+            do {
+                let cur = cur0, prev = prev0, scratch = scratch0
+                // Pointwise GRU update
+                do {
+                    let r = part(cur, 16), u = part(cur, 24)
+                    let hn = part(scratch, 72) + part(w, 408)
+                    let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
+                    put(n, cur, 32)
+                    put(hn, cur, 8)
+                    put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
+                }
+                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur1, prev = prev1, scratch = scratch1
+                // Pointwise GRU update
+                do {
+                    let r = part(cur, 16), u = part(cur, 24)
+                    let hn = part(scratch, 72) + part(w, 408)
+                    let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
+                    put(n, cur, 32)
+                    put(hn, cur, 8)
+                    put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
+                }
+                if let output = output1 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur2, prev = prev2, scratch = scratch2
+                // Pointwise GRU update
+                do {
+                    let r = part(cur, 16), u = part(cur, 24)
+                    let hn = part(scratch, 72) + part(w, 408)
+                    let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
+                    put(n, cur, 32)
+                    put(hn, cur, 8)
+                    put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
+                }
+                if let output = output2 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+            }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2
+        }
+        for k in 0..<8 { state0[k] = prev0[k] }
+        for k in 0..<8 { state1[k] = prev1[k] }
+        for k in 0..<8 { state2[k] = prev2[k] }
+    }
+
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
+        let scratch0 = tape0 + (ring ? 80 : (batch.length + 1) * 40 + batch.length * 48)
+        // Record 0 is the initial state, padding lanes zero.
+        tape0.update(repeating: 0, count: 40)
+        for k in 0..<8 { tape0[k] = state0[k] }
+        var prev0 = tape0
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 40, xt0 = x0 + t * 8
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
-                var z0 = chunk(w, 384)
-                var z1 = chunk(w, 392)
-                var z2 = chunk(w, 400)
-                var r0 = SIMD8<Float>()
-                var r1 = SIMD8<Float>()
-                var r2 = SIMD8<Float>()
+                var z0_0 = chunk(w, 384)
+                var z0_1 = chunk(w, 392)
+                var z0_2 = chunk(w, 400)
+                var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
+                var r0_2 = SIMD8<Float>()
                 for j in 0..<8 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, j * 24 + 0), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, j * 24 + 8), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, j * 24 + 16), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c0 = chunk(w, j * 24)
+                    let c1 = chunk(w, 8 + j * 24)
+                    let c2 = chunk(w, 16 + j * 24)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
                 }
                 for j in 0..<8 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    r0 = SIMDMath.madd(r0, chunk(w, 192 + j * 24), v)
-                    r1 = SIMDMath.madd(r1, chunk(w, 200 + j * 24), v)
-                    r2 = SIMDMath.madd(r2, chunk(w, 208 + j * 24), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c0 = chunk(w, 192 + j * 24)
+                    let c1 = chunk(w, 200 + j * 24)
+                    let c2 = chunk(w, 208 + j * 24)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
                 }
-                put(SIMDMath.sigmoid(z0 + r0), cur, 16)
-                put(SIMDMath.sigmoid(z1 + r1), cur, 24)
-                put(z2, scratch, 48)
-                put(r2, scratch, 72)
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, 16)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 24)
+                put(z0_2, scratch0, 48)
+                put(r0_2, scratch0, 72)
             }
-            // Pointwise GRU update
             do {
-                let r = part(cur, 16), u = part(cur, 24)
-                let hn = part(scratch, 72) + part(w, 408)
-                let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
-                put(n, cur, 32)
-                put(hn, cur, 8)
-                put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
+                let cur = cur0, prev = prev0, scratch = scratch0
+                // Pointwise GRU update
+                do {
+                    let r = part(cur, 16), u = part(cur, 24)
+                    let hn = part(scratch, 72) + part(w, 408)
+                    let n = SIMDMath.tanh(SIMDMath.madd(part(scratch, 48), r, hn))
+                    put(n, cur, 32)
+                    put(hn, cur, 8)
+                    put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
+                }
+                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
             }
-            if let output {
-                for k in 0..<8 { output[t * 8 + k] = cur[k] }
-            }
-            prev = cur
+            prev0 = cur0
         }
-        for k in 0..<8 { state[k] = prev[k] }
+        for k in 0..<8 { state0[k] = prev0[k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -94,62 +286,248 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,
                          inputGradient dx: UnsafeMutablePointer<Float>?, initialStateGradient dInitial: UnsafeMutablePointer<Float>?,
                          parameterGradient g: UnsafeMutablePointer<Float>) {
-        precondition(length >= 0, "GRU_H8_D8_Float.backward: negative length")
-        let deltas = tape + (length + 1) * 40
-        let scratch = deltas + length * 48
+        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+                                                   tape: tape, outputGradient: dy, finalStateGradient: dFinal,
+                                                   inputGradient: dx, initialStateGradient: dInitial),
+                 parameterGradient: g)
+    }
+
+    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    public func backward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "GRU_H8_D8_Float.backward: negative count or length")
+        guard batch.count > 0 else { return }
+        guard let tapes = batch.tape else { preconditionFailure("GRU_H8_D8_Float.backward: the batch has no tapes") }
+        var first = 0
+        while first + 3 <= batch.count {
+            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 3
+        }
+        while first < batch.count {
+            backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 1
+        }
+    }
+
+    /// Backpropagates sequences first..<first + 3 step by step together.
+    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 40, scratch0 = deltas0 + length * 48
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch.update(repeating: 0, count: 32)
-        if let dFinal {
-            for k in 0..<8 { scratch[k] = dFinal[k] }
+        scratch0.update(repeating: 0, count: 32)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<8 { scratch0[k] = dFinal[k] }
+        }
+        let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
+        let deltas1 = tape1 + (length + 1) * 40, scratch1 = deltas1 + length * 48
+        let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
+        let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch1.update(repeating: 0, count: 32)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<8 { scratch1[k] = dFinal[k] }
+        }
+        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
+        let deltas2 = tape2 + (length + 1) * 40, scratch2 = deltas2 + length * 48
+        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
+        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch2.update(repeating: 0, count: 32)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<8 { scratch2[k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 40, prev = cur - 40, delta = deltas + (t - 1) * 48
-            if let dy { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
-            // Pointwise GRU backward: upstream of each gate block
             do {
-                let dh = part(scratch, 0)
-                let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
-                let dnPre = dh * (1 - u) * (1 - n * n)
-                put(dnPre * part(cur, 8), delta, 0)
-                put(dh * (part(prev, 0) - n), delta, 8)
-                put(dh * (1 - u), delta, 16)
-                put(r * dnPre, delta, 40)
-                put(u * dh, scratch, 24)
-            }
-            // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-            do { let y = chunk(cur, 16); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-            do { let y = chunk(cur, 24); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-            do { let y = chunk(cur, 32); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-            // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-            put(chunk(delta, 0), delta, 24)
-            put(chunk(delta, 8), delta, 32)
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t
-            do {
-                var q0 = SIMD8<Float>()
-                var q1 = SIMD8<Float>()
-                var q2 = SIMD8<Float>()
-                var q3 = SIMD8<Float>()
-                var q4 = SIMD8<Float>()
-                var q5 = SIMD8<Float>()
-                var q6 = SIMD8<Float>()
-                var q7 = SIMD8<Float>()
-                for k in 0..<3 {
-                    let d = chunk(delta, 24 + k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, 216 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, 240 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, 264 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, 312 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
-                }
-                put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
-            }
-            if let dx {
-                // δx_t = Wᵀ·δz
-                let dxt = dx + (t - 1) * 8
+                let cur = tape0 + t * 40, prev = cur - 40, delta = deltas0 + (t - 1) * 48, scratch = scratch0
+                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                // Pointwise GRU backward: upstream of each gate block
                 do {
+                    let dh = part(scratch, 0)
+                    let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
+                    let dnPre = dh * (1 - u) * (1 - n * n)
+                    put(dnPre * part(cur, 8), delta, 0)
+                    put(dh * (part(prev, 0) - n), delta, 8)
+                    put(dh * (1 - u), delta, 16)
+                    put(r * dnPre, delta, 40)
+                    put(u * dh, scratch, 24)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 16); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, 24); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, 32); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 24)
+                put(chunk(delta, 8), delta, 32)
+            }
+            do {
+                let cur = tape1 + t * 40, prev = cur - 40, delta = deltas1 + (t - 1) * 48, scratch = scratch1
+                if let dy = dy1 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                // Pointwise GRU backward: upstream of each gate block
+                do {
+                    let dh = part(scratch, 0)
+                    let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
+                    let dnPre = dh * (1 - u) * (1 - n * n)
+                    put(dnPre * part(cur, 8), delta, 0)
+                    put(dh * (part(prev, 0) - n), delta, 8)
+                    put(dh * (1 - u), delta, 16)
+                    put(r * dnPre, delta, 40)
+                    put(u * dh, scratch, 24)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 16); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, 24); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, 32); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 24)
+                put(chunk(delta, 8), delta, 32)
+            }
+            do {
+                let cur = tape2 + t * 40, prev = cur - 40, delta = deltas2 + (t - 1) * 48, scratch = scratch2
+                if let dy = dy2 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                // Pointwise GRU backward: upstream of each gate block
+                do {
+                    let dh = part(scratch, 0)
+                    let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
+                    let dnPre = dh * (1 - u) * (1 - n * n)
+                    put(dnPre * part(cur, 8), delta, 0)
+                    put(dh * (part(prev, 0) - n), delta, 8)
+                    put(dh * (1 - u), delta, 16)
+                    put(r * dnPre, delta, 40)
+                    put(u * dh, scratch, 24)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 16); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, 24); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, 32); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 24)
+                put(chunk(delta, 8), delta, 32)
+            }
+            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
+            do {
+                do {
+                    let delta = deltas0 + (t - 1) * 48, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, 24 + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 216 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 240 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 264 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 312 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                }
+                do {
+                    let delta = deltas1 + (t - 1) * 48, scratch = scratch1
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, 24 + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 216 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 240 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 264 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 312 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                }
+                do {
+                    let delta = deltas2 + (t - 1) * 48, scratch = scratch2
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, 24 + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 216 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 240 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 264 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 312 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 48 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 72 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 120 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                }
+                if let dx = dx1 {
+                    let delta = deltas1 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 48 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 72 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 120 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                }
+                if let dx = dx2 {
+                    let delta = deltas2 + (t - 1) * 48, dxt = dx + (t - 1) * 8
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -173,10 +551,113 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                 }
             }
         }
-        if let dInitial {
-            for k in 0..<8 { dInitial[k] = scratch[k] }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<8 { dInitial[k] = scratch0[k] }
         }
-        accumulateParameterGradients(x, length, tape, g)
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<8 { dInitial[k] = scratch1[k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<8 { dInitial[k] = scratch2[k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
+        accumulateParameterGradients(x1, length, tape1, g)
+        accumulateParameterGradients(x2, length, tape2, g)
+    }
+
+    /// Backpropagates sequences first..<first + 1 step by step together.
+    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 40, scratch0 = deltas0 + length * 48
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch0.update(repeating: 0, count: 32)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<8 { scratch0[k] = dFinal[k] }
+        }
+        for t in stride(from: length, to: 0, by: -1) {
+            do {
+                let cur = tape0 + t * 40, prev = cur - 40, delta = deltas0 + (t - 1) * 48, scratch = scratch0
+                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                // Pointwise GRU backward: upstream of each gate block
+                do {
+                    let dh = part(scratch, 0)
+                    let r = part(cur, 16), u = part(cur, 24), n = part(cur, 32)
+                    let dnPre = dh * (1 - u) * (1 - n * n)
+                    put(dnPre * part(cur, 8), delta, 0)
+                    put(dh * (part(prev, 0) - n), delta, 8)
+                    put(dh * (1 - u), delta, 16)
+                    put(r * dnPre, delta, 40)
+                    put(u * dh, scratch, 24)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 16); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, 24); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, 32); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 24)
+                put(chunk(delta, 8), delta, 32)
+            }
+            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
+            do {
+                do {
+                    let delta = deltas0 + (t - 1) * 48, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, 24 + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 216 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 240 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 264 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 312 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 48 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 72 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 120 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                }
+            }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<8 { dInitial[k] = scratch0[k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
     }
 
     /// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.
@@ -184,65 +665,123 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * 40
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 8, by: 2) {
+        for j in stride(from: 0, to: 8, by: 4) {
             do {
                 var a0_0 = chunk(g, j * 24)
                 var a0_1 = chunk(g, j * 24 + 8)
-                var a0_2 = chunk(g, j * 24 + 16)
                 var a1_0 = chunk(g, (j + 1) * 24)
                 var a1_1 = chunk(g, (j + 1) * 24 + 8)
-                var a1_2 = chunk(g, (j + 1) * 24 + 16)
+                var a2_0 = chunk(g, (j + 2) * 24)
+                var a2_1 = chunk(g, (j + 2) * 24 + 8)
+                var a3_0 = chunk(g, (j + 3) * 24)
+                var a3_1 = chunk(g, (j + 3) * 24 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 48
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
                     let v0 = SIMD8<Float>(repeating: x[t * 8 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     let v1 = SIMD8<Float>(repeating: x[t * 8 + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 8 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 8 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, j * 24)
                 put(a0_1, g, j * 24 + 8)
-                put(a0_2, g, j * 24 + 16)
                 put(a1_0, g, (j + 1) * 24)
                 put(a1_1, g, (j + 1) * 24 + 8)
+                put(a2_0, g, (j + 2) * 24)
+                put(a2_1, g, (j + 2) * 24 + 8)
+                put(a3_0, g, (j + 3) * 24)
+                put(a3_1, g, (j + 3) * 24 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, j * 24 + 16)
+                var a1_2 = chunk(g, (j + 1) * 24 + 16)
+                var a2_2 = chunk(g, (j + 2) * 24 + 16)
+                var a3_2 = chunk(g, (j + 3) * 24 + 16)
+                for t in 0..<length {
+                    let d = deltas + t * 48
+                    let d2 = chunk(d, 16)
+                    let v0 = SIMD8<Float>(repeating: x[t * 8 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 8 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 8 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 8 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                }
+                put(a0_2, g, j * 24 + 16)
                 put(a1_2, g, (j + 1) * 24 + 16)
+                put(a2_2, g, (j + 2) * 24 + 16)
+                put(a3_2, g, (j + 3) * 24 + 16)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 8, by: 2) {
+        for j in stride(from: 0, to: 8, by: 4) {
             do {
                 var a0_0 = chunk(g, (8 + j) * 24)
                 var a0_1 = chunk(g, (8 + j) * 24 + 8)
-                var a0_2 = chunk(g, (8 + j) * 24 + 16)
                 var a1_0 = chunk(g, (8 + j + 1) * 24)
                 var a1_1 = chunk(g, (8 + j + 1) * 24 + 8)
-                var a1_2 = chunk(g, (8 + j + 1) * 24 + 16)
+                var a2_0 = chunk(g, (8 + j + 2) * 24)
+                var a2_1 = chunk(g, (8 + j + 2) * 24 + 8)
+                var a3_0 = chunk(g, (8 + j + 3) * 24)
+                var a3_1 = chunk(g, (8 + j + 3) * 24 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 48
                     let d0 = chunk(d, 24)
                     let d1 = chunk(d, 32)
-                    let d2 = chunk(d, 40)
                     let v0 = SIMD8<Float>(repeating: tape[t * 40 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     let v1 = SIMD8<Float>(repeating: tape[t * 40 + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 40 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 40 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, (8 + j) * 24)
                 put(a0_1, g, (8 + j) * 24 + 8)
-                put(a0_2, g, (8 + j) * 24 + 16)
                 put(a1_0, g, (8 + j + 1) * 24)
                 put(a1_1, g, (8 + j + 1) * 24 + 8)
+                put(a2_0, g, (8 + j + 2) * 24)
+                put(a2_1, g, (8 + j + 2) * 24 + 8)
+                put(a3_0, g, (8 + j + 3) * 24)
+                put(a3_1, g, (8 + j + 3) * 24 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, (8 + j) * 24 + 16)
+                var a1_2 = chunk(g, (8 + j + 1) * 24 + 16)
+                var a2_2 = chunk(g, (8 + j + 2) * 24 + 16)
+                var a3_2 = chunk(g, (8 + j + 3) * 24 + 16)
+                for t in 0..<length {
+                    let d = deltas + t * 48
+                    let d2 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 40 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 40 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 40 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 40 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                }
+                put(a0_2, g, (8 + j) * 24 + 16)
                 put(a1_2, g, (8 + j + 1) * 24 + 16)
+                put(a2_2, g, (8 + j + 2) * 24 + 16)
+                put(a3_2, g, (8 + j + 3) * 24 + 16)
             }
         }
         // δb += Σ_t δz_t

@@ -23,87 +23,350 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
-        precondition(length >= 0, "LSTM_H16_D1_Float.forward: negative length")
-        guard let tape else {
-            // Inference keeps two records (previous, current) and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 416) {
-                forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
+        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+                                                  state: state, stateStride: 0, output: output, tape: tape))
+    }
+
+    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    public func forward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H16_D1_Float.forward: negative count or length")
+        precondition(batch.state != nil || batch.count == 0, "LSTM_H16_D1_Float.forward: the batch has no state buffer")
+        guard let tapes = batch.tape else {
+            // Inference keeps two records per sequence and the scratch on the stack.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1248) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 416, ring: true)
             }
             return
         }
-        forwardSteps(w, x, length, state, output, tape, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
-    @inline(__always)
-    private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
-                              _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
-                              _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>,
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+        var first = 0
+        while first + 3 <= batch.count {
+            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 3
+        }
+        while first < batch.count {
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 1
+        }
+    }
+
+    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
-        tape.update(repeating: 0, count: 112)
-        for k in 0..<16 { tape[k] = state[k] }
-        for k in 0..<16 { tape[16 + k] = state[16 + k] }
-        var prev = tape
-        for t in 0..<length {
-            let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 112
-            let xt = x + t * 1
-            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+        tape0.update(repeating: 0, count: 112)
+        for k in 0..<16 { tape0[k] = state0[k] }
+        for k in 0..<16 { tape0[16 + k] = state0[16 + k] }
+        var prev0 = tape0
+        let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
+        let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape1.update(repeating: 0, count: 112)
+        for k in 0..<16 { tape1[k] = state1[k] }
+        for k in 0..<16 { tape1[16 + k] = state1[16 + k] }
+        var prev1 = tape1
+        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
+        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape2.update(repeating: 0, count: 112)
+        for k in 0..<16 { tape2[k] = state2[k] }
+        for k in 0..<16 { tape2[16 + k] = state2[16 + k] }
+        var prev2 = tape2
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 112, xt0 = x0 + t * 1
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 112, xt1 = x1 + t * 1
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 112, xt2 = x2 + t * 1
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
-                var z0 = chunk(w, 1088)
-                var z1 = chunk(w, 1096)
-                var z2 = chunk(w, 1104)
-                var z3 = chunk(w, 1112)
-                var z4 = chunk(w, 1120)
-                var z5 = chunk(w, 1128)
-                var z6 = chunk(w, 1136)
-                var z7 = chunk(w, 1144)
+                var z0_0 = chunk(w, 1088)
+                var z0_1 = chunk(w, 1096)
+                var z0_2 = chunk(w, 1104)
+                var z1_0 = chunk(w, 1088)
+                var z1_1 = chunk(w, 1096)
+                var z1_2 = chunk(w, 1104)
+                var z2_0 = chunk(w, 1088)
+                var z2_1 = chunk(w, 1096)
+                var z2_2 = chunk(w, 1104)
                 for j in 0..<1 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, j * 64 + 0), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, j * 64 + 8), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, j * 64 + 16), v)
-                    z3 = SIMDMath.madd(z3, chunk(w, j * 64 + 24), v)
-                    z4 = SIMDMath.madd(z4, chunk(w, j * 64 + 32), v)
-                    z5 = SIMDMath.madd(z5, chunk(w, j * 64 + 40), v)
-                    z6 = SIMDMath.madd(z6, chunk(w, j * 64 + 48), v)
-                    z7 = SIMDMath.madd(z7, chunk(w, j * 64 + 56), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 64)
+                    let c1 = chunk(w, 8 + j * 64)
+                    let c2 = chunk(w, 16 + j * 64)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
                 }
                 for j in 0..<16 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, 64 + j * 64), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, 72 + j * 64), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, 80 + j * 64), v)
-                    z3 = SIMDMath.madd(z3, chunk(w, 88 + j * 64), v)
-                    z4 = SIMDMath.madd(z4, chunk(w, 96 + j * 64), v)
-                    z5 = SIMDMath.madd(z5, chunk(w, 104 + j * 64), v)
-                    z6 = SIMDMath.madd(z6, chunk(w, 112 + j * 64), v)
-                    z7 = SIMDMath.madd(z7, chunk(w, 120 + j * 64), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 64 + j * 64)
+                    let c1 = chunk(w, 72 + j * 64)
+                    let c2 = chunk(w, 80 + j * 64)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
                 }
-                put(SIMDMath.tanh(z0), cur, 48)
-                put(SIMDMath.tanh(z1), cur, 56)
-                put(SIMDMath.sigmoid(z2), cur, 64)
-                put(SIMDMath.sigmoid(z3), cur, 72)
-                put(SIMDMath.sigmoid(z4), cur, 80)
-                put(SIMDMath.sigmoid(z5), cur, 88)
-                put(SIMDMath.sigmoid(z6), cur, 96)
-                put(SIMDMath.sigmoid(z7), cur, 104)
+                put(SIMDMath.tanh(z0_0), cur0, 48)
+                put(SIMDMath.tanh(z0_1), cur0, 56)
+                put(SIMDMath.sigmoid(z0_2), cur0, 64)
+                put(SIMDMath.tanh(z1_0), cur1, 48)
+                put(SIMDMath.tanh(z1_1), cur1, 56)
+                put(SIMDMath.sigmoid(z1_2), cur1, 64)
+                put(SIMDMath.tanh(z2_0), cur2, 48)
+                put(SIMDMath.tanh(z2_1), cur2, 56)
+                put(SIMDMath.sigmoid(z2_2), cur2, 64)
             }
-            // Pointwise LSTM update
-            for m in 0..<2 {
-                let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
-                let c = SIMDMath.madd(f * part(prev, 16 + m * 8), a, i)
-                let tanhC = SIMDMath.tanh(c)
-                put(c, cur, 16 + m * 8)
-                put(tanhC, cur, 32 + m * 8)
-                put(tanhC * o, cur, m * 8)
+            do {
+                var z0_3 = chunk(w, 1112)
+                var z0_4 = chunk(w, 1120)
+                var z0_5 = chunk(w, 1128)
+                var z1_3 = chunk(w, 1112)
+                var z1_4 = chunk(w, 1120)
+                var z1_5 = chunk(w, 1128)
+                var z2_3 = chunk(w, 1112)
+                var z2_4 = chunk(w, 1120)
+                var z2_5 = chunk(w, 1128)
+                for j in 0..<1 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c3 = chunk(w, 24 + j * 64)
+                    let c4 = chunk(w, 32 + j * 64)
+                    let c5 = chunk(w, 40 + j * 64)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
+                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                }
+                for j in 0..<16 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c3 = chunk(w, 88 + j * 64)
+                    let c4 = chunk(w, 96 + j * 64)
+                    let c5 = chunk(w, 104 + j * 64)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
+                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                }
+                put(SIMDMath.sigmoid(z0_3), cur0, 72)
+                put(SIMDMath.sigmoid(z0_4), cur0, 80)
+                put(SIMDMath.sigmoid(z0_5), cur0, 88)
+                put(SIMDMath.sigmoid(z1_3), cur1, 72)
+                put(SIMDMath.sigmoid(z1_4), cur1, 80)
+                put(SIMDMath.sigmoid(z1_5), cur1, 88)
+                put(SIMDMath.sigmoid(z2_3), cur2, 72)
+                put(SIMDMath.sigmoid(z2_4), cur2, 80)
+                put(SIMDMath.sigmoid(z2_5), cur2, 88)
             }
-            if let output {
-                for k in 0..<16 { output[t * 16 + k] = cur[k] }
+            do {
+                var z0_6 = chunk(w, 1136)
+                var z0_7 = chunk(w, 1144)
+                var z1_6 = chunk(w, 1136)
+                var z1_7 = chunk(w, 1144)
+                var z2_6 = chunk(w, 1136)
+                var z2_7 = chunk(w, 1144)
+                for j in 0..<1 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c6 = chunk(w, 48 + j * 64)
+                    let c7 = chunk(w, 56 + j * 64)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
+                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
+                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
+                }
+                for j in 0..<16 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c6 = chunk(w, 112 + j * 64)
+                    let c7 = chunk(w, 120 + j * 64)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
+                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
+                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
+                }
+                put(SIMDMath.sigmoid(z0_6), cur0, 96)
+                put(SIMDMath.sigmoid(z0_7), cur0, 104)
+                put(SIMDMath.sigmoid(z1_6), cur1, 96)
+                put(SIMDMath.sigmoid(z1_7), cur1, 104)
+                put(SIMDMath.sigmoid(z2_6), cur2, 96)
+                put(SIMDMath.sigmoid(z2_7), cur2, 104)
             }
-            prev = cur
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                for m in 0..<2 {
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 16 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 16 + m * 8)
+                    put(tanhC, cur, 32 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output0 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur1, prev = prev1
+                // Pointwise LSTM update
+                for m in 0..<2 {
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 16 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 16 + m * 8)
+                    put(tanhC, cur, 32 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output1 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur2, prev = prev2
+                // Pointwise LSTM update
+                for m in 0..<2 {
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 16 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 16 + m * 8)
+                    put(tanhC, cur, 32 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output2 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+            }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
-        for k in 0..<16 { state[k] = prev[k] }
-        for k in 0..<16 { state[16 + k] = prev[16 + k] }
+        for k in 0..<16 { state0[k] = prev0[k] }
+        for k in 0..<16 { state0[16 + k] = prev0[16 + k] }
+        for k in 0..<16 { state1[k] = prev1[k] }
+        for k in 0..<16 { state1[16 + k] = prev1[16 + k] }
+        for k in 0..<16 { state2[k] = prev2[k] }
+        for k in 0..<16 { state2[16 + k] = prev2[16 + k] }
+    }
+
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape0.update(repeating: 0, count: 112)
+        for k in 0..<16 { tape0[k] = state0[k] }
+        for k in 0..<16 { tape0[16 + k] = state0[16 + k] }
+        var prev0 = tape0
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 112, xt0 = x0 + t * 1
+            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            do {
+                var z0_0 = chunk(w, 1088)
+                var z0_1 = chunk(w, 1096)
+                var z0_2 = chunk(w, 1104)
+                var z0_3 = chunk(w, 1112)
+                var z0_4 = chunk(w, 1120)
+                var z0_5 = chunk(w, 1128)
+                var z0_6 = chunk(w, 1136)
+                var z0_7 = chunk(w, 1144)
+                for j in 0..<1 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c0 = chunk(w, j * 64)
+                    let c1 = chunk(w, 8 + j * 64)
+                    let c2 = chunk(w, 16 + j * 64)
+                    let c3 = chunk(w, 24 + j * 64)
+                    let c4 = chunk(w, 32 + j * 64)
+                    let c5 = chunk(w, 40 + j * 64)
+                    let c6 = chunk(w, 48 + j * 64)
+                    let c7 = chunk(w, 56 + j * 64)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                }
+                for j in 0..<16 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c0 = chunk(w, 64 + j * 64)
+                    let c1 = chunk(w, 72 + j * 64)
+                    let c2 = chunk(w, 80 + j * 64)
+                    let c3 = chunk(w, 88 + j * 64)
+                    let c4 = chunk(w, 96 + j * 64)
+                    let c5 = chunk(w, 104 + j * 64)
+                    let c6 = chunk(w, 112 + j * 64)
+                    let c7 = chunk(w, 120 + j * 64)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                }
+                put(SIMDMath.tanh(z0_0), cur0, 48)
+                put(SIMDMath.tanh(z0_1), cur0, 56)
+                put(SIMDMath.sigmoid(z0_2), cur0, 64)
+                put(SIMDMath.sigmoid(z0_3), cur0, 72)
+                put(SIMDMath.sigmoid(z0_4), cur0, 80)
+                put(SIMDMath.sigmoid(z0_5), cur0, 88)
+                put(SIMDMath.sigmoid(z0_6), cur0, 96)
+                put(SIMDMath.sigmoid(z0_7), cur0, 104)
+            }
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                for m in 0..<2 {
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 16 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 16 + m * 8)
+                    put(tanhC, cur, 32 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output0 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+            }
+            prev0 = cur0
+        }
+        for k in 0..<16 { state0[k] = prev0[k] }
+        for k in 0..<16 { state0[16 + k] = prev0[16 + k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -111,66 +374,232 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,
                          inputGradient dx: UnsafeMutablePointer<Float>?, initialStateGradient dInitial: UnsafeMutablePointer<Float>?,
                          parameterGradient g: UnsafeMutablePointer<Float>) {
-        precondition(length >= 0, "LSTM_H16_D1_Float.backward: negative length")
-        let deltas = tape + (length + 1) * 112
-        let scratch = deltas + length * 64
+        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+                                                   tape: tape, outputGradient: dy, finalStateGradient: dFinal,
+                                                   inputGradient: dx, initialStateGradient: dInitial),
+                 parameterGradient: g)
+    }
+
+    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    public func backward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H16_D1_Float.backward: negative count or length")
+        guard batch.count > 0 else { return }
+        guard let tapes = batch.tape else { preconditionFailure("LSTM_H16_D1_Float.backward: the batch has no tapes") }
+        var first = 0
+        while first + 3 <= batch.count {
+            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 3
+        }
+        while first < batch.count {
+            backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 1
+        }
+    }
+
+    /// Backpropagates sequences first..<first + 3 step by step together.
+    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 112, scratch0 = deltas0 + length * 64
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch.update(repeating: 0, count: 64)
-        if let dFinal {
-            for k in 0..<16 { scratch[k] = dFinal[k] }
-            for k in 0..<16 { scratch[16 + k] = dFinal[16 + k] }
+        scratch0.update(repeating: 0, count: 64)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<16 { scratch0[k] = dFinal[k] }
+            for k in 0..<16 { scratch0[16 + k] = dFinal[16 + k] }
+        }
+        let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
+        let deltas1 = tape1 + (length + 1) * 112, scratch1 = deltas1 + length * 64
+        let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
+        let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch1.update(repeating: 0, count: 64)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<16 { scratch1[k] = dFinal[k] }
+            for k in 0..<16 { scratch1[16 + k] = dFinal[16 + k] }
+        }
+        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
+        let deltas2 = tape2 + (length + 1) * 112, scratch2 = deltas2 + length * 64
+        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
+        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch2.update(repeating: 0, count: 64)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<16 { scratch2[k] = dFinal[k] }
+            for k in 0..<16 { scratch2[16 + k] = dFinal[16 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 112, prev = cur - 112, delta = deltas + (t - 1) * 64
-            if let dy { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
-            // Pointwise LSTM backward: upstream of each gate block
-            for m in 0..<2 {
-                let dh = part(scratch, m * 8)
-                let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
-                let tanhC = part(cur, 32 + m * 8)
-                let dc = SIMDMath.madd(part(scratch, 16 + m * 8), dh * o, 1 - tanhC * tanhC)
-                put(dc * i, delta, m * 8)
-                put(dc * a, delta, 16 + m * 8)
-                put(dc * part(prev, 16 + m * 8), delta, 32 + m * 8)
-                put(dh * tanhC, delta, 48 + m * 8)
-                put(dc * f, scratch, 16 + m * 8)
-            }
-            // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-            do { let y = chunk(cur, 48); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-            do { let y = chunk(cur, 56); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-            do { let y = chunk(cur, 64); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-            do { let y = chunk(cur, 72); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-            do { let y = chunk(cur, 80); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-            do { let y = chunk(cur, 88); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-            do { let y = chunk(cur, 96); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-            do { let y = chunk(cur, 104); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-            // δh_{t−1} = Uᵀ·δz
-            for m in 0..<2 {
-                var q0 = SIMD8<Float>()
-                var q1 = SIMD8<Float>()
-                var q2 = SIMD8<Float>()
-                var q3 = SIMD8<Float>()
-                var q4 = SIMD8<Float>()
-                var q5 = SIMD8<Float>()
-                var q6 = SIMD8<Float>()
-                var q7 = SIMD8<Float>()
-                for k in 0..<8 {
-                    let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * 64 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * 64 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * 64 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * 64 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * 64 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * 64 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
+            do {
+                let cur = tape0 + t * 112, prev = cur - 112, delta = deltas0 + (t - 1) * 64, scratch = scratch0
+                if let dy = dy0 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<2 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let tanhC = part(cur, 32 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 16 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 16 + m * 8)
+                    put(dc * part(prev, 16 + m * 8), delta, 32 + m * 8)
+                    put(dh * tanhC, delta, 48 + m * 8)
+                    put(dc * f, scratch, 16 + m * 8)
                 }
-                put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 48); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 56); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 64); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, 72); put(chunk(delta, 24) * (y - y * y), delta, 24) }
+                do { let y = chunk(cur, 80); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 88); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 96); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 56) * (y - y * y), delta, 56) }
             }
-            if let dx {
-                // δx_t = Wᵀ·δz
-                let dxt = dx + (t - 1) * 1
+            do {
+                let cur = tape1 + t * 112, prev = cur - 112, delta = deltas1 + (t - 1) * 64, scratch = scratch1
+                if let dy = dy1 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<2 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let tanhC = part(cur, 32 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 16 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 16 + m * 8)
+                    put(dc * part(prev, 16 + m * 8), delta, 32 + m * 8)
+                    put(dh * tanhC, delta, 48 + m * 8)
+                    put(dc * f, scratch, 16 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 48); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 56); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 64); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, 72); put(chunk(delta, 24) * (y - y * y), delta, 24) }
+                do { let y = chunk(cur, 80); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 88); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 96); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+            }
+            do {
+                let cur = tape2 + t * 112, prev = cur - 112, delta = deltas2 + (t - 1) * 64, scratch = scratch2
+                if let dy = dy2 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<2 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let tanhC = part(cur, 32 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 16 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 16 + m * 8)
+                    put(dc * part(prev, 16 + m * 8), delta, 32 + m * 8)
+                    put(dh * tanhC, delta, 48 + m * 8)
+                    put(dc * f, scratch, 16 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 48); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 56); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 64); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, 72); put(chunk(delta, 24) * (y - y * y), delta, 24) }
+                do { let y = chunk(cur, 80); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 88); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 96); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            for m in 0..<2 {
                 do {
+                    let delta = deltas0 + (t - 1) * 64, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * 64 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * 64 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * 64 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * 64 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * 64 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+                do {
+                    let delta = deltas1 + (t - 1) * 64, scratch = scratch1
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * 64 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * 64 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * 64 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * 64 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * 64 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+                do {
+                    let delta = deltas2 + (t - 1) * 64, scratch = scratch2
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * 64 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * 64 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * 64 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * 64 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * 64 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 64, dxt = dx + (t - 1) * 1
+                    var q0 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
+                }
+                if let dx = dx1 {
+                    let delta = deltas1 + (t - 1) * 64, dxt = dx + (t - 1) * 1
+                    var q0 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
+                }
+                if let dx = dx2 {
+                    let delta = deltas2 + (t - 1) * 64, dxt = dx + (t - 1) * 1
                     var q0 = SIMD8<Float>()
                     for k in 0..<8 {
                         let d = chunk(delta, k * 8)
@@ -180,11 +609,107 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                 }
             }
         }
-        if let dInitial {
-            for k in 0..<16 { dInitial[k] = scratch[k] }
-            for k in 0..<16 { dInitial[16 + k] = scratch[16 + k] }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<16 { dInitial[k] = scratch0[k] }
+            for k in 0..<16 { dInitial[16 + k] = scratch0[16 + k] }
         }
-        accumulateParameterGradients(x, length, tape, g)
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<16 { dInitial[k] = scratch1[k] }
+            for k in 0..<16 { dInitial[16 + k] = scratch1[16 + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<16 { dInitial[k] = scratch2[k] }
+            for k in 0..<16 { dInitial[16 + k] = scratch2[16 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
+        accumulateParameterGradients(x1, length, tape1, g)
+        accumulateParameterGradients(x2, length, tape2, g)
+    }
+
+    /// Backpropagates sequences first..<first + 1 step by step together.
+    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 112, scratch0 = deltas0 + length * 64
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch0.update(repeating: 0, count: 64)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<16 { scratch0[k] = dFinal[k] }
+            for k in 0..<16 { scratch0[16 + k] = dFinal[16 + k] }
+        }
+        for t in stride(from: length, to: 0, by: -1) {
+            do {
+                let cur = tape0 + t * 112, prev = cur - 112, delta = deltas0 + (t - 1) * 64, scratch = scratch0
+                if let dy = dy0 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<2 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 48 + m * 8), i = part(cur, 64 + m * 8), f = part(cur, 80 + m * 8), o = part(cur, 96 + m * 8)
+                    let tanhC = part(cur, 32 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 16 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 16 + m * 8)
+                    put(dc * part(prev, 16 + m * 8), delta, 32 + m * 8)
+                    put(dh * tanhC, delta, 48 + m * 8)
+                    put(dc * f, scratch, 16 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 48); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 56); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 64); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, 72); put(chunk(delta, 24) * (y - y * y), delta, 24) }
+                do { let y = chunk(cur, 80); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 88); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 96); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            for m in 0..<2 {
+                do {
+                    let delta = deltas0 + (t - 1) * 64, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * 64 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * 64 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * 64 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * 64 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * 64 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 64, dxt = dx + (t - 1) * 1
+                    var q0 = SIMD8<Float>()
+                    for k in 0..<8 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
+                }
+            }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<16 { dInitial[k] = scratch0[k] }
+            for k in 0..<16 { dInitial[16 + k] = scratch0[16 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
     }
 
     /// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.
@@ -196,81 +721,201 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
             do {
                 var a0_0 = chunk(g, j * 64)
                 var a0_1 = chunk(g, j * 64 + 8)
-                var a0_2 = chunk(g, j * 64 + 16)
-                var a0_3 = chunk(g, j * 64 + 24)
-                var a0_4 = chunk(g, j * 64 + 32)
-                var a0_5 = chunk(g, j * 64 + 40)
-                var a0_6 = chunk(g, j * 64 + 48)
-                var a0_7 = chunk(g, j * 64 + 56)
                 for t in 0..<length {
                     let d = deltas + t * 64
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
                     let v0 = SIMD8<Float>(repeating: x[t * 1 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
                 }
                 put(a0_0, g, j * 64)
                 put(a0_1, g, j * 64 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, j * 64 + 16)
+                var a0_3 = chunk(g, j * 64 + 24)
+                for t in 0..<length {
+                    let d = deltas + t * 64
+                    let d2 = chunk(d, 16)
+                    let d3 = chunk(d, 24)
+                    let v0 = SIMD8<Float>(repeating: x[t * 1 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
+                }
                 put(a0_2, g, j * 64 + 16)
                 put(a0_3, g, j * 64 + 24)
+            }
+            do {
+                var a0_4 = chunk(g, j * 64 + 32)
+                var a0_5 = chunk(g, j * 64 + 40)
+                for t in 0..<length {
+                    let d = deltas + t * 64
+                    let d4 = chunk(d, 32)
+                    let d5 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: x[t * 1 + j])
+                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
+                }
                 put(a0_4, g, j * 64 + 32)
                 put(a0_5, g, j * 64 + 40)
+            }
+            do {
+                var a0_6 = chunk(g, j * 64 + 48)
+                var a0_7 = chunk(g, j * 64 + 56)
+                for t in 0..<length {
+                    let d = deltas + t * 64
+                    let d6 = chunk(d, 48)
+                    let d7 = chunk(d, 56)
+                    let v0 = SIMD8<Float>(repeating: x[t * 1 + j])
+                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
+                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                }
                 put(a0_6, g, j * 64 + 48)
                 put(a0_7, g, j * 64 + 56)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 16, by: 1) {
+        for j in stride(from: 0, to: 16, by: 4) {
             do {
                 var a0_0 = chunk(g, (1 + j) * 64)
                 var a0_1 = chunk(g, (1 + j) * 64 + 8)
-                var a0_2 = chunk(g, (1 + j) * 64 + 16)
-                var a0_3 = chunk(g, (1 + j) * 64 + 24)
-                var a0_4 = chunk(g, (1 + j) * 64 + 32)
-                var a0_5 = chunk(g, (1 + j) * 64 + 40)
-                var a0_6 = chunk(g, (1 + j) * 64 + 48)
-                var a0_7 = chunk(g, (1 + j) * 64 + 56)
+                var a1_0 = chunk(g, (1 + j + 1) * 64)
+                var a1_1 = chunk(g, (1 + j + 1) * 64 + 8)
+                var a2_0 = chunk(g, (1 + j + 2) * 64)
+                var a2_1 = chunk(g, (1 + j + 2) * 64 + 8)
+                var a3_0 = chunk(g, (1 + j + 3) * 64)
+                var a3_1 = chunk(g, (1 + j + 3) * 64 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 64
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
                     let v0 = SIMD8<Float>(repeating: tape[t * 112 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 112 + j + 1])
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, d1, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 112 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 112 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, (1 + j) * 64)
                 put(a0_1, g, (1 + j) * 64 + 8)
+                put(a1_0, g, (1 + j + 1) * 64)
+                put(a1_1, g, (1 + j + 1) * 64 + 8)
+                put(a2_0, g, (1 + j + 2) * 64)
+                put(a2_1, g, (1 + j + 2) * 64 + 8)
+                put(a3_0, g, (1 + j + 3) * 64)
+                put(a3_1, g, (1 + j + 3) * 64 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, (1 + j) * 64 + 16)
+                var a0_3 = chunk(g, (1 + j) * 64 + 24)
+                var a1_2 = chunk(g, (1 + j + 1) * 64 + 16)
+                var a1_3 = chunk(g, (1 + j + 1) * 64 + 24)
+                var a2_2 = chunk(g, (1 + j + 2) * 64 + 16)
+                var a2_3 = chunk(g, (1 + j + 2) * 64 + 24)
+                var a3_2 = chunk(g, (1 + j + 3) * 64 + 16)
+                var a3_3 = chunk(g, (1 + j + 3) * 64 + 24)
+                for t in 0..<length {
+                    let d = deltas + t * 64
+                    let d2 = chunk(d, 16)
+                    let d3 = chunk(d, 24)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 112 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 112 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 112 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 112 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
+                }
                 put(a0_2, g, (1 + j) * 64 + 16)
                 put(a0_3, g, (1 + j) * 64 + 24)
+                put(a1_2, g, (1 + j + 1) * 64 + 16)
+                put(a1_3, g, (1 + j + 1) * 64 + 24)
+                put(a2_2, g, (1 + j + 2) * 64 + 16)
+                put(a2_3, g, (1 + j + 2) * 64 + 24)
+                put(a3_2, g, (1 + j + 3) * 64 + 16)
+                put(a3_3, g, (1 + j + 3) * 64 + 24)
+            }
+            do {
+                var a0_4 = chunk(g, (1 + j) * 64 + 32)
+                var a0_5 = chunk(g, (1 + j) * 64 + 40)
+                var a1_4 = chunk(g, (1 + j + 1) * 64 + 32)
+                var a1_5 = chunk(g, (1 + j + 1) * 64 + 40)
+                var a2_4 = chunk(g, (1 + j + 2) * 64 + 32)
+                var a2_5 = chunk(g, (1 + j + 2) * 64 + 40)
+                var a3_4 = chunk(g, (1 + j + 3) * 64 + 32)
+                var a3_5 = chunk(g, (1 + j + 3) * 64 + 40)
+                for t in 0..<length {
+                    let d = deltas + t * 64
+                    let d4 = chunk(d, 32)
+                    let d5 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 112 + j])
+                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 112 + j + 1])
+                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
+                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 112 + j + 2])
+                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
+                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 112 + j + 3])
+                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
+                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
+                }
                 put(a0_4, g, (1 + j) * 64 + 32)
                 put(a0_5, g, (1 + j) * 64 + 40)
+                put(a1_4, g, (1 + j + 1) * 64 + 32)
+                put(a1_5, g, (1 + j + 1) * 64 + 40)
+                put(a2_4, g, (1 + j + 2) * 64 + 32)
+                put(a2_5, g, (1 + j + 2) * 64 + 40)
+                put(a3_4, g, (1 + j + 3) * 64 + 32)
+                put(a3_5, g, (1 + j + 3) * 64 + 40)
+            }
+            do {
+                var a0_6 = chunk(g, (1 + j) * 64 + 48)
+                var a0_7 = chunk(g, (1 + j) * 64 + 56)
+                var a1_6 = chunk(g, (1 + j + 1) * 64 + 48)
+                var a1_7 = chunk(g, (1 + j + 1) * 64 + 56)
+                var a2_6 = chunk(g, (1 + j + 2) * 64 + 48)
+                var a2_7 = chunk(g, (1 + j + 2) * 64 + 56)
+                var a3_6 = chunk(g, (1 + j + 3) * 64 + 48)
+                var a3_7 = chunk(g, (1 + j + 3) * 64 + 56)
+                for t in 0..<length {
+                    let d = deltas + t * 64
+                    let d6 = chunk(d, 48)
+                    let d7 = chunk(d, 56)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 112 + j])
+                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
+                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 112 + j + 1])
+                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
+                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 112 + j + 2])
+                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
+                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 112 + j + 3])
+                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
+                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
+                }
                 put(a0_6, g, (1 + j) * 64 + 48)
                 put(a0_7, g, (1 + j) * 64 + 56)
+                put(a1_6, g, (1 + j + 1) * 64 + 48)
+                put(a1_7, g, (1 + j + 1) * 64 + 56)
+                put(a2_6, g, (1 + j + 2) * 64 + 48)
+                put(a2_7, g, (1 + j + 2) * 64 + 56)
+                put(a3_6, g, (1 + j + 3) * 64 + 48)
+                put(a3_7, g, (1 + j + 3) * 64 + 56)
             }
         }
         // δb += Σ_t δz_t

@@ -23,127 +23,554 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
-        precondition(length >= 0, "LSTM_H32_D32_Float.forward: negative length")
-        guard let tape else {
-            // Inference keeps two records (previous, current) and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 832) {
-                forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
+        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+                                                  state: state, stateStride: 0, output: output, tape: tape))
+    }
+
+    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    public func forward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H32_D32_Float.forward: negative count or length")
+        precondition(batch.state != nil || batch.count == 0, "LSTM_H32_D32_Float.forward: the batch has no state buffer")
+        guard let tapes = batch.tape else {
+            // Inference keeps two records per sequence and the scratch on the stack.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2496) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 832, ring: true)
             }
             return
         }
-        forwardSteps(w, x, length, state, output, tape, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
-    @inline(__always)
-    private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
-                              _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
-                              _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>,
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+        var first = 0
+        while first + 3 <= batch.count {
+            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 3
+        }
+        while first < batch.count {
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 1
+        }
+    }
+
+    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
-        tape.update(repeating: 0, count: 224)
-        for k in 0..<32 { tape[k] = state[k] }
-        for k in 0..<32 { tape[32 + k] = state[32 + k] }
-        var prev = tape
-        for t in 0..<length {
-            let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 224
-            let xt = x + t * 32
+        tape0.update(repeating: 0, count: 224)
+        for k in 0..<32 { tape0[k] = state0[k] }
+        for k in 0..<32 { tape0[32 + k] = state0[32 + k] }
+        var prev0 = tape0
+        let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
+        let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape1.update(repeating: 0, count: 224)
+        for k in 0..<32 { tape1[k] = state1[k] }
+        for k in 0..<32 { tape1[32 + k] = state1[32 + k] }
+        var prev1 = tape1
+        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
+        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape2.update(repeating: 0, count: 224)
+        for k in 0..<32 { tape2[k] = state2[k] }
+        for k in 0..<32 { tape2[32 + k] = state2[32 + k] }
+        var prev2 = tape2
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 224, xt0 = x0 + t * 32
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 224, xt1 = x1 + t * 32
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 224, xt2 = x2 + t * 32
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            do {
+                var z0_0 = chunk(w, 8192)
+                var z0_1 = chunk(w, 8200)
+                var z0_2 = chunk(w, 8208)
+                var z1_0 = chunk(w, 8192)
+                var z1_1 = chunk(w, 8200)
+                var z1_2 = chunk(w, 8208)
+                var z2_0 = chunk(w, 8192)
+                var z2_1 = chunk(w, 8200)
+                var z2_2 = chunk(w, 8208)
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 128)
+                    let c1 = chunk(w, 8 + j * 128)
+                    let c2 = chunk(w, 16 + j * 128)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                }
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 4096 + j * 128)
+                    let c1 = chunk(w, 4104 + j * 128)
+                    let c2 = chunk(w, 4112 + j * 128)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                }
+                put(SIMDMath.tanh(z0_0), cur0, 96)
+                put(SIMDMath.tanh(z0_1), cur0, 104)
+                put(SIMDMath.tanh(z0_2), cur0, 112)
+                put(SIMDMath.tanh(z1_0), cur1, 96)
+                put(SIMDMath.tanh(z1_1), cur1, 104)
+                put(SIMDMath.tanh(z1_2), cur1, 112)
+                put(SIMDMath.tanh(z2_0), cur2, 96)
+                put(SIMDMath.tanh(z2_1), cur2, 104)
+                put(SIMDMath.tanh(z2_2), cur2, 112)
+            }
+            do {
+                var z0_3 = chunk(w, 8216)
+                var z0_4 = chunk(w, 8224)
+                var z0_5 = chunk(w, 8232)
+                var z1_3 = chunk(w, 8216)
+                var z1_4 = chunk(w, 8224)
+                var z1_5 = chunk(w, 8232)
+                var z2_3 = chunk(w, 8216)
+                var z2_4 = chunk(w, 8224)
+                var z2_5 = chunk(w, 8232)
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c3 = chunk(w, 24 + j * 128)
+                    let c4 = chunk(w, 32 + j * 128)
+                    let c5 = chunk(w, 40 + j * 128)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
+                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                }
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c3 = chunk(w, 4120 + j * 128)
+                    let c4 = chunk(w, 4128 + j * 128)
+                    let c5 = chunk(w, 4136 + j * 128)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
+                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                }
+                put(SIMDMath.tanh(z0_3), cur0, 120)
+                put(SIMDMath.sigmoid(z0_4), cur0, 128)
+                put(SIMDMath.sigmoid(z0_5), cur0, 136)
+                put(SIMDMath.tanh(z1_3), cur1, 120)
+                put(SIMDMath.sigmoid(z1_4), cur1, 128)
+                put(SIMDMath.sigmoid(z1_5), cur1, 136)
+                put(SIMDMath.tanh(z2_3), cur2, 120)
+                put(SIMDMath.sigmoid(z2_4), cur2, 128)
+                put(SIMDMath.sigmoid(z2_5), cur2, 136)
+            }
+            do {
+                var z0_6 = chunk(w, 8240)
+                var z0_7 = chunk(w, 8248)
+                var z0_8 = chunk(w, 8256)
+                var z1_6 = chunk(w, 8240)
+                var z1_7 = chunk(w, 8248)
+                var z1_8 = chunk(w, 8256)
+                var z2_6 = chunk(w, 8240)
+                var z2_7 = chunk(w, 8248)
+                var z2_8 = chunk(w, 8256)
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c6 = chunk(w, 48 + j * 128)
+                    let c7 = chunk(w, 56 + j * 128)
+                    let c8 = chunk(w, 64 + j * 128)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
+                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
+                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
+                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
+                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
+                }
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c6 = chunk(w, 4144 + j * 128)
+                    let c7 = chunk(w, 4152 + j * 128)
+                    let c8 = chunk(w, 4160 + j * 128)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
+                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
+                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
+                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
+                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
+                }
+                put(SIMDMath.sigmoid(z0_6), cur0, 144)
+                put(SIMDMath.sigmoid(z0_7), cur0, 152)
+                put(SIMDMath.sigmoid(z0_8), cur0, 160)
+                put(SIMDMath.sigmoid(z1_6), cur1, 144)
+                put(SIMDMath.sigmoid(z1_7), cur1, 152)
+                put(SIMDMath.sigmoid(z1_8), cur1, 160)
+                put(SIMDMath.sigmoid(z2_6), cur2, 144)
+                put(SIMDMath.sigmoid(z2_7), cur2, 152)
+                put(SIMDMath.sigmoid(z2_8), cur2, 160)
+            }
+            do {
+                var z0_9 = chunk(w, 8264)
+                var z0_10 = chunk(w, 8272)
+                var z0_11 = chunk(w, 8280)
+                var z1_9 = chunk(w, 8264)
+                var z1_10 = chunk(w, 8272)
+                var z1_11 = chunk(w, 8280)
+                var z2_9 = chunk(w, 8264)
+                var z2_10 = chunk(w, 8272)
+                var z2_11 = chunk(w, 8280)
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c9 = chunk(w, 72 + j * 128)
+                    let c10 = chunk(w, 80 + j * 128)
+                    let c11 = chunk(w, 88 + j * 128)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
+                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
+                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
+                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
+                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
+                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
+                }
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c9 = chunk(w, 4168 + j * 128)
+                    let c10 = chunk(w, 4176 + j * 128)
+                    let c11 = chunk(w, 4184 + j * 128)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
+                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
+                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
+                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
+                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
+                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
+                }
+                put(SIMDMath.sigmoid(z0_9), cur0, 168)
+                put(SIMDMath.sigmoid(z0_10), cur0, 176)
+                put(SIMDMath.sigmoid(z0_11), cur0, 184)
+                put(SIMDMath.sigmoid(z1_9), cur1, 168)
+                put(SIMDMath.sigmoid(z1_10), cur1, 176)
+                put(SIMDMath.sigmoid(z1_11), cur1, 184)
+                put(SIMDMath.sigmoid(z2_9), cur2, 168)
+                put(SIMDMath.sigmoid(z2_10), cur2, 176)
+                put(SIMDMath.sigmoid(z2_11), cur2, 184)
+            }
+            do {
+                var z0_12 = chunk(w, 8288)
+                var z0_13 = chunk(w, 8296)
+                var z0_14 = chunk(w, 8304)
+                var z1_12 = chunk(w, 8288)
+                var z1_13 = chunk(w, 8296)
+                var z1_14 = chunk(w, 8304)
+                var z2_12 = chunk(w, 8288)
+                var z2_13 = chunk(w, 8296)
+                var z2_14 = chunk(w, 8304)
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c12 = chunk(w, 96 + j * 128)
+                    let c13 = chunk(w, 104 + j * 128)
+                    let c14 = chunk(w, 112 + j * 128)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
+                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
+                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
+                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
+                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
+                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
+                }
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c12 = chunk(w, 4192 + j * 128)
+                    let c13 = chunk(w, 4200 + j * 128)
+                    let c14 = chunk(w, 4208 + j * 128)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
+                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
+                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
+                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
+                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
+                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
+                }
+                put(SIMDMath.sigmoid(z0_12), cur0, 192)
+                put(SIMDMath.sigmoid(z0_13), cur0, 200)
+                put(SIMDMath.sigmoid(z0_14), cur0, 208)
+                put(SIMDMath.sigmoid(z1_12), cur1, 192)
+                put(SIMDMath.sigmoid(z1_13), cur1, 200)
+                put(SIMDMath.sigmoid(z1_14), cur1, 208)
+                put(SIMDMath.sigmoid(z2_12), cur2, 192)
+                put(SIMDMath.sigmoid(z2_13), cur2, 200)
+                put(SIMDMath.sigmoid(z2_14), cur2, 208)
+            }
+            do {
+                var z0_15 = chunk(w, 8312)
+                var z1_15 = chunk(w, 8312)
+                var z2_15 = chunk(w, 8312)
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c15 = chunk(w, 120 + j * 128)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
+                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
+                }
+                for j in 0..<32 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c15 = chunk(w, 4216 + j * 128)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
+                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
+                }
+                put(SIMDMath.sigmoid(z0_15), cur0, 216)
+                put(SIMDMath.sigmoid(z1_15), cur1, 216)
+                put(SIMDMath.sigmoid(z2_15), cur2, 216)
+            }
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                for m in 0..<4 {
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 32 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 32 + m * 8)
+                    put(tanhC, cur, 64 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur1, prev = prev1
+                // Pointwise LSTM update
+                for m in 0..<4 {
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 32 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 32 + m * 8)
+                    put(tanhC, cur, 64 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output1 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur2, prev = prev2
+                // Pointwise LSTM update
+                for m in 0..<4 {
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 32 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 32 + m * 8)
+                    put(tanhC, cur, 64 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output2 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+            }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2
+        }
+        for k in 0..<32 { state0[k] = prev0[k] }
+        for k in 0..<32 { state0[32 + k] = prev0[32 + k] }
+        for k in 0..<32 { state1[k] = prev1[k] }
+        for k in 0..<32 { state1[32 + k] = prev1[32 + k] }
+        for k in 0..<32 { state2[k] = prev2[k] }
+        for k in 0..<32 { state2[32 + k] = prev2[32 + k] }
+    }
+
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape0.update(repeating: 0, count: 224)
+        for k in 0..<32 { tape0[k] = state0[k] }
+        for k in 0..<32 { tape0[32 + k] = state0[32 + k] }
+        var prev0 = tape0
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 224, xt0 = x0 + t * 32
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
-                var z0 = chunk(w, 8192)
-                var z1 = chunk(w, 8200)
-                var z2 = chunk(w, 8208)
-                var z3 = chunk(w, 8216)
-                var z4 = chunk(w, 8224)
-                var z5 = chunk(w, 8232)
-                var z6 = chunk(w, 8240)
-                var z7 = chunk(w, 8248)
+                var z0_0 = chunk(w, 8192)
+                var z0_1 = chunk(w, 8200)
+                var z0_2 = chunk(w, 8208)
+                var z0_3 = chunk(w, 8216)
+                var z0_4 = chunk(w, 8224)
+                var z0_5 = chunk(w, 8232)
+                var z0_6 = chunk(w, 8240)
+                var z0_7 = chunk(w, 8248)
                 for j in 0..<32 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, j * 128 + 0), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, j * 128 + 8), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, j * 128 + 16), v)
-                    z3 = SIMDMath.madd(z3, chunk(w, j * 128 + 24), v)
-                    z4 = SIMDMath.madd(z4, chunk(w, j * 128 + 32), v)
-                    z5 = SIMDMath.madd(z5, chunk(w, j * 128 + 40), v)
-                    z6 = SIMDMath.madd(z6, chunk(w, j * 128 + 48), v)
-                    z7 = SIMDMath.madd(z7, chunk(w, j * 128 + 56), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c0 = chunk(w, j * 128)
+                    let c1 = chunk(w, 8 + j * 128)
+                    let c2 = chunk(w, 16 + j * 128)
+                    let c3 = chunk(w, 24 + j * 128)
+                    let c4 = chunk(w, 32 + j * 128)
+                    let c5 = chunk(w, 40 + j * 128)
+                    let c6 = chunk(w, 48 + j * 128)
+                    let c7 = chunk(w, 56 + j * 128)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
                 }
                 for j in 0..<32 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, 4096 + j * 128), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, 4104 + j * 128), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, 4112 + j * 128), v)
-                    z3 = SIMDMath.madd(z3, chunk(w, 4120 + j * 128), v)
-                    z4 = SIMDMath.madd(z4, chunk(w, 4128 + j * 128), v)
-                    z5 = SIMDMath.madd(z5, chunk(w, 4136 + j * 128), v)
-                    z6 = SIMDMath.madd(z6, chunk(w, 4144 + j * 128), v)
-                    z7 = SIMDMath.madd(z7, chunk(w, 4152 + j * 128), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c0 = chunk(w, 4096 + j * 128)
+                    let c1 = chunk(w, 4104 + j * 128)
+                    let c2 = chunk(w, 4112 + j * 128)
+                    let c3 = chunk(w, 4120 + j * 128)
+                    let c4 = chunk(w, 4128 + j * 128)
+                    let c5 = chunk(w, 4136 + j * 128)
+                    let c6 = chunk(w, 4144 + j * 128)
+                    let c7 = chunk(w, 4152 + j * 128)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
                 }
-                put(SIMDMath.tanh(z0), cur, 96)
-                put(SIMDMath.tanh(z1), cur, 104)
-                put(SIMDMath.tanh(z2), cur, 112)
-                put(SIMDMath.tanh(z3), cur, 120)
-                put(SIMDMath.sigmoid(z4), cur, 128)
-                put(SIMDMath.sigmoid(z5), cur, 136)
-                put(SIMDMath.sigmoid(z6), cur, 144)
-                put(SIMDMath.sigmoid(z7), cur, 152)
+                put(SIMDMath.tanh(z0_0), cur0, 96)
+                put(SIMDMath.tanh(z0_1), cur0, 104)
+                put(SIMDMath.tanh(z0_2), cur0, 112)
+                put(SIMDMath.tanh(z0_3), cur0, 120)
+                put(SIMDMath.sigmoid(z0_4), cur0, 128)
+                put(SIMDMath.sigmoid(z0_5), cur0, 136)
+                put(SIMDMath.sigmoid(z0_6), cur0, 144)
+                put(SIMDMath.sigmoid(z0_7), cur0, 152)
             }
             do {
-                var z8 = chunk(w, 8256)
-                var z9 = chunk(w, 8264)
-                var z10 = chunk(w, 8272)
-                var z11 = chunk(w, 8280)
-                var z12 = chunk(w, 8288)
-                var z13 = chunk(w, 8296)
-                var z14 = chunk(w, 8304)
-                var z15 = chunk(w, 8312)
+                var z0_8 = chunk(w, 8256)
+                var z0_9 = chunk(w, 8264)
+                var z0_10 = chunk(w, 8272)
+                var z0_11 = chunk(w, 8280)
+                var z0_12 = chunk(w, 8288)
+                var z0_13 = chunk(w, 8296)
+                var z0_14 = chunk(w, 8304)
+                var z0_15 = chunk(w, 8312)
                 for j in 0..<32 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z8 = SIMDMath.madd(z8, chunk(w, j * 128 + 64), v)
-                    z9 = SIMDMath.madd(z9, chunk(w, j * 128 + 72), v)
-                    z10 = SIMDMath.madd(z10, chunk(w, j * 128 + 80), v)
-                    z11 = SIMDMath.madd(z11, chunk(w, j * 128 + 88), v)
-                    z12 = SIMDMath.madd(z12, chunk(w, j * 128 + 96), v)
-                    z13 = SIMDMath.madd(z13, chunk(w, j * 128 + 104), v)
-                    z14 = SIMDMath.madd(z14, chunk(w, j * 128 + 112), v)
-                    z15 = SIMDMath.madd(z15, chunk(w, j * 128 + 120), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c8 = chunk(w, 64 + j * 128)
+                    let c9 = chunk(w, 72 + j * 128)
+                    let c10 = chunk(w, 80 + j * 128)
+                    let c11 = chunk(w, 88 + j * 128)
+                    let c12 = chunk(w, 96 + j * 128)
+                    let c13 = chunk(w, 104 + j * 128)
+                    let c14 = chunk(w, 112 + j * 128)
+                    let c15 = chunk(w, 120 + j * 128)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
                 }
                 for j in 0..<32 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z8 = SIMDMath.madd(z8, chunk(w, 4160 + j * 128), v)
-                    z9 = SIMDMath.madd(z9, chunk(w, 4168 + j * 128), v)
-                    z10 = SIMDMath.madd(z10, chunk(w, 4176 + j * 128), v)
-                    z11 = SIMDMath.madd(z11, chunk(w, 4184 + j * 128), v)
-                    z12 = SIMDMath.madd(z12, chunk(w, 4192 + j * 128), v)
-                    z13 = SIMDMath.madd(z13, chunk(w, 4200 + j * 128), v)
-                    z14 = SIMDMath.madd(z14, chunk(w, 4208 + j * 128), v)
-                    z15 = SIMDMath.madd(z15, chunk(w, 4216 + j * 128), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c8 = chunk(w, 4160 + j * 128)
+                    let c9 = chunk(w, 4168 + j * 128)
+                    let c10 = chunk(w, 4176 + j * 128)
+                    let c11 = chunk(w, 4184 + j * 128)
+                    let c12 = chunk(w, 4192 + j * 128)
+                    let c13 = chunk(w, 4200 + j * 128)
+                    let c14 = chunk(w, 4208 + j * 128)
+                    let c15 = chunk(w, 4216 + j * 128)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
                 }
-                put(SIMDMath.sigmoid(z8), cur, 160)
-                put(SIMDMath.sigmoid(z9), cur, 168)
-                put(SIMDMath.sigmoid(z10), cur, 176)
-                put(SIMDMath.sigmoid(z11), cur, 184)
-                put(SIMDMath.sigmoid(z12), cur, 192)
-                put(SIMDMath.sigmoid(z13), cur, 200)
-                put(SIMDMath.sigmoid(z14), cur, 208)
-                put(SIMDMath.sigmoid(z15), cur, 216)
+                put(SIMDMath.sigmoid(z0_8), cur0, 160)
+                put(SIMDMath.sigmoid(z0_9), cur0, 168)
+                put(SIMDMath.sigmoid(z0_10), cur0, 176)
+                put(SIMDMath.sigmoid(z0_11), cur0, 184)
+                put(SIMDMath.sigmoid(z0_12), cur0, 192)
+                put(SIMDMath.sigmoid(z0_13), cur0, 200)
+                put(SIMDMath.sigmoid(z0_14), cur0, 208)
+                put(SIMDMath.sigmoid(z0_15), cur0, 216)
             }
-            // Pointwise LSTM update
-            for m in 0..<4 {
-                let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
-                let c = SIMDMath.madd(f * part(prev, 32 + m * 8), a, i)
-                let tanhC = SIMDMath.tanh(c)
-                put(c, cur, 32 + m * 8)
-                put(tanhC, cur, 64 + m * 8)
-                put(tanhC * o, cur, m * 8)
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                for m in 0..<4 {
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 32 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 32 + m * 8)
+                    put(tanhC, cur, 64 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
             }
-            if let output {
-                for k in 0..<32 { output[t * 32 + k] = cur[k] }
-            }
-            prev = cur
+            prev0 = cur0
         }
-        for k in 0..<32 { state[k] = prev[k] }
-        for k in 0..<32 { state[32 + k] = prev[32 + k] }
+        for k in 0..<32 { state0[k] = prev0[k] }
+        for k in 0..<32 { state0[32 + k] = prev0[32 + k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -151,74 +578,284 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,
                          inputGradient dx: UnsafeMutablePointer<Float>?, initialStateGradient dInitial: UnsafeMutablePointer<Float>?,
                          parameterGradient g: UnsafeMutablePointer<Float>) {
-        precondition(length >= 0, "LSTM_H32_D32_Float.backward: negative length")
-        let deltas = tape + (length + 1) * 224
-        let scratch = deltas + length * 128
+        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+                                                   tape: tape, outputGradient: dy, finalStateGradient: dFinal,
+                                                   inputGradient: dx, initialStateGradient: dInitial),
+                 parameterGradient: g)
+    }
+
+    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    public func backward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H32_D32_Float.backward: negative count or length")
+        guard batch.count > 0 else { return }
+        guard let tapes = batch.tape else { preconditionFailure("LSTM_H32_D32_Float.backward: the batch has no tapes") }
+        var first = 0
+        while first + 3 <= batch.count {
+            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 3
+        }
+        while first < batch.count {
+            backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 1
+        }
+    }
+
+    /// Backpropagates sequences first..<first + 3 step by step together.
+    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 224, scratch0 = deltas0 + length * 128
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch.update(repeating: 0, count: 128)
-        if let dFinal {
-            for k in 0..<32 { scratch[k] = dFinal[k] }
-            for k in 0..<32 { scratch[32 + k] = dFinal[32 + k] }
+        scratch0.update(repeating: 0, count: 128)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<32 { scratch0[k] = dFinal[k] }
+            for k in 0..<32 { scratch0[32 + k] = dFinal[32 + k] }
+        }
+        let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
+        let deltas1 = tape1 + (length + 1) * 224, scratch1 = deltas1 + length * 128
+        let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
+        let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch1.update(repeating: 0, count: 128)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<32 { scratch1[k] = dFinal[k] }
+            for k in 0..<32 { scratch1[32 + k] = dFinal[32 + k] }
+        }
+        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
+        let deltas2 = tape2 + (length + 1) * 224, scratch2 = deltas2 + length * 128
+        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
+        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch2.update(repeating: 0, count: 128)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<32 { scratch2[k] = dFinal[k] }
+            for k in 0..<32 { scratch2[32 + k] = dFinal[32 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 224, prev = cur - 224, delta = deltas + (t - 1) * 128
-            if let dy { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
-            // Pointwise LSTM backward: upstream of each gate block
-            for m in 0..<4 {
-                let dh = part(scratch, m * 8)
-                let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
-                let tanhC = part(cur, 64 + m * 8)
-                let dc = SIMDMath.madd(part(scratch, 32 + m * 8), dh * o, 1 - tanhC * tanhC)
-                put(dc * i, delta, m * 8)
-                put(dc * a, delta, 32 + m * 8)
-                put(dc * part(prev, 32 + m * 8), delta, 64 + m * 8)
-                put(dh * tanhC, delta, 96 + m * 8)
-                put(dc * f, scratch, 32 + m * 8)
-            }
-            // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-            do { let y = chunk(cur, 96); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-            do { let y = chunk(cur, 104); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-            do { let y = chunk(cur, 112); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-            do { let y = chunk(cur, 120); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
-            do { let y = chunk(cur, 128); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-            do { let y = chunk(cur, 136); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-            do { let y = chunk(cur, 144); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-            do { let y = chunk(cur, 152); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-            do { let y = chunk(cur, 160); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-            do { let y = chunk(cur, 168); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-            do { let y = chunk(cur, 176); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-            do { let y = chunk(cur, 184); put(chunk(delta, 88) * (y - y * y), delta, 88) }
-            do { let y = chunk(cur, 192); put(chunk(delta, 96) * (y - y * y), delta, 96) }
-            do { let y = chunk(cur, 200); put(chunk(delta, 104) * (y - y * y), delta, 104) }
-            do { let y = chunk(cur, 208); put(chunk(delta, 112) * (y - y * y), delta, 112) }
-            do { let y = chunk(cur, 216); put(chunk(delta, 120) * (y - y * y), delta, 120) }
-            // δh_{t−1} = Uᵀ·δz
-            for m in 0..<4 {
-                var q0 = SIMD8<Float>()
-                var q1 = SIMD8<Float>()
-                var q2 = SIMD8<Float>()
-                var q3 = SIMD8<Float>()
-                var q4 = SIMD8<Float>()
-                var q5 = SIMD8<Float>()
-                var q6 = SIMD8<Float>()
-                var q7 = SIMD8<Float>()
-                for k in 0..<16 {
-                    let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * 128 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * 128 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * 128 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * 128 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * 128 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * 128 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
-                }
-                put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
-            }
-            if let dx {
-                // δx_t = Wᵀ·δz
-                let dxt = dx + (t - 1) * 32
+            do {
+                let cur = tape0 + t * 224, prev = cur - 224, delta = deltas0 + (t - 1) * 128, scratch = scratch0
+                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<4 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let tanhC = part(cur, 64 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 32 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 32 + m * 8)
+                    put(dc * part(prev, 32 + m * 8), delta, 64 + m * 8)
+                    put(dh * tanhC, delta, 96 + m * 8)
+                    put(dc * f, scratch, 32 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 96); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 112); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 120); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 128); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 136); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 144); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 152); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+                do { let y = chunk(cur, 160); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 168); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 176); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 184); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 192); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+            }
+            do {
+                let cur = tape1 + t * 224, prev = cur - 224, delta = deltas1 + (t - 1) * 128, scratch = scratch1
+                if let dy = dy1 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<4 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let tanhC = part(cur, 64 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 32 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 32 + m * 8)
+                    put(dc * part(prev, 32 + m * 8), delta, 64 + m * 8)
+                    put(dh * tanhC, delta, 96 + m * 8)
+                    put(dc * f, scratch, 32 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 96); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 112); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 120); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 128); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 136); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 144); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 152); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+                do { let y = chunk(cur, 160); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 168); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 176); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 184); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 192); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+            }
+            do {
+                let cur = tape2 + t * 224, prev = cur - 224, delta = deltas2 + (t - 1) * 128, scratch = scratch2
+                if let dy = dy2 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<4 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let tanhC = part(cur, 64 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 32 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 32 + m * 8)
+                    put(dc * part(prev, 32 + m * 8), delta, 64 + m * 8)
+                    put(dh * tanhC, delta, 96 + m * 8)
+                    put(dc * f, scratch, 32 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 96); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 112); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 120); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 128); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 136); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 144); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 152); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+                do { let y = chunk(cur, 160); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 168); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 176); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 184); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 192); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            for m in 0..<4 {
+                do {
+                    let delta = deltas0 + (t - 1) * 128, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+                do {
+                    let delta = deltas1 + (t - 1) * 128, scratch = scratch1
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+                do {
+                    let delta = deltas2 + (t - 1) * 128, scratch = scratch2
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            for m in 0..<4 {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                }
+                if let dx = dx1 {
+                    let delta = deltas1 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                }
+                if let dx = dx2 {
+                    let delta = deltas2 + (t - 1) * 128, dxt = dx + (t - 1) * 32
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -242,11 +879,129 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                 }
             }
         }
-        if let dInitial {
-            for k in 0..<32 { dInitial[k] = scratch[k] }
-            for k in 0..<32 { dInitial[32 + k] = scratch[32 + k] }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<32 { dInitial[k] = scratch0[k] }
+            for k in 0..<32 { dInitial[32 + k] = scratch0[32 + k] }
         }
-        accumulateParameterGradients(x, length, tape, g)
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<32 { dInitial[k] = scratch1[k] }
+            for k in 0..<32 { dInitial[32 + k] = scratch1[32 + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<32 { dInitial[k] = scratch2[k] }
+            for k in 0..<32 { dInitial[32 + k] = scratch2[32 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
+        accumulateParameterGradients(x1, length, tape1, g)
+        accumulateParameterGradients(x2, length, tape2, g)
+    }
+
+    /// Backpropagates sequences first..<first + 1 step by step together.
+    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 224, scratch0 = deltas0 + length * 128
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch0.update(repeating: 0, count: 128)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<32 { scratch0[k] = dFinal[k] }
+            for k in 0..<32 { scratch0[32 + k] = dFinal[32 + k] }
+        }
+        for t in stride(from: length, to: 0, by: -1) {
+            do {
+                let cur = tape0 + t * 224, prev = cur - 224, delta = deltas0 + (t - 1) * 128, scratch = scratch0
+                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<4 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 96 + m * 8), i = part(cur, 128 + m * 8), f = part(cur, 160 + m * 8), o = part(cur, 192 + m * 8)
+                    let tanhC = part(cur, 64 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 32 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 32 + m * 8)
+                    put(dc * part(prev, 32 + m * 8), delta, 64 + m * 8)
+                    put(dh * tanhC, delta, 96 + m * 8)
+                    put(dc * f, scratch, 32 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 96); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 104); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 112); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 120); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 128); put(chunk(delta, 32) * (y - y * y), delta, 32) }
+                do { let y = chunk(cur, 136); put(chunk(delta, 40) * (y - y * y), delta, 40) }
+                do { let y = chunk(cur, 144); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, 152); put(chunk(delta, 56) * (y - y * y), delta, 56) }
+                do { let y = chunk(cur, 160); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 168); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 176); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 184); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 192); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            for m in 0..<4 {
+                do {
+                    let delta = deltas0 + (t - 1) * 128, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            for m in 0..<4 {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 128 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 128 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 128 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 128 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * 128 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * 128 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                }
+            }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<32 { dInitial[k] = scratch0[k] }
+            for k in 0..<32 { dInitial[32 + k] = scratch0[32 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
     }
 
     /// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.
@@ -254,161 +1009,569 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * 224
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 32, by: 1) {
+        for j in stride(from: 0, to: 32, by: 4) {
             do {
                 var a0_0 = chunk(g, j * 128)
                 var a0_1 = chunk(g, j * 128 + 8)
-                var a0_2 = chunk(g, j * 128 + 16)
-                var a0_3 = chunk(g, j * 128 + 24)
-                var a0_4 = chunk(g, j * 128 + 32)
-                var a0_5 = chunk(g, j * 128 + 40)
-                var a0_6 = chunk(g, j * 128 + 48)
-                var a0_7 = chunk(g, j * 128 + 56)
+                var a1_0 = chunk(g, (j + 1) * 128)
+                var a1_1 = chunk(g, (j + 1) * 128 + 8)
+                var a2_0 = chunk(g, (j + 2) * 128)
+                var a2_1 = chunk(g, (j + 2) * 128 + 8)
+                var a3_0 = chunk(g, (j + 3) * 128)
+                var a3_1 = chunk(g, (j + 3) * 128 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 128
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
                     let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, d1, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, j * 128)
                 put(a0_1, g, j * 128 + 8)
+                put(a1_0, g, (j + 1) * 128)
+                put(a1_1, g, (j + 1) * 128 + 8)
+                put(a2_0, g, (j + 2) * 128)
+                put(a2_1, g, (j + 2) * 128 + 8)
+                put(a3_0, g, (j + 3) * 128)
+                put(a3_1, g, (j + 3) * 128 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, j * 128 + 16)
+                var a0_3 = chunk(g, j * 128 + 24)
+                var a1_2 = chunk(g, (j + 1) * 128 + 16)
+                var a1_3 = chunk(g, (j + 1) * 128 + 24)
+                var a2_2 = chunk(g, (j + 2) * 128 + 16)
+                var a2_3 = chunk(g, (j + 2) * 128 + 24)
+                var a3_2 = chunk(g, (j + 3) * 128 + 16)
+                var a3_3 = chunk(g, (j + 3) * 128 + 24)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d2 = chunk(d, 16)
+                    let d3 = chunk(d, 24)
+                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
+                }
                 put(a0_2, g, j * 128 + 16)
                 put(a0_3, g, j * 128 + 24)
+                put(a1_2, g, (j + 1) * 128 + 16)
+                put(a1_3, g, (j + 1) * 128 + 24)
+                put(a2_2, g, (j + 2) * 128 + 16)
+                put(a2_3, g, (j + 2) * 128 + 24)
+                put(a3_2, g, (j + 3) * 128 + 16)
+                put(a3_3, g, (j + 3) * 128 + 24)
+            }
+            do {
+                var a0_4 = chunk(g, j * 128 + 32)
+                var a0_5 = chunk(g, j * 128 + 40)
+                var a1_4 = chunk(g, (j + 1) * 128 + 32)
+                var a1_5 = chunk(g, (j + 1) * 128 + 40)
+                var a2_4 = chunk(g, (j + 2) * 128 + 32)
+                var a2_5 = chunk(g, (j + 2) * 128 + 40)
+                var a3_4 = chunk(g, (j + 3) * 128 + 32)
+                var a3_5 = chunk(g, (j + 3) * 128 + 40)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d4 = chunk(d, 32)
+                    let d5 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
+                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
+                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
+                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
+                }
                 put(a0_4, g, j * 128 + 32)
                 put(a0_5, g, j * 128 + 40)
+                put(a1_4, g, (j + 1) * 128 + 32)
+                put(a1_5, g, (j + 1) * 128 + 40)
+                put(a2_4, g, (j + 2) * 128 + 32)
+                put(a2_5, g, (j + 2) * 128 + 40)
+                put(a3_4, g, (j + 3) * 128 + 32)
+                put(a3_5, g, (j + 3) * 128 + 40)
+            }
+            do {
+                var a0_6 = chunk(g, j * 128 + 48)
+                var a0_7 = chunk(g, j * 128 + 56)
+                var a1_6 = chunk(g, (j + 1) * 128 + 48)
+                var a1_7 = chunk(g, (j + 1) * 128 + 56)
+                var a2_6 = chunk(g, (j + 2) * 128 + 48)
+                var a2_7 = chunk(g, (j + 2) * 128 + 56)
+                var a3_6 = chunk(g, (j + 3) * 128 + 48)
+                var a3_7 = chunk(g, (j + 3) * 128 + 56)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d6 = chunk(d, 48)
+                    let d7 = chunk(d, 56)
+                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
+                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
+                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
+                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
+                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
+                }
                 put(a0_6, g, j * 128 + 48)
                 put(a0_7, g, j * 128 + 56)
+                put(a1_6, g, (j + 1) * 128 + 48)
+                put(a1_7, g, (j + 1) * 128 + 56)
+                put(a2_6, g, (j + 2) * 128 + 48)
+                put(a2_7, g, (j + 2) * 128 + 56)
+                put(a3_6, g, (j + 3) * 128 + 48)
+                put(a3_7, g, (j + 3) * 128 + 56)
             }
             do {
                 var a0_8 = chunk(g, j * 128 + 64)
                 var a0_9 = chunk(g, j * 128 + 72)
-                var a0_10 = chunk(g, j * 128 + 80)
-                var a0_11 = chunk(g, j * 128 + 88)
-                var a0_12 = chunk(g, j * 128 + 96)
-                var a0_13 = chunk(g, j * 128 + 104)
-                var a0_14 = chunk(g, j * 128 + 112)
-                var a0_15 = chunk(g, j * 128 + 120)
+                var a1_8 = chunk(g, (j + 1) * 128 + 64)
+                var a1_9 = chunk(g, (j + 1) * 128 + 72)
+                var a2_8 = chunk(g, (j + 2) * 128 + 64)
+                var a2_9 = chunk(g, (j + 2) * 128 + 72)
+                var a3_8 = chunk(g, (j + 3) * 128 + 64)
+                var a3_9 = chunk(g, (j + 3) * 128 + 72)
                 for t in 0..<length {
                     let d = deltas + t * 128
                     let d8 = chunk(d, 64)
                     let d9 = chunk(d, 72)
-                    let d10 = chunk(d, 80)
-                    let d11 = chunk(d, 88)
-                    let d12 = chunk(d, 96)
-                    let d13 = chunk(d, 104)
-                    let d14 = chunk(d, 112)
-                    let d15 = chunk(d, 120)
                     let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
                     a0_8 = SIMDMath.madd(a0_8, d8, v0)
                     a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
+                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
+                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
+                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
                 }
                 put(a0_8, g, j * 128 + 64)
                 put(a0_9, g, j * 128 + 72)
+                put(a1_8, g, (j + 1) * 128 + 64)
+                put(a1_9, g, (j + 1) * 128 + 72)
+                put(a2_8, g, (j + 2) * 128 + 64)
+                put(a2_9, g, (j + 2) * 128 + 72)
+                put(a3_8, g, (j + 3) * 128 + 64)
+                put(a3_9, g, (j + 3) * 128 + 72)
+            }
+            do {
+                var a0_10 = chunk(g, j * 128 + 80)
+                var a0_11 = chunk(g, j * 128 + 88)
+                var a1_10 = chunk(g, (j + 1) * 128 + 80)
+                var a1_11 = chunk(g, (j + 1) * 128 + 88)
+                var a2_10 = chunk(g, (j + 2) * 128 + 80)
+                var a2_11 = chunk(g, (j + 2) * 128 + 88)
+                var a3_10 = chunk(g, (j + 3) * 128 + 80)
+                var a3_11 = chunk(g, (j + 3) * 128 + 88)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d10 = chunk(d, 80)
+                    let d11 = chunk(d, 88)
+                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
+                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
+                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
+                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
+                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
+                }
                 put(a0_10, g, j * 128 + 80)
                 put(a0_11, g, j * 128 + 88)
+                put(a1_10, g, (j + 1) * 128 + 80)
+                put(a1_11, g, (j + 1) * 128 + 88)
+                put(a2_10, g, (j + 2) * 128 + 80)
+                put(a2_11, g, (j + 2) * 128 + 88)
+                put(a3_10, g, (j + 3) * 128 + 80)
+                put(a3_11, g, (j + 3) * 128 + 88)
+            }
+            do {
+                var a0_12 = chunk(g, j * 128 + 96)
+                var a0_13 = chunk(g, j * 128 + 104)
+                var a1_12 = chunk(g, (j + 1) * 128 + 96)
+                var a1_13 = chunk(g, (j + 1) * 128 + 104)
+                var a2_12 = chunk(g, (j + 2) * 128 + 96)
+                var a2_13 = chunk(g, (j + 2) * 128 + 104)
+                var a3_12 = chunk(g, (j + 3) * 128 + 96)
+                var a3_13 = chunk(g, (j + 3) * 128 + 104)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d12 = chunk(d, 96)
+                    let d13 = chunk(d, 104)
+                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
+                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
+                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
+                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
+                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
+                }
                 put(a0_12, g, j * 128 + 96)
                 put(a0_13, g, j * 128 + 104)
+                put(a1_12, g, (j + 1) * 128 + 96)
+                put(a1_13, g, (j + 1) * 128 + 104)
+                put(a2_12, g, (j + 2) * 128 + 96)
+                put(a2_13, g, (j + 2) * 128 + 104)
+                put(a3_12, g, (j + 3) * 128 + 96)
+                put(a3_13, g, (j + 3) * 128 + 104)
+            }
+            do {
+                var a0_14 = chunk(g, j * 128 + 112)
+                var a0_15 = chunk(g, j * 128 + 120)
+                var a1_14 = chunk(g, (j + 1) * 128 + 112)
+                var a1_15 = chunk(g, (j + 1) * 128 + 120)
+                var a2_14 = chunk(g, (j + 2) * 128 + 112)
+                var a2_15 = chunk(g, (j + 2) * 128 + 120)
+                var a3_14 = chunk(g, (j + 3) * 128 + 112)
+                var a3_15 = chunk(g, (j + 3) * 128 + 120)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d14 = chunk(d, 112)
+                    let d15 = chunk(d, 120)
+                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
+                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
+                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
+                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
+                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
+                }
                 put(a0_14, g, j * 128 + 112)
                 put(a0_15, g, j * 128 + 120)
+                put(a1_14, g, (j + 1) * 128 + 112)
+                put(a1_15, g, (j + 1) * 128 + 120)
+                put(a2_14, g, (j + 2) * 128 + 112)
+                put(a2_15, g, (j + 2) * 128 + 120)
+                put(a3_14, g, (j + 3) * 128 + 112)
+                put(a3_15, g, (j + 3) * 128 + 120)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 32, by: 1) {
+        for j in stride(from: 0, to: 32, by: 4) {
             do {
                 var a0_0 = chunk(g, (32 + j) * 128)
                 var a0_1 = chunk(g, (32 + j) * 128 + 8)
-                var a0_2 = chunk(g, (32 + j) * 128 + 16)
-                var a0_3 = chunk(g, (32 + j) * 128 + 24)
-                var a0_4 = chunk(g, (32 + j) * 128 + 32)
-                var a0_5 = chunk(g, (32 + j) * 128 + 40)
-                var a0_6 = chunk(g, (32 + j) * 128 + 48)
-                var a0_7 = chunk(g, (32 + j) * 128 + 56)
+                var a1_0 = chunk(g, (32 + j + 1) * 128)
+                var a1_1 = chunk(g, (32 + j + 1) * 128 + 8)
+                var a2_0 = chunk(g, (32 + j + 2) * 128)
+                var a2_1 = chunk(g, (32 + j + 2) * 128 + 8)
+                var a3_0 = chunk(g, (32 + j + 3) * 128)
+                var a3_1 = chunk(g, (32 + j + 3) * 128 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 128
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
                     let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, d1, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, (32 + j) * 128)
                 put(a0_1, g, (32 + j) * 128 + 8)
+                put(a1_0, g, (32 + j + 1) * 128)
+                put(a1_1, g, (32 + j + 1) * 128 + 8)
+                put(a2_0, g, (32 + j + 2) * 128)
+                put(a2_1, g, (32 + j + 2) * 128 + 8)
+                put(a3_0, g, (32 + j + 3) * 128)
+                put(a3_1, g, (32 + j + 3) * 128 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, (32 + j) * 128 + 16)
+                var a0_3 = chunk(g, (32 + j) * 128 + 24)
+                var a1_2 = chunk(g, (32 + j + 1) * 128 + 16)
+                var a1_3 = chunk(g, (32 + j + 1) * 128 + 24)
+                var a2_2 = chunk(g, (32 + j + 2) * 128 + 16)
+                var a2_3 = chunk(g, (32 + j + 2) * 128 + 24)
+                var a3_2 = chunk(g, (32 + j + 3) * 128 + 16)
+                var a3_3 = chunk(g, (32 + j + 3) * 128 + 24)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d2 = chunk(d, 16)
+                    let d3 = chunk(d, 24)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
+                }
                 put(a0_2, g, (32 + j) * 128 + 16)
                 put(a0_3, g, (32 + j) * 128 + 24)
+                put(a1_2, g, (32 + j + 1) * 128 + 16)
+                put(a1_3, g, (32 + j + 1) * 128 + 24)
+                put(a2_2, g, (32 + j + 2) * 128 + 16)
+                put(a2_3, g, (32 + j + 2) * 128 + 24)
+                put(a3_2, g, (32 + j + 3) * 128 + 16)
+                put(a3_3, g, (32 + j + 3) * 128 + 24)
+            }
+            do {
+                var a0_4 = chunk(g, (32 + j) * 128 + 32)
+                var a0_5 = chunk(g, (32 + j) * 128 + 40)
+                var a1_4 = chunk(g, (32 + j + 1) * 128 + 32)
+                var a1_5 = chunk(g, (32 + j + 1) * 128 + 40)
+                var a2_4 = chunk(g, (32 + j + 2) * 128 + 32)
+                var a2_5 = chunk(g, (32 + j + 2) * 128 + 40)
+                var a3_4 = chunk(g, (32 + j + 3) * 128 + 32)
+                var a3_5 = chunk(g, (32 + j + 3) * 128 + 40)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d4 = chunk(d, 32)
+                    let d5 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
+                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
+                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
+                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
+                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
+                }
                 put(a0_4, g, (32 + j) * 128 + 32)
                 put(a0_5, g, (32 + j) * 128 + 40)
+                put(a1_4, g, (32 + j + 1) * 128 + 32)
+                put(a1_5, g, (32 + j + 1) * 128 + 40)
+                put(a2_4, g, (32 + j + 2) * 128 + 32)
+                put(a2_5, g, (32 + j + 2) * 128 + 40)
+                put(a3_4, g, (32 + j + 3) * 128 + 32)
+                put(a3_5, g, (32 + j + 3) * 128 + 40)
+            }
+            do {
+                var a0_6 = chunk(g, (32 + j) * 128 + 48)
+                var a0_7 = chunk(g, (32 + j) * 128 + 56)
+                var a1_6 = chunk(g, (32 + j + 1) * 128 + 48)
+                var a1_7 = chunk(g, (32 + j + 1) * 128 + 56)
+                var a2_6 = chunk(g, (32 + j + 2) * 128 + 48)
+                var a2_7 = chunk(g, (32 + j + 2) * 128 + 56)
+                var a3_6 = chunk(g, (32 + j + 3) * 128 + 48)
+                var a3_7 = chunk(g, (32 + j + 3) * 128 + 56)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d6 = chunk(d, 48)
+                    let d7 = chunk(d, 56)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
+                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
+                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
+                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
+                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
+                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
+                }
                 put(a0_6, g, (32 + j) * 128 + 48)
                 put(a0_7, g, (32 + j) * 128 + 56)
+                put(a1_6, g, (32 + j + 1) * 128 + 48)
+                put(a1_7, g, (32 + j + 1) * 128 + 56)
+                put(a2_6, g, (32 + j + 2) * 128 + 48)
+                put(a2_7, g, (32 + j + 2) * 128 + 56)
+                put(a3_6, g, (32 + j + 3) * 128 + 48)
+                put(a3_7, g, (32 + j + 3) * 128 + 56)
             }
             do {
                 var a0_8 = chunk(g, (32 + j) * 128 + 64)
                 var a0_9 = chunk(g, (32 + j) * 128 + 72)
-                var a0_10 = chunk(g, (32 + j) * 128 + 80)
-                var a0_11 = chunk(g, (32 + j) * 128 + 88)
-                var a0_12 = chunk(g, (32 + j) * 128 + 96)
-                var a0_13 = chunk(g, (32 + j) * 128 + 104)
-                var a0_14 = chunk(g, (32 + j) * 128 + 112)
-                var a0_15 = chunk(g, (32 + j) * 128 + 120)
+                var a1_8 = chunk(g, (32 + j + 1) * 128 + 64)
+                var a1_9 = chunk(g, (32 + j + 1) * 128 + 72)
+                var a2_8 = chunk(g, (32 + j + 2) * 128 + 64)
+                var a2_9 = chunk(g, (32 + j + 2) * 128 + 72)
+                var a3_8 = chunk(g, (32 + j + 3) * 128 + 64)
+                var a3_9 = chunk(g, (32 + j + 3) * 128 + 72)
                 for t in 0..<length {
                     let d = deltas + t * 128
                     let d8 = chunk(d, 64)
                     let d9 = chunk(d, 72)
-                    let d10 = chunk(d, 80)
-                    let d11 = chunk(d, 88)
-                    let d12 = chunk(d, 96)
-                    let d13 = chunk(d, 104)
-                    let d14 = chunk(d, 112)
-                    let d15 = chunk(d, 120)
                     let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
                     a0_8 = SIMDMath.madd(a0_8, d8, v0)
                     a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
+                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
+                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
+                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
                 }
                 put(a0_8, g, (32 + j) * 128 + 64)
                 put(a0_9, g, (32 + j) * 128 + 72)
+                put(a1_8, g, (32 + j + 1) * 128 + 64)
+                put(a1_9, g, (32 + j + 1) * 128 + 72)
+                put(a2_8, g, (32 + j + 2) * 128 + 64)
+                put(a2_9, g, (32 + j + 2) * 128 + 72)
+                put(a3_8, g, (32 + j + 3) * 128 + 64)
+                put(a3_9, g, (32 + j + 3) * 128 + 72)
+            }
+            do {
+                var a0_10 = chunk(g, (32 + j) * 128 + 80)
+                var a0_11 = chunk(g, (32 + j) * 128 + 88)
+                var a1_10 = chunk(g, (32 + j + 1) * 128 + 80)
+                var a1_11 = chunk(g, (32 + j + 1) * 128 + 88)
+                var a2_10 = chunk(g, (32 + j + 2) * 128 + 80)
+                var a2_11 = chunk(g, (32 + j + 2) * 128 + 88)
+                var a3_10 = chunk(g, (32 + j + 3) * 128 + 80)
+                var a3_11 = chunk(g, (32 + j + 3) * 128 + 88)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d10 = chunk(d, 80)
+                    let d11 = chunk(d, 88)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
+                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
+                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
+                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
+                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
+                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
+                }
                 put(a0_10, g, (32 + j) * 128 + 80)
                 put(a0_11, g, (32 + j) * 128 + 88)
+                put(a1_10, g, (32 + j + 1) * 128 + 80)
+                put(a1_11, g, (32 + j + 1) * 128 + 88)
+                put(a2_10, g, (32 + j + 2) * 128 + 80)
+                put(a2_11, g, (32 + j + 2) * 128 + 88)
+                put(a3_10, g, (32 + j + 3) * 128 + 80)
+                put(a3_11, g, (32 + j + 3) * 128 + 88)
+            }
+            do {
+                var a0_12 = chunk(g, (32 + j) * 128 + 96)
+                var a0_13 = chunk(g, (32 + j) * 128 + 104)
+                var a1_12 = chunk(g, (32 + j + 1) * 128 + 96)
+                var a1_13 = chunk(g, (32 + j + 1) * 128 + 104)
+                var a2_12 = chunk(g, (32 + j + 2) * 128 + 96)
+                var a2_13 = chunk(g, (32 + j + 2) * 128 + 104)
+                var a3_12 = chunk(g, (32 + j + 3) * 128 + 96)
+                var a3_13 = chunk(g, (32 + j + 3) * 128 + 104)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d12 = chunk(d, 96)
+                    let d13 = chunk(d, 104)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
+                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
+                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
+                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
+                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
+                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
+                }
                 put(a0_12, g, (32 + j) * 128 + 96)
                 put(a0_13, g, (32 + j) * 128 + 104)
+                put(a1_12, g, (32 + j + 1) * 128 + 96)
+                put(a1_13, g, (32 + j + 1) * 128 + 104)
+                put(a2_12, g, (32 + j + 2) * 128 + 96)
+                put(a2_13, g, (32 + j + 2) * 128 + 104)
+                put(a3_12, g, (32 + j + 3) * 128 + 96)
+                put(a3_13, g, (32 + j + 3) * 128 + 104)
+            }
+            do {
+                var a0_14 = chunk(g, (32 + j) * 128 + 112)
+                var a0_15 = chunk(g, (32 + j) * 128 + 120)
+                var a1_14 = chunk(g, (32 + j + 1) * 128 + 112)
+                var a1_15 = chunk(g, (32 + j + 1) * 128 + 120)
+                var a2_14 = chunk(g, (32 + j + 2) * 128 + 112)
+                var a2_15 = chunk(g, (32 + j + 2) * 128 + 120)
+                var a3_14 = chunk(g, (32 + j + 3) * 128 + 112)
+                var a3_15 = chunk(g, (32 + j + 3) * 128 + 120)
+                for t in 0..<length {
+                    let d = deltas + t * 128
+                    let d14 = chunk(d, 112)
+                    let d15 = chunk(d, 120)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 224 + j])
+                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
+                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 224 + j + 1])
+                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
+                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 224 + j + 2])
+                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
+                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 224 + j + 3])
+                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
+                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
+                }
                 put(a0_14, g, (32 + j) * 128 + 112)
                 put(a0_15, g, (32 + j) * 128 + 120)
+                put(a1_14, g, (32 + j + 1) * 128 + 112)
+                put(a1_15, g, (32 + j + 1) * 128 + 120)
+                put(a2_14, g, (32 + j + 2) * 128 + 112)
+                put(a2_15, g, (32 + j + 2) * 128 + 120)
+                put(a3_14, g, (32 + j + 3) * 128 + 112)
+                put(a3_15, g, (32 + j + 3) * 128 + 120)
             }
         }
         // δb += Σ_t δz_t

@@ -24,65 +24,226 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
-        precondition(length >= 0, "LSTM_H3_D5_Float.forward: negative length")
-        guard let tape else {
-            // Inference keeps two records (previous, current) and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 104) {
-                forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
+        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+                                                  state: state, stateStride: 0, output: output, tape: tape))
+    }
+
+    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    public func forward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H3_D5_Float.forward: negative count or length")
+        precondition(batch.state != nil || batch.count == 0, "LSTM_H3_D5_Float.forward: the batch has no state buffer")
+        guard let tapes = batch.tape else {
+            // Inference keeps two records per sequence and the scratch on the stack.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 312) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 104, ring: true)
             }
             return
         }
-        forwardSteps(w, x, length, state, output, tape, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
-    @inline(__always)
-    private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
-                              _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
-                              _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>,
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+        var first = 0
+        while first + 3 <= batch.count {
+            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 3
+        }
+        while first < batch.count {
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 1
+        }
+    }
+
+    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
-        tape.update(repeating: 0, count: 28)
-        for k in 0..<3 { tape[k] = state[k] }
-        for k in 0..<3 { tape[4 + k] = state[3 + k] }
-        var prev = tape
-        for t in 0..<length {
-            let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 28
-            let xt = x + t * 5
-            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+        tape0.update(repeating: 0, count: 28)
+        for k in 0..<3 { tape0[k] = state0[k] }
+        for k in 0..<3 { tape0[4 + k] = state0[3 + k] }
+        var prev0 = tape0
+        let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
+        let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape1.update(repeating: 0, count: 28)
+        for k in 0..<3 { tape1[k] = state1[k] }
+        for k in 0..<3 { tape1[4 + k] = state1[3 + k] }
+        var prev1 = tape1
+        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
+        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape2.update(repeating: 0, count: 28)
+        for k in 0..<3 { tape2[k] = state2[k] }
+        for k in 0..<3 { tape2[4 + k] = state2[3 + k] }
+        var prev2 = tape2
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 28, xt0 = x0 + t * 5
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 28, xt1 = x1 + t * 5
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 28, xt2 = x2 + t * 5
+            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
-                var z0 = chunk(w, 128)
-                var z1 = chunk(w, 136)
-                var r0 = SIMD8<Float>()
-                var r1 = SIMD8<Float>()
+                var z0_0 = chunk(w, 128)
+                var z1_0 = chunk(w, 128)
+                var z2_0 = chunk(w, 128)
+                var r0_0 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
                 for j in 0..<5 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, j * 16 + 0), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, j * 16 + 8), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 16)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                 }
                 for j in 0..<3 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    r0 = SIMDMath.madd(r0, chunk(w, 80 + j * 16), v)
-                    r1 = SIMDMath.madd(r1, chunk(w, 88 + j * 16), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 80 + j * 16)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                 }
-                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0 + r0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur, 12)
-                put(SIMDMath.sigmoid(z1 + r1), cur, 20)
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur0, 12)
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z1_0 + r1_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur1, 12)
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z2_0 + r2_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur2, 12)
             }
-            // Pointwise LSTM update
             do {
-                let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
-                let c = SIMDMath.madd(f * part(prev, 4), a, i)
-                let tanhC = SIMDMath.tanh(c)
-                put(c, cur, 4)
-                put(tanhC, cur, 8)
-                put(tanhC * o, cur, 0)
+                var z0_1 = chunk(w, 136)
+                var z1_1 = chunk(w, 136)
+                var z2_1 = chunk(w, 136)
+                var r0_1 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
+                var r2_1 = SIMD8<Float>()
+                for j in 0..<5 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c1 = chunk(w, 8 + j * 16)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                }
+                for j in 0..<3 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c1 = chunk(w, 88 + j * 16)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                }
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 20)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, 20)
+                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, 20)
             }
-            if let output {
-                for k in 0..<3 { output[t * 3 + k] = cur[k] }
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                do {
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let c = SIMDMath.madd(f * part(prev, 4), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 4)
+                    put(tanhC, cur, 8)
+                    put(tanhC * o, cur, 0)
+                }
+                if let output = output0 { for k in 0..<3 { output[t * 3 + k] = cur[k] } }
             }
-            prev = cur
+            do {
+                let cur = cur1, prev = prev1
+                // Pointwise LSTM update
+                do {
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let c = SIMDMath.madd(f * part(prev, 4), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 4)
+                    put(tanhC, cur, 8)
+                    put(tanhC * o, cur, 0)
+                }
+                if let output = output1 { for k in 0..<3 { output[t * 3 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur2, prev = prev2
+                // Pointwise LSTM update
+                do {
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let c = SIMDMath.madd(f * part(prev, 4), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 4)
+                    put(tanhC, cur, 8)
+                    put(tanhC * o, cur, 0)
+                }
+                if let output = output2 { for k in 0..<3 { output[t * 3 + k] = cur[k] } }
+            }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
-        for k in 0..<3 { state[k] = prev[k] }
-        for k in 0..<3 { state[3 + k] = prev[4 + k] }
+        for k in 0..<3 { state0[k] = prev0[k] }
+        for k in 0..<3 { state0[3 + k] = prev0[4 + k] }
+        for k in 0..<3 { state1[k] = prev1[k] }
+        for k in 0..<3 { state1[3 + k] = prev1[4 + k] }
+        for k in 0..<3 { state2[k] = prev2[k] }
+        for k in 0..<3 { state2[3 + k] = prev2[4 + k] }
+    }
+
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape0.update(repeating: 0, count: 28)
+        for k in 0..<3 { tape0[k] = state0[k] }
+        for k in 0..<3 { tape0[4 + k] = state0[3 + k] }
+        var prev0 = tape0
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 28, xt0 = x0 + t * 5
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            do {
+                var z0_0 = chunk(w, 128)
+                var z0_1 = chunk(w, 136)
+                var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
+                for j in 0..<5 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c0 = chunk(w, j * 16)
+                    let c1 = chunk(w, 8 + j * 16)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                }
+                for j in 0..<3 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c0 = chunk(w, 80 + j * 16)
+                    let c1 = chunk(w, 88 + j * 16)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                }
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur0, 12)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 20)
+            }
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                do {
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let c = SIMDMath.madd(f * part(prev, 4), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 4)
+                    put(tanhC, cur, 8)
+                    put(tanhC * o, cur, 0)
+                }
+                if let output = output0 { for k in 0..<3 { output[t * 3 + k] = cur[k] } }
+            }
+            prev0 = cur0
+        }
+        for k in 0..<3 { state0[k] = prev0[k] }
+        for k in 0..<3 { state0[3 + k] = prev0[4 + k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -90,54 +251,228 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,
                          inputGradient dx: UnsafeMutablePointer<Float>?, initialStateGradient dInitial: UnsafeMutablePointer<Float>?,
                          parameterGradient g: UnsafeMutablePointer<Float>) {
-        precondition(length >= 0, "LSTM_H3_D5_Float.backward: negative length")
-        let deltas = tape + (length + 1) * 28
-        let scratch = deltas + length * 16
+        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+                                                   tape: tape, outputGradient: dy, finalStateGradient: dFinal,
+                                                   inputGradient: dx, initialStateGradient: dInitial),
+                 parameterGradient: g)
+    }
+
+    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    public func backward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H3_D5_Float.backward: negative count or length")
+        guard batch.count > 0 else { return }
+        guard let tapes = batch.tape else { preconditionFailure("LSTM_H3_D5_Float.backward: the batch has no tapes") }
+        var first = 0
+        while first + 3 <= batch.count {
+            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 3
+        }
+        while first < batch.count {
+            backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 1
+        }
+    }
+
+    /// Backpropagates sequences first..<first + 3 step by step together.
+    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 28, scratch0 = deltas0 + length * 16
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch.update(repeating: 0, count: 16)
-        if let dFinal {
-            for k in 0..<3 { scratch[k] = dFinal[k] }
-            for k in 0..<3 { scratch[4 + k] = dFinal[3 + k] }
+        scratch0.update(repeating: 0, count: 16)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<3 { scratch0[k] = dFinal[k] }
+            for k in 0..<3 { scratch0[4 + k] = dFinal[3 + k] }
+        }
+        let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
+        let deltas1 = tape1 + (length + 1) * 28, scratch1 = deltas1 + length * 16
+        let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
+        let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch1.update(repeating: 0, count: 16)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<3 { scratch1[k] = dFinal[k] }
+            for k in 0..<3 { scratch1[4 + k] = dFinal[3 + k] }
+        }
+        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
+        let deltas2 = tape2 + (length + 1) * 28, scratch2 = deltas2 + length * 16
+        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
+        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch2.update(repeating: 0, count: 16)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<3 { scratch2[k] = dFinal[k] }
+            for k in 0..<3 { scratch2[4 + k] = dFinal[3 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 28, prev = cur - 28, delta = deltas + (t - 1) * 16
-            if let dy { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
-            // Pointwise LSTM backward: upstream of each gate block
             do {
-                let dh = part(scratch, 0)
-                let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
-                let tanhC = part(cur, 8)
-                let dc = SIMDMath.madd(part(scratch, 4), dh * o, 1 - tanhC * tanhC)
-                put(dc * i, delta, 0)
-                put(dc * a, delta, 4)
-                put(dc * part(prev, 4), delta, 8)
-                put(dh * tanhC, delta, 12)
-                put(dc * f, scratch, 4)
-            }
-            // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-            do { let y = chunk(cur, 12); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
-            do { let y = chunk(cur, 20); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-            // δh_{t−1} = Uᵀ·δz
-            do {
-                var q0 = SIMD8<Float>()
-                var q1 = SIMD8<Float>()
-                var q2 = SIMD8<Float>()
-                let q3 = SIMD8<Float>()
-                for k in 0..<2 {
-                    let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
-                }
-                let s0 = SIMDMath.foldPairs(q0, q1)
-                let s1 = SIMDMath.foldPairs(q2, q3)
-                let s2 = SIMDMath.foldPairs(s0, s1)
-                put(SIMDMath.foldHalves(s2), scratch, 0)
-            }
-            if let dx {
-                // δx_t = Wᵀ·δz
-                let dxt = dx + (t - 1) * 5
+                let cur = tape0 + t * 28, prev = cur - 28, delta = deltas0 + (t - 1) * 16, scratch = scratch0
+                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
                 do {
+                    let dh = part(scratch, 0)
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let tanhC = part(cur, 8)
+                    let dc = SIMDMath.madd(part(scratch, 4), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, 0)
+                    put(dc * a, delta, 4)
+                    put(dc * part(prev, 4), delta, 8)
+                    put(dh * tanhC, delta, 12)
+                    put(dc * f, scratch, 4)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 12); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, 20); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+            }
+            do {
+                let cur = tape1 + t * 28, prev = cur - 28, delta = deltas1 + (t - 1) * 16, scratch = scratch1
+                if let dy = dy1 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                do {
+                    let dh = part(scratch, 0)
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let tanhC = part(cur, 8)
+                    let dc = SIMDMath.madd(part(scratch, 4), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, 0)
+                    put(dc * a, delta, 4)
+                    put(dc * part(prev, 4), delta, 8)
+                    put(dh * tanhC, delta, 12)
+                    put(dc * f, scratch, 4)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 12); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, 20); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+            }
+            do {
+                let cur = tape2 + t * 28, prev = cur - 28, delta = deltas2 + (t - 1) * 16, scratch = scratch2
+                if let dy = dy2 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                do {
+                    let dh = part(scratch, 0)
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let tanhC = part(cur, 8)
+                    let dc = SIMDMath.madd(part(scratch, 4), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, 0)
+                    put(dc * a, delta, 4)
+                    put(dc * part(prev, 4), delta, 8)
+                    put(dh * tanhC, delta, 12)
+                    put(dc * f, scratch, 4)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 12); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, 20); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            do {
+                do {
+                    let delta = deltas0 + (t - 1) * 16, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    let q3 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(s0, s1)
+                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                }
+                do {
+                    let delta = deltas1 + (t - 1) * 16, scratch = scratch1
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    let q3 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(s0, s1)
+                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                }
+                do {
+                    let delta = deltas2 + (t - 1) * 16, scratch = scratch2
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    let q3 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(s0, s1)
+                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    let q5 = SIMD8<Float>()
+                    let q6 = SIMD8<Float>()
+                    let q7 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                    }
+                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                    dxt[0 + 3] = v[3]
+                    dxt[0 + 4] = v[4]
+                }
+                if let dx = dx1 {
+                    let delta = deltas1 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    let q5 = SIMD8<Float>()
+                    let q6 = SIMD8<Float>()
+                    let q7 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                    }
+                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                    dxt[0 + 3] = v[3]
+                    dxt[0 + 4] = v[4]
+                }
+                if let dx = dx2 {
+                    let delta = deltas2 + (t - 1) * 16, dxt = dx + (t - 1) * 5
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -163,11 +498,111 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                 }
             }
         }
-        if let dInitial {
-            for k in 0..<3 { dInitial[k] = scratch[k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch[4 + k] }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<3 { dInitial[k] = scratch0[k] }
+            for k in 0..<3 { dInitial[3 + k] = scratch0[4 + k] }
         }
-        accumulateParameterGradients(x, length, tape, g)
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<3 { dInitial[k] = scratch1[k] }
+            for k in 0..<3 { dInitial[3 + k] = scratch1[4 + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<3 { dInitial[k] = scratch2[k] }
+            for k in 0..<3 { dInitial[3 + k] = scratch2[4 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
+        accumulateParameterGradients(x1, length, tape1, g)
+        accumulateParameterGradients(x2, length, tape2, g)
+    }
+
+    /// Backpropagates sequences first..<first + 1 step by step together.
+    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 28, scratch0 = deltas0 + length * 16
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch0.update(repeating: 0, count: 16)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<3 { scratch0[k] = dFinal[k] }
+            for k in 0..<3 { scratch0[4 + k] = dFinal[3 + k] }
+        }
+        for t in stride(from: length, to: 0, by: -1) {
+            do {
+                let cur = tape0 + t * 28, prev = cur - 28, delta = deltas0 + (t - 1) * 16, scratch = scratch0
+                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                do {
+                    let dh = part(scratch, 0)
+                    let a = part(cur, 12), i = part(cur, 16), f = part(cur, 20), o = part(cur, 24)
+                    let tanhC = part(cur, 8)
+                    let dc = SIMDMath.madd(part(scratch, 4), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, 0)
+                    put(dc * a, delta, 4)
+                    put(dc * part(prev, 4), delta, 8)
+                    put(dh * tanhC, delta, 12)
+                    put(dc * f, scratch, 4)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 12); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, 20); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            do {
+                do {
+                    let delta = deltas0 + (t - 1) * 16, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    let q3 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(s0, s1)
+                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    let q5 = SIMD8<Float>()
+                    let q6 = SIMD8<Float>()
+                    let q7 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                    }
+                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                    dxt[0 + 3] = v[3]
+                    dxt[0 + 4] = v[4]
+                }
+            }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<3 { dInitial[k] = scratch0[k] }
+            for k in 0..<3 { dInitial[3 + k] = scratch0[4 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
     }
 
     /// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.

@@ -23,207 +23,950 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
-        precondition(length >= 0, "LSTM_H64_D64_Float.forward: negative length")
-        guard let tape else {
-            // Inference keeps two records (previous, current) and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1664) {
-                forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)
+        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+                                                  state: state, stateStride: 0, output: output, tape: tape))
+    }
+
+    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    public func forward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H64_D64_Float.forward: negative count or length")
+        precondition(batch.state != nil || batch.count == 0, "LSTM_H64_D64_Float.forward: the batch has no state buffer")
+        guard let tapes = batch.tape else {
+            // Inference keeps two records per sequence and the scratch on the stack.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4992) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1664, ring: true)
             }
             return
         }
-        forwardSteps(w, x, length, state, output, tape, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.
-    @inline(__always)
-    private func forwardSteps(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ length: Int,
-                              _ state: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>?,
-                              _ tape: UnsafeMutablePointer<Float>, ring: Bool) {
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>,
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+        var first = 0
+        while first + 3 <= batch.count {
+            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 3
+        }
+        while first < batch.count {
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 1
+        }
+    }
+
+    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
-        tape.update(repeating: 0, count: 448)
-        for k in 0..<64 { tape[k] = state[k] }
-        for k in 0..<64 { tape[64 + k] = state[64 + k] }
-        var prev = tape
-        for t in 0..<length {
-            let cur = tape + (ring ? (t + 1) & 1 : t + 1) * 448
-            let xt = x + t * 64
+        tape0.update(repeating: 0, count: 448)
+        for k in 0..<64 { tape0[k] = state0[k] }
+        for k in 0..<64 { tape0[64 + k] = state0[64 + k] }
+        var prev0 = tape0
+        let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
+        let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape1.update(repeating: 0, count: 448)
+        for k in 0..<64 { tape1[k] = state1[k] }
+        for k in 0..<64 { tape1[64 + k] = state1[64 + k] }
+        var prev1 = tape1
+        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
+        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape2.update(repeating: 0, count: 448)
+        for k in 0..<64 { tape2[k] = state2[k] }
+        for k in 0..<64 { tape2[64 + k] = state2[64 + k] }
+        var prev2 = tape2
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 448, xt0 = x0 + t * 64
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 448, xt1 = x1 + t * 64
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 448, xt2 = x2 + t * 64
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            do {
+                var z0_0 = chunk(w, 32768)
+                var z0_1 = chunk(w, 32776)
+                var z0_2 = chunk(w, 32784)
+                var z1_0 = chunk(w, 32768)
+                var z1_1 = chunk(w, 32776)
+                var z1_2 = chunk(w, 32784)
+                var z2_0 = chunk(w, 32768)
+                var z2_1 = chunk(w, 32776)
+                var z2_2 = chunk(w, 32784)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 256)
+                    let c1 = chunk(w, 8 + j * 256)
+                    let c2 = chunk(w, 16 + j * 256)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 16384 + j * 256)
+                    let c1 = chunk(w, 16392 + j * 256)
+                    let c2 = chunk(w, 16400 + j * 256)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                }
+                put(SIMDMath.tanh(z0_0), cur0, 192)
+                put(SIMDMath.tanh(z0_1), cur0, 200)
+                put(SIMDMath.tanh(z0_2), cur0, 208)
+                put(SIMDMath.tanh(z1_0), cur1, 192)
+                put(SIMDMath.tanh(z1_1), cur1, 200)
+                put(SIMDMath.tanh(z1_2), cur1, 208)
+                put(SIMDMath.tanh(z2_0), cur2, 192)
+                put(SIMDMath.tanh(z2_1), cur2, 200)
+                put(SIMDMath.tanh(z2_2), cur2, 208)
+            }
+            do {
+                var z0_3 = chunk(w, 32792)
+                var z0_4 = chunk(w, 32800)
+                var z0_5 = chunk(w, 32808)
+                var z1_3 = chunk(w, 32792)
+                var z1_4 = chunk(w, 32800)
+                var z1_5 = chunk(w, 32808)
+                var z2_3 = chunk(w, 32792)
+                var z2_4 = chunk(w, 32800)
+                var z2_5 = chunk(w, 32808)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c3 = chunk(w, 24 + j * 256)
+                    let c4 = chunk(w, 32 + j * 256)
+                    let c5 = chunk(w, 40 + j * 256)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
+                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c3 = chunk(w, 16408 + j * 256)
+                    let c4 = chunk(w, 16416 + j * 256)
+                    let c5 = chunk(w, 16424 + j * 256)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
+                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                }
+                put(SIMDMath.tanh(z0_3), cur0, 216)
+                put(SIMDMath.tanh(z0_4), cur0, 224)
+                put(SIMDMath.tanh(z0_5), cur0, 232)
+                put(SIMDMath.tanh(z1_3), cur1, 216)
+                put(SIMDMath.tanh(z1_4), cur1, 224)
+                put(SIMDMath.tanh(z1_5), cur1, 232)
+                put(SIMDMath.tanh(z2_3), cur2, 216)
+                put(SIMDMath.tanh(z2_4), cur2, 224)
+                put(SIMDMath.tanh(z2_5), cur2, 232)
+            }
+            do {
+                var z0_6 = chunk(w, 32816)
+                var z0_7 = chunk(w, 32824)
+                var z0_8 = chunk(w, 32832)
+                var z1_6 = chunk(w, 32816)
+                var z1_7 = chunk(w, 32824)
+                var z1_8 = chunk(w, 32832)
+                var z2_6 = chunk(w, 32816)
+                var z2_7 = chunk(w, 32824)
+                var z2_8 = chunk(w, 32832)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c6 = chunk(w, 48 + j * 256)
+                    let c7 = chunk(w, 56 + j * 256)
+                    let c8 = chunk(w, 64 + j * 256)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
+                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
+                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
+                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
+                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c6 = chunk(w, 16432 + j * 256)
+                    let c7 = chunk(w, 16440 + j * 256)
+                    let c8 = chunk(w, 16448 + j * 256)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
+                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
+                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
+                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
+                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
+                }
+                put(SIMDMath.tanh(z0_6), cur0, 240)
+                put(SIMDMath.tanh(z0_7), cur0, 248)
+                put(SIMDMath.sigmoid(z0_8), cur0, 256)
+                put(SIMDMath.tanh(z1_6), cur1, 240)
+                put(SIMDMath.tanh(z1_7), cur1, 248)
+                put(SIMDMath.sigmoid(z1_8), cur1, 256)
+                put(SIMDMath.tanh(z2_6), cur2, 240)
+                put(SIMDMath.tanh(z2_7), cur2, 248)
+                put(SIMDMath.sigmoid(z2_8), cur2, 256)
+            }
+            do {
+                var z0_9 = chunk(w, 32840)
+                var z0_10 = chunk(w, 32848)
+                var z0_11 = chunk(w, 32856)
+                var z1_9 = chunk(w, 32840)
+                var z1_10 = chunk(w, 32848)
+                var z1_11 = chunk(w, 32856)
+                var z2_9 = chunk(w, 32840)
+                var z2_10 = chunk(w, 32848)
+                var z2_11 = chunk(w, 32856)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c9 = chunk(w, 72 + j * 256)
+                    let c10 = chunk(w, 80 + j * 256)
+                    let c11 = chunk(w, 88 + j * 256)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
+                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
+                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
+                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
+                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
+                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c9 = chunk(w, 16456 + j * 256)
+                    let c10 = chunk(w, 16464 + j * 256)
+                    let c11 = chunk(w, 16472 + j * 256)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
+                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
+                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
+                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
+                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
+                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
+                }
+                put(SIMDMath.sigmoid(z0_9), cur0, 264)
+                put(SIMDMath.sigmoid(z0_10), cur0, 272)
+                put(SIMDMath.sigmoid(z0_11), cur0, 280)
+                put(SIMDMath.sigmoid(z1_9), cur1, 264)
+                put(SIMDMath.sigmoid(z1_10), cur1, 272)
+                put(SIMDMath.sigmoid(z1_11), cur1, 280)
+                put(SIMDMath.sigmoid(z2_9), cur2, 264)
+                put(SIMDMath.sigmoid(z2_10), cur2, 272)
+                put(SIMDMath.sigmoid(z2_11), cur2, 280)
+            }
+            do {
+                var z0_12 = chunk(w, 32864)
+                var z0_13 = chunk(w, 32872)
+                var z0_14 = chunk(w, 32880)
+                var z1_12 = chunk(w, 32864)
+                var z1_13 = chunk(w, 32872)
+                var z1_14 = chunk(w, 32880)
+                var z2_12 = chunk(w, 32864)
+                var z2_13 = chunk(w, 32872)
+                var z2_14 = chunk(w, 32880)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c12 = chunk(w, 96 + j * 256)
+                    let c13 = chunk(w, 104 + j * 256)
+                    let c14 = chunk(w, 112 + j * 256)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
+                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
+                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
+                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
+                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
+                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c12 = chunk(w, 16480 + j * 256)
+                    let c13 = chunk(w, 16488 + j * 256)
+                    let c14 = chunk(w, 16496 + j * 256)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
+                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
+                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
+                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
+                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
+                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
+                }
+                put(SIMDMath.sigmoid(z0_12), cur0, 288)
+                put(SIMDMath.sigmoid(z0_13), cur0, 296)
+                put(SIMDMath.sigmoid(z0_14), cur0, 304)
+                put(SIMDMath.sigmoid(z1_12), cur1, 288)
+                put(SIMDMath.sigmoid(z1_13), cur1, 296)
+                put(SIMDMath.sigmoid(z1_14), cur1, 304)
+                put(SIMDMath.sigmoid(z2_12), cur2, 288)
+                put(SIMDMath.sigmoid(z2_13), cur2, 296)
+                put(SIMDMath.sigmoid(z2_14), cur2, 304)
+            }
+            do {
+                var z0_15 = chunk(w, 32888)
+                var z0_16 = chunk(w, 32896)
+                var z0_17 = chunk(w, 32904)
+                var z1_15 = chunk(w, 32888)
+                var z1_16 = chunk(w, 32896)
+                var z1_17 = chunk(w, 32904)
+                var z2_15 = chunk(w, 32888)
+                var z2_16 = chunk(w, 32896)
+                var z2_17 = chunk(w, 32904)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c15 = chunk(w, 120 + j * 256)
+                    let c16 = chunk(w, 128 + j * 256)
+                    let c17 = chunk(w, 136 + j * 256)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
+                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
+                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
+                    z1_16 = SIMDMath.madd(z1_16, c16, v1)
+                    z1_17 = SIMDMath.madd(z1_17, c17, v1)
+                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
+                    z2_16 = SIMDMath.madd(z2_16, c16, v2)
+                    z2_17 = SIMDMath.madd(z2_17, c17, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c15 = chunk(w, 16504 + j * 256)
+                    let c16 = chunk(w, 16512 + j * 256)
+                    let c17 = chunk(w, 16520 + j * 256)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
+                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
+                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
+                    z1_16 = SIMDMath.madd(z1_16, c16, v1)
+                    z1_17 = SIMDMath.madd(z1_17, c17, v1)
+                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
+                    z2_16 = SIMDMath.madd(z2_16, c16, v2)
+                    z2_17 = SIMDMath.madd(z2_17, c17, v2)
+                }
+                put(SIMDMath.sigmoid(z0_15), cur0, 312)
+                put(SIMDMath.sigmoid(z0_16), cur0, 320)
+                put(SIMDMath.sigmoid(z0_17), cur0, 328)
+                put(SIMDMath.sigmoid(z1_15), cur1, 312)
+                put(SIMDMath.sigmoid(z1_16), cur1, 320)
+                put(SIMDMath.sigmoid(z1_17), cur1, 328)
+                put(SIMDMath.sigmoid(z2_15), cur2, 312)
+                put(SIMDMath.sigmoid(z2_16), cur2, 320)
+                put(SIMDMath.sigmoid(z2_17), cur2, 328)
+            }
+            do {
+                var z0_18 = chunk(w, 32912)
+                var z0_19 = chunk(w, 32920)
+                var z0_20 = chunk(w, 32928)
+                var z1_18 = chunk(w, 32912)
+                var z1_19 = chunk(w, 32920)
+                var z1_20 = chunk(w, 32928)
+                var z2_18 = chunk(w, 32912)
+                var z2_19 = chunk(w, 32920)
+                var z2_20 = chunk(w, 32928)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c18 = chunk(w, 144 + j * 256)
+                    let c19 = chunk(w, 152 + j * 256)
+                    let c20 = chunk(w, 160 + j * 256)
+                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
+                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
+                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
+                    z1_18 = SIMDMath.madd(z1_18, c18, v1)
+                    z1_19 = SIMDMath.madd(z1_19, c19, v1)
+                    z1_20 = SIMDMath.madd(z1_20, c20, v1)
+                    z2_18 = SIMDMath.madd(z2_18, c18, v2)
+                    z2_19 = SIMDMath.madd(z2_19, c19, v2)
+                    z2_20 = SIMDMath.madd(z2_20, c20, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c18 = chunk(w, 16528 + j * 256)
+                    let c19 = chunk(w, 16536 + j * 256)
+                    let c20 = chunk(w, 16544 + j * 256)
+                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
+                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
+                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
+                    z1_18 = SIMDMath.madd(z1_18, c18, v1)
+                    z1_19 = SIMDMath.madd(z1_19, c19, v1)
+                    z1_20 = SIMDMath.madd(z1_20, c20, v1)
+                    z2_18 = SIMDMath.madd(z2_18, c18, v2)
+                    z2_19 = SIMDMath.madd(z2_19, c19, v2)
+                    z2_20 = SIMDMath.madd(z2_20, c20, v2)
+                }
+                put(SIMDMath.sigmoid(z0_18), cur0, 336)
+                put(SIMDMath.sigmoid(z0_19), cur0, 344)
+                put(SIMDMath.sigmoid(z0_20), cur0, 352)
+                put(SIMDMath.sigmoid(z1_18), cur1, 336)
+                put(SIMDMath.sigmoid(z1_19), cur1, 344)
+                put(SIMDMath.sigmoid(z1_20), cur1, 352)
+                put(SIMDMath.sigmoid(z2_18), cur2, 336)
+                put(SIMDMath.sigmoid(z2_19), cur2, 344)
+                put(SIMDMath.sigmoid(z2_20), cur2, 352)
+            }
+            do {
+                var z0_21 = chunk(w, 32936)
+                var z0_22 = chunk(w, 32944)
+                var z0_23 = chunk(w, 32952)
+                var z1_21 = chunk(w, 32936)
+                var z1_22 = chunk(w, 32944)
+                var z1_23 = chunk(w, 32952)
+                var z2_21 = chunk(w, 32936)
+                var z2_22 = chunk(w, 32944)
+                var z2_23 = chunk(w, 32952)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c21 = chunk(w, 168 + j * 256)
+                    let c22 = chunk(w, 176 + j * 256)
+                    let c23 = chunk(w, 184 + j * 256)
+                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
+                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
+                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
+                    z1_21 = SIMDMath.madd(z1_21, c21, v1)
+                    z1_22 = SIMDMath.madd(z1_22, c22, v1)
+                    z1_23 = SIMDMath.madd(z1_23, c23, v1)
+                    z2_21 = SIMDMath.madd(z2_21, c21, v2)
+                    z2_22 = SIMDMath.madd(z2_22, c22, v2)
+                    z2_23 = SIMDMath.madd(z2_23, c23, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c21 = chunk(w, 16552 + j * 256)
+                    let c22 = chunk(w, 16560 + j * 256)
+                    let c23 = chunk(w, 16568 + j * 256)
+                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
+                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
+                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
+                    z1_21 = SIMDMath.madd(z1_21, c21, v1)
+                    z1_22 = SIMDMath.madd(z1_22, c22, v1)
+                    z1_23 = SIMDMath.madd(z1_23, c23, v1)
+                    z2_21 = SIMDMath.madd(z2_21, c21, v2)
+                    z2_22 = SIMDMath.madd(z2_22, c22, v2)
+                    z2_23 = SIMDMath.madd(z2_23, c23, v2)
+                }
+                put(SIMDMath.sigmoid(z0_21), cur0, 360)
+                put(SIMDMath.sigmoid(z0_22), cur0, 368)
+                put(SIMDMath.sigmoid(z0_23), cur0, 376)
+                put(SIMDMath.sigmoid(z1_21), cur1, 360)
+                put(SIMDMath.sigmoid(z1_22), cur1, 368)
+                put(SIMDMath.sigmoid(z1_23), cur1, 376)
+                put(SIMDMath.sigmoid(z2_21), cur2, 360)
+                put(SIMDMath.sigmoid(z2_22), cur2, 368)
+                put(SIMDMath.sigmoid(z2_23), cur2, 376)
+            }
+            do {
+                var z0_24 = chunk(w, 32960)
+                var z0_25 = chunk(w, 32968)
+                var z0_26 = chunk(w, 32976)
+                var z1_24 = chunk(w, 32960)
+                var z1_25 = chunk(w, 32968)
+                var z1_26 = chunk(w, 32976)
+                var z2_24 = chunk(w, 32960)
+                var z2_25 = chunk(w, 32968)
+                var z2_26 = chunk(w, 32976)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c24 = chunk(w, 192 + j * 256)
+                    let c25 = chunk(w, 200 + j * 256)
+                    let c26 = chunk(w, 208 + j * 256)
+                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
+                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
+                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
+                    z1_24 = SIMDMath.madd(z1_24, c24, v1)
+                    z1_25 = SIMDMath.madd(z1_25, c25, v1)
+                    z1_26 = SIMDMath.madd(z1_26, c26, v1)
+                    z2_24 = SIMDMath.madd(z2_24, c24, v2)
+                    z2_25 = SIMDMath.madd(z2_25, c25, v2)
+                    z2_26 = SIMDMath.madd(z2_26, c26, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c24 = chunk(w, 16576 + j * 256)
+                    let c25 = chunk(w, 16584 + j * 256)
+                    let c26 = chunk(w, 16592 + j * 256)
+                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
+                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
+                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
+                    z1_24 = SIMDMath.madd(z1_24, c24, v1)
+                    z1_25 = SIMDMath.madd(z1_25, c25, v1)
+                    z1_26 = SIMDMath.madd(z1_26, c26, v1)
+                    z2_24 = SIMDMath.madd(z2_24, c24, v2)
+                    z2_25 = SIMDMath.madd(z2_25, c25, v2)
+                    z2_26 = SIMDMath.madd(z2_26, c26, v2)
+                }
+                put(SIMDMath.sigmoid(z0_24), cur0, 384)
+                put(SIMDMath.sigmoid(z0_25), cur0, 392)
+                put(SIMDMath.sigmoid(z0_26), cur0, 400)
+                put(SIMDMath.sigmoid(z1_24), cur1, 384)
+                put(SIMDMath.sigmoid(z1_25), cur1, 392)
+                put(SIMDMath.sigmoid(z1_26), cur1, 400)
+                put(SIMDMath.sigmoid(z2_24), cur2, 384)
+                put(SIMDMath.sigmoid(z2_25), cur2, 392)
+                put(SIMDMath.sigmoid(z2_26), cur2, 400)
+            }
+            do {
+                var z0_27 = chunk(w, 32984)
+                var z0_28 = chunk(w, 32992)
+                var z0_29 = chunk(w, 33000)
+                var z1_27 = chunk(w, 32984)
+                var z1_28 = chunk(w, 32992)
+                var z1_29 = chunk(w, 33000)
+                var z2_27 = chunk(w, 32984)
+                var z2_28 = chunk(w, 32992)
+                var z2_29 = chunk(w, 33000)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c27 = chunk(w, 216 + j * 256)
+                    let c28 = chunk(w, 224 + j * 256)
+                    let c29 = chunk(w, 232 + j * 256)
+                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
+                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
+                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
+                    z1_27 = SIMDMath.madd(z1_27, c27, v1)
+                    z1_28 = SIMDMath.madd(z1_28, c28, v1)
+                    z1_29 = SIMDMath.madd(z1_29, c29, v1)
+                    z2_27 = SIMDMath.madd(z2_27, c27, v2)
+                    z2_28 = SIMDMath.madd(z2_28, c28, v2)
+                    z2_29 = SIMDMath.madd(z2_29, c29, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c27 = chunk(w, 16600 + j * 256)
+                    let c28 = chunk(w, 16608 + j * 256)
+                    let c29 = chunk(w, 16616 + j * 256)
+                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
+                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
+                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
+                    z1_27 = SIMDMath.madd(z1_27, c27, v1)
+                    z1_28 = SIMDMath.madd(z1_28, c28, v1)
+                    z1_29 = SIMDMath.madd(z1_29, c29, v1)
+                    z2_27 = SIMDMath.madd(z2_27, c27, v2)
+                    z2_28 = SIMDMath.madd(z2_28, c28, v2)
+                    z2_29 = SIMDMath.madd(z2_29, c29, v2)
+                }
+                put(SIMDMath.sigmoid(z0_27), cur0, 408)
+                put(SIMDMath.sigmoid(z0_28), cur0, 416)
+                put(SIMDMath.sigmoid(z0_29), cur0, 424)
+                put(SIMDMath.sigmoid(z1_27), cur1, 408)
+                put(SIMDMath.sigmoid(z1_28), cur1, 416)
+                put(SIMDMath.sigmoid(z1_29), cur1, 424)
+                put(SIMDMath.sigmoid(z2_27), cur2, 408)
+                put(SIMDMath.sigmoid(z2_28), cur2, 416)
+                put(SIMDMath.sigmoid(z2_29), cur2, 424)
+            }
+            do {
+                var z0_30 = chunk(w, 33008)
+                var z0_31 = chunk(w, 33016)
+                var z1_30 = chunk(w, 33008)
+                var z1_31 = chunk(w, 33016)
+                var z2_30 = chunk(w, 33008)
+                var z2_31 = chunk(w, 33016)
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let v1 = SIMD8<Float>(repeating: xt1[j])
+                    let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c30 = chunk(w, 240 + j * 256)
+                    let c31 = chunk(w, 248 + j * 256)
+                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
+                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
+                    z1_30 = SIMDMath.madd(z1_30, c30, v1)
+                    z1_31 = SIMDMath.madd(z1_31, c31, v1)
+                    z2_30 = SIMDMath.madd(z2_30, c30, v2)
+                    z2_31 = SIMDMath.madd(z2_31, c31, v2)
+                }
+                for j in 0..<64 {
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let v1 = SIMD8<Float>(repeating: prev1[j])
+                    let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c30 = chunk(w, 16624 + j * 256)
+                    let c31 = chunk(w, 16632 + j * 256)
+                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
+                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
+                    z1_30 = SIMDMath.madd(z1_30, c30, v1)
+                    z1_31 = SIMDMath.madd(z1_31, c31, v1)
+                    z2_30 = SIMDMath.madd(z2_30, c30, v2)
+                    z2_31 = SIMDMath.madd(z2_31, c31, v2)
+                }
+                put(SIMDMath.sigmoid(z0_30), cur0, 432)
+                put(SIMDMath.sigmoid(z0_31), cur0, 440)
+                put(SIMDMath.sigmoid(z1_30), cur1, 432)
+                put(SIMDMath.sigmoid(z1_31), cur1, 440)
+                put(SIMDMath.sigmoid(z2_30), cur2, 432)
+                put(SIMDMath.sigmoid(z2_31), cur2, 440)
+            }
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                for m in 0..<8 {
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 64 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 64 + m * 8)
+                    put(tanhC, cur, 128 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output0 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur1, prev = prev1
+                // Pointwise LSTM update
+                for m in 0..<8 {
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 64 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 64 + m * 8)
+                    put(tanhC, cur, 128 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output1 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+            }
+            do {
+                let cur = cur2, prev = prev2
+                // Pointwise LSTM update
+                for m in 0..<8 {
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 64 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 64 + m * 8)
+                    put(tanhC, cur, 128 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output2 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+            }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2
+        }
+        for k in 0..<64 { state0[k] = prev0[k] }
+        for k in 0..<64 { state0[64 + k] = prev0[64 + k] }
+        for k in 0..<64 { state1[k] = prev1[k] }
+        for k in 0..<64 { state1[64 + k] = prev1[64 + k] }
+        for k in 0..<64 { state2[k] = prev2[k] }
+        for k in 0..<64 { state2[64 + k] = prev2[64 + k] }
+    }
+
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+        let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
+        let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape0.update(repeating: 0, count: 448)
+        for k in 0..<64 { tape0[k] = state0[k] }
+        for k in 0..<64 { tape0[64 + k] = state0[64 + k] }
+        var prev0 = tape0
+        for t in 0..<batch.length {
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 448, xt0 = x0 + t * 64
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
-                var z0 = chunk(w, 32768)
-                var z1 = chunk(w, 32776)
-                var z2 = chunk(w, 32784)
-                var z3 = chunk(w, 32792)
-                var z4 = chunk(w, 32800)
-                var z5 = chunk(w, 32808)
-                var z6 = chunk(w, 32816)
-                var z7 = chunk(w, 32824)
+                var z0_0 = chunk(w, 32768)
+                var z0_1 = chunk(w, 32776)
+                var z0_2 = chunk(w, 32784)
+                var z0_3 = chunk(w, 32792)
+                var z0_4 = chunk(w, 32800)
+                var z0_5 = chunk(w, 32808)
+                var z0_6 = chunk(w, 32816)
+                var z0_7 = chunk(w, 32824)
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, j * 256 + 0), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, j * 256 + 8), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, j * 256 + 16), v)
-                    z3 = SIMDMath.madd(z3, chunk(w, j * 256 + 24), v)
-                    z4 = SIMDMath.madd(z4, chunk(w, j * 256 + 32), v)
-                    z5 = SIMDMath.madd(z5, chunk(w, j * 256 + 40), v)
-                    z6 = SIMDMath.madd(z6, chunk(w, j * 256 + 48), v)
-                    z7 = SIMDMath.madd(z7, chunk(w, j * 256 + 56), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c0 = chunk(w, j * 256)
+                    let c1 = chunk(w, 8 + j * 256)
+                    let c2 = chunk(w, 16 + j * 256)
+                    let c3 = chunk(w, 24 + j * 256)
+                    let c4 = chunk(w, 32 + j * 256)
+                    let c5 = chunk(w, 40 + j * 256)
+                    let c6 = chunk(w, 48 + j * 256)
+                    let c7 = chunk(w, 56 + j * 256)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z0 = SIMDMath.madd(z0, chunk(w, 16384 + j * 256), v)
-                    z1 = SIMDMath.madd(z1, chunk(w, 16392 + j * 256), v)
-                    z2 = SIMDMath.madd(z2, chunk(w, 16400 + j * 256), v)
-                    z3 = SIMDMath.madd(z3, chunk(w, 16408 + j * 256), v)
-                    z4 = SIMDMath.madd(z4, chunk(w, 16416 + j * 256), v)
-                    z5 = SIMDMath.madd(z5, chunk(w, 16424 + j * 256), v)
-                    z6 = SIMDMath.madd(z6, chunk(w, 16432 + j * 256), v)
-                    z7 = SIMDMath.madd(z7, chunk(w, 16440 + j * 256), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c0 = chunk(w, 16384 + j * 256)
+                    let c1 = chunk(w, 16392 + j * 256)
+                    let c2 = chunk(w, 16400 + j * 256)
+                    let c3 = chunk(w, 16408 + j * 256)
+                    let c4 = chunk(w, 16416 + j * 256)
+                    let c5 = chunk(w, 16424 + j * 256)
+                    let c6 = chunk(w, 16432 + j * 256)
+                    let c7 = chunk(w, 16440 + j * 256)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
                 }
-                put(SIMDMath.tanh(z0), cur, 192)
-                put(SIMDMath.tanh(z1), cur, 200)
-                put(SIMDMath.tanh(z2), cur, 208)
-                put(SIMDMath.tanh(z3), cur, 216)
-                put(SIMDMath.tanh(z4), cur, 224)
-                put(SIMDMath.tanh(z5), cur, 232)
-                put(SIMDMath.tanh(z6), cur, 240)
-                put(SIMDMath.tanh(z7), cur, 248)
+                put(SIMDMath.tanh(z0_0), cur0, 192)
+                put(SIMDMath.tanh(z0_1), cur0, 200)
+                put(SIMDMath.tanh(z0_2), cur0, 208)
+                put(SIMDMath.tanh(z0_3), cur0, 216)
+                put(SIMDMath.tanh(z0_4), cur0, 224)
+                put(SIMDMath.tanh(z0_5), cur0, 232)
+                put(SIMDMath.tanh(z0_6), cur0, 240)
+                put(SIMDMath.tanh(z0_7), cur0, 248)
             }
             do {
-                var z8 = chunk(w, 32832)
-                var z9 = chunk(w, 32840)
-                var z10 = chunk(w, 32848)
-                var z11 = chunk(w, 32856)
-                var z12 = chunk(w, 32864)
-                var z13 = chunk(w, 32872)
-                var z14 = chunk(w, 32880)
-                var z15 = chunk(w, 32888)
+                var z0_8 = chunk(w, 32832)
+                var z0_9 = chunk(w, 32840)
+                var z0_10 = chunk(w, 32848)
+                var z0_11 = chunk(w, 32856)
+                var z0_12 = chunk(w, 32864)
+                var z0_13 = chunk(w, 32872)
+                var z0_14 = chunk(w, 32880)
+                var z0_15 = chunk(w, 32888)
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z8 = SIMDMath.madd(z8, chunk(w, j * 256 + 64), v)
-                    z9 = SIMDMath.madd(z9, chunk(w, j * 256 + 72), v)
-                    z10 = SIMDMath.madd(z10, chunk(w, j * 256 + 80), v)
-                    z11 = SIMDMath.madd(z11, chunk(w, j * 256 + 88), v)
-                    z12 = SIMDMath.madd(z12, chunk(w, j * 256 + 96), v)
-                    z13 = SIMDMath.madd(z13, chunk(w, j * 256 + 104), v)
-                    z14 = SIMDMath.madd(z14, chunk(w, j * 256 + 112), v)
-                    z15 = SIMDMath.madd(z15, chunk(w, j * 256 + 120), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c8 = chunk(w, 64 + j * 256)
+                    let c9 = chunk(w, 72 + j * 256)
+                    let c10 = chunk(w, 80 + j * 256)
+                    let c11 = chunk(w, 88 + j * 256)
+                    let c12 = chunk(w, 96 + j * 256)
+                    let c13 = chunk(w, 104 + j * 256)
+                    let c14 = chunk(w, 112 + j * 256)
+                    let c15 = chunk(w, 120 + j * 256)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z8 = SIMDMath.madd(z8, chunk(w, 16448 + j * 256), v)
-                    z9 = SIMDMath.madd(z9, chunk(w, 16456 + j * 256), v)
-                    z10 = SIMDMath.madd(z10, chunk(w, 16464 + j * 256), v)
-                    z11 = SIMDMath.madd(z11, chunk(w, 16472 + j * 256), v)
-                    z12 = SIMDMath.madd(z12, chunk(w, 16480 + j * 256), v)
-                    z13 = SIMDMath.madd(z13, chunk(w, 16488 + j * 256), v)
-                    z14 = SIMDMath.madd(z14, chunk(w, 16496 + j * 256), v)
-                    z15 = SIMDMath.madd(z15, chunk(w, 16504 + j * 256), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c8 = chunk(w, 16448 + j * 256)
+                    let c9 = chunk(w, 16456 + j * 256)
+                    let c10 = chunk(w, 16464 + j * 256)
+                    let c11 = chunk(w, 16472 + j * 256)
+                    let c12 = chunk(w, 16480 + j * 256)
+                    let c13 = chunk(w, 16488 + j * 256)
+                    let c14 = chunk(w, 16496 + j * 256)
+                    let c15 = chunk(w, 16504 + j * 256)
+                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
                 }
-                put(SIMDMath.sigmoid(z8), cur, 256)
-                put(SIMDMath.sigmoid(z9), cur, 264)
-                put(SIMDMath.sigmoid(z10), cur, 272)
-                put(SIMDMath.sigmoid(z11), cur, 280)
-                put(SIMDMath.sigmoid(z12), cur, 288)
-                put(SIMDMath.sigmoid(z13), cur, 296)
-                put(SIMDMath.sigmoid(z14), cur, 304)
-                put(SIMDMath.sigmoid(z15), cur, 312)
+                put(SIMDMath.sigmoid(z0_8), cur0, 256)
+                put(SIMDMath.sigmoid(z0_9), cur0, 264)
+                put(SIMDMath.sigmoid(z0_10), cur0, 272)
+                put(SIMDMath.sigmoid(z0_11), cur0, 280)
+                put(SIMDMath.sigmoid(z0_12), cur0, 288)
+                put(SIMDMath.sigmoid(z0_13), cur0, 296)
+                put(SIMDMath.sigmoid(z0_14), cur0, 304)
+                put(SIMDMath.sigmoid(z0_15), cur0, 312)
             }
             do {
-                var z16 = chunk(w, 32896)
-                var z17 = chunk(w, 32904)
-                var z18 = chunk(w, 32912)
-                var z19 = chunk(w, 32920)
-                var z20 = chunk(w, 32928)
-                var z21 = chunk(w, 32936)
-                var z22 = chunk(w, 32944)
-                var z23 = chunk(w, 32952)
+                var z0_16 = chunk(w, 32896)
+                var z0_17 = chunk(w, 32904)
+                var z0_18 = chunk(w, 32912)
+                var z0_19 = chunk(w, 32920)
+                var z0_20 = chunk(w, 32928)
+                var z0_21 = chunk(w, 32936)
+                var z0_22 = chunk(w, 32944)
+                var z0_23 = chunk(w, 32952)
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z16 = SIMDMath.madd(z16, chunk(w, j * 256 + 128), v)
-                    z17 = SIMDMath.madd(z17, chunk(w, j * 256 + 136), v)
-                    z18 = SIMDMath.madd(z18, chunk(w, j * 256 + 144), v)
-                    z19 = SIMDMath.madd(z19, chunk(w, j * 256 + 152), v)
-                    z20 = SIMDMath.madd(z20, chunk(w, j * 256 + 160), v)
-                    z21 = SIMDMath.madd(z21, chunk(w, j * 256 + 168), v)
-                    z22 = SIMDMath.madd(z22, chunk(w, j * 256 + 176), v)
-                    z23 = SIMDMath.madd(z23, chunk(w, j * 256 + 184), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c16 = chunk(w, 128 + j * 256)
+                    let c17 = chunk(w, 136 + j * 256)
+                    let c18 = chunk(w, 144 + j * 256)
+                    let c19 = chunk(w, 152 + j * 256)
+                    let c20 = chunk(w, 160 + j * 256)
+                    let c21 = chunk(w, 168 + j * 256)
+                    let c22 = chunk(w, 176 + j * 256)
+                    let c23 = chunk(w, 184 + j * 256)
+                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
+                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
+                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
+                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
+                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
+                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
+                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
+                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z16 = SIMDMath.madd(z16, chunk(w, 16512 + j * 256), v)
-                    z17 = SIMDMath.madd(z17, chunk(w, 16520 + j * 256), v)
-                    z18 = SIMDMath.madd(z18, chunk(w, 16528 + j * 256), v)
-                    z19 = SIMDMath.madd(z19, chunk(w, 16536 + j * 256), v)
-                    z20 = SIMDMath.madd(z20, chunk(w, 16544 + j * 256), v)
-                    z21 = SIMDMath.madd(z21, chunk(w, 16552 + j * 256), v)
-                    z22 = SIMDMath.madd(z22, chunk(w, 16560 + j * 256), v)
-                    z23 = SIMDMath.madd(z23, chunk(w, 16568 + j * 256), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c16 = chunk(w, 16512 + j * 256)
+                    let c17 = chunk(w, 16520 + j * 256)
+                    let c18 = chunk(w, 16528 + j * 256)
+                    let c19 = chunk(w, 16536 + j * 256)
+                    let c20 = chunk(w, 16544 + j * 256)
+                    let c21 = chunk(w, 16552 + j * 256)
+                    let c22 = chunk(w, 16560 + j * 256)
+                    let c23 = chunk(w, 16568 + j * 256)
+                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
+                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
+                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
+                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
+                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
+                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
+                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
+                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
                 }
-                put(SIMDMath.sigmoid(z16), cur, 320)
-                put(SIMDMath.sigmoid(z17), cur, 328)
-                put(SIMDMath.sigmoid(z18), cur, 336)
-                put(SIMDMath.sigmoid(z19), cur, 344)
-                put(SIMDMath.sigmoid(z20), cur, 352)
-                put(SIMDMath.sigmoid(z21), cur, 360)
-                put(SIMDMath.sigmoid(z22), cur, 368)
-                put(SIMDMath.sigmoid(z23), cur, 376)
+                put(SIMDMath.sigmoid(z0_16), cur0, 320)
+                put(SIMDMath.sigmoid(z0_17), cur0, 328)
+                put(SIMDMath.sigmoid(z0_18), cur0, 336)
+                put(SIMDMath.sigmoid(z0_19), cur0, 344)
+                put(SIMDMath.sigmoid(z0_20), cur0, 352)
+                put(SIMDMath.sigmoid(z0_21), cur0, 360)
+                put(SIMDMath.sigmoid(z0_22), cur0, 368)
+                put(SIMDMath.sigmoid(z0_23), cur0, 376)
             }
             do {
-                var z24 = chunk(w, 32960)
-                var z25 = chunk(w, 32968)
-                var z26 = chunk(w, 32976)
-                var z27 = chunk(w, 32984)
-                var z28 = chunk(w, 32992)
-                var z29 = chunk(w, 33000)
-                var z30 = chunk(w, 33008)
-                var z31 = chunk(w, 33016)
+                var z0_24 = chunk(w, 32960)
+                var z0_25 = chunk(w, 32968)
+                var z0_26 = chunk(w, 32976)
+                var z0_27 = chunk(w, 32984)
+                var z0_28 = chunk(w, 32992)
+                var z0_29 = chunk(w, 33000)
+                var z0_30 = chunk(w, 33008)
+                var z0_31 = chunk(w, 33016)
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: xt[j])
-                    z24 = SIMDMath.madd(z24, chunk(w, j * 256 + 192), v)
-                    z25 = SIMDMath.madd(z25, chunk(w, j * 256 + 200), v)
-                    z26 = SIMDMath.madd(z26, chunk(w, j * 256 + 208), v)
-                    z27 = SIMDMath.madd(z27, chunk(w, j * 256 + 216), v)
-                    z28 = SIMDMath.madd(z28, chunk(w, j * 256 + 224), v)
-                    z29 = SIMDMath.madd(z29, chunk(w, j * 256 + 232), v)
-                    z30 = SIMDMath.madd(z30, chunk(w, j * 256 + 240), v)
-                    z31 = SIMDMath.madd(z31, chunk(w, j * 256 + 248), v)
+                    let v0 = SIMD8<Float>(repeating: xt0[j])
+                    let c24 = chunk(w, 192 + j * 256)
+                    let c25 = chunk(w, 200 + j * 256)
+                    let c26 = chunk(w, 208 + j * 256)
+                    let c27 = chunk(w, 216 + j * 256)
+                    let c28 = chunk(w, 224 + j * 256)
+                    let c29 = chunk(w, 232 + j * 256)
+                    let c30 = chunk(w, 240 + j * 256)
+                    let c31 = chunk(w, 248 + j * 256)
+                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
+                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
+                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
+                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
+                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
+                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
+                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
+                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
                 }
                 for j in 0..<64 {
-                    let v = SIMD8<Float>(repeating: prev[j])
-                    z24 = SIMDMath.madd(z24, chunk(w, 16576 + j * 256), v)
-                    z25 = SIMDMath.madd(z25, chunk(w, 16584 + j * 256), v)
-                    z26 = SIMDMath.madd(z26, chunk(w, 16592 + j * 256), v)
-                    z27 = SIMDMath.madd(z27, chunk(w, 16600 + j * 256), v)
-                    z28 = SIMDMath.madd(z28, chunk(w, 16608 + j * 256), v)
-                    z29 = SIMDMath.madd(z29, chunk(w, 16616 + j * 256), v)
-                    z30 = SIMDMath.madd(z30, chunk(w, 16624 + j * 256), v)
-                    z31 = SIMDMath.madd(z31, chunk(w, 16632 + j * 256), v)
+                    let v0 = SIMD8<Float>(repeating: prev0[j])
+                    let c24 = chunk(w, 16576 + j * 256)
+                    let c25 = chunk(w, 16584 + j * 256)
+                    let c26 = chunk(w, 16592 + j * 256)
+                    let c27 = chunk(w, 16600 + j * 256)
+                    let c28 = chunk(w, 16608 + j * 256)
+                    let c29 = chunk(w, 16616 + j * 256)
+                    let c30 = chunk(w, 16624 + j * 256)
+                    let c31 = chunk(w, 16632 + j * 256)
+                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
+                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
+                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
+                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
+                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
+                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
+                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
+                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
                 }
-                put(SIMDMath.sigmoid(z24), cur, 384)
-                put(SIMDMath.sigmoid(z25), cur, 392)
-                put(SIMDMath.sigmoid(z26), cur, 400)
-                put(SIMDMath.sigmoid(z27), cur, 408)
-                put(SIMDMath.sigmoid(z28), cur, 416)
-                put(SIMDMath.sigmoid(z29), cur, 424)
-                put(SIMDMath.sigmoid(z30), cur, 432)
-                put(SIMDMath.sigmoid(z31), cur, 440)
+                put(SIMDMath.sigmoid(z0_24), cur0, 384)
+                put(SIMDMath.sigmoid(z0_25), cur0, 392)
+                put(SIMDMath.sigmoid(z0_26), cur0, 400)
+                put(SIMDMath.sigmoid(z0_27), cur0, 408)
+                put(SIMDMath.sigmoid(z0_28), cur0, 416)
+                put(SIMDMath.sigmoid(z0_29), cur0, 424)
+                put(SIMDMath.sigmoid(z0_30), cur0, 432)
+                put(SIMDMath.sigmoid(z0_31), cur0, 440)
             }
-            // Pointwise LSTM update
-            for m in 0..<8 {
-                let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
-                let c = SIMDMath.madd(f * part(prev, 64 + m * 8), a, i)
-                let tanhC = SIMDMath.tanh(c)
-                put(c, cur, 64 + m * 8)
-                put(tanhC, cur, 128 + m * 8)
-                put(tanhC * o, cur, m * 8)
+            do {
+                let cur = cur0, prev = prev0
+                // Pointwise LSTM update
+                for m in 0..<8 {
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let c = SIMDMath.madd(f * part(prev, 64 + m * 8), a, i)
+                    let tanhC = SIMDMath.tanh(c)
+                    put(c, cur, 64 + m * 8)
+                    put(tanhC, cur, 128 + m * 8)
+                    put(tanhC * o, cur, m * 8)
+                }
+                if let output = output0 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
             }
-            if let output {
-                for k in 0..<64 { output[t * 64 + k] = cur[k] }
-            }
-            prev = cur
+            prev0 = cur0
         }
-        for k in 0..<64 { state[k] = prev[k] }
-        for k in 0..<64 { state[64 + k] = prev[64 + k] }
+        for k in 0..<64 { state0[k] = prev0[k] }
+        for k in 0..<64 { state0[64 + k] = prev0[64 + k] }
     }
 
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -231,90 +974,332 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,
                          inputGradient dx: UnsafeMutablePointer<Float>?, initialStateGradient dInitial: UnsafeMutablePointer<Float>?,
                          parameterGradient g: UnsafeMutablePointer<Float>) {
-        precondition(length >= 0, "LSTM_H64_D64_Float.backward: negative length")
-        let deltas = tape + (length + 1) * 448
-        let scratch = deltas + length * 256
+        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+                                                   tape: tape, outputGradient: dy, finalStateGradient: dFinal,
+                                                   inputGradient: dx, initialStateGradient: dInitial),
+                 parameterGradient: g)
+    }
+
+    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    public func backward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
+        precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H64_D64_Float.backward: negative count or length")
+        guard batch.count > 0 else { return }
+        guard let tapes = batch.tape else { preconditionFailure("LSTM_H64_D64_Float.backward: the batch has no tapes") }
+        var first = 0
+        while first + 3 <= batch.count {
+            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 3
+        }
+        while first < batch.count {
+            backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 1
+        }
+    }
+
+    /// Backpropagates sequences first..<first + 3 step by step together.
+    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 448, scratch0 = deltas0 + length * 256
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch.update(repeating: 0, count: 256)
-        if let dFinal {
-            for k in 0..<64 { scratch[k] = dFinal[k] }
-            for k in 0..<64 { scratch[64 + k] = dFinal[64 + k] }
+        scratch0.update(repeating: 0, count: 256)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<64 { scratch0[k] = dFinal[k] }
+            for k in 0..<64 { scratch0[64 + k] = dFinal[64 + k] }
+        }
+        let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
+        let deltas1 = tape1 + (length + 1) * 448, scratch1 = deltas1 + length * 256
+        let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
+        let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch1.update(repeating: 0, count: 256)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<64 { scratch1[k] = dFinal[k] }
+            for k in 0..<64 { scratch1[64 + k] = dFinal[64 + k] }
+        }
+        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
+        let deltas2 = tape2 + (length + 1) * 448, scratch2 = deltas2 + length * 256
+        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
+        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch2.update(repeating: 0, count: 256)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<64 { scratch2[k] = dFinal[k] }
+            for k in 0..<64 { scratch2[64 + k] = dFinal[64 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
-            let cur = tape + t * 448, prev = cur - 448, delta = deltas + (t - 1) * 256
-            if let dy { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
-            // Pointwise LSTM backward: upstream of each gate block
-            for m in 0..<8 {
-                let dh = part(scratch, m * 8)
-                let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
-                let tanhC = part(cur, 128 + m * 8)
-                let dc = SIMDMath.madd(part(scratch, 64 + m * 8), dh * o, 1 - tanhC * tanhC)
-                put(dc * i, delta, m * 8)
-                put(dc * a, delta, 64 + m * 8)
-                put(dc * part(prev, 64 + m * 8), delta, 128 + m * 8)
-                put(dh * tanhC, delta, 192 + m * 8)
-                put(dc * f, scratch, 64 + m * 8)
-            }
-            // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-            do { let y = chunk(cur, 192); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-            do { let y = chunk(cur, 200); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-            do { let y = chunk(cur, 208); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-            do { let y = chunk(cur, 216); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
-            do { let y = chunk(cur, 224); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-            do { let y = chunk(cur, 232); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-            do { let y = chunk(cur, 240); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
-            do { let y = chunk(cur, 248); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
-            do { let y = chunk(cur, 256); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-            do { let y = chunk(cur, 264); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-            do { let y = chunk(cur, 272); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-            do { let y = chunk(cur, 280); put(chunk(delta, 88) * (y - y * y), delta, 88) }
-            do { let y = chunk(cur, 288); put(chunk(delta, 96) * (y - y * y), delta, 96) }
-            do { let y = chunk(cur, 296); put(chunk(delta, 104) * (y - y * y), delta, 104) }
-            do { let y = chunk(cur, 304); put(chunk(delta, 112) * (y - y * y), delta, 112) }
-            do { let y = chunk(cur, 312); put(chunk(delta, 120) * (y - y * y), delta, 120) }
-            do { let y = chunk(cur, 320); put(chunk(delta, 128) * (y - y * y), delta, 128) }
-            do { let y = chunk(cur, 328); put(chunk(delta, 136) * (y - y * y), delta, 136) }
-            do { let y = chunk(cur, 336); put(chunk(delta, 144) * (y - y * y), delta, 144) }
-            do { let y = chunk(cur, 344); put(chunk(delta, 152) * (y - y * y), delta, 152) }
-            do { let y = chunk(cur, 352); put(chunk(delta, 160) * (y - y * y), delta, 160) }
-            do { let y = chunk(cur, 360); put(chunk(delta, 168) * (y - y * y), delta, 168) }
-            do { let y = chunk(cur, 368); put(chunk(delta, 176) * (y - y * y), delta, 176) }
-            do { let y = chunk(cur, 376); put(chunk(delta, 184) * (y - y * y), delta, 184) }
-            do { let y = chunk(cur, 384); put(chunk(delta, 192) * (y - y * y), delta, 192) }
-            do { let y = chunk(cur, 392); put(chunk(delta, 200) * (y - y * y), delta, 200) }
-            do { let y = chunk(cur, 400); put(chunk(delta, 208) * (y - y * y), delta, 208) }
-            do { let y = chunk(cur, 408); put(chunk(delta, 216) * (y - y * y), delta, 216) }
-            do { let y = chunk(cur, 416); put(chunk(delta, 224) * (y - y * y), delta, 224) }
-            do { let y = chunk(cur, 424); put(chunk(delta, 232) * (y - y * y), delta, 232) }
-            do { let y = chunk(cur, 432); put(chunk(delta, 240) * (y - y * y), delta, 240) }
-            do { let y = chunk(cur, 440); put(chunk(delta, 248) * (y - y * y), delta, 248) }
-            // δh_{t−1} = Uᵀ·δz
-            for m in 0..<8 {
-                var q0 = SIMD8<Float>()
-                var q1 = SIMD8<Float>()
-                var q2 = SIMD8<Float>()
-                var q3 = SIMD8<Float>()
-                var q4 = SIMD8<Float>()
-                var q5 = SIMD8<Float>()
-                var q6 = SIMD8<Float>()
-                var q7 = SIMD8<Float>()
-                for k in 0..<32 {
-                    let d = chunk(delta, k * 8)
-                    q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 64) * 256 + k * 8), d)
-                    q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 65) * 256 + k * 8), d)
-                    q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 66) * 256 + k * 8), d)
-                    q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 67) * 256 + k * 8), d)
-                    q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 68) * 256 + k * 8), d)
-                    q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 69) * 256 + k * 8), d)
-                    q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
-                    q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
-                }
-                put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
-            }
-            if let dx {
-                // δx_t = Wᵀ·δz
-                let dxt = dx + (t - 1) * 64
+            do {
+                let cur = tape0 + t * 448, prev = cur - 448, delta = deltas0 + (t - 1) * 256, scratch = scratch0
+                if let dy = dy0 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<8 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let tanhC = part(cur, 128 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 64 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 64 + m * 8)
+                    put(dc * part(prev, 64 + m * 8), delta, 128 + m * 8)
+                    put(dh * tanhC, delta, 192 + m * 8)
+                    put(dc * f, scratch, 64 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 192); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 224); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
+                do { let y = chunk(cur, 232); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, 240); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
+                do { let y = chunk(cur, 248); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
+                do { let y = chunk(cur, 256); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 264); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 272); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 280); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 288); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 296); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 304); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 312); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+                do { let y = chunk(cur, 320); put(chunk(delta, 128) * (y - y * y), delta, 128) }
+                do { let y = chunk(cur, 328); put(chunk(delta, 136) * (y - y * y), delta, 136) }
+                do { let y = chunk(cur, 336); put(chunk(delta, 144) * (y - y * y), delta, 144) }
+                do { let y = chunk(cur, 344); put(chunk(delta, 152) * (y - y * y), delta, 152) }
+                do { let y = chunk(cur, 352); put(chunk(delta, 160) * (y - y * y), delta, 160) }
+                do { let y = chunk(cur, 360); put(chunk(delta, 168) * (y - y * y), delta, 168) }
+                do { let y = chunk(cur, 368); put(chunk(delta, 176) * (y - y * y), delta, 176) }
+                do { let y = chunk(cur, 376); put(chunk(delta, 184) * (y - y * y), delta, 184) }
+                do { let y = chunk(cur, 384); put(chunk(delta, 192) * (y - y * y), delta, 192) }
+                do { let y = chunk(cur, 392); put(chunk(delta, 200) * (y - y * y), delta, 200) }
+                do { let y = chunk(cur, 400); put(chunk(delta, 208) * (y - y * y), delta, 208) }
+                do { let y = chunk(cur, 408); put(chunk(delta, 216) * (y - y * y), delta, 216) }
+                do { let y = chunk(cur, 416); put(chunk(delta, 224) * (y - y * y), delta, 224) }
+                do { let y = chunk(cur, 424); put(chunk(delta, 232) * (y - y * y), delta, 232) }
+                do { let y = chunk(cur, 432); put(chunk(delta, 240) * (y - y * y), delta, 240) }
+                do { let y = chunk(cur, 440); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+            }
+            do {
+                let cur = tape1 + t * 448, prev = cur - 448, delta = deltas1 + (t - 1) * 256, scratch = scratch1
+                if let dy = dy1 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<8 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let tanhC = part(cur, 128 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 64 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 64 + m * 8)
+                    put(dc * part(prev, 64 + m * 8), delta, 128 + m * 8)
+                    put(dh * tanhC, delta, 192 + m * 8)
+                    put(dc * f, scratch, 64 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 192); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 224); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
+                do { let y = chunk(cur, 232); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, 240); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
+                do { let y = chunk(cur, 248); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
+                do { let y = chunk(cur, 256); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 264); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 272); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 280); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 288); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 296); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 304); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 312); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+                do { let y = chunk(cur, 320); put(chunk(delta, 128) * (y - y * y), delta, 128) }
+                do { let y = chunk(cur, 328); put(chunk(delta, 136) * (y - y * y), delta, 136) }
+                do { let y = chunk(cur, 336); put(chunk(delta, 144) * (y - y * y), delta, 144) }
+                do { let y = chunk(cur, 344); put(chunk(delta, 152) * (y - y * y), delta, 152) }
+                do { let y = chunk(cur, 352); put(chunk(delta, 160) * (y - y * y), delta, 160) }
+                do { let y = chunk(cur, 360); put(chunk(delta, 168) * (y - y * y), delta, 168) }
+                do { let y = chunk(cur, 368); put(chunk(delta, 176) * (y - y * y), delta, 176) }
+                do { let y = chunk(cur, 376); put(chunk(delta, 184) * (y - y * y), delta, 184) }
+                do { let y = chunk(cur, 384); put(chunk(delta, 192) * (y - y * y), delta, 192) }
+                do { let y = chunk(cur, 392); put(chunk(delta, 200) * (y - y * y), delta, 200) }
+                do { let y = chunk(cur, 400); put(chunk(delta, 208) * (y - y * y), delta, 208) }
+                do { let y = chunk(cur, 408); put(chunk(delta, 216) * (y - y * y), delta, 216) }
+                do { let y = chunk(cur, 416); put(chunk(delta, 224) * (y - y * y), delta, 224) }
+                do { let y = chunk(cur, 424); put(chunk(delta, 232) * (y - y * y), delta, 232) }
+                do { let y = chunk(cur, 432); put(chunk(delta, 240) * (y - y * y), delta, 240) }
+                do { let y = chunk(cur, 440); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+            }
+            do {
+                let cur = tape2 + t * 448, prev = cur - 448, delta = deltas2 + (t - 1) * 256, scratch = scratch2
+                if let dy = dy2 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<8 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let tanhC = part(cur, 128 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 64 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 64 + m * 8)
+                    put(dc * part(prev, 64 + m * 8), delta, 128 + m * 8)
+                    put(dh * tanhC, delta, 192 + m * 8)
+                    put(dc * f, scratch, 64 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 192); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 224); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
+                do { let y = chunk(cur, 232); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, 240); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
+                do { let y = chunk(cur, 248); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
+                do { let y = chunk(cur, 256); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 264); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 272); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 280); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 288); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 296); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 304); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 312); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+                do { let y = chunk(cur, 320); put(chunk(delta, 128) * (y - y * y), delta, 128) }
+                do { let y = chunk(cur, 328); put(chunk(delta, 136) * (y - y * y), delta, 136) }
+                do { let y = chunk(cur, 336); put(chunk(delta, 144) * (y - y * y), delta, 144) }
+                do { let y = chunk(cur, 344); put(chunk(delta, 152) * (y - y * y), delta, 152) }
+                do { let y = chunk(cur, 352); put(chunk(delta, 160) * (y - y * y), delta, 160) }
+                do { let y = chunk(cur, 360); put(chunk(delta, 168) * (y - y * y), delta, 168) }
+                do { let y = chunk(cur, 368); put(chunk(delta, 176) * (y - y * y), delta, 176) }
+                do { let y = chunk(cur, 376); put(chunk(delta, 184) * (y - y * y), delta, 184) }
+                do { let y = chunk(cur, 384); put(chunk(delta, 192) * (y - y * y), delta, 192) }
+                do { let y = chunk(cur, 392); put(chunk(delta, 200) * (y - y * y), delta, 200) }
+                do { let y = chunk(cur, 400); put(chunk(delta, 208) * (y - y * y), delta, 208) }
+                do { let y = chunk(cur, 408); put(chunk(delta, 216) * (y - y * y), delta, 216) }
+                do { let y = chunk(cur, 416); put(chunk(delta, 224) * (y - y * y), delta, 224) }
+                do { let y = chunk(cur, 424); put(chunk(delta, 232) * (y - y * y), delta, 232) }
+                do { let y = chunk(cur, 432); put(chunk(delta, 240) * (y - y * y), delta, 240) }
+                do { let y = chunk(cur, 440); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            for m in 0..<8 {
+                do {
+                    let delta = deltas0 + (t - 1) * 256, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 64) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 65) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 66) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 67) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 68) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 69) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+                do {
+                    let delta = deltas1 + (t - 1) * 256, scratch = scratch1
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 64) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 65) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 66) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 67) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 68) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 69) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+                do {
+                    let delta = deltas2 + (t - 1) * 256, scratch = scratch2
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 64) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 65) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 66) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 67) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 68) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 69) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            for m in 0..<8 {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                }
+                if let dx = dx1 {
+                    let delta = deltas1 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                }
+                if let dx = dx2 {
+                    let delta = deltas2 + (t - 1) * 256, dxt = dx + (t - 1) * 64
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -338,11 +1323,145 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 }
             }
         }
-        if let dInitial {
-            for k in 0..<64 { dInitial[k] = scratch[k] }
-            for k in 0..<64 { dInitial[64 + k] = scratch[64 + k] }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<64 { dInitial[k] = scratch0[k] }
+            for k in 0..<64 { dInitial[64 + k] = scratch0[64 + k] }
         }
-        accumulateParameterGradients(x, length, tape, g)
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
+            for k in 0..<64 { dInitial[k] = scratch1[k] }
+            for k in 0..<64 { dInitial[64 + k] = scratch1[64 + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
+            for k in 0..<64 { dInitial[k] = scratch2[k] }
+            for k in 0..<64 { dInitial[64 + k] = scratch2[64 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
+        accumulateParameterGradients(x1, length, tape1, g)
+        accumulateParameterGradients(x2, length, tape2, g)
+    }
+
+    /// Backpropagates sequences first..<first + 1 step by step together.
+    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+                             _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
+        let length = batch.length
+        let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
+        let deltas0 = tape0 + (length + 1) * 448, scratch0 = deltas0 + length * 256
+        let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
+        let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch0.update(repeating: 0, count: 256)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<64 { scratch0[k] = dFinal[k] }
+            for k in 0..<64 { scratch0[64 + k] = dFinal[64 + k] }
+        }
+        for t in stride(from: length, to: 0, by: -1) {
+            do {
+                let cur = tape0 + t * 448, prev = cur - 448, delta = deltas0 + (t - 1) * 256, scratch = scratch0
+                if let dy = dy0 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                // Pointwise LSTM backward: upstream of each gate block
+                for m in 0..<8 {
+                    let dh = part(scratch, m * 8)
+                    let a = part(cur, 192 + m * 8), i = part(cur, 256 + m * 8), f = part(cur, 320 + m * 8), o = part(cur, 384 + m * 8)
+                    let tanhC = part(cur, 128 + m * 8)
+                    let dc = SIMDMath.madd(part(scratch, 64 + m * 8), dh * o, 1 - tanhC * tanhC)
+                    put(dc * i, delta, m * 8)
+                    put(dc * a, delta, 64 + m * 8)
+                    put(dc * part(prev, 64 + m * 8), delta, 128 + m * 8)
+                    put(dh * tanhC, delta, 192 + m * 8)
+                    put(dc * f, scratch, 64 + m * 8)
+                }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, 192); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, 200); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, 208); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, 216); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, 224); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
+                do { let y = chunk(cur, 232); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, 240); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
+                do { let y = chunk(cur, 248); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
+                do { let y = chunk(cur, 256); put(chunk(delta, 64) * (y - y * y), delta, 64) }
+                do { let y = chunk(cur, 264); put(chunk(delta, 72) * (y - y * y), delta, 72) }
+                do { let y = chunk(cur, 272); put(chunk(delta, 80) * (y - y * y), delta, 80) }
+                do { let y = chunk(cur, 280); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, 288); put(chunk(delta, 96) * (y - y * y), delta, 96) }
+                do { let y = chunk(cur, 296); put(chunk(delta, 104) * (y - y * y), delta, 104) }
+                do { let y = chunk(cur, 304); put(chunk(delta, 112) * (y - y * y), delta, 112) }
+                do { let y = chunk(cur, 312); put(chunk(delta, 120) * (y - y * y), delta, 120) }
+                do { let y = chunk(cur, 320); put(chunk(delta, 128) * (y - y * y), delta, 128) }
+                do { let y = chunk(cur, 328); put(chunk(delta, 136) * (y - y * y), delta, 136) }
+                do { let y = chunk(cur, 336); put(chunk(delta, 144) * (y - y * y), delta, 144) }
+                do { let y = chunk(cur, 344); put(chunk(delta, 152) * (y - y * y), delta, 152) }
+                do { let y = chunk(cur, 352); put(chunk(delta, 160) * (y - y * y), delta, 160) }
+                do { let y = chunk(cur, 360); put(chunk(delta, 168) * (y - y * y), delta, 168) }
+                do { let y = chunk(cur, 368); put(chunk(delta, 176) * (y - y * y), delta, 176) }
+                do { let y = chunk(cur, 376); put(chunk(delta, 184) * (y - y * y), delta, 184) }
+                do { let y = chunk(cur, 384); put(chunk(delta, 192) * (y - y * y), delta, 192) }
+                do { let y = chunk(cur, 392); put(chunk(delta, 200) * (y - y * y), delta, 200) }
+                do { let y = chunk(cur, 400); put(chunk(delta, 208) * (y - y * y), delta, 208) }
+                do { let y = chunk(cur, 408); put(chunk(delta, 216) * (y - y * y), delta, 216) }
+                do { let y = chunk(cur, 416); put(chunk(delta, 224) * (y - y * y), delta, 224) }
+                do { let y = chunk(cur, 424); put(chunk(delta, 232) * (y - y * y), delta, 232) }
+                do { let y = chunk(cur, 432); put(chunk(delta, 240) * (y - y * y), delta, 240) }
+                do { let y = chunk(cur, 440); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+            }
+            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
+            for m in 0..<8 {
+                do {
+                    let delta = deltas0 + (t - 1) * 256, scratch = scratch0
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 64) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 65) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 66) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 67) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 68) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 69) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
+                    }
+                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            for m in 0..<8 {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    var q5 = SIMD8<Float>()
+                    var q6 = SIMD8<Float>()
+                    var q7 = SIMD8<Float>()
+                    for k in 0..<32 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * 256 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * 256 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * 256 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * 256 + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * 256 + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
+                    }
+                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                }
+            }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
+            for k in 0..<64 { dInitial[k] = scratch0[k] }
+            for k in 0..<64 { dInitial[64 + k] = scratch0[64 + k] }
+        }
+        accumulateParameterGradients(x0, length, tape0, g)
     }
 
     /// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.
@@ -350,313 +1469,1129 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * 448
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 64, by: 1) {
+        for j in stride(from: 0, to: 64, by: 4) {
             do {
                 var a0_0 = chunk(g, j * 256)
                 var a0_1 = chunk(g, j * 256 + 8)
-                var a0_2 = chunk(g, j * 256 + 16)
-                var a0_3 = chunk(g, j * 256 + 24)
-                var a0_4 = chunk(g, j * 256 + 32)
-                var a0_5 = chunk(g, j * 256 + 40)
-                var a0_6 = chunk(g, j * 256 + 48)
-                var a0_7 = chunk(g, j * 256 + 56)
+                var a1_0 = chunk(g, (j + 1) * 256)
+                var a1_1 = chunk(g, (j + 1) * 256 + 8)
+                var a2_0 = chunk(g, (j + 2) * 256)
+                var a2_1 = chunk(g, (j + 2) * 256 + 8)
+                var a3_0 = chunk(g, (j + 3) * 256)
+                var a3_1 = chunk(g, (j + 3) * 256 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
                     let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, d1, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, j * 256)
                 put(a0_1, g, j * 256 + 8)
+                put(a1_0, g, (j + 1) * 256)
+                put(a1_1, g, (j + 1) * 256 + 8)
+                put(a2_0, g, (j + 2) * 256)
+                put(a2_1, g, (j + 2) * 256 + 8)
+                put(a3_0, g, (j + 3) * 256)
+                put(a3_1, g, (j + 3) * 256 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, j * 256 + 16)
+                var a0_3 = chunk(g, j * 256 + 24)
+                var a1_2 = chunk(g, (j + 1) * 256 + 16)
+                var a1_3 = chunk(g, (j + 1) * 256 + 24)
+                var a2_2 = chunk(g, (j + 2) * 256 + 16)
+                var a2_3 = chunk(g, (j + 2) * 256 + 24)
+                var a3_2 = chunk(g, (j + 3) * 256 + 16)
+                var a3_3 = chunk(g, (j + 3) * 256 + 24)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d2 = chunk(d, 16)
+                    let d3 = chunk(d, 24)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
+                }
                 put(a0_2, g, j * 256 + 16)
                 put(a0_3, g, j * 256 + 24)
+                put(a1_2, g, (j + 1) * 256 + 16)
+                put(a1_3, g, (j + 1) * 256 + 24)
+                put(a2_2, g, (j + 2) * 256 + 16)
+                put(a2_3, g, (j + 2) * 256 + 24)
+                put(a3_2, g, (j + 3) * 256 + 16)
+                put(a3_3, g, (j + 3) * 256 + 24)
+            }
+            do {
+                var a0_4 = chunk(g, j * 256 + 32)
+                var a0_5 = chunk(g, j * 256 + 40)
+                var a1_4 = chunk(g, (j + 1) * 256 + 32)
+                var a1_5 = chunk(g, (j + 1) * 256 + 40)
+                var a2_4 = chunk(g, (j + 2) * 256 + 32)
+                var a2_5 = chunk(g, (j + 2) * 256 + 40)
+                var a3_4 = chunk(g, (j + 3) * 256 + 32)
+                var a3_5 = chunk(g, (j + 3) * 256 + 40)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d4 = chunk(d, 32)
+                    let d5 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
+                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
+                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
+                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
+                }
                 put(a0_4, g, j * 256 + 32)
                 put(a0_5, g, j * 256 + 40)
+                put(a1_4, g, (j + 1) * 256 + 32)
+                put(a1_5, g, (j + 1) * 256 + 40)
+                put(a2_4, g, (j + 2) * 256 + 32)
+                put(a2_5, g, (j + 2) * 256 + 40)
+                put(a3_4, g, (j + 3) * 256 + 32)
+                put(a3_5, g, (j + 3) * 256 + 40)
+            }
+            do {
+                var a0_6 = chunk(g, j * 256 + 48)
+                var a0_7 = chunk(g, j * 256 + 56)
+                var a1_6 = chunk(g, (j + 1) * 256 + 48)
+                var a1_7 = chunk(g, (j + 1) * 256 + 56)
+                var a2_6 = chunk(g, (j + 2) * 256 + 48)
+                var a2_7 = chunk(g, (j + 2) * 256 + 56)
+                var a3_6 = chunk(g, (j + 3) * 256 + 48)
+                var a3_7 = chunk(g, (j + 3) * 256 + 56)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d6 = chunk(d, 48)
+                    let d7 = chunk(d, 56)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
+                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
+                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
+                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
+                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
+                }
                 put(a0_6, g, j * 256 + 48)
                 put(a0_7, g, j * 256 + 56)
+                put(a1_6, g, (j + 1) * 256 + 48)
+                put(a1_7, g, (j + 1) * 256 + 56)
+                put(a2_6, g, (j + 2) * 256 + 48)
+                put(a2_7, g, (j + 2) * 256 + 56)
+                put(a3_6, g, (j + 3) * 256 + 48)
+                put(a3_7, g, (j + 3) * 256 + 56)
             }
             do {
                 var a0_8 = chunk(g, j * 256 + 64)
                 var a0_9 = chunk(g, j * 256 + 72)
-                var a0_10 = chunk(g, j * 256 + 80)
-                var a0_11 = chunk(g, j * 256 + 88)
-                var a0_12 = chunk(g, j * 256 + 96)
-                var a0_13 = chunk(g, j * 256 + 104)
-                var a0_14 = chunk(g, j * 256 + 112)
-                var a0_15 = chunk(g, j * 256 + 120)
+                var a1_8 = chunk(g, (j + 1) * 256 + 64)
+                var a1_9 = chunk(g, (j + 1) * 256 + 72)
+                var a2_8 = chunk(g, (j + 2) * 256 + 64)
+                var a2_9 = chunk(g, (j + 2) * 256 + 72)
+                var a3_8 = chunk(g, (j + 3) * 256 + 64)
+                var a3_9 = chunk(g, (j + 3) * 256 + 72)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d8 = chunk(d, 64)
                     let d9 = chunk(d, 72)
-                    let d10 = chunk(d, 80)
-                    let d11 = chunk(d, 88)
-                    let d12 = chunk(d, 96)
-                    let d13 = chunk(d, 104)
-                    let d14 = chunk(d, 112)
-                    let d15 = chunk(d, 120)
                     let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
                     a0_8 = SIMDMath.madd(a0_8, d8, v0)
                     a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
+                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
+                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
+                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
                 }
                 put(a0_8, g, j * 256 + 64)
                 put(a0_9, g, j * 256 + 72)
+                put(a1_8, g, (j + 1) * 256 + 64)
+                put(a1_9, g, (j + 1) * 256 + 72)
+                put(a2_8, g, (j + 2) * 256 + 64)
+                put(a2_9, g, (j + 2) * 256 + 72)
+                put(a3_8, g, (j + 3) * 256 + 64)
+                put(a3_9, g, (j + 3) * 256 + 72)
+            }
+            do {
+                var a0_10 = chunk(g, j * 256 + 80)
+                var a0_11 = chunk(g, j * 256 + 88)
+                var a1_10 = chunk(g, (j + 1) * 256 + 80)
+                var a1_11 = chunk(g, (j + 1) * 256 + 88)
+                var a2_10 = chunk(g, (j + 2) * 256 + 80)
+                var a2_11 = chunk(g, (j + 2) * 256 + 88)
+                var a3_10 = chunk(g, (j + 3) * 256 + 80)
+                var a3_11 = chunk(g, (j + 3) * 256 + 88)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d10 = chunk(d, 80)
+                    let d11 = chunk(d, 88)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
+                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
+                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
+                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
+                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
+                }
                 put(a0_10, g, j * 256 + 80)
                 put(a0_11, g, j * 256 + 88)
+                put(a1_10, g, (j + 1) * 256 + 80)
+                put(a1_11, g, (j + 1) * 256 + 88)
+                put(a2_10, g, (j + 2) * 256 + 80)
+                put(a2_11, g, (j + 2) * 256 + 88)
+                put(a3_10, g, (j + 3) * 256 + 80)
+                put(a3_11, g, (j + 3) * 256 + 88)
+            }
+            do {
+                var a0_12 = chunk(g, j * 256 + 96)
+                var a0_13 = chunk(g, j * 256 + 104)
+                var a1_12 = chunk(g, (j + 1) * 256 + 96)
+                var a1_13 = chunk(g, (j + 1) * 256 + 104)
+                var a2_12 = chunk(g, (j + 2) * 256 + 96)
+                var a2_13 = chunk(g, (j + 2) * 256 + 104)
+                var a3_12 = chunk(g, (j + 3) * 256 + 96)
+                var a3_13 = chunk(g, (j + 3) * 256 + 104)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d12 = chunk(d, 96)
+                    let d13 = chunk(d, 104)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
+                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
+                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
+                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
+                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
+                }
                 put(a0_12, g, j * 256 + 96)
                 put(a0_13, g, j * 256 + 104)
+                put(a1_12, g, (j + 1) * 256 + 96)
+                put(a1_13, g, (j + 1) * 256 + 104)
+                put(a2_12, g, (j + 2) * 256 + 96)
+                put(a2_13, g, (j + 2) * 256 + 104)
+                put(a3_12, g, (j + 3) * 256 + 96)
+                put(a3_13, g, (j + 3) * 256 + 104)
+            }
+            do {
+                var a0_14 = chunk(g, j * 256 + 112)
+                var a0_15 = chunk(g, j * 256 + 120)
+                var a1_14 = chunk(g, (j + 1) * 256 + 112)
+                var a1_15 = chunk(g, (j + 1) * 256 + 120)
+                var a2_14 = chunk(g, (j + 2) * 256 + 112)
+                var a2_15 = chunk(g, (j + 2) * 256 + 120)
+                var a3_14 = chunk(g, (j + 3) * 256 + 112)
+                var a3_15 = chunk(g, (j + 3) * 256 + 120)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d14 = chunk(d, 112)
+                    let d15 = chunk(d, 120)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
+                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
+                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
+                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
+                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
+                }
                 put(a0_14, g, j * 256 + 112)
                 put(a0_15, g, j * 256 + 120)
+                put(a1_14, g, (j + 1) * 256 + 112)
+                put(a1_15, g, (j + 1) * 256 + 120)
+                put(a2_14, g, (j + 2) * 256 + 112)
+                put(a2_15, g, (j + 2) * 256 + 120)
+                put(a3_14, g, (j + 3) * 256 + 112)
+                put(a3_15, g, (j + 3) * 256 + 120)
             }
             do {
                 var a0_16 = chunk(g, j * 256 + 128)
                 var a0_17 = chunk(g, j * 256 + 136)
-                var a0_18 = chunk(g, j * 256 + 144)
-                var a0_19 = chunk(g, j * 256 + 152)
-                var a0_20 = chunk(g, j * 256 + 160)
-                var a0_21 = chunk(g, j * 256 + 168)
-                var a0_22 = chunk(g, j * 256 + 176)
-                var a0_23 = chunk(g, j * 256 + 184)
+                var a1_16 = chunk(g, (j + 1) * 256 + 128)
+                var a1_17 = chunk(g, (j + 1) * 256 + 136)
+                var a2_16 = chunk(g, (j + 2) * 256 + 128)
+                var a2_17 = chunk(g, (j + 2) * 256 + 136)
+                var a3_16 = chunk(g, (j + 3) * 256 + 128)
+                var a3_17 = chunk(g, (j + 3) * 256 + 136)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d16 = chunk(d, 128)
                     let d17 = chunk(d, 136)
-                    let d18 = chunk(d, 144)
-                    let d19 = chunk(d, 152)
-                    let d20 = chunk(d, 160)
-                    let d21 = chunk(d, 168)
-                    let d22 = chunk(d, 176)
-                    let d23 = chunk(d, 184)
                     let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
                     a0_16 = SIMDMath.madd(a0_16, d16, v0)
                     a0_17 = SIMDMath.madd(a0_17, d17, v0)
-                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
-                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
-                    a0_20 = SIMDMath.madd(a0_20, d20, v0)
-                    a0_21 = SIMDMath.madd(a0_21, d21, v0)
-                    a0_22 = SIMDMath.madd(a0_22, d22, v0)
-                    a0_23 = SIMDMath.madd(a0_23, d23, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_16 = SIMDMath.madd(a1_16, d16, v1)
+                    a1_17 = SIMDMath.madd(a1_17, d17, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_16 = SIMDMath.madd(a2_16, d16, v2)
+                    a2_17 = SIMDMath.madd(a2_17, d17, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_16 = SIMDMath.madd(a3_16, d16, v3)
+                    a3_17 = SIMDMath.madd(a3_17, d17, v3)
                 }
                 put(a0_16, g, j * 256 + 128)
                 put(a0_17, g, j * 256 + 136)
+                put(a1_16, g, (j + 1) * 256 + 128)
+                put(a1_17, g, (j + 1) * 256 + 136)
+                put(a2_16, g, (j + 2) * 256 + 128)
+                put(a2_17, g, (j + 2) * 256 + 136)
+                put(a3_16, g, (j + 3) * 256 + 128)
+                put(a3_17, g, (j + 3) * 256 + 136)
+            }
+            do {
+                var a0_18 = chunk(g, j * 256 + 144)
+                var a0_19 = chunk(g, j * 256 + 152)
+                var a1_18 = chunk(g, (j + 1) * 256 + 144)
+                var a1_19 = chunk(g, (j + 1) * 256 + 152)
+                var a2_18 = chunk(g, (j + 2) * 256 + 144)
+                var a2_19 = chunk(g, (j + 2) * 256 + 152)
+                var a3_18 = chunk(g, (j + 3) * 256 + 144)
+                var a3_19 = chunk(g, (j + 3) * 256 + 152)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d18 = chunk(d, 144)
+                    let d19 = chunk(d, 152)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
+                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_18 = SIMDMath.madd(a1_18, d18, v1)
+                    a1_19 = SIMDMath.madd(a1_19, d19, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_18 = SIMDMath.madd(a2_18, d18, v2)
+                    a2_19 = SIMDMath.madd(a2_19, d19, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_18 = SIMDMath.madd(a3_18, d18, v3)
+                    a3_19 = SIMDMath.madd(a3_19, d19, v3)
+                }
                 put(a0_18, g, j * 256 + 144)
                 put(a0_19, g, j * 256 + 152)
+                put(a1_18, g, (j + 1) * 256 + 144)
+                put(a1_19, g, (j + 1) * 256 + 152)
+                put(a2_18, g, (j + 2) * 256 + 144)
+                put(a2_19, g, (j + 2) * 256 + 152)
+                put(a3_18, g, (j + 3) * 256 + 144)
+                put(a3_19, g, (j + 3) * 256 + 152)
+            }
+            do {
+                var a0_20 = chunk(g, j * 256 + 160)
+                var a0_21 = chunk(g, j * 256 + 168)
+                var a1_20 = chunk(g, (j + 1) * 256 + 160)
+                var a1_21 = chunk(g, (j + 1) * 256 + 168)
+                var a2_20 = chunk(g, (j + 2) * 256 + 160)
+                var a2_21 = chunk(g, (j + 2) * 256 + 168)
+                var a3_20 = chunk(g, (j + 3) * 256 + 160)
+                var a3_21 = chunk(g, (j + 3) * 256 + 168)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d20 = chunk(d, 160)
+                    let d21 = chunk(d, 168)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_20 = SIMDMath.madd(a0_20, d20, v0)
+                    a0_21 = SIMDMath.madd(a0_21, d21, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_20 = SIMDMath.madd(a1_20, d20, v1)
+                    a1_21 = SIMDMath.madd(a1_21, d21, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_20 = SIMDMath.madd(a2_20, d20, v2)
+                    a2_21 = SIMDMath.madd(a2_21, d21, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_20 = SIMDMath.madd(a3_20, d20, v3)
+                    a3_21 = SIMDMath.madd(a3_21, d21, v3)
+                }
                 put(a0_20, g, j * 256 + 160)
                 put(a0_21, g, j * 256 + 168)
+                put(a1_20, g, (j + 1) * 256 + 160)
+                put(a1_21, g, (j + 1) * 256 + 168)
+                put(a2_20, g, (j + 2) * 256 + 160)
+                put(a2_21, g, (j + 2) * 256 + 168)
+                put(a3_20, g, (j + 3) * 256 + 160)
+                put(a3_21, g, (j + 3) * 256 + 168)
+            }
+            do {
+                var a0_22 = chunk(g, j * 256 + 176)
+                var a0_23 = chunk(g, j * 256 + 184)
+                var a1_22 = chunk(g, (j + 1) * 256 + 176)
+                var a1_23 = chunk(g, (j + 1) * 256 + 184)
+                var a2_22 = chunk(g, (j + 2) * 256 + 176)
+                var a2_23 = chunk(g, (j + 2) * 256 + 184)
+                var a3_22 = chunk(g, (j + 3) * 256 + 176)
+                var a3_23 = chunk(g, (j + 3) * 256 + 184)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d22 = chunk(d, 176)
+                    let d23 = chunk(d, 184)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_22 = SIMDMath.madd(a0_22, d22, v0)
+                    a0_23 = SIMDMath.madd(a0_23, d23, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_22 = SIMDMath.madd(a1_22, d22, v1)
+                    a1_23 = SIMDMath.madd(a1_23, d23, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_22 = SIMDMath.madd(a2_22, d22, v2)
+                    a2_23 = SIMDMath.madd(a2_23, d23, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_22 = SIMDMath.madd(a3_22, d22, v3)
+                    a3_23 = SIMDMath.madd(a3_23, d23, v3)
+                }
                 put(a0_22, g, j * 256 + 176)
                 put(a0_23, g, j * 256 + 184)
+                put(a1_22, g, (j + 1) * 256 + 176)
+                put(a1_23, g, (j + 1) * 256 + 184)
+                put(a2_22, g, (j + 2) * 256 + 176)
+                put(a2_23, g, (j + 2) * 256 + 184)
+                put(a3_22, g, (j + 3) * 256 + 176)
+                put(a3_23, g, (j + 3) * 256 + 184)
             }
             do {
                 var a0_24 = chunk(g, j * 256 + 192)
                 var a0_25 = chunk(g, j * 256 + 200)
-                var a0_26 = chunk(g, j * 256 + 208)
-                var a0_27 = chunk(g, j * 256 + 216)
-                var a0_28 = chunk(g, j * 256 + 224)
-                var a0_29 = chunk(g, j * 256 + 232)
-                var a0_30 = chunk(g, j * 256 + 240)
-                var a0_31 = chunk(g, j * 256 + 248)
+                var a1_24 = chunk(g, (j + 1) * 256 + 192)
+                var a1_25 = chunk(g, (j + 1) * 256 + 200)
+                var a2_24 = chunk(g, (j + 2) * 256 + 192)
+                var a2_25 = chunk(g, (j + 2) * 256 + 200)
+                var a3_24 = chunk(g, (j + 3) * 256 + 192)
+                var a3_25 = chunk(g, (j + 3) * 256 + 200)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d24 = chunk(d, 192)
                     let d25 = chunk(d, 200)
-                    let d26 = chunk(d, 208)
-                    let d27 = chunk(d, 216)
-                    let d28 = chunk(d, 224)
-                    let d29 = chunk(d, 232)
-                    let d30 = chunk(d, 240)
-                    let d31 = chunk(d, 248)
                     let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
                     a0_24 = SIMDMath.madd(a0_24, d24, v0)
                     a0_25 = SIMDMath.madd(a0_25, d25, v0)
-                    a0_26 = SIMDMath.madd(a0_26, d26, v0)
-                    a0_27 = SIMDMath.madd(a0_27, d27, v0)
-                    a0_28 = SIMDMath.madd(a0_28, d28, v0)
-                    a0_29 = SIMDMath.madd(a0_29, d29, v0)
-                    a0_30 = SIMDMath.madd(a0_30, d30, v0)
-                    a0_31 = SIMDMath.madd(a0_31, d31, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_24 = SIMDMath.madd(a1_24, d24, v1)
+                    a1_25 = SIMDMath.madd(a1_25, d25, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_24 = SIMDMath.madd(a2_24, d24, v2)
+                    a2_25 = SIMDMath.madd(a2_25, d25, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_24 = SIMDMath.madd(a3_24, d24, v3)
+                    a3_25 = SIMDMath.madd(a3_25, d25, v3)
                 }
                 put(a0_24, g, j * 256 + 192)
                 put(a0_25, g, j * 256 + 200)
+                put(a1_24, g, (j + 1) * 256 + 192)
+                put(a1_25, g, (j + 1) * 256 + 200)
+                put(a2_24, g, (j + 2) * 256 + 192)
+                put(a2_25, g, (j + 2) * 256 + 200)
+                put(a3_24, g, (j + 3) * 256 + 192)
+                put(a3_25, g, (j + 3) * 256 + 200)
+            }
+            do {
+                var a0_26 = chunk(g, j * 256 + 208)
+                var a0_27 = chunk(g, j * 256 + 216)
+                var a1_26 = chunk(g, (j + 1) * 256 + 208)
+                var a1_27 = chunk(g, (j + 1) * 256 + 216)
+                var a2_26 = chunk(g, (j + 2) * 256 + 208)
+                var a2_27 = chunk(g, (j + 2) * 256 + 216)
+                var a3_26 = chunk(g, (j + 3) * 256 + 208)
+                var a3_27 = chunk(g, (j + 3) * 256 + 216)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d26 = chunk(d, 208)
+                    let d27 = chunk(d, 216)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_26 = SIMDMath.madd(a0_26, d26, v0)
+                    a0_27 = SIMDMath.madd(a0_27, d27, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_26 = SIMDMath.madd(a1_26, d26, v1)
+                    a1_27 = SIMDMath.madd(a1_27, d27, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_26 = SIMDMath.madd(a2_26, d26, v2)
+                    a2_27 = SIMDMath.madd(a2_27, d27, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_26 = SIMDMath.madd(a3_26, d26, v3)
+                    a3_27 = SIMDMath.madd(a3_27, d27, v3)
+                }
                 put(a0_26, g, j * 256 + 208)
                 put(a0_27, g, j * 256 + 216)
+                put(a1_26, g, (j + 1) * 256 + 208)
+                put(a1_27, g, (j + 1) * 256 + 216)
+                put(a2_26, g, (j + 2) * 256 + 208)
+                put(a2_27, g, (j + 2) * 256 + 216)
+                put(a3_26, g, (j + 3) * 256 + 208)
+                put(a3_27, g, (j + 3) * 256 + 216)
+            }
+            do {
+                var a0_28 = chunk(g, j * 256 + 224)
+                var a0_29 = chunk(g, j * 256 + 232)
+                var a1_28 = chunk(g, (j + 1) * 256 + 224)
+                var a1_29 = chunk(g, (j + 1) * 256 + 232)
+                var a2_28 = chunk(g, (j + 2) * 256 + 224)
+                var a2_29 = chunk(g, (j + 2) * 256 + 232)
+                var a3_28 = chunk(g, (j + 3) * 256 + 224)
+                var a3_29 = chunk(g, (j + 3) * 256 + 232)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d28 = chunk(d, 224)
+                    let d29 = chunk(d, 232)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_28 = SIMDMath.madd(a0_28, d28, v0)
+                    a0_29 = SIMDMath.madd(a0_29, d29, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_28 = SIMDMath.madd(a1_28, d28, v1)
+                    a1_29 = SIMDMath.madd(a1_29, d29, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_28 = SIMDMath.madd(a2_28, d28, v2)
+                    a2_29 = SIMDMath.madd(a2_29, d29, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_28 = SIMDMath.madd(a3_28, d28, v3)
+                    a3_29 = SIMDMath.madd(a3_29, d29, v3)
+                }
                 put(a0_28, g, j * 256 + 224)
                 put(a0_29, g, j * 256 + 232)
+                put(a1_28, g, (j + 1) * 256 + 224)
+                put(a1_29, g, (j + 1) * 256 + 232)
+                put(a2_28, g, (j + 2) * 256 + 224)
+                put(a2_29, g, (j + 2) * 256 + 232)
+                put(a3_28, g, (j + 3) * 256 + 224)
+                put(a3_29, g, (j + 3) * 256 + 232)
+            }
+            do {
+                var a0_30 = chunk(g, j * 256 + 240)
+                var a0_31 = chunk(g, j * 256 + 248)
+                var a1_30 = chunk(g, (j + 1) * 256 + 240)
+                var a1_31 = chunk(g, (j + 1) * 256 + 248)
+                var a2_30 = chunk(g, (j + 2) * 256 + 240)
+                var a2_31 = chunk(g, (j + 2) * 256 + 248)
+                var a3_30 = chunk(g, (j + 3) * 256 + 240)
+                var a3_31 = chunk(g, (j + 3) * 256 + 248)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d30 = chunk(d, 240)
+                    let d31 = chunk(d, 248)
+                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
+                    a0_30 = SIMDMath.madd(a0_30, d30, v0)
+                    a0_31 = SIMDMath.madd(a0_31, d31, v0)
+                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
+                    a1_30 = SIMDMath.madd(a1_30, d30, v1)
+                    a1_31 = SIMDMath.madd(a1_31, d31, v1)
+                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
+                    a2_30 = SIMDMath.madd(a2_30, d30, v2)
+                    a2_31 = SIMDMath.madd(a2_31, d31, v2)
+                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
+                    a3_30 = SIMDMath.madd(a3_30, d30, v3)
+                    a3_31 = SIMDMath.madd(a3_31, d31, v3)
+                }
                 put(a0_30, g, j * 256 + 240)
                 put(a0_31, g, j * 256 + 248)
+                put(a1_30, g, (j + 1) * 256 + 240)
+                put(a1_31, g, (j + 1) * 256 + 248)
+                put(a2_30, g, (j + 2) * 256 + 240)
+                put(a2_31, g, (j + 2) * 256 + 248)
+                put(a3_30, g, (j + 3) * 256 + 240)
+                put(a3_31, g, (j + 3) * 256 + 248)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 64, by: 1) {
+        for j in stride(from: 0, to: 64, by: 4) {
             do {
                 var a0_0 = chunk(g, (64 + j) * 256)
                 var a0_1 = chunk(g, (64 + j) * 256 + 8)
-                var a0_2 = chunk(g, (64 + j) * 256 + 16)
-                var a0_3 = chunk(g, (64 + j) * 256 + 24)
-                var a0_4 = chunk(g, (64 + j) * 256 + 32)
-                var a0_5 = chunk(g, (64 + j) * 256 + 40)
-                var a0_6 = chunk(g, (64 + j) * 256 + 48)
-                var a0_7 = chunk(g, (64 + j) * 256 + 56)
+                var a1_0 = chunk(g, (64 + j + 1) * 256)
+                var a1_1 = chunk(g, (64 + j + 1) * 256 + 8)
+                var a2_0 = chunk(g, (64 + j + 2) * 256)
+                var a2_1 = chunk(g, (64 + j + 2) * 256 + 8)
+                var a3_0 = chunk(g, (64 + j + 3) * 256)
+                var a3_1 = chunk(g, (64 + j + 3) * 256 + 8)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d0 = chunk(d, 0)
                     let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
                     let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, d1, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, d1, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
                 put(a0_0, g, (64 + j) * 256)
                 put(a0_1, g, (64 + j) * 256 + 8)
+                put(a1_0, g, (64 + j + 1) * 256)
+                put(a1_1, g, (64 + j + 1) * 256 + 8)
+                put(a2_0, g, (64 + j + 2) * 256)
+                put(a2_1, g, (64 + j + 2) * 256 + 8)
+                put(a3_0, g, (64 + j + 3) * 256)
+                put(a3_1, g, (64 + j + 3) * 256 + 8)
+            }
+            do {
+                var a0_2 = chunk(g, (64 + j) * 256 + 16)
+                var a0_3 = chunk(g, (64 + j) * 256 + 24)
+                var a1_2 = chunk(g, (64 + j + 1) * 256 + 16)
+                var a1_3 = chunk(g, (64 + j + 1) * 256 + 24)
+                var a2_2 = chunk(g, (64 + j + 2) * 256 + 16)
+                var a2_3 = chunk(g, (64 + j + 2) * 256 + 24)
+                var a3_2 = chunk(g, (64 + j + 3) * 256 + 16)
+                var a3_3 = chunk(g, (64 + j + 3) * 256 + 24)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d2 = chunk(d, 16)
+                    let d3 = chunk(d, 24)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
+                }
                 put(a0_2, g, (64 + j) * 256 + 16)
                 put(a0_3, g, (64 + j) * 256 + 24)
+                put(a1_2, g, (64 + j + 1) * 256 + 16)
+                put(a1_3, g, (64 + j + 1) * 256 + 24)
+                put(a2_2, g, (64 + j + 2) * 256 + 16)
+                put(a2_3, g, (64 + j + 2) * 256 + 24)
+                put(a3_2, g, (64 + j + 3) * 256 + 16)
+                put(a3_3, g, (64 + j + 3) * 256 + 24)
+            }
+            do {
+                var a0_4 = chunk(g, (64 + j) * 256 + 32)
+                var a0_5 = chunk(g, (64 + j) * 256 + 40)
+                var a1_4 = chunk(g, (64 + j + 1) * 256 + 32)
+                var a1_5 = chunk(g, (64 + j + 1) * 256 + 40)
+                var a2_4 = chunk(g, (64 + j + 2) * 256 + 32)
+                var a2_5 = chunk(g, (64 + j + 2) * 256 + 40)
+                var a3_4 = chunk(g, (64 + j + 3) * 256 + 32)
+                var a3_5 = chunk(g, (64 + j + 3) * 256 + 40)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d4 = chunk(d, 32)
+                    let d5 = chunk(d, 40)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
+                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
+                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
+                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
+                }
                 put(a0_4, g, (64 + j) * 256 + 32)
                 put(a0_5, g, (64 + j) * 256 + 40)
+                put(a1_4, g, (64 + j + 1) * 256 + 32)
+                put(a1_5, g, (64 + j + 1) * 256 + 40)
+                put(a2_4, g, (64 + j + 2) * 256 + 32)
+                put(a2_5, g, (64 + j + 2) * 256 + 40)
+                put(a3_4, g, (64 + j + 3) * 256 + 32)
+                put(a3_5, g, (64 + j + 3) * 256 + 40)
+            }
+            do {
+                var a0_6 = chunk(g, (64 + j) * 256 + 48)
+                var a0_7 = chunk(g, (64 + j) * 256 + 56)
+                var a1_6 = chunk(g, (64 + j + 1) * 256 + 48)
+                var a1_7 = chunk(g, (64 + j + 1) * 256 + 56)
+                var a2_6 = chunk(g, (64 + j + 2) * 256 + 48)
+                var a2_7 = chunk(g, (64 + j + 2) * 256 + 56)
+                var a3_6 = chunk(g, (64 + j + 3) * 256 + 48)
+                var a3_7 = chunk(g, (64 + j + 3) * 256 + 56)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d6 = chunk(d, 48)
+                    let d7 = chunk(d, 56)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
+                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
+                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
+                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
+                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
+                }
                 put(a0_6, g, (64 + j) * 256 + 48)
                 put(a0_7, g, (64 + j) * 256 + 56)
+                put(a1_6, g, (64 + j + 1) * 256 + 48)
+                put(a1_7, g, (64 + j + 1) * 256 + 56)
+                put(a2_6, g, (64 + j + 2) * 256 + 48)
+                put(a2_7, g, (64 + j + 2) * 256 + 56)
+                put(a3_6, g, (64 + j + 3) * 256 + 48)
+                put(a3_7, g, (64 + j + 3) * 256 + 56)
             }
             do {
                 var a0_8 = chunk(g, (64 + j) * 256 + 64)
                 var a0_9 = chunk(g, (64 + j) * 256 + 72)
-                var a0_10 = chunk(g, (64 + j) * 256 + 80)
-                var a0_11 = chunk(g, (64 + j) * 256 + 88)
-                var a0_12 = chunk(g, (64 + j) * 256 + 96)
-                var a0_13 = chunk(g, (64 + j) * 256 + 104)
-                var a0_14 = chunk(g, (64 + j) * 256 + 112)
-                var a0_15 = chunk(g, (64 + j) * 256 + 120)
+                var a1_8 = chunk(g, (64 + j + 1) * 256 + 64)
+                var a1_9 = chunk(g, (64 + j + 1) * 256 + 72)
+                var a2_8 = chunk(g, (64 + j + 2) * 256 + 64)
+                var a2_9 = chunk(g, (64 + j + 2) * 256 + 72)
+                var a3_8 = chunk(g, (64 + j + 3) * 256 + 64)
+                var a3_9 = chunk(g, (64 + j + 3) * 256 + 72)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d8 = chunk(d, 64)
                     let d9 = chunk(d, 72)
-                    let d10 = chunk(d, 80)
-                    let d11 = chunk(d, 88)
-                    let d12 = chunk(d, 96)
-                    let d13 = chunk(d, 104)
-                    let d14 = chunk(d, 112)
-                    let d15 = chunk(d, 120)
                     let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
                     a0_8 = SIMDMath.madd(a0_8, d8, v0)
                     a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
+                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
+                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
+                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
                 }
                 put(a0_8, g, (64 + j) * 256 + 64)
                 put(a0_9, g, (64 + j) * 256 + 72)
+                put(a1_8, g, (64 + j + 1) * 256 + 64)
+                put(a1_9, g, (64 + j + 1) * 256 + 72)
+                put(a2_8, g, (64 + j + 2) * 256 + 64)
+                put(a2_9, g, (64 + j + 2) * 256 + 72)
+                put(a3_8, g, (64 + j + 3) * 256 + 64)
+                put(a3_9, g, (64 + j + 3) * 256 + 72)
+            }
+            do {
+                var a0_10 = chunk(g, (64 + j) * 256 + 80)
+                var a0_11 = chunk(g, (64 + j) * 256 + 88)
+                var a1_10 = chunk(g, (64 + j + 1) * 256 + 80)
+                var a1_11 = chunk(g, (64 + j + 1) * 256 + 88)
+                var a2_10 = chunk(g, (64 + j + 2) * 256 + 80)
+                var a2_11 = chunk(g, (64 + j + 2) * 256 + 88)
+                var a3_10 = chunk(g, (64 + j + 3) * 256 + 80)
+                var a3_11 = chunk(g, (64 + j + 3) * 256 + 88)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d10 = chunk(d, 80)
+                    let d11 = chunk(d, 88)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
+                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
+                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
+                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
+                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
+                }
                 put(a0_10, g, (64 + j) * 256 + 80)
                 put(a0_11, g, (64 + j) * 256 + 88)
+                put(a1_10, g, (64 + j + 1) * 256 + 80)
+                put(a1_11, g, (64 + j + 1) * 256 + 88)
+                put(a2_10, g, (64 + j + 2) * 256 + 80)
+                put(a2_11, g, (64 + j + 2) * 256 + 88)
+                put(a3_10, g, (64 + j + 3) * 256 + 80)
+                put(a3_11, g, (64 + j + 3) * 256 + 88)
+            }
+            do {
+                var a0_12 = chunk(g, (64 + j) * 256 + 96)
+                var a0_13 = chunk(g, (64 + j) * 256 + 104)
+                var a1_12 = chunk(g, (64 + j + 1) * 256 + 96)
+                var a1_13 = chunk(g, (64 + j + 1) * 256 + 104)
+                var a2_12 = chunk(g, (64 + j + 2) * 256 + 96)
+                var a2_13 = chunk(g, (64 + j + 2) * 256 + 104)
+                var a3_12 = chunk(g, (64 + j + 3) * 256 + 96)
+                var a3_13 = chunk(g, (64 + j + 3) * 256 + 104)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d12 = chunk(d, 96)
+                    let d13 = chunk(d, 104)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
+                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
+                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
+                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
+                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
+                }
                 put(a0_12, g, (64 + j) * 256 + 96)
                 put(a0_13, g, (64 + j) * 256 + 104)
+                put(a1_12, g, (64 + j + 1) * 256 + 96)
+                put(a1_13, g, (64 + j + 1) * 256 + 104)
+                put(a2_12, g, (64 + j + 2) * 256 + 96)
+                put(a2_13, g, (64 + j + 2) * 256 + 104)
+                put(a3_12, g, (64 + j + 3) * 256 + 96)
+                put(a3_13, g, (64 + j + 3) * 256 + 104)
+            }
+            do {
+                var a0_14 = chunk(g, (64 + j) * 256 + 112)
+                var a0_15 = chunk(g, (64 + j) * 256 + 120)
+                var a1_14 = chunk(g, (64 + j + 1) * 256 + 112)
+                var a1_15 = chunk(g, (64 + j + 1) * 256 + 120)
+                var a2_14 = chunk(g, (64 + j + 2) * 256 + 112)
+                var a2_15 = chunk(g, (64 + j + 2) * 256 + 120)
+                var a3_14 = chunk(g, (64 + j + 3) * 256 + 112)
+                var a3_15 = chunk(g, (64 + j + 3) * 256 + 120)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d14 = chunk(d, 112)
+                    let d15 = chunk(d, 120)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
+                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
+                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
+                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
+                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
+                }
                 put(a0_14, g, (64 + j) * 256 + 112)
                 put(a0_15, g, (64 + j) * 256 + 120)
+                put(a1_14, g, (64 + j + 1) * 256 + 112)
+                put(a1_15, g, (64 + j + 1) * 256 + 120)
+                put(a2_14, g, (64 + j + 2) * 256 + 112)
+                put(a2_15, g, (64 + j + 2) * 256 + 120)
+                put(a3_14, g, (64 + j + 3) * 256 + 112)
+                put(a3_15, g, (64 + j + 3) * 256 + 120)
             }
             do {
                 var a0_16 = chunk(g, (64 + j) * 256 + 128)
                 var a0_17 = chunk(g, (64 + j) * 256 + 136)
-                var a0_18 = chunk(g, (64 + j) * 256 + 144)
-                var a0_19 = chunk(g, (64 + j) * 256 + 152)
-                var a0_20 = chunk(g, (64 + j) * 256 + 160)
-                var a0_21 = chunk(g, (64 + j) * 256 + 168)
-                var a0_22 = chunk(g, (64 + j) * 256 + 176)
-                var a0_23 = chunk(g, (64 + j) * 256 + 184)
+                var a1_16 = chunk(g, (64 + j + 1) * 256 + 128)
+                var a1_17 = chunk(g, (64 + j + 1) * 256 + 136)
+                var a2_16 = chunk(g, (64 + j + 2) * 256 + 128)
+                var a2_17 = chunk(g, (64 + j + 2) * 256 + 136)
+                var a3_16 = chunk(g, (64 + j + 3) * 256 + 128)
+                var a3_17 = chunk(g, (64 + j + 3) * 256 + 136)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d16 = chunk(d, 128)
                     let d17 = chunk(d, 136)
-                    let d18 = chunk(d, 144)
-                    let d19 = chunk(d, 152)
-                    let d20 = chunk(d, 160)
-                    let d21 = chunk(d, 168)
-                    let d22 = chunk(d, 176)
-                    let d23 = chunk(d, 184)
                     let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
                     a0_16 = SIMDMath.madd(a0_16, d16, v0)
                     a0_17 = SIMDMath.madd(a0_17, d17, v0)
-                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
-                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
-                    a0_20 = SIMDMath.madd(a0_20, d20, v0)
-                    a0_21 = SIMDMath.madd(a0_21, d21, v0)
-                    a0_22 = SIMDMath.madd(a0_22, d22, v0)
-                    a0_23 = SIMDMath.madd(a0_23, d23, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_16 = SIMDMath.madd(a1_16, d16, v1)
+                    a1_17 = SIMDMath.madd(a1_17, d17, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_16 = SIMDMath.madd(a2_16, d16, v2)
+                    a2_17 = SIMDMath.madd(a2_17, d17, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_16 = SIMDMath.madd(a3_16, d16, v3)
+                    a3_17 = SIMDMath.madd(a3_17, d17, v3)
                 }
                 put(a0_16, g, (64 + j) * 256 + 128)
                 put(a0_17, g, (64 + j) * 256 + 136)
+                put(a1_16, g, (64 + j + 1) * 256 + 128)
+                put(a1_17, g, (64 + j + 1) * 256 + 136)
+                put(a2_16, g, (64 + j + 2) * 256 + 128)
+                put(a2_17, g, (64 + j + 2) * 256 + 136)
+                put(a3_16, g, (64 + j + 3) * 256 + 128)
+                put(a3_17, g, (64 + j + 3) * 256 + 136)
+            }
+            do {
+                var a0_18 = chunk(g, (64 + j) * 256 + 144)
+                var a0_19 = chunk(g, (64 + j) * 256 + 152)
+                var a1_18 = chunk(g, (64 + j + 1) * 256 + 144)
+                var a1_19 = chunk(g, (64 + j + 1) * 256 + 152)
+                var a2_18 = chunk(g, (64 + j + 2) * 256 + 144)
+                var a2_19 = chunk(g, (64 + j + 2) * 256 + 152)
+                var a3_18 = chunk(g, (64 + j + 3) * 256 + 144)
+                var a3_19 = chunk(g, (64 + j + 3) * 256 + 152)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d18 = chunk(d, 144)
+                    let d19 = chunk(d, 152)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
+                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_18 = SIMDMath.madd(a1_18, d18, v1)
+                    a1_19 = SIMDMath.madd(a1_19, d19, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_18 = SIMDMath.madd(a2_18, d18, v2)
+                    a2_19 = SIMDMath.madd(a2_19, d19, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_18 = SIMDMath.madd(a3_18, d18, v3)
+                    a3_19 = SIMDMath.madd(a3_19, d19, v3)
+                }
                 put(a0_18, g, (64 + j) * 256 + 144)
                 put(a0_19, g, (64 + j) * 256 + 152)
+                put(a1_18, g, (64 + j + 1) * 256 + 144)
+                put(a1_19, g, (64 + j + 1) * 256 + 152)
+                put(a2_18, g, (64 + j + 2) * 256 + 144)
+                put(a2_19, g, (64 + j + 2) * 256 + 152)
+                put(a3_18, g, (64 + j + 3) * 256 + 144)
+                put(a3_19, g, (64 + j + 3) * 256 + 152)
+            }
+            do {
+                var a0_20 = chunk(g, (64 + j) * 256 + 160)
+                var a0_21 = chunk(g, (64 + j) * 256 + 168)
+                var a1_20 = chunk(g, (64 + j + 1) * 256 + 160)
+                var a1_21 = chunk(g, (64 + j + 1) * 256 + 168)
+                var a2_20 = chunk(g, (64 + j + 2) * 256 + 160)
+                var a2_21 = chunk(g, (64 + j + 2) * 256 + 168)
+                var a3_20 = chunk(g, (64 + j + 3) * 256 + 160)
+                var a3_21 = chunk(g, (64 + j + 3) * 256 + 168)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d20 = chunk(d, 160)
+                    let d21 = chunk(d, 168)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_20 = SIMDMath.madd(a0_20, d20, v0)
+                    a0_21 = SIMDMath.madd(a0_21, d21, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_20 = SIMDMath.madd(a1_20, d20, v1)
+                    a1_21 = SIMDMath.madd(a1_21, d21, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_20 = SIMDMath.madd(a2_20, d20, v2)
+                    a2_21 = SIMDMath.madd(a2_21, d21, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_20 = SIMDMath.madd(a3_20, d20, v3)
+                    a3_21 = SIMDMath.madd(a3_21, d21, v3)
+                }
                 put(a0_20, g, (64 + j) * 256 + 160)
                 put(a0_21, g, (64 + j) * 256 + 168)
+                put(a1_20, g, (64 + j + 1) * 256 + 160)
+                put(a1_21, g, (64 + j + 1) * 256 + 168)
+                put(a2_20, g, (64 + j + 2) * 256 + 160)
+                put(a2_21, g, (64 + j + 2) * 256 + 168)
+                put(a3_20, g, (64 + j + 3) * 256 + 160)
+                put(a3_21, g, (64 + j + 3) * 256 + 168)
+            }
+            do {
+                var a0_22 = chunk(g, (64 + j) * 256 + 176)
+                var a0_23 = chunk(g, (64 + j) * 256 + 184)
+                var a1_22 = chunk(g, (64 + j + 1) * 256 + 176)
+                var a1_23 = chunk(g, (64 + j + 1) * 256 + 184)
+                var a2_22 = chunk(g, (64 + j + 2) * 256 + 176)
+                var a2_23 = chunk(g, (64 + j + 2) * 256 + 184)
+                var a3_22 = chunk(g, (64 + j + 3) * 256 + 176)
+                var a3_23 = chunk(g, (64 + j + 3) * 256 + 184)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d22 = chunk(d, 176)
+                    let d23 = chunk(d, 184)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_22 = SIMDMath.madd(a0_22, d22, v0)
+                    a0_23 = SIMDMath.madd(a0_23, d23, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_22 = SIMDMath.madd(a1_22, d22, v1)
+                    a1_23 = SIMDMath.madd(a1_23, d23, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_22 = SIMDMath.madd(a2_22, d22, v2)
+                    a2_23 = SIMDMath.madd(a2_23, d23, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_22 = SIMDMath.madd(a3_22, d22, v3)
+                    a3_23 = SIMDMath.madd(a3_23, d23, v3)
+                }
                 put(a0_22, g, (64 + j) * 256 + 176)
                 put(a0_23, g, (64 + j) * 256 + 184)
+                put(a1_22, g, (64 + j + 1) * 256 + 176)
+                put(a1_23, g, (64 + j + 1) * 256 + 184)
+                put(a2_22, g, (64 + j + 2) * 256 + 176)
+                put(a2_23, g, (64 + j + 2) * 256 + 184)
+                put(a3_22, g, (64 + j + 3) * 256 + 176)
+                put(a3_23, g, (64 + j + 3) * 256 + 184)
             }
             do {
                 var a0_24 = chunk(g, (64 + j) * 256 + 192)
                 var a0_25 = chunk(g, (64 + j) * 256 + 200)
-                var a0_26 = chunk(g, (64 + j) * 256 + 208)
-                var a0_27 = chunk(g, (64 + j) * 256 + 216)
-                var a0_28 = chunk(g, (64 + j) * 256 + 224)
-                var a0_29 = chunk(g, (64 + j) * 256 + 232)
-                var a0_30 = chunk(g, (64 + j) * 256 + 240)
-                var a0_31 = chunk(g, (64 + j) * 256 + 248)
+                var a1_24 = chunk(g, (64 + j + 1) * 256 + 192)
+                var a1_25 = chunk(g, (64 + j + 1) * 256 + 200)
+                var a2_24 = chunk(g, (64 + j + 2) * 256 + 192)
+                var a2_25 = chunk(g, (64 + j + 2) * 256 + 200)
+                var a3_24 = chunk(g, (64 + j + 3) * 256 + 192)
+                var a3_25 = chunk(g, (64 + j + 3) * 256 + 200)
                 for t in 0..<length {
                     let d = deltas + t * 256
                     let d24 = chunk(d, 192)
                     let d25 = chunk(d, 200)
-                    let d26 = chunk(d, 208)
-                    let d27 = chunk(d, 216)
-                    let d28 = chunk(d, 224)
-                    let d29 = chunk(d, 232)
-                    let d30 = chunk(d, 240)
-                    let d31 = chunk(d, 248)
                     let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
                     a0_24 = SIMDMath.madd(a0_24, d24, v0)
                     a0_25 = SIMDMath.madd(a0_25, d25, v0)
-                    a0_26 = SIMDMath.madd(a0_26, d26, v0)
-                    a0_27 = SIMDMath.madd(a0_27, d27, v0)
-                    a0_28 = SIMDMath.madd(a0_28, d28, v0)
-                    a0_29 = SIMDMath.madd(a0_29, d29, v0)
-                    a0_30 = SIMDMath.madd(a0_30, d30, v0)
-                    a0_31 = SIMDMath.madd(a0_31, d31, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_24 = SIMDMath.madd(a1_24, d24, v1)
+                    a1_25 = SIMDMath.madd(a1_25, d25, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_24 = SIMDMath.madd(a2_24, d24, v2)
+                    a2_25 = SIMDMath.madd(a2_25, d25, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_24 = SIMDMath.madd(a3_24, d24, v3)
+                    a3_25 = SIMDMath.madd(a3_25, d25, v3)
                 }
                 put(a0_24, g, (64 + j) * 256 + 192)
                 put(a0_25, g, (64 + j) * 256 + 200)
+                put(a1_24, g, (64 + j + 1) * 256 + 192)
+                put(a1_25, g, (64 + j + 1) * 256 + 200)
+                put(a2_24, g, (64 + j + 2) * 256 + 192)
+                put(a2_25, g, (64 + j + 2) * 256 + 200)
+                put(a3_24, g, (64 + j + 3) * 256 + 192)
+                put(a3_25, g, (64 + j + 3) * 256 + 200)
+            }
+            do {
+                var a0_26 = chunk(g, (64 + j) * 256 + 208)
+                var a0_27 = chunk(g, (64 + j) * 256 + 216)
+                var a1_26 = chunk(g, (64 + j + 1) * 256 + 208)
+                var a1_27 = chunk(g, (64 + j + 1) * 256 + 216)
+                var a2_26 = chunk(g, (64 + j + 2) * 256 + 208)
+                var a2_27 = chunk(g, (64 + j + 2) * 256 + 216)
+                var a3_26 = chunk(g, (64 + j + 3) * 256 + 208)
+                var a3_27 = chunk(g, (64 + j + 3) * 256 + 216)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d26 = chunk(d, 208)
+                    let d27 = chunk(d, 216)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_26 = SIMDMath.madd(a0_26, d26, v0)
+                    a0_27 = SIMDMath.madd(a0_27, d27, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_26 = SIMDMath.madd(a1_26, d26, v1)
+                    a1_27 = SIMDMath.madd(a1_27, d27, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_26 = SIMDMath.madd(a2_26, d26, v2)
+                    a2_27 = SIMDMath.madd(a2_27, d27, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_26 = SIMDMath.madd(a3_26, d26, v3)
+                    a3_27 = SIMDMath.madd(a3_27, d27, v3)
+                }
                 put(a0_26, g, (64 + j) * 256 + 208)
                 put(a0_27, g, (64 + j) * 256 + 216)
+                put(a1_26, g, (64 + j + 1) * 256 + 208)
+                put(a1_27, g, (64 + j + 1) * 256 + 216)
+                put(a2_26, g, (64 + j + 2) * 256 + 208)
+                put(a2_27, g, (64 + j + 2) * 256 + 216)
+                put(a3_26, g, (64 + j + 3) * 256 + 208)
+                put(a3_27, g, (64 + j + 3) * 256 + 216)
+            }
+            do {
+                var a0_28 = chunk(g, (64 + j) * 256 + 224)
+                var a0_29 = chunk(g, (64 + j) * 256 + 232)
+                var a1_28 = chunk(g, (64 + j + 1) * 256 + 224)
+                var a1_29 = chunk(g, (64 + j + 1) * 256 + 232)
+                var a2_28 = chunk(g, (64 + j + 2) * 256 + 224)
+                var a2_29 = chunk(g, (64 + j + 2) * 256 + 232)
+                var a3_28 = chunk(g, (64 + j + 3) * 256 + 224)
+                var a3_29 = chunk(g, (64 + j + 3) * 256 + 232)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d28 = chunk(d, 224)
+                    let d29 = chunk(d, 232)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_28 = SIMDMath.madd(a0_28, d28, v0)
+                    a0_29 = SIMDMath.madd(a0_29, d29, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_28 = SIMDMath.madd(a1_28, d28, v1)
+                    a1_29 = SIMDMath.madd(a1_29, d29, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_28 = SIMDMath.madd(a2_28, d28, v2)
+                    a2_29 = SIMDMath.madd(a2_29, d29, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_28 = SIMDMath.madd(a3_28, d28, v3)
+                    a3_29 = SIMDMath.madd(a3_29, d29, v3)
+                }
                 put(a0_28, g, (64 + j) * 256 + 224)
                 put(a0_29, g, (64 + j) * 256 + 232)
+                put(a1_28, g, (64 + j + 1) * 256 + 224)
+                put(a1_29, g, (64 + j + 1) * 256 + 232)
+                put(a2_28, g, (64 + j + 2) * 256 + 224)
+                put(a2_29, g, (64 + j + 2) * 256 + 232)
+                put(a3_28, g, (64 + j + 3) * 256 + 224)
+                put(a3_29, g, (64 + j + 3) * 256 + 232)
+            }
+            do {
+                var a0_30 = chunk(g, (64 + j) * 256 + 240)
+                var a0_31 = chunk(g, (64 + j) * 256 + 248)
+                var a1_30 = chunk(g, (64 + j + 1) * 256 + 240)
+                var a1_31 = chunk(g, (64 + j + 1) * 256 + 248)
+                var a2_30 = chunk(g, (64 + j + 2) * 256 + 240)
+                var a2_31 = chunk(g, (64 + j + 2) * 256 + 248)
+                var a3_30 = chunk(g, (64 + j + 3) * 256 + 240)
+                var a3_31 = chunk(g, (64 + j + 3) * 256 + 248)
+                for t in 0..<length {
+                    let d = deltas + t * 256
+                    let d30 = chunk(d, 240)
+                    let d31 = chunk(d, 248)
+                    let v0 = SIMD8<Float>(repeating: tape[t * 448 + j])
+                    a0_30 = SIMDMath.madd(a0_30, d30, v0)
+                    a0_31 = SIMDMath.madd(a0_31, d31, v0)
+                    let v1 = SIMD8<Float>(repeating: tape[t * 448 + j + 1])
+                    a1_30 = SIMDMath.madd(a1_30, d30, v1)
+                    a1_31 = SIMDMath.madd(a1_31, d31, v1)
+                    let v2 = SIMD8<Float>(repeating: tape[t * 448 + j + 2])
+                    a2_30 = SIMDMath.madd(a2_30, d30, v2)
+                    a2_31 = SIMDMath.madd(a2_31, d31, v2)
+                    let v3 = SIMD8<Float>(repeating: tape[t * 448 + j + 3])
+                    a3_30 = SIMDMath.madd(a3_30, d30, v3)
+                    a3_31 = SIMDMath.madd(a3_31, d31, v3)
+                }
                 put(a0_30, g, (64 + j) * 256 + 240)
                 put(a0_31, g, (64 + j) * 256 + 248)
+                put(a1_30, g, (64 + j + 1) * 256 + 240)
+                put(a1_31, g, (64 + j + 1) * 256 + 248)
+                put(a2_30, g, (64 + j + 2) * 256 + 240)
+                put(a2_31, g, (64 + j + 2) * 256 + 248)
+                put(a3_30, g, (64 + j + 3) * 256 + 240)
+                put(a3_31, g, (64 + j + 3) * 256 + 248)
             }
         }
         // δb += Σ_t δz_t

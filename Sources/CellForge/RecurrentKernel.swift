@@ -47,9 +47,30 @@ public protocol RecurrentKernel: Sendable {
                   outputGradient: UnsafePointer<Scalar>?, finalStateGradient: UnsafePointer<Scalar>?,
                   inputGradient: UnsafeMutablePointer<Scalar>?, initialStateGradient: UnsafeMutablePointer<Scalar>?,
                   parameterGradient: UnsafeMutablePointer<Scalar>)
+
+    /// Runs `forward` for every sequence of `batch`. Results equal calling `forward` on each
+    /// sequence in turn, bit for bit; kernels may interleave sequences to share weight loads.
+    func forward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>)
+
+    /// Runs `backward` for every sequence of `batch` (whose tapes `forward` filled), adding
+    /// their parameter gradients to `parameterGradient` in sequence order. Results equal
+    /// calling `backward` on each sequence in turn, bit for bit.
+    func backward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>,
+                  parameterGradient: UnsafeMutablePointer<Scalar>)
 }
 
 extension RecurrentKernel {
+    /// One sequence after another.
+    public func forward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>) {
+        forwardEachSequence(parameters: parameters, batch: batch)
+    }
+
+    /// One sequence after another.
+    public func backward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>,
+                         parameterGradient: UnsafeMutablePointer<Scalar>) {
+        backwardEachSequence(parameters: parameters, batch: batch, parameterGradient: parameterGradient)
+    }
+
     /// Scalars of state carried between steps: H, or 2H for LSTM (h then c).
     public var stateSize: Int { hiddenSize * kind.stateVectorCount }
 }

@@ -4,51 +4,89 @@ import CellForge
 /// Uᵀ·δz and Wᵀ·δz, and the parameter-gradient pass after the loop.
 extension KernelEmitter {
     func emitBackward(_ s: inout SourceWriter) {
-        let hp = layout.paddedHidden
+        let I = Self.interleave
         s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                         tape: UnsafeMutablePointer<\(scalar)>,\n                         outputGradient dy: UnsafePointer<\(scalar)>?, finalStateGradient dFinal: UnsafePointer<\(scalar)>?,\n                         inputGradient dx: UnsafeMutablePointer<\(scalar)>?, initialStateGradient dInitial: UnsafeMutablePointer<\(scalar)>?,\n                         parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
-            s.line("precondition(length >= 0, \"\(spec.typeName).backward: negative length\")")
-            s.line("let deltas = tape + (length + 1) * \(recordStride)")
-            s.line("let scratch = deltas + length * \(deltaStride)")
-            s.line("// Carried δ of the state, from the final state's gradient; padding lanes zero.")
-            s.line("scratch.update(repeating: 0, count: \(4 * hp))")
-            s.block("if let dFinal") { s in
-                for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { scratch[\(index(Scratch.carry(layout, name)))] = dFinal[\(index(v * H))] }")
+            s.line("backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,")
+            s.line("                                           tape: tape, outputGradient: dy, finalStateGradient: dFinal,")
+            s.line("                                           inputGradient: dx, initialStateGradient: dInitial),")
+            s.line("         parameterGradient: g)")
+        }
+        s.line()
+        s.line("/// Backpropagates groups of \(I) sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.")
+        s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, batch: SequenceBatch<\(scalar)>, parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
+            s.line("precondition(batch.count >= 0 && batch.length >= 0, \"\(spec.typeName).backward: negative count or length\")")
+            s.line("guard batch.count > 0 else { return }")
+            s.line("guard let tapes = batch.tape else { preconditionFailure(\"\(spec.typeName).backward: the batch has no tapes\") }")
+            s.line("var first = 0")
+            for (width, test) in [(I, "first + \(I) <= batch.count"), (1, "first < batch.count")] {
+                s.block("while \(test)") { s in
+                    s.line("backwardSteps\(width)(w, batch, first, tapes + first * batch.tapeStride, g)")
+                    s.line("first += \(width)")
                 }
             }
-            s.block("for t in stride(from: length, to: 0, by: -1)") { s in
-                s.line("let cur = tape + t * \(recordStride)\(readsPreviousRecord ? ", prev = cur - \(recordStride)" : ""), delta = deltas + (t - 1) * \(deltaStride)")
-                s.line("if let dy { for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] } }")
-                emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
-                          prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
-                if layout.gateLaneCount < P {
-                    s.line("for k in \(layout.gateLaneCount)..<\(P) { delta[k] = 0 }")
-                }
-                emitFusedDerivative(&s)
-                emitRecurrentDelta(&s)
-                s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : "")")
-                emitTransposedProduct(&s, columnBase: D, columns: H, groupWidth: layout.partWidth,
-                                      deltaOffset: cell.keepsRecurrentProductApart ? P : 0) { offset, value, _ in
-                    let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(plus(Scratch.direct(layout), offset)))" : value
-                    return ["put(\(sum), scratch, \(offset))"]
-                }
-                s.block("if let dx") { s in
-                    s.line("// δx_t = Wᵀ·δz")
-                    s.line("let dxt = dx + (t - 1) * \(D)")
-                    emitTransposedProduct(&s, columnBase: 0, columns: D, groupWidth: dxGroupWidth, deltaOffset: 0) { offset, value, lanes in
-                        if lanes == dxGroupWidth {
-                            return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
-                        }
-                        return ["let v = \(value)"] + (0..<lanes).map { "dxt[\(plus(0, offset)) + \($0)] = v[\($0)]" }
+        }
+        emitBackwardSteps(&s, sequences: I)
+        emitBackwardSteps(&s, sequences: 1)
+    }
+
+    /// The reverse step loop for `sequences` sequences in lockstep.
+    func emitBackwardSteps(_ s: inout SourceWriter, sequences B: Int) {
+        let hp = layout.paddedHidden, all = 0..<B
+        s.line()
+        s.line("/// Backpropagates sequences first..<first + \(B) step by step together.")
+        s.block("private func backwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: SequenceBatch<\(scalar)>, _ first: Int,\n                             _ tapes: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
+            s.line("let length = batch.length")
+            for b in all {
+                s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, tape\(b) = tapes + \(b) * batch.tapeStride")
+                s.line("let deltas\(b) = tape\(b) + (length + 1) * \(recordStride), scratch\(b) = deltas\(b) + length * \(deltaStride)")
+                s.line("let dy\(b) = batch.outputGradient.map { $0 + (first + \(b)) * batch.outputStride }")
+                s.line("let dx\(b) = batch.inputGradient.map { $0 + (first + \(b)) * batch.inputStride }")
+                s.line("// Carried δ of the state, from the final state's gradient; padding lanes zero.")
+                s.line("scratch\(b).update(repeating: 0, count: \(4 * hp))")
+                s.block("if let dFinal = batch.finalStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
+                    for (v, name) in stateVectors.enumerated() {
+                        s.line("for k in 0..<\(H) { scratch\(b)[\(index(Scratch.carry(layout, name)))] = dFinal[\(index(v * H))] }")
                     }
                 }
             }
-            s.block("if let dInitial") { s in
-                for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { dInitial[\(index(v * H))] = scratch[\(index(Scratch.carry(layout, name)))] }")
+            s.block("for t in stride(from: length, to: 0, by: -1)") { s in
+                for b in all {
+                    s.block("do") { s in
+                        s.line("let cur = tape\(b) + t * \(recordStride)\(readsPreviousRecord ? ", prev = cur - \(recordStride)" : ""), delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)")
+                        s.line("if let dy = dy\(b) { for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] } }")
+                        emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
+                                  prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
+                        if layout.gateLaneCount < P {
+                            s.line("for k in \(layout.gateLaneCount)..<\(P) { delta[k] = 0 }")
+                        }
+                        emitFusedDerivative(&s)
+                        emitRecurrentDelta(&s)
+                    }
+                }
+                s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
+                let recurrent = cell.keepsRecurrentProductApart ? P : 0
+                emitTransposedProduct(&s, columnBase: D, columns: H, groupWidth: layout.partWidth, deltaOffset: recurrent,
+                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)"]) }) { offset, value, _ in
+                    let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(plus(Scratch.direct(layout), offset)))" : value
+                    return ["put(\(sum), scratch, \(offset))"]
+                }
+                s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
+                emitTransposedProduct(&s, columnBase: 0, columns: D, groupWidth: dxGroupWidth, deltaOffset: 0,
+                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), dxt = dx + (t - 1) * \(D)"]) }) { offset, value, lanes in
+                    if lanes == dxGroupWidth {
+                        return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
+                    }
+                    return ["let v = \(value)"] + (0..<lanes).map { "dxt[\(plus(0, offset)) + \($0)] = v[\($0)]" }
                 }
             }
-            s.line("accumulateParameterGradients(x, length, tape, g)")
+            for b in all {
+                s.block("if let dInitial = batch.initialStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
+                    for (v, name) in stateVectors.enumerated() {
+                        s.line("for k in 0..<\(H) { dInitial[\(index(v * H))] = scratch\(b)[\(index(Scratch.carry(layout, name)))] }")
+                    }
+                }
+            }
+            for b in all { s.line("accumulateParameterGradients(x\(b), length, tape\(b), g)") }
         }
     }
 
@@ -71,10 +109,22 @@ extension KernelEmitter {
     /// out[j] = Σ_r M[r, j]·δ[r] for columns j of M (W from column 0, U from column D), in
     /// groups of n columns: n dot-product accumulators over the chunks, then one transposing
     /// reduction into an n-lane vector. `store(offset, value, lanes)` writes a group's result.
+    ///
+    /// `sequences` lists, per sequence, the block header ("do" or an `if let`) and the lines that
+    /// bind `delta` (and what `store` uses) for it; the column-group loop is outermost so each
+    /// block of columns is reused from L1 by every sequence.
     func emitTransposedProduct(_ s: inout SourceWriter, columnBase: Int, columns: Int, groupWidth n: Int,
-                               deltaOffset: Int, store: (String, String, Int) -> [String]) {
+                               deltaOffset: Int, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
         let full = columns / n, rest = columns % n
         func body(_ s: inout SourceWriter, group: String, lanes: Int) {
+            for (header, bindings) in sequences {
+                s.block(header) { s in
+                    s.lines(bindings)
+                    sequenceBody(&s, group: group, lanes: lanes)
+                }
+            }
+        }
+        func sequenceBody(_ s: inout SourceWriter, group: String, lanes: Int) {
             /// Offset of column (columnBase + group·n + l), chunk k.
             func column(_ l: Int) -> String {
                 if let g = Int(group) { return index((columnBase + g * n + l) * P, "k * \(w)") }
@@ -166,12 +216,13 @@ extension KernelEmitter {
         }
     }
 
-    /// For each column j: gradient column += Σ_t δz_t · source(t, j), with up to 8 chunk
-    /// accumulators; when the gate group has fewer than 8 chunks, several columns share a pass.
+    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps 2 chunks × 4
+    /// columns of accumulators in registers over all steps, so each δ load (streamed from L2
+    /// for large H) serves 4 columns; leftover columns get passes of their own.
     func emitOuterProducts(_ s: inout SourceWriter, columns: Int, firstColumn: Int, deltaOffset: Int,
                            source: (String, String) -> String) {
-        let chunksPerPass = min(layout.chunkCount, 8)
-        let columnsPerPass = max(1, min(columns, 8 / chunksPerPass))
+        let chunksPerPass = min(layout.chunkCount, 2)
+        let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
         /// Offset of gradient column (firstColumn + j), chunk k.
         func column(_ j: String, _ k: Int) -> String {

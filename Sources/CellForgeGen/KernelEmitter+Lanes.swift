@@ -39,26 +39,27 @@ extension KernelEmitter {
     ///
     /// A chunk of one activation calls it directly; a mixed chunk (small H, several gates in
     /// one vector) uses tanh with per-lane scaling, σ(x) = ½ + ½·tanh(x/2).
-    func emitActivation(_ s: inout SourceWriter, chunk k: Int) {
-        let z = splitsProducts ? "z\(k) + r\(k)" : "z\(k)"
+    func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int) {
+        let z = splitsProducts ? "z\(b)_\(k) + r\(b)_\(k)" : "z\(b)_\(k)"
         let lanes = laneActivations(k, cell.activations)
         let y = layout.gatesOffset + k * w
+        let cur = "cur\(b)"
         if cell.keepsRecurrentProductApart && lanes.contains(.pointwise) {
-            s.line("put(z\(k), scratch, \(Scratch.inputProduct(layout) + k * w))")
-            s.line("put(r\(k), scratch, \(Scratch.recurrentProduct(layout) + k * w))")
+            s.line("put(z\(b)_\(k), scratch\(b), \(Scratch.inputProduct(layout) + k * w))")
+            s.line("put(r\(b)_\(k), scratch\(b), \(Scratch.recurrentProduct(layout) + k * w))")
         }
         // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's own.
         let forward = lanes.map { $0 == .pointwise ? Activation.sigmoid : $0 }
         if lanes.allSatisfy({ $0 == .pointwise || $0 == nil }) && lanes.contains(.pointwise) { return }
         switch uniform(forward) {
-        case .tanh: s.line("put(SIMDMath.tanh(\(z)), cur, \(y))")
-        case .sigmoid: s.line("put(SIMDMath.sigmoid(\(z)), cur, \(y))")
+        case .tanh: s.line("put(SIMDMath.tanh(\(z)), \(cur), \(y))")
+        case .sigmoid: s.line("put(SIMDMath.sigmoid(\(z)), \(cur), \(y))")
         default:
             let sig = forward.map { $0 == .sigmoid }
             let pre = literal(sig.map { $0 ? "0.5" : "1" })
             let scale = literal(sig.map { $0 ? "0.5" : "1" })
             let shift = literal(sig.map { $0 ? "0.5" : "0" })
-            s.line("put(SIMDMath.madd(\(shift), \(scale), SIMDMath.tanh((\(z)) * \(pre))), cur, \(y))")
+            s.line("put(SIMDMath.madd(\(shift), \(scale), SIMDMath.tanh((\(z)) * \(pre))), \(cur), \(y))")
         }
     }
 

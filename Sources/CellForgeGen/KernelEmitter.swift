@@ -41,8 +41,6 @@ struct KernelEmitter {
     /// Partial sums per chunk in the forward product: W·x + b and U·h apart when there are
     /// few chunks (more independent FMA chains) or when the cell needs them apart.
     var splitsProducts: Bool { cell.keepsRecurrentProductApart || layout.chunkCount <= 4 }
-    /// Chunks per accumulator group: 8 accumulators in flight.
-    var groupSize: Int { min(layout.chunkCount, splitsProducts ? 4 : 8) }
 
     /// "base + k" (or another variable), without "0 +".
     func index(_ base: Int, _ variable: String = "k") -> String { base == 0 ? variable : "\(base) + \(variable)" }
@@ -103,42 +101,83 @@ struct KernelEmitter {
 
     // MARK: Forward
 
+    /// Sequences the batched entry points run in lockstep.
+    static let interleave = 3
+
     func emitForward(_ s: inout SourceWriter) {
         let ring = 2 * recordStride + layout.scratchCount
+        let I = Self.interleave
         s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                        state: UnsafeMutablePointer<\(scalar)>, output: UnsafeMutablePointer<\(scalar)>?,\n                        tape: UnsafeMutablePointer<\(scalar)>?)") { s in
-            s.line("precondition(length >= 0, \"\(spec.typeName).forward: negative length\")")
-            s.block("guard let tape else") { s in
-                s.line("// Inference keeps two records (previous, current) and the scratch on the stack.")
-                s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(ring))") { s in
-                    s.line("forwardSteps(w, x, length, state, output, $0.baseAddress!, ring: true)")
+            s.line("forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,")
+            s.line("                                          state: state, stateStride: 0, output: output, tape: tape))")
+        }
+        s.line()
+        s.line("/// Runs groups of \(I) sequences in lockstep, each weight load serving all \(I); the rest one at a time.")
+        s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, batch: SequenceBatch<\(scalar)>)") { s in
+            s.line("precondition(batch.count >= 0 && batch.length >= 0, \"\(spec.typeName).forward: negative count or length\")")
+            s.line("precondition(batch.state != nil || batch.count == 0, \"\(spec.typeName).forward: the batch has no state buffer\")")
+            s.block("guard let tapes = batch.tape else") { s in
+                s.line("// Inference keeps two records per sequence and the scratch on the stack.")
+                s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(I * ring))") { s in
+                    s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: \(ring), ring: true)")
                 }
                 s.line("return")
             }
-            s.line("forwardSteps(w, x, length, state, output, tape, ring: false)")
+            s.line("forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)")
         }
         s.line()
-        s.line("/// Runs the steps; with `ring`, records alternate between two slots instead of filling a tape.")
-        s.line("@inline(__always)")
-        s.block("private func forwardSteps(_ w: UnsafePointer<\(scalar)>, _ x: UnsafePointer<\(scalar)>, _ length: Int,\n                              _ state: UnsafeMutablePointer<\(scalar)>, _ output: UnsafeMutablePointer<\(scalar)>?,\n                              _ tape: UnsafeMutablePointer<\(scalar)>, ring: Bool)") { s in
-            if cell.keepsRecurrentProductApart {
-                s.line("let scratch = tape + (ring ? \(2 * recordStride) : (length + 1) * \(recordStride) + length * \(deltaStride))")
+        s.line("/// Splits the batch into lockstep groups; with `ring`, every group reuses the same \(I) two-record rings.")
+        s.block("private func forwardGroups(_ w: UnsafePointer<\(scalar)>, _ batch: SequenceBatch<\(scalar)>,\n                               _ tapes: UnsafeMutablePointer<\(scalar)>, tapeStride: Int, ring: Bool)") { s in
+            s.line("var first = 0")
+            for (width, test) in [(I, "first + \(I) <= batch.count"), (1, "first < batch.count")] {
+                s.block("while \(test)") { s in
+                    s.line("forwardSteps\(width)(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)")
+                    s.line("first += \(width)")
+                }
             }
-            s.line("// Record 0 is the initial state, padding lanes zero.")
-            s.line("tape.update(repeating: 0, count: \(recordStride))")
-            for (v, name) in stateVectors.enumerated() {
-                s.line("for k in 0..<\(H) { tape[\(index(layout.recordOffset(name)))] = state[\(index(v * H))] }")
+        }
+        emitForwardSteps(&s, sequences: I)
+        emitForwardSteps(&s, sequences: 1)
+    }
+
+    /// The step loop for `sequences` sequences in lockstep: shared products, then each sequence's pointwise update.
+    func emitForwardSteps(_ s: inout SourceWriter, sequences B: Int) {
+        let all = 0..<B
+        s.line()
+        s.line("/// Runs sequences first..<first + \(B) step by step together; with `ring`, records alternate between two slots.")
+        s.block("private func forwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: SequenceBatch<\(scalar)>, _ first: Int,\n                            _ tapes: UnsafeMutablePointer<\(scalar)>, _ tapeStride: Int, ring: Bool)") { s in
+            for b in all {
+                s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, state\(b) = batch.state! + (first + \(b)) * batch.stateStride")
+                s.line("let output\(b) = batch.output.map { $0 + (first + \(b)) * batch.outputStride }, tape\(b) = tapes + \(b) * tapeStride")
+                if cell.keepsRecurrentProductApart {
+                    s.line("let scratch\(b) = tape\(b) + (ring ? \(2 * recordStride) : (batch.length + 1) * \(recordStride) + batch.length * \(deltaStride))")
+                }
+                s.line("// Record 0 is the initial state, padding lanes zero.")
+                s.line("tape\(b).update(repeating: 0, count: \(recordStride))")
+                for (v, name) in stateVectors.enumerated() {
+                    s.line("for k in 0..<\(H) { tape\(b)[\(index(layout.recordOffset(name)))] = state\(b)[\(index(v * H))] }")
+                }
+                s.line("var prev\(b) = tape\(b)")
             }
-            s.line("var prev = tape")
-            s.block("for t in 0..<length") { s in
-                s.line("let cur = tape + (ring ? (t + 1) & 1 : t + 1) * \(recordStride)")
-                s.line("let xt = x + t * \(D)")
-                emitForwardProducts(&s)
-                emitParts(&s, comment: "Pointwise \(spec.cell.displayName) update", body: cell.forwardPart)
-                s.block("if let output") { s in s.line("for k in 0..<\(H) { output[t * \(H) + k] = cur[k] }") }
-                s.line("prev = cur")
+            s.block("for t in 0..<batch.length") { s in
+                for b in all {
+                    s.line("let cur\(b) = tape\(b) + (ring ? (t + 1) & 1 : t + 1) * \(recordStride), xt\(b) = x\(b) + t * \(D)")
+                }
+                emitForwardProducts(&s, sequences: B)
+                for b in all {
+                    s.block("do") { s in
+                        let readsPrevious = cell.forwardPart(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") }
+                        s.line("let cur = cur\(b)\(readsPrevious ? ", prev = prev\(b)" : "")\(cell.keepsRecurrentProductApart ? ", scratch = scratch\(b)" : "")")
+                        emitParts(&s, comment: "Pointwise \(spec.cell.displayName) update", body: cell.forwardPart)
+                        s.line("if let output = output\(b) { for k in 0..<\(H) { output[t * \(H) + k] = cur[k] } }")
+                    }
+                }
+                s.line(all.map { "prev\($0) = cur\($0)" }.joined(separator: "; "))
             }
-            for (v, name) in stateVectors.enumerated() {
-                s.line("for k in 0..<\(H) { state[\(index(v * H))] = prev[\(index(layout.recordOffset(name)))] }")
+            for b in all {
+                for (v, name) in stateVectors.enumerated() {
+                    s.line("for k in 0..<\(H) { state\(b)[\(index(v * H))] = prev\(b)[\(index(layout.recordOffset(name)))] }")
+                }
             }
         }
     }
@@ -146,24 +185,33 @@ struct KernelEmitter {
     /// State vectors in the caller's state layout: h, then carried ones (LSTM c).
     var stateVectors: [String] { ["h"] + cell.carriedStates }
 
-    /// z = b + W·x_t + U·h_{t−1} group by group, then the one activation over the gate lanes.
-    func emitForwardProducts(_ s: inout SourceWriter) {
-        s.line("// z = b + W·x_t + U·h_{t−1}, \(groupSize) chunks at a time; then one activation per chunk: \(activationSummary).")
-        for first in stride(from: 0, to: layout.chunkCount, by: groupSize) {
-            let ks = Array(first..<min(first + groupSize, layout.chunkCount))
+    /// z = b + W·x_t + U·h_{t−1} group by group, each loaded weight chunk feeding every
+    /// sequence's accumulator, then the one activation over the gate lanes.
+    ///
+    /// Group size: one sequence keeps 8 accumulators (4 with split products) in flight; several
+    /// sequences keep g·B·(1 or 2) accumulators, g chunks and B broadcasts within 15 of the 16
+    /// vector registers (more spills to the stack every column).
+    func emitForwardProducts(_ s: inout SourceWriter, sequences B: Int) {
+        let split = splitsProducts ? 2 : 1
+        let group = B == 1 ? min(layout.chunkCount, 8 / split)
+                           : max(1, min(layout.chunkCount, (15 - B) / (B * split + 1)))
+        s.line("// z = b + W·x_t + U·h_{t−1}, \(group) chunks at a time; then one activation per chunk: \(activationSummary).")
+        for first in stride(from: 0, to: layout.chunkCount, by: group) {
+            let ks = Array(first..<min(first + group, layout.chunkCount))
             s.block("do") { s in
-                for k in ks { s.line("var z\(k) = chunk(w, \(layout.biasOffset + k * w))") }
-                if splitsProducts { for k in ks { s.line("var r\(k) = \(chunkType)()") } }
-                s.block("for j in 0..<\(D)") { s in
-                    s.line("let v = \(chunkType)(repeating: xt[j])")
-                    for k in ks { s.line("z\(k) = SIMDMath.madd(z\(k), chunk(w, j * \(P) + \(k * w)), v)") }
+                for b in 0..<B { for k in ks { s.line("var z\(b)_\(k) = chunk(w, \(layout.biasOffset + k * w))") } }
+                if splitsProducts { for b in 0..<B { for k in ks { s.line("var r\(b)_\(k) = \(chunkType)()") } } }
+                for (source, count, base, acc) in [("xt", D, 0, "z"), ("prev", H, D * P, splitsProducts ? "r" : "z")] {
+                    s.block("for j in 0..<\(count)") { s in
+                        for b in 0..<B {
+                            let at = source == "xt" ? "j" : index(layout.recordOffset("h"), "j")
+                            s.line("let v\(b) = \(chunkType)(repeating: \(source)\(b)[\(at)])")
+                        }
+                        for k in ks { s.line("let c\(k) = chunk(w, \(index(base + k * w, "j * \(P)")))") }
+                        for b in 0..<B { for k in ks { s.line("\(acc)\(b)_\(k) = SIMDMath.madd(\(acc)\(b)_\(k), c\(k), v\(b))") } }
+                    }
                 }
-                s.block("for j in 0..<\(H)") { s in
-                    s.line("let v = \(chunkType)(repeating: prev[\(index(layout.recordOffset("h"), "j"))])")
-                    let acc = splitsProducts ? "r" : "z"
-                    for k in ks { s.line("\(acc)\(k) = SIMDMath.madd(\(acc)\(k), chunk(w, \((D) * P + k * w) + j * \(P)), v)") }
-                }
-                for k in ks { emitActivation(&s, chunk: k) }
+                for b in 0..<B { for k in ks { emitActivation(&s, chunk: k, sequence: b) } }
             }
         }
     }
