@@ -8,8 +8,8 @@ import Testing
     static let floatKernels: [any RecurrentKernel] = [
         LSTM_H1_D2_Float(), LSTM_H2_D3_Float(), LSTM_H3_D5_Float(), LSTM_H8_D8_Float(), LSTM_H16_D1_Float(),
         LSTM_H32_D32_Float(), LSTM_H64_D64_Float(),
-        RNN_H1_D1_Float(), RNN_H3_D2_Float(), RNN_H8_D8_Float(),
-        GRU_H1_D3_Float(), GRU_H5_D3_Float(), GRU_H8_D8_Float(),
+        RNN_H1_D1_Float(), RNN_H3_D2_Float(), RNN_H8_D8_Float(), RNN_H32_D32_Float(),
+        GRU_H1_D3_Float(), GRU_H5_D3_Float(), GRU_H8_D8_Float(), GRU_H32_D32_Float(),
     ]
     static let doubleKernels: [any RecurrentKernel] = [LSTM_H8_D8_Double(), GRU_H3_D4_Double()]
 
