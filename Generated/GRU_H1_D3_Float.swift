@@ -34,8 +34,8 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "GRU_H1_D3_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 72) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 24, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 264) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 88, ring: true)
             }
             return
         }

@@ -33,8 +33,8 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "GRU_H32_D32_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1920) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 640, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2112) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 704, ring: true)
             }
             return
         }
@@ -806,7 +806,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * 192, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 192, scratch = scratch0, stage = scratch + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -826,10 +826,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 96 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 96 + m * 8), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 96 + m * 8), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 192, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 192, scratch = scratch1, stage = scratch + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -849,10 +857,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 96 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 96 + m * 8), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 96 + m * 8), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 192, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 192, scratch = scratch2, stage = scratch + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -872,13 +888,21 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 96 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 96 + m * 8), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 96 + m * 8), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 192, dxt = dx + (t - 1) * 32
+                    let delta = deltas0 + (t - 1) * 192, dxt = dx + (t - 1) * 32, stage = scratch0 + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -898,10 +922,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 96 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 192, dxt = dx + (t - 1) * 32
+                    let delta = deltas1 + (t - 1) * 192, dxt = dx + (t - 1) * 32, stage = scratch1 + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -921,10 +953,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 96 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 192, dxt = dx + (t - 1) * 32
+                    let delta = deltas2 + (t - 1) * 192, dxt = dx + (t - 1) * 32, stage = scratch2 + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -944,7 +984,15 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 96 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }
@@ -1016,7 +1064,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * 192, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 192, scratch = scratch0, stage = scratch + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1036,13 +1084,21 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 96 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 96 + m * 8), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 96 + m * 8), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 192, dxt = dx + (t - 1) * 32
+                    let delta = deltas0 + (t - 1) * 192, dxt = dx + (t - 1) * 32, stage = scratch0 + 320
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1062,7 +1118,15 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 96 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 96 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }

@@ -33,8 +33,8 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "GRU_H3_D4_Double.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 240) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 80, ring: true)
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 288) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 96, ring: true)
             }
             return
         }
@@ -83,63 +83,51 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 20, xt0 = x0 + t * 4
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 20, xt1 = x1 + t * 4
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 20, xt2 = x2 + t * 4
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, 84)
-                var z1_0 = chunk(w, 84)
-                var z2_0 = chunk(w, 84)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<4 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, j * 12)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<3 {
-                    let v0 = SIMD4<Double>(repeating: prev0[j])
-                    let v1 = SIMD4<Double>(repeating: prev1[j])
-                    let v2 = SIMD4<Double>(repeating: prev2[j])
-                    let c0 = chunk(w, 48 + j * 12)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, 8)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, 8)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, 8)
-            }
-            do {
                 var z0_1 = chunk(w, 88)
+                var z1_0 = chunk(w, 84)
                 var z1_1 = chunk(w, 88)
+                var z2_0 = chunk(w, 84)
                 var z2_1 = chunk(w, 88)
+                var r0_0 = SIMD4<Double>()
                 var r0_1 = SIMD4<Double>()
+                var r1_0 = SIMD4<Double>()
                 var r1_1 = SIMD4<Double>()
+                var r2_0 = SIMD4<Double>()
                 var r2_1 = SIMD4<Double>()
                 for j in 0..<4 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 12)
                     let c1 = chunk(w, 4 + j * 12)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<3 {
                     let v0 = SIMD4<Double>(repeating: prev0[j])
                     let v1 = SIMD4<Double>(repeating: prev1[j])
                     let v2 = SIMD4<Double>(repeating: prev2[j])
+                    let c0 = chunk(w, 48 + j * 12)
                     let c1 = chunk(w, 52 + j * 12)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                 }
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, 8)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 12)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, 8)
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, 12)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, 8)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, 12)
             }
             do {
@@ -409,7 +397,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 24, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 24, scratch = scratch0, stage = scratch + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -420,10 +408,14 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, 72 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3) + part(scratch, 12), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 12), scratch, 0)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 24, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 24, scratch = scratch1, stage = scratch + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -434,10 +426,14 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, 72 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3) + part(scratch, 12), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 12), scratch, 0)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 24, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 24, scratch = scratch2, stage = scratch + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -448,13 +444,17 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, 72 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3) + part(scratch, 12), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 12), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 24, dxt = dx + (t - 1) * 4
+                    let delta = deltas0 + (t - 1) * 24, dxt = dx + (t - 1) * 4, stage = scratch0 + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -466,10 +466,14 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, 24 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, 36 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 24, dxt = dx + (t - 1) * 4
+                    let delta = deltas1 + (t - 1) * 24, dxt = dx + (t - 1) * 4, stage = scratch1 + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -481,10 +485,14 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, 24 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, 36 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 24, dxt = dx + (t - 1) * 4
+                    let delta = deltas2 + (t - 1) * 24, dxt = dx + (t - 1) * 4, stage = scratch2 + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -496,7 +504,11 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, 24 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, 36 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }
@@ -553,7 +565,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 24, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 24, scratch = scratch0, stage = scratch + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -564,13 +576,17 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, 72 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3) + part(scratch, 12), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 12), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 24, dxt = dx + (t - 1) * 4
+                    let delta = deltas0 + (t - 1) * 24, dxt = dx + (t - 1) * 4, stage = scratch0 + 40
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -582,7 +598,11 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, 24 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, 36 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }

@@ -33,8 +33,8 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "GRU_H8_D8_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 480) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 160, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 672) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 224, ring: true)
             }
             return
         }
@@ -83,63 +83,51 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 40, xt0 = x0 + t * 8
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 40, xt1 = x1 + t * 8
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 40, xt2 = x2 + t * 8
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, 384)
-                var z1_0 = chunk(w, 384)
-                var z2_0 = chunk(w, 384)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<8 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, j * 24)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<8 {
-                    let v0 = SIMD8<Float>(repeating: prev0[j])
-                    let v1 = SIMD8<Float>(repeating: prev1[j])
-                    let v2 = SIMD8<Float>(repeating: prev2[j])
-                    let c0 = chunk(w, 192 + j * 24)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, 16)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, 16)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, 16)
-            }
-            do {
                 var z0_1 = chunk(w, 392)
+                var z1_0 = chunk(w, 384)
                 var z1_1 = chunk(w, 392)
+                var z2_0 = chunk(w, 384)
                 var z2_1 = chunk(w, 392)
+                var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
                 for j in 0..<8 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 24)
                     let c1 = chunk(w, 8 + j * 24)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<8 {
                     let v0 = SIMD8<Float>(repeating: prev0[j])
                     let v1 = SIMD8<Float>(repeating: prev1[j])
                     let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 192 + j * 24)
                     let c1 = chunk(w, 200 + j * 24)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                 }
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, 16)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 24)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, 16)
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, 24)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, 16)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, 24)
             }
             do {
@@ -409,7 +397,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 48, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 48, scratch = scratch0, stage = scratch + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -429,10 +417,18 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 24), scratch, 0)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 48, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 48, scratch = scratch1, stage = scratch + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -452,10 +448,18 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 24), scratch, 0)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 48, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 48, scratch = scratch2, stage = scratch + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -475,13 +479,21 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 24), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 48, dxt = dx + (t - 1) * 8, stage = scratch0 + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -501,10 +513,18 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    let delta = deltas1 + (t - 1) * 48, dxt = dx + (t - 1) * 8, stage = scratch1 + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -524,10 +544,18 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    let delta = deltas2 + (t - 1) * 48, dxt = dx + (t - 1) * 8, stage = scratch2 + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -547,7 +575,15 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }
@@ -604,7 +640,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 48, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 48, scratch = scratch0, stage = scratch + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -624,13 +660,21 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 336 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 360 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7) + part(scratch, 24), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage) + part(scratch, 24), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 48, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 48, dxt = dx + (t - 1) * 8, stage = scratch0 + 80
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -650,7 +694,15 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 144 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 168 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }

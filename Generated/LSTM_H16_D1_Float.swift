@@ -33,8 +33,8 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H16_D1_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1248) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 416, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1440) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 480, ring: true)
             }
             return
         }
@@ -509,7 +509,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * 64, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 64, scratch = scratch0, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -529,10 +529,18 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 64, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 64, scratch = scratch1, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -552,10 +560,18 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 64, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 64, scratch = scratch2, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -575,7 +591,15 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
@@ -669,7 +693,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * 64, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 64, scratch = scratch0, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -689,7 +713,15 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * 64 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * 64 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.

@@ -34,8 +34,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H1_D2_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 78) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 26, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 270) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 90, ring: true)
             }
             return
         }

@@ -34,8 +34,8 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H2_D3_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 156) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 52, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 348) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 116, ring: true)
             }
             return
         }

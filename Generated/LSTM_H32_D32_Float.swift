@@ -33,8 +33,8 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H32_D32_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2496) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 832, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2688) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 896, ring: true)
             }
             return
         }
@@ -737,7 +737,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * 128, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 128, scratch = scratch0, stage = scratch + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -757,10 +757,18 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 128, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 128, scratch = scratch1, stage = scratch + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -780,10 +788,18 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 128, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 128, scratch = scratch2, stage = scratch + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -803,13 +819,21 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    let delta = deltas0 + (t - 1) * 128, dxt = dx + (t - 1) * 32, stage = scratch0 + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -829,10 +853,18 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    let delta = deltas1 + (t - 1) * 128, dxt = dx + (t - 1) * 32, stage = scratch1 + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -852,10 +884,18 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    let delta = deltas2 + (t - 1) * 128, dxt = dx + (t - 1) * 32, stage = scratch2 + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -875,7 +915,15 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }
@@ -947,7 +995,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * 128, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 128, scratch = scratch0, stage = scratch + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -967,13 +1015,21 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 128 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 128, dxt = dx + (t - 1) * 32
+                    let delta = deltas0 + (t - 1) * 128, dxt = dx + (t - 1) * 32, stage = scratch0 + 384
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -993,7 +1049,15 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 128 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 128 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }

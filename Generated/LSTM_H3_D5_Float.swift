@@ -34,8 +34,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H3_D5_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 312) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 104, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 504) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 168, ring: true)
             }
             return
         }
@@ -84,63 +84,51 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 28, xt0 = x0 + t * 5
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 28, xt1 = x1 + t * 5
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 28, xt2 = x2 + t * 5
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, 128)
-                var z1_0 = chunk(w, 128)
-                var z2_0 = chunk(w, 128)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<5 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, j * 16)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<3 {
-                    let v0 = SIMD8<Float>(repeating: prev0[j])
-                    let v1 = SIMD8<Float>(repeating: prev1[j])
-                    let v2 = SIMD8<Float>(repeating: prev2[j])
-                    let c0 = chunk(w, 80 + j * 16)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur0, 12)
-                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z1_0 + r1_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur1, 12)
-                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z2_0 + r2_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur2, 12)
-            }
-            do {
                 var z0_1 = chunk(w, 136)
+                var z1_0 = chunk(w, 128)
                 var z1_1 = chunk(w, 136)
+                var z2_0 = chunk(w, 128)
                 var z2_1 = chunk(w, 136)
+                var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 16)
                     let c1 = chunk(w, 8 + j * 16)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<3 {
                     let v0 = SIMD8<Float>(repeating: prev0[j])
                     let v1 = SIMD8<Float>(repeating: prev1[j])
                     let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 80 + j * 16)
                     let c1 = chunk(w, 88 + j * 16)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                 }
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur0, 12)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 20)
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z1_0 + r1_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur1, 12)
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, 20)
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z2_0 + r2_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur2, 12)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, 20)
             }
             do {
@@ -422,7 +410,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    let delta = deltas0 + (t - 1) * 16, dxt = dx + (t - 1) * 5, stage = scratch0 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -439,7 +427,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                         q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
                         q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
                     }
-                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    let v = SIMDMath.transposedSum(stage)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -447,7 +443,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    let delta = deltas1 + (t - 1) * 16, dxt = dx + (t - 1) * 5, stage = scratch1 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -464,7 +460,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                         q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
                         q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
                     }
-                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    let v = SIMDMath.transposedSum(stage)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -472,7 +476,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    let delta = deltas2 + (t - 1) * 16, dxt = dx + (t - 1) * 5, stage = scratch2 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -489,7 +493,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                         q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
                         q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
                     }
-                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    let v = SIMDMath.transposedSum(stage)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -572,7 +584,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 16, dxt = dx + (t - 1) * 5
+                    let delta = deltas0 + (t - 1) * 16, dxt = dx + (t - 1) * 5, stage = scratch0 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -589,7 +601,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                         q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
                         q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
                     }
-                    let v = SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    let v = SIMDMath.transposedSum(stage)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]

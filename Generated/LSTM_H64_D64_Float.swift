@@ -33,8 +33,8 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H64_D64_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4992) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1664, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 5184) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1728, ring: true)
             }
             return
         }
@@ -1181,7 +1181,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<8 {
                 do {
-                    let delta = deltas0 + (t - 1) * 256, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 256, scratch = scratch0, stage = scratch + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1201,10 +1201,18 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 256, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 256, scratch = scratch1, stage = scratch + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1224,10 +1232,18 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 256, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 256, scratch = scratch2, stage = scratch + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1247,13 +1263,21 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<8 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    let delta = deltas0 + (t - 1) * 256, dxt = dx + (t - 1) * 64, stage = scratch0 + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1273,10 +1297,18 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    let delta = deltas1 + (t - 1) * 256, dxt = dx + (t - 1) * 64, stage = scratch1 + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1296,10 +1328,18 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    let delta = deltas2 + (t - 1) * 256, dxt = dx + (t - 1) * 64, stage = scratch2 + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1319,7 +1359,15 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }
@@ -1407,7 +1455,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<8 {
                 do {
-                    let delta = deltas0 + (t - 1) * 256, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 256, scratch = scratch0, stage = scratch + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1427,13 +1475,21 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 70) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 71) * 256 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<8 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 256, dxt = dx + (t - 1) * 64
+                    let delta = deltas0 + (t - 1) * 256, dxt = dx + (t - 1) * 64, stage = scratch0 + 768
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1453,7 +1509,15 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 256 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 256 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }

@@ -33,8 +33,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H8_D8_Double.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 624) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 208, ring: true)
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 672) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 224, ring: true)
             }
             return
         }
@@ -509,7 +509,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0, stage = scratch + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -521,10 +521,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * 32 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3), scratch, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 32, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 32, scratch = scratch1, stage = scratch + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -536,10 +540,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * 32 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3), scratch, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 32, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 32, scratch = scratch2, stage = scratch + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -551,13 +559,17 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * 32 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3), scratch, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch0 + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -569,10 +581,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * 32 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 4)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas1 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch1 + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -584,10 +600,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * 32 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 4)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas2 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch2 + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -599,7 +619,11 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * 32 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 4)
                 }
             }
         }
@@ -663,7 +687,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0, stage = scratch + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -675,13 +699,17 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * 32 + k * 4), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3), scratch, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch0 + 96
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
@@ -693,7 +721,11 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * 32 + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * 32 + k * 4), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3), dxt, m * 4)
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 4)
                 }
             }
         }

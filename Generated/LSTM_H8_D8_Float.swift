@@ -33,8 +33,8 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H8_D8_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 624) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 208, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 816) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 272, ring: true)
             }
             return
         }
@@ -83,121 +83,97 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 56, xt0 = x0 + t * 8
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 56, xt1 = x1 + t * 8
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 56, xt2 = x2 + t * 8
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, 512)
-                var z1_0 = chunk(w, 512)
-                var z2_0 = chunk(w, 512)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<8 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, j * 32)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<8 {
-                    let v0 = SIMD8<Float>(repeating: prev0[j])
-                    let v1 = SIMD8<Float>(repeating: prev1[j])
-                    let v2 = SIMD8<Float>(repeating: prev2[j])
-                    let c0 = chunk(w, 256 + j * 32)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.tanh(z0_0 + r0_0), cur0, 24)
-                put(SIMDMath.tanh(z1_0 + r1_0), cur1, 24)
-                put(SIMDMath.tanh(z2_0 + r2_0), cur2, 24)
-            }
-            do {
                 var z0_1 = chunk(w, 520)
+                var z1_0 = chunk(w, 512)
                 var z1_1 = chunk(w, 520)
+                var z2_0 = chunk(w, 512)
                 var z2_1 = chunk(w, 520)
+                var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
                 for j in 0..<8 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 32)
                     let c1 = chunk(w, 8 + j * 32)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<8 {
                     let v0 = SIMD8<Float>(repeating: prev0[j])
                     let v1 = SIMD8<Float>(repeating: prev1[j])
                     let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 256 + j * 32)
                     let c1 = chunk(w, 264 + j * 32)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                 }
+                put(SIMDMath.tanh(z0_0 + r0_0), cur0, 24)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, 32)
+                put(SIMDMath.tanh(z1_0 + r1_0), cur1, 24)
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, 32)
+                put(SIMDMath.tanh(z2_0 + r2_0), cur2, 24)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, 32)
             }
             do {
                 var z0_2 = chunk(w, 528)
-                var z1_2 = chunk(w, 528)
-                var z2_2 = chunk(w, 528)
-                var r0_2 = SIMD8<Float>()
-                var r1_2 = SIMD8<Float>()
-                var r2_2 = SIMD8<Float>()
-                for j in 0..<8 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c2 = chunk(w, 16 + j * 32)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                }
-                for j in 0..<8 {
-                    let v0 = SIMD8<Float>(repeating: prev0[j])
-                    let v1 = SIMD8<Float>(repeating: prev1[j])
-                    let v2 = SIMD8<Float>(repeating: prev2[j])
-                    let c2 = chunk(w, 272 + j * 32)
-                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                }
-                put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, 40)
-                put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, 40)
-                put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, 40)
-            }
-            do {
                 var z0_3 = chunk(w, 536)
+                var z1_2 = chunk(w, 528)
                 var z1_3 = chunk(w, 536)
+                var z2_2 = chunk(w, 528)
                 var z2_3 = chunk(w, 536)
+                var r0_2 = SIMD8<Float>()
                 var r0_3 = SIMD8<Float>()
+                var r1_2 = SIMD8<Float>()
                 var r1_3 = SIMD8<Float>()
+                var r2_2 = SIMD8<Float>()
                 var r2_3 = SIMD8<Float>()
                 for j in 0..<8 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c2 = chunk(w, 16 + j * 32)
                     let c3 = chunk(w, 24 + j * 32)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                 }
                 for j in 0..<8 {
                     let v0 = SIMD8<Float>(repeating: prev0[j])
                     let v1 = SIMD8<Float>(repeating: prev1[j])
                     let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c2 = chunk(w, 272 + j * 32)
                     let c3 = chunk(w, 280 + j * 32)
+                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
                     r0_3 = SIMDMath.madd(r0_3, c3, v0)
+                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
                     r1_3 = SIMDMath.madd(r1_3, c3, v1)
+                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
                     r2_3 = SIMDMath.madd(r2_3, c3, v2)
                 }
+                put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, 40)
                 put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, 48)
+                put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, 40)
                 put(SIMDMath.sigmoid(z1_3 + r1_3), cur1, 48)
+                put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, 40)
                 put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, 48)
             }
             do {
@@ -445,7 +421,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0, stage = scratch + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -465,10 +441,18 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 32, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 32, scratch = scratch1, stage = scratch + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -488,10 +472,18 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 32, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 32, scratch = scratch2, stage = scratch + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -511,13 +503,21 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch0 + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -537,10 +537,18 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas1 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch1 + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -560,10 +568,18 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas2 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch2 + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -583,7 +599,15 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }
@@ -643,7 +667,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0, stage = scratch + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -663,13 +687,21 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 8, stage = scratch0 + 96
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -689,7 +721,15 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }

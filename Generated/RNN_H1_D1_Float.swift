@@ -34,8 +34,8 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "RNN_H1_D1_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 42) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 14, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 234) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 78, ring: true)
             }
             return
         }

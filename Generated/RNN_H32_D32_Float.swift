@@ -33,8 +33,8 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "RNN_H32_D32_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 960) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 320, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1152) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 384, ring: true)
             }
             return
         }
@@ -80,121 +80,97 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * 64, xt0 = x0 + t * 32
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * 64, xt1 = x1 + t * 32
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * 64, xt2 = x2 + t * 32
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on h.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, 2048)
-                var z1_0 = chunk(w, 2048)
-                var z2_0 = chunk(w, 2048)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, j * 32)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[j])
-                    let v1 = SIMD8<Float>(repeating: prev1[j])
-                    let v2 = SIMD8<Float>(repeating: prev2[j])
-                    let c0 = chunk(w, 1024 + j * 32)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.tanh(z0_0 + r0_0), cur0, 32)
-                put(SIMDMath.tanh(z1_0 + r1_0), cur1, 32)
-                put(SIMDMath.tanh(z2_0 + r2_0), cur2, 32)
-            }
-            do {
                 var z0_1 = chunk(w, 2056)
+                var z1_0 = chunk(w, 2048)
                 var z1_1 = chunk(w, 2056)
+                var z2_0 = chunk(w, 2048)
                 var z2_1 = chunk(w, 2056)
+                var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c0 = chunk(w, j * 32)
                     let c1 = chunk(w, 8 + j * 32)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[j])
                     let v1 = SIMD8<Float>(repeating: prev1[j])
                     let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c0 = chunk(w, 1024 + j * 32)
                     let c1 = chunk(w, 1032 + j * 32)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                 }
+                put(SIMDMath.tanh(z0_0 + r0_0), cur0, 32)
                 put(SIMDMath.tanh(z0_1 + r0_1), cur0, 40)
+                put(SIMDMath.tanh(z1_0 + r1_0), cur1, 32)
                 put(SIMDMath.tanh(z1_1 + r1_1), cur1, 40)
+                put(SIMDMath.tanh(z2_0 + r2_0), cur2, 32)
                 put(SIMDMath.tanh(z2_1 + r2_1), cur2, 40)
             }
             do {
                 var z0_2 = chunk(w, 2064)
-                var z1_2 = chunk(w, 2064)
-                var z2_2 = chunk(w, 2064)
-                var r0_2 = SIMD8<Float>()
-                var r1_2 = SIMD8<Float>()
-                var r2_2 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c2 = chunk(w, 16 + j * 32)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[j])
-                    let v1 = SIMD8<Float>(repeating: prev1[j])
-                    let v2 = SIMD8<Float>(repeating: prev2[j])
-                    let c2 = chunk(w, 1040 + j * 32)
-                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                }
-                put(SIMDMath.tanh(z0_2 + r0_2), cur0, 48)
-                put(SIMDMath.tanh(z1_2 + r1_2), cur1, 48)
-                put(SIMDMath.tanh(z2_2 + r2_2), cur2, 48)
-            }
-            do {
                 var z0_3 = chunk(w, 2072)
+                var z1_2 = chunk(w, 2064)
                 var z1_3 = chunk(w, 2072)
+                var z2_2 = chunk(w, 2064)
                 var z2_3 = chunk(w, 2072)
+                var r0_2 = SIMD8<Float>()
                 var r0_3 = SIMD8<Float>()
+                var r1_2 = SIMD8<Float>()
                 var r1_3 = SIMD8<Float>()
+                var r2_2 = SIMD8<Float>()
                 var r2_3 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let c2 = chunk(w, 16 + j * 32)
                     let c3 = chunk(w, 24 + j * 32)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[j])
                     let v1 = SIMD8<Float>(repeating: prev1[j])
                     let v2 = SIMD8<Float>(repeating: prev2[j])
+                    let c2 = chunk(w, 1040 + j * 32)
                     let c3 = chunk(w, 1048 + j * 32)
+                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
                     r0_3 = SIMDMath.madd(r0_3, c3, v0)
+                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
                     r1_3 = SIMDMath.madd(r1_3, c3, v1)
+                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
                     r2_3 = SIMDMath.madd(r2_3, c3, v2)
                 }
+                put(SIMDMath.tanh(z0_2 + r0_2), cur0, 48)
                 put(SIMDMath.tanh(z0_3 + r0_3), cur0, 56)
+                put(SIMDMath.tanh(z1_2 + r1_2), cur1, 48)
                 put(SIMDMath.tanh(z1_3 + r1_3), cur1, 56)
+                put(SIMDMath.tanh(z2_2 + r2_2), cur2, 48)
                 put(SIMDMath.tanh(z2_3 + r2_3), cur2, 56)
             }
             do {
@@ -393,7 +369,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -413,10 +389,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 32 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 32, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 32, scratch = scratch1, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -436,10 +420,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 32 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 32, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 32, scratch = scratch2, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -459,13 +451,21 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 32 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 32
+                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 32, stage = scratch0 + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -485,10 +485,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 32 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 32, dxt = dx + (t - 1) * 32
+                    let delta = deltas1 + (t - 1) * 32, dxt = dx + (t - 1) * 32, stage = scratch1 + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -508,10 +516,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 32 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 32, dxt = dx + (t - 1) * 32
+                    let delta = deltas2 + (t - 1) * 32, dxt = dx + (t - 1) * 32, stage = scratch2 + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -531,7 +547,15 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 32 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }
@@ -580,7 +604,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 32, scratch = scratch0, stage = scratch + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -600,13 +624,21 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * 32 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 32
+                    let delta = deltas0 + (t - 1) * 32, dxt = dx + (t - 1) * 32, stage = scratch0 + 192
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -626,7 +658,15 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * 32 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * 32 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, m * 8)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, m * 8)
                 }
             }
         }

@@ -33,8 +33,8 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "RNN_H3_D2_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 120) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 40, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 312) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 104, ring: true)
             }
             return
         }

@@ -33,8 +33,8 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "RNN_H8_D8_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 240) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 80, ring: true)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 432) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 144, ring: true)
             }
             return
         }
@@ -276,7 +276,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 8, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 8, scratch = scratch0, stage = scratch + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -296,10 +296,18 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * 8, scratch = scratch1
+                    let delta = deltas1 + (t - 1) * 8, scratch = scratch1, stage = scratch + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -319,10 +327,18 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * 8, scratch = scratch2
+                    let delta = deltas2 + (t - 1) * 8, scratch = scratch2, stage = scratch + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -342,13 +358,21 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 8, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 8, dxt = dx + (t - 1) * 8, stage = scratch0 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -368,10 +392,18 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * 8, dxt = dx + (t - 1) * 8
+                    let delta = deltas1 + (t - 1) * 8, dxt = dx + (t - 1) * 8, stage = scratch1 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -391,10 +423,18 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * 8, dxt = dx + (t - 1) * 8
+                    let delta = deltas2 + (t - 1) * 8, dxt = dx + (t - 1) * 8, stage = scratch2 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -414,7 +454,15 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }
@@ -460,7 +508,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * 8, scratch = scratch0
+                    let delta = deltas0 + (t - 1) * 8, scratch = scratch0, stage = scratch + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -480,13 +528,21 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
                     }
-                    put(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), scratch, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage), scratch, 0)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * 8, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * 8, dxt = dx + (t - 1) * 8, stage = scratch0 + 48
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -506,7 +562,15 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
                     }
-                    SIMDMath.store(SIMDMath.transposedSum(q0, q1, q2, q3, q4, q5, q6, q7), dxt, 0)
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    SIMDMath.store(SIMDMath.transposedSum(stage), dxt, 0)
                 }
             }
         }

@@ -105,8 +105,9 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     public var recordStride: Int { gatesOffset + laneCount }
     /// Scalars of one step's gate deltas: δz for W, b and Wᵀ; a GRU adds the recurrent δz for U and Uᵀ.
     public var deltaStride: Int { kind == .gru ? 2 * laneCount : laneCount }
-    /// Scalars of scratch after the deltas: carried δh and δ of other state, padded inputs.
-    public var scratchCount: Int { 2 * laneCount + 4 * paddedHidden }
+    /// Scalars of scratch after the deltas: carried δh and δ of other state, products kept
+    /// apart, and room to stage a group of reduction accumulators.
+    public var scratchCount: Int { 2 * laneCount + 4 * paddedHidden + vectorWidth * vectorWidth }
     /// Scalars of tape one sequence of `length` steps needs.
     public func tapeCount(length: Int) -> Int {
         (length + 1) * recordStride + length * deltaStride + scratchCount

@@ -51,22 +51,28 @@ extension SIMDMath {
 }
 
 extension SIMDMath {
-    /// The sums of eight 8-lane accumulators, in order: lane j = q_j.sum().
+    /// The sums of eight 8-lane accumulators stored one after another at `q`, in order:
+    /// lane j = Σ of accumulator j's lanes.
     ///
-    /// Deliberately out of line: inlined after a dot-product loop, LLVM folds the
-    /// shuffles back into the loop and keeps the accumulators in a mixed layout with
-    /// blends and stack spills each iteration (measured 3× slower); as a call it costs
-    /// a few cycles per eight sums.
+    /// Deliberately out of line and fed through memory. Inlined after a dot-product loop,
+    /// LLVM folds the shuffles back into the loop (blends and spills every iteration);
+    /// passed as SIMD8 arguments, the calling convention splits each into two 128-bit
+    /// halves and the loop then runs on half-width registers. Staged through memory the
+    /// loop keeps full-width accumulators and the call costs a few cycles per eight sums.
     @inline(never)
-    public static func transposedSum(_ q0: SIMD8<Float>, _ q1: SIMD8<Float>, _ q2: SIMD8<Float>, _ q3: SIMD8<Float>,
-                                     _ q4: SIMD8<Float>, _ q5: SIMD8<Float>, _ q6: SIMD8<Float>, _ q7: SIMD8<Float>) -> SIMD8<Float> {
-        foldPairs(foldPairs(foldPairs(q0, q1), foldPairs(q2, q3)), foldPairs(foldPairs(q4, q5), foldPairs(q6, q7)))
+    public static func transposedSum(_ q: UnsafePointer<Float>) -> SIMD8<Float> {
+        let q0: SIMD8<Float> = load(q, 0), q1: SIMD8<Float> = load(q, 8), q2: SIMD8<Float> = load(q, 16)
+        let q3: SIMD8<Float> = load(q, 24), q4: SIMD8<Float> = load(q, 32), q5: SIMD8<Float> = load(q, 40)
+        let q6: SIMD8<Float> = load(q, 48), q7: SIMD8<Float> = load(q, 56)
+        return foldPairs(foldPairs(foldPairs(q0, q1), foldPairs(q2, q3)), foldPairs(foldPairs(q4, q5), foldPairs(q6, q7)))
     }
 
-    /// The sums of four 4-lane Double accumulators, in order; out of line like the Float form.
+    /// The sums of four 4-lane Double accumulators stored one after another at `q`, in order;
+    /// out of line and through memory like the Float form.
     @inline(never)
-    public static func transposedSum(_ q0: SIMD4<Double>, _ q1: SIMD4<Double>, _ q2: SIMD4<Double>,
-                                     _ q3: SIMD4<Double>) -> SIMD4<Double> {
-        foldPairs(foldPairs(q0, q1), foldPairs(q2, q3))
+    public static func transposedSum(_ q: UnsafePointer<Double>) -> SIMD4<Double> {
+        let q0: SIMD4<Double> = load(q, 0), q1: SIMD4<Double> = load(q, 4)
+        let q2: SIMD4<Double> = load(q, 8), q3: SIMD4<Double> = load(q, 12)
+        return foldPairs(foldPairs(q0, q1), foldPairs(q2, q3))
     }
 }

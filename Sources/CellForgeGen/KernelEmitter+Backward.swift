@@ -66,13 +66,13 @@ extension KernelEmitter {
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
                 let recurrent = cell.keepsRecurrentProductApart ? P : 0
                 emitTransposedProduct(&s, columnBase: D, columns: H, groupWidth: layout.partWidth, deltaOffset: recurrent,
-                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)"]) }) { offset, value, _ in
+                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)" + stage(layout.partWidth, "scratch")]) }) { offset, value, _ in
                     let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(plus(Scratch.direct(layout), offset)))" : value
                     return ["put(\(sum), scratch, \(offset))"]
                 }
                 s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
                 emitTransposedProduct(&s, columnBase: 0, columns: D, groupWidth: dxGroupWidth, deltaOffset: 0,
-                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), dxt = dx + (t - 1) * \(D)"]) }) { offset, value, lanes in
+                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), dxt = dx + (t - 1) * \(D)" + stage(dxGroupWidth, "scratch\(b)")]) }) { offset, value, lanes in
                     if lanes == dxGroupWidth {
                         return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
                     }
@@ -92,6 +92,11 @@ extension KernelEmitter {
 
     /// Whether the backward pointwise code reads the previous record.
     var readsPreviousRecord: Bool { cell.backwardPart(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") } }
+
+    /// ", stage = …": where a group of n columns stages its accumulators, if it needs to.
+    func stage(_ n: Int, _ scratch: String) -> String {
+        n == w && w == spec.scalar.vectorWidth ? ", stage = \(scratch) + \(Scratch.reduction(layout))" : ""
+    }
 
     /// Lanes per δx group: the chunk width, or less for small D.
     var dxGroupWidth: Int {
@@ -138,7 +143,7 @@ extension KernelEmitter {
                     s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, \(column(l))), d)")
                 }
             }
-            let (lines, result) = reduction((0..<n).map { "q\($0)" })
+            let (lines, result) = reduction((0..<n).map { "q\($0)" }, stage: "stage")
             s.lines(lines)
             s.lines(store(group == "0" ? "0" : "\(group) * \(n)", result, lanes))
         }
@@ -153,10 +158,12 @@ extension KernelEmitter {
     }
 
     /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
-    /// A full group of 256-bit accumulators uses the out-of-line `SIMDMath.transposedSum`.
-    func reduction(_ names: [String]) -> ([String], String) {
+    /// A full group of 256-bit accumulators is staged in `stage` (a pointer expression) for
+    /// the out-of-line `SIMDMath.transposedSum`.
+    func reduction(_ names: [String], stage: String) -> ([String], String) {
         if names.count == w && w == spec.scalar.vectorWidth {
-            return ([], "SIMDMath.transposedSum(\(names.joined(separator: ", ")))")
+            let puts = names.enumerated().map { "put(\($0.element), \(stage), \($0.offset * w))" }
+            return (puts, "SIMDMath.transposedSum(\(stage))")
         }
         var lines: [String] = []
         var current = names, width = w, counter = 0
