@@ -21,5 +21,6 @@ let package = Package(
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
+        .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels"]),
     ]
 )

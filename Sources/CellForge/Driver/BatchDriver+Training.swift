@@ -1,0 +1,122 @@
+extension BatchDriver {
+    /// One training step over the batch: forward and backward for every sequence,
+    /// gradients summed over the batch (not averaged), optional clipping of the
+    /// global gradient norm, then one optimizer step.
+    ///
+    /// If the loss or any gradient is NaN or infinite, the step is refused: the
+    /// parameters and the optimizer (state included) are left exactly as they were,
+    /// and the result says why.
+    /// - Parameters:
+    ///   - initialStates: N × `stateSize` scalars, or nil for zeros.
+    ///   - supervision: targets for the L2 loss, or upstream gradients Δ_t (laid out like the outputs).
+    /// - Throws: `CellForgeError` if a shape does not match (before computing anything),
+    ///   or if the optimizer's state was sized for another parameter count.
+    @inlinable
+    public func train<O: Optimizer>(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
+                                    supervision: BatchSupervision<Scalar>, optimizer: inout O,
+                                    clipping: GradientClipping? = nil) throws -> TrainingStepResult where O.Scalar == Scalar {
+        try optimizer.checkState(parameterCount: kernel.parameterStorageCount)
+        let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision)
+        let gradient = workspace.gradient
+        let norm = GradientClipping.norm(UnsafeBufferPointer(gradient))
+        if let loss, !loss.isFinite {
+            return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: false, refusal: .nonFiniteLoss)
+        }
+        guard norm.isFinite else {
+            return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: false, refusal: .nonFiniteGradient)
+        }
+        let clipped = clipping?.apply(to: gradient, norm: norm) ?? false
+        optimizer.step(parameters: storage, gradients: UnsafeBufferPointer(gradient))
+        return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: clipped, refusal: nil)
+    }
+
+    /// The batch's loss and summed gradient at the current parameters, without a step.
+    /// - Returns: the loss (nil for upstream gradients) and Σ over sequences of δθ, canonical layout.
+    /// - Throws: `CellForgeError` if a shape does not match.
+    @inlinable
+    public func gradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
+                         supervision: BatchSupervision<Scalar>) throws -> (loss: Double?, gradient: CellParameters<Scalar>) {
+        let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision)
+        return (loss, lastGradient)
+    }
+
+    /// Validates, runs forward + backward over every chunk, and leaves the batch's
+    /// summed gradient in `workspace.gradient`; returns the summed loss (nil for
+    /// upstream gradients).
+    @inlinable
+    func accumulateGradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]?,
+                            supervision: BatchSupervision<Scalar>) throws -> Double? {
+        try validate(batch)
+        if let initialStates { try validate("initial states", count: initialStates.count, perStep: false, of: batch) }
+        let isTargets = if case .targets = supervision { true } else { false }
+        try validate(isTargets ? "targets" : "output gradients", count: supervision.values.count, perStep: true, of: batch)
+
+        let chunks = chunkCount(sequences: batch.count)
+        workspace.reserve(chunks: chunks, tapeCount: kernel.tapeCount(length: batch.maxLength),
+                          outputCount: batch.maxLength * kernel.hiddenSize)
+        batch.inputs.withUnsafeBufferPointer { x in
+            batch.lengths.withUnsafeBufferPointer { lengths in
+                batch.stepOffsets.withUnsafeBufferPointer { offsets in
+                    supervision.values.withUnsafeBufferPointer { y in
+                        withOptionalPointer(initialStates) { h0 in
+                            forEachChunk(chunks) { c, w in
+                                trainChunk(c, worker: w, x: x.baseAddress, lengths: lengths.baseAddress!,
+                                           offsets: offsets.baseAddress!, count: batch.count, initialStates: h0,
+                                           supervision: y.baseAddress, isTargets: isTargets)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let loss = workspace.reduce(chunks: chunks)
+        return isTargets ? loss : nil
+    }
+
+    /// Chunk c on worker w: zeroes the chunk's gradient buffer, then for each of its
+    /// sequences in order runs forward, forms Δ (h − y, or the given Δ) and adds the
+    /// sequence's gradient into the buffer. Length-0 sequences contribute nothing.
+    @inlinable
+    func trainChunk(_ c: Int, worker w: Int, x: UnsafePointer<Scalar>?, lengths: UnsafePointer<Int>,
+                    offsets: UnsafePointer<Int>, count: Int, initialStates: UnsafePointer<Scalar>?,
+                    supervision: UnsafePointer<Scalar>?, isTargets: Bool) {
+        let (H, D, S) = (kernel.hiddenSize, kernel.inputSize, kernel.stateSize)
+        let parameters = UnsafePointer(storage.baseAddress!)
+        let gradient = workspace.chunkGradient(c)
+        gradient.update(repeating: 0, count: workspace.parameterCount)
+        let (tape, output, state) = (workspace.tape(w), workspace.output(w), workspace.state(w))
+        var squares = 0.0
+        for n in (c * sequencesPerChunk)..<min(count, (c + 1) * sequencesPerChunk) {
+            let length = lengths[n]
+            guard length > 0, let x, let supervision else { continue }
+            let input = x + offsets[n] * D
+            if let initialStates { state.update(from: initialStates + n * S, count: S) }
+            else { state.update(repeating: 0, count: S) }
+            let outputGradient: UnsafePointer<Scalar>
+            if isTargets {
+                kernel.forward(parameters: parameters, input: input, length: length, state: state, output: output, tape: tape)
+                let y = supervision + offsets[n] * H
+                for k in 0..<(length * H) {
+                    let d = output[k] - y[k]
+                    output[k] = d
+                    squares += Double(d) * Double(d)
+                }
+                outputGradient = UnsafePointer(output)
+            } else {
+                kernel.forward(parameters: parameters, input: input, length: length, state: state, output: nil, tape: tape)
+                outputGradient = supervision + offsets[n] * H
+            }
+            kernel.backward(parameters: parameters, input: input, length: length, tape: tape,
+                            outputGradient: outputGradient, finalStateGradient: nil,
+                            inputGradient: nil, initialStateGradient: nil, parameterGradient: gradient)
+        }
+        workspace.chunkLosses[c] = squares / 2
+    }
+}
+
+/// Calls `body` with a pointer to the array's scalars, or nil for a nil array.
+@inlinable
+func withOptionalPointer<S, R>(_ array: [S]?, _ body: (UnsafePointer<S>?) throws -> R) rethrows -> R {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
+}
