@@ -15,16 +15,21 @@ extension BatchDriver {
         if outputs.count != outputCount { outputs = Array(repeating: 0, count: outputCount) }
         let (H, D, S, chunk) = (kernel.hiddenSize, kernel.inputSize, kernel.stateSize, sequencesPerChunk)
         let parameters = UnsafePointer(storage.baseAddress!)
+        // Each worker's tape serves as the kernel's scratch: with `tape: nil` a generated
+        // kernel takes its scratch from withUnsafeTemporaryAllocation, which falls back
+        // to the heap above 1 KiB (H ≥ 16 in Float), once per sequence.
+        workspace.reserve(chunks: 0, tapeCount: kernel.tapeCount(length: batch.maxLength), outputCount: 0)
+        let workspace = self.workspace
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in
                 batch.stepOffsets.withUnsafeBufferPointer { offsets in
                     states.withUnsafeMutableBufferPointer { states in
                         outputs.withUnsafeMutableBufferPointer { outputs in
-                            forEachChunk(chunkCount(sequences: batch.count)) { c, _ in
+                            forEachChunk(chunkCount(sequences: batch.count)) { c, w in
                                 for n in (c * chunk)..<min(batch.count, (c + 1) * chunk) where lengths[n] > 0 {
                                     kernel.forward(parameters: parameters, input: x.baseAddress! + offsets[n] * D,
                                                    length: lengths[n], state: states.baseAddress! + n * S,
-                                                   output: outputs.baseAddress! + offsets[n] * H, tape: nil)
+                                                   output: outputs.baseAddress! + offsets[n] * H, tape: workspace.tape(w))
                                 }
                             }
                         }
