@@ -95,12 +95,7 @@ extension BatchDriver {
             let outputGradient: UnsafePointer<Scalar>
             if isTargets {
                 kernel.forward(parameters: parameters, input: input, length: length, state: state, output: output, tape: tape)
-                let y = supervision + offsets[n] * H
-                for k in 0..<(length * H) {
-                    let d = output[k] - y[k]
-                    output[k] = d
-                    squares += Double(d) * Double(d)
-                }
+                squares += Self.residual(output, minus: supervision + offsets[n] * H, count: length * H)
                 outputGradient = UnsafePointer(output)
             } else {
                 kernel.forward(parameters: parameters, input: input, length: length, state: state, output: nil, tape: tape)
@@ -111,6 +106,38 @@ extension BatchDriver {
                             inputGradient: nil, initialStateGradient: nil, parameterGradient: gradient)
         }
         workspace.chunkLosses[c] = squares / 2
+    }
+}
+
+extension BatchDriver {
+    /// Overwrites h with Δ = h − y and returns Σ Δ², accumulated in Double in four
+    /// interleaved partial sums (element k into sum k mod 4, then (s0 + s1) + (s2 + s3)):
+    /// a fixed order, so deterministic, without one long chain of dependent adds.
+    @inlinable
+    static func residual(_ h: UnsafeMutablePointer<Scalar>, minus y: UnsafePointer<Scalar>, count: Int) -> Double {
+        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+        var k = 0
+        while k + 4 <= count {
+            let d0 = h[k] - y[k], d1 = h[k + 1] - y[k + 1], d2 = h[k + 2] - y[k + 2], d3 = h[k + 3] - y[k + 3]
+            (h[k], h[k + 1], h[k + 2], h[k + 3]) = (d0, d1, d2, d3)
+            s0 += Double(d0) * Double(d0)
+            s1 += Double(d1) * Double(d1)
+            s2 += Double(d2) * Double(d2)
+            s3 += Double(d3) * Double(d3)
+            k += 4
+        }
+        while k < count {
+            let d = h[k] - y[k]
+            h[k] = d
+            switch k & 3 {
+            case 0: s0 += Double(d) * Double(d)
+            case 1: s1 += Double(d) * Double(d)
+            case 2: s2 += Double(d) * Double(d)
+            default: s3 += Double(d) * Double(d)
+            }
+            k += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 }
 
