@@ -6,7 +6,8 @@ import Foundation
 ///
 /// The driver owns the parameters (packed in the kernel's storage layout) and every
 /// buffer a batch needs; buffers are allocated once and reused, so the per-sequence
-/// and per-step work allocates nothing (generated kernels allocate nothing either).
+/// and per-step work allocates nothing (the kernel always gets a tape, so a generated
+/// kernel allocates nothing either).
 ///
 /// **Determinism.** A batch of N sequences is cut into ⌈N / `sequencesPerChunk`⌉
 /// chunks of consecutive sequences; the cut depends on N and `sequencesPerChunk`
