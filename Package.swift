@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "CellForgeGen", targets: ["CellForgeGen"]),
         .library(name: "CellForgeKernels", targets: ["CellForgeKernels"]),
         .executable(name: "codegen", targets: ["codegen"]),
+        .executable(name: "cellforge-train", targets: ["cellforge-train"]),
     ],
     targets: [
         .target(name: "CellForge"),
@@ -19,8 +20,11 @@ let package = Package(
         .executableTarget(name: "codegen", dependencies: ["CellForgeGen"]),
         .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated"),
         .executableTarget(name: "Benchmarks", dependencies: ["CellForge", "CellForgeKernels"], path: "Benchmarks"),
+        .target(name: "CellForgeExamples", dependencies: ["CellForge", "CellForgeKernels"]),
+        .executableTarget(name: "cellforge-train", dependencies: ["CellForgeExamples", "CellForgeKernels"], path: "Sources/TrainExample"),
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
+        .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
     ]
 )

@@ -23,12 +23,12 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
-        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+        forward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0,
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
     /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
-    public func forward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>) {
+    public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H5_D3_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H5_D3_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
@@ -42,7 +42,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
     }
 
     /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
-    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>,
+    private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
         while first + 3 <= batch.count {
@@ -56,7 +56,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
     }
 
     /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -209,7 +209,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+    private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -274,14 +274,14 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,
                          inputGradient dx: UnsafeMutablePointer<Float>?, initialStateGradient dInitial: UnsafeMutablePointer<Float>?,
                          parameterGradient g: UnsafeMutablePointer<Float>) {
-        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+        backward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
                                                    tape: tape, outputGradient: dy, finalStateGradient: dFinal,
                                                    inputGradient: dx, initialStateGradient: dInitial),
                  parameterGradient: g)
     }
 
     /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
-    public func backward(parameters w: UnsafePointer<Float>, batch: SequenceBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
+    public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H5_D3_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H5_D3_Float.backward: the batch has no tapes") }
@@ -297,7 +297,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
     }
 
     /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -560,7 +560,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
-    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: SequenceBatch<Float>, _ first: Int,
+    private func backwardSteps1(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride

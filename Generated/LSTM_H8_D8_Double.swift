@@ -23,12 +23,12 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
                         state: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>?,
                         tape: UnsafeMutablePointer<Double>?) {
-        forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,
+        forward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0,
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
     /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
-    public func forward(parameters w: UnsafePointer<Double>, batch: SequenceBatch<Double>) {
+    public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H8_D8_Double.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H8_D8_Double.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
@@ -42,7 +42,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     }
 
     /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
-    private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: SequenceBatch<Double>,
+    private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
         while first + 3 <= batch.count {
@@ -56,7 +56,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     }
 
     /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: SequenceBatch<Double>, _ first: Int,
+    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -282,7 +282,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps1(_ w: UnsafePointer<Double>, _ batch: SequenceBatch<Double>, _ first: Int,
+    private func forwardSteps1(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -374,14 +374,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                          outputGradient dy: UnsafePointer<Double>?, finalStateGradient dFinal: UnsafePointer<Double>?,
                          inputGradient dx: UnsafeMutablePointer<Double>?, initialStateGradient dInitial: UnsafeMutablePointer<Double>?,
                          parameterGradient g: UnsafeMutablePointer<Double>) {
-        backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
+        backward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,
                                                    tape: tape, outputGradient: dy, finalStateGradient: dFinal,
                                                    inputGradient: dx, initialStateGradient: dInitial),
                  parameterGradient: g)
     }
 
     /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
-    public func backward(parameters w: UnsafePointer<Double>, batch: SequenceBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
+    public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H8_D8_Double.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H8_D8_Double.backward: the batch has no tapes") }
@@ -397,7 +397,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     }
 
     /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: SequenceBatch<Double>, _ first: Int,
+    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -645,7 +645,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
-    private func backwardSteps1(_ w: UnsafePointer<Double>, _ batch: SequenceBatch<Double>, _ first: Int,
+    private func backwardSteps1(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride

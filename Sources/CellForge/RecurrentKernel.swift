@@ -50,23 +50,23 @@ public protocol RecurrentKernel: Sendable {
 
     /// Runs `forward` for every sequence of `batch`. Results equal calling `forward` on each
     /// sequence in turn, bit for bit; kernels may interleave sequences to share weight loads.
-    func forward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>)
+    func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>)
 
     /// Runs `backward` for every sequence of `batch` (whose tapes `forward` filled), adding
     /// their parameter gradients to `parameterGradient` in sequence order. Results equal
     /// calling `backward` on each sequence in turn, bit for bit.
-    func backward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>,
+    func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
                   parameterGradient: UnsafeMutablePointer<Scalar>)
 }
 
 extension RecurrentKernel {
     /// One sequence after another.
-    public func forward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>) {
+    public func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
         forwardEachSequence(parameters: parameters, batch: batch)
     }
 
     /// One sequence after another.
-    public func backward(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>,
+    public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
                          parameterGradient: UnsafeMutablePointer<Scalar>) {
         backwardEachSequence(parameters: parameters, batch: batch, parameterGradient: parameterGradient)
     }

@@ -6,14 +6,14 @@ extension KernelEmitter {
     func emitBackward(_ s: inout SourceWriter) {
         let I = Self.interleave
         s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                         tape: UnsafeMutablePointer<\(scalar)>,\n                         outputGradient dy: UnsafePointer<\(scalar)>?, finalStateGradient dFinal: UnsafePointer<\(scalar)>?,\n                         inputGradient dx: UnsafeMutablePointer<\(scalar)>?, initialStateGradient dInitial: UnsafeMutablePointer<\(scalar)>?,\n                         parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
-            s.line("backward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,")
+            s.line("backward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,")
             s.line("                                           tape: tape, outputGradient: dy, finalStateGradient: dFinal,")
             s.line("                                           inputGradient: dx, initialStateGradient: dInitial),")
             s.line("         parameterGradient: g)")
         }
         s.line()
         s.line("/// Backpropagates groups of \(I) sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.")
-        s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, batch: SequenceBatch<\(scalar)>, parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
+        s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, batch: KernelBatch<\(scalar)>, parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("precondition(batch.count >= 0 && batch.length >= 0, \"\(spec.typeName).backward: negative count or length\")")
             s.line("guard batch.count > 0 else { return }")
             s.line("guard let tapes = batch.tape else { preconditionFailure(\"\(spec.typeName).backward: the batch has no tapes\") }")
@@ -34,7 +34,7 @@ extension KernelEmitter {
         let hp = layout.paddedHidden, all = 0..<B
         s.line()
         s.line("/// Backpropagates sequences first..<first + \(B) step by step together.")
-        s.block("private func backwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: SequenceBatch<\(scalar)>, _ first: Int,\n                             _ tapes: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
+        s.block("private func backwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>, _ first: Int,\n                             _ tapes: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("let length = batch.length")
             for b in all {
                 s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, tape\(b) = tapes + \(b) * batch.tapeStride")

@@ -110,12 +110,12 @@ struct KernelEmitter {
         let ring = 2 * recordStride + layout.scratchCount
         let I = Self.interleave
         s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                        state: UnsafeMutablePointer<\(scalar)>, output: UnsafeMutablePointer<\(scalar)>?,\n                        tape: UnsafeMutablePointer<\(scalar)>?)") { s in
-            s.line("forward(parameters: w, batch: SequenceBatch(count: 1, length: length, input: x, inputStride: 0,")
+            s.line("forward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0,")
             s.line("                                          state: state, stateStride: 0, output: output, tape: tape))")
         }
         s.line()
         s.line("/// Runs groups of \(I) sequences in lockstep, each weight load serving all \(I); the rest one at a time.")
-        s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, batch: SequenceBatch<\(scalar)>)") { s in
+        s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, batch: KernelBatch<\(scalar)>)") { s in
             s.line("precondition(batch.count >= 0 && batch.length >= 0, \"\(spec.typeName).forward: negative count or length\")")
             s.line("precondition(batch.state != nil || batch.count == 0, \"\(spec.typeName).forward: the batch has no state buffer\")")
             s.block("guard let tapes = batch.tape else") { s in
@@ -129,7 +129,7 @@ struct KernelEmitter {
         }
         s.line()
         s.line("/// Splits the batch into lockstep groups; with `ring`, every group reuses the same \(I) two-record rings.")
-        s.block("private func forwardGroups(_ w: UnsafePointer<\(scalar)>, _ batch: SequenceBatch<\(scalar)>,\n                               _ tapes: UnsafeMutablePointer<\(scalar)>, tapeStride: Int, ring: Bool)") { s in
+        s.block("private func forwardGroups(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>,\n                               _ tapes: UnsafeMutablePointer<\(scalar)>, tapeStride: Int, ring: Bool)") { s in
             s.line("var first = 0")
             for (width, test) in [(I, "first + \(I) <= batch.count"), (1, "first < batch.count")] {
                 s.block("while \(test)") { s in
@@ -147,7 +147,7 @@ struct KernelEmitter {
         let all = 0..<B
         s.line()
         s.line("/// Runs sequences first..<first + \(B) step by step together; with `ring`, records alternate between two slots.")
-        s.block("private func forwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: SequenceBatch<\(scalar)>, _ first: Int,\n                            _ tapes: UnsafeMutablePointer<\(scalar)>, _ tapeStride: Int, ring: Bool)") { s in
+        s.block("private func forwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>, _ first: Int,\n                            _ tapes: UnsafeMutablePointer<\(scalar)>, _ tapeStride: Int, ring: Bool)") { s in
             for b in all {
                 s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, state\(b) = batch.state! + (first + \(b)) * batch.stateStride")
                 s.line("let output\(b) = batch.output.map { $0 + (first + \(b)) * batch.outputStride }, tape\(b) = tapes + \(b) * tapeStride")

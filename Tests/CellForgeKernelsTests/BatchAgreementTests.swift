@@ -55,7 +55,7 @@ import Testing
         x.withUnsafeBufferPointer { xs in dy.withUnsafeBufferPointer { d in dFinal.withUnsafeBufferPointer { f in
         stateB.withUnsafeMutableBufferPointer { st in outB.withUnsafeMutableBufferPointer { o in tapeB.withUnsafeMutableBufferPointer { tp in
         dxB.withUnsafeMutableBufferPointer { ddx in d0B.withUnsafeMutableBufferPointer { i in
-            let batch = SequenceBatch(count: N, length: T, input: xs.baseAddress!, inputStride: T * D,
+            let batch = KernelBatch(count: N, length: T, input: xs.baseAddress!, inputStride: T * D,
                                       state: st.baseAddress!, stateStride: Z, output: o.baseAddress!, outputStride: T * H,
                                       tape: tp.baseAddress!, tapeStride: tapeCount, outputGradient: d.baseAddress!,
                                       finalStateGradient: f.baseAddress!, inputGradient: ddx.baseAddress!,

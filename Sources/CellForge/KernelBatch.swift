@@ -1,11 +1,11 @@
-/// Several sequences of the same length, each with its own buffers at a constant
+/// Several sequences of the same length as a kernel sees them: each with its own buffers at a constant
 /// stride from the first one's: sequence b's input is at `input + b·inputStride`,
 /// its state at `state + b·stateStride`, and so on. Kernels run such a batch
 /// together, interleaving the sequences so each weight load serves all of them.
 ///
 /// Pointers are not validated (see `RecurrentKernel` for the sizes each needs per
 /// sequence); optional buffers that are nil are neither read nor written.
-public struct SequenceBatch<Scalar: CellScalar> {
+public struct KernelBatch<Scalar: CellScalar> {
     /// Number of sequences.
     public var count: Int
     /// Steps in each sequence (≥ 0).
@@ -61,8 +61,8 @@ public struct SequenceBatch<Scalar: CellScalar> {
     }
 
     /// Sequence b alone, as a batch of one.
-    public func sequence(_ b: Int) -> SequenceBatch {
-        SequenceBatch(count: 1, length: length,
+    public func sequence(_ b: Int) -> KernelBatch {
+        KernelBatch(count: 1, length: length,
                       input: input + b * inputStride, inputStride: inputStride,
                       state: state.map { $0 + b * stateStride }, stateStride: stateStride,
                       output: output.map { $0 + b * outputStride }, outputStride: outputStride,
@@ -76,7 +76,7 @@ public struct SequenceBatch<Scalar: CellScalar> {
 
 extension RecurrentKernel {
     /// Runs every sequence of the batch through `forward`, one after another.
-    public func forwardEachSequence(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>) {
+    public func forwardEachSequence(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
         for b in 0..<batch.count {
             let s = batch.sequence(b)
             guard let state = s.state else { preconditionFailure("forward needs the batch's state buffer") }
@@ -85,7 +85,7 @@ extension RecurrentKernel {
     }
 
     /// Runs every sequence of the batch through `backward`, one after another.
-    public func backwardEachSequence(parameters: UnsafePointer<Scalar>, batch: SequenceBatch<Scalar>,
+    public func backwardEachSequence(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
                                      parameterGradient: UnsafeMutablePointer<Scalar>) {
         precondition(batch.tape != nil || batch.count == 0, "backward needs the tapes forward recorded")
         for b in 0..<batch.count {

@@ -3,19 +3,29 @@
 /// Optimizers work on flat scalar buffers, so the same optimizer serves the
 /// canonical `CellParameters` layout and any generated kernel's padded layout
 /// (whose padding lanes are zero in both parameters and gradients, and stay zero).
-public protocol Optimizer: Sendable {
+/// Every update is an elementwise loop in index order, so it is deterministic.
+public protocol Optimizer<Scalar>: Sendable {
     associatedtype Scalar: CellScalar
     /// Applies one update: `parameters` and `gradients` have the same count, which
     /// must not change between calls on one optimizer (stateful optimizers size
     /// their state on the first call).
     mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>)
+
+    /// Throws `CellForgeError` unless the optimizer's state (if it has any yet) fits
+    /// `parameterCount` scalars, so a mismatch is reported before `step` would trap.
+    func checkState(parameterCount: Int) throws
 }
 
 extension Optimizer {
+    /// Stateless optimizers fit any parameter count.
+    public func checkState(parameterCount: Int) throws {}
+
     /// Applies one update to canonical parameters.
-    /// - Throws: `CellForgeError` if `gradient` has a different kind or shape.
+    /// - Throws: `CellForgeError` if `gradient` has a different kind or shape, or the
+    ///   optimizer's state was sized for a different parameter count.
     public mutating func step(_ parameters: inout CellParameters<Scalar>, gradient: CellParameters<Scalar>) throws {
         try parameters.checkSameShape(as: gradient, name: "gradient")
+        try checkState(parameterCount: parameters.values.count)
         gradient.values.withUnsafeBufferPointer { g in
             parameters.values.withUnsafeMutableBufferPointer { p in step(parameters: p, gradients: g) }
         }
@@ -30,6 +40,7 @@ public struct SGD<Scalar: CellScalar>: Optimizer {
     /// SGD with learning rate λ.
     public init(learningRate: Scalar) { self.learningRate = learningRate }
 
+    @inlinable
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
         precondition(parameters.count == gradients.count, "SGD: parameter and gradient counts differ")
         for k in parameters.indices { parameters[k] -= learningRate * gradients[k] }

@@ -1,0 +1,52 @@
+extension BatchDriver {
+    /// Runs every sequence forward from `states` and leaves each sequence's final state
+    /// there, so a stream can be fed in pieces: the next call continues where this one
+    /// stopped. A length-0 sequence keeps its state.
+    /// - Parameters:
+    ///   - states: N × `stateSize` scalars, the caller's to keep between calls.
+    ///   - outputs: receives h_t for every step, laid out like the targets (H per step);
+    ///     resized only when its count does not match, so it can be reused across calls.
+    /// - Throws: `CellForgeError` if a shape does not match (before computing anything).
+    @inlinable
+    public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar], outputs: inout [Scalar]) throws {
+        try validate(batch)
+        try validate("states", count: states.count, perStep: false, of: batch)
+        let outputCount = batch.totalSteps * kernel.hiddenSize
+        if outputs.count != outputCount { outputs = Array(repeating: 0, count: outputCount) }
+        let (H, D, S, chunk) = (kernel.hiddenSize, kernel.inputSize, kernel.stateSize, sequencesPerChunk)
+        let parameters = UnsafePointer(storage.baseAddress!)
+        // Each worker's tapes serve as the kernel's scratch: with no tape a generated
+        // kernel takes its scratch from withUnsafeTemporaryAllocation, which falls back
+        // to the heap above 1 KiB (H ≥ 16 in Float), once per call.
+        workspace.reserve(chunks: 0, tapeCount: kernel.tapeCount(length: batch.maxLength), outputCount: 0)
+        let workspace = self.workspace
+        batch.inputs.withUnsafeBufferPointer { x in
+            batch.lengths.withUnsafeBufferPointer { lengths in
+                batch.stepOffsets.withUnsafeBufferPointer { offsets in
+                    states.withUnsafeMutableBufferPointer { states in
+                        outputs.withUnsafeMutableBufferPointer { outputs in
+                            forEachChunk(chunkCount(sequences: batch.count)) { c, w in
+                                let first = c * chunk
+                                forEachRun(from: first, to: min(batch.count, first + chunk), lengths: lengths.baseAddress!) { n, run, length in
+                                    kernel.forward(parameters: parameters, batch: KernelBatch(
+                                        count: run, length: length, input: x.baseAddress! + offsets[n] * D, inputStride: length * D,
+                                        state: states.baseAddress! + n * S, stateStride: S,
+                                        output: outputs.baseAddress! + offsets[n] * H, outputStride: length * H,
+                                        tape: workspace.tape(w, n - first), tapeStride: workspace.tapeStride))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `infer(_:states:outputs:)` returning a new outputs array.
+    @inlinable
+    public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar]) throws -> [Scalar] {
+        var outputs: [Scalar] = []
+        try infer(batch, states: &states, outputs: &outputs)
+        return outputs
+    }
+}

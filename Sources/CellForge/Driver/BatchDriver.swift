@@ -1,0 +1,142 @@
+import Dispatch
+import Foundation
+
+/// Trains and runs a recurrent kernel over batches of independent sequences, spread
+/// across cores with `DispatchQueue.concurrentPerform`.
+///
+/// The driver owns the parameters (packed in the kernel's storage layout) and every
+/// buffer a batch needs; buffers are allocated once and reused, so the per-sequence
+/// and per-step work allocates nothing (the kernel always gets a tape, so a generated
+/// kernel allocates nothing either).
+///
+/// **Determinism.** A batch of N sequences is cut into ⌈N / `sequencesPerChunk`⌉
+/// chunks of consecutive sequences; the cut depends on N and `sequencesPerChunk`
+/// only, never on `workerCount`. Each chunk adds its sequences' gradients, in order,
+/// into its own buffer; the chunk buffers (and losses) are then summed in chunk
+/// order. Workers claim whole chunks, so results are bit-identical for any worker
+/// count. With one worker every chunk runs inline on the calling thread, without Dispatch.
+///
+/// **Thread safety.** One call at a time: a driver is not `Sendable` and must not
+/// be used from two threads at once. Each call uses up to `workerCount` threads
+/// internally and returns when all of them are done.
+///
+/// The driver is `@inlinable`, so `BatchDriver<SomeKernel>` is specialised in the
+/// client that names the kernel, and calls the kernel directly once per sequence.
+public final class BatchDriver<Kernel: RecurrentKernel> {
+    /// The scalar type of the kernel.
+    public typealias Scalar = Kernel.Scalar
+
+    /// The kernel the driver runs.
+    public let kernel: Kernel
+    /// Threads a call uses at most (1: inline on the calling thread).
+    public let workerCount: Int
+    /// Sequences per chunk: the unit of work a thread claims, and of gradient summation.
+    public let sequencesPerChunk: Int
+    @usableFromInline let storage: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline let workspace: BatchWorkspace<Scalar>
+    @usableFromInline let counter = ChunkCounter()
+
+    /// A driver for `kernel` starting from `parameters`.
+    /// - Parameters:
+    ///   - workerCount: threads to use, default the active processor count.
+    ///   - sequencesPerChunk: sequences per chunk (default 12, a multiple of the three
+    ///     sequences generated kernels interleave). Results depend on it (the summation
+    ///     order does), not on `workerCount`. Each worker keeps a tape per sequence of a
+    ///     chunk: `workerCount · sequencesPerChunk · tapeCount(length:)` scalars in all.
+    /// - Throws: `CellForgeError` if the parameters do not fit the kernel or a count is below 1.
+    public init(kernel: Kernel, parameters: CellParameters<Scalar>,
+                workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                sequencesPerChunk: Int = 12) throws {
+        guard workerCount >= 1 else { throw CellForgeError.invalidSize(name: "worker count", value: workerCount, allowed: "at least 1") }
+        guard sequencesPerChunk >= 1 else {
+            throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
+        }
+        try Self.check(parameters, fits: kernel)
+        self.kernel = kernel
+        self.workerCount = workerCount
+        self.sequencesPerChunk = sequencesPerChunk
+        storage = .allocate(capacity: kernel.parameterStorageCount)
+        storage.initialize(repeating: 0)
+        kernel.pack(parameters, into: storage)
+        workspace = BatchWorkspace(parameterCount: kernel.parameterStorageCount, stateSize: kernel.stateSize,
+                                   workerCount: workerCount, slotCount: sequencesPerChunk)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The current parameters, in the canonical layout.
+    public var parameters: CellParameters<Scalar> { kernel.unpack(UnsafeBufferPointer(storage)) }
+
+    /// Replaces the parameters.
+    /// - Throws: `CellForgeError` if they do not fit the kernel (kind, H, D).
+    public func setParameters(_ parameters: CellParameters<Scalar>) throws {
+        try Self.check(parameters, fits: kernel)
+        kernel.pack(parameters, into: storage)
+    }
+
+    /// Calls `body` with the parameters as stored (the kernel's layout, `parameterStorageCount` scalars).
+    public func withParameterStorage<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(storage))
+    }
+
+    /// The summed gradient of the last `train` or `gradient` call, in the canonical
+    /// layout (after clipping, if `train` clipped it).
+    public var lastGradient: CellParameters<Scalar> { kernel.unpack(UnsafeBufferPointer(workspace.gradient)) }
+
+    /// Number of chunks a batch of `count` sequences is cut into.
+    @inlinable public func chunkCount(sequences count: Int) -> Int {
+        (count + sequencesPerChunk - 1) / sequencesPerChunk
+    }
+
+    /// Runs `body(chunk, worker)` for every chunk: inline for one worker, otherwise on
+    /// up to `workerCount` threads that claim chunks until none is left.
+    @inlinable
+    func forEachChunk(_ chunks: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+        let workers = min(workerCount, chunks)
+        guard workers > 1 else {
+            for c in 0..<chunks { body(c, 0) }
+            return
+        }
+        let counter = self.counter
+        counter.reset()
+        // concurrentPerform wants a @Sendable closure; chunk bodies touch only their own
+        // chunk's buffers and their worker's scratch (and read shared inputs), and the
+        // call returns only after every worker is done, so passing `body` across is safe.
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                while let c = counter.claim(below: chunks) { work.value(c, worker) }
+            }
+        }
+        counter.reset()
+    }
+
+    private static func check(_ p: CellParameters<Scalar>, fits kernel: Kernel) throws {
+        guard p.kind == kernel.kind else { throw CellForgeError.cellMismatch(expected: kernel.kind, actual: p.kind) }
+        guard p.hiddenSize == kernel.hiddenSize, p.inputSize == kernel.inputSize else {
+            throw CellForgeError.shapeMismatch(name: "parameters", expected: "H \(kernel.hiddenSize), D \(kernel.inputSize)",
+                                               actual: "H \(p.hiddenSize), D \(p.inputSize)")
+        }
+    }
+
+    /// Throws unless `batch` has the kernel's input size.
+    @usableFromInline
+    func validate(_ batch: SequenceBatch<Scalar>) throws {
+        guard batch.inputSize == kernel.inputSize else {
+            throw CellForgeError.shapeMismatch(name: "batch input size", expected: "D = \(kernel.inputSize)",
+                                               actual: "D = \(batch.inputSize)")
+        }
+    }
+
+    /// Throws unless an array named `name` has `count` scalars: H per step of `batch`
+    /// (`perStep`), or one state per sequence.
+    @usableFromInline
+    func validate(_ name: String, count: Int, perStep: Bool, of batch: SequenceBatch<Scalar>) throws {
+        let expected = perStep ? batch.totalSteps * kernel.hiddenSize : batch.count * kernel.stateSize
+        guard count == expected else {
+            let shape = perStep ? "H \(kernel.hiddenSize) × \(batch.totalSteps) steps"
+                                : "\(batch.count) sequences × state size \(kernel.stateSize)"
+            throw CellForgeError.shapeMismatch(name: name, expected: "\(expected) values (\(shape))", actual: "\(count)")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// The buffers one `BatchDriver` reuses from call to call, allocated once and grown
+/// only when a batch has more chunks, or a longer sequence, than any before it:
+///
+/// - per chunk: a gradient buffer (parameter storage layout) and a loss;
+/// - per worker: tape, output (also Δ) and state scratch for each sequence of a chunk
+///   (one slot per sequence, so a run of equal-length sequences goes to the kernel as one
+///   `KernelBatch` at constant strides);
+/// - the reduced gradient of the whole batch.
+///
+/// Strides are rounded up to 64 bytes so neighbouring workers do not share cache lines.
+@usableFromInline
+final class BatchWorkspace<Scalar: CellScalar> {
+    @usableFromInline let parameterCount: Int
+    @usableFromInline let workerCount: Int
+    /// Slots per worker: the most sequences one chunk holds.
+    @usableFromInline let slotCount: Int
+    @usableFromInline let gradientStride: Int
+    @usableFromInline let stateStride: Int
+    @usableFromInline var chunkCapacity = 0
+    @usableFromInline var tapeStride = 0
+    @usableFromInline var outputStride = 0
+    @usableFromInline var chunkGradients: UnsafeMutablePointer<Scalar>
+    @usableFromInline var chunkLosses: UnsafeMutablePointer<Double>
+    @usableFromInline var tapes: UnsafeMutablePointer<Scalar>
+    @usableFromInline var outputs: UnsafeMutablePointer<Scalar>
+    @usableFromInline let states: UnsafeMutablePointer<Scalar>
+    /// The batch's summed gradient, `parameterCount` scalars.
+    @usableFromInline let gradient: UnsafeMutableBufferPointer<Scalar>
+
+    @usableFromInline
+    init(parameterCount: Int, stateSize: Int, workerCount: Int, slotCount: Int) {
+        self.parameterCount = parameterCount
+        self.workerCount = workerCount
+        self.slotCount = slotCount
+        gradientStride = Self.padded(parameterCount)
+        stateStride = Self.padded(stateSize)
+        chunkGradients = .allocate(capacity: 0)
+        chunkLosses = .allocate(capacity: 0)
+        tapes = .allocate(capacity: 0)
+        outputs = .allocate(capacity: 0)
+        states = .allocate(capacity: workerCount * slotCount * stateStride)
+        states.initialize(repeating: 0, count: workerCount * slotCount * stateStride)
+        gradient = .allocate(capacity: parameterCount)
+        gradient.initialize(repeating: 0)
+    }
+
+    deinit {
+        chunkGradients.deallocate()
+        chunkLosses.deallocate()
+        tapes.deallocate()
+        outputs.deallocate()
+        states.deallocate()
+        gradient.deallocate()
+    }
+
+    /// Makes room for `chunks` chunks and, per worker slot, `tapeCount` scalars of tape and
+    /// `outputCount` of outputs; reallocates only what must grow.
+    @usableFromInline
+    func reserve(chunks: Int, tapeCount: Int, outputCount: Int) {
+        if chunks > chunkCapacity {
+            Self.replace(&chunkGradients, count: chunks * gradientStride)
+            Self.replace(&chunkLosses, count: chunks)
+            chunkCapacity = chunks
+        }
+        if tapeCount > tapeStride {
+            tapeStride = Self.padded(tapeCount)
+            Self.replace(&tapes, count: workerCount * slotCount * tapeStride)
+        }
+        if outputCount > outputStride {
+            outputStride = Self.padded(outputCount)
+            Self.replace(&outputs, count: workerCount * slotCount * outputStride)
+        }
+    }
+
+    /// Chunk c's gradient buffer.
+    @inlinable func chunkGradient(_ c: Int) -> UnsafeMutablePointer<Scalar> { chunkGradients + c * gradientStride }
+    /// Worker w's tape for slot s; slots follow each other at `tapeStride`.
+    @inlinable func tape(_ w: Int, _ s: Int) -> UnsafeMutablePointer<Scalar> { tapes + (w * slotCount + s) * tapeStride }
+    /// Worker w's outputs for slot s (overwritten with Δ = h − y when training on targets).
+    @inlinable func output(_ w: Int, _ s: Int) -> UnsafeMutablePointer<Scalar> { outputs + (w * slotCount + s) * outputStride }
+    /// Worker w's state for slot s.
+    @inlinable func state(_ w: Int, _ s: Int) -> UnsafeMutablePointer<Scalar> { states + (w * slotCount + s) * stateStride }
+
+    /// Sums the first `chunks` chunk gradients into `gradient` in chunk order (the
+    /// same order for any worker count) and returns the chunk losses summed likewise.
+    @inlinable
+    func reduce(chunks: Int) -> Double {
+        let total = gradient.baseAddress!
+        total.update(from: chunkGradient(0), count: parameterCount)
+        var loss = chunkLosses[0]
+        for c in 1..<max(chunks, 1) {
+            let g = chunkGradient(c)
+            for k in 0..<parameterCount { total[k] += g[k] }
+            loss += chunkLosses[c]
+        }
+        return loss
+    }
+
+    /// `count` rounded up to a whole number of 64-byte lines.
+    private static func padded(_ count: Int) -> Int {
+        let perLine = max(1, 64 / MemoryLayout<Scalar>.stride)
+        return (count + perLine - 1) / perLine * perLine
+    }
+
+    private static func replace<T: Numeric>(_ p: inout UnsafeMutablePointer<T>, count: Int) {
+        p.deallocate()
+        p = .allocate(capacity: count)
+        p.initialize(repeating: 0, count: count)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Adam (Kingma & Ba 2015) with bias correction:
+///
+///     m ← β₁·m + (1 − β₁)·δθ      v ← β₂·v + (1 − β₂)·δθ²      t ← t + 1
+///     θ ← θ − (λ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// The moments are allocated on the first step, sized to the parameter count; the
+/// whole state (`state`, `restore(_:)`) can be saved and resumed by a checkpoint.
+public struct Adam<Scalar: CellScalar>: Optimizer {
+    /// What Adam carries from one step to the next.
+    public struct State: Equatable, Sendable {
+        /// t, the number of steps taken.
+        public var stepCount: Int
+        /// m, one value per parameter; empty before the first step.
+        public var firstMoment: [Scalar]
+        /// v, one value per parameter; empty before the first step.
+        public var secondMoment: [Scalar]
+
+        /// A state from its parts (as saved by a checkpoint).
+        public init(stepCount: Int, firstMoment: [Scalar], secondMoment: [Scalar]) {
+            self.stepCount = stepCount
+            self.firstMoment = firstMoment
+            self.secondMoment = secondMoment
+        }
+    }
+
+    /// λ, the learning rate.
+    public var learningRate: Scalar
+    /// β₁, decay of the first moment, in [0, 1).
+    public let beta1: Scalar
+    /// β₂, decay of the second moment, in [0, 1).
+    public let beta2: Scalar
+    /// ε, added to the denominator.
+    public let epsilon: Scalar
+    @usableFromInline var storedState = State(stepCount: 0, firstMoment: [], secondMoment: [])
+
+    /// Adam with the usual defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+    /// - Throws: `CellForgeError.invalidArgument` unless λ, ε > 0 are finite and β₁, β₂ ∈ [0, 1).
+    public init(learningRate: Scalar, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8) throws {
+        try HyperParameter.checkPositive("learning rate", learningRate)
+        try HyperParameter.checkUnitInterval("beta1", beta1)
+        try HyperParameter.checkUnitInterval("beta2", beta2)
+        try HyperParameter.checkPositive("epsilon", epsilon)
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    /// The step count and moments.
+    public var state: State { storedState }
+
+    /// Replaces the state (from a checkpoint); a state with t = 0 and empty moments restarts.
+    /// - Throws: `CellForgeError` if the moments differ in length, are empty while t > 0
+    ///   (or the reverse), t < 0, a value is not finite, or a second moment is negative.
+    public mutating func restore(_ state: State) throws {
+        guard state.stepCount >= 0 else {
+            throw CellForgeError.invalidSize(name: "Adam step count", value: state.stepCount, allowed: "at least 0")
+        }
+        guard state.firstMoment.count == state.secondMoment.count else {
+            throw CellForgeError.shapeMismatch(name: "Adam second moment", expected: "\(state.firstMoment.count) values",
+                                               actual: "\(state.secondMoment.count)")
+        }
+        guard (state.stepCount == 0) == state.firstMoment.isEmpty else {
+            throw CellForgeError.invalidArgument(
+                "Adam state: step count \(state.stepCount) with \(state.firstMoment.count) moments; both must be zero or neither")
+        }
+        guard state.firstMoment.allSatisfy(\.isFinite) else { throw CellForgeError.nonFinite(name: "Adam first moment") }
+        guard state.secondMoment.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw CellForgeError.invalidArgument("Adam second moment: every value must be finite and at least 0")
+        }
+        storedState = state
+    }
+
+    public func checkState(parameterCount: Int) throws {
+        try HyperParameter.checkState("Adam moments", storedState.firstMoment.count, parameterCount)
+    }
+
+    @inlinable
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
+        precondition(parameters.count == gradients.count, "Adam: parameter and gradient counts differ")
+        if storedState.firstMoment.isEmpty {
+            storedState.firstMoment = Array(repeating: 0, count: parameters.count)
+            storedState.secondMoment = storedState.firstMoment
+        }
+        precondition(storedState.firstMoment.count == parameters.count, "Adam: state sized for another parameter count")
+        storedState.stepCount += 1
+        // Bias corrections in Double, then one rounding to Scalar.
+        let t = Double(storedState.stepCount)
+        let stepSize = Scalar(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t)))
+        let rootCorrection = Scalar((1 - Foundation.pow(Double(beta2), t)).squareRoot())
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let (c1, c2) = (1 - beta1, 1 - beta2)
+        storedState.firstMoment.withUnsafeMutableBufferPointer { m in
+            storedState.secondMoment.withUnsafeMutableBufferPointer { v in
+                for k in parameters.indices {
+                    let g = gradients[k]
+                    m[k] = b1 * m[k] + c1 * g
+                    v[k] = b2 * v[k] + c2 * (g * g)
+                    parameters[k] -= stepSize * m[k] / (v[k].squareRoot() / rootCorrection + eps)
+                }
+            }
+        }
+    }
+}
