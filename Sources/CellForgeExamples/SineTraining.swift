@@ -2,12 +2,15 @@ import CellForge
 import CellForgeKernels
 import Foundation
 
-/// The training example: an LSTM (`LSTM_H8_D8_Float`) learns `NoisySineTask` with
-/// `BatchDriver`, Adam and gradient-norm clipping. `cellforge-train` runs it at full
-/// size; a test runs it small and checks that the loss falls below a threshold.
+/// The training example: a generated H8 D8 Float kernel (`LSTM_H8_D8_Float` by default,
+/// or the GRU or tanh RNN) learns `NoisySineTask` with `BatchDriver`, Adam and
+/// gradient-norm clipping. `cellforge-train` runs it at full size; tests run it small
+/// and check that the loss falls below a threshold.
 public enum SineTraining {
     /// Sizes and settings of one run.
     public struct Configuration: Sendable {
+        /// The cell to train (its generated H8 D8 Float kernel).
+        public var cell = CellKind.lstm
         /// Passes over the training set.
         public var epochs = 30
         /// Sequences in the training set.
@@ -53,8 +56,17 @@ public enum SineTraining {
     @discardableResult
     public static func run(_ configuration: Configuration,
                            progress: (EpochReport) -> Void = { _ in }) throws -> [EpochReport] {
-        let kernel = LSTM_H8_D8_Float()
-        let initial = try CellParameters<Float>.random(kind: .lstm, hiddenSize: 8, inputSize: 8, seed: configuration.seed)
+        switch configuration.cell {
+        case .lstm: try run(LSTM_H8_D8_Float(), configuration, progress: progress)
+        case .gru: try run(GRU_H8_D8_Float(), configuration, progress: progress)
+        case .rnn: try run(RNN_H8_D8_Float(), configuration, progress: progress)
+        }
+    }
+
+    /// `run(_:progress:)` with the kernel given.
+    static func run<K: RecurrentKernel>(_ kernel: K, _ configuration: Configuration,
+                                        progress: (EpochReport) -> Void) throws -> [EpochReport] where K.Scalar == Float {
+        let initial = try CellParameters<Float>.random(kind: kernel.kind, hiddenSize: 8, inputSize: 8, seed: configuration.seed)
         let driver = try BatchDriver(kernel: kernel, parameters: initial, workerCount: configuration.workerCount)
         var adam = try Adam<Float>(learningRate: configuration.learningRate)
         let clipping = try GradientClipping(maxNorm: configuration.maxGradientNorm)

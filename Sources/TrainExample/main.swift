@@ -1,10 +1,12 @@
+import CellForge
 import CellForgeExamples
 import Foundation
 
-// cellforge-train: trains an LSTM (H 8, D 8) on next-step prediction of noisy sine
-// waves with the Dispatch-parallel batch driver and prints the loss epoch by epoch.
+// cellforge-train: trains a generated H8 D8 kernel (LSTM by default) on next-step
+// prediction of noisy sine waves with the Dispatch-parallel batch driver and prints
+// the loss epoch by epoch.
 //
-//   swift run -c release cellforge-train [--epochs N] [--workers N]
+//   swift run -c release cellforge-train [--cell lstm|gru|rnn] [--epochs N] [--workers N]
 //   swift run -c release cellforge-train --benchmark [--workers N]   (training throughput)
 
 var configuration = SineTraining.Configuration()
@@ -19,11 +21,17 @@ while let flag = arguments.popFirst() {
         return n
     }
     switch flag {
+    case "--cell":
+        guard let text = arguments.popFirst(), let cell = CellKind(rawValue: text) else {
+            FileHandle.standardError.write("cellforge-train: --cell needs lstm, gru or rnn\n".data(using: .utf8)!)
+            exit(2)
+        }
+        configuration.cell = cell
     case "--epochs": configuration.epochs = value()
     case "--workers": configuration.workerCount = value()
     case "--benchmark": benchmark = true
     default:
-        FileHandle.standardError.write("usage: cellforge-train [--epochs N] [--workers N] [--benchmark]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: cellforge-train [--cell lstm|gru|rnn] [--epochs N] [--workers N] [--benchmark]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -34,7 +42,7 @@ do {
         exit(0)
     }
     let c = configuration
-    print("LSTM H8 D8, noisy sine next-step prediction: \(c.sequences) sequences of \(c.lengths.lowerBound)–\(c.lengths.upperBound) steps, "
+    print("\(c.cell.displayName) H8 D8, noisy sine next-step prediction: \(c.sequences) sequences of \(c.lengths.lowerBound)–\(c.lengths.upperBound) steps, "
           + "batches of \(c.batchSize), Adam λ \(c.learningRate), clip \(c.maxGradientNorm), \(c.workerCount) workers")
     print(String(format: "memoryless baseline (predict x_t): loss %.5f", try SineTraining.baseline(c)))
     try SineTraining.run(c) { r in
