@@ -455,7 +455,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     put(hn, cur, 32 + m * 8)
                     put(SIMDMath.madd(n, u, part(prev, m * 8) - n), cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             do {
                 let cur = cur1, prev = prev1, scratch = scratch1
@@ -468,7 +468,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     put(hn, cur, 32 + m * 8)
                     put(SIMDMath.madd(n, u, part(prev, m * 8) - n), cur, m * 8)
                 }
-                if let output = output1 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output1 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             do {
                 let cur = cur2, prev = prev2, scratch = scratch2
@@ -481,7 +481,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     put(hn, cur, 32 + m * 8)
                     put(SIMDMath.madd(n, u, part(prev, m * 8) - n), cur, m * 8)
                 }
-                if let output = output2 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output2 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -626,7 +626,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     put(hn, cur, 32 + m * 8)
                     put(SIMDMath.madd(n, u, part(prev, m * 8) - n), cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             prev0 = cur0
         }
@@ -694,7 +694,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 160, prev = cur - 160, delta = deltas0 + (t - 1) * 192, scratch = scratch0
-                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise GRU backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -731,7 +731,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 160, prev = cur - 160, delta = deltas1 + (t - 1) * 192, scratch = scratch1
-                if let dy = dy1 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy1 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise GRU backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -768,7 +768,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 160, prev = cur - 160, delta = deltas2 + (t - 1) * 192, scratch = scratch2
-                if let dy = dy2 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise GRU backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -1026,7 +1026,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 160, prev = cur - 160, delta = deltas0 + (t - 1) * 192, scratch = scratch0
-                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise GRU backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)

@@ -173,7 +173,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     put(hn, cur, 8)
                     put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 8) }
             }
             do {
                 let cur = cur1, prev = prev1, scratch = scratch1
@@ -186,7 +186,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     put(hn, cur, 8)
                     put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
                 }
-                if let output = output1 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output1 { put(part(cur, 0), output, t * 8) }
             }
             do {
                 let cur = cur2, prev = prev2, scratch = scratch2
@@ -199,7 +199,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     put(hn, cur, 8)
                     put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
                 }
-                if let output = output2 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output2 { put(part(cur, 0), output, t * 8) }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -262,7 +262,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
                     put(hn, cur, 8)
                     put(SIMDMath.madd(n, u, part(prev, 0) - n), cur, 0)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 8) }
             }
             prev0 = cur0
         }
@@ -330,7 +330,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 40, prev = cur - 40, delta = deltas0 + (t - 1) * 48, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise GRU backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -352,7 +352,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 40, prev = cur - 40, delta = deltas1 + (t - 1) * 48, scratch = scratch1
-                if let dy = dy1 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise GRU backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -374,7 +374,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 40, prev = cur - 40, delta = deltas2 + (t - 1) * 48, scratch = scratch2
-                if let dy = dy2 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise GRU backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -617,7 +617,7 @@ public struct GRU_H8_D8_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 40, prev = cur - 40, delta = deltas0 + (t - 1) * 48, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise GRU backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)

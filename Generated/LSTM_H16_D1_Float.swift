@@ -243,7 +243,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     put(tanhC, cur, 32 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<2 { put(part(cur, m * 8), output, t * 16 + m * 8) } }
             }
             do {
                 let cur = cur1, prev = prev1
@@ -256,7 +256,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     put(tanhC, cur, 32 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output1 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+                if let output = output1 { for m in 0..<2 { put(part(cur, m * 8), output, t * 16 + m * 8) } }
             }
             do {
                 let cur = cur2, prev = prev2
@@ -269,7 +269,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     put(tanhC, cur, 32 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output2 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+                if let output = output2 { for m in 0..<2 { put(part(cur, m * 8), output, t * 16 + m * 8) } }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -361,7 +361,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
                     put(tanhC, cur, 32 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<16 { output[t * 16 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<2 { put(part(cur, m * 8), output, t * 16 + m * 8) } }
             }
             prev0 = cur0
         }
@@ -433,7 +433,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 112, prev = cur - 112, delta = deltas0 + (t - 1) * 64, scratch = scratch0
-                if let dy = dy0 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 8) + part(dy, (t - 1) * 16 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 8)
@@ -458,7 +458,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 112, prev = cur - 112, delta = deltas1 + (t - 1) * 64, scratch = scratch1
-                if let dy = dy1 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                if let dy = dy1 { for m in 0..<2 { put(part(scratch, m * 8) + part(dy, (t - 1) * 16 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 8)
@@ -483,7 +483,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 112, prev = cur - 112, delta = deltas2 + (t - 1) * 64, scratch = scratch2
-                if let dy = dy2 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                if let dy = dy2 { for m in 0..<2 { put(part(scratch, m * 8) + part(dy, (t - 1) * 16 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 8)
@@ -667,7 +667,7 @@ public struct LSTM_H16_D1_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 112, prev = cur - 112, delta = deltas0 + (t - 1) * 64, scratch = scratch0
-                if let dy = dy0 { for k in 0..<16 { scratch[k] += dy[(t - 1) * 16 + k] } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 8) + part(dy, (t - 1) * 16 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 8)

@@ -125,7 +125,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     put(tanhC, cur, 4)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output0 { for k in 0..<2 { output[t * 2 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 2) }
             }
             do {
                 let cur = cur1, prev = prev1
@@ -138,7 +138,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     put(tanhC, cur, 4)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output1 { for k in 0..<2 { output[t * 2 + k] = cur[k] } }
+                if let output = output1 { put(part(cur, 0), output, t * 2) }
             }
             do {
                 let cur = cur2, prev = prev2
@@ -151,7 +151,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     put(tanhC, cur, 4)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output2 { for k in 0..<2 { output[t * 2 + k] = cur[k] } }
+                if let output = output2 { put(part(cur, 0), output, t * 2) }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -202,7 +202,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                     put(tanhC, cur, 4)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output0 { for k in 0..<2 { output[t * 2 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 2) }
             }
             prev0 = cur0
         }
@@ -274,7 +274,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 14, prev = cur - 14, delta = deltas0 + (t - 1) * 8, scratch = scratch0
-                if let dy = dy0 { for k in 0..<2 { scratch[k] += dy[(t - 1) * 2 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 2), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -292,7 +292,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 14, prev = cur - 14, delta = deltas1 + (t - 1) * 8, scratch = scratch1
-                if let dy = dy1 { for k in 0..<2 { scratch[k] += dy[(t - 1) * 2 + k] } }
+                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 2), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -310,7 +310,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 14, prev = cur - 14, delta = deltas2 + (t - 1) * 8, scratch = scratch2
-                if let dy = dy2 { for k in 0..<2 { scratch[k] += dy[(t - 1) * 2 + k] } }
+                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 2), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -463,7 +463,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 14, prev = cur - 14, delta = deltas0 + (t - 1) * 8, scratch = scratch0
-                if let dy = dy0 { for k in 0..<2 { scratch[k] += dy[(t - 1) * 2 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 2), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)

@@ -391,7 +391,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     put(tanhC, cur, 64 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             do {
                 let cur = cur1, prev = prev1
@@ -404,7 +404,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     put(tanhC, cur, 64 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output1 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output1 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             do {
                 let cur = cur2, prev = prev2
@@ -417,7 +417,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     put(tanhC, cur, 64 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output2 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output2 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -565,7 +565,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                     put(tanhC, cur, 64 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             prev0 = cur0
         }
@@ -637,7 +637,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 224, prev = cur - 224, delta = deltas0 + (t - 1) * 128, scratch = scratch0
-                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -670,7 +670,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 224, prev = cur - 224, delta = deltas1 + (t - 1) * 128, scratch = scratch1
-                if let dy = dy1 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy1 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -703,7 +703,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 224, prev = cur - 224, delta = deltas2 + (t - 1) * 128, scratch = scratch2
-                if let dy = dy2 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -961,7 +961,7 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 224, prev = cur - 224, delta = deltas0 + (t - 1) * 128, scratch = scratch0
-                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)

@@ -675,7 +675,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     put(tanhC, cur, 128 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
             }
             do {
                 let cur = cur1, prev = prev1
@@ -688,7 +688,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     put(tanhC, cur, 128 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output1 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+                if let output = output1 { for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
             }
             do {
                 let cur = cur2, prev = prev2
@@ -701,7 +701,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     put(tanhC, cur, 128 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output2 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+                if let output = output2 { for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -961,7 +961,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     put(tanhC, cur, 128 + m * 8)
                     put(tanhC * o, cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<64 { output[t * 64 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
             }
             prev0 = cur0
         }
@@ -1033,7 +1033,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 448, prev = cur - 448, delta = deltas0 + (t - 1) * 256, scratch = scratch0
-                if let dy = dy0 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                if let dy = dy0 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<8 {
                     let dh = part(scratch, m * 8)
@@ -1082,7 +1082,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 448, prev = cur - 448, delta = deltas1 + (t - 1) * 256, scratch = scratch1
-                if let dy = dy1 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                if let dy = dy1 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<8 {
                     let dh = part(scratch, m * 8)
@@ -1131,7 +1131,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 448, prev = cur - 448, delta = deltas2 + (t - 1) * 256, scratch = scratch2
-                if let dy = dy2 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                if let dy = dy2 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<8 {
                     let dh = part(scratch, m * 8)
@@ -1405,7 +1405,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 448, prev = cur - 448, delta = deltas0 + (t - 1) * 256, scratch = scratch0
-                if let dy = dy0 { for k in 0..<64 { scratch[k] += dy[(t - 1) * 64 + k] } }
+                if let dy = dy0 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<8 {
                     let dh = part(scratch, m * 8)

@@ -243,7 +243,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     put(tanhC, cur, 16 + m * 4)
                     put(tanhC * o, cur, m * 4)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<2 { put(part(cur, m * 4), output, t * 8 + m * 4) } }
             }
             do {
                 let cur = cur1, prev = prev1
@@ -256,7 +256,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     put(tanhC, cur, 16 + m * 4)
                     put(tanhC * o, cur, m * 4)
                 }
-                if let output = output1 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output1 { for m in 0..<2 { put(part(cur, m * 4), output, t * 8 + m * 4) } }
             }
             do {
                 let cur = cur2, prev = prev2
@@ -269,7 +269,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     put(tanhC, cur, 16 + m * 4)
                     put(tanhC * o, cur, m * 4)
                 }
-                if let output = output2 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output2 { for m in 0..<2 { put(part(cur, m * 4), output, t * 8 + m * 4) } }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -361,7 +361,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     put(tanhC, cur, 16 + m * 4)
                     put(tanhC * o, cur, m * 4)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<2 { put(part(cur, m * 4), output, t * 8 + m * 4) } }
             }
             prev0 = cur0
         }
@@ -433,7 +433,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 56, prev = cur - 56, delta = deltas0 + (t - 1) * 32, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 4)
@@ -458,7 +458,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 56, prev = cur - 56, delta = deltas1 + (t - 1) * 32, scratch = scratch1
-                if let dy = dy1 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy1 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 4)
@@ -483,7 +483,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 56, prev = cur - 56, delta = deltas2 + (t - 1) * 32, scratch = scratch2
-                if let dy = dy2 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy2 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 4)
@@ -661,7 +661,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 56, prev = cur - 56, delta = deltas0 + (t - 1) * 32, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
                 // Pointwise LSTM backward: upstream of each gate block
                 for m in 0..<2 {
                     let dh = part(scratch, m * 4)

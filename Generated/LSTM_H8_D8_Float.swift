@@ -187,7 +187,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     put(tanhC, cur, 16)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 8) }
             }
             do {
                 let cur = cur1, prev = prev1
@@ -200,7 +200,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     put(tanhC, cur, 16)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output1 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output1 { put(part(cur, 0), output, t * 8) }
             }
             do {
                 let cur = cur2, prev = prev2
@@ -213,7 +213,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     put(tanhC, cur, 16)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output2 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output2 { put(part(cur, 0), output, t * 8) }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -285,7 +285,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
                     put(tanhC, cur, 16)
                     put(tanhC * o, cur, 0)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 8) }
             }
             prev0 = cur0
         }
@@ -357,7 +357,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 56, prev = cur - 56, delta = deltas0 + (t - 1) * 32, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -378,7 +378,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 56, prev = cur - 56, delta = deltas1 + (t - 1) * 32, scratch = scratch1
-                if let dy = dy1 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -399,7 +399,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 56, prev = cur - 56, delta = deltas2 + (t - 1) * 32, scratch = scratch2
-                if let dy = dy2 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -645,7 +645,7 @@ public struct LSTM_H8_D8_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 56, prev = cur - 56, delta = deltas0 + (t - 1) * 32, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise LSTM backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)

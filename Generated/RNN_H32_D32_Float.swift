@@ -179,7 +179,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                 for m in 0..<4 {
                     put(part(cur, 32 + m * 8), cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             do {
                 let cur = cur1
@@ -187,7 +187,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                 for m in 0..<4 {
                     put(part(cur, 32 + m * 8), cur, m * 8)
                 }
-                if let output = output1 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output1 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             do {
                 let cur = cur2
@@ -195,7 +195,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                 for m in 0..<4 {
                     put(part(cur, 32 + m * 8), cur, m * 8)
                 }
-                if let output = output2 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output2 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -258,7 +258,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                 for m in 0..<4 {
                     put(part(cur, 32 + m * 8), cur, m * 8)
                 }
-                if let output = output0 { for k in 0..<32 { output[t * 32 + k] = cur[k] } }
+                if let output = output0 { for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
             }
             prev0 = cur0
         }
@@ -326,7 +326,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 64, delta = deltas0 + (t - 1) * 32, scratch = scratch0
-                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise RNN backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -340,7 +340,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 64, delta = deltas1 + (t - 1) * 32, scratch = scratch1
-                if let dy = dy1 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy1 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise RNN backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -354,7 +354,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 64, delta = deltas2 + (t - 1) * 32, scratch = scratch2
-                if let dy = dy2 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise RNN backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)
@@ -589,7 +589,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 64, delta = deltas0 + (t - 1) * 32, scratch = scratch0
-                if let dy = dy0 { for k in 0..<32 { scratch[k] += dy[(t - 1) * 32 + k] } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
                 // Pointwise RNN backward: upstream of each gate block
                 for m in 0..<4 {
                     let dh = part(scratch, m * 8)

@@ -116,7 +116,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                 do {
                     put(part(cur, 8), cur, 0)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 8) }
             }
             do {
                 let cur = cur1
@@ -124,7 +124,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                 do {
                     put(part(cur, 8), cur, 0)
                 }
-                if let output = output1 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output1 { put(part(cur, 0), output, t * 8) }
             }
             do {
                 let cur = cur2
@@ -132,7 +132,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                 do {
                     put(part(cur, 8), cur, 0)
                 }
-                if let output = output2 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output2 { put(part(cur, 0), output, t * 8) }
             }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
@@ -174,7 +174,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                 do {
                     put(part(cur, 8), cur, 0)
                 }
-                if let output = output0 { for k in 0..<8 { output[t * 8 + k] = cur[k] } }
+                if let output = output0 { put(part(cur, 0), output, t * 8) }
             }
             prev0 = cur0
         }
@@ -242,7 +242,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 16, delta = deltas0 + (t - 1) * 8, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise RNN backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -253,7 +253,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * 16, delta = deltas1 + (t - 1) * 8, scratch = scratch1
-                if let dy = dy1 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise RNN backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -264,7 +264,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * 16, delta = deltas2 + (t - 1) * 8, scratch = scratch2
-                if let dy = dy2 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise RNN backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)
@@ -496,7 +496,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * 16, delta = deltas0 + (t - 1) * 8, scratch = scratch0
-                if let dy = dy0 { for k in 0..<8 { scratch[k] += dy[(t - 1) * 8 + k] } }
+                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
                 // Pointwise RNN backward: upstream of each gate block
                 do {
                     let dh = part(scratch, 0)

@@ -53,7 +53,7 @@ extension KernelEmitter {
                 for b in all {
                     s.block("do") { s in
                         s.line("let cur = tape\(b) + t * \(recordStride)\(readsPreviousRecord ? ", prev = cur - \(recordStride)" : ""), delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)")
-                        s.line("if let dy = dy\(b) { for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] } }")
+                        s.line("if let dy = dy\(b) { \(addOutputGradient) }")
                         emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
                                   prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
                         if layout.gateLaneCount < P {
@@ -88,6 +88,16 @@ extension KernelEmitter {
             }
             for b in all { s.line("accumulateParameterGradients(x\(b), length, tape\(b), g)") }
         }
+    }
+
+    /// Adds Δ_t to the carried δh: whole parts as vectors when H fills them (the carry was
+    /// just stored as vectors, and scalar updates would each wait on store forwarding).
+    var addOutputGradient: String {
+        let wp = layout.partWidth
+        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] }" }
+        let add = { (o: String) in "put(part(scratch, \(o)) + part(dy, (t - 1) * \(H)\(o == "0" ? "" : " + \(o)")), scratch, \(o))" }
+        if layout.partCount == 1 { return add("0") }
+        return "for m in 0..<\(layout.partCount) { \(add("m * \(wp)")) }"
     }
 
     /// Whether the backward pointwise code reads the previous record.

@@ -171,7 +171,7 @@ struct KernelEmitter {
                         let readsPrevious = cell.forwardPart(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") }
                         s.line("let cur = cur\(b)\(readsPrevious ? ", prev = prev\(b)" : "")\(cell.keepsRecurrentProductApart ? ", scratch = scratch\(b)" : "")")
                         emitParts(&s, comment: "Pointwise \(spec.cell.displayName) update", body: cell.forwardPart)
-                        s.line("if let output = output\(b) { for k in 0..<\(H) { output[t * \(H) + k] = cur[k] } }")
+                        s.line("if let output = output\(b) { \(copyOutput) }")
                     }
                 }
                 s.line(all.map { "prev\($0) = cur\($0)" }.joined(separator: "; "))
@@ -182,6 +182,15 @@ struct KernelEmitter {
                 }
             }
         }
+    }
+
+    /// Copies h_t from the current record to `output`: whole parts as vectors when H fills
+    /// them (scalar copies right after the vector store would each wait on store forwarding).
+    var copyOutput: String {
+        let wp = layout.partWidth
+        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { output[t * \(H) + k] = cur[k] }" }
+        if layout.partCount == 1 { return "put(part(cur, 0), output, t * \(H))" }
+        return "for m in 0..<\(layout.partCount) { put(part(cur, m * \(wp)), output, t * \(H) + m * \(wp)) }"
     }
 
     /// State vectors in the caller's state layout: h, then carried ones (LSTM c).
