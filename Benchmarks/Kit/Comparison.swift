@@ -118,12 +118,15 @@ public struct Target: Equatable, Sendable {
         public var target: Target
         /// The measured figure, formatted ("52.1 ns/step", "3.4×", "61%"), or nil if not measured.
         public var measured: String?
-        /// Whether the median meets the target; nil if not measured.
+        /// Whether the median meets the target; nil if not measured (or, for a percentage of
+        /// the FMA peak, if the run's peak was a separate multiply and add).
         public var met: Bool?
     }
 
     /// Checks the target against CellForge's results (and the peer's, for ratios).
-    public func evaluate(cellforge: [BenchmarkResult], peer: [BenchmarkResult]) -> Outcome {
+    /// `fmaPeak`: whether the run's peak was measured with fused multiply-adds; a percentage
+    /// of a multiply+add peak is shown but cannot meet a target stated against the FMA peak.
+    public func evaluate(cellforge: [BenchmarkResult], peer: [BenchmarkResult], fmaPeak: Bool = true) -> Outcome {
         let own = cellforge.first { $0.implementation == "cellforge" && $0.threads == 1 && $0.configuration == configuration }
         switch kind {
         case .maxNanosecondsPerStep(let limit):
@@ -132,7 +135,8 @@ public struct Target: Equatable, Sendable {
             return Outcome(target: self, measured: "\(Units.significant(ns)) ns/step", met: ns <= limit)
         case .minPercentOfPeak(let limit):
             guard let p = own?.percentOfPeak else { return Outcome(target: self, measured: nil, met: nil) }
-            return Outcome(target: self, measured: "\(Units.significant(p.median))%", met: p.median >= limit)
+            let measured = "\(Units.significant(p.median))%" + (fmaPeak ? "" : " of mul+add peak")
+            return Outcome(target: self, measured: measured, met: fmaPeak ? p.median >= limit : nil)
         case .minRatioOverPeer(let limit, let threads):
             let row = Comparison.peerRows(cellforge: cellforge, peer: peer).first { $0.configuration == configuration }
             guard let r = row?.ratio(threads: threads) else { return Outcome(target: self, measured: nil, met: nil) }

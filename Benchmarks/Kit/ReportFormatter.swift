@@ -55,6 +55,50 @@ public struct ReportFormatter: Sendable {
         "\(Int((s * 100).rounded()))%" + (s < 0.9 && threads == 1 ? "!" : "")
     }
 
+    /// One row per kernel: latency, forward and training throughput, % of peak, and the
+    /// training speed-ups over the reference and (with a peer) PyTorch.
+    public func summaryTable() -> String {
+        let own = report.results.filter { $0.implementation == "cellforge" && $0.threads == 1 }
+        var byShape: [Configuration: [Mode: BenchmarkResult]] = [:]
+        for r in own {
+            var key = r.configuration
+            key.mode = .latency
+            byShape[key, default: [:]][r.mode] = r
+        }
+        let speedups = Dictionary(Comparison.speedups(report.results).map { ($0.kernel.configuration, $0.ratio) }) { a, _ in a }
+        let peerRows = peer.map { p in
+            Dictionary(Comparison.peerRows(cellforge: report.results, peer: p.results).map { ($0.configuration, $0) }) { a, _ in a }
+        }
+        let threads = peer.map { Array(Set($0.results.map(\.threads))).sorted() } ?? []
+        var columns: [TextTable.Column] = [.init("kernel", .left), .init("latency ns/step"), .init("forward steps/s"),
+                                           .init("training steps/s"), .init("training GFLOP/s"), .init("% of peak"),
+                                           .init("training vs reference")]
+        if peer != nil {
+            columns.append(.init("forward vs PyTorch 1T"))
+            for n in threads { columns.append(.init("training vs PyTorch \(n)T")) }
+        }
+        var t = TextTable(columns)
+        for (key, modes) in byShape.sorted(by: { $0.key < $1.key }) {
+            let name = modes.values.first!.kernel
+            var training = key
+            training.mode = .training
+            var forward = key
+            forward.mode = .forward
+            var cells = [name, modes[.latency].map { Units.nanoseconds($0.secondsPerStep.median) } ?? "—",
+                         modes[.forward].map { Units.si($0.stepsPerSecond.median) } ?? "—",
+                         modes[.training].map { Units.si($0.stepsPerSecond.median) } ?? "—",
+                         modes[.training].map { Units.significant($0.gflops.median) } ?? "—",
+                         modes[.training]?.percentOfPeak.map { Units.significant($0.median) + "%" } ?? "—",
+                         speedups[training].map(Units.ratio) ?? "—"]
+            if let peerRows {
+                cells.append(peerRows[forward]?.ratio(threads: 1).map(Units.ratio) ?? "—")
+                for n in threads { cells.append(peerRows[training]?.ratio(threads: n).map(Units.ratio) ?? "—") }
+            }
+            t.add(cells)
+        }
+        return t.render(style)
+    }
+
     /// Worker scaling (empty until a multi-worker runner reports).
     public func scalingTable() -> String? {
         let rows = Comparison.scaling(report.results)
@@ -71,13 +115,14 @@ public struct ReportFormatter: Sendable {
     /// CellForge (one core) beside the peer at each thread count, as steps/s and ratios.
     public func peerTable() -> String? {
         guard let peer else { return nil }
-        let rows = Comparison.peerRows(cellforge: report.results, peer: peer.results)
+        // Configurations the peer measured (CellForge-only ones are in the result table).
+        let rows = Comparison.peerRows(cellforge: report.results, peer: peer.results).filter { !$0.peer.isEmpty }
         guard !rows.isEmpty else { return nil }
         let threads = Array(Set(peer.results.map(\.threads))).sorted()
-        var columns: [TextTable.Column] = [.init("cell", .left), .init("mode", .left), .init("CellForge 1 core steps/s"), .init("% peak")]
-        for n in threads { columns.append(.init("PyTorch \(n) thr steps/s")) }
-        if let first = threads.first { columns.append(.init("PyTorch \(first) thr % peak")) }
-        for n in threads { columns.append(.init("CellForge / PyTorch \(n) thr")) }
+        var columns: [TextTable.Column] = [.init("cell", .left), .init("mode", .left), .init("CellForge steps/s"), .init("% peak")]
+        for n in threads { columns.append(.init("PyTorch \(n)T steps/s")) }
+        if let first = threads.first { columns.append(.init("PyTorch \(first)T % peak")) }
+        for n in threads { columns.append(.init("CellForge ÷ \(n)T")) }
         columns.append(.init("PyTorch path", .left))
         var t = TextTable(columns)
         for row in rows {
@@ -85,7 +130,9 @@ public struct ReportFormatter: Sendable {
             var cells = ["\(c.cell.displayName) H\(c.hidden) D\(c.input)" + (c.scalar == "float" ? "" : " \(c.scalar)"), c.mode.rawValue,
                          row.cellforge.map { Units.si($0.stepsPerSecond.median) } ?? "—",
                          row.cellforge?.percentOfPeak.map { Units.significant($0.median) + "%" } ?? "—"]
-            for n in threads { cells.append(row.peer[n].map { Units.si($0.stepsPerSecond.median) } ?? "—") }
+            for n in threads {
+                cells.append(row.peer[n].map { Units.si($0.stepsPerSecond.median) + (($0.cpuShare ?? 1) < 0.9 ? "!" : "") } ?? "—")
+            }
             if let first = threads.first {
                 let pct = row.peer[first].flatMap { p in report.peak(for: p.scalar).map { p.gflops.median / $0.gflops.median * 100 } }
                 cells.append(pct.map { Units.significant($0) + "%" } ?? "—")
@@ -106,7 +153,13 @@ public struct ReportFormatter: Sendable {
         if let e = b.mkldnnEnabled { parts.append("oneDNN enabled: \(e)") }
         if let cap = b.torchCPUCapability { parts.append("CPU capability \(cap)") }
         var line = "peer: " + parts.joined(separator: ", ")
-        for note in b.notes { line += "\npeer note: \(note)" }
+        let paths = Cell.allCases.compactMap { cell -> String? in
+            let runners = Set(peer.results.filter { $0.cell == cell }.map(\.runner))
+            return runners.isEmpty ? nil : "\(cell.displayName) \(runners.sorted().joined(separator: "/"))"
+        }
+        line += "\npeer: CellForge runs on 1 core; PyTorch with nT = torch.set_num_threads(n); path by cell: " + paths.joined(separator: ", ")
+        // Per-configuration path notes are in the peer's JSON; print the others.
+        for note in b.notes where !note.contains(" path (") { line += "\npeer note: \(note)" }
         if peer.machine.cpu != report.machine.cpu {
             line += "\nwarning: the PyTorch run was on a different CPU (\(peer.machine.cpu)); ratios compare machines too"
         }
@@ -117,8 +170,9 @@ public struct ReportFormatter: Sendable {
     public func targetTable() -> String {
         var t = TextTable([.init("target", .left), .init("measured"), .init("status", .left)])
         for target in Target.issueTargets {
-            let o = target.evaluate(cellforge: report.results, peer: peer?.results ?? [])
-            t.add([target.name, o.measured ?? "—", o.met.map { $0 ? "met" : "missed" } ?? "not measured"])
+            let o = target.evaluate(cellforge: report.results, peer: peer?.results ?? [],
+                                    fmaPeak: report.peak(for: "float")?.fused ?? false)
+            t.add([target.name, o.measured ?? "—", o.met.map { $0 ? "met" : "missed" } ?? (o.measured == nil ? "not measured" : "not applicable")])
         }
         return t.render(style)
     }
@@ -129,9 +183,14 @@ public struct ReportFormatter: Sendable {
         if report.results.contains(where: { ($0.cpuShare ?? 1) < 0.9 && $0.threads == 1 }) {
             table += "\n! on CPU below 90%: the benchmark was descheduled (other load on the machine); that median is inflated"
         }
-        var parts = [header(), table]
+        var parts = [header(), table, "summary (one core; % of peak and ratios for training)\n" + summaryTable()]
         if let s = scalingTable() { parts.append("worker scaling\n" + s) }
-        if let h = peerHeader(), let p = peerTable() { parts.append(h + "\n" + p) }
+        if let h = peerHeader(), var p = peerTable() {
+            if peer?.results.contains(where: { ($0.cpuShare ?? 1) < 0.9 }) == true {
+                p += "\n! the PyTorch threads were on a CPU less than 90% of the time (other load, or idle threads): treat with care"
+            }
+            parts.append(h + "\n" + p)
+        }
         parts.append("targets\n" + targetTable())
         return parts.joined(separator: "\n\n") + "\n"
     }

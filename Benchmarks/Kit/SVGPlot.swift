@@ -90,7 +90,8 @@ public struct SVGPlot: Sendable {
         let rowsInLegend = legend.map { $0.entries.count + 1 }.max() ?? 0
         let legendHeight = legend.isEmpty ? 0 : Double(rowsInLegend) * Self.legendRowHeight + 16
         let width = Double(max(panels.count, 1)) * Self.panelWidth
-        let height = Self.header + Self.panelHeight + legendHeight + (footnote.isEmpty ? 8 : 30)
+        let notes = Self.wrap(footnote, columns: Int((width - Self.left - 10) / 6.2))
+        let height = Self.header + Self.panelHeight + legendHeight + 8 + Double(notes.count) * 15
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(svgNumber(width))" height="\(svgNumber(height))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(height))" \
         font-family="Helvetica, Arial, sans-serif" font-size="12">
@@ -115,10 +116,25 @@ public struct SVGPlot: Sendable {
             }
             x += groupWidth
         }
-        if !footnote.isEmpty {
-            svg += "<text x=\"\(svgNumber(Self.left))\" y=\"\(svgNumber(height - 10))\" font-size=\"11\" fill=\"#555555\">\(xmlEscape(footnote))</text>\n"
+        for (k, line) in notes.enumerated() {
+            let ly = height - 10 - Double(notes.count - 1 - k) * 15
+            svg += "<text x=\"\(svgNumber(Self.left))\" y=\"\(svgNumber(ly))\" font-size=\"11\" fill=\"#555555\">\(xmlEscape(line))</text>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// Splits `text` into lines of at most `columns` characters at spaces (a longer word gets a line of its own).
+    static func wrap(_ text: String, columns: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > columns {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     func renderPanel(_ panel: Panel, originX: Double, originY: Double) -> String {

@@ -218,11 +218,13 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// With one thread, below about 0.9 means the benchmark was descheduled (other load on
     /// the machine) and the median is inflated; with more it also measures utilisation.
     public var cpuShare: Double?
+    /// Whole measurements made; the one with the highest `cpuShare` is kept (`RepetitionPolicy`).
+    public var attempts: Int?
 
     /// A result with every derived figure computed from `secondsPerStep`.
     public init(kernel: String, implementation: String, runner: String, cell: Cell, hidden: Int, input: Int,
                 scalar: String, mode: Mode, threads: Int, sequences: Int, length: Int, repetitions: Int,
-                secondsPerStep: Stats, peakGflops: Double?, cpuShare: Double? = nil) {
+                secondsPerStep: Stats, peakGflops: Double?, cpuShare: Double? = nil, attempts: Int? = nil) {
         self.kernel = kernel
         self.implementation = implementation
         self.runner = runner
@@ -241,6 +243,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         gflops = Units.gflops(secondsPerStep: secondsPerStep, flopsPerStep: flopsPerStep)
         percentOfPeak = peakGflops.map { Units.percent(of: $0, gflops) }
         self.cpuShare = cpuShare
+        self.attempts = attempts
     }
 
     /// What the result is about, without who computed it or how.

@@ -101,7 +101,8 @@ final class Suite {
                                cell: Cell(rawValue: kernel.kind.rawValue)!, hidden: kernel.hiddenSize, input: kernel.inputSize,
                                scalar: scalar, mode: mode, threads: threads, sequences: sequences, length: options.length,
                                repetitions: measured.samples, secondsPerStep: measured.stats,
-                               peakGflops: peaks.first { $0.scalar == scalar }?.gflops.median, cpuShare: measured.cpuShare)
+                               peakGflops: peaks.first { $0.scalar == scalar }?.gflops.median, cpuShare: measured.cpuShare,
+                               attempts: measured.attempts)
     }
 
     /// "LSTM_H8_D8_Float".

@@ -45,8 +45,10 @@ DEFAULT_CONFIGS = "lstm:8:8,lstm:32:32,lstm:64:64,gru:8:8,gru:32:32,rnn:8:8,rnn:
 MODES = ["latency", "forward", "training"]
 # The same repetition policies as BenchmarkKit.RepetitionPolicy.standard / .long.
 POLICIES = {
-    False: {"warmup": 2, "minimum": 7, "maximum": 41, "targetSeconds": 0.5, "sampleSeconds": 0.005},
-    True: {"warmup": 3, "minimum": 15, "maximum": 201, "targetSeconds": 2.0, "sampleSeconds": 0.02},
+    False: {"warmup": 2, "minimum": 7, "maximum": 41, "targetSeconds": 0.5, "sampleSeconds": 0.005,
+            "attempts": 3, "minimumCPUShare": 0.9},
+    True: {"warmup": 3, "minimum": 15, "maximum": 201, "targetSeconds": 2.0, "sampleSeconds": 0.02,
+           "attempts": 4, "minimumCPUShare": 0.9},
 }
 
 
@@ -66,8 +68,24 @@ def reciprocal(st, numerator=1.0):
     return {"median": numerator / st["median"], "min": numerator / st["max"], "max": numerator / st["min"]}
 
 
-def measure(policy, units, body):
-    """Seconds per unit: warm-up (the first run also calibrates), then timed samples."""
+def measure(policy, units, body, threads):
+    """Seconds per unit, like BenchmarkKit: a whole measurement is repeated (up to
+    policy["attempts"] in all) while the process was on a CPU for less than
+    policy["minimumCPUShare"] of the sampling time × threads, keeping the best one. With
+    2 threads on a shared 2-core machine, one OpenMP thread descheduled by other load
+    stalls every parallel region (seen here: 49 µs instead of 0.23 µs per step); the
+    share (about 50% then) catches it."""
+    best, n = attempt(policy, units, body), 1
+    while best[2] < policy["minimumCPUShare"] and n < policy["attempts"]:
+        nxt = attempt(policy, units, body)
+        if nxt[2] > best[2]:
+            best = nxt
+        n += 1
+    return best + (n,)
+
+
+def attempt(policy, units, body):
+    """One measurement: warm-up (the first run also calibrates), then timed samples."""
     start = time.perf_counter()
     body()
     single = time.perf_counter() - start
@@ -144,7 +162,7 @@ def run_config(cell, hidden, inp, mode, threads, args, policy):
             opt.step()
             opt.zero_grad(set_to_none=False)
             x.grad = None
-    return measure(policy, units, body)
+    return measure(policy, units, body, threads)
 
 
 def cpu_info():
@@ -171,7 +189,7 @@ def table(results):
         s = r["secondsPerStep"]
         rows.append([f"{r['cell'].upper()} H{r['hidden']} D{r['input']}", r["mode"], str(r["threads"]),
                      f"{s['median'] * 1e9:.1f} [{s['min'] * 1e9:.1f}–{s['max'] * 1e9:.1f}]",
-                     f"{r['cpuShare'] * 100:.0f}%" + ("!" if r["cpuShare"] < 0.9 and r["threads"] == 1 else ""),
+                     f"{r['cpuShare'] * 100:.0f}%" + ("!" if r["cpuShare"] < 0.9 else ""),
                      f"{r['stepsPerSecond']['median'] / 1e6:.3f} M", f"{r['gflops']['median']:.2f}", r["runner"]])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))]
@@ -193,6 +211,7 @@ def main():
                    help="torch.backends.mkldnn.enabled (off forces the native ATen RNN kernels)")
     p.add_argument("--json", help="write the results here (CellForge's schema)")
     p.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
 
     configs = []
@@ -207,6 +226,11 @@ def main():
         if m not in MODES:
             p.error(f"unknown mode {m}")
     policy = POLICIES[args.long]
+    if len(threads) > 1:
+        # One process per thread count: after torch.set_num_threads(1) and then (2) in one
+        # process, single-sequence LSTM calls took 125 µs per step instead of 2.5 µs (an
+        # OpenMP/oneDNN state left by the switch), so each count starts fresh.
+        return run_children(args, threads)
     torch.backends.mkldnn.enabled = args.mkldnn == "on"
     try:
         torch.set_num_interop_threads(1)
@@ -221,18 +245,19 @@ def main():
             notes.append(f"{cell} H{h} D{d} {mode}: {path} path (profiler ops: {', '.join(ops) or 'none'})")
     started = time.perf_counter()
     jobs = [(c, m, t) for c in configs for m in modes for t in threads]
+    torch.set_num_threads(threads[0])
     for k, ((cell, h, d), mode, n) in enumerate(jobs):
         if not args.quiet:
             line = f"[{time.perf_counter() - started:5.1f} s] [{k + 1}/{len(jobs)}] {cell.upper()} H{h} D{d} {mode}, {n} thread(s)"
             print("\r" + line.ljust(70), end="", file=sys.stderr, flush=True)
-        st, reps, share = run_config(cell, h, d, mode, n, args, policy)
+        st, reps, share, attempts = run_config(cell, h, d, mode, n, args, policy)
         flops = flops_per_step(cell, h, d, mode)
         results.append({
             "kernel": f"torch.nn.{cell.upper()}", "implementation": "pytorch", "runner": paths[(cell, h, d, mode)],
             "cell": cell, "hidden": h, "input": d, "scalar": "float", "mode": mode, "threads": n,
             "sequences": 1 if mode == "latency" else args.sequences, "length": args.length, "repetitions": reps,
             "flopsPerStep": flops, "secondsPerStep": st, "stepsPerSecond": reciprocal(st),
-            "gflops": reciprocal(st, flops * 1e-9), "percentOfPeak": None, "cpuShare": share,
+            "gflops": reciprocal(st, flops * 1e-9), "percentOfPeak": None, "cpuShare": share, "attempts": attempts,
         })
     if not args.quiet:
         print("\r" + " " * 70 + "\r", end="", file=sys.stderr, flush=True)
@@ -253,15 +278,48 @@ def main():
                      "repetitions": policy, "long": args.long, "threads": threads},
         "peaks": [], "results": results,
     }
-    print(f"PyTorch {torch.__version__} on {cpu}; oneDNN available {report['build']['mkldnnAvailable']}, "
-          f"enabled {report['build']['mkldnnEnabled']}; CPU capability {report['build']['torchCPUCapability']}")
-    print(table(results))
-    if args.json:
-        tmp = args.json + ".tmp"
+    finish(report, args.json, quiet_table=args.child)
+
+
+def finish(report, path, quiet_table=False):
+    b = report["build"]
+    if not quiet_table:
+        print(f"PyTorch {b['torchVersion']} on {report['machine']['cpu']}; oneDNN available {b['mkldnnAvailable']}, "
+              f"enabled {b['mkldnnEnabled']}; CPU capability {b['torchCPUCapability']}")
+        print(table(report["results"]))
+    if path:
+        tmp = path + ".tmp"
         with open(tmp, "w") as f:
             json.dump(report, f, indent=2, sort_keys=True)
             f.write("\n")
-        os.replace(tmp, args.json)
+        os.replace(tmp, path)
+
+
+def run_children(args, threads):
+    """Runs this script once per thread count and merges the reports."""
+    import subprocess
+    import tempfile
+    reports = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in threads:
+            out = os.path.join(tmp, f"threads{n}.json")
+            cmd = [sys.executable, os.path.abspath(__file__), "--child", "--threads", str(n), "--json", out,
+                   "--configs", args.configs, "--mode", args.mode, "--sequences", str(args.sequences),
+                   "--length", str(args.length), "--mkldnn", args.mkldnn]
+            cmd += ["--long"] if args.long else []
+            cmd += ["--quiet"] if args.quiet else []
+            subprocess.run(cmd, check=True)
+            with open(out) as f:
+                reports.append(json.load(f))
+    merged = reports[0]
+    merged["results"] = [r for rep in reports for r in rep["results"]]
+    merged["results"].sort(key=lambda r: (list(CELLS).index(r["cell"]), r["hidden"], r["input"], MODES.index(r["mode"]), r["threads"]))
+    merged["settings"]["threads"] = threads
+    notes = []
+    for rep in reports:
+        notes += [n for n in rep["build"]["notes"] if n not in notes]
+    merged["build"]["notes"] = notes + ["one process per thread count"]
+    finish(merged, args.json)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,12 @@ import Testing
         #expect(p.shouldContinue(samples: 5, elapsed: 0.5))         // time left
         #expect(!p.shouldContinue(samples: 5, elapsed: 1))
         #expect(!p.shouldContinue(samples: 9, elapsed: 0))          // the maximum
+        let retry = RepetitionPolicy(warmup: 1, minimum: 1, maximum: 1, targetSeconds: 0, sampleSeconds: 0, attempts: 3)
+        #expect(retry.shouldRetry(attempt: 1, cpuShare: 0.5))
+        #expect(retry.shouldRetry(attempt: 2, cpuShare: 0.89))
+        #expect(!retry.shouldRetry(attempt: 3, cpuShare: 0.5))      // out of attempts
+        #expect(!retry.shouldRetry(attempt: 1, cpuShare: 0.95))     // on a CPU long enough
+        #expect(!p.shouldRetry(attempt: 1, cpuShare: 0.1))          // one attempt by default
         #expect(RepetitionPolicy.long.minimum > RepetitionPolicy.standard.minimum)
         #expect(RepetitionPolicy.long.targetSeconds > RepetitionPolicy.standard.targetSeconds)
     }

@@ -26,10 +26,20 @@ import Testing
         #expect(t.render(.markdown) == "| name | ratio |\n|---|--:|\n| a\\|b | 3.2× |")
     }
 
+    @Test func summaryHasOneRowPerKernel() {
+        let f = ReportFormatter(report: Fixtures.report(Fixtures.cellforge), peer: Fixtures.report(Fixtures.torch, producer: "pytorch"),
+                                style: .markdown)
+        let lines = f.summaryTable().split(separator: "\n")
+        #expect(lines.count == 2 + 5)                            // LSTM H8 Float, H64, H8 Double, GRU H8, RNN H1
+        #expect(lines[0].contains("training vs PyTorch 2T"))
+        let h8 = lines.first { $0.hasPrefix("| LSTM_H8_D8_Float |") }!
+        #expect(h8 == "| LSTM_H8_D8_Float | 50.0 | 25.0 M | 10.0 M | 30.7 | 30.7% | 30.0× | — | 4.00× | 2.50× |")
+    }
+
     @Test func formatterShowsEverySection() {
         let text = ReportFormatter(report: Fixtures.report(Fixtures.cellforge), peer: Fixtures.report(Fixtures.torch, producer: "pytorch")).render()
         for piece in ["AMD EPYC", "CELLFORGE_FMA defined", "target CPU native", "SIMD8<Float>", "LSTM_H8_D8_Float",
-                      "25.0×", "PyTorch 1 thr steps/s", "CellForge / PyTorch 2 thr", "4.00×", "onednn", "missed", "met"] {
+                      "25.0×", "PyTorch 1T steps/s", "CellForge ÷ 2T", "4.00×", "onednn", "LSTM onednn", "missed", "met"] {
             #expect(text.contains(piece), "missing \(piece)")
         }
         let lines = text.split(separator: "\n")
@@ -74,6 +84,12 @@ import Testing
             #expect(collector.text.contains(label), "missing \(label)")
         }
         #expect(!collector.text.contains("double"))            // Float kernels only
+    }
+
+    @Test func wrapsFootnotes() {
+        #expect(SVGPlot.wrap("aa bb cc dd", columns: 5) == ["aa bb", "cc dd"])
+        #expect(SVGPlot.wrap("aaaaaaa b", columns: 5) == ["aaaaaaa", "b"])
+        #expect(SVGPlot.wrap("", columns: 5).isEmpty)
     }
 
     @Test func escapesText() {

@@ -110,6 +110,8 @@ import Testing
         #expect(outcomes[2].measured == "49.2%")              // 196608 flops / 4 µs = 49.2 GFLOP/s of 100
         #expect(outcomes[3].measured == "50.0 ns/step")
         #expect(outcomes[4].measured == "500 ns/step")
+        let noFMA = Target.issueTargets[2].evaluate(cellforge: Fixtures.cellforge, peer: [], fmaPeak: false)
+        #expect(noFMA.met == nil && noFMA.measured == "49.2% of mul+add peak")
         let none = Target.issueTargets[0].evaluate(cellforge: Fixtures.cellforge, peer: [])
         #expect(none.met == nil && none.measured == nil)
     }
