@@ -21,7 +21,8 @@ public struct ReportFormatter: Sendable {
         if let flags = b.flags, !flags.isEmpty { build += " [\(flags.joined(separator: " "))]" }
         lines.append("build: \(build)")
         let s = report.settings
-        lines.append("workload: N = \(s.sequences) sequences × T = \(s.length) steps; reference on \(s.referenceSequences ?? 0) sequences; "
+        lines.append("workload: N = \(s.sequences) sequences × T = \(s.length) steps; "
+                     + (s.referenceSequences.map { "reference on \($0) sequences; " } ?? "no reference; ")
                      + "\(s.long ? "long" : "standard") repetitions (≥ \(s.repetitions.minimum), median [min–max])"
                      + ((s.bufferOffset ?? 0) != 0 ? "; buffers \(s.bufferOffset!) bytes past a 64-byte boundary" : ""))
         for p in report.peaks {
