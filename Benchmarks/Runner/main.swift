@@ -12,8 +12,12 @@ func fail(_ message: String, status: Int32) -> Never {
 func load(_ path: String) -> BenchmarkReport {
     do {
         return try BenchmarkReport.decode(Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
+    } catch let error as DecodingError {
+        fail("cannot read \(path): not a benchmark JSON (\(error))", status: 1)
+    } catch let error as SchemaError {
         fail("cannot read \(path): \(error)", status: 1)
+    } catch {
+        fail("cannot read \(path): \(error.localizedDescription)", status: 1)
     }
 }
 
@@ -43,10 +47,16 @@ if options.list {
     exit(0)
 }
 let peer = options.compare.map(load)
+if let peer, peer.producer != "pytorch" {
+    fail("\(options.compare!) was written by \(peer.producer), not by Benchmarks/peers/torch_lstm.py (use it with --from)", status: 2)
+}
 
 let report: BenchmarkReport
 if let from = options.from {
     report = load(from)
+    guard report.producer == "cellforge" else {
+        fail("\(from) was written by \(report.producer), not by this benchmark (use it with --compare)", status: 2)
+    }
 } else {
     guard !selected.isEmpty else { fail("no kernel matches the selection (see --list)", status: 2) }
     #if DEBUG
