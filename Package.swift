@@ -19,12 +19,17 @@ let package = Package(
         .target(name: "CellForgeGen", dependencies: ["CellForge"]),
         .executableTarget(name: "codegen", dependencies: ["CellForgeGen"]),
         .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated"),
-        .executableTarget(name: "Benchmarks", dependencies: ["CellForge", "CellForgeKernels"], path: "Benchmarks"),
+        // Benchmarks: the arithmetic (flop model, units, statistics, JSON schema, table, SVG)
+        // in a small library with fast tests; the executable only measures.
+        .target(name: "BenchmarkKit", path: "Benchmarks/Kit"),
+        .executableTarget(name: "Benchmarks", dependencies: ["BenchmarkKit", "CellForge", "CellForgeKernels"],
+                          path: "Benchmarks/Runner"),
         .target(name: "CellForgeExamples", dependencies: ["CellForge", "CellForgeKernels"]),
         .executableTarget(name: "cellforge-train", dependencies: ["CellForgeExamples", "CellForgeKernels"], path: "Sources/TrainExample"),
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
         .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
+        .testTarget(name: "BenchmarkKitTests", dependencies: ["BenchmarkKit"]),
     ]
 )

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import BenchmarkKit
+
+@Suite struct OptionsTests {
+    @Test func parsesFiltersAndOutputs() throws {
+        let o = try Options.parse(["--cell", "lstm,GRU", "--hidden", "8", "--input", "8", "--only", "H8 D8", "--json", "a.json",
+                                   "--svg", "p.svg", "--compare", "t.json", "--long", "--mode", "training,latency",
+                                   "--scalar", "Float", "--quiet", "--markdown", "--sequences", "16", "--length", "4"])
+        #expect(o.cells == [.lstm, .gru] && o.hidden == 8 && o.input == 8 && o.only == ["H8 D8"] && o.scalar == "float")
+        #expect(o.json == "a.json" && o.svg == "p.svg" && o.compare == "t.json" && o.long && o.quiet && o.markdown)
+        #expect(o.modes == [.training, .latency] && o.sequences == 16 && o.length == 4)
+        #expect(o.repetitions == .long && o.referenceSampleSize == 32)
+        let d = try Options.parse([])
+        #expect(d.sequences == 256 && d.length == 64 && d.modes == Mode.allCases && d.reference && d.referenceSampleSize == 8)
+        #expect(d.repetitions == .standard)
+    }
+
+    @Test func rejectsBadArguments() throws {
+        #expect(throws: OptionsError.unknown("--fast")) { try Options.parse(["--fast"]) }
+        #expect(throws: OptionsError.missingValue("--json")) { try Options.parse(["--json"]) }
+        #expect(throws: OptionsError.missingValue("--only")) { try Options.parse(["--only", "--long"]) }
+        #expect(throws: OptionsError.badValue("--cell", "lstmx", "lstm, gru or rnn")) { try Options.parse(["--cell", "lstmx"]) }
+        #expect(throws: OptionsError.badValue("--hidden", "0", "a positive integer")) { try Options.parse(["--hidden", "0"]) }
+        #expect(throws: OptionsError.badValue("--mode", "both", "latency, forward or training")) { try Options.parse(["--mode", "both"]) }
+        #expect(throws: OptionsError.badValue("--misalign", "6", "a multiple of 4 below 64")) { try Options.parse(["--misalign", "6"]) }
+        #expect(throws: OptionsError.badValue("--misalign", "64", "a multiple of 4 below 64")) { try Options.parse(["--misalign", "64"]) }
+        #expect(try Options.parse(["--misalign", "16"]).misalign == 16)
+    }
+
+    @Test func selection() throws {
+        let names = ["LSTM_H8_D8_Float", "LSTM H8 D8 Float"]
+        func sel(_ args: [String], _ cell: Cell = .lstm, h: Int = 8, d: Int = 8, s: String = "float") throws -> Bool {
+            try Options.parse(args).selects(names: names, cell: cell, hidden: h, input: d, scalar: s)
+        }
+        #expect(try sel([]))
+        #expect(try sel(["--only", "h8 d8"]))                    // case-insensitive, display name
+        #expect(try sel(["--only", "LSTM_H8"]))                  // type name
+        #expect(try !sel(["--only", "H64"]))
+        #expect(try sel(["--only", "H64", "--only", "D8"]))      // any of them
+        #expect(try !sel(["--cell", "gru"]))
+        #expect(try !sel(["--hidden", "8", "--input", "4"]))
+        #expect(try !sel(["--scalar", "double"]))
+    }
+}
+
+@Suite struct BuildProbeTests {
+    @Test func cpuInfo() {
+        let text = """
+        processor\t: 0
+        model name\t: AMD EPYC 7B13
+        flags\t\t: fpu sse4_2 avx fma avx2 bmi2
+        processor\t: 1
+        model name\t: other
+        """
+        let cpu = BuildProbe.cpu(fromCPUInfo: text)
+        #expect(cpu.model == "AMD EPYC 7B13")
+        #expect(cpu.flags == ["sse4_2", "avx", "avx2", "fma"])
+        #expect(BuildProbe.cpu(fromCPUInfo: "").model == "unknown")
+    }
+
+    @Test func manifestFlags() {
+        let manifest = """
+          "C.Benchmarks-x86_64-unknown-linux-gnu-release.exe":
+            args: ["/opt/swift/usr/bin/swiftc","-module-name","Benchmarks","-emit-executable","-target-cpu","znver3"]
+          "C.CellForgeKernels-x86_64-unknown-linux-gnu-release.module":
+            args: ["/opt/swift/usr/bin/swiftc","-module-name","CellForgeKernels","-emit-module","-whole-module-optimization","-c","-O","-DSWIFT_PACKAGE","-target-cpu","native","-DCELLFORGE_FMA","-Xcc","-fPIC","-Xcc","-march=haswell","-g"]
+        """
+        let args = BuildProbe.compileArguments(manifest: manifest, module: "CellForgeKernels")
+        #expect(args?.contains("-DCELLFORGE_FMA") == true)
+        let probe = BuildProbe.codegenFlags(args ?? [])
+        #expect(probe.targetCPU == "native")
+        #expect(probe.flags == ["-O", "-target-cpu", "native", "-DCELLFORGE_FMA", "-Xcc", "-march=haswell"])
+        #expect(BuildProbe.compileArguments(manifest: manifest, module: "Missing") == nil)
+        #expect(BuildProbe.codegenFlags(["-O", "-Xcc", "-march=x86-64-v3"]).targetCPU == "x86-64-v3")
+        #expect(BuildProbe.codegenFlags(["-Onone", "-DDEBUG"]).targetCPU == nil)
+    }
+}
+
+/// The benchmark lists its kernels by hand (they are concrete types); none in Generated/ may be missing.
+@Suite struct CatalogTests {
+    @Test func everyGeneratedKernelIsInTheCatalog() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let generated = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Generated").path)
+            .filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(6)) }
+        let catalog = try String(contentsOf: root.appendingPathComponent("Benchmarks/Runner/KernelCatalog.swift"), encoding: .utf8)
+        #expect(!generated.isEmpty)
+        for name in generated {
+            #expect(catalog.contains("KernelEntry(\(name).self)"), "\(name) is not in Benchmarks/Runner/KernelCatalog.swift")
+        }
+    }
+}
