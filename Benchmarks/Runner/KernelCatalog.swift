@@ -43,8 +43,10 @@ let kernelCatalog: [KernelEntry] = [
     KernelEntry(GRU_H1_D3_Float.self),
     KernelEntry(GRU_H5_D3_Float.self),
     KernelEntry(GRU_H8_D8_Float.self),
+    KernelEntry(GRU_H32_D32_Float.self),
     KernelEntry(GRU_H3_D4_Double.self),
     KernelEntry(RNN_H1_D1_Float.self),
     KernelEntry(RNN_H3_D2_Float.self),
     KernelEntry(RNN_H8_D8_Float.self),
+    KernelEntry(RNN_H32_D32_Float.self),
 ]
