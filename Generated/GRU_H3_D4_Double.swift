@@ -20,6 +20,9 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
+    /// Batched entry points run 3 sequences in lockstep.
+    public var interleave: Int { 3 }
+
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
                         state: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>?,
                         tape: UnsafeMutablePointer<Double>?) {

@@ -21,6 +21,9 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
+    /// Batched entry points run 3 sequences in lockstep.
+    public var interleave: Int { 3 }
+
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {

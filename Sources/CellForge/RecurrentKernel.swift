@@ -19,6 +19,9 @@ public protocol RecurrentKernel: Sendable {
     var parameterStorageCount: Int { get }
     /// Scalars of tape one sequence of `length` steps needs for forward + backward.
     func tapeCount(length: Int) -> Int
+    /// Sequences the batched entry points run in lockstep (1 if they run one at a time):
+    /// batches of a multiple of it share weight loads best.
+    var interleave: Int { get }
     /// Writes canonical parameters into storage of `parameterStorageCount` scalars.
     func pack(_ parameters: CellParameters<Scalar>, into storage: UnsafeMutableBufferPointer<Scalar>)
     /// Reads canonical parameters (or gradients) from storage.
@@ -60,6 +63,9 @@ public protocol RecurrentKernel: Sendable {
 }
 
 extension RecurrentKernel {
+    /// One: sequences run one after another.
+    public var interleave: Int { 1 }
+
     /// One sequence after another.
     public func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
         forwardEachSequence(parameters: parameters, batch: batch)

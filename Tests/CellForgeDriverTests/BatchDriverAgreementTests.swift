@@ -28,7 +28,11 @@ import Testing
         let what = "\(kernel.kind) H\(kernel.hiddenSize) D\(kernel.inputSize) \(K.Scalar.self)"
         for workers in [1, 2] {
             let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: workers, sequencesPerChunk: 3)
-            let (loss, gradient) = try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets))
+            var dx = [K.Scalar](repeating: .nan, count: c.batch.inputs.count)
+            let (loss, gradient) = try dx.withUnsafeMutableBufferPointer {
+                try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets), inputGradients: $0)
+            }
+            #expect(DriverTestSupport.relativeError(dx, expected.inputGradients) <= tolerance, "\(what): input gradients")
             #expect(abs(loss! - expected.loss) <= tolerance * expected.loss, "\(what): loss \(loss!) vs \(expected.loss)")
             let gradientError = DriverTestSupport.relativeError(gradient.values, expected.gradient.values)
             #expect(gradientError <= tolerance, "\(what): gradient error \(gradientError)")

@@ -29,6 +29,8 @@ enum DriverTestSupport {
         var gradient: CellParameters<Double>
         var outputs: [Double] = []
         var finalStates: [Double] = []
+        /// δx_t, laid out like the inputs (zeros for length-0 sequences, which have none).
+        var inputGradients: [Double] = []
     }
 
     /// Runs every sequence of `c` through the Double reference cell with the L2 loss, serially.
@@ -56,6 +58,7 @@ enum DriverTestSupport {
             for k in g.parameters.values.indices { result.gradient.values[k] += g.parameters.values[k] }
             result.outputs += trace.hidden.flatMap { $0 }
             result.finalStates += trace.finalHidden + trace.finalCell
+            result.inputGradients += g.inputs.flatMap { $0 }
         }
         return result
     }

@@ -54,6 +54,10 @@ import Testing
         #expect(throws: CellForgeError.self) { try driver.train(batch, supervision: .targets(targets), optimizer: &adam) }
         var states = [Float](repeating: 0, count: 31)
         #expect(throws: CellForgeError.self) { try driver.infer(batch, states: &states) }
+        var dx = [Float](repeating: 0, count: 39)
+        #expect(throws: CellForgeError.shapeMismatch(name: "input gradients", expected: "40 values (like the inputs)", actual: "39")) {
+            try dx.withUnsafeMutableBufferPointer { try driver.train(batch, supervision: .targets(targets), optimizer: &sgd, inputGradients: $0) }
+        }
         #expect(DriverTestSupport.storageBits(driver) == bits, "nothing changed")
     }
 }

@@ -27,12 +27,13 @@ extension BatchDriver {
                         outputs.withUnsafeMutableBufferPointer { outputs in
                             forEachChunk(chunkCount(sequences: batch.count)) { c, w in
                                 let first = c * chunk
-                                forEachRun(from: first, to: min(batch.count, first + chunk), lengths: lengths.baseAddress!) { n, run, length in
+                                forEachRun(from: first, to: min(batch.count, first + chunk), lengths: lengths.baseAddress!,
+                                           piece: workspace.slotCount) { n, run, length in
                                     kernel.forward(parameters: parameters, batch: KernelBatch(
                                         count: run, length: length, input: x.baseAddress! + offsets[n] * D, inputStride: length * D,
                                         state: states.baseAddress! + n * S, stateStride: S,
                                         output: outputs.baseAddress! + offsets[n] * H, outputStride: length * H,
-                                        tape: workspace.tape(w, n - first), tapeStride: workspace.tapeStride))
+                                        tape: workspace.tape(w, 0), tapeStride: workspace.tapeStride))
                                 }
                             }
                         }

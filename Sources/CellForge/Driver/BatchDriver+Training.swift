@@ -9,14 +9,19 @@ extension BatchDriver {
     /// - Parameters:
     ///   - initialStates: N × `stateSize` scalars, or nil for zeros.
     ///   - supervision: targets for the L2 loss, or upstream gradients Δ_t (laid out like the outputs).
+    ///   - inputGradients: receives δx_t for every step, laid out like the inputs (for a layer
+    ///     below this one), or nil to skip computing it.
     /// - Throws: `CellForgeError` if a shape does not match (before computing anything),
     ///   or if the optimizer's state was sized for another parameter count.
     @inlinable
     public func train<O: Optimizer>(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
                                     supervision: BatchSupervision<Scalar>, optimizer: inout O,
-                                    clipping: GradientClipping? = nil) throws -> TrainingStepResult where O.Scalar == Scalar {
+                                    clipping: GradientClipping? = nil,
+                                    inputGradients: UnsafeMutableBufferPointer<Scalar>? = nil) throws -> TrainingStepResult
+    where O.Scalar == Scalar {
         try optimizer.checkState(parameterCount: kernel.parameterStorageCount)
-        let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision)
+        let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision,
+                                          inputGradients: inputGradients)
         let gradient = workspace.gradient
         let norm = GradientClipping.norm(UnsafeBufferPointer(gradient))
         if let loss, !loss.isFinite {
@@ -31,12 +36,16 @@ extension BatchDriver {
     }
 
     /// The batch's loss and summed gradient at the current parameters, without a step.
+    /// - Parameter inputGradients: receives δx_t, laid out like the inputs, or nil.
     /// - Returns: the loss (nil for upstream gradients) and Σ over sequences of δθ, canonical layout.
     /// - Throws: `CellForgeError` if a shape does not match.
     @inlinable
     public func gradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
-                         supervision: BatchSupervision<Scalar>) throws -> (loss: Double?, gradient: CellParameters<Scalar>) {
-        let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision)
+                         supervision: BatchSupervision<Scalar>,
+                         inputGradients: UnsafeMutableBufferPointer<Scalar>? = nil) throws
+    -> (loss: Double?, gradient: CellParameters<Scalar>) {
+        let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision,
+                                          inputGradients: inputGradients)
         return (loss, lastGradient)
     }
 
@@ -45,8 +54,15 @@ extension BatchDriver {
     /// upstream gradients).
     @inlinable
     func accumulateGradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]?,
-                            supervision: BatchSupervision<Scalar>) throws -> Double? {
+                            supervision: BatchSupervision<Scalar>,
+                            inputGradients: UnsafeMutableBufferPointer<Scalar>?) throws -> Double? {
         try validate(batch)
+        if let inputGradients {
+            guard inputGradients.count == batch.inputs.count else {
+                throw CellForgeError.shapeMismatch(name: "input gradients", expected: "\(batch.inputs.count) values (like the inputs)",
+                                                   actual: "\(inputGradients.count)")
+            }
+        }
         if let initialStates { try validate("initial states", count: initialStates.count, perStep: false, of: batch) }
         let isTargets = if case .targets = supervision { true } else { false }
         try validate(isTargets ? "targets" : "output gradients", count: supervision.values.count, perStep: true, of: batch)
@@ -62,7 +78,8 @@ extension BatchDriver {
                             forEachChunk(chunks) { c, w in
                                 trainChunk(c, worker: w, x: x.baseAddress, lengths: lengths.baseAddress!,
                                            offsets: offsets.baseAddress!, count: batch.count, initialStates: h0,
-                                           supervision: y.baseAddress, isTargets: isTargets)
+                                           supervision: y.baseAddress, isTargets: isTargets,
+                                           inputGradients: inputGradients?.baseAddress)
                             }
                         }
                     }
@@ -74,37 +91,40 @@ extension BatchDriver {
     }
 
     /// Chunk c on worker w: zeroes the chunk's gradient buffer, then takes its sequences in
-    /// order, in runs of equal length (each run one `KernelBatch`, which the kernel may
-    /// interleave): forward, Δ = h − y (or the given Δ), and backward adding each sequence's
-    /// gradient into the buffer in sequence order. Length-0 sequences contribute nothing.
+    /// order, in runs of equal length cut into pieces of `kernel.interleave` (each piece one
+    /// `KernelBatch`, which the kernel runs in lockstep, its tapes still in cache for the
+    /// backward pass): forward, Δ = h − y (or the given Δ), and backward adding each
+    /// sequence's gradient into the buffer in sequence order. Length-0 sequences contribute
+    /// nothing.
     @inlinable
     func trainChunk(_ c: Int, worker w: Int, x: UnsafePointer<Scalar>?, lengths: UnsafePointer<Int>,
                     offsets: UnsafePointer<Int>, count: Int, initialStates: UnsafePointer<Scalar>?,
-                    supervision: UnsafePointer<Scalar>?, isTargets: Bool) {
+                    supervision: UnsafePointer<Scalar>?, isTargets: Bool, inputGradients: UnsafeMutablePointer<Scalar>?) {
         let (H, D, S) = (kernel.hiddenSize, kernel.inputSize, kernel.stateSize)
         let parameters = UnsafePointer(storage.baseAddress!)
         let gradient = workspace.chunkGradient(c)
         gradient.update(repeating: 0, count: workspace.parameterCount)
         var squares = 0.0
         let first = c * sequencesPerChunk
-        forEachRun(from: first, to: min(count, first + sequencesPerChunk), lengths: lengths) { n, run, length in
+        forEachRun(from: first, to: min(count, first + sequencesPerChunk), lengths: lengths,
+                   piece: workspace.slotCount) { n, run, length in
             guard let x, let supervision else { return }
             for r in 0..<run {
-                let state = workspace.state(w, n - first + r)
+                let state = workspace.state(w, r)
                 if let initialStates { state.update(from: initialStates + (n + r) * S, count: S) }
                 else { state.update(repeating: 0, count: S) }
             }
             var sequences = KernelBatch(count: run, length: length, input: x + offsets[n] * D, inputStride: length * D,
-                                        state: workspace.state(w, n - first), stateStride: workspace.stateStride,
-                                        output: workspace.output(w, n - first), outputStride: workspace.outputStride,
-                                        tape: workspace.tape(w, n - first), tapeStride: workspace.tapeStride)
+                                        state: workspace.state(w, 0), stateStride: workspace.stateStride,
+                                        output: workspace.output(w, 0), outputStride: workspace.outputStride,
+                                        tape: workspace.tape(w, 0), tapeStride: workspace.tapeStride,
+                                        inputGradient: inputGradients.map { $0 + offsets[n] * D })
             if isTargets {
                 kernel.forward(parameters: parameters, batch: sequences)
                 for r in 0..<run {
-                    squares += Self.residual(workspace.output(w, n - first + r), minus: supervision + offsets[n + r] * H,
-                                             count: length * H)
+                    squares += Self.residual(workspace.output(w, r), minus: supervision + offsets[n + r] * H, count: length * H)
                 }
-                sequences.outputGradient = UnsafePointer(workspace.output(w, n - first))
+                sequences.outputGradient = UnsafePointer(workspace.output(w, 0))
             } else {
                 sequences.output = nil
                 kernel.forward(parameters: parameters, batch: sequences)
@@ -118,13 +138,13 @@ extension BatchDriver {
 }
 
 /// Calls `body(first, count, length)` for each run of consecutive sequences in first..<end
-/// that share one length > 0, in order.
+/// that share one length > 0, in order, cut into pieces of at most `piece` sequences.
 @inlinable
-func forEachRun(from first: Int, to end: Int, lengths: UnsafePointer<Int>, _ body: (Int, Int, Int) -> Void) {
+func forEachRun(from first: Int, to end: Int, lengths: UnsafePointer<Int>, piece: Int, _ body: (Int, Int, Int) -> Void) {
     var n = first
     while n < end {
         var run = 1
-        while n + run < end && lengths[n + run] == lengths[n] { run += 1 }
+        while n + run < end && run < piece && lengths[n + run] == lengths[n] { run += 1 }
         if lengths[n] > 0 { body(n, run, lengths[n]) }
         n += run
     }

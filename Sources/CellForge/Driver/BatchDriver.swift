@@ -41,8 +41,7 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     ///   - workerCount: threads to use, default the active processor count.
     ///   - sequencesPerChunk: sequences per chunk (default 12, a multiple of the three
     ///     sequences generated kernels interleave). Results depend on it (the summation
-    ///     order does), not on `workerCount`. Each worker keeps a tape per sequence of a
-    ///     chunk: `workerCount · sequencesPerChunk · tapeCount(length:)` scalars in all.
+    ///     order does), not on `workerCount`. Each worker keeps `kernel.interleave` tapes.
     /// - Throws: `CellForgeError` if the parameters do not fit the kernel or a count is below 1.
     public init(kernel: Kernel, parameters: CellParameters<Scalar>,
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -55,11 +54,11 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
         self.kernel = kernel
         self.workerCount = workerCount
         self.sequencesPerChunk = sequencesPerChunk
-        storage = .allocate(capacity: kernel.parameterStorageCount)
-        storage.initialize(repeating: 0)
+        storage = UnsafeMutableBufferPointer(start: BatchWorkspace<Scalar>.aligned(kernel.parameterStorageCount),
+                                             count: kernel.parameterStorageCount)
         kernel.pack(parameters, into: storage)
         workspace = BatchWorkspace(parameterCount: kernel.parameterStorageCount, stateSize: kernel.stateSize,
-                                   workerCount: workerCount, slotCount: sequencesPerChunk)
+                                   workerCount: workerCount, slotCount: kernel.interleave)
     }
 
     deinit { storage.deallocate() }
