@@ -33,16 +33,17 @@ public struct ReportFormatter: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// One row per kernel and mode, with the reference and the speed-up.
+    /// One row per kernel, mode and runner, with the reference and the speed-up on the row
+    /// that is CellForge's one-core figure (`Comparison.bestSingleWorker`).
     public func resultTable() -> String {
-        var t = TextTable([.init("kernel", .left), .init("mode", .left), .init("ns/step [min–max]"), .init("on CPU"), .init("steps/s"),
+        var t = TextTable([.init("kernel", .left), .init("mode", .left), .init("runner", .left), .init("ns/step [min–max]"), .init("on CPU"), .init("steps/s"),
                            .init("GFLOP/s"), .init("% peak"), .init("reference ns/step"), .init("vs reference")])
         let speedups = Dictionary(Comparison.speedups(report.results).map { ($0.kernel.configuration, $0) }) { a, _ in a }
         let own = report.results.filter { $0.implementation == "cellforge" }
-            .sorted { ($0.configuration, $0.threads) < ($1.configuration, $1.threads) }
+            .sorted { ($0.configuration, $0.threads, $0.runner) < ($1.configuration, $1.threads, $1.runner) }
         for r in own {
-            let s = r.threads == 1 ? speedups[r.configuration] : nil
-            t.add([r.kernel + (r.threads > 1 ? " ×\(r.threads)" : ""), r.mode.rawValue,
+            let s = speedups[r.configuration].flatMap { $0.kernel == r ? $0 : nil }
+            t.add([r.kernel + (r.threads > 1 ? " ×\(r.threads)" : ""), r.mode.rawValue, r.runner,
                    Units.range(r.secondsPerStep, Units.nanoseconds), r.cpuShare.map { Self.share($0, threads: r.threads) } ?? "—", Units.si(r.stepsPerSecond.median),
                    Units.significant(r.gflops.median), r.percentOfPeak.map { Units.significant($0.median) + "%" } ?? "—",
                    s.map { Units.nanoseconds($0.reference.secondsPerStep.median) } ?? "—", s.map { Units.ratio($0.ratio) } ?? "—"])
@@ -59,7 +60,7 @@ public struct ReportFormatter: Sendable {
     /// One row per kernel: latency, forward and training throughput, % of peak, and the
     /// training speed-ups over the reference and (with a peer) PyTorch.
     public func summaryTable() -> String {
-        let own = report.results.filter { $0.implementation == "cellforge" && $0.threads == 1 }
+        let own = Comparison.bestSingleWorker(report.results)
         var byShape: [Configuration: [Mode: BenchmarkResult]] = [:]
         for r in own {
             var key = r.configuration

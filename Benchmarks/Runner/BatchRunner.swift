@@ -24,6 +24,8 @@ final class Batch<K: RecurrentKernel> {
     /// One tape per worker (the sequential runner uses tape 0).
     let tapes: [UnsafeMutableBufferPointer<S>]
     var sgd: SGD<S>
+    /// `BatchDriverRunner`'s driver and inputs per worker count.
+    var drivers: [Int: DriverInputs<K>] = [:]
     /// Bytes past a 64-byte boundary where every buffer starts (`--misalign`; 0 by default).
     let offset: Int
 

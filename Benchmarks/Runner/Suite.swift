@@ -1,3 +1,4 @@
+import Foundation
 import BenchmarkKit
 import CellForge
 
@@ -32,10 +33,11 @@ final class Suite {
             results.append(result(kernel, "cellforge", "sequential", .latency, threads: 1, sequences: 1,
                                   measured: latency(batch)))
         }
-        // The runners measured. LATER (lead): add BatchDriverRunner(workers: 1) and
-        // BatchDriverRunner(workers: cores), and interleaved-kernel runners, here.
-        for runner in [SequentialRunner()] {
-            results += throughput(batch, runner, modes)
+        // The runners measured: one kernel call per sequence, then the batch driver (which
+        // hands the kernel interleaved pieces) on one worker and on every core.
+        results += throughput(batch, SequentialRunner(), modes)
+        for workers in Set([1, ProcessInfo.processInfo.activeProcessorCount]).sorted() {
+            results += throughput(batch, BatchDriverRunner(workers: workers), modes)
         }
         if options.reference && (modes.contains(.forward) || modes.contains(.training)) {
             progress.show("\(label) reference (\(options.referenceSampleSize) sequences)")
