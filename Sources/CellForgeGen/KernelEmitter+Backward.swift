@@ -17,13 +17,7 @@ extension KernelEmitter {
             s.line("precondition(batch.count >= 0 && batch.length >= 0, \"\(spec.typeName).backward: negative count or length\")")
             s.line("guard batch.count > 0 else { return }")
             s.line("guard let tapes = batch.tape else { preconditionFailure(\"\(spec.typeName).backward: the batch has no tapes\") }")
-            s.line("var first = 0")
-            for (width, test) in [(I, "first + \(I) <= batch.count"), (1, "first < batch.count")] {
-                s.block("while \(test)") { s in
-                    s.line("backwardSteps\(width)(w, batch, first, tapes + first * batch.tapeStride, g)")
-                    s.line("first += \(width)")
-                }
-            }
+            emitLockstepGroups(&s) { "backwardSteps\($0)(w, batch, first, tapes + first * batch.tapeStride, g)" }
         }
         emitBackwardSteps(&s, sequences: I)
         emitBackwardSteps(&s, sequences: 1)

@@ -133,16 +133,22 @@ struct KernelEmitter {
         s.line()
         s.line("/// Splits the batch into lockstep groups; with `ring`, every group reuses the same \(I) two-record rings.")
         s.block("private func forwardGroups(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>,\n                               _ tapes: UnsafeMutablePointer<\(scalar)>, tapeStride: Int, ring: Bool)") { s in
-            s.line("var first = 0")
-            for (width, test) in [(I, "first + \(I) <= batch.count"), (1, "first < batch.count")] {
-                s.block("while \(test)") { s in
-                    s.line("forwardSteps\(width)(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)")
-                    s.line("first += \(width)")
-                }
-            }
+            emitLockstepGroups(&s) { "forwardSteps\($0)(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)" }
         }
         emitForwardSteps(&s, sequences: I)
         emitForwardSteps(&s, sequences: 1)
+    }
+
+    /// Walks the batch in groups of `interleave` sequences, then one at a time for the rest:
+    /// `call(width)` is the call for a group starting at `first`.
+    func emitLockstepGroups(_ s: inout SourceWriter, call: (Int) -> String) {
+        s.line("var first = 0")
+        for (width, test) in [(Self.interleave, "first + \(Self.interleave) <= batch.count"), (1, "first < batch.count")] {
+            s.block("while \(test)") { s in
+                s.line(call(width))
+                s.line("first += \(width)")
+            }
+        }
     }
 
     /// The step loop for `sequences` sequences in lockstep: shared products, then each sequence's pointwise update.
