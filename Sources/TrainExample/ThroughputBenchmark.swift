@@ -6,8 +6,9 @@ import Foundation
 /// for a batch of N = 256 sequences of T = 64 steps, training (forward, Δ = h − y,
 /// backward, SGD step) and inference, with 1 and 2 workers; training also as a plain
 /// serial loop over the same kernel, which shows whether the generic driver is
-/// specialised for the kernel. GFLOP/s count 24·H·(D + H) per training step and a
-/// third of that per inference step (DESIGN.md's model).
+/// specialised for the kernel. Training computes δx too (as the flop model counts it,
+/// and as PyTorch does with x.requires_grad). GFLOP/s count 24·H·(D + H) per training
+/// step and a third of that per inference step (DESIGN.md's model).
 /// Build in release with a target CPU, e.g.
 /// `swift run -c release -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DCELLFORGE_FMA cellforge-train --benchmark`.
 enum ThroughputBenchmark {
@@ -38,10 +39,11 @@ enum ThroughputBenchmark {
         var sgd = SGD<Float>(learningRate: 1e-7)
         // Rounds alternate between the three so that load from other processes hits all alike.
         var states = [Float](repeating: 0, count: sequences * kernel.stateSize), outputs: [Float] = []
+        var dx = [Float](repeating: 0, count: x.count)
         let rates = try measure([
             { try serialLoop(kernel, p, x, y) },
-            { _ = try drivers[0].train(batch, supervision: .targets(y), optimizer: &sgd) },
-            { _ = try drivers[1].train(batch, supervision: .targets(y), optimizer: &sgd) },
+            { _ = try dx.withUnsafeMutableBufferPointer { try drivers[0].train(batch, supervision: .targets(y), optimizer: &sgd, inputGradients: $0) } },
+            { _ = try dx.withUnsafeMutableBufferPointer { try drivers[1].train(batch, supervision: .targets(y), optimizer: &sgd, inputGradients: $0) } },
             { try drivers[0].infer(batch, states: &states, outputs: &outputs) },
             { try drivers[1].infer(batch, states: &states, outputs: &outputs) },
         ])
@@ -83,9 +85,10 @@ enum ThroughputBenchmark {
         let state = UnsafeMutablePointer<Float>.allocate(capacity: S)
         let tape = UnsafeMutablePointer<Float>.allocate(capacity: kernel.tapeCount(length: length))
         let output = UnsafeMutablePointer<Float>.allocate(capacity: length * H)
+        let dx = UnsafeMutablePointer<Float>.allocate(capacity: length * D)
         let storage = UnsafeMutableBufferPointer<Float>.allocate(capacity: P)
         let gradient = UnsafeMutableBufferPointer<Float>.allocate(capacity: P)
-        defer { state.deallocate(); tape.deallocate(); output.deallocate(); storage.deallocate(); gradient.deallocate() }
+        defer { state.deallocate(); tape.deallocate(); output.deallocate(); dx.deallocate(); storage.deallocate(); gradient.deallocate() }
         kernel.pack(p, into: storage)
         gradient.initialize(repeating: 0)
         var sgd = SGD<Float>(learningRate: 1e-7)
@@ -98,7 +101,7 @@ enum ThroughputBenchmark {
                     kernel.forward(parameters: w, input: input, length: length, state: state, output: output, tape: tape)
                     for k in 0..<(length * H) { output[k] -= target[k] }
                     kernel.backward(parameters: w, input: input, length: length, tape: tape, outputGradient: output,
-                                    finalStateGradient: nil, inputGradient: nil, initialStateGradient: nil,
+                                    finalStateGradient: nil, inputGradient: dx, initialStateGradient: nil,
                                     parameterGradient: gradient.baseAddress!)
                 }
             }
