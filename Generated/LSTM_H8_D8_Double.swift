@@ -23,6 +23,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
     /// Batched entry points run 3 sequences in lockstep.
     public var interleave: Int { 3 }
 
+    /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
                         state: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>?,
                         tape: UnsafeMutablePointer<Double>?) {
@@ -372,6 +373,7 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         for k in 0..<8 { state0[8 + k] = prev0[8 + k] }
     }
 
+    /// One sequence (see `RecurrentKernel.backward`): a batch of one.
     public func backward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
                          tape: UnsafeMutablePointer<Double>,
                          outputGradient dy: UnsafePointer<Double>?, finalStateGradient dFinal: UnsafePointer<Double>?,

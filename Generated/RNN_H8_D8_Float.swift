@@ -23,6 +23,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
     /// Batched entry points run 3 sequences in lockstep.
     public var interleave: Int { 3 }
 
+    /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                         state: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>?,
                         tape: UnsafeMutablePointer<Float>?) {
@@ -184,6 +185,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         for k in 0..<8 { state0[k] = prev0[k] }
     }
 
+    /// One sequence (see `RecurrentKernel.backward`): a batch of one.
     public func backward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
                          tape: UnsafeMutablePointer<Float>,
                          outputGradient dy: UnsafePointer<Float>?, finalStateGradient dFinal: UnsafePointer<Float>?,

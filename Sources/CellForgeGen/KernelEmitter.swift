@@ -112,6 +112,7 @@ struct KernelEmitter {
     func emitForward(_ s: inout SourceWriter) {
         let ring = 2 * recordStride + layout.scratchCount
         let I = Self.interleave
+        s.line("/// One sequence (see `RecurrentKernel.forward`): a batch of one.")
         s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                        state: UnsafeMutablePointer<\(scalar)>, output: UnsafeMutablePointer<\(scalar)>?,\n                        tape: UnsafeMutablePointer<\(scalar)>?)") { s in
             s.line("forward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0,")
             s.line("                                          state: state, stateStride: 0, output: output, tape: tape))")
