@@ -112,12 +112,6 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     public func tapeCount(length: Int) -> Int {
         (length + 1) * recordStride + length * deltaStride + scratchCount
     }
-    /// Offset of record t (0…T) in a tape for `length` steps.
-    public func recordBase(_ t: Int) -> Int { t * recordStride }
-    /// Offset of step t's deltas (1…T) in a tape for `length` steps.
-    public func deltaBase(_ t: Int, length: Int) -> Int { (length + 1) * recordStride + (t - 1) * deltaStride }
-    /// Offset of the scratch area in a tape for `length` steps.
-    public func scratchBase(length: Int) -> Int { (length + 1) * recordStride + length * deltaStride }
 
     // MARK: Conversion
 

@@ -148,6 +148,7 @@ enum ReferenceMath {
     }
 
     /// δb_hn += δ (H values; GRU only).
+    @_specialize(where S == Float) @_specialize(where S == Double)
     static func addRecurrentBiasGradient<S>(_ g: inout CellParameters<S>, _ delta: [S]) {
         for k in 0..<g.hiddenSize { g.values[g.recurrentBiasOffset + k] += delta[k] }
     }

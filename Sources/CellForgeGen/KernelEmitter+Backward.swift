@@ -47,7 +47,7 @@ extension KernelEmitter {
             s.block("for t in stride(from: length, to: 0, by: -1)") { s in
                 for b in all {
                     s.block("do") { s in
-                        s.line("let cur = tape\(b) + t * \(recordStride)\(readsPreviousRecord ? ", prev = cur - \(recordStride)" : ""), delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)")
+                        s.line("let cur = tape\(b) + t * \(recordStride)\(readsPreviousRecord(cell.backwardPart) ? ", prev = cur - \(recordStride)" : ""), delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)")
                         s.line("if let dy = dy\(b) { \(addOutputGradient) }")
                         emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
                                   prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
@@ -95,8 +95,6 @@ extension KernelEmitter {
         return "for m in 0..<\(layout.partCount) { \(add("m * \(wp)")) }"
     }
 
-    /// Whether the backward pointwise code reads the previous record.
-    var readsPreviousRecord: Bool { cell.backwardPart(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") } }
 
     /// ", stage = …": where a group of n columns stages its accumulators, if it needs to.
     func stage(_ n: Int, _ scratch: String) -> String {

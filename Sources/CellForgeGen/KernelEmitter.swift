@@ -16,9 +16,7 @@ struct KernelEmitter {
 
     /// Offsets inside the tape's scratch area.
     enum Scratch {
-        /// Carried δh (Hp lanes).
-        static func hidden(_ l: KernelLayout) -> Int { 0 }
-        /// Carried δ of another state vector (Hp lanes each, after δh).
+        /// Carried δ of a state vector, Hp lanes each: δh at 0, then δc (LSTM).
         static func carry(_ l: KernelLayout, _ name: String) -> Int { l.recordOffset(name) }
         /// The direct part of δh_{t−1} (GRU).
         static func direct(_ l: KernelLayout) -> Int { 3 * l.paddedHidden }
@@ -43,6 +41,11 @@ struct KernelEmitter {
     /// Partial sums per chunk in the forward product: W·x + b and U·h apart when there are
     /// few chunks (more independent FMA chains) or when the cell needs them apart.
     var splitsProducts: Bool { cell.keepsRecurrentProductApart || layout.chunkCount <= 4 }
+
+    /// Whether the cell's pointwise code (`forwardPart` or `backwardPart`) reads the previous record.
+    func readsPreviousRecord(_ body: (PartContext) -> [String]) -> Bool {
+        body(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") }
+    }
 
     /// "base + k" (or another variable), without "0 +".
     func index(_ base: Int, _ variable: String = "k") -> String { base == 0 ? variable : "\(base) + \(variable)" }
@@ -178,8 +181,7 @@ struct KernelEmitter {
                 emitForwardProducts(&s, sequences: B)
                 for b in all {
                     s.block("do") { s in
-                        let readsPrevious = cell.forwardPart(PartContext(layout: layout, offset: "0")).contains { $0.contains("prev") }
-                        s.line("let cur = cur\(b)\(readsPrevious ? ", prev = prev\(b)" : "")\(cell.keepsRecurrentProductApart ? ", scratch = scratch\(b)" : "")")
+                        s.line("let cur = cur\(b)\(readsPreviousRecord(cell.forwardPart) ? ", prev = prev\(b)" : "")\(cell.keepsRecurrentProductApart ? ", scratch = scratch\(b)" : "")")
                         emitParts(&s, comment: "Pointwise \(spec.cell.displayName) update", body: cell.forwardPart)
                         s.line("if let output = output\(b) { \(copyOutput) }")
                     }

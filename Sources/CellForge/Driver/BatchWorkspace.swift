@@ -37,7 +37,7 @@ final class BatchWorkspace<Scalar: CellScalar> {
         gradientStride = Self.padded(parameterCount)
         stateStride = Self.padded(stateSize)
         chunkGradients = Self.aligned(0)
-        chunkLosses = .allocate(capacity: 0)
+        chunkLosses = Self.aligned(0)
         tapes = Self.aligned(0)
         outputs = Self.aligned(0)
         states = Self.aligned(workerCount * slotCount * stateStride)
@@ -58,20 +58,17 @@ final class BatchWorkspace<Scalar: CellScalar> {
     @usableFromInline
     func reserve(chunks: Int, tapeCount: Int, outputCount: Int) {
         if chunks > chunkCapacity {
-            chunkGradients.deallocate()
-            chunkGradients = Self.aligned(chunks * gradientStride)
+            Self.replace(&chunkGradients, count: chunks * gradientStride)
             Self.replace(&chunkLosses, count: chunks)
             chunkCapacity = chunks
         }
         if tapeCount > tapeStride {
             tapeStride = Self.padded(tapeCount)
-            tapes.deallocate()
-            tapes = Self.aligned(workerCount * slotCount * tapeStride)
+            Self.replace(&tapes, count: workerCount * slotCount * tapeStride)
         }
         if outputCount > outputStride {
             outputStride = Self.padded(outputCount)
-            outputs.deallocate()
-            outputs = Self.aligned(workerCount * slotCount * outputStride)
+            Self.replace(&outputs, count: workerCount * slotCount * outputStride)
         }
     }
 
@@ -105,18 +102,18 @@ final class BatchWorkspace<Scalar: CellScalar> {
         return (count + perLine - 1) / perLine * perLine
     }
 
-    /// `count` zeroed scalars starting on a 64-byte boundary (free with `deallocate()`).
+    /// `count` zeroed values starting on a 64-byte boundary (free with `deallocate()`).
     @usableFromInline
-    static func aligned(_ count: Int) -> UnsafeMutablePointer<Scalar> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Scalar>.stride, alignment: 64)
-        let p = raw.bindMemory(to: Scalar.self, capacity: max(count, 1))
+    static func aligned<T: Numeric>(_ count: Int) -> UnsafeMutablePointer<T> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<T>.stride, alignment: 64)
+        let p = raw.bindMemory(to: T.self, capacity: max(count, 1))
         p.initialize(repeating: 0, count: max(count, 1))
         return p
     }
 
+    /// Frees `p` and replaces it with `count` zeroed, aligned values.
     private static func replace<T: Numeric>(_ p: inout UnsafeMutablePointer<T>, count: Int) {
         p.deallocate()
-        p = .allocate(capacity: count)
-        p.initialize(repeating: 0, count: count)
+        p = aligned(count)
     }
 }
