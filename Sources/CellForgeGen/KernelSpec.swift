@@ -1,12 +1,6 @@
 import CellForge
 
-/// The scalar type a kernel computes in.
-public enum ScalarType: String, CaseIterable, Sendable {
-    case float
-    case double
-
-    /// The Swift type name.
-    public var swiftName: String { self == .float ? "Float" : "Double" }
+extension ScalarType {
     /// Lanes of the widest vector emitted: 256-bit vectors (8 Float, 4 Double).
     public var vectorWidth: Int { self == .float ? 8 : 4 }
 }
