@@ -1,7 +1,5 @@
-import Foundation
-
-/// A rectangular nested JSON array of numbers (as `JSONSerialization` returns it), checked
-/// and flattened row-major, for formats that store tensors as JSON (RTNeural).
+/// A rectangular nested JSON array of numbers, checked and flattened row-major, for formats
+/// that store tensors as JSON (RTNeural).
 struct JSONTensor {
     /// The dimensions, outermost first.
     let shape: [Int]
@@ -12,10 +10,10 @@ struct JSONTensor {
     /// - Throws: `CellForgeError.shapeMismatch` naming `name` with both shapes if it is not a
     ///   rectangular array of that shape, `.invalidFormat` if an element is not a number,
     ///   `.nonFinite` for NaN or infinity.
-    init(_ json: Any, name: String, shape expected: [Int]) throws {
+    init(_ json: JSONValue, name: String, shape expected: [Int]) throws {
         var shape: [Int] = []
         var node = json
-        while let array = node as? [Any] {
+        while let array = node.array {
             shape.append(array.count)
             guard let first = array.first else { break }
             node = first
@@ -37,17 +35,17 @@ struct JSONTensor {
 
     /// Appends the numbers of `json` to `values`, requiring every array at depth d to have
     /// shape[d] elements and numbers exactly at depth shape.count.
-    private static func flatten(_ json: Any, depth: Int, shape: [Int], into values: inout [Double], name: String) throws {
+    private static func flatten(_ json: JSONValue, depth: Int, shape: [Int], into values: inout [Double], name: String) throws {
         if depth < shape.count {
-            guard let array = json as? [Any], array.count == shape[depth] else {
+            guard let array = json.array, array.count == shape[depth] else {
                 throw CellForgeError.invalidFormat("\(name) is not a rectangular \(SafeTensors.Tensor.format(shape)) array of numbers")
             }
             for element in array { try flatten(element, depth: depth + 1, shape: shape, into: &values, name: name) }
         } else {
-            guard !(json is Bool), let number = json as? NSNumber, String(cString: number.objCType) != "c" else {
-                throw CellForgeError.invalidFormat("\(name) holds \(String(describing: json).prefix(32).debugDescription), not a number")
+            guard case let .number(number) = json else {
+                throw CellForgeError.invalidFormat("\(name) holds \(json.summary), not a number")
             }
-            values.append(number.doubleValue)
+            values.append(number)
         }
     }
 }

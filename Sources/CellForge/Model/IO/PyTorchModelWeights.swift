@@ -22,8 +22,9 @@ public enum PyTorchModelWeights {
     ///   - head: the Linear's prefix ("head."); nil finds it: the only other module with a
     ///     2-D `weight`, or no head if there is none. When both are found, every tensor of the
     ///     file must belong to one of them; when given, other modules' tensors are ignored.
-    ///   - kind: the cell; nil infers it from the gate count in `weight_hh_l0` (4 LSTM,
-    ///     3 GRU, 1 RNN, taken as tanh since a state_dict does not name the nonlinearity).
+    ///   - kind: the cell expected, or nil for any. The cell is inferred from the gate count in
+    ///     `weight_hh_l0` (4 LSTM, 3 GRU, 1 RNN, taken as tanh since a state_dict does not name
+    ///     the nonlinearity); a different `kind` is an error.
     ///   - activation: the activation applied after the Linear in the PyTorch model.
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor at fault (missing,
     ///   unexpected, wrong shape, non-finite, sizes that do not chain); nothing is returned partially.
@@ -45,7 +46,12 @@ public enum PyTorchModelWeights {
         guard layerCount > 0 else {
             throw CellForgeError.invalidFormat("PyTorch state_dict has no tensor \(SafeTensors.quoted(rnn + "weight_ih_l0"))")
         }
-        let cell = try kind ?? inferKind(file, rnn + "weight_hh_l0")
+        let inferred = try inferKind(file, rnn + "weight_hh_l0")
+        if let kind, kind != inferred {
+            throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(rnn + "weight_hh_l0")) "
+                + "\(SafeTensors.Tensor.format(file[rnn + "weight_hh_l0"]!.shape)) has the gates of a \(inferred), not a \(kind)")
+        }
+        let cell = inferred
         let hasBias = file[rnn + "bias_ih_l0"] != nil
         let linear = try head ?? findHeadPrefix(in: file, excluding: rnn, layerCount: layerCount)
         let headNames = linear.map { [$0 + "weight"] + (file[$0 + "bias"] != nil ? [$0 + "bias"] : []) } ?? []

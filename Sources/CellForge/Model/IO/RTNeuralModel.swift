@@ -31,25 +31,19 @@ public enum RTNeuralModel {
     /// array's shape, against the sizes that chain from `in_shape`) before anything is built.
     /// - Throws: a one-line `CellForgeError` naming the layer index, its type and the array at fault.
     public static func parameters<S: CellScalar>(json data: Data, as _: S.Type = S.self) throws -> ModelParameters<S> {
-        let root: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CellForgeError.invalidFormat("RTNeural model is not a JSON object")
-            }
-            root = object
-        } catch let error as CellForgeError { throw error } catch {
-            throw CellForgeError.invalidFormat("RTNeural model is not valid JSON: \(SafeTensors.oneLine(error))")
+        guard let root = try JSONValue.parse(data, what: "RTNeural model").object else {
+            throw CellForgeError.invalidFormat("RTNeural model is not a JSON object")
         }
         var size = try lastDimension(root["in_shape"], "RTNeural \"in_shape\"")
-        guard let layers = root["layers"] as? [Any] else { throw CellForgeError.invalidFormat("RTNeural model has no \"layers\" array") }
+        guard let layers = root["layers"]?.array else { throw CellForgeError.invalidFormat("RTNeural model has no \"layers\" array") }
         var recurrent: [CellParameters<S>] = []
         var head: DenseParameters<S>?
         for (index, item) in layers.enumerated() {
-            guard let layer = item as? [String: Any], let type = layer["type"] as? String else {
+            guard let layer = item.object, let type = layer["type"]?.string else {
                 throw CellForgeError.invalidFormat("RTNeural layer \(index) is not an object with a string \"type\"")
             }
             let what = "RTNeural layer \(index) (\(type))"
-            let activation = layer["activation"] as? String ?? ""
+            let activation = layer["activation"]?.string ?? ""
             if head != nil {
                 guard type == "activation", index == layers.count - 1, head?.shape.activation == .identity else {
                     throw CellForgeError.invalidFormat("\(what) follows the dense layer: a CellForge model ends with its dense head "
@@ -61,7 +55,7 @@ public enum RTNeuralModel {
                 continue
             }
             let out = try lastDimension(layer["shape"], "\(what) \"shape\"")
-            guard let weights = layer["weights"] as? [Any] else { throw CellForgeError.invalidFormat("\(what) has no \"weights\" array") }
+            guard let weights = layer["weights"]?.array else { throw CellForgeError.invalidFormat("\(what) has no \"weights\" array") }
             switch type {
             case "lstm", "gru":
                 let kind: CellKind = type == "lstm" ? .lstm : .gru
@@ -153,8 +147,8 @@ public enum RTNeuralModel {
     }
 
     /// The last element of a JSON shape array ([null, null, 8] → 8).
-    static func lastDimension(_ json: Any?, _ name: String) throws -> Int {
-        guard let shape = json as? [Any], let last = shape.last, !(last is Bool), let n = last as? Int else {
+    static func lastDimension(_ json: JSONValue?, _ name: String) throws -> Int {
+        guard let n = json?.array?.last?.integer else {
             throw CellForgeError.invalidFormat("\(name) is not an array ending in an integer size")
         }
         return n
