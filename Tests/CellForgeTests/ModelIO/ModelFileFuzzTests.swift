@@ -45,7 +45,8 @@ import Testing
             }
             probe(try file.serialized(), mustThrow: false, "edited metadata #\(k)", &tally)
         }
-        #expect(tally.refused > 4000, "most corruptions must be refused: \(tally)")
+        print("model file fuzzing: \(tally)")
+        #expect(tally.refused > 5000, "most corruptions must be refused: \(tally)")
     }
 
     func probe(_ data: Data, mustThrow: Bool, _ what: String, _ tally: inout Tally) {

@@ -71,11 +71,6 @@ enum ModelIOTestSupport {
         return worst
     }
 
-    /// A model of several cells, a head and values in ±1 (seeded).
-    static func randomModel<S: CellScalar>(_ architecture: ModelArchitecture, seed: UInt64, as _: S.Type = S.self) throws -> ModelParameters<S> {
-        try ModelParameters<S>.random(architecture, seed: seed)
-    }
-
     /// Expects `body` to throw a one-line `CellForgeError` whose description contains every one of `parts`.
     static func expectError(_ parts: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
         do {

@@ -75,5 +75,7 @@ import Testing
         let model = try RTNeuralModel.parameters(json: activationLayer, as: Double.self)
         #expect(model.head?.shape.activation == .tanh, "an activation layer after a plain dense sets the head's activation")
         ModelIOTestSupport.expectError(["not valid JSON"]) { try load(Data("{\"in_shape\": [".utf8)) }
+        let zero = try edited { root in var l = layers(root); l[0]["shape"] = [NSNull(), NSNull(), 0]; root["layers"] = l }
+        ModelIOTestSupport.expectError(["layer 0 (gru)", "hidden size 0"]) { try load(zero) }
     }
 }

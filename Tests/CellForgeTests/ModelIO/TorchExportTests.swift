@@ -8,7 +8,7 @@ import Testing
 /// These tests check that the committed files are exactly what CellForge exports and computes
 /// today; run with CELLFORGE_WRITE_FORMAT_FIXTURES=1 to rewrite them.
 @Suite struct TorchExportTests {
-    /// The exported models: name, architecture and the head's activation.
+    /// The exported models (seeded random parameters) and their fixture names.
     static func models() throws -> [(name: String, model: ModelParameters<Float>)] {
         [("cellforge_export_lstm2_linear", try .random(ModelArchitecture(kind: .lstm, inputSize: 3, hiddenSizes: [5, 5], outputSize: 2), seed: 2026)),
          ("cellforge_export_gru_linear_tanh", try .random(ModelArchitecture(kind: .gru, inputSize: 2, hiddenSizes: [7], outputSize: 3,

@@ -59,7 +59,9 @@ public enum RTNeuralModel {
             switch type {
             case "lstm", "gru":
                 let kind: CellKind = type == "lstm" ? .lstm : .gru
-                try CellParameters<S>.validate(hiddenSize: out, inputSize: size)
+                do { try CellParameters<S>.validate(hiddenSize: out, inputSize: size) } catch let error as CellForgeError {
+                    throw CellForgeError.invalidFormat("\(what): \(error)")
+                }
                 let G = kind.gateCount
                 guard weights.count == 3 else {
                     throw CellForgeError.shapeMismatch(name: "\(what) weights", expected: "3 arrays [kernel, recurrent_kernel, bias]",
