@@ -74,9 +74,12 @@ import Testing
             (["unexpected entry", "cellforge.adam.step_count"], momentum, { $0.metadata["cellforge.adam.step_count"] = "3" }),
             (["layer.1.W"], none, { $0["layer.1.W"] = try tensor([20, 7], .infinity) }),
             (["layer 1 input size", "expected 7"], none, { $0.metadata["cellforge.layer.1.input_size"] = "6" }),
-            (["not a CellForge model checkpoint"], none, { $0.metadata["cellforge.model_checkpoint"] = nil; $0.metadata["cellforge.model"] = "1" }),
+            (["not a CellForge model checkpoint", "it is a model file"], none, { $0.metadata["cellforge.model_checkpoint"] = nil; $0.metadata["cellforge.model"] = "1" }),
         ]
         for (parts, index, edit) in bad { ModelIOTestSupport.expectError(parts) { try load(index, edit) } }
+        ModelIOTestSupport.expectError(["not a CellForge model file", "it is a model checkpoint"]) {
+            _ = try ModelFile<Double>(try Self.checkpoints(Double.self)[1].safeTensors())
+        }
         ModelIOTestSupport.expectError(["Double values, not Float", "not converted"]) {
             _ = try ModelCheckpoint<Float>(try Self.checkpoints(Double.self)[0].safeTensors())
         }

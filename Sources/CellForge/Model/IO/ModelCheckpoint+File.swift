@@ -2,9 +2,11 @@ import Foundation
 
 /// The names a model checkpoint file adds to `ModelFormat`'s.
 enum ModelCheckpointFormat {
-    /// The format tag key and the version written (the only one read).
+    /// The format tag's metadata key.
     static let formatKey = "cellforge.model_checkpoint"
+    /// The format version written, and the only one read.
     static let version = "1"
+    /// What messages call this kind of file.
     static let what = "model checkpoint"
     /// `ModelOptimizerState.name`: "none", "momentum" or "adam".
     static let optimizerKey = "cellforge.optimizer"

@@ -7,9 +7,11 @@ import Foundation
 /// `"cellforge.model": "1"`. User metadata keys may not start with "cellforge.".
 /// `save(to:)` is atomic; `load(from:)` validates everything before returning.
 public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
-    /// The format tag key and the version written (the only one read).
+    /// The format tag's metadata key.
     static var formatKey: String { "cellforge.model" }
+    /// The format version written, and the only one read.
     static var version: String { "1" }
+    /// What messages call this kind of file.
     static var what: String { "model file" }
 
     /// The model.
@@ -128,9 +130,13 @@ public struct ModelFileHeader: Equatable, Sendable {
             ? (ModelFile<Float>.what, ModelFile<Float>.formatKey, ModelFile<Float>.version)
             : (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.version)
         guard let found = file.metadata[key] else {
-            throw CellForgeError.invalidFormat("not a CellForge \(what): its __metadata__ has no \"\(key)\" entry "
-                + (kind == .model ? "(PyTorch, Keras and RTNeural models load with PyTorchModelWeights, KerasModelWeights and RTNeuralModel)"
-                                  : "(model files load with ModelFile)"))
+            let hint = switch kind {
+            case _ where file.metadata[CheckpointFormat.Key.format] != nil: "(it is a cell checkpoint: load it with Checkpoint)"
+            case .model where file.metadata[ModelCheckpointFormat.formatKey] != nil: "(it is a model checkpoint: load it with ModelCheckpoint)"
+            case .checkpoint where file.metadata[ModelFile<Float>.formatKey] != nil: "(it is a model file: load it with ModelFile)"
+            default: "(PyTorch, Keras and RTNeural models load with PyTorchModelWeights, KerasModelWeights and RTNeuralModel)"
+            }
+            throw CellForgeError.invalidFormat("not a CellForge \(what): its __metadata__ has no \"\(key)\" entry \(hint)")
         }
         guard found == version else {
             throw CellForgeError.invalidFormat("\(what) format version \(SafeTensors.quoted(found)) is not supported (CellForge reads version \(version))")
