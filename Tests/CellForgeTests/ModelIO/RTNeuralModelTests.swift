@@ -78,4 +78,26 @@ import Testing
         let zero = try edited { root in var l = layers(root); l[0]["shape"] = [NSNull(), NSNull(), 0]; root["layers"] = l }
         ModelIOTestSupport.expectError(["layer 0 (gru)", "hidden size 0"]) { try load(zero) }
     }
+
+    /// Truncated and bit-flipped copies of the fixture are refused with one line, or load.
+    @Test func corruptedFilesAreRefusedWithOneLine() throws {
+        let data = try Data(contentsOf: ModelIOTestSupport.url(Self.name + ".json"))
+        var rng = SplitMix64(seed: 0x27E0)
+        var refused = 0
+        for k in 0..<600 {
+            var bytes = data
+            if k % 2 == 0 {
+                bytes = bytes.prefix(Int(rng.next() % UInt64(data.count)))
+            } else {
+                for _ in 0...(rng.next() % 3) { bytes[Int(rng.next() % UInt64(bytes.count))] ^= UInt8(truncatingIfNeeded: rng.next() % 255 + 1) }
+            }
+            do { _ = try RTNeuralModel.parameters(json: bytes, as: Float.self) } catch let error as CellForgeError {
+                refused += 1
+                #expect(!error.description.contains("\n"), "case \(k): \(error)")
+            } catch {
+                Issue.record("case \(k): not a CellForgeError: \(error)")
+            }
+        }
+        #expect(refused >= 300, "every truncation at least is refused: \(refused)")
+    }
 }

@@ -42,7 +42,9 @@ public enum RTNeuralModel {
             guard let layer = item.object, let type = layer["type"]?.string else {
                 throw CellForgeError.invalidFormat("RTNeural layer \(index) is not an object with a string \"type\"")
             }
-            let what = "RTNeural layer \(index) (\(type))"
+            // Shown as is when short and printable, so messages stay one line.
+            let shown = type.count <= 32 && type.allSatisfy({ !$0.isNewline && $0 != "\"" }) ? type : SafeTensors.quoted(type)
+            let what = "RTNeural layer \(index) (\(shown))"
             let activation = layer["activation"]?.string ?? ""
             if head != nil {
                 guard type == "activation", index == layers.count - 1, head?.shape.activation == .identity else {
@@ -89,7 +91,7 @@ public enum RTNeuralModel {
                                                    activation: headActivation(activation, what), transposed: true)
             default:
                 throw CellForgeError.invalidFormat("\(what): CellForge models have only lstm and gru layers and a dense head "
-                    + (type == "activation" ? "(an activation layer may only follow the dense head)" : "(no \(type) layer)"))
+                    + (type == "activation" ? "(an activation layer may only follow the dense head)" : "(no \(shown) layer)"))
             }
             size = out
         }
