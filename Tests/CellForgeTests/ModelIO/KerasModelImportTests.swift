@@ -44,6 +44,23 @@ import Testing
         #expect(try KerasModelWeights.parameters(from: exported, activation: .tanh, as: Float.self) == model)
     }
 
+    @Test func weightsH5PathsLoadAsTheyAre() throws {
+        let file = try ModelIOTestSupport.weights("keras_lstm2_dense_tanh")
+        var h5 = SafeTensors()
+        for name in file.names {
+            let (layer, weight) = (name.split(separator: "/")[0], name.split(separator: "/")[1])
+            let path = layer == "dense" ? "layers/dense/vars/\(weight == "kernel" ? 0 : 1)"
+                : "layers/\(layer)/cell/vars/\(["kernel": 0, "recurrent_kernel": 1, "bias": 2][String(weight)]!)"
+            h5[path] = file[name]
+        }
+        #expect(try KerasModelWeights.parameters(from: h5, activation: .tanh, as: Float.self)
+                == KerasModelWeights.parameters(from: file, activation: .tanh, as: Float.self))
+        h5["layers/lstm/cell/vars/3"] = file["lstm/bias"]
+        ModelIOTestSupport.expectError(["layers/lstm/cell/vars/3", "vars 0 to 2"]) {
+            _ = try KerasModelWeights.parameters(from: h5, as: Float.self)
+        }
+    }
+
     @Test func badWeightsAreRefusedNamingLayerAndTensor() throws {
         let good = try ModelIOTestSupport.weights("keras_lstm2_dense_tanh")
         func load(_ file: SafeTensors) throws { _ = try KerasModelWeights.parameters(from: file, as: Double.self) }

@@ -5,8 +5,9 @@
 /// [H, O], `dense/bias` [O] (a `use_bias=False` Dense has no bias: zero c).
 ///
 /// Keras 3 saves the same arrays in a `.weights.h5` file as `layers/<layer>/cell/vars/0`
-/// (kernel), `/1` (recurrent_kernel), `/2` (bias) and `layers/dense/vars/0`, `/1`; the
-/// script `Tests/Fixtures/formats/make_format_fixtures.py` shows the conversion
+/// (kernel), `/1` (recurrent_kernel), `/2` (bias) and `layers/dense/vars/0`, `/1`; a
+/// safetensors file holding those paths as names (a plain h5 dump) loads too, and the script
+/// `Tests/Fixtures/formats/make_format_fixtures.py` shows a conversion to the names above
 /// (`keras_h5_to_safetensors`). Each layer maps as `KerasWeights` describes. A Dense's
 /// activation is not in its weights, so it is a parameter of the import.
 public enum KerasModelWeights {
@@ -22,6 +23,7 @@ public enum KerasModelWeights {
     public static func parameters<S: CellScalar>(from file: SafeTensors, layers: [String]? = nil, head: String? = nil,
                                                  activation: HeadActivation = .identity,
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
+        let file = try renamingWeightsH5Paths(file)
         let found = try discover(file)
         let bases = Set(found.recurrent.map { numbered($0).base })
         guard layers != nil || bases.count <= 1 else {
@@ -85,6 +87,30 @@ public enum KerasModelWeights {
                                                     dtype: dtype).tensors) { a, _ in a }
         }
         return file
+    }
+
+    /// `file` with Keras 3 `.weights.h5` paths (`layers/<layer>/cell/vars/k`, `layers/<layer>/vars/k`)
+    /// renamed to `<layer>/kernel`, `<layer>/recurrent_kernel`, `<layer>/bias`; unchanged if it has none.
+    /// - Throws: `CellForgeError.invalidFormat` naming a path with an index beyond the layer's weights.
+    static func renamingWeightsH5Paths(_ file: SafeTensors) throws -> SafeTensors {
+        guard file.names.contains(where: { $0.hasPrefix("layers/") && $0.contains("/vars/") }) else { return file }
+        var renamed = SafeTensors(metadata: file.metadata)
+        for (name, tensor) in file.tensors {
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let isCell = parts.count == 5 && parts[2] == "cell" && parts[3] == "vars"
+            let isDense = parts.count == 4 && parts[2] == "vars"
+            guard parts.first == "layers", isCell || isDense, let k = Int(parts[parts.count - 1]) else {
+                renamed[name] = tensor
+                continue
+            }
+            let names = isCell ? KerasWeights.tensorNames : ["kernel", "bias"]  // .weights.h5 order
+            guard names.indices.contains(k) else {
+                throw CellForgeError.invalidFormat("Keras weights tensor \(SafeTensors.quoted(name)): a "
+                    + (isCell ? "recurrent layer has vars 0 to 2" : "Dense layer has vars 0 and 1"))
+            }
+            renamed["\(parts[1])/\(names[k])"] = tensor
+        }
+        return renamed
     }
 
     /// Keras's base layer name for a cell: "lstm", "gru", "simple_rnn".
