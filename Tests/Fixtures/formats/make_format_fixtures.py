@@ -4,7 +4,9 @@ Run from anywhere (CPU only, deterministic, seeds fixed):
 
     KERAS_BACKEND=torch RTNEURAL_PYTHON=/path/to/RTNeural/python python make_format_fixtures.py
 
-Needs torch, numpy, safetensors, keras 3 (any backend; torch here) and h5py. RTNEURAL_PYTHON
+Needs torch, numpy, safetensors, keras 3 (any backend; torch here) and h5py (this repository's
+fixtures were written with torch 2.13 CPU and keras 3.15.1; `--torch-only` writes the PyTorch
+ones with torch, numpy and safetensors alone). RTNEURAL_PYTHON
 is the `python/` folder of a checkout of https://github.com/jatinchowdhury18/RTNeural: the
 RTNeural fixture is written by its own `model_utils.save_model`, which imports
 `tensorflow.keras`; Keras 3 stands in for it (`sys.modules["tensorflow"]`).
@@ -32,7 +34,6 @@ import sys
 import types
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
-import h5py
 import numpy as np
 import torch
 from safetensors.numpy import save_file as save_numpy
@@ -108,6 +109,7 @@ def keras_h5_to_safetensors(h5_path, out_path):
     """Keras 3 `.weights.h5` -> safetensors with CellForge's Keras names: layers/<name>/cell/vars/{0,1,2}
     become <name>/kernel, <name>/recurrent_kernel, <name>/bias; layers/<name>/vars/{0,1} (Dense)
     become <name>/kernel, <name>/bias."""
+    import h5py
     tensors = {}
     with h5py.File(h5_path, "r") as f:
         for name, layer in f["layers"].items():
@@ -194,5 +196,6 @@ def write_rtneural_fixture():
 if __name__ == "__main__":
     torch.use_deterministic_algorithms(True)
     write_torch_fixtures()
-    write_keras_fixtures()
-    write_rtneural_fixture()
+    if "--torch-only" not in sys.argv:
+        write_keras_fixtures()
+        write_rtneural_fixture()
