@@ -53,7 +53,7 @@ public enum PyTorchModelWeights {
         }
         let cell = inferred
         let hasBias = file[rnn + "bias_ih_l0"] != nil
-        let linear = try head ?? findHeadPrefix(in: file, excluding: rnn, layerCount: layerCount)
+        let linear = try head ?? findHeadPrefix(in: file, excluding: rnn)
         let headNames = linear.map { [$0 + "weight"] + (file[$0 + "bias"] != nil ? [$0 + "bias"] : []) } ?? []
         let names = (0..<layerCount).flatMap { PyTorchWeights.tensorNames(layer: $0, bias: hasBias).map { rnn + $0 } } + headNames
         let everything = recurrent == nil && head == nil
@@ -113,7 +113,7 @@ public enum PyTorchModelWeights {
     }
 
     /// The prefix of the only module other than the recurrent one with a 2-D `weight`, or nil.
-    static func findHeadPrefix(in file: SafeTensors, excluding rnn: String, layerCount: Int) throws -> String? {
+    static func findHeadPrefix(in file: SafeTensors, excluding rnn: String) throws -> String? {
         let prefixes = file.names.filter { $0.hasSuffix("weight") && file[$0]!.shape.count == 2 }
             .map { String($0.dropLast("weight".count)) }
             .filter { $0 != rnn && !($0.hasPrefix(rnn) && $0.dropFirst(rnn.count).hasPrefix("weight_")) }
