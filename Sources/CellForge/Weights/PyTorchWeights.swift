@@ -1,15 +1,24 @@
 /// Cell parameters to and from a PyTorch `nn.LSTM`, `nn.GRU` or `nn.RNN` (tanh) state_dict.
 ///
-/// Layer 0, unidirectional: `weight_ih_l0` [G·H, D], `weight_hh_l0` [G·H, H],
-/// `bias_ih_l0` [G·H], `bias_hh_l0` [G·H], gate blocks in PyTorch's order
+/// Layer k, unidirectional: `weight_ih_lk` [G·H, D], `weight_hh_lk` [G·H, H],
+/// `bias_ih_lk` [G·H], `bias_hh_lk` [G·H], gate blocks in PyTorch's order
 /// (LSTM (i, f, g, o), GRU (r, z, n); see `GateOrder`). Biases combine as
 /// b = bias_ih + bias_hh, except GRU's candidate: b_n = b_in and b_hn = b_hn, because
-/// PyTorch applies r to the recurrent term including its bias.
+/// PyTorch applies r to the recurrent term including its bias. A module made with
+/// `bias=False` has no bias tensors; its biases are zero.
 /// Export puts the whole bias in `bias_ih` and zeros in `bias_hh` (GRU: b_hn in its n block),
-/// which computes the same function.
+/// which computes the same function. Whole stacks (`num_layers` > 1, with a `nn.Linear`
+/// head) load with `PyTorchModelWeights`.
 public enum PyTorchWeights {
-    /// The names of one layer's tensors, in the order PyTorch lists them.
-    public static let tensorNames = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+    /// The names of layer 0's tensors, in the order PyTorch lists them.
+    public static let tensorNames = tensorNames(layer: 0)
+
+    /// The names of layer `layer`'s tensors (`weight_ih_l1`, …), in the order PyTorch lists them;
+    /// without the biases when `bias` is false.
+    public static func tensorNames(layer: Int, bias: Bool = true) -> [String] {
+        let names = ["weight_ih", "weight_hh"] + (bias ? ["bias_ih", "bias_hh"] : [])
+        return names.map { "\($0)_l\(layer)" }
+    }
 
     /// Parameters of a `kind` cell from a state_dict; H and D come from the tensor shapes.
     /// - Parameters:
@@ -20,12 +29,22 @@ public enum PyTorchWeights {
     public static func parameters<S: CellScalar>(_ kind: CellKind, from file: SafeTensors, prefix: String = "",
                                                  as _: S.Type = S.self) throws -> CellParameters<S> {
         let set = try WeightSet(tensorNames, from: file, prefix: prefix, source: "PyTorch \(kind) state_dict")
+        return try parameters(kind, from: set, layer: 0, bias: true)
+    }
+
+    /// Layer `layer` of a `kind` stack, out of a set already checked to hold its tensors
+    /// (`tensorNames(layer:bias:)`); H and D come from the shapes.
+    /// - Throws: `CellForgeError` naming a tensor of the wrong shape or with non-finite values.
+    static func parameters<S: CellScalar>(_ kind: CellKind, from set: WeightSet, layer: Int,
+                                          bias: Bool) throws -> CellParameters<S> {
+        let names = tensorNames(layer: layer, bias: true)
         let G = kind.gateCount
-        let (H, D) = try set.sizes(from: "weight_ih_l0", gates: G, transposed: false)
-        let wih: [S] = try set.values("weight_ih_l0", shape: [G * H, D])
-        let whh: [S] = try set.values("weight_hh_l0", shape: [G * H, H])
-        let bih: [S] = try set.values("bias_ih_l0", shape: [G * H])
-        let bhh: [S] = try set.values("bias_hh_l0", shape: [G * H])
+        let (H, D) = try set.sizes(from: names[0], gates: G, transposed: false)
+        let wih: [S] = try set.values(names[0], shape: [G * H, D])
+        let whh: [S] = try set.values(names[1], shape: [G * H, H])
+        let zeros = [S](repeating: 0, count: G * H)
+        let bih: [S] = bias ? try set.values(names[2], shape: [G * H]) : zeros
+        let bhh: [S] = bias ? try set.values(names[3], shape: [G * H]) : zeros
 
         let order = GateOrder.pytorch(kind)
         var p = try CellParameters<S>(kind: kind, hiddenSize: H, inputSize: D)
@@ -40,8 +59,9 @@ public enum PyTorchWeights {
         return p
     }
 
-    /// A state_dict holding `parameters`, stored as `dtype` (default: the dtype matching `S`).
-    public static func tensors<S: CellScalar>(_ parameters: CellParameters<S>, prefix: String = "",
+    /// A state_dict holding `parameters` as layer `layer` (default 0) of a module, stored as
+    /// `dtype` (default: the dtype matching `S`).
+    public static func tensors<S: CellScalar>(_ parameters: CellParameters<S>, prefix: String = "", layer: Int = 0,
                                               dtype: SafeTensors.DType? = nil) -> SafeTensors {
         let p = parameters, G = p.kind.gateCount, H = p.hiddenSize, D = p.inputSize
         let order = GateOrder.pytorch(p.kind)
@@ -54,12 +74,13 @@ public enum PyTorchWeights {
             bih[t] = p.b(r)
         }
         if p.kind == .gru { for k in 0..<H { bhh[2 * H + k] = p.bhn(k) } }
+        let names = tensorNames(layer: layer).map { prefix + $0 }
         // Shapes match the value counts by construction.
         return SafeTensors(tensors: [
-            prefix + "weight_ih_l0": try! .init(shape: [G * H, D], values: wih, dtype: dtype),
-            prefix + "weight_hh_l0": try! .init(shape: [G * H, H], values: whh, dtype: dtype),
-            prefix + "bias_ih_l0": try! .init(shape: [G * H], values: bih, dtype: dtype),
-            prefix + "bias_hh_l0": try! .init(shape: [G * H], values: bhh, dtype: dtype),
+            names[0]: try! .init(shape: [G * H, D], values: wih, dtype: dtype),
+            names[1]: try! .init(shape: [G * H, H], values: whh, dtype: dtype),
+            names[2]: try! .init(shape: [G * H], values: bih, dtype: dtype),
+            names[3]: try! .init(shape: [G * H], values: bhh, dtype: dtype),
         ])
     }
 }

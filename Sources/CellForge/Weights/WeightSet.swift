@@ -8,20 +8,29 @@ struct WeightSet {
     private let tensors: [String: SafeTensors.Tensor]
 
     /// Picks `names` (after `prefix`) out of `file`.
+    /// - Parameter inScope: which of the file's other tensors count as unexpected (default:
+    ///   those that start with `prefix`).
     /// - Throws: `CellForgeError.invalidFormat` naming every missing tensor and every
-    ///   unexpected one among those that start with `prefix`.
-    init(_ names: [String], from file: SafeTensors, prefix: String, source: String) throws {
+    ///   unexpected one in scope.
+    init(_ names: [String], from file: SafeTensors, prefix: String, source: String,
+         inScope: ((String) -> Bool)? = nil) throws {
         self.source = source
         self.prefix = prefix
         let wanted = Set(names.map { prefix + $0 })
         let missing = names.map { prefix + $0 }.filter { file[$0] == nil }
-        let extra = file.names.filter { $0.hasPrefix(prefix) && !wanted.contains($0) }
+        let extra = file.names.filter { (inScope ?? { $0.hasPrefix(prefix) })($0) && !wanted.contains($0) }
         guard missing.isEmpty, extra.isEmpty else {
             let parts = [missing.isEmpty ? nil : "missing " + missing.map(SafeTensors.quoted).joined(separator: ", "),
                          extra.isEmpty ? nil : "unexpected " + extra.map(SafeTensors.quoted).joined(separator: ", ")]
             throw CellForgeError.invalidFormat("\(source): " + parts.compactMap { $0 }.joined(separator: "; "))
         }
         tensors = file.tensors.filter { wanted.contains($0.key) }
+    }
+
+    private init(source: String, prefix: String, tensors: [String: SafeTensors.Tensor]) {
+        self.source = source
+        self.prefix = prefix
+        self.tensors = tensors
     }
 
     /// The shape of tensor `name` (without prefix).
@@ -55,4 +64,9 @@ struct WeightSet {
         try CellParameters<Double>.validate(hiddenSize: rows / G, inputSize: input)
         return (rows / G, input)
     }
+}
+
+extension WeightSet {
+    /// The same tensors, with names read relative to `prefix` instead.
+    func within(_ prefix: String) -> WeightSet { WeightSet(source: source, prefix: prefix, tensors: tensors) }
 }

@@ -1,0 +1,158 @@
+import Foundation
+
+/// A model saved by CellForge: its architecture (layers, sizes, head, activation, scalar
+/// type) and parameters in one safetensors file, plus the user's string metadata.
+///
+/// Layout: `ModelFormat`'s architecture metadata and tensors, and the format tag
+/// `"cellforge.model": "1"`. User metadata keys may not start with "cellforge.".
+/// `save(to:)` is atomic; `load(from:)` validates everything before returning.
+public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
+    /// The format tag's metadata key.
+    static var formatKey: String { "cellforge.model" }
+    /// The format version written, and the only one read.
+    static var version: String { "1" }
+    /// What messages call this kind of file.
+    static var what: String { "model file" }
+
+    /// The model.
+    public let parameters: ModelParameters<Scalar>
+    /// Free-form strings saved with the model; no key starts with "cellforge.".
+    public let metadata: [String: String]
+
+    /// A model file's contents.
+    /// - Throws: `CellForgeError` if a parameter is not finite (naming the tensor) or a metadata key is reserved.
+    public init(parameters: ModelParameters<Scalar>, metadata: [String: String] = [:]) throws {
+        try ModelFormat.checkUserMetadata(metadata, file: Self.what)
+        try ModelFormat.checkFinite(parameters, file: Self.what)
+        self.parameters = parameters
+        self.metadata = metadata
+    }
+
+    /// The file's tensors and metadata.
+    public var safeTensors: SafeTensors {
+        var tensors: [String: SafeTensors.Tensor] = [:]
+        for t in ModelFormat.tensors(of: parameters) {
+            // Shapes match the value counts by construction.
+            tensors[t.name] = try! SafeTensors.Tensor(shape: t.shape, values: Array(t.values))
+        }
+        let info = metadata.merging(ModelFormat.metadata(parameters.architecture, scalar: Scalar.self)) { _, own in own }
+        return SafeTensors(tensors: tensors, metadata: info.merging([Self.formatKey: Self.version]) { _, own in own })
+    }
+
+    /// Saves the model atomically (`SafeTensors.write(to:)`): a failed save leaves the previous file intact.
+    /// - Throws: `CellForgeError.invalidArgument` saying which step failed and why.
+    public func save(to url: URL) throws { try safeTensors.write(to: url) }
+
+    /// Reads and validates the model file at `url`.
+    /// - Throws: `CellForgeError` if it cannot be read, or as `init(_:)`.
+    public static func load(from url: URL, as _: Scalar.Type = Scalar.self) throws -> ModelFile {
+        try ModelFile(SafeTensors(contentsOf: url))
+    }
+
+    /// The model a safetensors file holds, validated in full before anything is returned:
+    /// the format tag and version; the architecture (every entry present and well-formed, a
+    /// cell CellForge has, sizes in range, each layer's D the H below, the head's input the top
+    /// H); the scalar type (no conversion: a Float file loads only as Float); no unknown
+    /// "cellforge." entry; every tensor present and no other; each tensor's dtype and shape;
+    /// finite values.
+    /// - Throws: a one-line `CellForgeError` naming the layer and tensor or entry at fault.
+    public init(_ file: SafeTensors) throws {
+        let header = try ModelFileHeader(file, kind: .model)
+        guard header.scalar == ScalarType(Scalar.self) else {
+            throw CellForgeError.invalidArgument("\(Self.what) holds \(header.scalar.swiftName) values, not \(Scalar.typeName): load it as "
+                + "\(header.scalar.swiftName) and convert with `converted(to:)` if needed")
+        }
+        let set = try WeightSet(ModelFormat.expected(header.architecture).map(\.name), from: file, prefix: "", source: Self.what,
+                                inScope: { _ in true })
+        try ModelFormat.checkDType(file, scalar: header.scalar, file: Self.what)
+        try self.init(parameters: ModelFormat.parameters(header.architecture, from: set), metadata: header.user)
+    }
+}
+
+/// A model file of either scalar type, as read without knowing which it holds.
+public enum AnyModelFile: Equatable, Sendable {
+    /// A Float model.
+    case float(ModelFile<Float>)
+    /// A Double model.
+    case double(ModelFile<Double>)
+
+    /// Parses and validates model file bytes (see `ModelFile.init(_:)`); the entry point
+    /// for fuzzing the reader. Never traps on any input.
+    /// - Throws: a one-line `CellForgeError` for anything that is not a valid model file.
+    public static func parse(data: Data) throws -> AnyModelFile {
+        let file = try SafeTensors(data: data)
+        switch try ModelFileHeader(file, kind: .model).scalar {
+        case .float: return .float(try ModelFile<Float>(file))
+        case .double: return .double(try ModelFile<Double>(file))
+        }
+    }
+
+    /// The model's architecture.
+    public var architecture: ModelArchitecture {
+        switch self {
+        case let .float(m): m.parameters.architecture
+        case let .double(m): m.parameters.architecture
+        }
+    }
+}
+
+/// What a model file or model checkpoint says about itself, read without its parameters:
+/// enough to pick the kernels and scalar type (through a `KernelRegistry`) before loading.
+public struct ModelFileHeader: Equatable, Sendable {
+    /// Which kind of file.
+    public enum Kind: Sendable {
+        /// A `ModelFile`.
+        case model
+        /// A `ModelCheckpoint` file.
+        case checkpoint
+    }
+
+    /// The model's architecture.
+    public let architecture: ModelArchitecture
+    /// The scalar type the values are stored in.
+    public let scalar: ScalarType
+    /// The user's metadata (keys not starting with "cellforge.").
+    public let user: [String: String]
+    /// The "cellforge." entries this header used; checkpoints add theirs before rejecting unknown ones.
+    let keys: Set<String>
+
+    /// The header of the model file (or checkpoint, for `kind` `.checkpoint`) at `url`.
+    /// - Throws: `CellForgeError` if the file cannot be read or its header is not valid.
+    public init(contentsOf url: URL, kind: Kind = .model) throws {
+        try self.init(SafeTensors(contentsOf: url), kind: kind)
+    }
+
+    /// The header in a file's `__metadata__`: format tag and version, architecture, scalar type.
+    /// For a model file, also refuses unknown "cellforge." entries.
+    /// - Throws: a one-line `CellForgeError` naming the entry at fault.
+    public init(_ file: SafeTensors, kind: Kind) throws {
+        let (what, key, version) = kind == .model
+            ? (ModelFile<Float>.what, ModelFile<Float>.formatKey, ModelFile<Float>.version)
+            : (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.version)
+        guard let found = file.metadata[key] else {
+            let hint = switch kind {
+            case _ where file.metadata[CheckpointFormat.Key.format] != nil: "(it is a cell checkpoint: load it with Checkpoint)"
+            case .model where file.metadata[ModelCheckpointFormat.formatKey] != nil: "(it is a model checkpoint: load it with ModelCheckpoint)"
+            case .checkpoint where file.metadata[ModelFile<Float>.formatKey] != nil: "(it is a model file: load it with ModelFile)"
+            default: "(PyTorch, Keras and RTNeural models load with PyTorchModelWeights, KerasModelWeights and RTNeuralModel)"
+            }
+            throw CellForgeError.invalidFormat("not a CellForge \(what): its __metadata__ has no \"\(key)\" entry \(hint)")
+        }
+        guard found == version else {
+            throw CellForgeError.invalidFormat("\(what) format version \(SafeTensors.quoted(found)) is not supported (CellForge reads version \(version))")
+        }
+        let (architecture, scalar, keys) = try ModelFormat.architecture(from: file.metadata, file: what)
+        self.architecture = architecture
+        self.scalar = scalar
+        self.keys = keys.union([key])
+        user = file.metadata.filter { !$0.key.hasPrefix(CheckpointFormat.reservedPrefix) }
+        if kind == .model { try checkNoUnknownEntries(file.metadata, known: self.keys, file: what) }
+    }
+
+    /// Throws naming a "cellforge." entry of `metadata` not in `known`.
+    func checkNoUnknownEntries(_ metadata: [String: String], known: Set<String>, file what: String) throws {
+        if let key = metadata.keys.sorted().first(where: { $0.hasPrefix(CheckpointFormat.reservedPrefix) && !known.contains($0) }) {
+            throw CellForgeError.invalidFormat("\(what) __metadata__ has an unexpected entry \(SafeTensors.quoted(key))")
+        }
+    }
+}

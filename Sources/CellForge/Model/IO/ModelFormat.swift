@@ -1,0 +1,162 @@
+/// The names CellForge's model files and model checkpoints share: how an architecture is
+/// written into safetensors `__metadata__` and read back, and the tensor names of a model's
+/// parameters.
+///
+/// Metadata (all values decimal or lower-case names): `cellforge.scalar` ("Float" or "Double"),
+/// `cellforge.layer_count`, per layer k `cellforge.layer.k.cell` ("lstm", "gru", "rnn"),
+/// `cellforge.layer.k.hidden_size`, `cellforge.layer.k.input_size`, and for a head
+/// `cellforge.head.input_size`, `cellforge.head.output_size`, `cellforge.head.activation`
+/// ("identity", "tanh", "sigmoid"). Tensors: `layer.k.W` [G·H, D], `layer.k.U` [G·H, H],
+/// `layer.k.b` [G·H], `layer.k.b_hn` [H] (GRU), `head.V` [O, H], `head.c` [O], in the
+/// canonical layouts of `CellParameters` and `DenseParameters`; F32 for Float, F64 for Double.
+enum ModelFormat {
+    /// The metadata keys of an architecture.
+    enum Key {
+        static let scalar = "cellforge.scalar"
+        static let layerCount = "cellforge.layer_count"
+        static func layer(_ l: Int, _ field: String) -> String { "cellforge.layer.\(l).\(field)" }
+        static let headInputSize = "cellforge.head.input_size"
+        static let headOutputSize = "cellforge.head.output_size"
+        static let headActivation = "cellforge.head.activation"
+    }
+
+    /// The most layers a file may declare (a bound for corrupted counts, far above real models).
+    static let maximumLayerCount = 1024
+
+    /// The metadata describing `architecture` with values of type `S`.
+    static func metadata<S: CellScalar>(_ architecture: ModelArchitecture, scalar _: S.Type) -> [String: String] {
+        var info = [Key.scalar: S.typeName, Key.layerCount: String(architecture.layers.count)]
+        for (l, shape) in architecture.layers.enumerated() {
+            info[Key.layer(l, "cell")] = shape.kind.rawValue
+            info[Key.layer(l, "hidden_size")] = String(shape.hiddenSize)
+            info[Key.layer(l, "input_size")] = String(shape.inputSize)
+        }
+        if let head = architecture.head {
+            info[Key.headInputSize] = String(head.inputSize)
+            info[Key.headOutputSize] = String(head.outputSize)
+            info[Key.headActivation] = head.activation.rawValue
+        }
+        return info
+    }
+
+    /// The architecture and scalar type in `metadata`, and the keys they used.
+    /// - Throws: a one-line `CellForgeError` naming the missing or malformed entry, the layer
+    ///   whose sizes do not chain, or a cell kind CellForge lacks.
+    static func architecture(from metadata: [String: String], file what: String) throws
+        -> (architecture: ModelArchitecture, scalar: ScalarType, keys: Set<String>) {
+        var keys: Set<String> = []
+        func value(_ key: String) throws -> String {
+            guard let v = metadata[key] else { throw CellForgeError.invalidFormat("\(what) __metadata__ has no \"\(key)\" entry") }
+            keys.insert(key)
+            return v
+        }
+        func integer(_ key: String) throws -> Int {
+            let v = try value(key)
+            guard let n = Int(v) else {
+                throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(key)\" is \(SafeTensors.quoted(v)), not an integer")
+            }
+            return n
+        }
+        let scalarName = try value(Key.scalar)
+        guard let scalar = ScalarType.allCases.first(where: { $0.swiftName == scalarName }) else {
+            throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(Key.scalar)\" is \(SafeTensors.quoted(scalarName)), not Float or Double")
+        }
+        let count = try integer(Key.layerCount)
+        guard (1...maximumLayerCount).contains(count) else {
+            throw CellForgeError.invalidSize(name: "\(what) layer count", value: count, allowed: "between 1 and \(maximumLayerCount)")
+        }
+        var layers: [RecurrentLayerShape] = []
+        for l in 0..<count {
+            let cell = try value(Key.layer(l, "cell"))
+            guard let kind = CellKind(rawValue: cell) else {
+                throw CellForgeError.invalidFormat("\(what) layer \(l) has cell \(SafeTensors.quoted(cell)), which CellForge lacks "
+                    + "(it has lstm, gru and rnn)")
+            }
+            let (H, D) = (try integer(Key.layer(l, "hidden_size")), try integer(Key.layer(l, "input_size")))
+            do { layers.append(try RecurrentLayerShape(kind: kind, hiddenSize: H, inputSize: D)) } catch let error as CellForgeError {
+                throw CellForgeError.invalidFormat("\(what) layer \(l): \(error)")
+            }
+        }
+        var head: DenseHeadShape?
+        if metadata[Key.headOutputSize] != nil || metadata[Key.headInputSize] != nil || metadata[Key.headActivation] != nil {
+            let name = try value(Key.headActivation)
+            guard let activation = HeadActivation(rawValue: name) else {
+                throw CellForgeError.invalidFormat("\(what) head activation \(SafeTensors.quoted(name)) is not identity, tanh or sigmoid")
+            }
+            do {
+                head = try DenseHeadShape(inputSize: integer(Key.headInputSize), outputSize: integer(Key.headOutputSize), activation: activation)
+            } catch let error as CellForgeError where !error.description.contains("__metadata__") {
+                throw CellForgeError.invalidFormat("\(what) head: \(error)")
+            }
+        }
+        do {
+            return (try ModelArchitecture(layers: layers, head: head), scalar, keys)
+        } catch let error as CellForgeError {
+            throw CellForgeError.invalidFormat("\(what) architecture: \(error)")
+        }
+    }
+
+    /// The tensors of `model`, each name prefixed with `prefix`, in canonical order.
+    static func tensors<S: CellScalar>(of model: ModelParameters<S>, prefix: String = "")
+        -> [(name: String, shape: [Int], values: ArraySlice<S>)] {
+        var out: [(name: String, shape: [Int], values: ArraySlice<S>)] = []
+        for (l, p) in model.layers.enumerated() {
+            out += CheckpointFormat.tensors(of: p).map { ("\(prefix)layer.\(l).\($0.name)", $0.shape, $0.values) }
+        }
+        if let head = model.head {
+            out.append(("\(prefix)head.V", [head.shape.outputSize, head.shape.inputSize], head.weight))
+            out.append(("\(prefix)head.c", [head.shape.outputSize], head.bias))
+        }
+        return out
+    }
+
+    /// The tensor names and shapes of a model of `architecture`, prefixed with `prefix`.
+    static func expected(_ architecture: ModelArchitecture, prefix: String = "") -> [(name: String, shape: [Int])] {
+        // Zero parameters only provide the names and shapes; the architecture is valid.
+        let zero = try! ModelParameters<Float>(zerosFor: architecture)
+        return tensors(of: zero, prefix: prefix).map { ($0.name, $0.shape) }
+    }
+
+    /// The parameters of `architecture` read from `set` (already checked to hold exactly the
+    /// expected tensors) under `prefix`.
+    /// - Throws: `CellForgeError` naming a tensor of the wrong shape or with non-finite values.
+    static func parameters<S: CellScalar>(_ architecture: ModelArchitecture, from set: WeightSet,
+                                          prefix: String = "") throws -> ModelParameters<S> {
+        var model = try ModelParameters<S>(zerosFor: architecture)
+        for (l, shape) in architecture.layers.enumerated() {
+            let names = CheckpointFormat.tensors(of: model.layers[l])
+            let values = try names.flatMap { try set.values("\(prefix)layer.\(l).\($0.name)", shape: $0.shape, as: S.self) }
+            model.layers[l] = try CellParameters(kind: shape.kind, hiddenSize: shape.hiddenSize, inputSize: shape.inputSize, values: values)
+        }
+        if let head = architecture.head {
+            let V: [S] = try set.values("\(prefix)head.V", shape: [head.outputSize, head.inputSize])
+            let c: [S] = try set.values("\(prefix)head.c", shape: [head.outputSize])
+            model.head = try DenseParameters(shape: head, weight: V, bias: c)
+        }
+        return model
+    }
+
+    /// Throws naming the first tensor of `file` whose dtype is not the one `scalar` is stored as.
+    static func checkDType(_ file: SafeTensors, scalar: ScalarType, file what: String) throws {
+        let dtype: SafeTensors.DType = scalar == .float ? .f32 : .f64
+        if let name = file.names.first(where: { file[$0]!.dtype != dtype }) {
+            throw CellForgeError.invalidFormat("\(what) tensor \(SafeTensors.quoted(name)) is \(file[name]!.dtype), "
+                + "but \(scalar.swiftName) models store \(dtype)")
+        }
+    }
+
+    /// Throws naming a user metadata key that starts with "cellforge.".
+    static func checkUserMetadata(_ metadata: [String: String], file what: String) throws {
+        if let key = metadata.keys.sorted().first(where: { $0.hasPrefix(CheckpointFormat.reservedPrefix) }) {
+            throw CellForgeError.invalidArgument("\(what) metadata key \(SafeTensors.quoted(key)) is reserved: keys starting with "
+                + "\"\(CheckpointFormat.reservedPrefix)\" describe the file itself")
+        }
+    }
+
+    /// Throws naming the first tensor of `model` (prefixed `prefix`) holding NaN or infinity.
+    static func checkFinite<S: CellScalar>(_ model: ModelParameters<S>, prefix: String = "", file what: String) throws {
+        for t in tensors(of: model, prefix: prefix) where !t.values.allSatisfy(\.isFinite) {
+            throw CellForgeError.nonFinite(name: "\(what) tensor \(t.name)")
+        }
+    }
+}
