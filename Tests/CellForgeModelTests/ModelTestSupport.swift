@@ -54,14 +54,20 @@ enum ModelTestSupport {
             let xs = (0..<length).map { Array(batch.inputs[((first + $0) * D)..<((first + $0 + 1) * D)]) }
             let ts = (0..<length).map { Array(targets[((first + $0) * O)..<((first + $0 + 1) * O)]) }
             let h0 = initialStates.map { Array($0[(n * S)..<((n + 1) * S)]) }
+            let dT = finalStateGradients.map { Array($0[(n * S)..<((n + 1) * S)]) }
+            guard length > 0 else {
+                // No steps: the state passes through, and so does its gradient.
+                result.finalStates += h0 ?? []
+                result.initialStateGradients += dT ?? Array(repeating: 0, count: S)
+                continue
+            }
             let trace = try model.forward(xs, initialState: h0)
             var dy: [[Double]] = []
             for (y, t) in zip(trace.outputs, ts) {
                 result.loss += zip(y, t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / count
                 dy.append(zip(y, t).map { 2 * ($0 - $1) / count })
             }
-            let g = try model.backward(trace, outputGradients: dy,
-                                       finalStateGradient: finalStateGradients.map { Array($0[(n * S)..<((n + 1) * S)]) })
+            let g = try model.backward(trace, outputGradients: dy, finalStateGradient: dT)
             for l in g.parameters.layers.indices {
                 for k in g.parameters.layers[l].values.indices { result.gradient.layers[l].values[k] += g.parameters.layers[l].values[k] }
             }
