@@ -64,7 +64,7 @@ public struct ReferenceModel<Scalar: CellScalar>: Sendable {
             (0..<O).map { o in
                 var z = head.values[O * H + o]
                 for j in 0..<H { z += head.values[o * H + j] * h[j] }
-                return DenseHead.activate(z, head.shape.activation)
+                return Self.activate(z, head.shape.activation)
             }
         }
         return Trace(layers: traces, outputs: y)
@@ -89,7 +89,7 @@ public struct ReferenceModel<Scalar: CellScalar>: Sendable {
                 }
                 var dh = [Scalar](repeating: 0, count: H)
                 for o in 0..<O {
-                    let dz = dy[o] * DenseHead.derivative(y[o], head.shape.activation)
+                    let dz = dy[o] * Self.derivative(y[o], head.shape.activation)
                     for j in 0..<H {
                         headGradient.values[o * H + j] += dz * h[j]
                         dh[j] += head.values[o * H + j] * dz
@@ -114,5 +114,23 @@ public struct ReferenceModel<Scalar: CellScalar>: Sendable {
             delta = g.inputs
         }
         return Gradients(parameters: grads, inputs: delta, initialState: initial.flatMap { $0 })
+    }
+
+    /// activation(z), written out here so the oracle shares no code with `DenseHead`.
+    private static func activate(_ z: Scalar, _ activation: HeadActivation) -> Scalar {
+        switch activation {
+        case .identity: z
+        case .tanh: Scalar.tanh(z)
+        case .sigmoid: 1 / (1 + Scalar.exp(-z))
+        }
+    }
+
+    /// d activation/dz from y = activation(z): 1, 1 − y², y(1 − y).
+    private static func derivative(_ y: Scalar, _ activation: HeadActivation) -> Scalar {
+        switch activation {
+        case .identity: 1
+        case .tanh: 1 - y * y
+        case .sigmoid: y * (1 - y)
+        }
     }
 }
