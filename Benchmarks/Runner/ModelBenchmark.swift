@@ -20,6 +20,7 @@ struct ModelBenchmark {
         let training = try! trainingModel(N: N, T: T)
         let step = stopwatch.measure(units: Double(N * T)) { training() }
         let trainingAllocations = countAllocations(repetitions: 5, training)
+        let head = stopwatch.measure(units: Double(N * T), headPass(steps: N * T))
 
         let stream = try! ModelStream(parameters: try! ModelParameters<Float>.random(
             try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1), seed: 2),
@@ -51,6 +52,7 @@ struct ModelBenchmark {
             print("            PyTorch (1 thread, same model, N, T, loss and optimizer): \(Units.significant(peer / 1e6)) M sequence-steps/s;"
                   + " CellForge \(Units.significant((1e9 / ns) / peer))× PyTorch")
         }
+        print("            of which the Dense(8→1) head, forward + backward: \(Units.significant(head.stats.median * 1e9)) ns per sequence-step")
         print("  streaming LSTM(1→20) → Dense(20→1), ModelStream:")
         print("            \(Units.significant(sample.stats.median * 1e9)) ns per sample, one sample per call")
         print("            \(Units.significant(block.stats.median * 1e9)) ns per sample, blocks of \(signal.count) (kernel calls of 64)")
@@ -73,6 +75,32 @@ struct ModelBenchmark {
         return {
             let r = try! driver.train(batch, supervision: supervision, optimizer: &adam)
             precondition(r.applied, "benchmark training step refused")
+        }
+    }
+
+    /// The head's forward and backward over `steps` steps (the runtime-sized loops `ModelDriver` runs).
+    func headPass(steps: Int) -> () -> Void {
+        let shape = try! DenseHeadShape(inputSize: 8, outputSize: 1)
+        let parameters = DenseParameters<Float>.random(shape: shape, seed: 3).values
+        var rng = SplitMix64(seed: 4)
+        let h = (0..<(steps * 8)).map { _ in rng.nextSigned(Float.self) }
+        var y = [Float](repeating: 0, count: steps), dh = h, g = parameters
+        return {
+            parameters.withUnsafeBufferPointer { p in
+                h.withUnsafeBufferPointer { h in
+                    y.withUnsafeMutableBufferPointer { y in
+                        DenseHead.forward(shape, parameters: p.baseAddress!, input: h.baseAddress!, steps: steps, output: y.baseAddress!)
+                        dh.withUnsafeMutableBufferPointer { dh in
+                            g.withUnsafeMutableBufferPointer { g in
+                                DenseHead.backward(shape, parameters: p.baseAddress!, input: h.baseAddress!, output: y.baseAddress!,
+                                                   outputGradient: y.baseAddress!, steps: steps, inputGradient: dh.baseAddress!,
+                                                   parameterGradient: g.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+            sink += Double(dh[0])
         }
     }
 
