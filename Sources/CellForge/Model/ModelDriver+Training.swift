@@ -68,7 +68,8 @@ extension ModelDriver {
                         withOptionalPointer(initialStates) { h0 in
                             let piece = TrainingPiece(x: x.baseAddress, lengths: lengths.baseAddress!, offsets: offsets.baseAddress!,
                                                       count: batch.count, initialStates: h0, targets: targets,
-                                                      supervision: supervision, valueCount: valueCount, buffers: buffers)
+                                                      supervision: supervision, outputSize: O, valueCount: valueCount,
+                                                      buffers: buffers)
                             runChunks(chunks, workers: workerCount, counter: counter) { c, w in trainChunk(c, worker: w, piece) }
                         }
                     }
@@ -167,6 +168,8 @@ struct TrainingPiece<Scalar: CellScalar> {
     @usableFromInline let initialStates: UnsafePointer<Scalar>?
     @usableFromInline let targets: UnsafePointer<Scalar>?
     @usableFromInline let supervision: ModelSupervision<Scalar>
+    /// O, output scalars per step.
+    @usableFromInline let outputSize: Int
     /// Output scalars in the whole batch (the MSE's divisor).
     @usableFromInline let valueCount: Int
     @usableFromInline let buffers: ModelStepBuffers<Scalar>
@@ -174,7 +177,7 @@ struct TrainingPiece<Scalar: CellScalar> {
     @inlinable
     init(x: UnsafePointer<Scalar>?, lengths: UnsafePointer<Int>, offsets: UnsafePointer<Int>, count: Int,
          initialStates: UnsafePointer<Scalar>?, targets: UnsafePointer<Scalar>?, supervision: ModelSupervision<Scalar>,
-         valueCount: Int, buffers: ModelStepBuffers<Scalar>) {
+         outputSize: Int, valueCount: Int, buffers: ModelStepBuffers<Scalar>) {
         self.x = x
         self.lengths = lengths
         self.offsets = offsets
@@ -182,6 +185,7 @@ struct TrainingPiece<Scalar: CellScalar> {
         self.initialStates = initialStates
         self.targets = targets
         self.supervision = supervision
+        self.outputSize = outputSize
         self.valueCount = valueCount
         self.buffers = buffers
     }
@@ -198,7 +202,7 @@ struct TrainingPiece<Scalar: CellScalar> {
                                  gradient: UnsafeMutableBufferPointer(start: dy, count: count))
         case .meanSquaredError, .l2:
             let isMean = if case .meanSquaredError = supervision { true } else { false }
-            let t = targets! + offsets[m] * (count / max(lengths[m], 1))
+            let t = targets! + offsets[m] * outputSize
             let scale: Scalar = isMean ? Scalar(2 / Double(valueCount)) : 1
             var sum = 0.0
             for k in 0..<count {
