@@ -19,6 +19,21 @@ public final class ModelStream<Scalar: CellScalar> {
     @usableFromInline let state: UnsafeMutablePointer<Scalar>
     @usableFromInline let outputs: [UnsafeMutablePointer<Scalar>]
     @usableFromInline let tapes: [UnsafeMutablePointer<Scalar>]
+    /// Per layer, what one `run` hands it, resolved once in `init`.
+    @usableFromInline let stages: [Stage]
+    @usableFromInline let head: DenseHeadShape?
+    /// D and O.
+    public let inputSize: Int, outputSize: Int
+
+    /// One layer's call: its kernel, parameters, state, tape and output buffer (nil: the caller's output).
+    @usableFromInline
+    struct Stage {
+        @usableFromInline let layer: any ModelLayer<Scalar>
+        @usableFromInline let parameters: UnsafePointer<Scalar>
+        @usableFromInline let state: UnsafeMutablePointer<Scalar>
+        @usableFromInline let tape: UnsafeMutablePointer<Scalar>
+        @usableFromInline let output: UnsafeMutablePointer<Scalar>?
+    }
 
     /// A stream of `parameters` through `layers`, starting from the zero state.
     /// - Throws: `CellForgeError` if a layer does not match the architecture or `maximumBlock` < 1.
@@ -34,6 +49,14 @@ public final class ModelStream<Scalar: CellScalar> {
         state = BatchWorkspace<Scalar>.aligned(model.stateSize)
         outputs = layers.map { BatchWorkspace<Scalar>.aligned(maximumBlock * $0.shape.hiddenSize) }
         tapes = layers.map { BatchWorkspace<Scalar>.aligned($0.tapeCount(length: maximumBlock)) }
+        head = model.architecture.head
+        inputSize = model.architecture.inputSize
+        outputSize = model.architecture.outputSize
+        let (top, hasHead, base, state, outputs, tapes) = (layers.count - 1, head != nil, self.parameters, self.state, outputs, tapes)
+        stages = layers.indices.map { l in
+            Stage(layer: layers[l], parameters: base + model.layerOffsets[l], state: state + model.stateOffsets[l],
+                  tape: tapes[l], output: l == top && !hasHead ? nil : outputs[l])
+        }
     }
 
     /// A stream whose layers are opened from `registry`.
@@ -52,10 +75,6 @@ public final class ModelStream<Scalar: CellScalar> {
         tapes.forEach { $0.deallocate() }
     }
 
-    /// D, scalars per input sample.
-    public var inputSize: Int { model.architecture.inputSize }
-    /// O, scalars per output sample.
-    public var outputSize: Int { model.architecture.outputSize }
 
     /// The carried state, `model.stateSize` scalars (each layer's [h, c], layer-major).
     public var currentState: [Scalar] { Array(UnsafeBufferPointer(start: state, count: model.stateSize)) }
@@ -105,17 +124,16 @@ public final class ModelStream<Scalar: CellScalar> {
     @inlinable
     func run(_ input: UnsafePointer<Scalar>, _ length: Int, _ output: UnsafeMutablePointer<Scalar>) {
         var x = input
-        let top = model.layers.count - 1
-        for l in 0...top {
-            let layer = model.layers[l]
-            let h = l == top && model.architecture.head == nil ? output : outputs[l]
-            layer.forward(parameters: parameters + model.layerOffsets[l], batch: KernelBatch(
-                count: 1, length: length, input: x, inputStride: 0,
-                state: state + model.stateOffsets[l], stateStride: 0,
-                output: h, outputStride: 0, tape: tapes[l], tapeStride: 0))
-            x = UnsafePointer(h)
+        stages.withUnsafeBufferPointer { stages in
+            for stage in stages {
+                let h = stage.output ?? output
+                stage.layer.forward(parameters: stage.parameters, batch: KernelBatch(
+                    count: 1, length: length, input: x, inputStride: 0, state: stage.state, stateStride: 0,
+                    output: h, outputStride: 0, tape: stage.tape, tapeStride: 0))
+                x = UnsafePointer(h)
+            }
         }
-        if let head = model.architecture.head {
+        if let head {
             DenseHead.forward(head, parameters: parameters + model.headOffset, input: x, steps: length, output: output)
         }
     }
