@@ -27,9 +27,11 @@ public protocol ModelLayer<Scalar>: Sendable {
 /// A model layer backed by one concrete kernel type: every call goes straight to `K`'s code.
 @frozen
 public struct KernelLayer<K: RecurrentKernel>: ModelLayer {
+    /// The kernel's scalar type.
     public typealias Scalar = K.Scalar
     /// The kernel.
     public let kernel: K
+    /// The kernel's cell and sizes.
     public let shape: RecurrentLayerShape
 
     /// The layer running `kernel`.
