@@ -12,10 +12,24 @@ public enum DenseHead {
         for t in 0..<steps {
             let ht = h + t * H, yt = y + t * O
             for o in 0..<O {
+                // Four partial sums (element j into sum j mod 4, the bias into the first, then
+                // (s0 + s1) + (s2 + s3)): a fixed order, so deterministic, and a quarter of the
+                // chain of dependent adds of one running sum (the latency of a per-sample stream).
                 let row = parameters + o * H
-                var z = bias[o]
-                for j in 0..<H { z += row[j] * ht[j] }
-                yt[o] = activate(z, shape.activation)
+                var (s0, s1, s2, s3) = (bias[o], S(0), S(0), S(0))
+                var j = 0
+                while j + 4 <= H {
+                    s0 += row[j] * ht[j]
+                    s1 += row[j + 1] * ht[j + 1]
+                    s2 += row[j + 2] * ht[j + 2]
+                    s3 += row[j + 3] * ht[j + 3]
+                    j += 4
+                }
+                while j < H {
+                    s0 += row[j] * ht[j]
+                    j += 1
+                }
+                yt[o] = activate((s0 + s1) + (s2 + s3), shape.activation)
             }
         }
     }
