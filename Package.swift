@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CellForgeKernels", targets: ["CellForgeKernels"]),
         .executable(name: "codegen", targets: ["codegen"]),
         .executable(name: "cellforge-train", targets: ["cellforge-train"]),
+        .executable(name: "cellforge-model", targets: ["cellforge-model"]),
     ],
     targets: [
         .target(name: "CellForge"),
@@ -26,10 +27,12 @@ let package = Package(
                           path: "Benchmarks/Runner"),
         .target(name: "CellForgeExamples", dependencies: ["CellForge", "CellForgeKernels"]),
         .executableTarget(name: "cellforge-train", dependencies: ["CellForgeExamples", "CellForgeKernels"], path: "Sources/TrainExample"),
+        .executableTarget(name: "cellforge-model", dependencies: ["CellForgeExamples"], path: "Sources/ModelExample"),
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
         .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
         .testTarget(name: "BenchmarkKitTests", dependencies: ["BenchmarkKit"]),
+        .testTarget(name: "CellForgeModelTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
     ]
 )

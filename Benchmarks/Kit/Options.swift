@@ -26,6 +26,8 @@ public struct Options: Equatable, Sendable {
     public var quiet = false
     public var list = false
     public var help = false
+    /// Measure the models (2×8 LSTM + Dense training, LSTM(1→20) + Dense streaming) instead of kernels.
+    public var models = false
 
     public init() {}
 
@@ -44,6 +46,10 @@ public struct Options: Equatable, Sendable {
       --mode latency|forward|training[,…]   modes to measure (default all)
       --no-reference            skip the reference cells (no speed-up column)
       --list                    list the kernels and exit
+      --models                  measure models instead of kernels, on one core: training of
+                                LSTM(1→8) → LSTM(8→8) → Dense(8→1) and per-sample streaming
+                                of LSTM(1→20) → Dense(20→1); with --compare, the JSON that
+                                Benchmarks/peers/torch_model.py printed
 
     workload and repetitions:
       --sequences N             sequences per batch (default 256)
@@ -118,6 +124,7 @@ public struct Options: Equatable, Sendable {
             case "--markdown": o.markdown = true
             case "--quiet": o.quiet = true
             case "--list": o.list = true
+            case "--models": o.models = true
             case "--help", "-h": o.help = true
             default: throw OptionsError.unknown(a)
             }

@@ -91,23 +91,7 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     /// up to `workerCount` threads that claim chunks until none is left.
     @inlinable
     func forEachChunk(_ chunks: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
-        let workers = min(workerCount, chunks)
-        guard workers > 1 else {
-            for c in 0..<chunks { body(c, 0) }
-            return
-        }
-        let counter = self.counter
-        counter.reset()
-        // concurrentPerform wants a @Sendable closure; chunk bodies touch only their own
-        // chunk's buffers and their worker's scratch (and read shared inputs), and the
-        // call returns only after every worker is done, so passing `body` across is safe.
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while let c = counter.claim(below: chunks) { work.value(c, worker) }
-            }
-        }
-        counter.reset()
+        runChunks(chunks, workers: workerCount, counter: counter, body)
     }
 
     private static func check(_ p: CellParameters<Scalar>, fits kernel: Kernel) throws {

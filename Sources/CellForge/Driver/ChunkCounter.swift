@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Hands out chunk indices 0, 1, 2, … to worker threads, one at a time, under a lock.
@@ -35,4 +36,27 @@ final class ChunkCounter: @unchecked Sendable {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     @usableFromInline let value: Value
     @inlinable init(_ value: Value) { self.value = value }
+}
+
+/// Runs `body(chunk, worker)` for chunks 0..<`chunks`: inline on the calling thread for one
+/// worker, otherwise on up to `workers` threads that claim chunks from `counter` until none is left.
+@inlinable
+func runChunks(_ chunks: Int, workers workerCount: Int, counter: ChunkCounter,
+               _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+    let workers = min(workerCount, chunks)
+    guard workers > 1 else {
+        for c in 0..<chunks { body(c, 0) }
+        return
+    }
+    counter.reset()
+    // concurrentPerform wants a @Sendable closure; chunk bodies touch only their own
+    // chunk's buffers and their worker's scratch (and read shared inputs), and the
+    // call returns only after every worker is done, so passing `body` across is safe.
+    withoutActuallyEscaping(body) { body in
+        let work = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while let c = counter.claim(below: chunks) { work.value(c, worker) }
+        }
+    }
+    counter.reset()
 }

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Trains and runs a whole model (recurrent layers and an optional dense head) over batches
+/// of independent sequences, spread across cores like `BatchDriver`.
+///
+/// The driver owns the parameters in one flat buffer (`PackedModel`: every layer's packed
+/// kernel storage, then the head), so one optimizer and one gradient clipping cover the
+/// whole model. Buffers are allocated once and grown only for a longer sequence or more
+/// chunks than before; a call on a batch no larger than an earlier one allocates nothing
+/// beyond what Dispatch itself does.
+///
+/// **Determinism.** As `BatchDriver`: the batch is cut into chunks of `sequencesPerChunk`
+/// consecutive sequences, each chunk sums its sequences' gradients and losses in order into
+/// its own buffer, and chunks are summed in order, so results are bit-identical for any
+/// worker count.
+///
+/// **Layers.** Each layer is called once per piece of sequences (up to the kernels'
+/// interleave, run in lockstep), never per step, so holding them as `any ModelLayer` costs
+/// one indirect call per piece.
+///
+/// **Thread safety.** One call at a time; not `Sendable`.
+public final class ModelDriver<Scalar: CellScalar> {
+    /// The layers and the flat parameter layout.
+    public let model: PackedModel<Scalar>
+    /// Threads a call uses at most (1: inline on the calling thread).
+    public let workerCount: Int
+    /// Sequences per chunk: the unit of work a thread claims, and of gradient summation.
+    public let sequencesPerChunk: Int
+    @usableFromInline let storage: UnsafeMutableBufferPointer<Scalar>
+    @usableFromInline let workspace: ModelWorkspace<Scalar>
+    @usableFromInline let counter = ChunkCounter()
+
+    /// A driver running `layers` (one per recurrent layer of `parameters.architecture`).
+    /// - Parameters:
+    ///   - workerCount: threads to use, default the active processor count.
+    ///   - sequencesPerChunk: sequences per chunk (results depend on it, not on `workerCount`).
+    /// - Throws: `CellForgeError` if a layer does not match the architecture or a count is below 1.
+    public init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>],
+                workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                sequencesPerChunk: Int = 12) throws {
+        guard workerCount >= 1 else { throw CellForgeError.invalidSize(name: "worker count", value: workerCount, allowed: "at least 1") }
+        guard sequencesPerChunk >= 1 else {
+            throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
+        }
+        let model = try PackedModel(architecture: parameters.architecture, layers: layers)
+        let storage = UnsafeMutableBufferPointer<Scalar>(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
+                                                 count: model.parameterCount)
+        do { try model.pack(parameters, into: storage) } catch { storage.deallocate(); throw error }
+        self.model = model
+        self.storage = storage
+        self.workerCount = workerCount
+        self.sequencesPerChunk = sequencesPerChunk
+        workspace = ModelWorkspace(model: model, workerCount: workerCount)
+    }
+
+    /// A driver whose layers are opened from `registry` by the architecture's sizes.
+    /// - Throws: `CellForgeError` naming the layer whose size has no kernel in `registry`.
+    @inlinable
+    public convenience init<R: KernelRegistry>(parameters: ModelParameters<Scalar>, registry: R.Type,
+                                               workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                               sequencesPerChunk: Int = 12) throws {
+        try self.init(parameters: parameters, layers: parameters.architecture.openLayers(registry, scalar: Scalar.self),
+                      workerCount: workerCount, sequencesPerChunk: sequencesPerChunk)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The architecture.
+    public var architecture: ModelArchitecture { model.architecture }
+
+    /// The current parameters, canonical layout.
+    public var parameters: ModelParameters<Scalar> { model.unpack(UnsafeBufferPointer(storage)) }
+
+    /// Replaces the parameters.
+    /// - Throws: `CellForgeError` if their architecture is not the driver's (nothing changes).
+    public func setParameters(_ parameters: ModelParameters<Scalar>) throws {
+        guard parameters.architecture == architecture else {
+            throw CellForgeError.shapeMismatch(name: "model parameters", expected: "\(architecture)",
+                                               actual: "\(parameters.architecture)")
+        }
+        try model.pack(parameters, into: storage)
+    }
+
+    /// Calls `body` with the flat parameter buffer (`model.parameterCount` scalars).
+    public func withParameterStorage<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(storage))
+    }
+
+    /// The summed gradient of the last `train` or `gradient` call (after clipping, if `train`
+    /// clipped it), canonical layout.
+    public var lastGradient: ModelParameters<Scalar> { model.unpack(UnsafeBufferPointer(workspace.gradient)) }
+
+    /// Number of chunks a batch of `count` sequences is cut into.
+    @inlinable public func chunkCount(sequences count: Int) -> Int {
+        (count + sequencesPerChunk - 1) / sequencesPerChunk
+    }
+
+    /// Throws unless `batch` has the model's input size.
+    @usableFromInline
+    func validate(_ batch: SequenceBatch<Scalar>) throws {
+        guard batch.inputSize == architecture.inputSize else {
+            throw CellForgeError.shapeMismatch(name: "batch input size", expected: "D = \(architecture.inputSize)",
+                                               actual: "D = \(batch.inputSize)")
+        }
+    }
+
+    /// Throws unless a buffer named `name` has `count` scalars: `perStep` per step of `batch`, or
+    /// one model state (all layers) per sequence when `perStep` is nil.
+    @usableFromInline
+    func validate(_ name: String, count: Int, perStep: Int?, of batch: SequenceBatch<Scalar>) throws {
+        let expected = perStep.map { batch.totalSteps * $0 } ?? batch.count * model.stateSize
+        guard count == expected else {
+            let shape = perStep.map { "\($0) × \(batch.totalSteps) steps" }
+                ?? "\(batch.count) sequences × model state size \(model.stateSize)"
+            throw CellForgeError.shapeMismatch(name: name, expected: "\(expected) values (\(shape))", actual: "\(count)")
+        }
+    }
+
+    /// Runs a piece of `run` sequences of `length` steps (slot r reads `input + r·inputStride`) forward
+    /// through every layer and the head, states at `state + r·stateStride` (layer l at its state
+    /// offset) carried in place; leaves the outputs in worker w's buffers (see `modelOutput`).
+    @inlinable
+    func forwardPiece(worker w: Int, run: Int, length: Int, input: UnsafePointer<Scalar>, inputStride: Int,
+                      state: UnsafeMutablePointer<Scalar>, stateStride: Int) {
+        let parameters = UnsafePointer(storage.baseAddress!)
+        let ws = workspace
+        var x = input, xStride = inputStride
+        for (l, layer) in model.layers.enumerated() {
+            layer.forward(parameters: parameters + model.layerOffsets[l], batch: KernelBatch(
+                count: run, length: length, input: x, inputStride: xStride,
+                state: state + model.stateOffsets[l], stateStride: stateStride,
+                output: ws.output(w, l), outputStride: ws.outputStrides[l],
+                tape: ws.tape(w, l), tapeStride: ws.tapeStrides[l]))
+            x = UnsafePointer(ws.output(w, l))
+            xStride = ws.outputStrides[l]
+        }
+        guard let head = architecture.head else { return }
+        for r in 0..<run {
+            DenseHead.forward(head, parameters: parameters + model.headOffset, input: x + r * xStride, steps: length,
+                              output: ws.headOutput(w, r))
+        }
+    }
+
+    /// Worker w's model output y for slot r (the head's, or the top layer's h).
+    @inlinable
+    func modelOutput(worker w: Int, slot r: Int) -> UnsafeMutablePointer<Scalar> {
+        let top = model.layers.count - 1
+        return architecture.head == nil ? workspace.output(w, top) + r * workspace.outputStrides[top] : workspace.headOutput(w, r)
+    }
+
+    /// Worker w's Δy buffer for slot r.
+    @inlinable
+    func modelOutputGradient(worker w: Int, slot r: Int) -> UnsafeMutablePointer<Scalar> {
+        let top = model.layers.count - 1
+        return architecture.head == nil ? workspace.delta(w, top) + r * workspace.outputStrides[top] : workspace.headDelta(w, r)
+    }
+}

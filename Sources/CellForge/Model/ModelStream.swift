@@ -1,0 +1,140 @@
+/// One real-time stream through a model: per-sample and per-block processing with the state
+/// carried from call to call.
+///
+/// Everything is allocated in `init` (parameters copied into the stream's own 64-byte-aligned
+/// buffer, states, and per layer an output buffer and a tape for `maximumBlock` steps that the
+/// kernels use as scratch), so `process` and `reset` allocate nothing, take no lock and use no
+/// Foundation: safe on an audio thread. Blocks longer than `maximumBlock` are run in pieces.
+///
+/// Outputs equal `ModelDriver.infer` on the same samples bit for bit (the kernels' batched and
+/// single-sequence paths agree bit for bit, and the head is the same code).
+///
+/// Not thread-safe: one stream per thread (copy-free: each stream owns its buffers).
+public final class ModelStream<Scalar: CellScalar> {
+    /// The layers and parameter layout.
+    public let model: PackedModel<Scalar>
+    /// The most steps one kernel call covers.
+    public let maximumBlock: Int
+    @usableFromInline let parameters: UnsafeMutablePointer<Scalar>
+    @usableFromInline let state: UnsafeMutablePointer<Scalar>
+    @usableFromInline let outputs: [UnsafeMutablePointer<Scalar>]
+    @usableFromInline let tapes: [UnsafeMutablePointer<Scalar>]
+    /// Per layer, what one `run` hands it, resolved once in `init`.
+    @usableFromInline let stages: [Stage]
+    @usableFromInline let head: DenseHeadShape?
+    /// D and O.
+    public let inputSize: Int, outputSize: Int
+
+    /// One layer's call: its kernel, parameters, state, tape and output buffer (nil: the caller's output).
+    @usableFromInline
+    struct Stage {
+        @usableFromInline let layer: any ModelLayer<Scalar>
+        @usableFromInline let parameters: UnsafePointer<Scalar>
+        @usableFromInline let state: UnsafeMutablePointer<Scalar>
+        @usableFromInline let tape: UnsafeMutablePointer<Scalar>
+        @usableFromInline let output: UnsafeMutablePointer<Scalar>?
+    }
+
+    /// A stream of `parameters` through `layers`, starting from the zero state.
+    /// - Throws: `CellForgeError` if a layer does not match the architecture or `maximumBlock` < 1.
+    public init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>], maximumBlock: Int = 64) throws {
+        guard maximumBlock >= 1 else { throw CellForgeError.invalidSize(name: "maximum block", value: maximumBlock, allowed: "at least 1") }
+        let model = try PackedModel(architecture: parameters.architecture, layers: layers)
+        let storage = UnsafeMutableBufferPointer<Scalar>(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
+                                                 count: model.parameterCount)
+        do { try model.pack(parameters, into: storage) } catch { storage.deallocate(); throw error }
+        self.model = model
+        self.maximumBlock = maximumBlock
+        self.parameters = storage.baseAddress!
+        state = BatchWorkspace<Scalar>.aligned(model.stateSize)
+        outputs = layers.map { BatchWorkspace<Scalar>.aligned(maximumBlock * $0.shape.hiddenSize) }
+        tapes = layers.map { BatchWorkspace<Scalar>.aligned($0.tapeCount(length: maximumBlock)) }
+        head = model.architecture.head
+        inputSize = model.architecture.inputSize
+        outputSize = model.architecture.outputSize
+        let (top, hasHead, base, state, outputs, tapes) = (layers.count - 1, head != nil, self.parameters, self.state, outputs, tapes)
+        stages = layers.indices.map { l in
+            Stage(layer: layers[l], parameters: base + model.layerOffsets[l], state: state + model.stateOffsets[l],
+                  tape: tapes[l], output: l == top && !hasHead ? nil : outputs[l])
+        }
+    }
+
+    /// A stream whose layers are opened from `registry`.
+    /// - Throws: `CellForgeError` naming the layer whose size has no kernel.
+    @inlinable
+    public convenience init<R: KernelRegistry>(parameters: ModelParameters<Scalar>, registry: R.Type,
+                                               maximumBlock: Int = 64) throws {
+        try self.init(parameters: parameters, layers: parameters.architecture.openLayers(registry, scalar: Scalar.self),
+                      maximumBlock: maximumBlock)
+    }
+
+    deinit {
+        parameters.deallocate()
+        state.deallocate()
+        outputs.forEach { $0.deallocate() }
+        tapes.forEach { $0.deallocate() }
+    }
+
+
+    /// The carried state, `model.stateSize` scalars (each layer's [h, c], layer-major).
+    public var currentState: [Scalar] { Array(UnsafeBufferPointer(start: state, count: model.stateSize)) }
+
+    /// Sets the carried state to zero (no allocation).
+    @inlinable
+    public func reset() { state.update(repeating: 0, count: model.stateSize) }
+
+    /// Replaces the carried state.
+    /// - Throws: `CellForgeError` unless `values` has `model.stateSize` scalars (nothing changes).
+    public func setState(_ values: [Scalar]) throws {
+        guard values.count == model.stateSize else {
+            throw CellForgeError.shapeMismatch(name: "stream state", expected: "\(model.stateSize) values", actual: "\(values.count)")
+        }
+        values.withUnsafeBufferPointer { state.update(from: $0.baseAddress!, count: model.stateSize) }
+    }
+
+    /// Runs `frames` samples: D scalars each from `input`, O scalars each into `output`.
+    /// Unchecked (a real-time entry point): the pointers must hold that many scalars.
+    @inlinable
+    public func process(input: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>, frames: Int) {
+        let (D, O) = (inputSize, outputSize)
+        var done = 0
+        while done < frames {
+            let length = min(maximumBlock, frames - done)
+            run(input + done * D, length, output + done * O)
+            done += length
+        }
+    }
+
+    /// One sample: D scalars from `input`, O scalars into `output`.
+    @inlinable
+    public func process(input: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>) {
+        run(input, 1, output)
+    }
+
+    /// One sample of a model with D = 1 and O = 1.
+    @inlinable
+    public func process(_ sample: Scalar) -> Scalar {
+        precondition(inputSize == 1 && outputSize == 1, "ModelStream.process(_:) needs D = 1 and O = 1")
+        var x = sample, y: Scalar = 0
+        run(&x, 1, &y)
+        return y
+    }
+
+    /// Up to `maximumBlock` steps through every layer, then the head.
+    @inlinable
+    func run(_ input: UnsafePointer<Scalar>, _ length: Int, _ output: UnsafeMutablePointer<Scalar>) {
+        var x = input
+        stages.withUnsafeBufferPointer { stages in
+            for stage in stages {
+                let h = stage.output ?? output
+                stage.layer.forward(parameters: stage.parameters, batch: KernelBatch(
+                    count: 1, length: length, input: x, inputStride: 0, state: stage.state, stateStride: 0,
+                    output: h, outputStride: 0, tape: stage.tape, tapeStride: 0))
+                x = UnsafePointer(h)
+            }
+        }
+        if let head {
+            DenseHead.forward(head, parameters: parameters + model.headOffset, input: x, steps: length, output: output)
+        }
+    }
+}

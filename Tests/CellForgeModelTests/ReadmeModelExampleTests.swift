@@ -1,0 +1,36 @@
+import CellForge
+import Testing
+
+/// The "Models" example from README.md, line for line (`MyKernels` is the test registry), so the
+/// documented calls keep compiling and doing what the text says.
+@Suite struct ReadmeModelExampleTests {
+    typealias MyKernels = TestRegistry
+
+    @Test func modelsExample() throws {
+        let N = 4, x = (0..<(N * 32)).map { Float($0 % 7) / 7 }, y = x.map { $0 / 2 }
+        let batch = try SequenceBatch(inputs: x, lengths: Array(repeating: 32, count: N), inputSize: 1)
+        let xt: Float = 0.25
+        let block = [Float](repeating: 0.1, count: 256)
+        var outBlock = [Float](repeating: 0, count: 256)
+
+        let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
+        let p = try ModelParameters<Float>.random(architecture, seed: 1)
+        let driver = try ModelDriver(parameters: p, registry: MyKernels.self)   // workerCount: default all cores
+        var adam = try Adam<Float>(learningRate: 0.01)
+        let r = try driver.train(batch, initialStates: nil, supervision: .meanSquaredError(targets: y),
+                                 optimizer: &adam, clipping: try GradientClipping(maxNorm: 1))
+        var states = [Float](repeating: 0, count: N * driver.model.stateSize)
+        let out = try driver.infer(batch, states: &states)   // many streams at once, states carried
+
+        let stream = try ModelStream(parameters: driver.parameters, registry: MyKernels.self)  // one per audio thread
+        let yt = stream.process(xt)                                   // per sample (D = O = 1)
+        stream.process(input: block, output: &outBlock, frames: 256)   // per block, any length
+        stream.reset()
+
+        // What the text claims: a step was applied, outputs have one value per step, the stream runs.
+        #expect(r.applied)
+        #expect(out.count == N * 32)
+        #expect(yt.isFinite && outBlock.allSatisfy(\.isFinite))
+        #expect(stream.currentState.allSatisfy { $0 == 0 })
+    }
+}
