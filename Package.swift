@@ -18,7 +18,9 @@ let package = Package(
         .target(name: "CellForge"),
         .target(name: "CellForgeGen", dependencies: ["CellForge"]),
         .executableTarget(name: "codegen", dependencies: ["CellForgeGen"]),
-        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated"),
+        // Generated/: the committed kernels and their registry, all written by
+        // `swift run codegen --manifest Generated/kernels.json`.
+        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated", exclude: ["kernels.json"]),
         // Benchmarks: the arithmetic (flop model, units, statistics, JSON schema, table, SVG)
         // in a small library with fast tests; the executable only measures.
         .target(name: "BenchmarkKit", path: "Benchmarks/Kit"),
