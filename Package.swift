@@ -14,12 +14,24 @@ let package = Package(
         .executable(name: "codegen", targets: ["codegen"]),
         .executable(name: "cellforge-train", targets: ["cellforge-train"]),
         .executable(name: "cellforge-model", targets: ["cellforge-model"]),
+        // For downstream packages: generate the kernels a target's kernels.json lists at build
+        // time (build-tool plugin), or into the target's folder to commit (command plugin).
+        .plugin(name: "CellForgeKernelsPlugin", targets: ["CellForgeKernelsPlugin"]),
+        .plugin(name: "GenerateKernels", targets: ["GenerateKernels"]),
     ],
     targets: [
         .target(name: "CellForge"),
         .target(name: "CellForgeGen", dependencies: ["CellForge"]),
         .executableTarget(name: "codegen", dependencies: ["CellForgeGen"]),
-        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated"),
+        .plugin(name: "CellForgeKernelsPlugin", capability: .buildTool(), dependencies: ["codegen"]),
+        .plugin(name: "GenerateKernels",
+                capability: .command(intent: .custom(verb: "generate-kernels",
+                                                     description: "Generate the kernels listed in a target's kernels.json into its folder"),
+                                     permissions: [.writeToPackageDirectory(reason: "writes the generated kernels beside kernels.json")]),
+                dependencies: ["codegen"]),
+        // Generated/: the committed kernels and their registry, all written by
+        // `swift run codegen --manifest Generated/kernels.json`.
+        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated", exclude: ["kernels.json"]),
         // Benchmarks: the arithmetic (flop model, units, statistics, JSON schema, table, SVG)
         // in a small library with fast tests; the executable only measures.
         .target(name: "BenchmarkKit", path: "Benchmarks/Kit"),

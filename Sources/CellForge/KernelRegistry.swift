@@ -59,3 +59,53 @@ public protocol KernelRegistry {
     ///   is not there, or whatever `opener` throws.
     static func open<O: KernelOpener>(_ key: KernelKey, with opener: O) throws -> O.Result
 }
+
+extension KernelKey {
+    /// The key as a kernel manifest entry, e.g. `{"cell": "gru", "hidden": 12, "input": 2, "scalar": "float"}`
+    /// (the format `codegen --manifest` reads; see README, "Kernel manifest").
+    public var manifestEntry: String {
+        "{\"cell\": \"\(kind.rawValue)\", \"hidden\": \(hiddenSize), \"input\": \(inputSize), \"scalar\": \"\(scalar.rawValue)\"}"
+    }
+}
+
+extension CellForgeError {
+    /// What a registry throws for a key it does not hold: one line naming the key, the kernels
+    /// there are (grouped by cell and scalar) and the manifest entry that would add it.
+    /// - Parameters:
+    ///   - manifest: the manifest the registry was generated from, as its users name it.
+    ///   - regenerate: what to run after editing the manifest.
+    public static func kernelNotFound(_ key: KernelKey, available: [KernelKey], manifest: String,
+                                      regenerate: String) -> CellForgeError {
+        var groups: [(name: String, sizes: [String])] = []
+        for k in available {
+            let name = "\(k.kind.displayName) \(k.scalar.swiftName)"
+            let size = "H\(k.hiddenSize) D\(k.inputSize)"
+            if let i = groups.firstIndex(where: { $0.name == name }) { groups[i].sizes.append(size) }
+            else { groups.append((name, [size])) }
+        }
+        let list = groups.isEmpty ? "none" : groups.map { "\($0.name) \($0.sizes.joined(separator: ", "))" }.joined(separator: "; ")
+        return .invalidArgument("no generated kernel for \(key); available: \(list); "
+                                + "add \(key.manifestEntry) to \(manifest) and run \(regenerate)")
+    }
+}
+
+/// An opener that hands back the kernel itself, as an existential: for callers that do not
+/// need specialisation (see `KernelRegistry.kernel(for:)`).
+public struct ExistentialKernelOpener: KernelOpener {
+    /// An opener.
+    public init() {}
+    /// Returns `kernel`.
+    public func open<K: GeneratedKernel>(_ kernel: K) -> any GeneratedKernel { kernel }
+}
+
+extension KernelRegistry {
+    /// Whether the registry holds a kernel for `key`.
+    public static func contains(_ key: KernelKey) -> Bool { keys.contains(key) }
+
+    /// The kernel for `key` as an existential. Generic code called on it is not specialised
+    /// for the concrete type; use `open(_:with:)` with an opener for that.
+    /// - Throws: `CellForgeError` naming the kernels that exist when `key` is not one of them.
+    public static func kernel(for key: KernelKey) throws -> any GeneratedKernel {
+        try open(key, with: ExistentialKernelOpener())
+    }
+}

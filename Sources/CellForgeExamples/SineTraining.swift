@@ -56,21 +56,34 @@ public enum SineTraining {
     @discardableResult
     public static func run(_ configuration: Configuration,
                            progress: (EpochReport) -> Void = { _ in }) throws -> [EpochReport] {
-        switch configuration.cell {
-        case .lstm: try run(LSTM_H8_D8_Float(), configuration, progress: progress)
-        case .gru: try run(GRU_H8_D8_Float(), configuration, progress: progress)
-        case .rnn: try run(RNN_H8_D8_Float(), configuration, progress: progress)
+        let key = KernelKey(kind: configuration.cell, hiddenSize: 8, inputSize: 8, scalar: .float)
+        return try withoutActuallyEscaping(progress) { progress in
+            try GeneratedKernels.open(key, with: Trainer(configuration: configuration, progress: progress))
         }
     }
 
-    /// `run(_:progress:)` with the kernel given.
+    /// Runs `run(_:_:progress:)` on the kernel the registry finds.
+    struct Trainer: KernelOpener {
+        let configuration: Configuration
+        let progress: (EpochReport) -> Void
+        func open<K: GeneratedKernel>(_ kernel: K) throws -> [EpochReport] {
+            try SineTraining.run(kernel, configuration, progress: progress)
+        }
+    }
+
+    /// `run(_:progress:)` with the kernel given; the Float data is converted to its scalar type.
     static func run<K: RecurrentKernel>(_ kernel: K, _ configuration: Configuration,
-                                        progress: (EpochReport) -> Void) throws -> [EpochReport] where K.Scalar == Float {
-        let initial = try CellParameters<Float>.random(kind: kernel.kind, hiddenSize: 8, inputSize: 8, seed: configuration.seed)
+                                        progress: (EpochReport) -> Void) throws -> [EpochReport] {
+        typealias S = K.Scalar
+        let initial = try CellParameters<S>.random(kind: kernel.kind, hiddenSize: 8, inputSize: 8, seed: configuration.seed)
         let driver = try BatchDriver(kernel: kernel, parameters: initial, workerCount: configuration.workerCount)
-        var adam = try Adam<Float>(learningRate: configuration.learningRate)
+        var adam = try Adam<S>(learningRate: S(configuration.learningRate))
         let clipping = try GradientClipping(maxNorm: configuration.maxGradientNorm)
-        let batches = try trainingSet(configuration)
+        let batches = try trainingSet(configuration).map { set in
+            (batch: try SequenceBatch<S>(inputs: set.batch.inputs.map { S($0) }, lengths: set.batch.lengths,
+                                         inputSize: set.batch.inputSize),
+             targets: set.targets.map { S($0) })
+        }
         let start = Date()
         var reports: [EpochReport] = []
         for epoch in 1...max(configuration.epochs, 1) {

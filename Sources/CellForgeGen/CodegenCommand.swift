@@ -4,32 +4,46 @@ import Foundation
 /// The `codegen` command line: parsing, help, and running.
 ///
 ///     codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+///     codegen --manifest FILE [--output DIR] [--regenerate-with COMMAND]
 public struct CodegenCommand: Equatable, Sendable {
     /// What to generate.
     public var spec: KernelSpec
     /// Folder to write into.
     public var output: String
 
+    /// The output folder when none is given (for one kernel).
+    public static let defaultOutput = "Generated"
+
     /// The help text.
     public static let usage = """
         usage: swift run codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+               swift run codegen --manifest FILE [--output DIR]
 
-        Emits one Swift file with a SIMD kernel specialised for the given cell and sizes.
+        Emits one Swift file with a SIMD kernel specialised for the given cell and sizes,
+        or, with --manifest, every kernel a kernel manifest lists plus its registry
+        (\(KernelManifest.registryFileName)).
 
-          --hidden H     hidden size, 1…\(KernelSpec.maximumSize) (required)
+          --hidden H     hidden size, 1…\(KernelSpec.maximumSize) (required without --manifest)
           --input D      input size, 1…\(KernelSpec.maximumSize) (default: H)
           --cell C       lstm (default), rnn or gru
           --scalar S     float (default) or double
-          --output DIR   existing, writable folder to write into (default: Generated)
+          --manifest F   a kernel manifest (JSON), e.g. Generated/kernels.json
+          --output DIR   existing, writable folder to write into (default: Generated, or
+                         the manifest's folder with --manifest)
+          --regenerate-with COMMAND
+                         with --manifest: what the headers say regenerates the files
+                         (used by the CellForge plugins)
           --help         show this help
 
-        The file is named after the kernel type, e.g. LSTM_H8_D8_Float.swift, and is
-        written atomically: an existing file is replaced only by a complete new one.
+        Files are named after their types, e.g. LSTM_H8_D8_Float.swift, and written
+        atomically: an existing file is replaced only by a complete new one, and with
+        --manifest no file is replaced unless every file could be written.
         """
 
-    /// What the command line asked for: generate, or show help.
+    /// What the command line asked for: one kernel, a manifest, or help.
     public enum Request: Equatable, Sendable {
         case generate(CodegenCommand)
+        case manifest(ManifestCommand)
         case help
     }
 
@@ -38,7 +52,7 @@ public struct CodegenCommand: Equatable, Sendable {
     public static func parse(_ arguments: [String]) throws -> Request {
         var values: [String: String] = [:]
         var rest = arguments[...]
-        let known = ["--hidden", "--input", "--cell", "--scalar", "--output"]
+        let known = ["--hidden", "--input", "--cell", "--scalar", "--output", "--manifest", "--regenerate-with"]
         while let argument = rest.popFirst() {
             if argument == "--help" || argument == "-h" { return .help }
             var name = argument, value: String?
@@ -59,8 +73,20 @@ public struct CodegenCommand: Equatable, Sendable {
             }
             values[name] = value
         }
+        if let output = values["--output"], output.isEmpty { throw CellForgeError.invalidArgument("--output needs a folder") }
+        if let manifest = values["--manifest"] {
+            if let option = ["--hidden", "--input", "--cell", "--scalar"].first(where: { values[$0] != nil }) {
+                throw CellForgeError.invalidArgument("\(option) cannot be combined with --manifest: the manifest lists the kernels")
+            }
+            guard !manifest.isEmpty else { throw CellForgeError.invalidArgument("--manifest needs a file") }
+            return .manifest(ManifestCommand(manifest: manifest, output: values["--output"],
+                                             regenerateWith: values["--regenerate-with"]))
+        }
+        if values["--regenerate-with"] != nil {
+            throw CellForgeError.invalidArgument("--regenerate-with needs --manifest")
+        }
         guard let hiddenText = values["--hidden"] else {
-            throw CellForgeError.invalidArgument("missing --hidden H (the hidden size); see --help")
+            throw CellForgeError.invalidArgument("missing --hidden H (the hidden size) or --manifest FILE; see --help")
         }
         let hidden = try size(hiddenText, "--hidden")
         let input = try values["--input"].map { try size($0, "--input") } ?? hidden
@@ -72,10 +98,25 @@ public struct CodegenCommand: Equatable, Sendable {
         guard let scalar = ScalarType(rawValue: scalarText) else {
             throw CellForgeError.invalidArgument("unknown scalar '\(scalarText)' for --scalar: use float or double")
         }
-        let output = values["--output"] ?? "Generated"
-        guard !output.isEmpty else { throw CellForgeError.invalidArgument("--output needs a folder") }
         let spec = try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar)
-        return .generate(CodegenCommand(spec: spec, output: output))
+        return .generate(CodegenCommand(spec: spec, output: values["--output"] ?? defaultOutput))
+    }
+
+    /// The command that regenerates `spec` into `output` from the package root: `spec.command`,
+    /// plus `--output` unless `output` is the default folder.
+    public static func kernelCommand(_ spec: KernelSpec, output: String) -> String {
+        sameFolder(output, defaultOutput) ? spec.command : spec.command + " --output " + shellQuoted(output)
+    }
+
+    /// Whether two folder names name the same folder ("Generated/" and "./Generated" do).
+    static func sameFolder(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardized.path == URL(fileURLWithPath: b).standardized.path
+    }
+
+    /// `text` quoted for a POSIX shell when it holds anything but safe characters.
+    static func shellQuoted(_ text: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@%")
+        return text.allSatisfy(safe.contains) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private static func size(_ text: String, _ option: String) throws -> Int {
@@ -87,7 +128,7 @@ public struct CodegenCommand: Equatable, Sendable {
     }
 
     /// Runs the command line and returns the process exit status: 0 on success, 2 for bad
-    /// arguments, 1 if the file could not be written. Messages go to `out` and `err`.
+    /// arguments or a bad manifest, 1 if a file could not be written. Messages go to `out` and `err`.
     public static func run(_ arguments: [String], out: (String) -> Void, err: (String) -> Void) -> Int32 {
         let request: Request
         do {
@@ -96,17 +137,22 @@ public struct CodegenCommand: Equatable, Sendable {
             err("codegen: error: \(error)")
             return 2
         }
-        guard case let .generate(command) = request else {
+        switch request {
+        case .help:
             out(usage)
             return 0
-        }
-        do {
-            let url = try KernelGenerator.write(command.spec, to: URL(fileURLWithPath: command.output, isDirectory: true))
-            out("wrote \(command.output.hasSuffix("/") ? command.output : command.output + "/")\(url.lastPathComponent) (type \(command.spec.typeName))")
-            return 0
-        } catch {
-            err("codegen: error: \(error)")
-            return 1
+        case let .manifest(command):
+            return command.run(out: out, err: err)
+        case let .generate(command):
+            do {
+                let url = try KernelGenerator.write(command.spec, regenerate: kernelCommand(command.spec, output: command.output),
+                                                    to: URL(fileURLWithPath: command.output, isDirectory: true))
+                out("wrote \(command.output.hasSuffix("/") ? command.output : command.output + "/")\(url.lastPathComponent) (type \(command.spec.typeName))")
+                return 0
+            } catch {
+                err("codegen: error: \(error)")
+                return 1
+            }
         }
     }
 }

@@ -41,7 +41,8 @@ public struct KernelSpec: Equatable, Sendable {
     public var layout: KernelLayout {
         KernelLayout(kind: cell, hiddenSize: hiddenSize, inputSize: inputSize, vectorWidth: scalar.vectorWidth)
     }
-    /// The command that regenerates this kernel (relative output folders are the default).
+    /// The command that regenerates this kernel into the default folder, Generated/, from the
+    /// package root (`CodegenCommand.kernelCommand` adds `--output` for any other folder).
     public var command: String {
         "swift run codegen --hidden \(hiddenSize) --input \(inputSize) --cell \(cell.rawValue) --scalar \(scalar.rawValue)"
     }

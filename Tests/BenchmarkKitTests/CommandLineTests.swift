@@ -76,17 +76,3 @@ import Testing
         #expect(BuildProbe.codegenFlags(["-Onone", "-DDEBUG"]).targetCPU == nil)
     }
 }
-
-/// The benchmark lists its kernels by hand (they are concrete types); none in Generated/ may be missing.
-@Suite struct CatalogTests {
-    @Test func everyGeneratedKernelIsInTheCatalog() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let generated = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Generated").path)
-            .filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(6)) }
-        let catalog = try String(contentsOf: root.appendingPathComponent("Benchmarks/Runner/KernelCatalog.swift"), encoding: .utf8)
-        #expect(!generated.isEmpty)
-        for name in generated {
-            #expect(catalog.contains("KernelEntry(\(name).self)"), "\(name) is not in Benchmarks/Runner/KernelCatalog.swift")
-        }
-    }
-}

@@ -41,7 +41,7 @@ import Testing
     }
 
     static let badArguments: [([String], String)] = [
-        ([], "missing --hidden"),
+        ([], "missing --hidden H (the hidden size) or --manifest FILE"),
         (["--hidden"], "option --hidden needs a value"),
         (["--hidden", "0"], "--hidden must be a whole number from 1 to 1024, got '0'"),
         (["--hidden", "-3"], "--hidden must be a whole number from 1 to 1024, got '-3'"),

@@ -5,10 +5,16 @@ import Testing
 /// The batched entry points (sequences interleaved in lockstep groups) give exactly
 /// what the per-sequence ones give, for every count (full groups and tails).
 @Suite struct BatchAgreementTests {
-    @Test(arguments: [LSTM_H8_D8_Float() as any RecurrentKernel, LSTM_H3_D5_Float(), LSTM_H1_D2_Float(),
-                      LSTM_H32_D32_Float(), GRU_H5_D3_Float(), GRU_H1_D3_Float(), RNN_H3_D2_Float(), LSTM_H8_D8_Double()])
-    func batchEqualsSequenceBySequence(_ kernel: any RecurrentKernel) {
-        for count in [1, 2, 3, 4, 7] { check(kernel, count: count) }
+    /// Every kernel in Generated/kernels.json, opened through the generated registry.
+    @Test(arguments: GeneratedKernels.keys) func batchEqualsSequenceBySequence(_ key: KernelKey) throws {
+        try GeneratedKernels.open(key, with: Opener())
+    }
+
+    /// Runs `check` on the kernel it is given, for full groups and tails.
+    struct Opener: KernelOpener {
+        func open<K: GeneratedKernel>(_ kernel: K) {
+            for count in [1, 2, 3, 4, 7] { BatchAgreementTests().check(kernel, count: count) }
+        }
     }
 
     func check<K: RecurrentKernel>(_ kernel: K, count N: Int) {

@@ -35,4 +35,35 @@ import Testing
         #expect(try loss(trained) < loss(p))
         #expect(state.count == 16)
     }
+
+    /// The "Kernel manifest and registry" example: the opener's result equals the kernel run
+    /// directly on the same weights.
+    @Test func registryOpener() throws {
+        let p = try CellParameters<Float>.random(kind: .lstm, hiddenSize: 8, inputSize: 8, seed: 4)
+        let file = PyTorchWeights.tensors(p)
+        let x = (0..<40).map { Float($0 % 7) / 7 - 0.4 }
+
+        let key = KernelKey(kind: .lstm, hiddenSize: 8, inputSize: 8, scalar: .float)   // e.g. from the file's shapes
+        let h = try GeneratedKernels.open(key, with: Infer(weights: file, inputs: x))
+        let kernel = try GeneratedKernels.kernel(for: key)
+        #expect(kernel is LSTM_H8_D8_Float && GeneratedKernels.keys.contains(key))
+
+        let direct = try BatchDriver(kernel: LSTM_H8_D8_Float(), parameters: PyTorchWeights.parameters(.lstm, from: file, as: Float.self))
+        var state = [Float](repeating: 0, count: 16)
+        #expect(h == (try direct.infer(SequenceBatch(inputs: x, lengths: [5], inputSize: 8), states: &state)))
+    }
+
+    /// The README's opener, verbatim.
+    struct Infer: KernelOpener {
+        let weights: SafeTensors
+        let inputs: [Float]
+        func open<K: GeneratedKernel>(_ kernel: K) throws -> [Float] {
+            let p = try PyTorchWeights.parameters(kernel.kind, from: weights, as: K.Scalar.self)
+            let driver = try BatchDriver(kernel: kernel, parameters: p)
+            let batch = try SequenceBatch(inputs: inputs.map { K.Scalar($0) }, lengths: [inputs.count / kernel.inputSize],
+                                          inputSize: kernel.inputSize)
+            var state = [K.Scalar](repeating: 0, count: kernel.stateSize)
+            return try driver.infer(batch, states: &state).map { Float($0) }
+        }
+    }
 }

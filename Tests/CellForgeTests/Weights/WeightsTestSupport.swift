@@ -4,22 +4,16 @@ import Testing
 
 /// Fixtures, temporary folders and comparisons shared by the weight I/O tests.
 enum WeightsTestSupport {
-    /// The names of the PyTorch fixtures in ../shared/fixtures.
+    /// The names of the PyTorch fixtures in Tests/Fixtures/torch.
     static let fixtureNames = ["torch_lstm_D5_H8", "torch_lstm_D1_H16", "torch_rnn_tanh_D4_H8", "torch_gru_D3_H8"]
 
-    /// ../shared/fixtures next to the package root (found by walking up from this file to
-    /// Package.swift). Throws, failing the test, if it is not there: the fixtures are part
-    /// of the project's checkout, so their absence is an error, not a reason to skip.
+    /// Tests/Fixtures/torch in this repository (written by Tests/Fixtures/make_torch_fixtures.py).
     static func fixturesFolder(filePath: String = #filePath) throws -> URL {
-        var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            let parent = folder.deletingLastPathComponent()
-            guard parent.path != folder.path else { throw FixtureError("no Package.swift above \(filePath)") }
-            folder = parent
-        }
-        let fixtures = folder.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        let fixtures = URL(fileURLWithPath: filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/torch")
         guard FileManager.default.fileExists(atPath: fixtures.appendingPathComponent("README.md").path) else {
-            throw FixtureError("PyTorch fixtures not found at \(fixtures.standardized.path): they must sit beside the package as ../shared/fixtures")
+            throw FixtureError("PyTorch fixtures not found at \(fixtures.path); they are part of the repository")
         }
         return fixtures
     }
