@@ -10,11 +10,10 @@ struct ModelFixture {
         var dx: [Double], dh0: [Double], dc0: [Double]?
     }
 
+    let name: String
     let kind: CellKind
     let layers: Int, H: Int, D: Int, O: Int, N: Int, T: Int
     let activation: HeadActivation
-    let parameters: [String: [Double]]
-    let shapes: [String: [Int]]
     let x: [Double], h0: [Double], c0: [Double]?, targets: [Double]
     let float64: Run, float32: Run
 
@@ -23,6 +22,7 @@ struct ModelFixture {
 
     init(_ name: String) throws {
         let data = try Data(contentsOf: Self.directory.appendingPathComponent(name + ".json"))
+        self.name = name
         let d = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         func numbers(_ v: Any?) -> [Double] { (v as! [NSNumber]).map(\.doubleValue) }
         func run(_ v: Any?) -> Run {
@@ -36,8 +36,6 @@ struct ModelFixture {
         (layers, H, D, O, N, T) = (d["layers"] as! Int, d["hidden"] as! Int, d["input"] as! Int, d["output"] as! Int,
                                    d["N"] as! Int, d["T"] as! Int)
         activation = HeadActivation(rawValue: d["activation"] as! String)!
-        parameters = (d["parameters"] as! [String: Any]).mapValues(numbers)
-        shapes = (d["shapes"] as! [String: Any]).mapValues { ($0 as! [NSNumber]).map(\.intValue) }
         x = numbers(d["x"])
         h0 = numbers(d["h0"])
         c0 = d["c0"].map(numbers)
@@ -51,19 +49,15 @@ struct ModelFixture {
                                activation: activation)
     }
 
-    /// The model's parameters, through CellForge's PyTorch weight mapping one layer at a time.
+    /// The model's parameters, read from the fixture's state_dict by `PyTorchModelWeights` (the
+    /// import path applications use), and checked against the sizes the JSON states.
     func modelParameters<S: CellScalar>(_: S.Type) throws -> ModelParameters<S> {
-        let cells = try (0..<layers).map { l in
-            var file = SafeTensors()
-            for name in PyTorchWeights.tensorNames {
-                let source = "rnn." + name.replacingOccurrences(of: "_l0", with: "_l\(l)")
-                file.tensors[name] = try .init(shape: shapes[source]!, values: parameters[source]!.map { S($0) })
-            }
-            return try PyTorchWeights.parameters(kind, from: file, as: S.self)
+        let file = try SafeTensors(contentsOf: Self.directory.appendingPathComponent(name + ".safetensors"))
+        let p = try PyTorchModelWeights.parameters(from: file, activation: activation, as: S.self)
+        guard p.architecture == architecture else {
+            throw CellForgeError.shapeMismatch(name: "\(name).safetensors", expected: "\(architecture)", actual: "\(p.architecture)")
         }
-        let head = try DenseParameters<S>(shape: architecture.head!, weight: parameters["head.weight"]!.map { S($0) },
-                                          bias: parameters["head.bias"]!.map { S($0) })
-        return try ModelParameters(architecture: architecture, layers: cells, head: head)
+        return p
     }
 
     /// PyTorch's (layers, N, H) h0 and c0 as CellForge model states: per sequence, each layer's [h, c].
@@ -79,20 +73,15 @@ struct ModelFixture {
         return states
     }
 
-    /// A model gradient as PyTorch names it (bias gradients: ∂L/∂bias_ih = ∂L/∂bias_hh = δb, except
-    /// a GRU's n block of bias_hh, which is δb_hn).
-    func torchGradients<S: CellScalar>(_ g: ModelParameters<S>) -> [String: [Double]] {
-        var out: [String: [Double]] = [:]
-        for (l, p) in g.layers.enumerated() {
-            let t = PyTorchWeights.tensors(p.converted(to: Double.self))
-            let bias = t["bias_ih_l0"]!.values(as: Double.self), recurrent = t["bias_hh_l0"]!.values(as: Double.self)
-            out["rnn.weight_ih_l\(l)"] = t["weight_ih_l0"]!.values(as: Double.self)
-            out["rnn.weight_hh_l\(l)"] = t["weight_hh_l0"]!.values(as: Double.self)
-            out["rnn.bias_ih_l\(l)"] = bias
+    /// A model gradient as PyTorch names it, through `PyTorchModelWeights.tensors` (bias gradients:
+    /// ∂L/∂bias_ih = ∂L/∂bias_hh = δb, except a GRU's n block of bias_hh, which is δb_hn).
+    func torchGradients<S: CellScalar>(_ g: ModelParameters<S>) throws -> [String: [Double]] {
+        let t = try PyTorchModelWeights.tensors(g.converted(to: Double.self))
+        var out = Dictionary(uniqueKeysWithValues: t.names.map { ($0, t[$0]!.values(as: Double.self)) })
+        for l in 0..<layers {
+            let bias = out["rnn.bias_ih_l\(l)"]!, recurrent = out["rnn.bias_hh_l\(l)"]!
             out["rnn.bias_hh_l\(l)"] = kind == .gru ? Array(bias[..<(2 * H)] + recurrent[(2 * H)...]) : bias
         }
-        out["head.weight"] = g.head!.weight.map(Double.init)
-        out["head.bias"] = g.head!.bias.map(Double.init)
         return out
     }
 }

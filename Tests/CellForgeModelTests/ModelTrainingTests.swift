@@ -106,7 +106,7 @@ import Testing
         #expect(adam.state == state)
     }
 
-    /// A size without a kernel is an error naming the layer and how to add it.
+    /// A size without a kernel is the one-line error of `checkKernels`: the kernel, the layer, how to add it.
     @Test func missingKernelNamesTheLayer() throws {
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 9], outputSize: 1)
         let p = try ModelParameters<Float>.random(architecture, seed: 1)
@@ -114,7 +114,8 @@ import Testing
             _ = try ModelDriver(parameters: p, registry: TestRegistry.self)
             Issue.record("expected an error")
         } catch let error as CellForgeError {
-            #expect("\(error)".contains("layer 1 (LSTM H9 D8 Float)"))
+            #expect("\(error)".contains("LSTM H9 D8 Float (layer 1) in TestRegistry"))
+            #expect("\(error)".contains("Generated/kernels.json"))
             #expect("\(error)".contains("swift run codegen --hidden 9 --input 8"))
         }
     }

@@ -15,7 +15,7 @@ import Testing
         let f = try ModelFixture(name)
         let driver = try ModelDriver(parameters: try f.modelParameters(Double.self), registry: TestRegistry.self, workerCount: 1)
         let outcome = try run(f, driver)
-        check(outcome, f, f.float64, tolerance: 1e-10)
+        try check(outcome, f, f.float64, tolerance: 1e-10)
     }
 
     /// The reference model in Double against PyTorch float64: tolerance as above.
@@ -24,7 +24,7 @@ import Testing
         let batch = try SequenceBatch(inputs: f.x, lengths: Array(repeating: f.T, count: f.N), inputSize: f.D)
         let outcome = try ModelTestSupport.reference(try f.modelParameters(Double.self), batch,
                                                      initialStates: f.modelStates(h: f.h0, c: f.c0), targets: f.targets)
-        check(outcome, f, f.float64, tolerance: 1e-10)
+        try check(outcome, f, f.float64, tolerance: 1e-10)
     }
 
     /// Float kernels against PyTorch float32. Each value is a chain of ≈ T·L·(H + D) ≈ 6·2·10 = 120
@@ -36,7 +36,7 @@ import Testing
         let f = try ModelFixture(name)
         let driver = try ModelDriver(parameters: try f.modelParameters(Float.self), registry: TestRegistry.self, workerCount: 1)
         let outcome = try run(f, driver)
-        check(outcome, f, f.float32, tolerance: 1e-5)
+        try check(outcome, f, f.float32, tolerance: 1e-5)
     }
 
     func run<S: CellScalar>(_ f: ModelFixture, _ driver: ModelDriver<S>) throws -> ModelOutcome {
@@ -45,7 +45,7 @@ import Testing
                                             supervision: .meanSquaredError(targets: f.targets.map { S($0) }))
     }
 
-    func check(_ o: ModelOutcome, _ f: ModelFixture, _ torch: ModelFixture.Run, tolerance: Double) {
+    func check(_ o: ModelOutcome, _ f: ModelFixture, _ torch: ModelFixture.Run, tolerance: Double) throws {
         let expected: [(String, [Double], [Double])] = [
             ("outputs", o.outputs, torch.outputs),
             ("final states", o.finalStates, f.modelStates(h: torch.hT, c: torch.cT)),
@@ -57,7 +57,7 @@ import Testing
             let e = relativeError(actual, wanted)
             #expect(e <= tolerance, "\(what): relative error \(e)")
         }
-        let gradients = f.torchGradients(o.gradient)
+        let gradients = try f.torchGradients(o.gradient)
         #expect(Set(gradients.keys) == Set(torch.gradients.keys))
         for (name, wanted) in torch.gradients {
             let e = relativeError(gradients[name] ?? [], wanted)

@@ -1,4 +1,5 @@
 import CellForge
+import Foundation
 import Testing
 
 /// The "Models" example from README.md, line for line (`MyKernels` is the test registry), so the
@@ -32,5 +33,42 @@ import Testing
         #expect(out.count == N * 32)
         #expect(yt.isFinite && outBlock.allSatisfy(\.isFinite))
         #expect(stream.currentState.allSatisfy { $0 == 0 })
+    }
+
+    /// The README's "Opening a model whose sizes come from a file" and "Model checkpoints" snippets.
+    @Test func openingAndCheckpointExamples() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-readme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.safetensors")
+        let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
+        try ModelFile(parameters: try ModelParameters<Float>.random(architecture, seed: 2)).save(to: url)
+        var opened: [ScalarType] = []
+
+        func play<S: CellScalar>(_ p: ModelParameters<S>) throws {
+            let stream = try ModelStream(parameters: p, registry: MyKernels.self)   // or ModelDriver
+            opened.append(ScalarType(S.self))
+            _ = stream
+        }
+        switch try AnyModelParameters(modelFileAt: url) {   // or (pyTorch: file, activation: .tanh), (rtNeuralAt: url)
+        case let .float(p): try play(p)
+        case let .double(p): try play(p)
+        }
+        #expect(opened == [.float])
+
+        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: 3), registry: MyKernels.self)
+        var adam = try Adam<Float>(learningRate: 0.01)
+        let batch = try SequenceBatch(inputs: (0..<16).map { Float($0) / 16 }, lengths: [16], inputSize: 1)
+        _ = try driver.train(batch, supervision: .meanSquaredError(targets: [Float](repeating: 0.5, count: 16)), optimizer: &adam)
+
+        try ModelCheckpoint(driver: driver, optimizer: adam, metadata: ["epoch": "12"]).save(to: url)
+        // later: a fresh driver and optimizer (same hyperparameters) continue exactly
+        let checkpoint = try ModelCheckpoint.load(from: url, as: Float.self)
+        let resumed = try ModelDriver(parameters: checkpoint.parameters, registry: MyKernels.self)
+        var fresh = try Adam<Float>(learningRate: 0.01)
+        try checkpoint.restore(into: resumed, optimizer: &fresh)
+
+        #expect(resumed.parameters == driver.parameters)
+        #expect(fresh.state == adam.state)
     }
 }

@@ -1,4 +1,4 @@
-/// What one `BatchDriver.train` call did.
+/// What one `BatchDriver.train` or `ModelDriver.train` call did.
 public struct TrainingStepResult: Equatable, Sendable, CustomStringConvertible {
     /// Why a step was not applied.
     public enum Refusal: Equatable, Sendable, CustomStringConvertible {
@@ -15,7 +15,10 @@ public struct TrainingStepResult: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Σ ½‖h − y‖² over the batch (summed, not averaged), or nil when training on upstream gradients.
+    /// The loss the step's gradient is of, or nil when training on upstream gradients: `BatchDriver`'s
+    /// L2 and a `ModelDriver`'s `.l2` give Σ ½‖h − y‖² over the batch (summed, not averaged);
+    /// `.meanSquaredError` gives the mean of (y − t)² over every output value; a custom `ModelLoss`
+    /// gives the sum of its per-sequence values.
     public let loss: Double?
     /// ‖δθ‖₂ of the batch's summed gradient, before clipping.
     public let gradientNorm: Double

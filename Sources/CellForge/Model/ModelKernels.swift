@@ -1,16 +1,21 @@
+extension RecurrentLayerShape {
+    /// The generated kernel this layer runs in `scalar`.
+    public func kernelKey(scalar: ScalarType) -> KernelKey {
+        KernelKey(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize, scalar: scalar)
+    }
+}
+
 extension ModelArchitecture {
     /// The generated kernels the recurrent layers need in `scalar`, in layer order without
     /// repeats (two layers of the same cell and sizes share one kernel).
     public func kernelKeys(scalar: ScalarType) -> [KernelKey] {
         var keys: [KernelKey] = []
-        for layer in layers {
-            let key = KernelKey(kind: layer.kind, hiddenSize: layer.hiddenSize, inputSize: layer.inputSize, scalar: scalar)
-            if !keys.contains(key) { keys.append(key) }
-        }
+        for layer in layers where !keys.contains(layer.kernelKey(scalar: scalar)) { keys.append(layer.kernelKey(scalar: scalar)) }
         return keys
     }
 
-    /// Throws unless `registry` has every kernel of `kernelKeys(scalar:)`.
+    /// Throws unless `registry` has every kernel of `kernelKeys(scalar:)`. `openLayers` calls it
+    /// first, so a model with a size the registry lacks fails before anything is opened.
     /// - Throws: one-line `CellForgeError.invalidArgument` naming each missing kernel and its
     ///   layers, and the manifest entry or codegen command that adds it.
     public func checkKernels<R: KernelRegistry>(in registry: R.Type, scalar: ScalarType) throws {
@@ -18,8 +23,7 @@ extension ModelArchitecture {
         let missing = kernelKeys(scalar: scalar).filter { !available.contains($0) }
         guard !missing.isEmpty else { return }
         let named = missing.map { key in
-            let at = layers.indices.filter { KernelKey(kind: layers[$0].kind, hiddenSize: layers[$0].hiddenSize,
-                                                       inputSize: layers[$0].inputSize, scalar: scalar) == key }
+            let at = layers.indices.filter { layers[$0].kernelKey(scalar: scalar) == key }
             return "\(key) (layer\(at.count > 1 ? "s" : "") \(at.map(String.init).joined(separator: ", ")))"
         }
         let commands = missing.map {

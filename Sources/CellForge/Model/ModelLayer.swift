@@ -76,16 +76,14 @@ public struct ModelLayerOpener<Scalar: CellScalar>: KernelOpener {
 }
 
 extension ModelArchitecture {
-    /// The kernel key of each layer for scalar type `S`.
-    public func kernelKeys<S: CellScalar>(_: S.Type) -> [KernelKey] {
-        layers.map { KernelKey(kind: $0.kind, hiddenSize: $0.hiddenSize, inputSize: $0.inputSize, scalar: ScalarType(S.self)) }
-    }
-
     /// One layer per recurrent layer, each opened from `registry`.
-    /// - Throws: the registry's `CellForgeError` (naming the layer) when a size has no kernel.
+    /// - Throws: `checkKernels(in:scalar:)`'s one-line error when a size has no kernel (checked
+    ///   for every layer before any is opened), or the registry's error naming the layer.
     @inlinable
     public func openLayers<R: KernelRegistry, S: CellScalar>(_ registry: R.Type, scalar: S.Type = S.self) throws -> [any ModelLayer<S>] {
-        try kernelKeys(S.self).enumerated().map { l, key in
+        try checkKernels(in: registry, scalar: ScalarType(S.self))
+        return try layers.enumerated().map { l, layer in
+            let key = layer.kernelKey(scalar: ScalarType(S.self))
             do { return try R.open(key, with: ModelLayerOpener<S>()) } catch let error as CellForgeError {
                 throw CellForgeError.invalidArgument("layer \(l) (\(key)): \(error)")
             }

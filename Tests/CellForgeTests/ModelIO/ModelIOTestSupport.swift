@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// The whole-model format fixtures in Tests/Fixtures/formats (written by
-/// make_format_fixtures.py with PyTorch, Keras and RTNeural's model_utils) and a plain
-/// forward of a model through the reference cells, shared by the model I/O tests.
+/// make_format_fixtures.py with PyTorch, Keras and RTNeural's model_utils), shared by the
+/// model I/O tests.
 enum ModelIOTestSupport {
     /// Tests/Fixtures/formats in this package (found by walking up from this file to Package.swift).
     static func folder(filePath: String = #filePath) throws -> URL {
@@ -32,39 +32,12 @@ enum ModelIOTestSupport {
         return (x, y, json)
     }
 
-    /// The model's outputs for one sequence from zero initial states: each layer through its
-    /// reference cell, then y = activation(V·h + c) written out plainly.
-    static func outputs<S: CellScalar>(_ model: ModelParameters<S>, _ x: [[S]]) throws -> [[S]] {
-        var sequence = x
-        for p in model.layers {
-            let cell: any ReferenceCell<S> = switch p.kind {
-            case .lstm: try ReferenceLSTM(parameters: p)
-            case .gru: try ReferenceGRU(parameters: p)
-            case .rnn: try ReferenceRNN(parameters: p)
-            }
-            sequence = try cell.forward(sequence).hidden
-        }
-        guard let head = model.head else { return sequence }
-        let (O, H) = (head.shape.outputSize, head.shape.inputSize)
-        let V = Array(head.weight), c = Array(head.bias)
-        return sequence.map { h in
-            (0..<O).map { o in
-                var z = c[o]
-                for j in 0..<H { z += V[o * H + j] * h[j] }
-                switch head.shape.activation {
-                case .identity: return z
-                case .tanh: return S.tanh(z)
-                case .sigmoid: return S.sigmoid(z)
-                }
-            }
-        }
-    }
-
-    /// The largest |CellForge − framework| over every sequence of a fixture, computing in `S`.
+    /// The largest |CellForge − framework| over every sequence of a fixture, computing in `S`
+    /// with the reference model from zero initial states.
     static func maxError<S: CellScalar>(_ model: ModelParameters<S>, x: [[[Double]]], expected: [[[Double]]]) throws -> Double {
         var worst = 0.0
         for (xs, ys) in zip(x, expected) {
-            let out = try outputs(model, xs.map { $0.map { S($0) } })
+            let out = try ReferenceModel(parameters: model).forward(xs.map { $0.map { S($0) } }).outputs
             guard out.count == ys.count, zip(out, ys).allSatisfy({ $0.count == $1.count }) else { return .infinity }
             for (a, e) in zip(out.joined(), ys.joined()) { worst = max(worst, abs(Double(a) - e)) }
         }

@@ -3,12 +3,14 @@ load_state_dict(strict=True) and compares PyTorch's outputs with CellForge's.
 
     python Tests/Fixtures/formats/check_torch_export.py
 
-Needs torch and safetensors. For each cellforge_export_<name>.safetensors (written by the
-test TorchExportTests; regenerate with CELLFORGE_WRITE_FORMAT_FIXTURES=1 swift test --filter
-TorchExportTests), the .json beside it holds seeded inputs x [N][T][D] and CellForge's outputs
-[N][T][O] (computed in Double from the Float parameters) and the head's activation. PyTorch
-runs the module in float64 (same float32 weights, so only summation order and libm differ:
-tolerance 1e-9, see ModelIOTolerance) and in float32 (tolerance 2e-5, as the float32 fixtures).
+Needs torch and safetensors. Each cellforge_export_<name>.safetensors is a model trained in
+CellForge (a few Adam steps of ModelDriver, written by the test TorchExportTests in
+Tests/CellForgeModelTests; regenerate with CELLFORGE_WRITE_FORMAT_FIXTURES=1 swift test
+--filter TorchExportTests). The .json beside it holds seeded inputs x [N][T][D], CellForge's
+outputs [N][T][O] (its Double kernel model run on the exported Float parameters) and the head's
+activation. PyTorch runs the module in float64 (same float32 weights, so only summation order
+and libm differ: tolerance 1e-9, see ModelIOTolerance) and in float32 (tolerance 2e-5, as the
+float32 fixtures).
 Exits non-zero if a load or a comparison fails.
 """
 import json

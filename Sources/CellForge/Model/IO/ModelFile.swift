@@ -79,11 +79,14 @@ public enum AnyModelFile: Equatable, Sendable {
     /// Parses and validates model file bytes (see `ModelFile.init(_:)`); the entry point
     /// for fuzzing the reader. Never traps on any input.
     /// - Throws: a one-line `CellForgeError` for anything that is not a valid model file.
-    public static func parse(data: Data) throws -> AnyModelFile {
-        let file = try SafeTensors(data: data)
+    public static func parse(data: Data) throws -> AnyModelFile { try AnyModelFile(SafeTensors(data: data)) }
+
+    /// The model file in `file`, in the scalar type its header names (see `ModelFile.init(_:)`).
+    /// - Throws: a one-line `CellForgeError` for anything that is not a valid model file.
+    public init(_ file: SafeTensors) throws {
         switch try ModelFileHeader(file, kind: .model).scalar {
-        case .float: return .float(try ModelFile<Float>(file))
-        case .double: return .double(try ModelFile<Double>(file))
+        case .float: self = .float(try ModelFile<Float>(file))
+        case .double: self = .double(try ModelFile<Double>(file))
         }
     }
 
