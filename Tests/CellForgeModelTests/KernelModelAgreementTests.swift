@@ -32,7 +32,7 @@ import Testing
         let c = try ModelTestSupport.randomCase(architecture, lengths: Self.lengths, seed: 41, as: S.self)
         var rng = SplitMix64(seed: 43)
         let fsg = c.states.map { _ in rng.nextSigned(S.self) / 4 }
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2, sequencesPerChunk: 2)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 2)
         let o = try ModelTestSupport.outcome(driver, c.batch, initialStates: c.states,
                                              supervision: .meanSquaredError(targets: c.targets), finalStateGradients: fsg)
         let batch = try SequenceBatch(inputs: c.batch.inputs.map(Double.init), lengths: c.batch.lengths, inputSize: c.batch.inputSize)

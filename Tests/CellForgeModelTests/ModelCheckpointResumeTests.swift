@@ -1,4 +1,5 @@
 import CellForge
+import CellForgeKernels
 import Foundation
 import Testing
 
@@ -26,7 +27,7 @@ import Testing
         }
         func bits(_ d: ModelDriver<S>) -> [UInt64] { d.withParameterStorage { $0.map { Double($0).bitPattern } } }
 
-        let straight = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 1)
+        let straight = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 1)
         var adam = try Adam<S>(learningRate: 0.01)
         _ = try steps(straight, &adam, 3)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-model-\(UUID().uuidString)")
@@ -40,7 +41,7 @@ import Testing
         #expect(loaded.metadata == ["run": "resume test"])
         // Fresh driver and optimizer, started from other parameters: the checkpoint must set everything.
         let resumed = try ModelDriver(parameters: try ModelParameters<S>.random(Self.architecture, seed: seed + 100),
-                                      registry: TestRegistry.self, workerCount: 2, sequencesPerChunk: 12)
+                                      registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 12)
         var fresh = try Adam<S>(learningRate: 0.01)
         try loaded.restore(into: resumed, optimizer: &fresh)
         let resumedTail = try steps(resumed, &fresh, 3)

@@ -1,4 +1,5 @@
 import CellForge
+import CellForgeKernels
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 @Suite struct ModelLoadingTests {
     /// Streams every fixture sequence, one sample per call, from its (non-zero) initial state.
     func streamed<S: CellScalar>(_ p: ModelParameters<S>, _ f: ModelFixture) throws -> [Double] {
-        let stream = try ModelStream(parameters: p, registry: TestRegistry.self)
+        let stream = try ModelStream(parameters: p, registry: GeneratedKernels.self)
         let states = f.modelStates(h: f.h0, c: f.c0).map { S($0) }, size = stream.model.stateSize
         var y = [S](repeating: 0, count: f.O), out: [Double] = []
         for n in 0..<f.N {
@@ -57,11 +58,11 @@ import Testing
         let url = ModelFixture.directory.deletingLastPathComponent().appendingPathComponent("formats/rtneural_gru_lstm_dense_sigmoid.json")
         let model = try AnyModelParameters(rtNeuralAt: url)
         guard case let .float(p) = model else { Issue.record("expected Float"); return }
-        let parts = ["GRU H6 D1 Float (layer 0)", "LSTM H4 D6 Float (layer 1)", "in TestRegistry",
+        let parts = ["GRU H6 D1 Float (layer 0)", "LSTM H4 D6 Float (layer 1)", "in GeneratedKernels",
                      "Generated/kernels.json", "swift run codegen --manifest Generated/kernels.json",
                      "swift run codegen --hidden 6 --input 1 --cell gru --scalar float"]
-        for open in [{ _ = try ModelStream(parameters: p, registry: TestRegistry.self) },
-                     { _ = try ModelDriver(parameters: p, registry: TestRegistry.self) }] as [() throws -> Void] {
+        for open in [{ _ = try ModelStream(parameters: p, registry: GeneratedKernels.self) },
+                     { _ = try ModelDriver(parameters: p, registry: GeneratedKernels.self) }] as [() throws -> Void] {
             do {
                 try open()
                 Issue.record("expected the missing-kernel error")

@@ -26,7 +26,7 @@ import Testing
     /// the loss is summed in another order (per sequence first): equal to 1e-13.
     @Test func customLossEqualsBuiltIn() throws {
         let c = try ModelTestSupport.randomCase(Self.architecture, lengths: [4, 6, 6, 0, 2], seed: 51, as: Double.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2, sequencesPerChunk: 2)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 2)
         let builtIn = try driver.gradient(c.batch, initialStates: c.states, supervision: .l2(targets: c.targets))
         let loss = HalfSquares(targets: c.targets, offsets: c.batch.stepOffsets.map { $0 * 2 })
         let custom = try driver.gradient(c.batch, initialStates: c.states, supervision: .loss(loss))
@@ -38,7 +38,7 @@ import Testing
     /// differences of its own MSE loss, step 1e-6: error ~1e-10 relative (see ReferenceModelGradientTests).
     @Test func doubleKernelModelMatchesFiniteDifferences() throws {
         let c = try ModelTestSupport.randomCase(Self.architecture, lengths: [5, 3], seed: 52, as: Double.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 1)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 1)
         let supervision = ModelSupervision<Double>.meanSquaredError(targets: c.targets)
         let analytic = try ModelTestSupport.outcome(driver, c.batch, initialStates: c.states, supervision: supervision)
         let step = 1e-6
@@ -66,7 +66,7 @@ import Testing
     /// parameters and optimizer stay as they were.
     @Test func badShapesAreRefused() throws {
         let c = try ModelTestSupport.randomCase(Self.architecture, lengths: [4, 6], seed: 53, as: Double.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 1)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 1)
         var adam = try Adam<Double>(learningRate: 0.1)
         #expect(throws: CellForgeError.shapeMismatch(name: "targets", expected: "20 values (2 × 10 steps)", actual: "19")) {
             _ = try driver.train(c.batch, supervision: .meanSquaredError(targets: Array(c.targets.dropLast())), optimizer: &adam)

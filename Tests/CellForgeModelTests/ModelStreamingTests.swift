@@ -14,7 +14,7 @@ import Testing
     @Test(arguments: architectures) func sampleEqualsBlockEqualsBatch(_ architecture: ModelArchitecture) throws {
         let (N, T) = (3, 50)
         let c = try ModelTestSupport.randomCase(architecture, lengths: Array(repeating: T, count: N), seed: 21, as: Float.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2, sequencesPerChunk: 1)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 1)
         var states = [Float](repeating: 0, count: N * driver.model.stateSize)
         let batchOutputs = try driver.infer(c.batch, states: &states)
         for n in 0..<N {
@@ -22,7 +22,7 @@ import Testing
             let expected = batchOutputs[(n * T)..<((n + 1) * T)].map(\.bitPattern)
             let expectedState = states[(n * driver.model.stateSize)..<((n + 1) * driver.model.stateSize)].map(\.bitPattern)
 
-            let stream = try ModelStream(parameters: c.parameters, registry: TestRegistry.self, maximumBlock: 16)
+            let stream = try ModelStream(parameters: c.parameters, registry: GeneratedKernels.self, maximumBlock: 16)
             let perSample = x.map { stream.process($0) }
             #expect(perSample.map(\.bitPattern) == expected)
             #expect(stream.currentState.map(\.bitPattern) == expectedState)
@@ -47,7 +47,7 @@ import Testing
     @Test func batchInferenceCarriesState() throws {
         let architecture = Self.architectures[1]
         let c = try ModelTestSupport.randomCase(architecture, lengths: [12, 12, 12, 12], seed: 22, as: Float.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2, sequencesPerChunk: 1)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 1)
         var whole = c.states
         let expected = try driver.infer(c.batch, states: &whole)
         var states = c.states

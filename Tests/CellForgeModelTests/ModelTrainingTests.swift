@@ -16,7 +16,7 @@ import Testing
         let c = try ModelTestSupport.randomCase(Self.architecture, lengths: Self.lengths, seed: 3, as: Float.self)
         var results: [[UInt32]] = []
         for workers in [1, 2, 3] {
-            let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: workers,
+            let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: workers,
                                          sequencesPerChunk: 2)
             var adam = try Adam<Float>(learningRate: 0.01)
             var outputs = [Float](repeating: 0, count: c.batch.totalSteps)
@@ -53,7 +53,7 @@ import Testing
     /// A NaN target is refused: parameters and Adam's state stay exactly as they were.
     @Test func nonFiniteStepIsRefused() throws {
         var c = try ModelTestSupport.randomCase(Self.architecture, lengths: Self.lengths, seed: 5, as: Float.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2)
         var adam = try Adam<Float>(learningRate: 0.01)
         _ = try driver.train(c.batch, initialStates: c.states, supervision: .meanSquaredError(targets: c.targets), optimizer: &adam)
         let (before, state) = (flatBits(driver), adam.state)
@@ -74,12 +74,12 @@ import Testing
             }
         }
         func check<O: ModelCheckpointableOptimizer>(_ make: () throws -> O) throws where O.Scalar == Float {
-            let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 1)
+            let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 1)
             var o = try make()
             try steps(driver, &o, 2)
             let checkpoint = try ModelCheckpoint(driver: driver, optimizer: o)
             try steps(driver, &o, 2)
-            let resumed = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2)
+            let resumed = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2)
             var r = try make()
             try checkpoint.restore(into: resumed, optimizer: &r)
             try steps(resumed, &r, 2)
@@ -93,7 +93,7 @@ import Testing
     /// A checkpoint for another architecture, or another optimizer's state, changes nothing.
     @Test func badCheckpointChangesNothing() throws {
         let c = try ModelTestSupport.randomCase(Self.architecture, lengths: Self.lengths, seed: 7, as: Float.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 1)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 1)
         var adam = try Adam<Float>(learningRate: 0.01)
         _ = try driver.train(c.batch, initialStates: c.states, supervision: .meanSquaredError(targets: c.targets), optimizer: &adam)
         let (before, state) = (flatBits(driver), adam.state)
@@ -111,10 +111,10 @@ import Testing
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 9], outputSize: 1)
         let p = try ModelParameters<Float>.random(architecture, seed: 1)
         do {
-            _ = try ModelDriver(parameters: p, registry: TestRegistry.self)
+            _ = try ModelDriver(parameters: p, registry: GeneratedKernels.self)
             Issue.record("expected an error")
         } catch let error as CellForgeError {
-            #expect("\(error)".contains("LSTM H9 D8 Float (layer 1) in TestRegistry"))
+            #expect("\(error)".contains("LSTM H9 D8 Float (layer 1) in GeneratedKernels"))
             #expect("\(error)".contains("Generated/kernels.json"))
             #expect("\(error)".contains("swift run codegen --hidden 9 --input 8"))
         }

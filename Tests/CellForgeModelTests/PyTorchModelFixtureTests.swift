@@ -1,4 +1,5 @@
 import CellForge
+import CellForgeKernels
 import Testing
 
 /// A 2-layer LSTM + Linear and a GRU + Linear + tanh, computed by PyTorch (float64 and float32,
@@ -13,7 +14,7 @@ import Testing
     /// 1e-10 leaves room and still catches any formula or layout error (≥ 1e-4).
     @Test(arguments: names) func doubleKernelsMatchPyTorch(_ name: String) throws {
         let f = try ModelFixture(name)
-        let driver = try ModelDriver(parameters: try f.modelParameters(Double.self), registry: TestRegistry.self, workerCount: 1)
+        let driver = try ModelDriver(parameters: try f.modelParameters(Double.self), registry: GeneratedKernels.self, workerCount: 1)
         let outcome = try run(f, driver)
         try check(outcome, f, f.float64, tolerance: 1e-10)
     }
@@ -34,7 +35,7 @@ import Testing
     /// both with margin; a wrong gate, lane or layer shows up at 1e-3 or more.
     @Test(arguments: names) func floatKernelsMatchPyTorch(_ name: String) throws {
         let f = try ModelFixture(name)
-        let driver = try ModelDriver(parameters: try f.modelParameters(Float.self), registry: TestRegistry.self, workerCount: 1)
+        let driver = try ModelDriver(parameters: try f.modelParameters(Float.self), registry: GeneratedKernels.self, workerCount: 1)
         let outcome = try run(f, driver)
         try check(outcome, f, f.float32, tolerance: 1e-5)
     }

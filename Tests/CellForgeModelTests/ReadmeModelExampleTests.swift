@@ -1,11 +1,12 @@
 import CellForge
+import CellForgeKernels
 import Foundation
 import Testing
 
-/// The "Models" example from README.md, line for line (`MyKernels` is the test registry), so the
+/// The "Models" example from README.md, line for line (`MyKernels` stands for `GeneratedKernels`), so the
 /// documented calls keep compiling and doing what the text says.
 @Suite struct ReadmeModelExampleTests {
-    typealias MyKernels = TestRegistry
+    typealias MyKernels = GeneratedKernels
 
     @Test func modelsExample() throws {
         let N = 4, x = (0..<(N * 32)).map { Float($0 % 7) / 7 }, y = x.map { $0 / 2 }

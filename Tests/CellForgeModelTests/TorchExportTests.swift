@@ -1,4 +1,5 @@
 import CellForge
+import CellForgeKernels
 import Foundation
 import Testing
 
@@ -48,7 +49,7 @@ import Testing
             }
         }
         let batch = try SequenceBatch(inputs: x.joined().joined().map { Float($0) }, lengths: Array(repeating: T, count: N), inputSize: D)
-        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: seed), registry: TestRegistry.self,
+        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: seed), registry: GeneratedKernels.self,
                                      workerCount: 1)
         var adam = try Adam<Float>(learningRate: 0.02)
         let losses = try (0..<5).map { _ in
@@ -62,7 +63,7 @@ import Testing
     static func outputs(_ model: ModelParameters<Float>, seed: UInt64) throws -> Outputs {
         let (N, T, D, O) = (3, 7, model.architecture.inputSize, model.architecture.outputSize)
         let x = sequences(count: N, length: T, inputSize: D, seed: seed)
-        let driver = try ModelDriver(parameters: model.converted(to: Double.self), registry: TestRegistry.self, workerCount: 1)
+        let driver = try ModelDriver(parameters: model.converted(to: Double.self), registry: GeneratedKernels.self, workerCount: 1)
         var states = [Double](repeating: 0, count: N * driver.model.stateSize)
         let y = try driver.infer(try SequenceBatch(inputs: Array(x.joined().joined()), lengths: Array(repeating: T, count: N), inputSize: D),
                                  states: &states)

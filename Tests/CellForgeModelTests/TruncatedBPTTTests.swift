@@ -12,7 +12,7 @@ import Testing
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 3, hiddenSizes: [5, 5], outputSize: 2, activation: .tanh)
         let (N, T, cut, D, O) = (3, 12, 5, 3, 2)
         let c = try ModelTestSupport.randomCase(architecture, lengths: Array(repeating: T, count: N), seed: 31, as: Double.self)
-        let driver = try ModelDriver(parameters: c.parameters, registry: TestRegistry.self, workerCount: 2, sequencesPerChunk: 1)
+        let driver = try ModelDriver(parameters: c.parameters, registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 1)
         let whole = try ModelTestSupport.outcome(driver, c.batch, initialStates: c.states, supervision: .l2(targets: c.targets))
 
         func part(_ from: Int, _ to: Int, _ per: Int, _ values: [Double]) -> [Double] {
