@@ -107,8 +107,6 @@ final class Suite {
                                attempts: measured.attempts)
     }
 
-    /// "LSTM_H8_D8_Float".
-    static func typeName<K: RecurrentKernel>(_ kernel: K) -> String {
-        "\(kernel.kind.displayName)_H\(kernel.hiddenSize)_D\(kernel.inputSize)_\(K.Scalar.typeName)"
-    }
+    /// "LSTM_H8_D8_Float", "LSTM_H32_D32_Float_V512": the kernel's own type name.
+    static func typeName<K: RecurrentKernel>(_ kernel: K) -> String { String(describing: K.self) }
 }

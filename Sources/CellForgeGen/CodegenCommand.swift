@@ -3,7 +3,8 @@ import Foundation
 
 /// The `codegen` command line: parsing, help, and running.
 ///
-///     codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+///     codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double]
+///             [--vector-bits 128|256|512] [--registers 16|32] [--output DIR]
 public struct CodegenCommand: Equatable, Sendable {
     /// What to generate.
     public var spec: KernelSpec
@@ -12,7 +13,8 @@ public struct CodegenCommand: Equatable, Sendable {
 
     /// The help text.
     public static let usage = """
-        usage: swift run codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+        usage: swift run codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double]
+                                 [--vector-bits 128|256|512] [--registers 16|32] [--output DIR]
 
         Emits one Swift file with a SIMD kernel specialised for the given cell and sizes.
 
@@ -20,10 +22,14 @@ public struct CodegenCommand: Equatable, Sendable {
           --input D      input size, 1…\(KernelSpec.maximumSize) (default: H)
           --cell C       lstm (default), rnn or gru
           --scalar S     float (default) or double
+          --vector-bits N  widest vector: 128 (NEON), 256 (AVX2) or 512 (AVX-512)
+                         (default on this platform: \(KernelTarget.platformDefault.vectorBits))
+          --registers R  vector registers to plan for: 16 or 32 (default: 16 at 256 bits, else 32)
           --output DIR   existing, writable folder to write into (default: Generated)
           --help         show this help
 
-        The file is named after the kernel type, e.g. LSTM_H8_D8_Float.swift, and is
+        The file is named after the kernel type, e.g. LSTM_H8_D8_Float.swift (256 bits) or
+        LSTM_H8_D8_Float_V512.swift (other widths get a suffix), and is
         written atomically: an existing file is replaced only by a complete new one.
         """
 
@@ -38,7 +44,7 @@ public struct CodegenCommand: Equatable, Sendable {
     public static func parse(_ arguments: [String]) throws -> Request {
         var values: [String: String] = [:]
         var rest = arguments[...]
-        let known = ["--hidden", "--input", "--cell", "--scalar", "--output"]
+        let known = ["--hidden", "--input", "--cell", "--scalar", "--vector-bits", "--registers", "--output"]
         while let argument = rest.popFirst() {
             if argument == "--help" || argument == "-h" { return .help }
             var name = argument, value: String?
@@ -72,10 +78,29 @@ public struct CodegenCommand: Equatable, Sendable {
         guard let scalar = ScalarType(rawValue: scalarText) else {
             throw CellForgeError.invalidArgument("unknown scalar '\(scalarText)' for --scalar: use float or double")
         }
+        let target = try parseTarget(bits: values["--vector-bits"], registers: values["--registers"])
         let output = values["--output"] ?? "Generated"
         guard !output.isEmpty else { throw CellForgeError.invalidArgument("--output needs a folder") }
-        let spec = try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar)
+        let spec = try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar, target: target)
         return .generate(CodegenCommand(spec: spec, output: output))
+    }
+
+    private static func parseTarget(bits: String?, registers: String?) throws -> KernelTarget {
+        let vectorBits = try bits.map { text in
+            guard let n = Int(text), KernelTarget.supportedVectorBits.contains(n) else {
+                throw CellForgeError.invalidArgument("--vector-bits must be 128, 256 or 512, got '\(text)'")
+            }
+            return n
+        } ?? KernelTarget.platformDefault.vectorBits
+        let count = try registers.map { text in
+            guard let n = Int(text), KernelTarget.supportedRegisters.contains(n) else {
+                throw CellForgeError.invalidArgument("--registers must be 16 or 32, got '\(text)'")
+            }
+            return n
+        }
+        let platform = KernelTarget.platformDefault
+        return try KernelTarget(vectorBits: vectorBits,
+                                registers: count ?? (bits == nil ? platform.registers : nil))
     }
 
     private static func size(_ text: String, _ option: String) throws -> Int {

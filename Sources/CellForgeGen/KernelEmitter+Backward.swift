@@ -98,7 +98,7 @@ extension KernelEmitter {
 
     /// ", stage = …": where a group of n columns stages its accumulators, if it needs to.
     func stage(_ n: Int, _ scratch: String) -> String {
-        n == w && w == spec.scalar.vectorWidth ? ", stage = \(scratch) + \(Scratch.reduction(layout))" : ""
+        n == w && w == layout.vectorWidth ? ", stage = \(scratch) + \(Scratch.reduction(layout))" : ""
     }
 
     /// Lanes per δx group: the chunk width, or less for small D.
@@ -161,12 +161,12 @@ extension KernelEmitter {
     }
 
     /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
-    /// A full group of 256-bit accumulators is staged in `stage` (a pointer expression) for
-    /// the out-of-line `SIMDMath.transposedSum`.
+    /// A full group of target-width accumulators is staged in `stage` (a pointer expression)
+    /// for the out-of-line `SIMDMath.transposedSum`.
     func reduction(_ names: [String], stage: String) -> ([String], String) {
-        if names.count == w && w == spec.scalar.vectorWidth {
+        if names.count == w && w == layout.vectorWidth {
             let puts = names.enumerated().map { "put(\($0.element), \(stage), \($0.offset * w))" }
-            return (puts, "SIMDMath.transposedSum(\(stage))")
+            return (puts, "SIMDMath.transposedSum(\(stage), as: \(chunkType).self)")
         }
         var lines: [String] = []
         var current = names, width = w, counter = 0
@@ -200,8 +200,9 @@ extension KernelEmitter {
             emitOuterProducts(&s, columns: H, firstColumn: D, deltaOffset: recurrentDelta,
                               source: { t, j in "tape[\(t) * \(recordStride) + \(plus(layout.recordOffset("h"), j))]" })
             s.line("// δb += Σ_t δz_t")
-            for first in stride(from: 0, to: layout.chunkCount, by: 8) {
-                let ks = Array(first..<min(first + 8, layout.chunkCount))
+            let budget = spec.target.accumulatorBudget
+            for first in stride(from: 0, to: layout.chunkCount, by: budget) {
+                let ks = Array(first..<min(first + budget, layout.chunkCount))
                 s.block("do") { s in
                     for k in ks { s.line("var b\(k) = chunk(g, \(layout.biasOffset + k * w))") }
                     s.block("for t in 0..<length") { s in
@@ -226,12 +227,13 @@ extension KernelEmitter {
         }
     }
 
-    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps 2 chunks × 4
-    /// columns of accumulators in registers over all steps, so each δ load (streamed from L2
-    /// for large H) serves 4 columns; leftover columns get passes of their own.
+    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps R/8 chunks × 4
+    /// columns of accumulators in registers over all steps (R the target's registers: 2 × 4 of
+    /// 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside them), so each δ load
+    /// (streamed from L2 for large H) serves 4 columns; leftover columns get passes of their own.
     func emitOuterProducts(_ s: inout SourceWriter, columns: Int, firstColumn: Int, deltaOffset: Int,
                            source: (String, String) -> String) {
-        let chunksPerPass = min(layout.chunkCount, 2)
+        let chunksPerPass = min(layout.chunkCount, spec.target.registers / 8)
         let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
         /// Offset of gradient column (firstColumn + j), chunk k.

@@ -48,9 +48,11 @@ extension KernelEmitter {
             s.line("put(z\(b)_\(k), scratch\(b), \(Scratch.inputProduct(layout) + k * w))")
             s.line("put(r\(b)_\(k), scratch\(b), \(Scratch.recurrentProduct(layout) + k * w))")
         }
-        // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's own.
+        // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's
+        // own. Only a chunk of pointwise lanes alone is left out: padding lanes of y must be
+        // written (the tape is not cleared, and δz reads y on every lane).
         let forward = lanes.map { $0 == .pointwise ? Activation.sigmoid : $0 }
-        if lanes.allSatisfy({ $0 == .pointwise || $0 == nil }) && lanes.contains(.pointwise) { return }
+        if lanes.allSatisfy({ $0 == .pointwise }) { return }
         switch uniform(forward) {
         case .tanh: s.line("put(SIMDMath.tanh(\(z)), \(cur), \(y))")
         case .sigmoid: s.line("put(SIMDMath.sigmoid(\(z)), \(cur), \(y))")
