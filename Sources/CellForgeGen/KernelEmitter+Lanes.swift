@@ -42,11 +42,11 @@ extension KernelEmitter {
     func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int) {
         let z = splitsProducts ? "z\(b)_\(k) + r\(b)_\(k)" : "z\(b)_\(k)"
         let lanes = laneActivations(k, cell.activations)
-        let y = layout.gatesOffset + k * w
+        let y = named("gates", "\(k * w)")
         let cur = "cur\(b)"
         if cell.keepsRecurrentProductApart && lanes.contains(.pointwise) {
-            s.line("put(z\(b)_\(k), scratch\(b), \(Scratch.inputProduct(layout) + k * w))")
-            s.line("put(r\(b)_\(k), scratch\(b), \(Scratch.recurrentProduct(layout) + k * w))")
+            s.line("put(z\(b)_\(k), scratch\(b), \(named("inputProducts", "\(k * w)")))")
+            s.line("put(r\(b)_\(k), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
         }
         // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's
         // own. Only a chunk of pointwise lanes alone is left out: padding lanes of y must be
@@ -70,7 +70,7 @@ extension KernelEmitter {
     func emitFusedDerivative(_ s: inout SourceWriter) {
         s.line("// δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².")
         for k in 0..<layout.chunkCount {
-            let y = "chunk(cur, \(layout.gatesOffset + k * w))"
+            let y = "chunk(cur, \(named("gates", "\(k * w)")))"
             let lanes = laneActivations(k, cell.derivativeActivations)
             let derivative: String
             switch uniform(lanes) {
