@@ -214,36 +214,36 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 4)
             }
             do {
-                var z0_2 = chunk(w, Offset.bias + 8)
-                var z1_2 = chunk(w, Offset.bias + 8)
-                var z2_2 = chunk(w, Offset.bias + 8)
-                var r0_2 = SIMD4<Double>()
-                var r1_2 = SIMD4<Double>()
-                var r2_2 = SIMD4<Double>()
+                var z0_0 = chunk(w, Offset.bias + 8)
+                var z1_0 = chunk(w, Offset.bias + 8)
+                var z2_0 = chunk(w, Offset.bias + 8)
+                var r0_0 = SIMD4<Double>()
+                var r1_0 = SIMD4<Double>()
+                var r2_0 = SIMD4<Double>()
                 for j in 0..<4 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c2 = chunk(w, 8 + j * Offset.lanes)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    let c0 = chunk(w, 8 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                 }
                 for j in 0..<3 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c2 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
+                    let c0 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                 }
-                put(z0_2, scratch0, Offset.inputProducts + 8)
-                put(r0_2, scratch0, Offset.recurrentProducts + 8)
-                put(z1_2, scratch1, Offset.inputProducts + 8)
-                put(r1_2, scratch1, Offset.recurrentProducts + 8)
-                put(z2_2, scratch2, Offset.inputProducts + 8)
-                put(r2_2, scratch2, Offset.recurrentProducts + 8)
+                put(z0_0, scratch0, Offset.inputProducts + 8)
+                put(r0_0, scratch0, Offset.recurrentProducts + 8)
+                put(z1_0, scratch1, Offset.inputProducts + 8)
+                put(r1_0, scratch1, Offset.recurrentProducts + 8)
+                put(z2_0, scratch2, Offset.inputProducts + 8)
+                put(r2_0, scratch2, Offset.recurrentProducts + 8)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * 3 + k] = cur[k] } }
@@ -654,26 +654,26 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 put(a3_1, g, (j + 3) * Offset.lanes + 4)
             }
             do {
-                var a0_2 = chunk(g, j * Offset.lanes + 8)
-                var a1_2 = chunk(g, (j + 1) * Offset.lanes + 8)
-                var a2_2 = chunk(g, (j + 2) * Offset.lanes + 8)
-                var a3_2 = chunk(g, (j + 3) * Offset.lanes + 8)
+                var a0_0 = chunk(g, j * Offset.lanes + 8)
+                var a1_0 = chunk(g, (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, (j + 2) * Offset.lanes + 8)
+                var a3_0 = chunk(g, (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 8)
+                    let d0 = chunk(d, 8)
                     let v0 = SIMD4<Double>(repeating: x[t * 4 + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD4<Double>(repeating: x[t * 4 + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     let v2 = SIMD4<Double>(repeating: x[t * 4 + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     let v3 = SIMD4<Double>(repeating: x[t * 4 + j + 3])
-                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_2, g, j * Offset.lanes + 8)
-                put(a1_2, g, (j + 1) * Offset.lanes + 8)
-                put(a2_2, g, (j + 2) * Offset.lanes + 8)
-                put(a3_2, g, (j + 3) * Offset.lanes + 8)
+                put(a0_0, g, j * Offset.lanes + 8)
+                put(a1_0, g, (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, (j + 2) * Offset.lanes + 8)
+                put(a3_0, g, (j + 3) * Offset.lanes + 8)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
@@ -707,22 +707,22 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 put(a2_1, g, (4 + j + 2) * Offset.lanes + 4)
             }
             do {
-                var a0_2 = chunk(g, (4 + j) * Offset.lanes + 8)
-                var a1_2 = chunk(g, (4 + j + 1) * Offset.lanes + 8)
-                var a2_2 = chunk(g, (4 + j + 2) * Offset.lanes + 8)
+                var a0_0 = chunk(g, (4 + j) * Offset.lanes + 8)
+                var a1_0 = chunk(g, (4 + j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, (4 + j + 2) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 20)
+                    let d0 = chunk(d, 20)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_2, g, (4 + j) * Offset.lanes + 8)
-                put(a1_2, g, (4 + j + 1) * Offset.lanes + 8)
-                put(a2_2, g, (4 + j + 2) * Offset.lanes + 8)
+                put(a0_0, g, (4 + j) * Offset.lanes + 8)
+                put(a1_0, g, (4 + j + 1) * Offset.lanes + 8)
+                put(a2_0, g, (4 + j + 2) * Offset.lanes + 8)
             }
         }
         // δb += Σ_t δz_t

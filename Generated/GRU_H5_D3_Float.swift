@@ -214,36 +214,36 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 8)
             }
             do {
-                var z0_2 = chunk(w, Offset.bias + 16)
-                var z1_2 = chunk(w, Offset.bias + 16)
-                var z2_2 = chunk(w, Offset.bias + 16)
-                var r0_2 = SIMD8<Float>()
-                var r1_2 = SIMD8<Float>()
-                var r2_2 = SIMD8<Float>()
+                var z0_0 = chunk(w, Offset.bias + 16)
+                var z1_0 = chunk(w, Offset.bias + 16)
+                var z2_0 = chunk(w, Offset.bias + 16)
+                var r0_0 = SIMD8<Float>()
+                var r1_0 = SIMD8<Float>()
+                var r2_0 = SIMD8<Float>()
                 for j in 0..<3 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c2 = chunk(w, 16 + j * Offset.lanes)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    let c0 = chunk(w, 16 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                 }
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c2 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
+                    let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
                 }
-                put(z0_2, scratch0, Offset.inputProducts + 16)
-                put(r0_2, scratch0, Offset.recurrentProducts + 16)
-                put(z1_2, scratch1, Offset.inputProducts + 16)
-                put(r1_2, scratch1, Offset.recurrentProducts + 16)
-                put(z2_2, scratch2, Offset.inputProducts + 16)
-                put(r2_2, scratch2, Offset.recurrentProducts + 16)
+                put(z0_0, scratch0, Offset.inputProducts + 16)
+                put(r0_0, scratch0, Offset.recurrentProducts + 16)
+                put(z1_0, scratch1, Offset.inputProducts + 16)
+                put(r1_0, scratch1, Offset.recurrentProducts + 16)
+                put(z2_0, scratch2, Offset.inputProducts + 16)
+                put(r2_0, scratch2, Offset.recurrentProducts + 16)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<5 { output[t * 5 + k] = cur[k] } }
@@ -691,22 +691,22 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 put(a2_1, g, (j + 2) * Offset.lanes + 8)
             }
             do {
-                var a0_2 = chunk(g, j * Offset.lanes + 16)
-                var a1_2 = chunk(g, (j + 1) * Offset.lanes + 16)
-                var a2_2 = chunk(g, (j + 2) * Offset.lanes + 16)
+                var a0_0 = chunk(g, j * Offset.lanes + 16)
+                var a1_0 = chunk(g, (j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, (j + 2) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 16)
+                    let d0 = chunk(d, 16)
                     let v0 = SIMD8<Float>(repeating: x[t * 3 + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD8<Float>(repeating: x[t * 3 + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     let v2 = SIMD8<Float>(repeating: x[t * 3 + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_2, g, j * Offset.lanes + 16)
-                put(a1_2, g, (j + 1) * Offset.lanes + 16)
-                put(a2_2, g, (j + 2) * Offset.lanes + 16)
+                put(a0_0, g, j * Offset.lanes + 16)
+                put(a1_0, g, (j + 1) * Offset.lanes + 16)
+                put(a2_0, g, (j + 2) * Offset.lanes + 16)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
@@ -747,26 +747,26 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 put(a3_1, g, (3 + j + 3) * Offset.lanes + 8)
             }
             do {
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 16)
-                var a1_2 = chunk(g, (3 + j + 1) * Offset.lanes + 16)
-                var a2_2 = chunk(g, (3 + j + 2) * Offset.lanes + 16)
-                var a3_2 = chunk(g, (3 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, (3 + j) * Offset.lanes + 16)
+                var a1_0 = chunk(g, (3 + j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, (3 + j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, (3 + j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 40)
+                    let d0 = chunk(d, 40)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_2, g, (3 + j) * Offset.lanes + 16)
-                put(a1_2, g, (3 + j + 1) * Offset.lanes + 16)
-                put(a2_2, g, (3 + j + 2) * Offset.lanes + 16)
-                put(a3_2, g, (3 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, (3 + j) * Offset.lanes + 16)
+                put(a1_0, g, (3 + j + 1) * Offset.lanes + 16)
+                put(a2_0, g, (3 + j + 2) * Offset.lanes + 16)
+                put(a3_0, g, (3 + j + 3) * Offset.lanes + 16)
             }
         }
         for j in 4..<5 {
@@ -785,14 +785,14 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 put(a0_1, g, (3 + j) * Offset.lanes + 8)
             }
             do {
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 16)
+                var a0_0 = chunk(g, (3 + j) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 40)
+                    let d0 = chunk(d, 40)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_2, g, (3 + j) * Offset.lanes + 16)
+                put(a0_0, g, (3 + j) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t

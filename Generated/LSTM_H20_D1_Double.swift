@@ -170,24 +170,24 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
-            do {
-                var z0_0 = chunk(w, Offset.bias)
-                var z0_1 = chunk(w, Offset.bias + 4)
-                var z0_2 = chunk(w, Offset.bias + 8)
-                var z1_0 = chunk(w, Offset.bias)
-                var z1_1 = chunk(w, Offset.bias + 4)
-                var z1_2 = chunk(w, Offset.bias + 8)
-                var z2_0 = chunk(w, Offset.bias)
-                var z2_1 = chunk(w, Offset.bias + 4)
-                var z2_2 = chunk(w, Offset.bias + 8)
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+            for k0 in stride(from: 0, to: 72, by: 12) {
+                var z0_0 = chunk(w, Offset.bias + k0)
+                var z0_1 = chunk(w, Offset.bias + k0 + 4)
+                var z0_2 = chunk(w, Offset.bias + k0 + 8)
+                var z1_0 = chunk(w, Offset.bias + k0)
+                var z1_1 = chunk(w, Offset.bias + k0 + 4)
+                var z1_2 = chunk(w, Offset.bias + k0 + 8)
+                var z2_0 = chunk(w, Offset.bias + k0)
+                var z2_1 = chunk(w, Offset.bias + k0 + 4)
+                var z2_2 = chunk(w, Offset.bias + k0 + 8)
                 for j in 0..<1 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, j * Offset.lanes)
-                    let c1 = chunk(w, 4 + j * Offset.lanes)
-                    let c2 = chunk(w, 8 + j * Offset.lanes)
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
+                    let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -202,9 +202,9 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -215,325 +215,73 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                 }
-                put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
-                put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 4)
-                put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 8)
-                put(SIMDMath.tanh(z1_0), cur1, Offset.gates)
-                put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 4)
-                put(SIMDMath.tanh(z1_2), cur1, Offset.gates + 8)
-                put(SIMDMath.tanh(z2_0), cur2, Offset.gates)
-                put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 4)
-                put(SIMDMath.tanh(z2_2), cur2, Offset.gates + 8)
+                put(z0_0, cur0, Offset.gates + k0)
+                put(z0_1, cur0, Offset.gates + k0 + 4)
+                put(z0_2, cur0, Offset.gates + k0 + 8)
+                put(z1_0, cur1, Offset.gates + k0)
+                put(z1_1, cur1, Offset.gates + k0 + 4)
+                put(z1_2, cur1, Offset.gates + k0 + 8)
+                put(z2_0, cur2, Offset.gates + k0)
+                put(z2_1, cur2, Offset.gates + k0 + 4)
+                put(z2_2, cur2, Offset.gates + k0 + 8)
             }
             do {
-                var z0_3 = chunk(w, Offset.bias + 12)
-                var z0_4 = chunk(w, Offset.bias + 16)
-                var z0_5 = chunk(w, Offset.bias + 20)
-                var z1_3 = chunk(w, Offset.bias + 12)
-                var z1_4 = chunk(w, Offset.bias + 16)
-                var z1_5 = chunk(w, Offset.bias + 20)
-                var z2_3 = chunk(w, Offset.bias + 12)
-                var z2_4 = chunk(w, Offset.bias + 16)
-                var z2_5 = chunk(w, Offset.bias + 20)
+                var z0_0 = chunk(w, Offset.bias + 72)
+                var z0_1 = chunk(w, Offset.bias + 76)
+                var z1_0 = chunk(w, Offset.bias + 72)
+                var z1_1 = chunk(w, Offset.bias + 76)
+                var z2_0 = chunk(w, Offset.bias + 72)
+                var z2_1 = chunk(w, Offset.bias + 76)
                 for j in 0..<1 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c3 = chunk(w, 12 + j * Offset.lanes)
-                    let c4 = chunk(w, 16 + j * Offset.lanes)
-                    let c5 = chunk(w, 20 + j * Offset.lanes)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
-                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
-                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                    let c0 = chunk(w, 72 + j * Offset.lanes)
+                    let c1 = chunk(w, 76 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c3 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
-                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
-                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                    let c0 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 76 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
-                put(SIMDMath.tanh(z0_3), cur0, Offset.gates + 12)
-                put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z0_5), cur0, Offset.gates + 20)
-                put(SIMDMath.tanh(z1_3), cur1, Offset.gates + 12)
-                put(SIMDMath.tanh(z1_4), cur1, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z1_5), cur1, Offset.gates + 20)
-                put(SIMDMath.tanh(z2_3), cur2, Offset.gates + 12)
-                put(SIMDMath.tanh(z2_4), cur2, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_5), cur2, Offset.gates + 20)
+                put(z0_0, cur0, Offset.gates + 72)
+                put(z0_1, cur0, Offset.gates + 76)
+                put(z1_0, cur1, Offset.gates + 72)
+                put(z1_1, cur1, Offset.gates + 76)
+                put(z2_0, cur2, Offset.gates + 72)
+                put(z2_1, cur2, Offset.gates + 76)
             }
-            do {
-                var z0_6 = chunk(w, Offset.bias + 24)
-                var z0_7 = chunk(w, Offset.bias + 28)
-                var z0_8 = chunk(w, Offset.bias + 32)
-                var z1_6 = chunk(w, Offset.bias + 24)
-                var z1_7 = chunk(w, Offset.bias + 28)
-                var z1_8 = chunk(w, Offset.bias + 32)
-                var z2_6 = chunk(w, Offset.bias + 24)
-                var z2_7 = chunk(w, Offset.bias + 28)
-                var z2_8 = chunk(w, Offset.bias + 32)
-                for j in 0..<1 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c6 = chunk(w, 24 + j * Offset.lanes)
-                    let c7 = chunk(w, 28 + j * Offset.lanes)
-                    let c8 = chunk(w, 32 + j * Offset.lanes)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
-                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
-                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
-                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
-                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c6 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
-                    let c8 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
-                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
-                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
-                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
-                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
-                }
-                put(SIMDMath.sigmoid(z0_6), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z0_7), cur0, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z0_8), cur0, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z1_6), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z1_7), cur1, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z1_8), cur1, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z2_6), cur2, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_7), cur2, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z2_8), cur2, Offset.gates + 32)
+            for k in stride(from: 0, to: 20, by: 4) {
+                put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            do {
-                var z0_9 = chunk(w, Offset.bias + 36)
-                var z0_10 = chunk(w, Offset.bias + 40)
-                var z0_11 = chunk(w, Offset.bias + 44)
-                var z1_9 = chunk(w, Offset.bias + 36)
-                var z1_10 = chunk(w, Offset.bias + 40)
-                var z1_11 = chunk(w, Offset.bias + 44)
-                var z2_9 = chunk(w, Offset.bias + 36)
-                var z2_10 = chunk(w, Offset.bias + 40)
-                var z2_11 = chunk(w, Offset.bias + 44)
-                for j in 0..<1 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c9 = chunk(w, 36 + j * Offset.lanes)
-                    let c10 = chunk(w, 40 + j * Offset.lanes)
-                    let c11 = chunk(w, 44 + j * Offset.lanes)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
-                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
-                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
-                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
-                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
-                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c9 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
-                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
-                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
-                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
-                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
-                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
-                }
-                put(SIMDMath.sigmoid(z0_9), cur0, Offset.gates + 36)
-                put(SIMDMath.sigmoid(z0_10), cur0, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z0_11), cur0, Offset.gates + 44)
-                put(SIMDMath.sigmoid(z1_9), cur1, Offset.gates + 36)
-                put(SIMDMath.sigmoid(z1_10), cur1, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z1_11), cur1, Offset.gates + 44)
-                put(SIMDMath.sigmoid(z2_9), cur2, Offset.gates + 36)
-                put(SIMDMath.sigmoid(z2_10), cur2, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z2_11), cur2, Offset.gates + 44)
+            for k in stride(from: 20, to: 80, by: 4) {
+                put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            do {
-                var z0_12 = chunk(w, Offset.bias + 48)
-                var z0_13 = chunk(w, Offset.bias + 52)
-                var z0_14 = chunk(w, Offset.bias + 56)
-                var z1_12 = chunk(w, Offset.bias + 48)
-                var z1_13 = chunk(w, Offset.bias + 52)
-                var z1_14 = chunk(w, Offset.bias + 56)
-                var z2_12 = chunk(w, Offset.bias + 48)
-                var z2_13 = chunk(w, Offset.bias + 52)
-                var z2_14 = chunk(w, Offset.bias + 56)
-                for j in 0..<1 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c12 = chunk(w, 48 + j * Offset.lanes)
-                    let c13 = chunk(w, 52 + j * Offset.lanes)
-                    let c14 = chunk(w, 56 + j * Offset.lanes)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
-                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
-                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
-                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
-                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
-                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c12 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + 52 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
-                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
-                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
-                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
-                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
-                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
-                }
-                put(SIMDMath.sigmoid(z0_12), cur0, Offset.gates + 48)
-                put(SIMDMath.sigmoid(z0_13), cur0, Offset.gates + 52)
-                put(SIMDMath.sigmoid(z0_14), cur0, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z1_12), cur1, Offset.gates + 48)
-                put(SIMDMath.sigmoid(z1_13), cur1, Offset.gates + 52)
-                put(SIMDMath.sigmoid(z1_14), cur1, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z2_12), cur2, Offset.gates + 48)
-                put(SIMDMath.sigmoid(z2_13), cur2, Offset.gates + 52)
-                put(SIMDMath.sigmoid(z2_14), cur2, Offset.gates + 56)
+            for k in stride(from: 0, to: 20, by: 4) {
+                put(SIMDMath.tanh(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            do {
-                var z0_15 = chunk(w, Offset.bias + 60)
-                var z0_16 = chunk(w, Offset.bias + 64)
-                var z0_17 = chunk(w, Offset.bias + 68)
-                var z1_15 = chunk(w, Offset.bias + 60)
-                var z1_16 = chunk(w, Offset.bias + 64)
-                var z1_17 = chunk(w, Offset.bias + 68)
-                var z2_15 = chunk(w, Offset.bias + 60)
-                var z2_16 = chunk(w, Offset.bias + 64)
-                var z2_17 = chunk(w, Offset.bias + 68)
-                for j in 0..<1 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c15 = chunk(w, 60 + j * Offset.lanes)
-                    let c16 = chunk(w, 64 + j * Offset.lanes)
-                    let c17 = chunk(w, 68 + j * Offset.lanes)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
-                    z1_16 = SIMDMath.madd(z1_16, c16, v1)
-                    z1_17 = SIMDMath.madd(z1_17, c17, v1)
-                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
-                    z2_16 = SIMDMath.madd(z2_16, c16, v2)
-                    z2_17 = SIMDMath.madd(z2_17, c17, v2)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c15 = chunk(w, Offset.recurrentColumns + 60 + j * Offset.lanes)
-                    let c16 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
-                    let c17 = chunk(w, Offset.recurrentColumns + 68 + j * Offset.lanes)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
-                    z1_16 = SIMDMath.madd(z1_16, c16, v1)
-                    z1_17 = SIMDMath.madd(z1_17, c17, v1)
-                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
-                    z2_16 = SIMDMath.madd(z2_16, c16, v2)
-                    z2_17 = SIMDMath.madd(z2_17, c17, v2)
-                }
-                put(SIMDMath.sigmoid(z0_15), cur0, Offset.gates + 60)
-                put(SIMDMath.sigmoid(z0_16), cur0, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z0_17), cur0, Offset.gates + 68)
-                put(SIMDMath.sigmoid(z1_15), cur1, Offset.gates + 60)
-                put(SIMDMath.sigmoid(z1_16), cur1, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z1_17), cur1, Offset.gates + 68)
-                put(SIMDMath.sigmoid(z2_15), cur2, Offset.gates + 60)
-                put(SIMDMath.sigmoid(z2_16), cur2, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z2_17), cur2, Offset.gates + 68)
+            for k in stride(from: 20, to: 80, by: 4) {
+                put(SIMDMath.sigmoid(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            do {
-                var z0_18 = chunk(w, Offset.bias + 72)
-                var z0_19 = chunk(w, Offset.bias + 76)
-                var z1_18 = chunk(w, Offset.bias + 72)
-                var z1_19 = chunk(w, Offset.bias + 76)
-                var z2_18 = chunk(w, Offset.bias + 72)
-                var z2_19 = chunk(w, Offset.bias + 76)
-                for j in 0..<1 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c18 = chunk(w, 72 + j * Offset.lanes)
-                    let c19 = chunk(w, 76 + j * Offset.lanes)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                    z1_18 = SIMDMath.madd(z1_18, c18, v1)
-                    z1_19 = SIMDMath.madd(z1_19, c19, v1)
-                    z2_18 = SIMDMath.madd(z2_18, c18, v2)
-                    z2_19 = SIMDMath.madd(z2_19, c19, v2)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c18 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
-                    let c19 = chunk(w, Offset.recurrentColumns + 76 + j * Offset.lanes)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                    z1_18 = SIMDMath.madd(z1_18, c18, v1)
-                    z1_19 = SIMDMath.madd(z1_19, c19, v1)
-                    z2_18 = SIMDMath.madd(z2_18, c18, v2)
-                    z2_19 = SIMDMath.madd(z2_19, c19, v2)
-                }
-                put(SIMDMath.sigmoid(z0_18), cur0, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z0_19), cur0, Offset.gates + 76)
-                put(SIMDMath.sigmoid(z1_18), cur1, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z1_19), cur1, Offset.gates + 76)
-                put(SIMDMath.sigmoid(z2_18), cur2, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z2_19), cur2, Offset.gates + 76)
+            for k in stride(from: 0, to: 20, by: 4) {
+                put(SIMDMath.tanh(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
+            }
+            for k in stride(from: 20, to: 80, by: 4) {
+                put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
@@ -563,26 +311,26 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
-            do {
-                var z0_0 = chunk(w, Offset.bias)
-                var z0_1 = chunk(w, Offset.bias + 4)
-                var z0_2 = chunk(w, Offset.bias + 8)
-                var z0_3 = chunk(w, Offset.bias + 12)
-                var z0_4 = chunk(w, Offset.bias + 16)
-                var z0_5 = chunk(w, Offset.bias + 20)
-                var z0_6 = chunk(w, Offset.bias + 24)
-                var z0_7 = chunk(w, Offset.bias + 28)
+            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+            for k0 in stride(from: 0, to: 64, by: 32) {
+                var z0_0 = chunk(w, Offset.bias + k0)
+                var z0_1 = chunk(w, Offset.bias + k0 + 4)
+                var z0_2 = chunk(w, Offset.bias + k0 + 8)
+                var z0_3 = chunk(w, Offset.bias + k0 + 12)
+                var z0_4 = chunk(w, Offset.bias + k0 + 16)
+                var z0_5 = chunk(w, Offset.bias + k0 + 20)
+                var z0_6 = chunk(w, Offset.bias + k0 + 24)
+                var z0_7 = chunk(w, Offset.bias + k0 + 28)
                 for j in 0..<1 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let c0 = chunk(w, j * Offset.lanes)
-                    let c1 = chunk(w, 4 + j * Offset.lanes)
-                    let c2 = chunk(w, 8 + j * Offset.lanes)
-                    let c3 = chunk(w, 12 + j * Offset.lanes)
-                    let c4 = chunk(w, 16 + j * Offset.lanes)
-                    let c5 = chunk(w, 20 + j * Offset.lanes)
-                    let c6 = chunk(w, 24 + j * Offset.lanes)
-                    let c7 = chunk(w, 28 + j * Offset.lanes)
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
+                    let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let c3 = chunk(w, k0 + 12 + j * Offset.lanes)
+                    let c4 = chunk(w, k0 + 16 + j * Offset.lanes)
+                    let c5 = chunk(w, k0 + 20 + j * Offset.lanes)
+                    let c6 = chunk(w, k0 + 24 + j * Offset.lanes)
+                    let c7 = chunk(w, k0 + 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -594,14 +342,14 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                 }
                 for j in 0..<20 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
+                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 20 + j * Offset.lanes)
+                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
+                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -611,102 +359,52 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                     z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z0_7 = SIMDMath.madd(z0_7, c7, v0)
                 }
-                put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
-                put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 4)
-                put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 8)
-                put(SIMDMath.tanh(z0_3), cur0, Offset.gates + 12)
-                put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z0_5), cur0, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z0_6), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z0_7), cur0, Offset.gates + 28)
+                put(z0_0, cur0, Offset.gates + k0)
+                put(z0_1, cur0, Offset.gates + k0 + 4)
+                put(z0_2, cur0, Offset.gates + k0 + 8)
+                put(z0_3, cur0, Offset.gates + k0 + 12)
+                put(z0_4, cur0, Offset.gates + k0 + 16)
+                put(z0_5, cur0, Offset.gates + k0 + 20)
+                put(z0_6, cur0, Offset.gates + k0 + 24)
+                put(z0_7, cur0, Offset.gates + k0 + 28)
             }
             do {
-                var z0_8 = chunk(w, Offset.bias + 32)
-                var z0_9 = chunk(w, Offset.bias + 36)
-                var z0_10 = chunk(w, Offset.bias + 40)
-                var z0_11 = chunk(w, Offset.bias + 44)
-                var z0_12 = chunk(w, Offset.bias + 48)
-                var z0_13 = chunk(w, Offset.bias + 52)
-                var z0_14 = chunk(w, Offset.bias + 56)
-                var z0_15 = chunk(w, Offset.bias + 60)
+                var z0_0 = chunk(w, Offset.bias + 64)
+                var z0_1 = chunk(w, Offset.bias + 68)
+                var z0_2 = chunk(w, Offset.bias + 72)
+                var z0_3 = chunk(w, Offset.bias + 76)
                 for j in 0..<1 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let c8 = chunk(w, 32 + j * Offset.lanes)
-                    let c9 = chunk(w, 36 + j * Offset.lanes)
-                    let c10 = chunk(w, 40 + j * Offset.lanes)
-                    let c11 = chunk(w, 44 + j * Offset.lanes)
-                    let c12 = chunk(w, 48 + j * Offset.lanes)
-                    let c13 = chunk(w, 52 + j * Offset.lanes)
-                    let c14 = chunk(w, 56 + j * Offset.lanes)
-                    let c15 = chunk(w, 60 + j * Offset.lanes)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    let c0 = chunk(w, 64 + j * Offset.lanes)
+                    let c1 = chunk(w, 68 + j * Offset.lanes)
+                    let c2 = chunk(w, 72 + j * Offset.lanes)
+                    let c3 = chunk(w, 76 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let c8 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    let c9 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
-                    let c12 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + 52 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    let c15 = chunk(w, Offset.recurrentColumns + 60 + j * Offset.lanes)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    let c0 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 68 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + 76 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                 }
-                put(SIMDMath.sigmoid(z0_8), cur0, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z0_9), cur0, Offset.gates + 36)
-                put(SIMDMath.sigmoid(z0_10), cur0, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z0_11), cur0, Offset.gates + 44)
-                put(SIMDMath.sigmoid(z0_12), cur0, Offset.gates + 48)
-                put(SIMDMath.sigmoid(z0_13), cur0, Offset.gates + 52)
-                put(SIMDMath.sigmoid(z0_14), cur0, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z0_15), cur0, Offset.gates + 60)
+                put(z0_0, cur0, Offset.gates + 64)
+                put(z0_1, cur0, Offset.gates + 68)
+                put(z0_2, cur0, Offset.gates + 72)
+                put(z0_3, cur0, Offset.gates + 76)
             }
-            do {
-                var z0_16 = chunk(w, Offset.bias + 64)
-                var z0_17 = chunk(w, Offset.bias + 68)
-                var z0_18 = chunk(w, Offset.bias + 72)
-                var z0_19 = chunk(w, Offset.bias + 76)
-                for j in 0..<1 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let c16 = chunk(w, 64 + j * Offset.lanes)
-                    let c17 = chunk(w, 68 + j * Offset.lanes)
-                    let c18 = chunk(w, 72 + j * Offset.lanes)
-                    let c19 = chunk(w, 76 + j * Offset.lanes)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let c16 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
-                    let c17 = chunk(w, Offset.recurrentColumns + 68 + j * Offset.lanes)
-                    let c18 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
-                    let c19 = chunk(w, Offset.recurrentColumns + 76 + j * Offset.lanes)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                }
-                put(SIMDMath.sigmoid(z0_16), cur0, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z0_17), cur0, Offset.gates + 68)
-                put(SIMDMath.sigmoid(z0_18), cur0, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z0_19), cur0, Offset.gates + 76)
+            for k in stride(from: 0, to: 20, by: 4) {
+                put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+            }
+            for k in stride(from: 20, to: 80, by: 4) {
+                put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
@@ -783,79 +481,43 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (y - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (y - y * y), delta, 44) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 52); put(chunk(delta, 52) * (y - y * y), delta, 52) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 60); put(chunk(delta, 60) * (y - y * y), delta, 60) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 68); put(chunk(delta, 68) * (y - y * y), delta, 68) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 76); put(chunk(delta, 76) * (y - y * y), delta, 76) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 20, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 20, to: 80, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                 if let dy = dy1 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (y - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (y - y * y), delta, 44) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 52); put(chunk(delta, 52) * (y - y * y), delta, 52) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 60); put(chunk(delta, 60) * (y - y * y), delta, 60) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 68); put(chunk(delta, 68) * (y - y * y), delta, 68) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 76); put(chunk(delta, 76) * (y - y * y), delta, 76) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 20, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 20, to: 80, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (y - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (y - y * y), delta, 44) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 52); put(chunk(delta, 52) * (y - y * y), delta, 52) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 60); put(chunk(delta, 60) * (y - y * y), delta, 60) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 68); put(chunk(delta, 68) * (y - y * y), delta, 68) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 76); put(chunk(delta, 76) * (y - y * y), delta, 76) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 20, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 20, to: 80, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<5 {
@@ -984,27 +646,15 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (y - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (y - y * y), delta, 44) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 52); put(chunk(delta, 52) * (y - y * y), delta, 52) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 60); put(chunk(delta, 60) * (y - y * y), delta, 60) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 68); put(chunk(delta, 68) * (y - y * y), delta, 68) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 76); put(chunk(delta, 76) * (y - y * y), delta, 76) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 20, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 20, to: 80, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<5 {
@@ -1054,162 +704,36 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 1, by: 1) {
-            do {
-                var a0_0 = chunk(g, j * Offset.lanes)
-                var a0_1 = chunk(g, j * Offset.lanes + 4)
+            for k0 in stride(from: 0, to: 80, by: 8) {
+                var a0_0 = chunk(g, j * Offset.lanes + k0)
+                var a0_1 = chunk(g, j * Offset.lanes + k0 + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
+                    let d0 = chunk(d, k0)
+                    let d1 = chunk(d, k0 + 4)
                     let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, j * Offset.lanes)
-                put(a0_1, g, j * Offset.lanes + 4)
-            }
-            do {
-                var a0_2 = chunk(g, j * Offset.lanes + 8)
-                var a0_3 = chunk(g, j * Offset.lanes + 12)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 8)
-                    let d3 = chunk(d, 12)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                }
-                put(a0_2, g, j * Offset.lanes + 8)
-                put(a0_3, g, j * Offset.lanes + 12)
-            }
-            do {
-                var a0_4 = chunk(g, j * Offset.lanes + 16)
-                var a0_5 = chunk(g, j * Offset.lanes + 20)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d4 = chunk(d, 16)
-                    let d5 = chunk(d, 20)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                }
-                put(a0_4, g, j * Offset.lanes + 16)
-                put(a0_5, g, j * Offset.lanes + 20)
-            }
-            do {
-                var a0_6 = chunk(g, j * Offset.lanes + 24)
-                var a0_7 = chunk(g, j * Offset.lanes + 28)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d6 = chunk(d, 24)
-                    let d7 = chunk(d, 28)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
-                }
-                put(a0_6, g, j * Offset.lanes + 24)
-                put(a0_7, g, j * Offset.lanes + 28)
-            }
-            do {
-                var a0_8 = chunk(g, j * Offset.lanes + 32)
-                var a0_9 = chunk(g, j * Offset.lanes + 36)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d8 = chunk(d, 32)
-                    let d9 = chunk(d, 36)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_8 = SIMDMath.madd(a0_8, d8, v0)
-                    a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                }
-                put(a0_8, g, j * Offset.lanes + 32)
-                put(a0_9, g, j * Offset.lanes + 36)
-            }
-            do {
-                var a0_10 = chunk(g, j * Offset.lanes + 40)
-                var a0_11 = chunk(g, j * Offset.lanes + 44)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d10 = chunk(d, 40)
-                    let d11 = chunk(d, 44)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                }
-                put(a0_10, g, j * Offset.lanes + 40)
-                put(a0_11, g, j * Offset.lanes + 44)
-            }
-            do {
-                var a0_12 = chunk(g, j * Offset.lanes + 48)
-                var a0_13 = chunk(g, j * Offset.lanes + 52)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d12 = chunk(d, 48)
-                    let d13 = chunk(d, 52)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                }
-                put(a0_12, g, j * Offset.lanes + 48)
-                put(a0_13, g, j * Offset.lanes + 52)
-            }
-            do {
-                var a0_14 = chunk(g, j * Offset.lanes + 56)
-                var a0_15 = chunk(g, j * Offset.lanes + 60)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d14 = chunk(d, 56)
-                    let d15 = chunk(d, 60)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
-                }
-                put(a0_14, g, j * Offset.lanes + 56)
-                put(a0_15, g, j * Offset.lanes + 60)
-            }
-            do {
-                var a0_16 = chunk(g, j * Offset.lanes + 64)
-                var a0_17 = chunk(g, j * Offset.lanes + 68)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d16 = chunk(d, 64)
-                    let d17 = chunk(d, 68)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_16 = SIMDMath.madd(a0_16, d16, v0)
-                    a0_17 = SIMDMath.madd(a0_17, d17, v0)
-                }
-                put(a0_16, g, j * Offset.lanes + 64)
-                put(a0_17, g, j * Offset.lanes + 68)
-            }
-            do {
-                var a0_18 = chunk(g, j * Offset.lanes + 72)
-                var a0_19 = chunk(g, j * Offset.lanes + 76)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d18 = chunk(d, 72)
-                    let d19 = chunk(d, 76)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
-                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
-                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
-                }
-                put(a0_18, g, j * Offset.lanes + 72)
-                put(a0_19, g, j * Offset.lanes + 76)
+                put(a0_0, g, j * Offset.lanes + k0)
+                put(a0_1, g, j * Offset.lanes + k0 + 4)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 20, by: 4) {
-            do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 4)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 4)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 4)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 4)
+            for k0 in stride(from: 0, to: 80, by: 8) {
+                var a0_0 = chunk(g, (1 + j) * Offset.lanes + k0)
+                var a0_1 = chunk(g, (1 + j) * Offset.lanes + k0 + 4)
+                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + k0 + 4)
+                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + k0 + 4)
+                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + k0 + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
+                    let d0 = chunk(d, k0)
+                    let d1 = chunk(d, k0 + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1223,406 +747,62 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 4)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 4)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 4)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 4)
-            }
-            do {
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 8)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 12)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 8)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 12)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 8)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 12)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 8)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 12)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 8)
-                    let d3 = chunk(d, 12)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
-                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
-                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
-                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
-                }
-                put(a0_2, g, (1 + j) * Offset.lanes + 8)
-                put(a0_3, g, (1 + j) * Offset.lanes + 12)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 8)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 12)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 8)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 12)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 8)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 12)
-            }
-            do {
-                var a0_4 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a0_5 = chunk(g, (1 + j) * Offset.lanes + 20)
-                var a1_4 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a1_5 = chunk(g, (1 + j + 1) * Offset.lanes + 20)
-                var a2_4 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a2_5 = chunk(g, (1 + j + 2) * Offset.lanes + 20)
-                var a3_4 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
-                var a3_5 = chunk(g, (1 + j + 3) * Offset.lanes + 20)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d4 = chunk(d, 16)
-                    let d5 = chunk(d, 20)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
-                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
-                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
-                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
-                }
-                put(a0_4, g, (1 + j) * Offset.lanes + 16)
-                put(a0_5, g, (1 + j) * Offset.lanes + 20)
-                put(a1_4, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a1_5, g, (1 + j + 1) * Offset.lanes + 20)
-                put(a2_4, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a2_5, g, (1 + j + 2) * Offset.lanes + 20)
-                put(a3_4, g, (1 + j + 3) * Offset.lanes + 16)
-                put(a3_5, g, (1 + j + 3) * Offset.lanes + 20)
-            }
-            do {
-                var a0_6 = chunk(g, (1 + j) * Offset.lanes + 24)
-                var a0_7 = chunk(g, (1 + j) * Offset.lanes + 28)
-                var a1_6 = chunk(g, (1 + j + 1) * Offset.lanes + 24)
-                var a1_7 = chunk(g, (1 + j + 1) * Offset.lanes + 28)
-                var a2_6 = chunk(g, (1 + j + 2) * Offset.lanes + 24)
-                var a2_7 = chunk(g, (1 + j + 2) * Offset.lanes + 28)
-                var a3_6 = chunk(g, (1 + j + 3) * Offset.lanes + 24)
-                var a3_7 = chunk(g, (1 + j + 3) * Offset.lanes + 28)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d6 = chunk(d, 24)
-                    let d7 = chunk(d, 28)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
-                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
-                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
-                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
-                }
-                put(a0_6, g, (1 + j) * Offset.lanes + 24)
-                put(a0_7, g, (1 + j) * Offset.lanes + 28)
-                put(a1_6, g, (1 + j + 1) * Offset.lanes + 24)
-                put(a1_7, g, (1 + j + 1) * Offset.lanes + 28)
-                put(a2_6, g, (1 + j + 2) * Offset.lanes + 24)
-                put(a2_7, g, (1 + j + 2) * Offset.lanes + 28)
-                put(a3_6, g, (1 + j + 3) * Offset.lanes + 24)
-                put(a3_7, g, (1 + j + 3) * Offset.lanes + 28)
-            }
-            do {
-                var a0_8 = chunk(g, (1 + j) * Offset.lanes + 32)
-                var a0_9 = chunk(g, (1 + j) * Offset.lanes + 36)
-                var a1_8 = chunk(g, (1 + j + 1) * Offset.lanes + 32)
-                var a1_9 = chunk(g, (1 + j + 1) * Offset.lanes + 36)
-                var a2_8 = chunk(g, (1 + j + 2) * Offset.lanes + 32)
-                var a2_9 = chunk(g, (1 + j + 2) * Offset.lanes + 36)
-                var a3_8 = chunk(g, (1 + j + 3) * Offset.lanes + 32)
-                var a3_9 = chunk(g, (1 + j + 3) * Offset.lanes + 36)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d8 = chunk(d, 32)
-                    let d9 = chunk(d, 36)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_8 = SIMDMath.madd(a0_8, d8, v0)
-                    a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
-                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
-                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
-                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
-                }
-                put(a0_8, g, (1 + j) * Offset.lanes + 32)
-                put(a0_9, g, (1 + j) * Offset.lanes + 36)
-                put(a1_8, g, (1 + j + 1) * Offset.lanes + 32)
-                put(a1_9, g, (1 + j + 1) * Offset.lanes + 36)
-                put(a2_8, g, (1 + j + 2) * Offset.lanes + 32)
-                put(a2_9, g, (1 + j + 2) * Offset.lanes + 36)
-                put(a3_8, g, (1 + j + 3) * Offset.lanes + 32)
-                put(a3_9, g, (1 + j + 3) * Offset.lanes + 36)
-            }
-            do {
-                var a0_10 = chunk(g, (1 + j) * Offset.lanes + 40)
-                var a0_11 = chunk(g, (1 + j) * Offset.lanes + 44)
-                var a1_10 = chunk(g, (1 + j + 1) * Offset.lanes + 40)
-                var a1_11 = chunk(g, (1 + j + 1) * Offset.lanes + 44)
-                var a2_10 = chunk(g, (1 + j + 2) * Offset.lanes + 40)
-                var a2_11 = chunk(g, (1 + j + 2) * Offset.lanes + 44)
-                var a3_10 = chunk(g, (1 + j + 3) * Offset.lanes + 40)
-                var a3_11 = chunk(g, (1 + j + 3) * Offset.lanes + 44)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d10 = chunk(d, 40)
-                    let d11 = chunk(d, 44)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
-                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
-                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
-                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
-                }
-                put(a0_10, g, (1 + j) * Offset.lanes + 40)
-                put(a0_11, g, (1 + j) * Offset.lanes + 44)
-                put(a1_10, g, (1 + j + 1) * Offset.lanes + 40)
-                put(a1_11, g, (1 + j + 1) * Offset.lanes + 44)
-                put(a2_10, g, (1 + j + 2) * Offset.lanes + 40)
-                put(a2_11, g, (1 + j + 2) * Offset.lanes + 44)
-                put(a3_10, g, (1 + j + 3) * Offset.lanes + 40)
-                put(a3_11, g, (1 + j + 3) * Offset.lanes + 44)
-            }
-            do {
-                var a0_12 = chunk(g, (1 + j) * Offset.lanes + 48)
-                var a0_13 = chunk(g, (1 + j) * Offset.lanes + 52)
-                var a1_12 = chunk(g, (1 + j + 1) * Offset.lanes + 48)
-                var a1_13 = chunk(g, (1 + j + 1) * Offset.lanes + 52)
-                var a2_12 = chunk(g, (1 + j + 2) * Offset.lanes + 48)
-                var a2_13 = chunk(g, (1 + j + 2) * Offset.lanes + 52)
-                var a3_12 = chunk(g, (1 + j + 3) * Offset.lanes + 48)
-                var a3_13 = chunk(g, (1 + j + 3) * Offset.lanes + 52)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d12 = chunk(d, 48)
-                    let d13 = chunk(d, 52)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
-                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
-                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
-                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
-                }
-                put(a0_12, g, (1 + j) * Offset.lanes + 48)
-                put(a0_13, g, (1 + j) * Offset.lanes + 52)
-                put(a1_12, g, (1 + j + 1) * Offset.lanes + 48)
-                put(a1_13, g, (1 + j + 1) * Offset.lanes + 52)
-                put(a2_12, g, (1 + j + 2) * Offset.lanes + 48)
-                put(a2_13, g, (1 + j + 2) * Offset.lanes + 52)
-                put(a3_12, g, (1 + j + 3) * Offset.lanes + 48)
-                put(a3_13, g, (1 + j + 3) * Offset.lanes + 52)
-            }
-            do {
-                var a0_14 = chunk(g, (1 + j) * Offset.lanes + 56)
-                var a0_15 = chunk(g, (1 + j) * Offset.lanes + 60)
-                var a1_14 = chunk(g, (1 + j + 1) * Offset.lanes + 56)
-                var a1_15 = chunk(g, (1 + j + 1) * Offset.lanes + 60)
-                var a2_14 = chunk(g, (1 + j + 2) * Offset.lanes + 56)
-                var a2_15 = chunk(g, (1 + j + 2) * Offset.lanes + 60)
-                var a3_14 = chunk(g, (1 + j + 3) * Offset.lanes + 56)
-                var a3_15 = chunk(g, (1 + j + 3) * Offset.lanes + 60)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d14 = chunk(d, 56)
-                    let d15 = chunk(d, 60)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
-                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
-                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
-                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
-                }
-                put(a0_14, g, (1 + j) * Offset.lanes + 56)
-                put(a0_15, g, (1 + j) * Offset.lanes + 60)
-                put(a1_14, g, (1 + j + 1) * Offset.lanes + 56)
-                put(a1_15, g, (1 + j + 1) * Offset.lanes + 60)
-                put(a2_14, g, (1 + j + 2) * Offset.lanes + 56)
-                put(a2_15, g, (1 + j + 2) * Offset.lanes + 60)
-                put(a3_14, g, (1 + j + 3) * Offset.lanes + 56)
-                put(a3_15, g, (1 + j + 3) * Offset.lanes + 60)
-            }
-            do {
-                var a0_16 = chunk(g, (1 + j) * Offset.lanes + 64)
-                var a0_17 = chunk(g, (1 + j) * Offset.lanes + 68)
-                var a1_16 = chunk(g, (1 + j + 1) * Offset.lanes + 64)
-                var a1_17 = chunk(g, (1 + j + 1) * Offset.lanes + 68)
-                var a2_16 = chunk(g, (1 + j + 2) * Offset.lanes + 64)
-                var a2_17 = chunk(g, (1 + j + 2) * Offset.lanes + 68)
-                var a3_16 = chunk(g, (1 + j + 3) * Offset.lanes + 64)
-                var a3_17 = chunk(g, (1 + j + 3) * Offset.lanes + 68)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d16 = chunk(d, 64)
-                    let d17 = chunk(d, 68)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_16 = SIMDMath.madd(a0_16, d16, v0)
-                    a0_17 = SIMDMath.madd(a0_17, d17, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_16 = SIMDMath.madd(a1_16, d16, v1)
-                    a1_17 = SIMDMath.madd(a1_17, d17, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_16 = SIMDMath.madd(a2_16, d16, v2)
-                    a2_17 = SIMDMath.madd(a2_17, d17, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_16 = SIMDMath.madd(a3_16, d16, v3)
-                    a3_17 = SIMDMath.madd(a3_17, d17, v3)
-                }
-                put(a0_16, g, (1 + j) * Offset.lanes + 64)
-                put(a0_17, g, (1 + j) * Offset.lanes + 68)
-                put(a1_16, g, (1 + j + 1) * Offset.lanes + 64)
-                put(a1_17, g, (1 + j + 1) * Offset.lanes + 68)
-                put(a2_16, g, (1 + j + 2) * Offset.lanes + 64)
-                put(a2_17, g, (1 + j + 2) * Offset.lanes + 68)
-                put(a3_16, g, (1 + j + 3) * Offset.lanes + 64)
-                put(a3_17, g, (1 + j + 3) * Offset.lanes + 68)
-            }
-            do {
-                var a0_18 = chunk(g, (1 + j) * Offset.lanes + 72)
-                var a0_19 = chunk(g, (1 + j) * Offset.lanes + 76)
-                var a1_18 = chunk(g, (1 + j + 1) * Offset.lanes + 72)
-                var a1_19 = chunk(g, (1 + j + 1) * Offset.lanes + 76)
-                var a2_18 = chunk(g, (1 + j + 2) * Offset.lanes + 72)
-                var a2_19 = chunk(g, (1 + j + 2) * Offset.lanes + 76)
-                var a3_18 = chunk(g, (1 + j + 3) * Offset.lanes + 72)
-                var a3_19 = chunk(g, (1 + j + 3) * Offset.lanes + 76)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d18 = chunk(d, 72)
-                    let d19 = chunk(d, 76)
-                    let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
-                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
-                    let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_18 = SIMDMath.madd(a1_18, d18, v1)
-                    a1_19 = SIMDMath.madd(a1_19, d19, v1)
-                    let v2 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_18 = SIMDMath.madd(a2_18, d18, v2)
-                    a2_19 = SIMDMath.madd(a2_19, d19, v2)
-                    let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_18 = SIMDMath.madd(a3_18, d18, v3)
-                    a3_19 = SIMDMath.madd(a3_19, d19, v3)
-                }
-                put(a0_18, g, (1 + j) * Offset.lanes + 72)
-                put(a0_19, g, (1 + j) * Offset.lanes + 76)
-                put(a1_18, g, (1 + j + 1) * Offset.lanes + 72)
-                put(a1_19, g, (1 + j + 1) * Offset.lanes + 76)
-                put(a2_18, g, (1 + j + 2) * Offset.lanes + 72)
-                put(a2_19, g, (1 + j + 2) * Offset.lanes + 76)
-                put(a3_18, g, (1 + j + 3) * Offset.lanes + 72)
-                put(a3_19, g, (1 + j + 3) * Offset.lanes + 76)
+                put(a0_0, g, (1 + j) * Offset.lanes + k0)
+                put(a0_1, g, (1 + j) * Offset.lanes + k0 + 4)
+                put(a1_0, g, (1 + j + 1) * Offset.lanes + k0)
+                put(a1_1, g, (1 + j + 1) * Offset.lanes + k0 + 4)
+                put(a2_0, g, (1 + j + 2) * Offset.lanes + k0)
+                put(a2_1, g, (1 + j + 2) * Offset.lanes + k0 + 4)
+                put(a3_0, g, (1 + j + 3) * Offset.lanes + k0)
+                put(a3_1, g, (1 + j + 3) * Offset.lanes + k0 + 4)
             }
         }
         // δb += Σ_t δz_t
-        do {
-            var b0 = chunk(g, Offset.bias)
-            var b1 = chunk(g, Offset.bias + 4)
-            var b2 = chunk(g, Offset.bias + 8)
-            var b3 = chunk(g, Offset.bias + 12)
-            var b4 = chunk(g, Offset.bias + 16)
-            var b5 = chunk(g, Offset.bias + 20)
-            var b6 = chunk(g, Offset.bias + 24)
-            var b7 = chunk(g, Offset.bias + 28)
+        for k0 in stride(from: 0, to: 64, by: 32) {
+            var b0 = chunk(g, Offset.bias + k0)
+            var b1 = chunk(g, Offset.bias + k0 + 4)
+            var b2 = chunk(g, Offset.bias + k0 + 8)
+            var b3 = chunk(g, Offset.bias + k0 + 12)
+            var b4 = chunk(g, Offset.bias + k0 + 16)
+            var b5 = chunk(g, Offset.bias + k0 + 20)
+            var b6 = chunk(g, Offset.bias + k0 + 24)
+            var b7 = chunk(g, Offset.bias + k0 + 28)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 4)
-                b2 += chunk(d, 8)
-                b3 += chunk(d, 12)
-                b4 += chunk(d, 16)
-                b5 += chunk(d, 20)
-                b6 += chunk(d, 24)
-                b7 += chunk(d, 28)
+                b0 += chunk(d, k0)
+                b1 += chunk(d, k0 + 4)
+                b2 += chunk(d, k0 + 8)
+                b3 += chunk(d, k0 + 12)
+                b4 += chunk(d, k0 + 16)
+                b5 += chunk(d, k0 + 20)
+                b6 += chunk(d, k0 + 24)
+                b7 += chunk(d, k0 + 28)
             }
-            put(b0, g, Offset.bias)
-            put(b1, g, Offset.bias + 4)
-            put(b2, g, Offset.bias + 8)
-            put(b3, g, Offset.bias + 12)
-            put(b4, g, Offset.bias + 16)
-            put(b5, g, Offset.bias + 20)
-            put(b6, g, Offset.bias + 24)
-            put(b7, g, Offset.bias + 28)
+            put(b0, g, Offset.bias + k0)
+            put(b1, g, Offset.bias + k0 + 4)
+            put(b2, g, Offset.bias + k0 + 8)
+            put(b3, g, Offset.bias + k0 + 12)
+            put(b4, g, Offset.bias + k0 + 16)
+            put(b5, g, Offset.bias + k0 + 20)
+            put(b6, g, Offset.bias + k0 + 24)
+            put(b7, g, Offset.bias + k0 + 28)
         }
         do {
-            var b8 = chunk(g, Offset.bias + 32)
-            var b9 = chunk(g, Offset.bias + 36)
-            var b10 = chunk(g, Offset.bias + 40)
-            var b11 = chunk(g, Offset.bias + 44)
-            var b12 = chunk(g, Offset.bias + 48)
-            var b13 = chunk(g, Offset.bias + 52)
-            var b14 = chunk(g, Offset.bias + 56)
-            var b15 = chunk(g, Offset.bias + 60)
+            var b0 = chunk(g, Offset.bias + 64)
+            var b1 = chunk(g, Offset.bias + 68)
+            var b2 = chunk(g, Offset.bias + 72)
+            var b3 = chunk(g, Offset.bias + 76)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b8 += chunk(d, 32)
-                b9 += chunk(d, 36)
-                b10 += chunk(d, 40)
-                b11 += chunk(d, 44)
-                b12 += chunk(d, 48)
-                b13 += chunk(d, 52)
-                b14 += chunk(d, 56)
-                b15 += chunk(d, 60)
+                b0 += chunk(d, 64)
+                b1 += chunk(d, 68)
+                b2 += chunk(d, 72)
+                b3 += chunk(d, 76)
             }
-            put(b8, g, Offset.bias + 32)
-            put(b9, g, Offset.bias + 36)
-            put(b10, g, Offset.bias + 40)
-            put(b11, g, Offset.bias + 44)
-            put(b12, g, Offset.bias + 48)
-            put(b13, g, Offset.bias + 52)
-            put(b14, g, Offset.bias + 56)
-            put(b15, g, Offset.bias + 60)
-        }
-        do {
-            var b16 = chunk(g, Offset.bias + 64)
-            var b17 = chunk(g, Offset.bias + 68)
-            var b18 = chunk(g, Offset.bias + 72)
-            var b19 = chunk(g, Offset.bias + 76)
-            for t in 0..<length {
-                let d = deltas + t * Offset.deltaStride
-                b16 += chunk(d, 64)
-                b17 += chunk(d, 68)
-                b18 += chunk(d, 72)
-                b19 += chunk(d, 76)
-            }
-            put(b16, g, Offset.bias + 64)
-            put(b17, g, Offset.bias + 68)
-            put(b18, g, Offset.bias + 72)
-            put(b19, g, Offset.bias + 76)
+            put(b0, g, Offset.bias + 64)
+            put(b1, g, Offset.bias + 68)
+            put(b2, g, Offset.bias + 72)
+            put(b3, g, Offset.bias + 76)
         }
     }
 }

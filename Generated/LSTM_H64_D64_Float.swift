@@ -170,24 +170,24 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
-            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
-            do {
-                var z0_0 = chunk(w, Offset.bias)
-                var z0_1 = chunk(w, Offset.bias + 8)
-                var z0_2 = chunk(w, Offset.bias + 16)
-                var z1_0 = chunk(w, Offset.bias)
-                var z1_1 = chunk(w, Offset.bias + 8)
-                var z1_2 = chunk(w, Offset.bias + 16)
-                var z2_0 = chunk(w, Offset.bias)
-                var z2_1 = chunk(w, Offset.bias + 8)
-                var z2_2 = chunk(w, Offset.bias + 16)
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+            for k0 in stride(from: 0, to: 240, by: 24) {
+                var z0_0 = chunk(w, Offset.bias + k0)
+                var z0_1 = chunk(w, Offset.bias + k0 + 8)
+                var z0_2 = chunk(w, Offset.bias + k0 + 16)
+                var z1_0 = chunk(w, Offset.bias + k0)
+                var z1_1 = chunk(w, Offset.bias + k0 + 8)
+                var z1_2 = chunk(w, Offset.bias + k0 + 16)
+                var z2_0 = chunk(w, Offset.bias + k0)
+                var z2_1 = chunk(w, Offset.bias + k0 + 8)
+                var z2_2 = chunk(w, Offset.bias + k0 + 16)
                 for j in 0..<64 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, j * Offset.lanes)
-                    let c1 = chunk(w, 8 + j * Offset.lanes)
-                    let c2 = chunk(w, 16 + j * Offset.lanes)
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let c2 = chunk(w, k0 + 16 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -202,9 +202,9 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -215,541 +215,73 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                 }
-                put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
-                put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 8)
-                put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 16)
-                put(SIMDMath.tanh(z1_0), cur1, Offset.gates)
-                put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 8)
-                put(SIMDMath.tanh(z1_2), cur1, Offset.gates + 16)
-                put(SIMDMath.tanh(z2_0), cur2, Offset.gates)
-                put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 8)
-                put(SIMDMath.tanh(z2_2), cur2, Offset.gates + 16)
+                put(z0_0, cur0, Offset.gates + k0)
+                put(z0_1, cur0, Offset.gates + k0 + 8)
+                put(z0_2, cur0, Offset.gates + k0 + 16)
+                put(z1_0, cur1, Offset.gates + k0)
+                put(z1_1, cur1, Offset.gates + k0 + 8)
+                put(z1_2, cur1, Offset.gates + k0 + 16)
+                put(z2_0, cur2, Offset.gates + k0)
+                put(z2_1, cur2, Offset.gates + k0 + 8)
+                put(z2_2, cur2, Offset.gates + k0 + 16)
             }
             do {
-                var z0_3 = chunk(w, Offset.bias + 24)
-                var z0_4 = chunk(w, Offset.bias + 32)
-                var z0_5 = chunk(w, Offset.bias + 40)
-                var z1_3 = chunk(w, Offset.bias + 24)
-                var z1_4 = chunk(w, Offset.bias + 32)
-                var z1_5 = chunk(w, Offset.bias + 40)
-                var z2_3 = chunk(w, Offset.bias + 24)
-                var z2_4 = chunk(w, Offset.bias + 32)
-                var z2_5 = chunk(w, Offset.bias + 40)
+                var z0_0 = chunk(w, Offset.bias + 240)
+                var z0_1 = chunk(w, Offset.bias + 248)
+                var z1_0 = chunk(w, Offset.bias + 240)
+                var z1_1 = chunk(w, Offset.bias + 248)
+                var z2_0 = chunk(w, Offset.bias + 240)
+                var z2_1 = chunk(w, Offset.bias + 248)
                 for j in 0..<64 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c3 = chunk(w, 24 + j * Offset.lanes)
-                    let c4 = chunk(w, 32 + j * Offset.lanes)
-                    let c5 = chunk(w, 40 + j * Offset.lanes)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
-                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
-                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                    let c0 = chunk(w, 240 + j * Offset.lanes)
+                    let c1 = chunk(w, 248 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
                 for j in 0..<64 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c3 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
-                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
-                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
+                    let c0 = chunk(w, Offset.recurrentColumns + 240 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 248 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
                 }
-                put(SIMDMath.tanh(z0_3), cur0, Offset.gates + 24)
-                put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 32)
-                put(SIMDMath.tanh(z0_5), cur0, Offset.gates + 40)
-                put(SIMDMath.tanh(z1_3), cur1, Offset.gates + 24)
-                put(SIMDMath.tanh(z1_4), cur1, Offset.gates + 32)
-                put(SIMDMath.tanh(z1_5), cur1, Offset.gates + 40)
-                put(SIMDMath.tanh(z2_3), cur2, Offset.gates + 24)
-                put(SIMDMath.tanh(z2_4), cur2, Offset.gates + 32)
-                put(SIMDMath.tanh(z2_5), cur2, Offset.gates + 40)
+                put(z0_0, cur0, Offset.gates + 240)
+                put(z0_1, cur0, Offset.gates + 248)
+                put(z1_0, cur1, Offset.gates + 240)
+                put(z1_1, cur1, Offset.gates + 248)
+                put(z2_0, cur2, Offset.gates + 240)
+                put(z2_1, cur2, Offset.gates + 248)
             }
-            do {
-                var z0_6 = chunk(w, Offset.bias + 48)
-                var z0_7 = chunk(w, Offset.bias + 56)
-                var z0_8 = chunk(w, Offset.bias + 64)
-                var z1_6 = chunk(w, Offset.bias + 48)
-                var z1_7 = chunk(w, Offset.bias + 56)
-                var z1_8 = chunk(w, Offset.bias + 64)
-                var z2_6 = chunk(w, Offset.bias + 48)
-                var z2_7 = chunk(w, Offset.bias + 56)
-                var z2_8 = chunk(w, Offset.bias + 64)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c6 = chunk(w, 48 + j * Offset.lanes)
-                    let c7 = chunk(w, 56 + j * Offset.lanes)
-                    let c8 = chunk(w, 64 + j * Offset.lanes)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
-                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
-                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
-                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
-                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c6 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    let c8 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
-                    z1_7 = SIMDMath.madd(z1_7, c7, v1)
-                    z1_8 = SIMDMath.madd(z1_8, c8, v1)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
-                    z2_7 = SIMDMath.madd(z2_7, c7, v2)
-                    z2_8 = SIMDMath.madd(z2_8, c8, v2)
-                }
-                put(SIMDMath.tanh(z0_6), cur0, Offset.gates + 48)
-                put(SIMDMath.tanh(z0_7), cur0, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z0_8), cur0, Offset.gates + 64)
-                put(SIMDMath.tanh(z1_6), cur1, Offset.gates + 48)
-                put(SIMDMath.tanh(z1_7), cur1, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z1_8), cur1, Offset.gates + 64)
-                put(SIMDMath.tanh(z2_6), cur2, Offset.gates + 48)
-                put(SIMDMath.tanh(z2_7), cur2, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z2_8), cur2, Offset.gates + 64)
+            for k in stride(from: 0, to: 64, by: 8) {
+                put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            do {
-                var z0_9 = chunk(w, Offset.bias + 72)
-                var z0_10 = chunk(w, Offset.bias + 80)
-                var z0_11 = chunk(w, Offset.bias + 88)
-                var z1_9 = chunk(w, Offset.bias + 72)
-                var z1_10 = chunk(w, Offset.bias + 80)
-                var z1_11 = chunk(w, Offset.bias + 88)
-                var z2_9 = chunk(w, Offset.bias + 72)
-                var z2_10 = chunk(w, Offset.bias + 80)
-                var z2_11 = chunk(w, Offset.bias + 88)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c9 = chunk(w, 72 + j * Offset.lanes)
-                    let c10 = chunk(w, 80 + j * Offset.lanes)
-                    let c11 = chunk(w, 88 + j * Offset.lanes)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
-                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
-                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
-                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
-                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
-                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c9 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + 80 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + 88 + j * Offset.lanes)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z1_9 = SIMDMath.madd(z1_9, c9, v1)
-                    z1_10 = SIMDMath.madd(z1_10, c10, v1)
-                    z1_11 = SIMDMath.madd(z1_11, c11, v1)
-                    z2_9 = SIMDMath.madd(z2_9, c9, v2)
-                    z2_10 = SIMDMath.madd(z2_10, c10, v2)
-                    z2_11 = SIMDMath.madd(z2_11, c11, v2)
-                }
-                put(SIMDMath.sigmoid(z0_9), cur0, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z0_10), cur0, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z0_11), cur0, Offset.gates + 88)
-                put(SIMDMath.sigmoid(z1_9), cur1, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z1_10), cur1, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z1_11), cur1, Offset.gates + 88)
-                put(SIMDMath.sigmoid(z2_9), cur2, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z2_10), cur2, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z2_11), cur2, Offset.gates + 88)
+            for k in stride(from: 64, to: 256, by: 8) {
+                put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            do {
-                var z0_12 = chunk(w, Offset.bias + 96)
-                var z0_13 = chunk(w, Offset.bias + 104)
-                var z0_14 = chunk(w, Offset.bias + 112)
-                var z1_12 = chunk(w, Offset.bias + 96)
-                var z1_13 = chunk(w, Offset.bias + 104)
-                var z1_14 = chunk(w, Offset.bias + 112)
-                var z2_12 = chunk(w, Offset.bias + 96)
-                var z2_13 = chunk(w, Offset.bias + 104)
-                var z2_14 = chunk(w, Offset.bias + 112)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c12 = chunk(w, 96 + j * Offset.lanes)
-                    let c13 = chunk(w, 104 + j * Offset.lanes)
-                    let c14 = chunk(w, 112 + j * Offset.lanes)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
-                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
-                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
-                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
-                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
-                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c12 = chunk(w, Offset.recurrentColumns + 96 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + 104 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + 112 + j * Offset.lanes)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z1_12 = SIMDMath.madd(z1_12, c12, v1)
-                    z1_13 = SIMDMath.madd(z1_13, c13, v1)
-                    z1_14 = SIMDMath.madd(z1_14, c14, v1)
-                    z2_12 = SIMDMath.madd(z2_12, c12, v2)
-                    z2_13 = SIMDMath.madd(z2_13, c13, v2)
-                    z2_14 = SIMDMath.madd(z2_14, c14, v2)
-                }
-                put(SIMDMath.sigmoid(z0_12), cur0, Offset.gates + 96)
-                put(SIMDMath.sigmoid(z0_13), cur0, Offset.gates + 104)
-                put(SIMDMath.sigmoid(z0_14), cur0, Offset.gates + 112)
-                put(SIMDMath.sigmoid(z1_12), cur1, Offset.gates + 96)
-                put(SIMDMath.sigmoid(z1_13), cur1, Offset.gates + 104)
-                put(SIMDMath.sigmoid(z1_14), cur1, Offset.gates + 112)
-                put(SIMDMath.sigmoid(z2_12), cur2, Offset.gates + 96)
-                put(SIMDMath.sigmoid(z2_13), cur2, Offset.gates + 104)
-                put(SIMDMath.sigmoid(z2_14), cur2, Offset.gates + 112)
+            for k in stride(from: 0, to: 64, by: 8) {
+                put(SIMDMath.tanh(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            do {
-                var z0_15 = chunk(w, Offset.bias + 120)
-                var z0_16 = chunk(w, Offset.bias + 128)
-                var z0_17 = chunk(w, Offset.bias + 136)
-                var z1_15 = chunk(w, Offset.bias + 120)
-                var z1_16 = chunk(w, Offset.bias + 128)
-                var z1_17 = chunk(w, Offset.bias + 136)
-                var z2_15 = chunk(w, Offset.bias + 120)
-                var z2_16 = chunk(w, Offset.bias + 128)
-                var z2_17 = chunk(w, Offset.bias + 136)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c15 = chunk(w, 120 + j * Offset.lanes)
-                    let c16 = chunk(w, 128 + j * Offset.lanes)
-                    let c17 = chunk(w, 136 + j * Offset.lanes)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
-                    z1_16 = SIMDMath.madd(z1_16, c16, v1)
-                    z1_17 = SIMDMath.madd(z1_17, c17, v1)
-                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
-                    z2_16 = SIMDMath.madd(z2_16, c16, v2)
-                    z2_17 = SIMDMath.madd(z2_17, c17, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c15 = chunk(w, Offset.recurrentColumns + 120 + j * Offset.lanes)
-                    let c16 = chunk(w, Offset.recurrentColumns + 128 + j * Offset.lanes)
-                    let c17 = chunk(w, Offset.recurrentColumns + 136 + j * Offset.lanes)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z1_15 = SIMDMath.madd(z1_15, c15, v1)
-                    z1_16 = SIMDMath.madd(z1_16, c16, v1)
-                    z1_17 = SIMDMath.madd(z1_17, c17, v1)
-                    z2_15 = SIMDMath.madd(z2_15, c15, v2)
-                    z2_16 = SIMDMath.madd(z2_16, c16, v2)
-                    z2_17 = SIMDMath.madd(z2_17, c17, v2)
-                }
-                put(SIMDMath.sigmoid(z0_15), cur0, Offset.gates + 120)
-                put(SIMDMath.sigmoid(z0_16), cur0, Offset.gates + 128)
-                put(SIMDMath.sigmoid(z0_17), cur0, Offset.gates + 136)
-                put(SIMDMath.sigmoid(z1_15), cur1, Offset.gates + 120)
-                put(SIMDMath.sigmoid(z1_16), cur1, Offset.gates + 128)
-                put(SIMDMath.sigmoid(z1_17), cur1, Offset.gates + 136)
-                put(SIMDMath.sigmoid(z2_15), cur2, Offset.gates + 120)
-                put(SIMDMath.sigmoid(z2_16), cur2, Offset.gates + 128)
-                put(SIMDMath.sigmoid(z2_17), cur2, Offset.gates + 136)
+            for k in stride(from: 64, to: 256, by: 8) {
+                put(SIMDMath.sigmoid(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            do {
-                var z0_18 = chunk(w, Offset.bias + 144)
-                var z0_19 = chunk(w, Offset.bias + 152)
-                var z0_20 = chunk(w, Offset.bias + 160)
-                var z1_18 = chunk(w, Offset.bias + 144)
-                var z1_19 = chunk(w, Offset.bias + 152)
-                var z1_20 = chunk(w, Offset.bias + 160)
-                var z2_18 = chunk(w, Offset.bias + 144)
-                var z2_19 = chunk(w, Offset.bias + 152)
-                var z2_20 = chunk(w, Offset.bias + 160)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c18 = chunk(w, 144 + j * Offset.lanes)
-                    let c19 = chunk(w, 152 + j * Offset.lanes)
-                    let c20 = chunk(w, 160 + j * Offset.lanes)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
-                    z1_18 = SIMDMath.madd(z1_18, c18, v1)
-                    z1_19 = SIMDMath.madd(z1_19, c19, v1)
-                    z1_20 = SIMDMath.madd(z1_20, c20, v1)
-                    z2_18 = SIMDMath.madd(z2_18, c18, v2)
-                    z2_19 = SIMDMath.madd(z2_19, c19, v2)
-                    z2_20 = SIMDMath.madd(z2_20, c20, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c18 = chunk(w, Offset.recurrentColumns + 144 + j * Offset.lanes)
-                    let c19 = chunk(w, Offset.recurrentColumns + 152 + j * Offset.lanes)
-                    let c20 = chunk(w, Offset.recurrentColumns + 160 + j * Offset.lanes)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
-                    z1_18 = SIMDMath.madd(z1_18, c18, v1)
-                    z1_19 = SIMDMath.madd(z1_19, c19, v1)
-                    z1_20 = SIMDMath.madd(z1_20, c20, v1)
-                    z2_18 = SIMDMath.madd(z2_18, c18, v2)
-                    z2_19 = SIMDMath.madd(z2_19, c19, v2)
-                    z2_20 = SIMDMath.madd(z2_20, c20, v2)
-                }
-                put(SIMDMath.sigmoid(z0_18), cur0, Offset.gates + 144)
-                put(SIMDMath.sigmoid(z0_19), cur0, Offset.gates + 152)
-                put(SIMDMath.sigmoid(z0_20), cur0, Offset.gates + 160)
-                put(SIMDMath.sigmoid(z1_18), cur1, Offset.gates + 144)
-                put(SIMDMath.sigmoid(z1_19), cur1, Offset.gates + 152)
-                put(SIMDMath.sigmoid(z1_20), cur1, Offset.gates + 160)
-                put(SIMDMath.sigmoid(z2_18), cur2, Offset.gates + 144)
-                put(SIMDMath.sigmoid(z2_19), cur2, Offset.gates + 152)
-                put(SIMDMath.sigmoid(z2_20), cur2, Offset.gates + 160)
+            for k in stride(from: 0, to: 64, by: 8) {
+                put(SIMDMath.tanh(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            do {
-                var z0_21 = chunk(w, Offset.bias + 168)
-                var z0_22 = chunk(w, Offset.bias + 176)
-                var z0_23 = chunk(w, Offset.bias + 184)
-                var z1_21 = chunk(w, Offset.bias + 168)
-                var z1_22 = chunk(w, Offset.bias + 176)
-                var z1_23 = chunk(w, Offset.bias + 184)
-                var z2_21 = chunk(w, Offset.bias + 168)
-                var z2_22 = chunk(w, Offset.bias + 176)
-                var z2_23 = chunk(w, Offset.bias + 184)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c21 = chunk(w, 168 + j * Offset.lanes)
-                    let c22 = chunk(w, 176 + j * Offset.lanes)
-                    let c23 = chunk(w, 184 + j * Offset.lanes)
-                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
-                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
-                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
-                    z1_21 = SIMDMath.madd(z1_21, c21, v1)
-                    z1_22 = SIMDMath.madd(z1_22, c22, v1)
-                    z1_23 = SIMDMath.madd(z1_23, c23, v1)
-                    z2_21 = SIMDMath.madd(z2_21, c21, v2)
-                    z2_22 = SIMDMath.madd(z2_22, c22, v2)
-                    z2_23 = SIMDMath.madd(z2_23, c23, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c21 = chunk(w, Offset.recurrentColumns + 168 + j * Offset.lanes)
-                    let c22 = chunk(w, Offset.recurrentColumns + 176 + j * Offset.lanes)
-                    let c23 = chunk(w, Offset.recurrentColumns + 184 + j * Offset.lanes)
-                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
-                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
-                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
-                    z1_21 = SIMDMath.madd(z1_21, c21, v1)
-                    z1_22 = SIMDMath.madd(z1_22, c22, v1)
-                    z1_23 = SIMDMath.madd(z1_23, c23, v1)
-                    z2_21 = SIMDMath.madd(z2_21, c21, v2)
-                    z2_22 = SIMDMath.madd(z2_22, c22, v2)
-                    z2_23 = SIMDMath.madd(z2_23, c23, v2)
-                }
-                put(SIMDMath.sigmoid(z0_21), cur0, Offset.gates + 168)
-                put(SIMDMath.sigmoid(z0_22), cur0, Offset.gates + 176)
-                put(SIMDMath.sigmoid(z0_23), cur0, Offset.gates + 184)
-                put(SIMDMath.sigmoid(z1_21), cur1, Offset.gates + 168)
-                put(SIMDMath.sigmoid(z1_22), cur1, Offset.gates + 176)
-                put(SIMDMath.sigmoid(z1_23), cur1, Offset.gates + 184)
-                put(SIMDMath.sigmoid(z2_21), cur2, Offset.gates + 168)
-                put(SIMDMath.sigmoid(z2_22), cur2, Offset.gates + 176)
-                put(SIMDMath.sigmoid(z2_23), cur2, Offset.gates + 184)
-            }
-            do {
-                var z0_24 = chunk(w, Offset.bias + 192)
-                var z0_25 = chunk(w, Offset.bias + 200)
-                var z0_26 = chunk(w, Offset.bias + 208)
-                var z1_24 = chunk(w, Offset.bias + 192)
-                var z1_25 = chunk(w, Offset.bias + 200)
-                var z1_26 = chunk(w, Offset.bias + 208)
-                var z2_24 = chunk(w, Offset.bias + 192)
-                var z2_25 = chunk(w, Offset.bias + 200)
-                var z2_26 = chunk(w, Offset.bias + 208)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c24 = chunk(w, 192 + j * Offset.lanes)
-                    let c25 = chunk(w, 200 + j * Offset.lanes)
-                    let c26 = chunk(w, 208 + j * Offset.lanes)
-                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
-                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
-                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
-                    z1_24 = SIMDMath.madd(z1_24, c24, v1)
-                    z1_25 = SIMDMath.madd(z1_25, c25, v1)
-                    z1_26 = SIMDMath.madd(z1_26, c26, v1)
-                    z2_24 = SIMDMath.madd(z2_24, c24, v2)
-                    z2_25 = SIMDMath.madd(z2_25, c25, v2)
-                    z2_26 = SIMDMath.madd(z2_26, c26, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c24 = chunk(w, Offset.recurrentColumns + 192 + j * Offset.lanes)
-                    let c25 = chunk(w, Offset.recurrentColumns + 200 + j * Offset.lanes)
-                    let c26 = chunk(w, Offset.recurrentColumns + 208 + j * Offset.lanes)
-                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
-                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
-                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
-                    z1_24 = SIMDMath.madd(z1_24, c24, v1)
-                    z1_25 = SIMDMath.madd(z1_25, c25, v1)
-                    z1_26 = SIMDMath.madd(z1_26, c26, v1)
-                    z2_24 = SIMDMath.madd(z2_24, c24, v2)
-                    z2_25 = SIMDMath.madd(z2_25, c25, v2)
-                    z2_26 = SIMDMath.madd(z2_26, c26, v2)
-                }
-                put(SIMDMath.sigmoid(z0_24), cur0, Offset.gates + 192)
-                put(SIMDMath.sigmoid(z0_25), cur0, Offset.gates + 200)
-                put(SIMDMath.sigmoid(z0_26), cur0, Offset.gates + 208)
-                put(SIMDMath.sigmoid(z1_24), cur1, Offset.gates + 192)
-                put(SIMDMath.sigmoid(z1_25), cur1, Offset.gates + 200)
-                put(SIMDMath.sigmoid(z1_26), cur1, Offset.gates + 208)
-                put(SIMDMath.sigmoid(z2_24), cur2, Offset.gates + 192)
-                put(SIMDMath.sigmoid(z2_25), cur2, Offset.gates + 200)
-                put(SIMDMath.sigmoid(z2_26), cur2, Offset.gates + 208)
-            }
-            do {
-                var z0_27 = chunk(w, Offset.bias + 216)
-                var z0_28 = chunk(w, Offset.bias + 224)
-                var z0_29 = chunk(w, Offset.bias + 232)
-                var z1_27 = chunk(w, Offset.bias + 216)
-                var z1_28 = chunk(w, Offset.bias + 224)
-                var z1_29 = chunk(w, Offset.bias + 232)
-                var z2_27 = chunk(w, Offset.bias + 216)
-                var z2_28 = chunk(w, Offset.bias + 224)
-                var z2_29 = chunk(w, Offset.bias + 232)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c27 = chunk(w, 216 + j * Offset.lanes)
-                    let c28 = chunk(w, 224 + j * Offset.lanes)
-                    let c29 = chunk(w, 232 + j * Offset.lanes)
-                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
-                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
-                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
-                    z1_27 = SIMDMath.madd(z1_27, c27, v1)
-                    z1_28 = SIMDMath.madd(z1_28, c28, v1)
-                    z1_29 = SIMDMath.madd(z1_29, c29, v1)
-                    z2_27 = SIMDMath.madd(z2_27, c27, v2)
-                    z2_28 = SIMDMath.madd(z2_28, c28, v2)
-                    z2_29 = SIMDMath.madd(z2_29, c29, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c27 = chunk(w, Offset.recurrentColumns + 216 + j * Offset.lanes)
-                    let c28 = chunk(w, Offset.recurrentColumns + 224 + j * Offset.lanes)
-                    let c29 = chunk(w, Offset.recurrentColumns + 232 + j * Offset.lanes)
-                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
-                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
-                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
-                    z1_27 = SIMDMath.madd(z1_27, c27, v1)
-                    z1_28 = SIMDMath.madd(z1_28, c28, v1)
-                    z1_29 = SIMDMath.madd(z1_29, c29, v1)
-                    z2_27 = SIMDMath.madd(z2_27, c27, v2)
-                    z2_28 = SIMDMath.madd(z2_28, c28, v2)
-                    z2_29 = SIMDMath.madd(z2_29, c29, v2)
-                }
-                put(SIMDMath.sigmoid(z0_27), cur0, Offset.gates + 216)
-                put(SIMDMath.sigmoid(z0_28), cur0, Offset.gates + 224)
-                put(SIMDMath.sigmoid(z0_29), cur0, Offset.gates + 232)
-                put(SIMDMath.sigmoid(z1_27), cur1, Offset.gates + 216)
-                put(SIMDMath.sigmoid(z1_28), cur1, Offset.gates + 224)
-                put(SIMDMath.sigmoid(z1_29), cur1, Offset.gates + 232)
-                put(SIMDMath.sigmoid(z2_27), cur2, Offset.gates + 216)
-                put(SIMDMath.sigmoid(z2_28), cur2, Offset.gates + 224)
-                put(SIMDMath.sigmoid(z2_29), cur2, Offset.gates + 232)
-            }
-            do {
-                var z0_30 = chunk(w, Offset.bias + 240)
-                var z0_31 = chunk(w, Offset.bias + 248)
-                var z1_30 = chunk(w, Offset.bias + 240)
-                var z1_31 = chunk(w, Offset.bias + 248)
-                var z2_30 = chunk(w, Offset.bias + 240)
-                var z2_31 = chunk(w, Offset.bias + 248)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c30 = chunk(w, 240 + j * Offset.lanes)
-                    let c31 = chunk(w, 248 + j * Offset.lanes)
-                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
-                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
-                    z1_30 = SIMDMath.madd(z1_30, c30, v1)
-                    z1_31 = SIMDMath.madd(z1_31, c31, v1)
-                    z2_30 = SIMDMath.madd(z2_30, c30, v2)
-                    z2_31 = SIMDMath.madd(z2_31, c31, v2)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c30 = chunk(w, Offset.recurrentColumns + 240 + j * Offset.lanes)
-                    let c31 = chunk(w, Offset.recurrentColumns + 248 + j * Offset.lanes)
-                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
-                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
-                    z1_30 = SIMDMath.madd(z1_30, c30, v1)
-                    z1_31 = SIMDMath.madd(z1_31, c31, v1)
-                    z2_30 = SIMDMath.madd(z2_30, c30, v2)
-                    z2_31 = SIMDMath.madd(z2_31, c31, v2)
-                }
-                put(SIMDMath.sigmoid(z0_30), cur0, Offset.gates + 240)
-                put(SIMDMath.sigmoid(z0_31), cur0, Offset.gates + 248)
-                put(SIMDMath.sigmoid(z1_30), cur1, Offset.gates + 240)
-                put(SIMDMath.sigmoid(z1_31), cur1, Offset.gates + 248)
-                put(SIMDMath.sigmoid(z2_30), cur2, Offset.gates + 240)
-                put(SIMDMath.sigmoid(z2_31), cur2, Offset.gates + 248)
+            for k in stride(from: 64, to: 256, by: 8) {
+                put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
@@ -779,26 +311,26 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
-            do {
-                var z0_0 = chunk(w, Offset.bias)
-                var z0_1 = chunk(w, Offset.bias + 8)
-                var z0_2 = chunk(w, Offset.bias + 16)
-                var z0_3 = chunk(w, Offset.bias + 24)
-                var z0_4 = chunk(w, Offset.bias + 32)
-                var z0_5 = chunk(w, Offset.bias + 40)
-                var z0_6 = chunk(w, Offset.bias + 48)
-                var z0_7 = chunk(w, Offset.bias + 56)
+            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+            for k0 in stride(from: 0, to: 256, by: 64) {
+                var z0_0 = chunk(w, Offset.bias + k0)
+                var z0_1 = chunk(w, Offset.bias + k0 + 8)
+                var z0_2 = chunk(w, Offset.bias + k0 + 16)
+                var z0_3 = chunk(w, Offset.bias + k0 + 24)
+                var z0_4 = chunk(w, Offset.bias + k0 + 32)
+                var z0_5 = chunk(w, Offset.bias + k0 + 40)
+                var z0_6 = chunk(w, Offset.bias + k0 + 48)
+                var z0_7 = chunk(w, Offset.bias + k0 + 56)
                 for j in 0..<64 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let c0 = chunk(w, j * Offset.lanes)
-                    let c1 = chunk(w, 8 + j * Offset.lanes)
-                    let c2 = chunk(w, 16 + j * Offset.lanes)
-                    let c3 = chunk(w, 24 + j * Offset.lanes)
-                    let c4 = chunk(w, 32 + j * Offset.lanes)
-                    let c5 = chunk(w, 40 + j * Offset.lanes)
-                    let c6 = chunk(w, 48 + j * Offset.lanes)
-                    let c7 = chunk(w, 56 + j * Offset.lanes)
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let c2 = chunk(w, k0 + 16 + j * Offset.lanes)
+                    let c3 = chunk(w, k0 + 24 + j * Offset.lanes)
+                    let c4 = chunk(w, k0 + 32 + j * Offset.lanes)
+                    let c5 = chunk(w, k0 + 40 + j * Offset.lanes)
+                    let c6 = chunk(w, k0 + 48 + j * Offset.lanes)
+                    let c7 = chunk(w, k0 + 56 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -810,14 +342,14 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 }
                 for j in 0..<64 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
+                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
+                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
+                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 40 + j * Offset.lanes)
+                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
+                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 56 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -827,182 +359,20 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z0_7 = SIMDMath.madd(z0_7, c7, v0)
                 }
-                put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
-                put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 8)
-                put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 16)
-                put(SIMDMath.tanh(z0_3), cur0, Offset.gates + 24)
-                put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 32)
-                put(SIMDMath.tanh(z0_5), cur0, Offset.gates + 40)
-                put(SIMDMath.tanh(z0_6), cur0, Offset.gates + 48)
-                put(SIMDMath.tanh(z0_7), cur0, Offset.gates + 56)
+                put(z0_0, cur0, Offset.gates + k0)
+                put(z0_1, cur0, Offset.gates + k0 + 8)
+                put(z0_2, cur0, Offset.gates + k0 + 16)
+                put(z0_3, cur0, Offset.gates + k0 + 24)
+                put(z0_4, cur0, Offset.gates + k0 + 32)
+                put(z0_5, cur0, Offset.gates + k0 + 40)
+                put(z0_6, cur0, Offset.gates + k0 + 48)
+                put(z0_7, cur0, Offset.gates + k0 + 56)
             }
-            do {
-                var z0_8 = chunk(w, Offset.bias + 64)
-                var z0_9 = chunk(w, Offset.bias + 72)
-                var z0_10 = chunk(w, Offset.bias + 80)
-                var z0_11 = chunk(w, Offset.bias + 88)
-                var z0_12 = chunk(w, Offset.bias + 96)
-                var z0_13 = chunk(w, Offset.bias + 104)
-                var z0_14 = chunk(w, Offset.bias + 112)
-                var z0_15 = chunk(w, Offset.bias + 120)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let c8 = chunk(w, 64 + j * Offset.lanes)
-                    let c9 = chunk(w, 72 + j * Offset.lanes)
-                    let c10 = chunk(w, 80 + j * Offset.lanes)
-                    let c11 = chunk(w, 88 + j * Offset.lanes)
-                    let c12 = chunk(w, 96 + j * Offset.lanes)
-                    let c13 = chunk(w, 104 + j * Offset.lanes)
-                    let c14 = chunk(w, 112 + j * Offset.lanes)
-                    let c15 = chunk(w, 120 + j * Offset.lanes)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let c8 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
-                    let c9 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + 80 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + 88 + j * Offset.lanes)
-                    let c12 = chunk(w, Offset.recurrentColumns + 96 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + 104 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + 112 + j * Offset.lanes)
-                    let c15 = chunk(w, Offset.recurrentColumns + 120 + j * Offset.lanes)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
-                }
-                put(SIMDMath.sigmoid(z0_8), cur0, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z0_9), cur0, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z0_10), cur0, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z0_11), cur0, Offset.gates + 88)
-                put(SIMDMath.sigmoid(z0_12), cur0, Offset.gates + 96)
-                put(SIMDMath.sigmoid(z0_13), cur0, Offset.gates + 104)
-                put(SIMDMath.sigmoid(z0_14), cur0, Offset.gates + 112)
-                put(SIMDMath.sigmoid(z0_15), cur0, Offset.gates + 120)
+            for k in stride(from: 0, to: 64, by: 8) {
+                put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            do {
-                var z0_16 = chunk(w, Offset.bias + 128)
-                var z0_17 = chunk(w, Offset.bias + 136)
-                var z0_18 = chunk(w, Offset.bias + 144)
-                var z0_19 = chunk(w, Offset.bias + 152)
-                var z0_20 = chunk(w, Offset.bias + 160)
-                var z0_21 = chunk(w, Offset.bias + 168)
-                var z0_22 = chunk(w, Offset.bias + 176)
-                var z0_23 = chunk(w, Offset.bias + 184)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let c16 = chunk(w, 128 + j * Offset.lanes)
-                    let c17 = chunk(w, 136 + j * Offset.lanes)
-                    let c18 = chunk(w, 144 + j * Offset.lanes)
-                    let c19 = chunk(w, 152 + j * Offset.lanes)
-                    let c20 = chunk(w, 160 + j * Offset.lanes)
-                    let c21 = chunk(w, 168 + j * Offset.lanes)
-                    let c22 = chunk(w, 176 + j * Offset.lanes)
-                    let c23 = chunk(w, 184 + j * Offset.lanes)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
-                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
-                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
-                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let c16 = chunk(w, Offset.recurrentColumns + 128 + j * Offset.lanes)
-                    let c17 = chunk(w, Offset.recurrentColumns + 136 + j * Offset.lanes)
-                    let c18 = chunk(w, Offset.recurrentColumns + 144 + j * Offset.lanes)
-                    let c19 = chunk(w, Offset.recurrentColumns + 152 + j * Offset.lanes)
-                    let c20 = chunk(w, Offset.recurrentColumns + 160 + j * Offset.lanes)
-                    let c21 = chunk(w, Offset.recurrentColumns + 168 + j * Offset.lanes)
-                    let c22 = chunk(w, Offset.recurrentColumns + 176 + j * Offset.lanes)
-                    let c23 = chunk(w, Offset.recurrentColumns + 184 + j * Offset.lanes)
-                    z0_16 = SIMDMath.madd(z0_16, c16, v0)
-                    z0_17 = SIMDMath.madd(z0_17, c17, v0)
-                    z0_18 = SIMDMath.madd(z0_18, c18, v0)
-                    z0_19 = SIMDMath.madd(z0_19, c19, v0)
-                    z0_20 = SIMDMath.madd(z0_20, c20, v0)
-                    z0_21 = SIMDMath.madd(z0_21, c21, v0)
-                    z0_22 = SIMDMath.madd(z0_22, c22, v0)
-                    z0_23 = SIMDMath.madd(z0_23, c23, v0)
-                }
-                put(SIMDMath.sigmoid(z0_16), cur0, Offset.gates + 128)
-                put(SIMDMath.sigmoid(z0_17), cur0, Offset.gates + 136)
-                put(SIMDMath.sigmoid(z0_18), cur0, Offset.gates + 144)
-                put(SIMDMath.sigmoid(z0_19), cur0, Offset.gates + 152)
-                put(SIMDMath.sigmoid(z0_20), cur0, Offset.gates + 160)
-                put(SIMDMath.sigmoid(z0_21), cur0, Offset.gates + 168)
-                put(SIMDMath.sigmoid(z0_22), cur0, Offset.gates + 176)
-                put(SIMDMath.sigmoid(z0_23), cur0, Offset.gates + 184)
-            }
-            do {
-                var z0_24 = chunk(w, Offset.bias + 192)
-                var z0_25 = chunk(w, Offset.bias + 200)
-                var z0_26 = chunk(w, Offset.bias + 208)
-                var z0_27 = chunk(w, Offset.bias + 216)
-                var z0_28 = chunk(w, Offset.bias + 224)
-                var z0_29 = chunk(w, Offset.bias + 232)
-                var z0_30 = chunk(w, Offset.bias + 240)
-                var z0_31 = chunk(w, Offset.bias + 248)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let c24 = chunk(w, 192 + j * Offset.lanes)
-                    let c25 = chunk(w, 200 + j * Offset.lanes)
-                    let c26 = chunk(w, 208 + j * Offset.lanes)
-                    let c27 = chunk(w, 216 + j * Offset.lanes)
-                    let c28 = chunk(w, 224 + j * Offset.lanes)
-                    let c29 = chunk(w, 232 + j * Offset.lanes)
-                    let c30 = chunk(w, 240 + j * Offset.lanes)
-                    let c31 = chunk(w, 248 + j * Offset.lanes)
-                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
-                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
-                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
-                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
-                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
-                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
-                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
-                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
-                }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let c24 = chunk(w, Offset.recurrentColumns + 192 + j * Offset.lanes)
-                    let c25 = chunk(w, Offset.recurrentColumns + 200 + j * Offset.lanes)
-                    let c26 = chunk(w, Offset.recurrentColumns + 208 + j * Offset.lanes)
-                    let c27 = chunk(w, Offset.recurrentColumns + 216 + j * Offset.lanes)
-                    let c28 = chunk(w, Offset.recurrentColumns + 224 + j * Offset.lanes)
-                    let c29 = chunk(w, Offset.recurrentColumns + 232 + j * Offset.lanes)
-                    let c30 = chunk(w, Offset.recurrentColumns + 240 + j * Offset.lanes)
-                    let c31 = chunk(w, Offset.recurrentColumns + 248 + j * Offset.lanes)
-                    z0_24 = SIMDMath.madd(z0_24, c24, v0)
-                    z0_25 = SIMDMath.madd(z0_25, c25, v0)
-                    z0_26 = SIMDMath.madd(z0_26, c26, v0)
-                    z0_27 = SIMDMath.madd(z0_27, c27, v0)
-                    z0_28 = SIMDMath.madd(z0_28, c28, v0)
-                    z0_29 = SIMDMath.madd(z0_29, c29, v0)
-                    z0_30 = SIMDMath.madd(z0_30, c30, v0)
-                    z0_31 = SIMDMath.madd(z0_31, c31, v0)
-                }
-                put(SIMDMath.sigmoid(z0_24), cur0, Offset.gates + 192)
-                put(SIMDMath.sigmoid(z0_25), cur0, Offset.gates + 200)
-                put(SIMDMath.sigmoid(z0_26), cur0, Offset.gates + 208)
-                put(SIMDMath.sigmoid(z0_27), cur0, Offset.gates + 216)
-                put(SIMDMath.sigmoid(z0_28), cur0, Offset.gates + 224)
-                put(SIMDMath.sigmoid(z0_29), cur0, Offset.gates + 232)
-                put(SIMDMath.sigmoid(z0_30), cur0, Offset.gates + 240)
-                put(SIMDMath.sigmoid(z0_31), cur0, Offset.gates + 248)
+            for k in stride(from: 64, to: 256, by: 8) {
+                put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
@@ -1079,115 +449,43 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, 96) * (y - y * y), delta, 96) }
-                do { let y = chunk(cur, Offset.gates + 104); put(chunk(delta, 104) * (y - y * y), delta, 104) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, 112) * (y - y * y), delta, 112) }
-                do { let y = chunk(cur, Offset.gates + 120); put(chunk(delta, 120) * (y - y * y), delta, 120) }
-                do { let y = chunk(cur, Offset.gates + 128); put(chunk(delta, 128) * (y - y * y), delta, 128) }
-                do { let y = chunk(cur, Offset.gates + 136); put(chunk(delta, 136) * (y - y * y), delta, 136) }
-                do { let y = chunk(cur, Offset.gates + 144); put(chunk(delta, 144) * (y - y * y), delta, 144) }
-                do { let y = chunk(cur, Offset.gates + 152); put(chunk(delta, 152) * (y - y * y), delta, 152) }
-                do { let y = chunk(cur, Offset.gates + 160); put(chunk(delta, 160) * (y - y * y), delta, 160) }
-                do { let y = chunk(cur, Offset.gates + 168); put(chunk(delta, 168) * (y - y * y), delta, 168) }
-                do { let y = chunk(cur, Offset.gates + 176); put(chunk(delta, 176) * (y - y * y), delta, 176) }
-                do { let y = chunk(cur, Offset.gates + 184); put(chunk(delta, 184) * (y - y * y), delta, 184) }
-                do { let y = chunk(cur, Offset.gates + 192); put(chunk(delta, 192) * (y - y * y), delta, 192) }
-                do { let y = chunk(cur, Offset.gates + 200); put(chunk(delta, 200) * (y - y * y), delta, 200) }
-                do { let y = chunk(cur, Offset.gates + 208); put(chunk(delta, 208) * (y - y * y), delta, 208) }
-                do { let y = chunk(cur, Offset.gates + 216); put(chunk(delta, 216) * (y - y * y), delta, 216) }
-                do { let y = chunk(cur, Offset.gates + 224); put(chunk(delta, 224) * (y - y * y), delta, 224) }
-                do { let y = chunk(cur, Offset.gates + 232); put(chunk(delta, 232) * (y - y * y), delta, 232) }
-                do { let y = chunk(cur, Offset.gates + 240); put(chunk(delta, 240) * (y - y * y), delta, 240) }
-                do { let y = chunk(cur, Offset.gates + 248); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 64, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 64, to: 256, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                 if let dy = dy1 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, 96) * (y - y * y), delta, 96) }
-                do { let y = chunk(cur, Offset.gates + 104); put(chunk(delta, 104) * (y - y * y), delta, 104) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, 112) * (y - y * y), delta, 112) }
-                do { let y = chunk(cur, Offset.gates + 120); put(chunk(delta, 120) * (y - y * y), delta, 120) }
-                do { let y = chunk(cur, Offset.gates + 128); put(chunk(delta, 128) * (y - y * y), delta, 128) }
-                do { let y = chunk(cur, Offset.gates + 136); put(chunk(delta, 136) * (y - y * y), delta, 136) }
-                do { let y = chunk(cur, Offset.gates + 144); put(chunk(delta, 144) * (y - y * y), delta, 144) }
-                do { let y = chunk(cur, Offset.gates + 152); put(chunk(delta, 152) * (y - y * y), delta, 152) }
-                do { let y = chunk(cur, Offset.gates + 160); put(chunk(delta, 160) * (y - y * y), delta, 160) }
-                do { let y = chunk(cur, Offset.gates + 168); put(chunk(delta, 168) * (y - y * y), delta, 168) }
-                do { let y = chunk(cur, Offset.gates + 176); put(chunk(delta, 176) * (y - y * y), delta, 176) }
-                do { let y = chunk(cur, Offset.gates + 184); put(chunk(delta, 184) * (y - y * y), delta, 184) }
-                do { let y = chunk(cur, Offset.gates + 192); put(chunk(delta, 192) * (y - y * y), delta, 192) }
-                do { let y = chunk(cur, Offset.gates + 200); put(chunk(delta, 200) * (y - y * y), delta, 200) }
-                do { let y = chunk(cur, Offset.gates + 208); put(chunk(delta, 208) * (y - y * y), delta, 208) }
-                do { let y = chunk(cur, Offset.gates + 216); put(chunk(delta, 216) * (y - y * y), delta, 216) }
-                do { let y = chunk(cur, Offset.gates + 224); put(chunk(delta, 224) * (y - y * y), delta, 224) }
-                do { let y = chunk(cur, Offset.gates + 232); put(chunk(delta, 232) * (y - y * y), delta, 232) }
-                do { let y = chunk(cur, Offset.gates + 240); put(chunk(delta, 240) * (y - y * y), delta, 240) }
-                do { let y = chunk(cur, Offset.gates + 248); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 64, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 64, to: 256, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, 96) * (y - y * y), delta, 96) }
-                do { let y = chunk(cur, Offset.gates + 104); put(chunk(delta, 104) * (y - y * y), delta, 104) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, 112) * (y - y * y), delta, 112) }
-                do { let y = chunk(cur, Offset.gates + 120); put(chunk(delta, 120) * (y - y * y), delta, 120) }
-                do { let y = chunk(cur, Offset.gates + 128); put(chunk(delta, 128) * (y - y * y), delta, 128) }
-                do { let y = chunk(cur, Offset.gates + 136); put(chunk(delta, 136) * (y - y * y), delta, 136) }
-                do { let y = chunk(cur, Offset.gates + 144); put(chunk(delta, 144) * (y - y * y), delta, 144) }
-                do { let y = chunk(cur, Offset.gates + 152); put(chunk(delta, 152) * (y - y * y), delta, 152) }
-                do { let y = chunk(cur, Offset.gates + 160); put(chunk(delta, 160) * (y - y * y), delta, 160) }
-                do { let y = chunk(cur, Offset.gates + 168); put(chunk(delta, 168) * (y - y * y), delta, 168) }
-                do { let y = chunk(cur, Offset.gates + 176); put(chunk(delta, 176) * (y - y * y), delta, 176) }
-                do { let y = chunk(cur, Offset.gates + 184); put(chunk(delta, 184) * (y - y * y), delta, 184) }
-                do { let y = chunk(cur, Offset.gates + 192); put(chunk(delta, 192) * (y - y * y), delta, 192) }
-                do { let y = chunk(cur, Offset.gates + 200); put(chunk(delta, 200) * (y - y * y), delta, 200) }
-                do { let y = chunk(cur, Offset.gates + 208); put(chunk(delta, 208) * (y - y * y), delta, 208) }
-                do { let y = chunk(cur, Offset.gates + 216); put(chunk(delta, 216) * (y - y * y), delta, 216) }
-                do { let y = chunk(cur, Offset.gates + 224); put(chunk(delta, 224) * (y - y * y), delta, 224) }
-                do { let y = chunk(cur, Offset.gates + 232); put(chunk(delta, 232) * (y - y * y), delta, 232) }
-                do { let y = chunk(cur, Offset.gates + 240); put(chunk(delta, 240) * (y - y * y), delta, 240) }
-                do { let y = chunk(cur, Offset.gates + 248); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 64, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 64, to: 256, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<8 {
@@ -1418,39 +716,15 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<8 { put(part(scratch, m * 8) + part(dy, (t - 1) * 64 + m * 8), scratch, m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (1 - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (1 - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, 96) * (y - y * y), delta, 96) }
-                do { let y = chunk(cur, Offset.gates + 104); put(chunk(delta, 104) * (y - y * y), delta, 104) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, 112) * (y - y * y), delta, 112) }
-                do { let y = chunk(cur, Offset.gates + 120); put(chunk(delta, 120) * (y - y * y), delta, 120) }
-                do { let y = chunk(cur, Offset.gates + 128); put(chunk(delta, 128) * (y - y * y), delta, 128) }
-                do { let y = chunk(cur, Offset.gates + 136); put(chunk(delta, 136) * (y - y * y), delta, 136) }
-                do { let y = chunk(cur, Offset.gates + 144); put(chunk(delta, 144) * (y - y * y), delta, 144) }
-                do { let y = chunk(cur, Offset.gates + 152); put(chunk(delta, 152) * (y - y * y), delta, 152) }
-                do { let y = chunk(cur, Offset.gates + 160); put(chunk(delta, 160) * (y - y * y), delta, 160) }
-                do { let y = chunk(cur, Offset.gates + 168); put(chunk(delta, 168) * (y - y * y), delta, 168) }
-                do { let y = chunk(cur, Offset.gates + 176); put(chunk(delta, 176) * (y - y * y), delta, 176) }
-                do { let y = chunk(cur, Offset.gates + 184); put(chunk(delta, 184) * (y - y * y), delta, 184) }
-                do { let y = chunk(cur, Offset.gates + 192); put(chunk(delta, 192) * (y - y * y), delta, 192) }
-                do { let y = chunk(cur, Offset.gates + 200); put(chunk(delta, 200) * (y - y * y), delta, 200) }
-                do { let y = chunk(cur, Offset.gates + 208); put(chunk(delta, 208) * (y - y * y), delta, 208) }
-                do { let y = chunk(cur, Offset.gates + 216); put(chunk(delta, 216) * (y - y * y), delta, 216) }
-                do { let y = chunk(cur, Offset.gates + 224); put(chunk(delta, 224) * (y - y * y), delta, 224) }
-                do { let y = chunk(cur, Offset.gates + 232); put(chunk(delta, 232) * (y - y * y), delta, 232) }
-                do { let y = chunk(cur, Offset.gates + 240); put(chunk(delta, 240) * (y - y * y), delta, 240) }
-                do { let y = chunk(cur, Offset.gates + 248); put(chunk(delta, 248) * (y - y * y), delta, 248) }
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 64, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 64, to: 256, by: 8) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<8 {
@@ -1534,19 +808,19 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
         for j in stride(from: 0, to: 64, by: 4) {
-            do {
-                var a0_0 = chunk(g, j * Offset.lanes)
-                var a0_1 = chunk(g, j * Offset.lanes + 8)
-                var a1_0 = chunk(g, (j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (j + 2) * Offset.lanes + 8)
-                var a3_0 = chunk(g, (j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (j + 3) * Offset.lanes + 8)
+            for k0 in stride(from: 0, to: 256, by: 16) {
+                var a0_0 = chunk(g, j * Offset.lanes + k0)
+                var a0_1 = chunk(g, j * Offset.lanes + k0 + 8)
+                var a1_0 = chunk(g, (j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, (j + 1) * Offset.lanes + k0 + 8)
+                var a2_0 = chunk(g, (j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, (j + 2) * Offset.lanes + k0 + 8)
+                var a3_0 = chunk(g, (j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, (j + 3) * Offset.lanes + k0 + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
+                    let d0 = chunk(d, k0)
+                    let d1 = chunk(d, k0 + 8)
                     let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1560,556 +834,31 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, j * Offset.lanes)
-                put(a0_1, g, j * Offset.lanes + 8)
-                put(a1_0, g, (j + 1) * Offset.lanes)
-                put(a1_1, g, (j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (j + 2) * Offset.lanes)
-                put(a2_1, g, (j + 2) * Offset.lanes + 8)
-                put(a3_0, g, (j + 3) * Offset.lanes)
-                put(a3_1, g, (j + 3) * Offset.lanes + 8)
-            }
-            do {
-                var a0_2 = chunk(g, j * Offset.lanes + 16)
-                var a0_3 = chunk(g, j * Offset.lanes + 24)
-                var a1_2 = chunk(g, (j + 1) * Offset.lanes + 16)
-                var a1_3 = chunk(g, (j + 1) * Offset.lanes + 24)
-                var a2_2 = chunk(g, (j + 2) * Offset.lanes + 16)
-                var a2_3 = chunk(g, (j + 2) * Offset.lanes + 24)
-                var a3_2 = chunk(g, (j + 3) * Offset.lanes + 16)
-                var a3_3 = chunk(g, (j + 3) * Offset.lanes + 24)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
-                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
-                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
-                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
-                }
-                put(a0_2, g, j * Offset.lanes + 16)
-                put(a0_3, g, j * Offset.lanes + 24)
-                put(a1_2, g, (j + 1) * Offset.lanes + 16)
-                put(a1_3, g, (j + 1) * Offset.lanes + 24)
-                put(a2_2, g, (j + 2) * Offset.lanes + 16)
-                put(a2_3, g, (j + 2) * Offset.lanes + 24)
-                put(a3_2, g, (j + 3) * Offset.lanes + 16)
-                put(a3_3, g, (j + 3) * Offset.lanes + 24)
-            }
-            do {
-                var a0_4 = chunk(g, j * Offset.lanes + 32)
-                var a0_5 = chunk(g, j * Offset.lanes + 40)
-                var a1_4 = chunk(g, (j + 1) * Offset.lanes + 32)
-                var a1_5 = chunk(g, (j + 1) * Offset.lanes + 40)
-                var a2_4 = chunk(g, (j + 2) * Offset.lanes + 32)
-                var a2_5 = chunk(g, (j + 2) * Offset.lanes + 40)
-                var a3_4 = chunk(g, (j + 3) * Offset.lanes + 32)
-                var a3_5 = chunk(g, (j + 3) * Offset.lanes + 40)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
-                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
-                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
-                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
-                }
-                put(a0_4, g, j * Offset.lanes + 32)
-                put(a0_5, g, j * Offset.lanes + 40)
-                put(a1_4, g, (j + 1) * Offset.lanes + 32)
-                put(a1_5, g, (j + 1) * Offset.lanes + 40)
-                put(a2_4, g, (j + 2) * Offset.lanes + 32)
-                put(a2_5, g, (j + 2) * Offset.lanes + 40)
-                put(a3_4, g, (j + 3) * Offset.lanes + 32)
-                put(a3_5, g, (j + 3) * Offset.lanes + 40)
-            }
-            do {
-                var a0_6 = chunk(g, j * Offset.lanes + 48)
-                var a0_7 = chunk(g, j * Offset.lanes + 56)
-                var a1_6 = chunk(g, (j + 1) * Offset.lanes + 48)
-                var a1_7 = chunk(g, (j + 1) * Offset.lanes + 56)
-                var a2_6 = chunk(g, (j + 2) * Offset.lanes + 48)
-                var a2_7 = chunk(g, (j + 2) * Offset.lanes + 56)
-                var a3_6 = chunk(g, (j + 3) * Offset.lanes + 48)
-                var a3_7 = chunk(g, (j + 3) * Offset.lanes + 56)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
-                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
-                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
-                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
-                }
-                put(a0_6, g, j * Offset.lanes + 48)
-                put(a0_7, g, j * Offset.lanes + 56)
-                put(a1_6, g, (j + 1) * Offset.lanes + 48)
-                put(a1_7, g, (j + 1) * Offset.lanes + 56)
-                put(a2_6, g, (j + 2) * Offset.lanes + 48)
-                put(a2_7, g, (j + 2) * Offset.lanes + 56)
-                put(a3_6, g, (j + 3) * Offset.lanes + 48)
-                put(a3_7, g, (j + 3) * Offset.lanes + 56)
-            }
-            do {
-                var a0_8 = chunk(g, j * Offset.lanes + 64)
-                var a0_9 = chunk(g, j * Offset.lanes + 72)
-                var a1_8 = chunk(g, (j + 1) * Offset.lanes + 64)
-                var a1_9 = chunk(g, (j + 1) * Offset.lanes + 72)
-                var a2_8 = chunk(g, (j + 2) * Offset.lanes + 64)
-                var a2_9 = chunk(g, (j + 2) * Offset.lanes + 72)
-                var a3_8 = chunk(g, (j + 3) * Offset.lanes + 64)
-                var a3_9 = chunk(g, (j + 3) * Offset.lanes + 72)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d8 = chunk(d, 64)
-                    let d9 = chunk(d, 72)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_8 = SIMDMath.madd(a0_8, d8, v0)
-                    a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
-                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
-                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
-                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
-                }
-                put(a0_8, g, j * Offset.lanes + 64)
-                put(a0_9, g, j * Offset.lanes + 72)
-                put(a1_8, g, (j + 1) * Offset.lanes + 64)
-                put(a1_9, g, (j + 1) * Offset.lanes + 72)
-                put(a2_8, g, (j + 2) * Offset.lanes + 64)
-                put(a2_9, g, (j + 2) * Offset.lanes + 72)
-                put(a3_8, g, (j + 3) * Offset.lanes + 64)
-                put(a3_9, g, (j + 3) * Offset.lanes + 72)
-            }
-            do {
-                var a0_10 = chunk(g, j * Offset.lanes + 80)
-                var a0_11 = chunk(g, j * Offset.lanes + 88)
-                var a1_10 = chunk(g, (j + 1) * Offset.lanes + 80)
-                var a1_11 = chunk(g, (j + 1) * Offset.lanes + 88)
-                var a2_10 = chunk(g, (j + 2) * Offset.lanes + 80)
-                var a2_11 = chunk(g, (j + 2) * Offset.lanes + 88)
-                var a3_10 = chunk(g, (j + 3) * Offset.lanes + 80)
-                var a3_11 = chunk(g, (j + 3) * Offset.lanes + 88)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d10 = chunk(d, 80)
-                    let d11 = chunk(d, 88)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
-                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
-                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
-                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
-                }
-                put(a0_10, g, j * Offset.lanes + 80)
-                put(a0_11, g, j * Offset.lanes + 88)
-                put(a1_10, g, (j + 1) * Offset.lanes + 80)
-                put(a1_11, g, (j + 1) * Offset.lanes + 88)
-                put(a2_10, g, (j + 2) * Offset.lanes + 80)
-                put(a2_11, g, (j + 2) * Offset.lanes + 88)
-                put(a3_10, g, (j + 3) * Offset.lanes + 80)
-                put(a3_11, g, (j + 3) * Offset.lanes + 88)
-            }
-            do {
-                var a0_12 = chunk(g, j * Offset.lanes + 96)
-                var a0_13 = chunk(g, j * Offset.lanes + 104)
-                var a1_12 = chunk(g, (j + 1) * Offset.lanes + 96)
-                var a1_13 = chunk(g, (j + 1) * Offset.lanes + 104)
-                var a2_12 = chunk(g, (j + 2) * Offset.lanes + 96)
-                var a2_13 = chunk(g, (j + 2) * Offset.lanes + 104)
-                var a3_12 = chunk(g, (j + 3) * Offset.lanes + 96)
-                var a3_13 = chunk(g, (j + 3) * Offset.lanes + 104)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d12 = chunk(d, 96)
-                    let d13 = chunk(d, 104)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
-                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
-                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
-                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
-                }
-                put(a0_12, g, j * Offset.lanes + 96)
-                put(a0_13, g, j * Offset.lanes + 104)
-                put(a1_12, g, (j + 1) * Offset.lanes + 96)
-                put(a1_13, g, (j + 1) * Offset.lanes + 104)
-                put(a2_12, g, (j + 2) * Offset.lanes + 96)
-                put(a2_13, g, (j + 2) * Offset.lanes + 104)
-                put(a3_12, g, (j + 3) * Offset.lanes + 96)
-                put(a3_13, g, (j + 3) * Offset.lanes + 104)
-            }
-            do {
-                var a0_14 = chunk(g, j * Offset.lanes + 112)
-                var a0_15 = chunk(g, j * Offset.lanes + 120)
-                var a1_14 = chunk(g, (j + 1) * Offset.lanes + 112)
-                var a1_15 = chunk(g, (j + 1) * Offset.lanes + 120)
-                var a2_14 = chunk(g, (j + 2) * Offset.lanes + 112)
-                var a2_15 = chunk(g, (j + 2) * Offset.lanes + 120)
-                var a3_14 = chunk(g, (j + 3) * Offset.lanes + 112)
-                var a3_15 = chunk(g, (j + 3) * Offset.lanes + 120)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d14 = chunk(d, 112)
-                    let d15 = chunk(d, 120)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
-                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
-                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
-                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
-                }
-                put(a0_14, g, j * Offset.lanes + 112)
-                put(a0_15, g, j * Offset.lanes + 120)
-                put(a1_14, g, (j + 1) * Offset.lanes + 112)
-                put(a1_15, g, (j + 1) * Offset.lanes + 120)
-                put(a2_14, g, (j + 2) * Offset.lanes + 112)
-                put(a2_15, g, (j + 2) * Offset.lanes + 120)
-                put(a3_14, g, (j + 3) * Offset.lanes + 112)
-                put(a3_15, g, (j + 3) * Offset.lanes + 120)
-            }
-            do {
-                var a0_16 = chunk(g, j * Offset.lanes + 128)
-                var a0_17 = chunk(g, j * Offset.lanes + 136)
-                var a1_16 = chunk(g, (j + 1) * Offset.lanes + 128)
-                var a1_17 = chunk(g, (j + 1) * Offset.lanes + 136)
-                var a2_16 = chunk(g, (j + 2) * Offset.lanes + 128)
-                var a2_17 = chunk(g, (j + 2) * Offset.lanes + 136)
-                var a3_16 = chunk(g, (j + 3) * Offset.lanes + 128)
-                var a3_17 = chunk(g, (j + 3) * Offset.lanes + 136)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d16 = chunk(d, 128)
-                    let d17 = chunk(d, 136)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_16 = SIMDMath.madd(a0_16, d16, v0)
-                    a0_17 = SIMDMath.madd(a0_17, d17, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_16 = SIMDMath.madd(a1_16, d16, v1)
-                    a1_17 = SIMDMath.madd(a1_17, d17, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_16 = SIMDMath.madd(a2_16, d16, v2)
-                    a2_17 = SIMDMath.madd(a2_17, d17, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_16 = SIMDMath.madd(a3_16, d16, v3)
-                    a3_17 = SIMDMath.madd(a3_17, d17, v3)
-                }
-                put(a0_16, g, j * Offset.lanes + 128)
-                put(a0_17, g, j * Offset.lanes + 136)
-                put(a1_16, g, (j + 1) * Offset.lanes + 128)
-                put(a1_17, g, (j + 1) * Offset.lanes + 136)
-                put(a2_16, g, (j + 2) * Offset.lanes + 128)
-                put(a2_17, g, (j + 2) * Offset.lanes + 136)
-                put(a3_16, g, (j + 3) * Offset.lanes + 128)
-                put(a3_17, g, (j + 3) * Offset.lanes + 136)
-            }
-            do {
-                var a0_18 = chunk(g, j * Offset.lanes + 144)
-                var a0_19 = chunk(g, j * Offset.lanes + 152)
-                var a1_18 = chunk(g, (j + 1) * Offset.lanes + 144)
-                var a1_19 = chunk(g, (j + 1) * Offset.lanes + 152)
-                var a2_18 = chunk(g, (j + 2) * Offset.lanes + 144)
-                var a2_19 = chunk(g, (j + 2) * Offset.lanes + 152)
-                var a3_18 = chunk(g, (j + 3) * Offset.lanes + 144)
-                var a3_19 = chunk(g, (j + 3) * Offset.lanes + 152)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d18 = chunk(d, 144)
-                    let d19 = chunk(d, 152)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
-                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_18 = SIMDMath.madd(a1_18, d18, v1)
-                    a1_19 = SIMDMath.madd(a1_19, d19, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_18 = SIMDMath.madd(a2_18, d18, v2)
-                    a2_19 = SIMDMath.madd(a2_19, d19, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_18 = SIMDMath.madd(a3_18, d18, v3)
-                    a3_19 = SIMDMath.madd(a3_19, d19, v3)
-                }
-                put(a0_18, g, j * Offset.lanes + 144)
-                put(a0_19, g, j * Offset.lanes + 152)
-                put(a1_18, g, (j + 1) * Offset.lanes + 144)
-                put(a1_19, g, (j + 1) * Offset.lanes + 152)
-                put(a2_18, g, (j + 2) * Offset.lanes + 144)
-                put(a2_19, g, (j + 2) * Offset.lanes + 152)
-                put(a3_18, g, (j + 3) * Offset.lanes + 144)
-                put(a3_19, g, (j + 3) * Offset.lanes + 152)
-            }
-            do {
-                var a0_20 = chunk(g, j * Offset.lanes + 160)
-                var a0_21 = chunk(g, j * Offset.lanes + 168)
-                var a1_20 = chunk(g, (j + 1) * Offset.lanes + 160)
-                var a1_21 = chunk(g, (j + 1) * Offset.lanes + 168)
-                var a2_20 = chunk(g, (j + 2) * Offset.lanes + 160)
-                var a2_21 = chunk(g, (j + 2) * Offset.lanes + 168)
-                var a3_20 = chunk(g, (j + 3) * Offset.lanes + 160)
-                var a3_21 = chunk(g, (j + 3) * Offset.lanes + 168)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d20 = chunk(d, 160)
-                    let d21 = chunk(d, 168)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_20 = SIMDMath.madd(a0_20, d20, v0)
-                    a0_21 = SIMDMath.madd(a0_21, d21, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_20 = SIMDMath.madd(a1_20, d20, v1)
-                    a1_21 = SIMDMath.madd(a1_21, d21, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_20 = SIMDMath.madd(a2_20, d20, v2)
-                    a2_21 = SIMDMath.madd(a2_21, d21, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_20 = SIMDMath.madd(a3_20, d20, v3)
-                    a3_21 = SIMDMath.madd(a3_21, d21, v3)
-                }
-                put(a0_20, g, j * Offset.lanes + 160)
-                put(a0_21, g, j * Offset.lanes + 168)
-                put(a1_20, g, (j + 1) * Offset.lanes + 160)
-                put(a1_21, g, (j + 1) * Offset.lanes + 168)
-                put(a2_20, g, (j + 2) * Offset.lanes + 160)
-                put(a2_21, g, (j + 2) * Offset.lanes + 168)
-                put(a3_20, g, (j + 3) * Offset.lanes + 160)
-                put(a3_21, g, (j + 3) * Offset.lanes + 168)
-            }
-            do {
-                var a0_22 = chunk(g, j * Offset.lanes + 176)
-                var a0_23 = chunk(g, j * Offset.lanes + 184)
-                var a1_22 = chunk(g, (j + 1) * Offset.lanes + 176)
-                var a1_23 = chunk(g, (j + 1) * Offset.lanes + 184)
-                var a2_22 = chunk(g, (j + 2) * Offset.lanes + 176)
-                var a2_23 = chunk(g, (j + 2) * Offset.lanes + 184)
-                var a3_22 = chunk(g, (j + 3) * Offset.lanes + 176)
-                var a3_23 = chunk(g, (j + 3) * Offset.lanes + 184)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d22 = chunk(d, 176)
-                    let d23 = chunk(d, 184)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_22 = SIMDMath.madd(a0_22, d22, v0)
-                    a0_23 = SIMDMath.madd(a0_23, d23, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_22 = SIMDMath.madd(a1_22, d22, v1)
-                    a1_23 = SIMDMath.madd(a1_23, d23, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_22 = SIMDMath.madd(a2_22, d22, v2)
-                    a2_23 = SIMDMath.madd(a2_23, d23, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_22 = SIMDMath.madd(a3_22, d22, v3)
-                    a3_23 = SIMDMath.madd(a3_23, d23, v3)
-                }
-                put(a0_22, g, j * Offset.lanes + 176)
-                put(a0_23, g, j * Offset.lanes + 184)
-                put(a1_22, g, (j + 1) * Offset.lanes + 176)
-                put(a1_23, g, (j + 1) * Offset.lanes + 184)
-                put(a2_22, g, (j + 2) * Offset.lanes + 176)
-                put(a2_23, g, (j + 2) * Offset.lanes + 184)
-                put(a3_22, g, (j + 3) * Offset.lanes + 176)
-                put(a3_23, g, (j + 3) * Offset.lanes + 184)
-            }
-            do {
-                var a0_24 = chunk(g, j * Offset.lanes + 192)
-                var a0_25 = chunk(g, j * Offset.lanes + 200)
-                var a1_24 = chunk(g, (j + 1) * Offset.lanes + 192)
-                var a1_25 = chunk(g, (j + 1) * Offset.lanes + 200)
-                var a2_24 = chunk(g, (j + 2) * Offset.lanes + 192)
-                var a2_25 = chunk(g, (j + 2) * Offset.lanes + 200)
-                var a3_24 = chunk(g, (j + 3) * Offset.lanes + 192)
-                var a3_25 = chunk(g, (j + 3) * Offset.lanes + 200)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d24 = chunk(d, 192)
-                    let d25 = chunk(d, 200)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_24 = SIMDMath.madd(a0_24, d24, v0)
-                    a0_25 = SIMDMath.madd(a0_25, d25, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_24 = SIMDMath.madd(a1_24, d24, v1)
-                    a1_25 = SIMDMath.madd(a1_25, d25, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_24 = SIMDMath.madd(a2_24, d24, v2)
-                    a2_25 = SIMDMath.madd(a2_25, d25, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_24 = SIMDMath.madd(a3_24, d24, v3)
-                    a3_25 = SIMDMath.madd(a3_25, d25, v3)
-                }
-                put(a0_24, g, j * Offset.lanes + 192)
-                put(a0_25, g, j * Offset.lanes + 200)
-                put(a1_24, g, (j + 1) * Offset.lanes + 192)
-                put(a1_25, g, (j + 1) * Offset.lanes + 200)
-                put(a2_24, g, (j + 2) * Offset.lanes + 192)
-                put(a2_25, g, (j + 2) * Offset.lanes + 200)
-                put(a3_24, g, (j + 3) * Offset.lanes + 192)
-                put(a3_25, g, (j + 3) * Offset.lanes + 200)
-            }
-            do {
-                var a0_26 = chunk(g, j * Offset.lanes + 208)
-                var a0_27 = chunk(g, j * Offset.lanes + 216)
-                var a1_26 = chunk(g, (j + 1) * Offset.lanes + 208)
-                var a1_27 = chunk(g, (j + 1) * Offset.lanes + 216)
-                var a2_26 = chunk(g, (j + 2) * Offset.lanes + 208)
-                var a2_27 = chunk(g, (j + 2) * Offset.lanes + 216)
-                var a3_26 = chunk(g, (j + 3) * Offset.lanes + 208)
-                var a3_27 = chunk(g, (j + 3) * Offset.lanes + 216)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d26 = chunk(d, 208)
-                    let d27 = chunk(d, 216)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_26 = SIMDMath.madd(a0_26, d26, v0)
-                    a0_27 = SIMDMath.madd(a0_27, d27, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_26 = SIMDMath.madd(a1_26, d26, v1)
-                    a1_27 = SIMDMath.madd(a1_27, d27, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_26 = SIMDMath.madd(a2_26, d26, v2)
-                    a2_27 = SIMDMath.madd(a2_27, d27, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_26 = SIMDMath.madd(a3_26, d26, v3)
-                    a3_27 = SIMDMath.madd(a3_27, d27, v3)
-                }
-                put(a0_26, g, j * Offset.lanes + 208)
-                put(a0_27, g, j * Offset.lanes + 216)
-                put(a1_26, g, (j + 1) * Offset.lanes + 208)
-                put(a1_27, g, (j + 1) * Offset.lanes + 216)
-                put(a2_26, g, (j + 2) * Offset.lanes + 208)
-                put(a2_27, g, (j + 2) * Offset.lanes + 216)
-                put(a3_26, g, (j + 3) * Offset.lanes + 208)
-                put(a3_27, g, (j + 3) * Offset.lanes + 216)
-            }
-            do {
-                var a0_28 = chunk(g, j * Offset.lanes + 224)
-                var a0_29 = chunk(g, j * Offset.lanes + 232)
-                var a1_28 = chunk(g, (j + 1) * Offset.lanes + 224)
-                var a1_29 = chunk(g, (j + 1) * Offset.lanes + 232)
-                var a2_28 = chunk(g, (j + 2) * Offset.lanes + 224)
-                var a2_29 = chunk(g, (j + 2) * Offset.lanes + 232)
-                var a3_28 = chunk(g, (j + 3) * Offset.lanes + 224)
-                var a3_29 = chunk(g, (j + 3) * Offset.lanes + 232)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d28 = chunk(d, 224)
-                    let d29 = chunk(d, 232)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_28 = SIMDMath.madd(a0_28, d28, v0)
-                    a0_29 = SIMDMath.madd(a0_29, d29, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_28 = SIMDMath.madd(a1_28, d28, v1)
-                    a1_29 = SIMDMath.madd(a1_29, d29, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_28 = SIMDMath.madd(a2_28, d28, v2)
-                    a2_29 = SIMDMath.madd(a2_29, d29, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_28 = SIMDMath.madd(a3_28, d28, v3)
-                    a3_29 = SIMDMath.madd(a3_29, d29, v3)
-                }
-                put(a0_28, g, j * Offset.lanes + 224)
-                put(a0_29, g, j * Offset.lanes + 232)
-                put(a1_28, g, (j + 1) * Offset.lanes + 224)
-                put(a1_29, g, (j + 1) * Offset.lanes + 232)
-                put(a2_28, g, (j + 2) * Offset.lanes + 224)
-                put(a2_29, g, (j + 2) * Offset.lanes + 232)
-                put(a3_28, g, (j + 3) * Offset.lanes + 224)
-                put(a3_29, g, (j + 3) * Offset.lanes + 232)
-            }
-            do {
-                var a0_30 = chunk(g, j * Offset.lanes + 240)
-                var a0_31 = chunk(g, j * Offset.lanes + 248)
-                var a1_30 = chunk(g, (j + 1) * Offset.lanes + 240)
-                var a1_31 = chunk(g, (j + 1) * Offset.lanes + 248)
-                var a2_30 = chunk(g, (j + 2) * Offset.lanes + 240)
-                var a2_31 = chunk(g, (j + 2) * Offset.lanes + 248)
-                var a3_30 = chunk(g, (j + 3) * Offset.lanes + 240)
-                var a3_31 = chunk(g, (j + 3) * Offset.lanes + 248)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d30 = chunk(d, 240)
-                    let d31 = chunk(d, 248)
-                    let v0 = SIMD8<Float>(repeating: x[t * 64 + j])
-                    a0_30 = SIMDMath.madd(a0_30, d30, v0)
-                    a0_31 = SIMDMath.madd(a0_31, d31, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 64 + j + 1])
-                    a1_30 = SIMDMath.madd(a1_30, d30, v1)
-                    a1_31 = SIMDMath.madd(a1_31, d31, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 64 + j + 2])
-                    a2_30 = SIMDMath.madd(a2_30, d30, v2)
-                    a2_31 = SIMDMath.madd(a2_31, d31, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 64 + j + 3])
-                    a3_30 = SIMDMath.madd(a3_30, d30, v3)
-                    a3_31 = SIMDMath.madd(a3_31, d31, v3)
-                }
-                put(a0_30, g, j * Offset.lanes + 240)
-                put(a0_31, g, j * Offset.lanes + 248)
-                put(a1_30, g, (j + 1) * Offset.lanes + 240)
-                put(a1_31, g, (j + 1) * Offset.lanes + 248)
-                put(a2_30, g, (j + 2) * Offset.lanes + 240)
-                put(a2_31, g, (j + 2) * Offset.lanes + 248)
-                put(a3_30, g, (j + 3) * Offset.lanes + 240)
-                put(a3_31, g, (j + 3) * Offset.lanes + 248)
+                put(a0_0, g, j * Offset.lanes + k0)
+                put(a0_1, g, j * Offset.lanes + k0 + 8)
+                put(a1_0, g, (j + 1) * Offset.lanes + k0)
+                put(a1_1, g, (j + 1) * Offset.lanes + k0 + 8)
+                put(a2_0, g, (j + 2) * Offset.lanes + k0)
+                put(a2_1, g, (j + 2) * Offset.lanes + k0 + 8)
+                put(a3_0, g, (j + 3) * Offset.lanes + k0)
+                put(a3_1, g, (j + 3) * Offset.lanes + k0 + 8)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 64, by: 4) {
-            do {
-                var a0_0 = chunk(g, (64 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (64 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (64 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (64 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (64 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (64 + j + 2) * Offset.lanes + 8)
-                var a3_0 = chunk(g, (64 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (64 + j + 3) * Offset.lanes + 8)
+            for k0 in stride(from: 0, to: 256, by: 16) {
+                var a0_0 = chunk(g, (64 + j) * Offset.lanes + k0)
+                var a0_1 = chunk(g, (64 + j) * Offset.lanes + k0 + 8)
+                var a1_0 = chunk(g, (64 + j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, (64 + j + 1) * Offset.lanes + k0 + 8)
+                var a2_0 = chunk(g, (64 + j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, (64 + j + 2) * Offset.lanes + k0 + 8)
+                var a3_0 = chunk(g, (64 + j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, (64 + j + 3) * Offset.lanes + k0 + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
+                    let d0 = chunk(d, k0)
+                    let d1 = chunk(d, k0 + 8)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -2123,657 +872,45 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (64 + j) * Offset.lanes)
-                put(a0_1, g, (64 + j) * Offset.lanes + 8)
-                put(a1_0, g, (64 + j + 1) * Offset.lanes)
-                put(a1_1, g, (64 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (64 + j + 2) * Offset.lanes)
-                put(a2_1, g, (64 + j + 2) * Offset.lanes + 8)
-                put(a3_0, g, (64 + j + 3) * Offset.lanes)
-                put(a3_1, g, (64 + j + 3) * Offset.lanes + 8)
-            }
-            do {
-                var a0_2 = chunk(g, (64 + j) * Offset.lanes + 16)
-                var a0_3 = chunk(g, (64 + j) * Offset.lanes + 24)
-                var a1_2 = chunk(g, (64 + j + 1) * Offset.lanes + 16)
-                var a1_3 = chunk(g, (64 + j + 1) * Offset.lanes + 24)
-                var a2_2 = chunk(g, (64 + j + 2) * Offset.lanes + 16)
-                var a2_3 = chunk(g, (64 + j + 2) * Offset.lanes + 24)
-                var a3_2 = chunk(g, (64 + j + 3) * Offset.lanes + 16)
-                var a3_3 = chunk(g, (64 + j + 3) * Offset.lanes + 24)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_2 = SIMDMath.madd(a0_2, d2, v0)
-                    a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_2 = SIMDMath.madd(a1_2, d2, v1)
-                    a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_2 = SIMDMath.madd(a2_2, d2, v2)
-                    a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_2 = SIMDMath.madd(a3_2, d2, v3)
-                    a3_3 = SIMDMath.madd(a3_3, d3, v3)
-                }
-                put(a0_2, g, (64 + j) * Offset.lanes + 16)
-                put(a0_3, g, (64 + j) * Offset.lanes + 24)
-                put(a1_2, g, (64 + j + 1) * Offset.lanes + 16)
-                put(a1_3, g, (64 + j + 1) * Offset.lanes + 24)
-                put(a2_2, g, (64 + j + 2) * Offset.lanes + 16)
-                put(a2_3, g, (64 + j + 2) * Offset.lanes + 24)
-                put(a3_2, g, (64 + j + 3) * Offset.lanes + 16)
-                put(a3_3, g, (64 + j + 3) * Offset.lanes + 24)
-            }
-            do {
-                var a0_4 = chunk(g, (64 + j) * Offset.lanes + 32)
-                var a0_5 = chunk(g, (64 + j) * Offset.lanes + 40)
-                var a1_4 = chunk(g, (64 + j + 1) * Offset.lanes + 32)
-                var a1_5 = chunk(g, (64 + j + 1) * Offset.lanes + 40)
-                var a2_4 = chunk(g, (64 + j + 2) * Offset.lanes + 32)
-                var a2_5 = chunk(g, (64 + j + 2) * Offset.lanes + 40)
-                var a3_4 = chunk(g, (64 + j + 3) * Offset.lanes + 32)
-                var a3_5 = chunk(g, (64 + j + 3) * Offset.lanes + 40)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d4 = chunk(d, 32)
-                    let d5 = chunk(d, 40)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
-                    a0_5 = SIMDMath.madd(a0_5, d5, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
-                    a1_5 = SIMDMath.madd(a1_5, d5, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
-                    a2_5 = SIMDMath.madd(a2_5, d5, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
-                    a3_5 = SIMDMath.madd(a3_5, d5, v3)
-                }
-                put(a0_4, g, (64 + j) * Offset.lanes + 32)
-                put(a0_5, g, (64 + j) * Offset.lanes + 40)
-                put(a1_4, g, (64 + j + 1) * Offset.lanes + 32)
-                put(a1_5, g, (64 + j + 1) * Offset.lanes + 40)
-                put(a2_4, g, (64 + j + 2) * Offset.lanes + 32)
-                put(a2_5, g, (64 + j + 2) * Offset.lanes + 40)
-                put(a3_4, g, (64 + j + 3) * Offset.lanes + 32)
-                put(a3_5, g, (64 + j + 3) * Offset.lanes + 40)
-            }
-            do {
-                var a0_6 = chunk(g, (64 + j) * Offset.lanes + 48)
-                var a0_7 = chunk(g, (64 + j) * Offset.lanes + 56)
-                var a1_6 = chunk(g, (64 + j + 1) * Offset.lanes + 48)
-                var a1_7 = chunk(g, (64 + j + 1) * Offset.lanes + 56)
-                var a2_6 = chunk(g, (64 + j + 2) * Offset.lanes + 48)
-                var a2_7 = chunk(g, (64 + j + 2) * Offset.lanes + 56)
-                var a3_6 = chunk(g, (64 + j + 3) * Offset.lanes + 48)
-                var a3_7 = chunk(g, (64 + j + 3) * Offset.lanes + 56)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d6 = chunk(d, 48)
-                    let d7 = chunk(d, 56)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_6 = SIMDMath.madd(a0_6, d6, v0)
-                    a0_7 = SIMDMath.madd(a0_7, d7, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_6 = SIMDMath.madd(a1_6, d6, v1)
-                    a1_7 = SIMDMath.madd(a1_7, d7, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_6 = SIMDMath.madd(a2_6, d6, v2)
-                    a2_7 = SIMDMath.madd(a2_7, d7, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_6 = SIMDMath.madd(a3_6, d6, v3)
-                    a3_7 = SIMDMath.madd(a3_7, d7, v3)
-                }
-                put(a0_6, g, (64 + j) * Offset.lanes + 48)
-                put(a0_7, g, (64 + j) * Offset.lanes + 56)
-                put(a1_6, g, (64 + j + 1) * Offset.lanes + 48)
-                put(a1_7, g, (64 + j + 1) * Offset.lanes + 56)
-                put(a2_6, g, (64 + j + 2) * Offset.lanes + 48)
-                put(a2_7, g, (64 + j + 2) * Offset.lanes + 56)
-                put(a3_6, g, (64 + j + 3) * Offset.lanes + 48)
-                put(a3_7, g, (64 + j + 3) * Offset.lanes + 56)
-            }
-            do {
-                var a0_8 = chunk(g, (64 + j) * Offset.lanes + 64)
-                var a0_9 = chunk(g, (64 + j) * Offset.lanes + 72)
-                var a1_8 = chunk(g, (64 + j + 1) * Offset.lanes + 64)
-                var a1_9 = chunk(g, (64 + j + 1) * Offset.lanes + 72)
-                var a2_8 = chunk(g, (64 + j + 2) * Offset.lanes + 64)
-                var a2_9 = chunk(g, (64 + j + 2) * Offset.lanes + 72)
-                var a3_8 = chunk(g, (64 + j + 3) * Offset.lanes + 64)
-                var a3_9 = chunk(g, (64 + j + 3) * Offset.lanes + 72)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d8 = chunk(d, 64)
-                    let d9 = chunk(d, 72)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_8 = SIMDMath.madd(a0_8, d8, v0)
-                    a0_9 = SIMDMath.madd(a0_9, d9, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_8 = SIMDMath.madd(a1_8, d8, v1)
-                    a1_9 = SIMDMath.madd(a1_9, d9, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_8 = SIMDMath.madd(a2_8, d8, v2)
-                    a2_9 = SIMDMath.madd(a2_9, d9, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_8 = SIMDMath.madd(a3_8, d8, v3)
-                    a3_9 = SIMDMath.madd(a3_9, d9, v3)
-                }
-                put(a0_8, g, (64 + j) * Offset.lanes + 64)
-                put(a0_9, g, (64 + j) * Offset.lanes + 72)
-                put(a1_8, g, (64 + j + 1) * Offset.lanes + 64)
-                put(a1_9, g, (64 + j + 1) * Offset.lanes + 72)
-                put(a2_8, g, (64 + j + 2) * Offset.lanes + 64)
-                put(a2_9, g, (64 + j + 2) * Offset.lanes + 72)
-                put(a3_8, g, (64 + j + 3) * Offset.lanes + 64)
-                put(a3_9, g, (64 + j + 3) * Offset.lanes + 72)
-            }
-            do {
-                var a0_10 = chunk(g, (64 + j) * Offset.lanes + 80)
-                var a0_11 = chunk(g, (64 + j) * Offset.lanes + 88)
-                var a1_10 = chunk(g, (64 + j + 1) * Offset.lanes + 80)
-                var a1_11 = chunk(g, (64 + j + 1) * Offset.lanes + 88)
-                var a2_10 = chunk(g, (64 + j + 2) * Offset.lanes + 80)
-                var a2_11 = chunk(g, (64 + j + 2) * Offset.lanes + 88)
-                var a3_10 = chunk(g, (64 + j + 3) * Offset.lanes + 80)
-                var a3_11 = chunk(g, (64 + j + 3) * Offset.lanes + 88)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d10 = chunk(d, 80)
-                    let d11 = chunk(d, 88)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_10 = SIMDMath.madd(a0_10, d10, v0)
-                    a0_11 = SIMDMath.madd(a0_11, d11, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_10 = SIMDMath.madd(a1_10, d10, v1)
-                    a1_11 = SIMDMath.madd(a1_11, d11, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_10 = SIMDMath.madd(a2_10, d10, v2)
-                    a2_11 = SIMDMath.madd(a2_11, d11, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_10 = SIMDMath.madd(a3_10, d10, v3)
-                    a3_11 = SIMDMath.madd(a3_11, d11, v3)
-                }
-                put(a0_10, g, (64 + j) * Offset.lanes + 80)
-                put(a0_11, g, (64 + j) * Offset.lanes + 88)
-                put(a1_10, g, (64 + j + 1) * Offset.lanes + 80)
-                put(a1_11, g, (64 + j + 1) * Offset.lanes + 88)
-                put(a2_10, g, (64 + j + 2) * Offset.lanes + 80)
-                put(a2_11, g, (64 + j + 2) * Offset.lanes + 88)
-                put(a3_10, g, (64 + j + 3) * Offset.lanes + 80)
-                put(a3_11, g, (64 + j + 3) * Offset.lanes + 88)
-            }
-            do {
-                var a0_12 = chunk(g, (64 + j) * Offset.lanes + 96)
-                var a0_13 = chunk(g, (64 + j) * Offset.lanes + 104)
-                var a1_12 = chunk(g, (64 + j + 1) * Offset.lanes + 96)
-                var a1_13 = chunk(g, (64 + j + 1) * Offset.lanes + 104)
-                var a2_12 = chunk(g, (64 + j + 2) * Offset.lanes + 96)
-                var a2_13 = chunk(g, (64 + j + 2) * Offset.lanes + 104)
-                var a3_12 = chunk(g, (64 + j + 3) * Offset.lanes + 96)
-                var a3_13 = chunk(g, (64 + j + 3) * Offset.lanes + 104)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d12 = chunk(d, 96)
-                    let d13 = chunk(d, 104)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_12 = SIMDMath.madd(a0_12, d12, v0)
-                    a0_13 = SIMDMath.madd(a0_13, d13, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_12 = SIMDMath.madd(a1_12, d12, v1)
-                    a1_13 = SIMDMath.madd(a1_13, d13, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_12 = SIMDMath.madd(a2_12, d12, v2)
-                    a2_13 = SIMDMath.madd(a2_13, d13, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_12 = SIMDMath.madd(a3_12, d12, v3)
-                    a3_13 = SIMDMath.madd(a3_13, d13, v3)
-                }
-                put(a0_12, g, (64 + j) * Offset.lanes + 96)
-                put(a0_13, g, (64 + j) * Offset.lanes + 104)
-                put(a1_12, g, (64 + j + 1) * Offset.lanes + 96)
-                put(a1_13, g, (64 + j + 1) * Offset.lanes + 104)
-                put(a2_12, g, (64 + j + 2) * Offset.lanes + 96)
-                put(a2_13, g, (64 + j + 2) * Offset.lanes + 104)
-                put(a3_12, g, (64 + j + 3) * Offset.lanes + 96)
-                put(a3_13, g, (64 + j + 3) * Offset.lanes + 104)
-            }
-            do {
-                var a0_14 = chunk(g, (64 + j) * Offset.lanes + 112)
-                var a0_15 = chunk(g, (64 + j) * Offset.lanes + 120)
-                var a1_14 = chunk(g, (64 + j + 1) * Offset.lanes + 112)
-                var a1_15 = chunk(g, (64 + j + 1) * Offset.lanes + 120)
-                var a2_14 = chunk(g, (64 + j + 2) * Offset.lanes + 112)
-                var a2_15 = chunk(g, (64 + j + 2) * Offset.lanes + 120)
-                var a3_14 = chunk(g, (64 + j + 3) * Offset.lanes + 112)
-                var a3_15 = chunk(g, (64 + j + 3) * Offset.lanes + 120)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d14 = chunk(d, 112)
-                    let d15 = chunk(d, 120)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_14 = SIMDMath.madd(a0_14, d14, v0)
-                    a0_15 = SIMDMath.madd(a0_15, d15, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_14 = SIMDMath.madd(a1_14, d14, v1)
-                    a1_15 = SIMDMath.madd(a1_15, d15, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_14 = SIMDMath.madd(a2_14, d14, v2)
-                    a2_15 = SIMDMath.madd(a2_15, d15, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_14 = SIMDMath.madd(a3_14, d14, v3)
-                    a3_15 = SIMDMath.madd(a3_15, d15, v3)
-                }
-                put(a0_14, g, (64 + j) * Offset.lanes + 112)
-                put(a0_15, g, (64 + j) * Offset.lanes + 120)
-                put(a1_14, g, (64 + j + 1) * Offset.lanes + 112)
-                put(a1_15, g, (64 + j + 1) * Offset.lanes + 120)
-                put(a2_14, g, (64 + j + 2) * Offset.lanes + 112)
-                put(a2_15, g, (64 + j + 2) * Offset.lanes + 120)
-                put(a3_14, g, (64 + j + 3) * Offset.lanes + 112)
-                put(a3_15, g, (64 + j + 3) * Offset.lanes + 120)
-            }
-            do {
-                var a0_16 = chunk(g, (64 + j) * Offset.lanes + 128)
-                var a0_17 = chunk(g, (64 + j) * Offset.lanes + 136)
-                var a1_16 = chunk(g, (64 + j + 1) * Offset.lanes + 128)
-                var a1_17 = chunk(g, (64 + j + 1) * Offset.lanes + 136)
-                var a2_16 = chunk(g, (64 + j + 2) * Offset.lanes + 128)
-                var a2_17 = chunk(g, (64 + j + 2) * Offset.lanes + 136)
-                var a3_16 = chunk(g, (64 + j + 3) * Offset.lanes + 128)
-                var a3_17 = chunk(g, (64 + j + 3) * Offset.lanes + 136)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d16 = chunk(d, 128)
-                    let d17 = chunk(d, 136)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_16 = SIMDMath.madd(a0_16, d16, v0)
-                    a0_17 = SIMDMath.madd(a0_17, d17, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_16 = SIMDMath.madd(a1_16, d16, v1)
-                    a1_17 = SIMDMath.madd(a1_17, d17, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_16 = SIMDMath.madd(a2_16, d16, v2)
-                    a2_17 = SIMDMath.madd(a2_17, d17, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_16 = SIMDMath.madd(a3_16, d16, v3)
-                    a3_17 = SIMDMath.madd(a3_17, d17, v3)
-                }
-                put(a0_16, g, (64 + j) * Offset.lanes + 128)
-                put(a0_17, g, (64 + j) * Offset.lanes + 136)
-                put(a1_16, g, (64 + j + 1) * Offset.lanes + 128)
-                put(a1_17, g, (64 + j + 1) * Offset.lanes + 136)
-                put(a2_16, g, (64 + j + 2) * Offset.lanes + 128)
-                put(a2_17, g, (64 + j + 2) * Offset.lanes + 136)
-                put(a3_16, g, (64 + j + 3) * Offset.lanes + 128)
-                put(a3_17, g, (64 + j + 3) * Offset.lanes + 136)
-            }
-            do {
-                var a0_18 = chunk(g, (64 + j) * Offset.lanes + 144)
-                var a0_19 = chunk(g, (64 + j) * Offset.lanes + 152)
-                var a1_18 = chunk(g, (64 + j + 1) * Offset.lanes + 144)
-                var a1_19 = chunk(g, (64 + j + 1) * Offset.lanes + 152)
-                var a2_18 = chunk(g, (64 + j + 2) * Offset.lanes + 144)
-                var a2_19 = chunk(g, (64 + j + 2) * Offset.lanes + 152)
-                var a3_18 = chunk(g, (64 + j + 3) * Offset.lanes + 144)
-                var a3_19 = chunk(g, (64 + j + 3) * Offset.lanes + 152)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d18 = chunk(d, 144)
-                    let d19 = chunk(d, 152)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_18 = SIMDMath.madd(a0_18, d18, v0)
-                    a0_19 = SIMDMath.madd(a0_19, d19, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_18 = SIMDMath.madd(a1_18, d18, v1)
-                    a1_19 = SIMDMath.madd(a1_19, d19, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_18 = SIMDMath.madd(a2_18, d18, v2)
-                    a2_19 = SIMDMath.madd(a2_19, d19, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_18 = SIMDMath.madd(a3_18, d18, v3)
-                    a3_19 = SIMDMath.madd(a3_19, d19, v3)
-                }
-                put(a0_18, g, (64 + j) * Offset.lanes + 144)
-                put(a0_19, g, (64 + j) * Offset.lanes + 152)
-                put(a1_18, g, (64 + j + 1) * Offset.lanes + 144)
-                put(a1_19, g, (64 + j + 1) * Offset.lanes + 152)
-                put(a2_18, g, (64 + j + 2) * Offset.lanes + 144)
-                put(a2_19, g, (64 + j + 2) * Offset.lanes + 152)
-                put(a3_18, g, (64 + j + 3) * Offset.lanes + 144)
-                put(a3_19, g, (64 + j + 3) * Offset.lanes + 152)
-            }
-            do {
-                var a0_20 = chunk(g, (64 + j) * Offset.lanes + 160)
-                var a0_21 = chunk(g, (64 + j) * Offset.lanes + 168)
-                var a1_20 = chunk(g, (64 + j + 1) * Offset.lanes + 160)
-                var a1_21 = chunk(g, (64 + j + 1) * Offset.lanes + 168)
-                var a2_20 = chunk(g, (64 + j + 2) * Offset.lanes + 160)
-                var a2_21 = chunk(g, (64 + j + 2) * Offset.lanes + 168)
-                var a3_20 = chunk(g, (64 + j + 3) * Offset.lanes + 160)
-                var a3_21 = chunk(g, (64 + j + 3) * Offset.lanes + 168)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d20 = chunk(d, 160)
-                    let d21 = chunk(d, 168)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_20 = SIMDMath.madd(a0_20, d20, v0)
-                    a0_21 = SIMDMath.madd(a0_21, d21, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_20 = SIMDMath.madd(a1_20, d20, v1)
-                    a1_21 = SIMDMath.madd(a1_21, d21, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_20 = SIMDMath.madd(a2_20, d20, v2)
-                    a2_21 = SIMDMath.madd(a2_21, d21, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_20 = SIMDMath.madd(a3_20, d20, v3)
-                    a3_21 = SIMDMath.madd(a3_21, d21, v3)
-                }
-                put(a0_20, g, (64 + j) * Offset.lanes + 160)
-                put(a0_21, g, (64 + j) * Offset.lanes + 168)
-                put(a1_20, g, (64 + j + 1) * Offset.lanes + 160)
-                put(a1_21, g, (64 + j + 1) * Offset.lanes + 168)
-                put(a2_20, g, (64 + j + 2) * Offset.lanes + 160)
-                put(a2_21, g, (64 + j + 2) * Offset.lanes + 168)
-                put(a3_20, g, (64 + j + 3) * Offset.lanes + 160)
-                put(a3_21, g, (64 + j + 3) * Offset.lanes + 168)
-            }
-            do {
-                var a0_22 = chunk(g, (64 + j) * Offset.lanes + 176)
-                var a0_23 = chunk(g, (64 + j) * Offset.lanes + 184)
-                var a1_22 = chunk(g, (64 + j + 1) * Offset.lanes + 176)
-                var a1_23 = chunk(g, (64 + j + 1) * Offset.lanes + 184)
-                var a2_22 = chunk(g, (64 + j + 2) * Offset.lanes + 176)
-                var a2_23 = chunk(g, (64 + j + 2) * Offset.lanes + 184)
-                var a3_22 = chunk(g, (64 + j + 3) * Offset.lanes + 176)
-                var a3_23 = chunk(g, (64 + j + 3) * Offset.lanes + 184)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d22 = chunk(d, 176)
-                    let d23 = chunk(d, 184)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_22 = SIMDMath.madd(a0_22, d22, v0)
-                    a0_23 = SIMDMath.madd(a0_23, d23, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_22 = SIMDMath.madd(a1_22, d22, v1)
-                    a1_23 = SIMDMath.madd(a1_23, d23, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_22 = SIMDMath.madd(a2_22, d22, v2)
-                    a2_23 = SIMDMath.madd(a2_23, d23, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_22 = SIMDMath.madd(a3_22, d22, v3)
-                    a3_23 = SIMDMath.madd(a3_23, d23, v3)
-                }
-                put(a0_22, g, (64 + j) * Offset.lanes + 176)
-                put(a0_23, g, (64 + j) * Offset.lanes + 184)
-                put(a1_22, g, (64 + j + 1) * Offset.lanes + 176)
-                put(a1_23, g, (64 + j + 1) * Offset.lanes + 184)
-                put(a2_22, g, (64 + j + 2) * Offset.lanes + 176)
-                put(a2_23, g, (64 + j + 2) * Offset.lanes + 184)
-                put(a3_22, g, (64 + j + 3) * Offset.lanes + 176)
-                put(a3_23, g, (64 + j + 3) * Offset.lanes + 184)
-            }
-            do {
-                var a0_24 = chunk(g, (64 + j) * Offset.lanes + 192)
-                var a0_25 = chunk(g, (64 + j) * Offset.lanes + 200)
-                var a1_24 = chunk(g, (64 + j + 1) * Offset.lanes + 192)
-                var a1_25 = chunk(g, (64 + j + 1) * Offset.lanes + 200)
-                var a2_24 = chunk(g, (64 + j + 2) * Offset.lanes + 192)
-                var a2_25 = chunk(g, (64 + j + 2) * Offset.lanes + 200)
-                var a3_24 = chunk(g, (64 + j + 3) * Offset.lanes + 192)
-                var a3_25 = chunk(g, (64 + j + 3) * Offset.lanes + 200)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d24 = chunk(d, 192)
-                    let d25 = chunk(d, 200)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_24 = SIMDMath.madd(a0_24, d24, v0)
-                    a0_25 = SIMDMath.madd(a0_25, d25, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_24 = SIMDMath.madd(a1_24, d24, v1)
-                    a1_25 = SIMDMath.madd(a1_25, d25, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_24 = SIMDMath.madd(a2_24, d24, v2)
-                    a2_25 = SIMDMath.madd(a2_25, d25, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_24 = SIMDMath.madd(a3_24, d24, v3)
-                    a3_25 = SIMDMath.madd(a3_25, d25, v3)
-                }
-                put(a0_24, g, (64 + j) * Offset.lanes + 192)
-                put(a0_25, g, (64 + j) * Offset.lanes + 200)
-                put(a1_24, g, (64 + j + 1) * Offset.lanes + 192)
-                put(a1_25, g, (64 + j + 1) * Offset.lanes + 200)
-                put(a2_24, g, (64 + j + 2) * Offset.lanes + 192)
-                put(a2_25, g, (64 + j + 2) * Offset.lanes + 200)
-                put(a3_24, g, (64 + j + 3) * Offset.lanes + 192)
-                put(a3_25, g, (64 + j + 3) * Offset.lanes + 200)
-            }
-            do {
-                var a0_26 = chunk(g, (64 + j) * Offset.lanes + 208)
-                var a0_27 = chunk(g, (64 + j) * Offset.lanes + 216)
-                var a1_26 = chunk(g, (64 + j + 1) * Offset.lanes + 208)
-                var a1_27 = chunk(g, (64 + j + 1) * Offset.lanes + 216)
-                var a2_26 = chunk(g, (64 + j + 2) * Offset.lanes + 208)
-                var a2_27 = chunk(g, (64 + j + 2) * Offset.lanes + 216)
-                var a3_26 = chunk(g, (64 + j + 3) * Offset.lanes + 208)
-                var a3_27 = chunk(g, (64 + j + 3) * Offset.lanes + 216)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d26 = chunk(d, 208)
-                    let d27 = chunk(d, 216)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_26 = SIMDMath.madd(a0_26, d26, v0)
-                    a0_27 = SIMDMath.madd(a0_27, d27, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_26 = SIMDMath.madd(a1_26, d26, v1)
-                    a1_27 = SIMDMath.madd(a1_27, d27, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_26 = SIMDMath.madd(a2_26, d26, v2)
-                    a2_27 = SIMDMath.madd(a2_27, d27, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_26 = SIMDMath.madd(a3_26, d26, v3)
-                    a3_27 = SIMDMath.madd(a3_27, d27, v3)
-                }
-                put(a0_26, g, (64 + j) * Offset.lanes + 208)
-                put(a0_27, g, (64 + j) * Offset.lanes + 216)
-                put(a1_26, g, (64 + j + 1) * Offset.lanes + 208)
-                put(a1_27, g, (64 + j + 1) * Offset.lanes + 216)
-                put(a2_26, g, (64 + j + 2) * Offset.lanes + 208)
-                put(a2_27, g, (64 + j + 2) * Offset.lanes + 216)
-                put(a3_26, g, (64 + j + 3) * Offset.lanes + 208)
-                put(a3_27, g, (64 + j + 3) * Offset.lanes + 216)
-            }
-            do {
-                var a0_28 = chunk(g, (64 + j) * Offset.lanes + 224)
-                var a0_29 = chunk(g, (64 + j) * Offset.lanes + 232)
-                var a1_28 = chunk(g, (64 + j + 1) * Offset.lanes + 224)
-                var a1_29 = chunk(g, (64 + j + 1) * Offset.lanes + 232)
-                var a2_28 = chunk(g, (64 + j + 2) * Offset.lanes + 224)
-                var a2_29 = chunk(g, (64 + j + 2) * Offset.lanes + 232)
-                var a3_28 = chunk(g, (64 + j + 3) * Offset.lanes + 224)
-                var a3_29 = chunk(g, (64 + j + 3) * Offset.lanes + 232)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d28 = chunk(d, 224)
-                    let d29 = chunk(d, 232)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_28 = SIMDMath.madd(a0_28, d28, v0)
-                    a0_29 = SIMDMath.madd(a0_29, d29, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_28 = SIMDMath.madd(a1_28, d28, v1)
-                    a1_29 = SIMDMath.madd(a1_29, d29, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_28 = SIMDMath.madd(a2_28, d28, v2)
-                    a2_29 = SIMDMath.madd(a2_29, d29, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_28 = SIMDMath.madd(a3_28, d28, v3)
-                    a3_29 = SIMDMath.madd(a3_29, d29, v3)
-                }
-                put(a0_28, g, (64 + j) * Offset.lanes + 224)
-                put(a0_29, g, (64 + j) * Offset.lanes + 232)
-                put(a1_28, g, (64 + j + 1) * Offset.lanes + 224)
-                put(a1_29, g, (64 + j + 1) * Offset.lanes + 232)
-                put(a2_28, g, (64 + j + 2) * Offset.lanes + 224)
-                put(a2_29, g, (64 + j + 2) * Offset.lanes + 232)
-                put(a3_28, g, (64 + j + 3) * Offset.lanes + 224)
-                put(a3_29, g, (64 + j + 3) * Offset.lanes + 232)
-            }
-            do {
-                var a0_30 = chunk(g, (64 + j) * Offset.lanes + 240)
-                var a0_31 = chunk(g, (64 + j) * Offset.lanes + 248)
-                var a1_30 = chunk(g, (64 + j + 1) * Offset.lanes + 240)
-                var a1_31 = chunk(g, (64 + j + 1) * Offset.lanes + 248)
-                var a2_30 = chunk(g, (64 + j + 2) * Offset.lanes + 240)
-                var a2_31 = chunk(g, (64 + j + 2) * Offset.lanes + 248)
-                var a3_30 = chunk(g, (64 + j + 3) * Offset.lanes + 240)
-                var a3_31 = chunk(g, (64 + j + 3) * Offset.lanes + 248)
-                for t in 0..<length {
-                    let d = deltas + t * Offset.deltaStride
-                    let d30 = chunk(d, 240)
-                    let d31 = chunk(d, 248)
-                    let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_30 = SIMDMath.madd(a0_30, d30, v0)
-                    a0_31 = SIMDMath.madd(a0_31, d31, v0)
-                    let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_30 = SIMDMath.madd(a1_30, d30, v1)
-                    a1_31 = SIMDMath.madd(a1_31, d31, v1)
-                    let v2 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_30 = SIMDMath.madd(a2_30, d30, v2)
-                    a2_31 = SIMDMath.madd(a2_31, d31, v2)
-                    let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_30 = SIMDMath.madd(a3_30, d30, v3)
-                    a3_31 = SIMDMath.madd(a3_31, d31, v3)
-                }
-                put(a0_30, g, (64 + j) * Offset.lanes + 240)
-                put(a0_31, g, (64 + j) * Offset.lanes + 248)
-                put(a1_30, g, (64 + j + 1) * Offset.lanes + 240)
-                put(a1_31, g, (64 + j + 1) * Offset.lanes + 248)
-                put(a2_30, g, (64 + j + 2) * Offset.lanes + 240)
-                put(a2_31, g, (64 + j + 2) * Offset.lanes + 248)
-                put(a3_30, g, (64 + j + 3) * Offset.lanes + 240)
-                put(a3_31, g, (64 + j + 3) * Offset.lanes + 248)
+                put(a0_0, g, (64 + j) * Offset.lanes + k0)
+                put(a0_1, g, (64 + j) * Offset.lanes + k0 + 8)
+                put(a1_0, g, (64 + j + 1) * Offset.lanes + k0)
+                put(a1_1, g, (64 + j + 1) * Offset.lanes + k0 + 8)
+                put(a2_0, g, (64 + j + 2) * Offset.lanes + k0)
+                put(a2_1, g, (64 + j + 2) * Offset.lanes + k0 + 8)
+                put(a3_0, g, (64 + j + 3) * Offset.lanes + k0)
+                put(a3_1, g, (64 + j + 3) * Offset.lanes + k0 + 8)
             }
         }
         // δb += Σ_t δz_t
-        do {
-            var b0 = chunk(g, Offset.bias)
-            var b1 = chunk(g, Offset.bias + 8)
-            var b2 = chunk(g, Offset.bias + 16)
-            var b3 = chunk(g, Offset.bias + 24)
-            var b4 = chunk(g, Offset.bias + 32)
-            var b5 = chunk(g, Offset.bias + 40)
-            var b6 = chunk(g, Offset.bias + 48)
-            var b7 = chunk(g, Offset.bias + 56)
+        for k0 in stride(from: 0, to: 256, by: 64) {
+            var b0 = chunk(g, Offset.bias + k0)
+            var b1 = chunk(g, Offset.bias + k0 + 8)
+            var b2 = chunk(g, Offset.bias + k0 + 16)
+            var b3 = chunk(g, Offset.bias + k0 + 24)
+            var b4 = chunk(g, Offset.bias + k0 + 32)
+            var b5 = chunk(g, Offset.bias + k0 + 40)
+            var b6 = chunk(g, Offset.bias + k0 + 48)
+            var b7 = chunk(g, Offset.bias + k0 + 56)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
-                b3 += chunk(d, 24)
-                b4 += chunk(d, 32)
-                b5 += chunk(d, 40)
-                b6 += chunk(d, 48)
-                b7 += chunk(d, 56)
+                b0 += chunk(d, k0)
+                b1 += chunk(d, k0 + 8)
+                b2 += chunk(d, k0 + 16)
+                b3 += chunk(d, k0 + 24)
+                b4 += chunk(d, k0 + 32)
+                b5 += chunk(d, k0 + 40)
+                b6 += chunk(d, k0 + 48)
+                b7 += chunk(d, k0 + 56)
             }
-            put(b0, g, Offset.bias)
-            put(b1, g, Offset.bias + 8)
-            put(b2, g, Offset.bias + 16)
-            put(b3, g, Offset.bias + 24)
-            put(b4, g, Offset.bias + 32)
-            put(b5, g, Offset.bias + 40)
-            put(b6, g, Offset.bias + 48)
-            put(b7, g, Offset.bias + 56)
-        }
-        do {
-            var b8 = chunk(g, Offset.bias + 64)
-            var b9 = chunk(g, Offset.bias + 72)
-            var b10 = chunk(g, Offset.bias + 80)
-            var b11 = chunk(g, Offset.bias + 88)
-            var b12 = chunk(g, Offset.bias + 96)
-            var b13 = chunk(g, Offset.bias + 104)
-            var b14 = chunk(g, Offset.bias + 112)
-            var b15 = chunk(g, Offset.bias + 120)
-            for t in 0..<length {
-                let d = deltas + t * Offset.deltaStride
-                b8 += chunk(d, 64)
-                b9 += chunk(d, 72)
-                b10 += chunk(d, 80)
-                b11 += chunk(d, 88)
-                b12 += chunk(d, 96)
-                b13 += chunk(d, 104)
-                b14 += chunk(d, 112)
-                b15 += chunk(d, 120)
-            }
-            put(b8, g, Offset.bias + 64)
-            put(b9, g, Offset.bias + 72)
-            put(b10, g, Offset.bias + 80)
-            put(b11, g, Offset.bias + 88)
-            put(b12, g, Offset.bias + 96)
-            put(b13, g, Offset.bias + 104)
-            put(b14, g, Offset.bias + 112)
-            put(b15, g, Offset.bias + 120)
-        }
-        do {
-            var b16 = chunk(g, Offset.bias + 128)
-            var b17 = chunk(g, Offset.bias + 136)
-            var b18 = chunk(g, Offset.bias + 144)
-            var b19 = chunk(g, Offset.bias + 152)
-            var b20 = chunk(g, Offset.bias + 160)
-            var b21 = chunk(g, Offset.bias + 168)
-            var b22 = chunk(g, Offset.bias + 176)
-            var b23 = chunk(g, Offset.bias + 184)
-            for t in 0..<length {
-                let d = deltas + t * Offset.deltaStride
-                b16 += chunk(d, 128)
-                b17 += chunk(d, 136)
-                b18 += chunk(d, 144)
-                b19 += chunk(d, 152)
-                b20 += chunk(d, 160)
-                b21 += chunk(d, 168)
-                b22 += chunk(d, 176)
-                b23 += chunk(d, 184)
-            }
-            put(b16, g, Offset.bias + 128)
-            put(b17, g, Offset.bias + 136)
-            put(b18, g, Offset.bias + 144)
-            put(b19, g, Offset.bias + 152)
-            put(b20, g, Offset.bias + 160)
-            put(b21, g, Offset.bias + 168)
-            put(b22, g, Offset.bias + 176)
-            put(b23, g, Offset.bias + 184)
-        }
-        do {
-            var b24 = chunk(g, Offset.bias + 192)
-            var b25 = chunk(g, Offset.bias + 200)
-            var b26 = chunk(g, Offset.bias + 208)
-            var b27 = chunk(g, Offset.bias + 216)
-            var b28 = chunk(g, Offset.bias + 224)
-            var b29 = chunk(g, Offset.bias + 232)
-            var b30 = chunk(g, Offset.bias + 240)
-            var b31 = chunk(g, Offset.bias + 248)
-            for t in 0..<length {
-                let d = deltas + t * Offset.deltaStride
-                b24 += chunk(d, 192)
-                b25 += chunk(d, 200)
-                b26 += chunk(d, 208)
-                b27 += chunk(d, 216)
-                b28 += chunk(d, 224)
-                b29 += chunk(d, 232)
-                b30 += chunk(d, 240)
-                b31 += chunk(d, 248)
-            }
-            put(b24, g, Offset.bias + 192)
-            put(b25, g, Offset.bias + 200)
-            put(b26, g, Offset.bias + 208)
-            put(b27, g, Offset.bias + 216)
-            put(b28, g, Offset.bias + 224)
-            put(b29, g, Offset.bias + 232)
-            put(b30, g, Offset.bias + 240)
-            put(b31, g, Offset.bias + 248)
+            put(b0, g, Offset.bias + k0)
+            put(b1, g, Offset.bias + k0 + 8)
+            put(b2, g, Offset.bias + k0 + 16)
+            put(b3, g, Offset.bias + k0 + 24)
+            put(b4, g, Offset.bias + k0 + 32)
+            put(b5, g, Offset.bias + k0 + 40)
+            put(b6, g, Offset.bias + k0 + 48)
+            put(b7, g, Offset.bias + k0 + 56)
         }
     }
 }

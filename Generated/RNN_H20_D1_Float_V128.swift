@@ -200,30 +200,30 @@ public struct RNN_H20_D1_Float_V128: GeneratedKernel {
                 put(SIMDMath.tanh(z2_3), cur2, Offset.gates + 12)
             }
             do {
-                var z0_4 = chunk(w, Offset.bias + 16)
-                var z1_4 = chunk(w, Offset.bias + 16)
-                var z2_4 = chunk(w, Offset.bias + 16)
+                var z0_0 = chunk(w, Offset.bias + 16)
+                var z1_0 = chunk(w, Offset.bias + 16)
+                var z2_0 = chunk(w, Offset.bias + 16)
                 for j in 0..<1 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
-                    let c4 = chunk(w, 16 + j * Offset.lanes)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    let c0 = chunk(w, 16 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
-                    let c4 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
                 }
-                put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 16)
-                put(SIMDMath.tanh(z1_4), cur1, Offset.gates + 16)
-                put(SIMDMath.tanh(z2_4), cur2, Offset.gates + 16)
+                put(SIMDMath.tanh(z0_0), cur0, Offset.gates + 16)
+                put(SIMDMath.tanh(z1_0), cur1, Offset.gates + 16)
+                put(SIMDMath.tanh(z2_0), cur2, Offset.gates + 16)
             }
             forwardPointwise(cur0)
             if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
@@ -588,14 +588,14 @@ public struct RNN_H20_D1_Float_V128: GeneratedKernel {
                 put(a0_3, g, j * Offset.lanes + 12)
             }
             do {
-                var a0_4 = chunk(g, j * Offset.lanes + 16)
+                var a0_0 = chunk(g, j * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d4 = chunk(d, 16)
+                    let d0 = chunk(d, 16)
                     let v0 = SIMD4<Float>(repeating: x[t * 1 + j])
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_4, g, j * Offset.lanes + 16)
+                put(a0_0, g, j * Offset.lanes + 16)
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
@@ -662,26 +662,26 @@ public struct RNN_H20_D1_Float_V128: GeneratedKernel {
                 put(a3_3, g, (1 + j + 3) * Offset.lanes + 12)
             }
             do {
-                var a0_4 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a1_4 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a2_4 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a3_4 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 16)
+                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d4 = chunk(d, 16)
+                    let d0 = chunk(d, 16)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
-                    a0_4 = SIMDMath.madd(a0_4, d4, v0)
+                    a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
-                    a1_4 = SIMDMath.madd(a1_4, d4, v1)
+                    a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     let v2 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
-                    a2_4 = SIMDMath.madd(a2_4, d4, v2)
+                    a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     let v3 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
-                    a3_4 = SIMDMath.madd(a3_4, d4, v3)
+                    a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_4, g, (1 + j) * Offset.lanes + 16)
-                put(a1_4, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a2_4, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a3_4, g, (1 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, (1 + j) * Offset.lanes + 16)
+                put(a1_0, g, (1 + j + 1) * Offset.lanes + 16)
+                put(a2_0, g, (1 + j + 2) * Offset.lanes + 16)
+                put(a3_0, g, (1 + j + 3) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t

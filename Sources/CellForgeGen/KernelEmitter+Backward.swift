@@ -55,8 +55,13 @@ extension KernelEmitter {
                         if layout.gateLaneCount < P {
                             s.line("for k in \(layout.gateLaneCount)..<Offset.lanes { delta[k] = 0 }")
                         }
-                        emitFusedDerivative(&s)
-                        emitRecurrentDelta(&s)
+                        if isCompact {
+                            emitCompactDerivative(&s)
+                            emitCompactRecurrentDelta(&s)
+                        } else {
+                            emitFusedDerivative(&s)
+                            emitRecurrentDelta(&s)
+                        }
                     }
                 }
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
@@ -202,16 +207,13 @@ extension KernelEmitter {
                               source: { t, j in "tape[\(t) * Offset.recordStride + \(named("h", j))]" })
             s.line("// δb += Σ_t δz_t")
             let budget = spec.target.accumulatorBudget
-            for first in stride(from: 0, to: layout.chunkCount, by: budget) {
-                let ks = Array(first..<min(first + budget, layout.chunkCount))
-                s.block("do") { s in
-                    for k in ks { s.line("var b\(k) = chunk(g, \(named("bias", "\(k * w)")))") }
-                    s.block("for t in 0..<length") { s in
-                        s.line("let d = deltas + t * Offset.deltaStride")
-                        for k in ks { s.line("b\(k) += chunk(d, \(k * w))") }
-                    }
-                    for k in ks { s.line("put(b\(k), g, \(named("bias", "\(k * w)")))") }
+            emitChunkGroups(&s, group: min(budget, layout.chunkCount)) { s, offset, n in
+                for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k))))") }
+                s.block("for t in 0..<length") { s in
+                    s.line("let d = deltas + t * Offset.deltaStride")
+                    for k in 0..<n { s.line("b\(k) += chunk(d, \(offset(k)))") }
                 }
+                for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k))))") }
             }
             if spec.cell.hasRecurrentCandidateBias {
                 s.line("// δb_hn += Σ_t (recurrent-side δz_t of the candidate)")
@@ -235,30 +237,27 @@ extension KernelEmitter {
         let chunksPerPass = min(layout.chunkCount, spec.target.registers / 8)
         let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
-        /// Offset of gradient column (firstColumn + j), chunk k.
-        func column(_ j: String, _ k: Int) -> String {
+        /// Offset of gradient column (firstColumn + j), chunk at lane offset `lane`.
+        func column(_ j: String, _ lane: String) -> String {
             let c = firstColumn == 0 ? j : j == "j" ? "\(firstColumn) + j" : "\(firstColumn) + \(j)"
             let factor = c.contains(" ") ? "(\(c))" : c
-            return k == 0 ? "\(factor) * Offset.lanes" : "\(factor) * Offset.lanes + \(k * w)"
+            return lane == "0" ? "\(factor) * Offset.lanes" : "\(factor) * Offset.lanes + \(lane)"
         }
         func pass(_ s: inout SourceWriter, columnExprs: [String]) {
-            for first in stride(from: 0, to: layout.chunkCount, by: chunksPerPass) {
-                let ks = Array(first..<min(first + chunksPerPass, layout.chunkCount))
-                s.block("do") { s in
+            emitChunkGroups(&s, group: chunksPerPass) { s, offset, n in
+                for (c, j) in columnExprs.enumerated() {
+                    for k in 0..<n { s.line("var a\(c)_\(k) = chunk(g, \(column(j, offset(k))))") }
+                }
+                s.block("for t in 0..<length") { s in
+                    s.line("let d = deltas + t * Offset.deltaStride")
+                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(plus(deltaOffset, offset(k))))") }
                     for (c, j) in columnExprs.enumerated() {
-                        for k in ks { s.line("var a\(c)_\(k) = chunk(g, \(column(j, k)))") }
+                        s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
+                        for k in 0..<n { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
                     }
-                    s.block("for t in 0..<length") { s in
-                        s.line("let d = deltas + t * Offset.deltaStride")
-                        for k in ks { s.line("let d\(k) = chunk(d, \(deltaOffset + k * w))") }
-                        for (c, j) in columnExprs.enumerated() {
-                            s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
-                            for k in ks { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
-                        }
-                    }
-                    for (c, j) in columnExprs.enumerated() {
-                        for k in ks { s.line("put(a\(c)_\(k), g, \(column(j, k)))") }
-                    }
+                }
+                for (c, j) in columnExprs.enumerated() {
+                    for k in 0..<n { s.line("put(a\(c)_\(k), g, \(column(j, offset(k))))") }
                 }
             }
         }

@@ -223,25 +223,32 @@ struct KernelEmitter {
         let group = B == 1 ? min(layout.chunkCount, target.accumulatorBudget / split)
                   : layout.chunkCount <= target.registers / 4 ? min(layout.chunkCount, target.registers / 8)
                   : max(1, min(layout.chunkCount, (target.freeRegisters - B) / (B * split + 1)))
-        s.line("// z = b + W·x_t + U·h_{t−1}, \(group) chunks at a time; then one activation per chunk: \(activationSummary).")
-        for first in stride(from: 0, to: layout.chunkCount, by: group) {
-            let ks = Array(first..<min(first + group, layout.chunkCount))
-            s.block("do") { s in
-                for b in 0..<B { for k in ks { s.line("var z\(b)_\(k) = chunk(w, \(named("bias", "\(k * w)")))") } }
-                if splitsProducts { for b in 0..<B { for k in ks { s.line("var r\(b)_\(k) = \(chunkType)()") } } }
-                for (source, count, base, acc) in [("xt", D, "0", "z"), ("prev", H, "Offset.recurrentColumns", splitsProducts ? "r" : "z")] {
-                    s.block("for j in 0..<\(count)") { s in
-                        for b in 0..<B {
-                            let at = source == "xt" ? "j" : named("h", "j")
-                            s.line("let v\(b) = \(chunkType)(repeating: \(source)\(b)[\(at)])")
-                        }
-                        for k in ks { s.line("let c\(k) = chunk(w, \([base, k == 0 ? "0" : "\(k * w)", "j * Offset.lanes"].filter { $0 != "0" }.joined(separator: " + ")))") }
-                        for b in 0..<B { for k in ks { s.line("\(acc)\(b)_\(k) = SIMDMath.madd(\(acc)\(b)_\(k), c\(k), v\(b))") } }
+        s.line("// z = b + W·x_t + U·h_{t−1}, \(group) chunks at a time; then " + (isCompact
+            ? "one activation pass per gate block: \(activationSummary)."
+            : "one activation per chunk: \(activationSummary)."))
+        emitChunkGroups(&s, group: group) { s, offset, n in
+            for b in 0..<B { for k in 0..<n { s.line("var z\(b)_\(k) = chunk(w, \(named("bias", offset(k))))") } }
+            if splitsProducts { for b in 0..<B { for k in 0..<n { s.line("var r\(b)_\(k) = \(chunkType)()") } } }
+            for (source, count, base, acc) in [("xt", D, "0", "z"), ("prev", H, "Offset.recurrentColumns", splitsProducts ? "r" : "z")] {
+                s.block("for j in 0..<\(count)") { s in
+                    for b in 0..<B {
+                        let at = source == "xt" ? "j" : named("h", "j")
+                        s.line("let v\(b) = \(chunkType)(repeating: \(source)\(b)[\(at)])")
                     }
+                    for k in 0..<n {
+                        s.line("let c\(k) = chunk(w, \([base, offset(k), "j * Offset.lanes"].filter { $0 != "0" }.joined(separator: " + ")))")
+                    }
+                    for b in 0..<B { for k in 0..<n { s.line("\(acc)\(b)_\(k) = SIMDMath.madd(\(acc)\(b)_\(k), c\(k), v\(b))") } }
                 }
-                for b in 0..<B { for k in ks { emitActivation(&s, chunk: k, sequence: b) } }
+            }
+            for b in 0..<B {
+                for k in 0..<n {
+                    if isCompact { emitStorePreactivation(&s, offset: offset(k), sequence: b, accumulator: k) }
+                    else { emitActivation(&s, chunk: Int(offset(k))! / w, sequence: b, accumulator: k) }
+                }
             }
         }
+        if isCompact { for b in 0..<B { emitActivationPass(&s, sequence: b) } }
     }
 
 }
