@@ -103,7 +103,8 @@ public struct Build: Codable, Equatable, Sendable {
     public var flags: [String]?
     /// Where `targetCPU` and `flags` were read, or why they are missing.
     public var flagsSource: String?
-    /// Bits of the widest vector the Float kernels use (256: SIMD8<Float>).
+    /// Bits of the widest vector the kernels use when all share one width (earlier reports:
+    /// 256); nil when widths differ, each result then carrying its own `vectorBits`.
     public var vectorBits: Int?
     public var torchVersion: String?
     public var mkldnnAvailable: Bool?

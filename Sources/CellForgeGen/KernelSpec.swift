@@ -13,8 +13,9 @@ public struct KernelSpec: Equatable, Sendable {
     /// The vector width and register count the kernel is shaped for.
     public let target: KernelTarget
 
-    /// Largest H or D the generator accepts. Emitted code grows with H (the gate
-    /// group is unrolled in vectors of 8 lanes) and parameters with (D + H + 1)·4H.
+    /// Largest H or D the generator accepts. From 16 vectors of gates up the emitted code
+    /// loops over vector groups, so its size and compile time no longer grow with H or D
+    /// (see README, "Generating a kernel"); parameters grow with (D + H + 1)·G·H.
     public static let maximumSize = 1024
 
     /// A validated spec.
