@@ -103,7 +103,8 @@ public struct Build: Codable, Equatable, Sendable {
     public var flags: [String]?
     /// Where `targetCPU` and `flags` were read, or why they are missing.
     public var flagsSource: String?
-    /// Bits of the widest vector the Float kernels use (256: SIMD8<Float>).
+    /// Bits of the widest vector the kernels use when all share one width (earlier reports:
+    /// 256); nil when widths differ, each result then carrying its own `vectorBits`.
     public var vectorBits: Int?
     public var torchVersion: String?
     public var mkldnnAvailable: Bool?
@@ -220,11 +221,15 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var cpuShare: Double?
     /// Whole measurements made; the one with the highest `cpuShare` is kept (`RepetitionPolicy`).
     public var attempts: Int?
+    /// Bits of the widest vector the kernel was generated for (128, 256 or 512); nil for the
+    /// reference cells and peers. `percentOfPeak` is against the peak at this width.
+    public var vectorBits: Int?
 
     /// A result with every derived figure computed from `secondsPerStep`.
     public init(kernel: String, implementation: String, runner: String, cell: Cell, hidden: Int, input: Int,
                 scalar: String, mode: Mode, threads: Int, sequences: Int, length: Int, repetitions: Int,
-                secondsPerStep: Stats, peakGflops: Double?, cpuShare: Double? = nil, attempts: Int? = nil) {
+                secondsPerStep: Stats, peakGflops: Double?, cpuShare: Double? = nil, attempts: Int? = nil,
+                vectorBits: Int? = nil) {
         self.kernel = kernel
         self.implementation = implementation
         self.runner = runner
@@ -238,6 +243,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         self.length = length
         self.repetitions = repetitions
         self.secondsPerStep = secondsPerStep
+        self.vectorBits = vectorBits
         flopsPerStep = FlopModel.perStep(cell, hidden: hidden, input: input, mode: mode)
         stepsPerSecond = Units.stepsPerSecond(secondsPerStep: secondsPerStep)
         gflops = Units.gflops(secondsPerStep: secondsPerStep, flopsPerStep: flopsPerStep)

@@ -46,8 +46,10 @@ enum Environment {
 
     /// The build facts; the target CPU and flags come from SwiftPM's build manifest next to
     /// the executable (`<scratch>/<configuration>.yaml`), when it is there.
-    static func build(peaks: [Peak]) -> Build {
-        var b = Build(compiler: compiler, configuration: configuration, cellforgeFMA: cellforgeFMA, vectorBits: 256)
+    static func build(peaks: [Peak], results: [BenchmarkResult]) -> Build {
+        let widths = Set(results.compactMap(\.vectorBits))
+        var b = Build(compiler: compiler, configuration: configuration, cellforgeFMA: cellforgeFMA,
+                      vectorBits: widths.count == 1 ? widths.first : nil)
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let configurationDir = exe.deletingLastPathComponent()                  // <scratch>/<triple>/release
         let scratch = configurationDir.deletingLastPathComponent().deletingLastPathComponent()

@@ -99,16 +99,17 @@ final class Suite {
     func result<K: RecurrentKernel>(_ kernel: K, _ implementation: String, _ runner: String, _ mode: Mode, threads: Int,
                                     sequences: Int, measured: Measurement, name: String? = nil) -> BenchmarkResult {
         let scalar = K.Scalar.typeName.lowercased()
+        // The width of a generated kernel (none for a reference cell); the peak at that width.
+        let bits = name == nil ? (K.self as? any GeneratedKernel.Type).map { $0.layout.vectorWidth * (scalar == "float" ? 32 : 64) } : nil
+        let peak = peaks.first { $0.scalar == scalar && $0.bits == (bits ?? 256) } ?? peaks.first { $0.scalar == scalar }
         return BenchmarkResult(kernel: name ?? Self.typeName(kernel), implementation: implementation, runner: runner,
                                cell: Cell(rawValue: kernel.kind.rawValue)!, hidden: kernel.hiddenSize, input: kernel.inputSize,
                                scalar: scalar, mode: mode, threads: threads, sequences: sequences, length: options.length,
                                repetitions: measured.samples, secondsPerStep: measured.stats,
-                               peakGflops: peaks.first { $0.scalar == scalar }?.gflops.median, cpuShare: measured.cpuShare,
-                               attempts: measured.attempts)
+                               peakGflops: peak?.gflops.median, cpuShare: measured.cpuShare,
+                               attempts: measured.attempts, vectorBits: bits)
     }
 
-    /// "LSTM_H8_D8_Float".
-    static func typeName<K: RecurrentKernel>(_ kernel: K) -> String {
-        "\(kernel.kind.displayName)_H\(kernel.hiddenSize)_D\(kernel.inputSize)_\(K.Scalar.typeName)"
-    }
+    /// "LSTM_H8_D8_Float", "LSTM_H32_D32_Float_V512": the kernel's own type name.
+    static func typeName<K: RecurrentKernel>(_ kernel: K) -> String { String(describing: K.self) }
 }

@@ -82,7 +82,7 @@ if let from = options.from {
     }
     let seconds = progress.elapsed
     progress.clear()
-    var build = Environment.build(peaks: peaks)
+    var build = Environment.build(peaks: peaks, results: results)
     build.notes.append("measured in \(Units.significant(seconds)) s")
     report = BenchmarkReport(
         producer: "cellforge", date: BenchmarkReport.timestamp(), machine: Environment.machine(), build: build,

@@ -25,19 +25,32 @@ struct CellForgeKernelsPlugin: BuildToolPlugin {
             outputFiles: outputFileNames(manifest).map { output.appendingPathComponent($0) })]
     }
 
-    /// The files `codegen --manifest` writes: `<CELL>_H<h>_D<d>_<Scalar>.swift` per entry
-    /// (CellForgeGen's `KernelSpec.fileName`) and `KernelRegistry.swift`. A manifest this cannot
+    /// The files `codegen --manifest` writes: `<CELL>_H<h>_D<d>_<Scalar><suffix>.swift` per entry
+    /// (CellForgeGen's `KernelSpec.fileName`; the suffix is `_V128`/`_V512` for widths other than
+    /// 256 bits, plus `_R16`/`_R32` for a register count other than the width's usual one, as
+    /// `KernelTarget.nameSuffix`) and `KernelRegistry.swift`. A manifest this cannot
     /// read yields the registry alone: codegen then runs and reports the problem in one line.
     func outputFileNames(_ manifest: URL) -> [String] {
         guard let data = try? Data(contentsOf: manifest),
               let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let entries = top["kernels"] as? [[String: Any]] else { return ["KernelRegistry.swift"] }
+        // The platform default width, as KernelTarget.platformDefault (the plugin runs on the host).
+        #if arch(arm64)
+        let platformBits = 128
+        #else
+        let platformBits = 256
+        #endif
+        let manifestBits = (top["vectorBits"] as? Int) ?? platformBits
         var names: [String] = []
         for entry in entries {
             guard let cell = entry["cell"] as? String, let hidden = entry["hidden"] as? Int,
                   let input = entry["input"] as? Int else { continue }
             let scalar = (entry["scalar"] as? String) ?? "float"
-            names.append("\(cell.uppercased())_H\(hidden)_D\(input)_\(scalar.prefix(1).uppercased() + scalar.dropFirst()).swift")
+            let bits = (entry["vectorBits"] as? Int) ?? manifestBits
+            let usualRegisters = bits == 256 ? 16 : 32
+            let registers = (entry["registers"] as? Int) ?? usualRegisters
+            let suffix = (bits == 256 ? "" : "_V\(bits)") + (registers == usualRegisters ? "" : "_R\(registers)")
+            names.append("\(cell.uppercased())_H\(hidden)_D\(input)_\(scalar.prefix(1).uppercased() + scalar.dropFirst())\(suffix).swift")
         }
         return names + ["KernelRegistry.swift"]
     }

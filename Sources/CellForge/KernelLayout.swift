@@ -22,11 +22,13 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     public let hiddenSize: Int
     /// D.
     public let inputSize: Int
-    /// The widest vector the kernel uses (8 lanes for Float, 4 for Double).
+    /// Lanes of the widest vector the kernel uses (its target's width over the scalar's: 8
+    /// Float or 4 Double lanes at 256 bits).
     public let vectorWidth: Int
     /// Hp: H padded so that gate blocks line up with vector parts.
     public let paddedHidden: Int
-    /// Lanes in one piece of an H-vector (c, h, a gate block): 1, 2, 4 or `vectorWidth`.
+    /// Lanes in one piece of an H-vector (c, h, a gate block): H when H ≤ 2, else a power of
+    /// two from 2 to `vectorWidth`.
     public let partWidth: Int
     /// Lanes in one stored vector of the gate group.
     public let chunkWidth: Int
@@ -35,8 +37,10 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
 
     /// The layout a generated kernel for these sizes uses.
     ///
-    /// H ≤ 2 packs blocks without padding (Hp = H); H ≤ 4 pads to 4; larger H pads
-    /// to a multiple of `vectorWidth`, so every gate block is whole vectors.
+    /// H ≤ 2 packs blocks without padding (Hp = H); larger H pads to a multiple of the
+    /// part width, the smallest power of two ≥ H but at most `vectorWidth`, so every gate
+    /// block is whole parts (H 3 and 4 pad to 4 at every width of 4 lanes or more; at 8
+    /// lanes H 5…8 pad to 8 and larger H to a multiple of 8).
     public init(kind: CellKind, hiddenSize: Int, inputSize: Int, vectorWidth: Int) {
         precondition(hiddenSize >= 1 && inputSize >= 1, "KernelLayout: sizes must be positive")
         precondition([2, 4, 8, 16].contains(vectorWidth), "KernelLayout: vector width must be 2, 4, 8 or 16")
@@ -46,10 +50,10 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
         self.vectorWidth = vectorWidth
         if hiddenSize <= 2 {
             (paddedHidden, partWidth) = (hiddenSize, hiddenSize)
-        } else if hiddenSize <= 4 {
-            (paddedHidden, partWidth) = (4, 4)
         } else {
-            let wp = min(vectorWidth, 8)
+            var wp = 4
+            while wp < hiddenSize && wp < vectorWidth { wp *= 2 }
+            wp = min(wp, vectorWidth)
             (paddedHidden, partWidth) = ((hiddenSize + wp - 1) / wp * wp, wp)
         }
         let used = kind.gateCount * paddedHidden

@@ -5,12 +5,18 @@ public enum ScalarType: String, CaseIterable, Sendable {
 
     /// The Swift type name.
     public var swiftName: String { self == .float ? "Float" : "Double" }
+    /// Bits in one scalar.
+    public var bits: Int { self == .float ? 32 : 64 }
 
     /// The scalar type of `S`.
     public init<S: CellScalar>(_: S.Type) { self = S.self == Double.self ? .double : .float }
 }
 
-/// Identifies one generated kernel: the cell, H, D and the scalar type.
+/// Identifies one generated kernel: the cell, H, D, the scalar type and the vector width
+/// it was generated for.
+///
+/// A key whose `vectorBits` is nil asks for "any width": `resolved(among:)` picks the
+/// platform's default width (`platformVectorBits`) if that kernel exists, else the widest.
 public struct KernelKey: Hashable, Sendable, CustomStringConvertible {
     /// The cell.
     public let kind: CellKind
@@ -20,23 +26,56 @@ public struct KernelKey: Hashable, Sendable, CustomStringConvertible {
     public let inputSize: Int
     /// The scalar type.
     public let scalar: ScalarType
+    /// Bits of the widest vector the kernel uses (128, 256 or 512); nil in a lookup that
+    /// accepts any width.
+    public let vectorBits: Int?
 
     /// A key (not validated: a key that names no kernel is simply not found).
-    public init(kind: CellKind, hiddenSize: Int, inputSize: Int, scalar: ScalarType) {
+    public init(kind: CellKind, hiddenSize: Int, inputSize: Int, scalar: ScalarType, vectorBits: Int? = nil) {
         self.kind = kind
         self.hiddenSize = hiddenSize
         self.inputSize = inputSize
         self.scalar = scalar
+        self.vectorBits = vectorBits
     }
 
-    /// The key of a generated kernel type.
+    /// The key of a generated kernel type, with its width.
     public init<K: GeneratedKernel>(_: K.Type) {
+        let scalar = ScalarType(K.Scalar.self)
         self.init(kind: K.layout.kind, hiddenSize: K.layout.hiddenSize, inputSize: K.layout.inputSize,
-                  scalar: ScalarType(K.Scalar.self))
+                  scalar: scalar, vectorBits: K.layout.vectorWidth * scalar.bits)
     }
 
-    /// "LSTM H8 D8 Float".
-    public var description: String { "\(kind.displayName) H\(hiddenSize) D\(inputSize) \(scalar.swiftName)" }
+    /// The width kernels are generated for by default on this platform: 128 bits on arm64
+    /// (NEON), 256 elsewhere (AVX2; AVX-512 kernels are opt-in).
+    public static var platformVectorBits: Int {
+        #if arch(arm64)
+        128
+        #else
+        256
+        #endif
+    }
+
+    /// The same kernel at any width.
+    public var anyWidth: KernelKey {
+        KernelKey(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize, scalar: scalar)
+    }
+
+    /// The key in `keys` this key names: itself if `keys` holds it, else (for a key without a
+    /// width) the kernel of the same cell, sizes and scalar at `platformVectorBits`, else the
+    /// widest one; nil if none.
+    public func resolved(among keys: [KernelKey]) -> KernelKey? {
+        if keys.contains(self) { return self }
+        guard vectorBits == nil else { return nil }
+        let widths = keys.filter { $0.anyWidth == self }.compactMap(\.vectorBits)
+        let bits = widths.contains(Self.platformVectorBits) ? Self.platformVectorBits : widths.max()
+        return bits.map { KernelKey(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize, scalar: scalar, vectorBits: $0) }
+    }
+
+    /// "LSTM H8 D8 Float 256-bit" ("LSTM H8 D8 Float" without a width).
+    public var description: String {
+        "\(kind.displayName) H\(hiddenSize) D\(inputSize) \(scalar.swiftName)" + (vectorBits.map { " \($0)-bit" } ?? "")
+    }
 }
 
 /// What to do with a kernel found at run time: `open` is called with the concrete kernel
@@ -54,17 +93,20 @@ public protocol KernelOpener {
 public protocol KernelRegistry {
     /// Every kernel in the registry.
     static var keys: [KernelKey] { get }
-    /// Calls `opener.open` with the kernel for `key`.
+    /// Calls `opener.open` with the kernel for `key` (a key without a width is resolved by
+    /// `KernelKey.resolved(among: keys)`: the platform's default width, else the widest).
     /// - Throws: `CellForgeError` naming the kernels that exist and how to add `key` when it
     ///   is not there, or whatever `opener` throws.
     static func open<O: KernelOpener>(_ key: KernelKey, with opener: O) throws -> O.Result
 }
 
 extension KernelKey {
-    /// The key as a kernel manifest entry, e.g. `{"cell": "gru", "hidden": 12, "input": 2, "scalar": "float"}`
-    /// (the format `codegen --manifest` reads; see README, "Kernel manifest").
+    /// The key as a kernel manifest entry, e.g. `{"cell": "gru", "hidden": 12, "input": 2, "scalar": "float"}`,
+    /// with `"vectorBits"` when the key has a width (the format `codegen --manifest` reads; see
+    /// README, "Kernel manifest").
     public var manifestEntry: String {
-        "{\"cell\": \"\(kind.rawValue)\", \"hidden\": \(hiddenSize), \"input\": \(inputSize), \"scalar\": \"\(scalar.rawValue)\"}"
+        "{\"cell\": \"\(kind.rawValue)\", \"hidden\": \(hiddenSize), \"input\": \(inputSize), \"scalar\": \"\(scalar.rawValue)\""
+            + (vectorBits.map { ", \"vectorBits\": \($0)}" } ?? "}")
     }
 }
 
@@ -78,7 +120,8 @@ extension CellForgeError {
                                       regenerate: String) -> CellForgeError {
         var groups: [(name: String, sizes: [String])] = []
         for k in available {
-            let name = "\(k.kind.displayName) \(k.scalar.swiftName)"
+            let width = k.vectorBits.map { $0 == 256 ? "" : " \($0)-bit" } ?? ""
+            let name = "\(k.kind.displayName) \(k.scalar.swiftName)\(width)"
             let size = "H\(k.hiddenSize) D\(k.inputSize)"
             if let i = groups.firstIndex(where: { $0.name == name }) { groups[i].sizes.append(size) }
             else { groups.append((name, [size])) }
@@ -99,8 +142,8 @@ public struct ExistentialKernelOpener: KernelOpener {
 }
 
 extension KernelRegistry {
-    /// Whether the registry holds a kernel for `key`.
-    public static func contains(_ key: KernelKey) -> Bool { keys.contains(key) }
+    /// Whether the registry holds a kernel for `key` (at any width when `key` has none).
+    public static func contains(_ key: KernelKey) -> Bool { key.resolved(among: keys) != nil }
 
     /// The kernel for `key` as an existential. Generic code called on it is not specialised
     /// for the concrete type; use `open(_:with:)` with an opener for that.

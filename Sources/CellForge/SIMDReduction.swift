@@ -50,29 +50,64 @@ extension SIMDMath {
     public static func foldHalves<T: SIMDScalar & FloatingPoint>(_ v: SIMD16<T>) -> SIMD8<T> { v.evenHalf + v.oddHalf }
 }
 
+/// The out-of-line transposing reductions, one per vector type: n accumulators of n lanes
+/// each, stored one after another at `q`, give one n-lane vector whose lane j is the sum of
+/// accumulator j's lanes.
+///
+/// Deliberately out of line and fed through memory. Inlined after a dot-product loop,
+/// LLVM folds the shuffles back into the loop (blends and spills every iteration); passed
+/// as vector arguments, the calling convention splits wide vectors into halves and the loop
+/// then runs on half-width registers. Staged through memory the loop keeps full-width
+/// accumulators and the call costs a few cycles per group of sums.
 extension SIMDMath {
-    /// The sums of eight 8-lane accumulators stored one after another at `q`, in order:
-    /// lane j = Σ of accumulator j's lanes.
-    ///
-    /// Deliberately out of line and fed through memory. Inlined after a dot-product loop,
-    /// LLVM folds the shuffles back into the loop (blends and spills every iteration);
-    /// passed as SIMD8 arguments, the calling convention splits each into two 128-bit
-    /// halves and the loop then runs on half-width registers. Staged through memory the
-    /// loop keeps full-width accumulators and the call costs a few cycles per eight sums.
+    /// Sums of four SIMD4<Float> accumulators at `q`, in order (128-bit kernels).
     @inline(never)
-    public static func transposedSum(_ q: UnsafePointer<Float>) -> SIMD8<Float> {
+    public static func transposedSum(_ q: UnsafePointer<Float>, as _: SIMD4<Float>.Type) -> SIMD4<Float> {
+        let q0: SIMD4<Float> = load(q, 0), q1: SIMD4<Float> = load(q, 4)
+        let q2: SIMD4<Float> = load(q, 8), q3: SIMD4<Float> = load(q, 12)
+        return foldPairs(foldPairs(q0, q1), foldPairs(q2, q3))
+    }
+
+    /// Sums of eight SIMD8<Float> accumulators at `q`, in order (256-bit kernels).
+    @inline(never)
+    public static func transposedSum(_ q: UnsafePointer<Float>, as _: SIMD8<Float>.Type) -> SIMD8<Float> {
         let q0: SIMD8<Float> = load(q, 0), q1: SIMD8<Float> = load(q, 8), q2: SIMD8<Float> = load(q, 16)
         let q3: SIMD8<Float> = load(q, 24), q4: SIMD8<Float> = load(q, 32), q5: SIMD8<Float> = load(q, 40)
         let q6: SIMD8<Float> = load(q, 48), q7: SIMD8<Float> = load(q, 56)
         return foldPairs(foldPairs(foldPairs(q0, q1), foldPairs(q2, q3)), foldPairs(foldPairs(q4, q5), foldPairs(q6, q7)))
     }
 
-    /// The sums of four 4-lane Double accumulators stored one after another at `q`, in order;
-    /// out of line and through memory like the Float form.
+    /// Sums of sixteen SIMD16<Float> accumulators at `q`, in order (512-bit kernels).
     @inline(never)
-    public static func transposedSum(_ q: UnsafePointer<Double>) -> SIMD4<Double> {
+    public static func transposedSum(_ q: UnsafePointer<Float>, as _: SIMD16<Float>.Type) -> SIMD16<Float> {
+        func at(_ k: Int) -> SIMD16<Float> { load(q, 16 * k) }
+        let low = foldPairs(foldPairs(foldPairs(at(0), at(1)), foldPairs(at(2), at(3))),
+                            foldPairs(foldPairs(at(4), at(5)), foldPairs(at(6), at(7))))
+        let high = foldPairs(foldPairs(foldPairs(at(8), at(9)), foldPairs(at(10), at(11))),
+                             foldPairs(foldPairs(at(12), at(13)), foldPairs(at(14), at(15))))
+        return foldPairs(low, high)
+    }
+
+    /// Sums of two SIMD2<Double> accumulators at `q`, in order (128-bit kernels).
+    @inline(never)
+    public static func transposedSum(_ q: UnsafePointer<Double>, as _: SIMD2<Double>.Type) -> SIMD2<Double> {
+        foldPairs(load(q, 0) as SIMD2<Double>, load(q, 2))
+    }
+
+    /// Sums of four SIMD4<Double> accumulators at `q`, in order (256-bit kernels).
+    @inline(never)
+    public static func transposedSum(_ q: UnsafePointer<Double>, as _: SIMD4<Double>.Type) -> SIMD4<Double> {
         let q0: SIMD4<Double> = load(q, 0), q1: SIMD4<Double> = load(q, 4)
         let q2: SIMD4<Double> = load(q, 8), q3: SIMD4<Double> = load(q, 12)
         return foldPairs(foldPairs(q0, q1), foldPairs(q2, q3))
+    }
+
+    /// Sums of eight SIMD8<Double> accumulators at `q`, in order (512-bit kernels).
+    @inline(never)
+    public static func transposedSum(_ q: UnsafePointer<Double>, as _: SIMD8<Double>.Type) -> SIMD8<Double> {
+        let q0: SIMD8<Double> = load(q, 0), q1: SIMD8<Double> = load(q, 8), q2: SIMD8<Double> = load(q, 16)
+        let q3: SIMD8<Double> = load(q, 24), q4: SIMD8<Double> = load(q, 32), q5: SIMD8<Double> = load(q, 40)
+        let q6: SIMD8<Double> = load(q, 48), q7: SIMD8<Double> = load(q, 56)
+        return foldPairs(foldPairs(foldPairs(q0, q1), foldPairs(q2, q3)), foldPairs(foldPairs(q4, q5), foldPairs(q6, q7)))
     }
 }

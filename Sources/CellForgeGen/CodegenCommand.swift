@@ -3,7 +3,8 @@ import Foundation
 
 /// The `codegen` command line: parsing, help, and running.
 ///
-///     codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+///     codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double]
+///             [--vector-bits 128|256|512] [--registers 16|32] [--output DIR]
 ///     codegen --manifest FILE [--output DIR] [--regenerate-with COMMAND]
 public struct CodegenCommand: Equatable, Sendable {
     /// What to generate.
@@ -16,7 +17,8 @@ public struct CodegenCommand: Equatable, Sendable {
 
     /// The help text.
     public static let usage = """
-        usage: swift run codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double] [--output DIR]
+        usage: swift run codegen --hidden H [--input D] [--cell lstm|rnn|gru] [--scalar float|double]
+                                 [--vector-bits 128|256|512] [--registers 16|32] [--output DIR]
                swift run codegen --manifest FILE [--output DIR]
 
         Emits one Swift file with a SIMD kernel specialised for the given cell and sizes,
@@ -27,6 +29,9 @@ public struct CodegenCommand: Equatable, Sendable {
           --input D      input size, 1…\(KernelSpec.maximumSize) (default: H)
           --cell C       lstm (default), rnn or gru
           --scalar S     float (default) or double
+          --vector-bits N  widest vector: 128 (NEON), 256 (AVX2) or 512 (AVX-512)
+                         (default on this platform: \(KernelTarget.platformDefault.vectorBits))
+          --registers R  vector registers to plan for: 16 or 32 (default: 16 at 256 bits, else 32)
           --manifest F   a kernel manifest (JSON), e.g. Generated/kernels.json
           --output DIR   existing, writable folder to write into (default: Generated, or
                          the manifest's folder with --manifest)
@@ -35,7 +40,8 @@ public struct CodegenCommand: Equatable, Sendable {
                          (used by the CellForge plugins)
           --help         show this help
 
-        Files are named after their types, e.g. LSTM_H8_D8_Float.swift, and written
+        Files are named after their types, e.g. LSTM_H8_D8_Float.swift (256 bits) or
+        LSTM_H8_D8_Float_V512.swift (other widths get a suffix), and written
         atomically: an existing file is replaced only by a complete new one, and with
         --manifest no file is replaced unless every file could be written.
         """
@@ -52,7 +58,8 @@ public struct CodegenCommand: Equatable, Sendable {
     public static func parse(_ arguments: [String]) throws -> Request {
         var values: [String: String] = [:]
         var rest = arguments[...]
-        let known = ["--hidden", "--input", "--cell", "--scalar", "--output", "--manifest", "--regenerate-with"]
+        let known = ["--hidden", "--input", "--cell", "--scalar", "--vector-bits", "--registers", "--output",
+                     "--manifest", "--regenerate-with"]
         while let argument = rest.popFirst() {
             if argument == "--help" || argument == "-h" { return .help }
             var name = argument, value: String?
@@ -75,7 +82,8 @@ public struct CodegenCommand: Equatable, Sendable {
         }
         if let output = values["--output"], output.isEmpty { throw CellForgeError.invalidArgument("--output needs a folder") }
         if let manifest = values["--manifest"] {
-            if let option = ["--hidden", "--input", "--cell", "--scalar"].first(where: { values[$0] != nil }) {
+            if let option = ["--hidden", "--input", "--cell", "--scalar", "--vector-bits", "--registers"]
+                .first(where: { values[$0] != nil }) {
                 throw CellForgeError.invalidArgument("\(option) cannot be combined with --manifest: the manifest lists the kernels")
             }
             guard !manifest.isEmpty else { throw CellForgeError.invalidArgument("--manifest needs a file") }
@@ -98,7 +106,8 @@ public struct CodegenCommand: Equatable, Sendable {
         guard let scalar = ScalarType(rawValue: scalarText) else {
             throw CellForgeError.invalidArgument("unknown scalar '\(scalarText)' for --scalar: use float or double")
         }
-        let spec = try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar)
+        let target = try parseTarget(bits: values["--vector-bits"], registers: values["--registers"])
+        let spec = try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar, target: target)
         return .generate(CodegenCommand(spec: spec, output: values["--output"] ?? defaultOutput))
     }
 
@@ -117,6 +126,24 @@ public struct CodegenCommand: Equatable, Sendable {
     static func shellQuoted(_ text: String) -> String {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@%")
         return text.allSatisfy(safe.contains) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private static func parseTarget(bits: String?, registers: String?) throws -> KernelTarget {
+        let vectorBits = try bits.map { text in
+            guard let n = Int(text), KernelTarget.supportedVectorBits.contains(n) else {
+                throw CellForgeError.invalidArgument("--vector-bits must be 128, 256 or 512, got '\(text)'")
+            }
+            return n
+        } ?? KernelTarget.platformDefault.vectorBits
+        let count = try registers.map { text in
+            guard let n = Int(text), KernelTarget.supportedRegisters.contains(n) else {
+                throw CellForgeError.invalidArgument("--registers must be 16 or 32, got '\(text)'")
+            }
+            return n
+        }
+        let platform = KernelTarget.platformDefault
+        return try KernelTarget(vectorBits: vectorBits,
+                                registers: count ?? (bits == nil ? platform.registers : nil))
     }
 
     private static func size(_ text: String, _ option: String) throws -> Int {

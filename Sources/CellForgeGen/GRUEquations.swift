@@ -14,26 +14,27 @@ struct GRUEquations: CellEquations {
     var keepsRecurrentProductApart: Bool { true }
     var hasDirectHiddenPath: Bool { true }
 
-    func forwardPart(_ c: PartContext) -> [String] {
-        [
-            "let r = \(c.gate(0)), u = \(c.gate(1))",
-            "let hn = \(c.recurrentProduct(2)) + \(c.recurrentBias)",
-            "let n = SIMDMath.tanh(SIMDMath.madd(\(c.inputProduct(2)), r, hn))",
-            c.storeGate(2, "n"),
-            c.store("hn", "hn"),
-            c.store("h", "SIMDMath.madd(n, u, \(c.previous("h")) - n)"),
-        ]
+    var forward: Pointwise {
+        var p = Pointwise()
+        let r = p.load("r", .gate(0)), u = p.load("u", .gate(1))
+        let hn = p.bind("hn", .load(.recurrentProduct(2)) + .load(.recurrentBias))
+        let n = p.bind("n", .tanh(.multiplyAdd(.load(.inputProduct(2)), r, hn)))
+        p.store(.gate(2), n)
+        p.store(.record("hn"), hn)
+        p.store(.record("h"), .multiplyAdd(n, u, .load(.previousRecord("h")) - n))
+        return p
     }
 
-    func backwardPart(_ c: PartContext) -> [String] {
-        [
-            "let r = \(c.gate(0)), u = \(c.gate(1)), n = \(c.gate(2))",
-            "let dnPre = dh * (1 - u) * (1 - n * n)",
-            c.storeUpstream(0, "dnPre * \(c.current("hn"))"),
-            c.storeUpstream(1, "dh * (\(c.previous("h")) - n)"),
-            c.storeUpstream(2, "dh * (1 - u)"),
-            c.storeRecurrentDelta(2, "r * dnPre"),
-            c.storeDirect("u * dh"),
-        ]
+    var backward: Pointwise {
+        var p = Pointwise()
+        let dh = p.load("dh", .carry("h"))
+        let r = p.load("r", .gate(0)), u = p.load("u", .gate(1)), n = p.load("n", .gate(2))
+        let dnPre = p.bind("dnPre", dh * (1 - u) * (1 - n * n))
+        p.store(.upstream(0), dnPre * .load(.record("hn")))
+        p.store(.upstream(1), dh * (.load(.previousRecord("h")) - n))
+        p.store(.upstream(2), dh * (1 - u))
+        p.store(.recurrentDelta(2), r * dnPre)
+        p.store(.directHiddenGradient, u * dh)
+        return p
     }
 }

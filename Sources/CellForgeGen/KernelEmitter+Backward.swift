@@ -33,41 +33,47 @@ extension KernelEmitter {
             s.line("let length = batch.length")
             for b in all {
                 s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, tape\(b) = tapes + \(b) * batch.tapeStride")
-                s.line("let deltas\(b) = tape\(b) + (length + 1) * \(recordStride), scratch\(b) = deltas\(b) + length * \(deltaStride)")
+                s.line("let deltas\(b) = tape\(b) + (length + 1) * Offset.recordStride, scratch\(b) = deltas\(b) + length * Offset.deltaStride")
                 s.line("let dy\(b) = batch.outputGradient.map { $0 + (first + \(b)) * batch.outputStride }")
                 s.line("let dx\(b) = batch.inputGradient.map { $0 + (first + \(b)) * batch.inputStride }")
                 s.line("// Carried δ of the state, from the final state's gradient; padding lanes zero.")
                 s.line("scratch\(b).update(repeating: 0, count: \(4 * hp))")
                 s.block("if let dFinal = batch.finalStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
-                        s.line("for k in 0..<\(H) { scratch\(b)[\(index(Scratch.carry(layout, name)))] = dFinal[\(index(v * H))] }")
+                        s.line("for k in 0..<\(H) { scratch\(b)[\(named(offsetName(.carry(name)), "k"))] = dFinal[\(index(v * H))] }")
                     }
                 }
             }
             s.block("for t in stride(from: length, to: 0, by: -1)") { s in
                 for b in all {
                     s.block("do") { s in
-                        s.line("let cur = tape\(b) + t * \(recordStride)\(readsPreviousRecord(cell.backwardPart) ? ", prev = cur - \(recordStride)" : ""), delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)")
+                        let readsPrevious = cell.backward.areas.contains(.previous)
+                        s.line("let cur = tape\(b) + t * Offset.recordStride\(readsPrevious ? ", prev = cur - Offset.recordStride" : ""), delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)")
                         s.line("if let dy = dy\(b) { \(addOutputGradient) }")
-                        emitParts(&s, comment: "Pointwise \(spec.cell.displayName) backward: upstream of each gate block",
-                                  prelude: ["let dh = part(scratch, OFFSET)"], body: cell.backwardPart)
+                        let arguments: [Area: String] = [.parameters: "w", .previous: "prev", .current: "cur", .delta: "delta", .scratch: "scratch"]
+                        s.line(pointwiseCall("backwardPointwise", cell.backward) { arguments[$0]! })
                         if layout.gateLaneCount < P {
-                            s.line("for k in \(layout.gateLaneCount)..<\(P) { delta[k] = 0 }")
+                            s.line("for k in \(layout.gateLaneCount)..<Offset.lanes { delta[k] = 0 }")
                         }
-                        emitFusedDerivative(&s)
-                        emitRecurrentDelta(&s)
+                        if isCompact {
+                            emitCompactDerivative(&s)
+                            emitCompactRecurrentDelta(&s)
+                        } else {
+                            emitFusedDerivative(&s)
+                            emitRecurrentDelta(&s)
+                        }
                     }
                 }
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
                 let recurrent = cell.keepsRecurrentProductApart ? P : 0
                 emitTransposedProduct(&s, columnBase: D, columns: H, groupWidth: layout.partWidth, deltaOffset: recurrent,
-                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), scratch = scratch\(b)" + stage(layout.partWidth, "scratch")]) }) { offset, value, _ in
-                    let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(plus(Scratch.direct(layout), offset)))" : value
+                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)" + stage(layout.partWidth, "scratch")]) }) { offset, value, _ in
+                    let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(named(offsetName(.directHiddenGradient), offset)))" : value
                     return ["put(\(sum), scratch, \(offset))"]
                 }
                 s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
                 emitTransposedProduct(&s, columnBase: 0, columns: D, groupWidth: dxGroupWidth, deltaOffset: 0,
-                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * \(deltaStride), dxt = dx + (t - 1) * \(D)" + stage(dxGroupWidth, "scratch\(b)")]) }) { offset, value, lanes in
+                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * \(D)" + stage(dxGroupWidth, "scratch\(b)")]) }) { offset, value, lanes in
                     if lanes == dxGroupWidth {
                         return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
                     }
@@ -77,7 +83,7 @@ extension KernelEmitter {
             for b in all {
                 s.block("if let dInitial = batch.initialStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
-                        s.line("for k in 0..<\(H) { dInitial[\(index(v * H))] = scratch\(b)[\(index(Scratch.carry(layout, name)))] }")
+                        s.line("for k in 0..<\(H) { dInitial[\(index(v * H))] = scratch\(b)[\(named(offsetName(.carry(name)), "k"))] }")
                     }
                 }
             }
@@ -98,7 +104,7 @@ extension KernelEmitter {
 
     /// ", stage = …": where a group of n columns stages its accumulators, if it needs to.
     func stage(_ n: Int, _ scratch: String) -> String {
-        n == w && w == spec.scalar.vectorWidth ? ", stage = \(scratch) + \(Scratch.reduction(layout))" : ""
+        n == w && w == layout.vectorWidth ? ", stage = \(scratch) + Offset.reduction" : ""
     }
 
     /// Lanes per δx group: the chunk width, or less for small D.
@@ -137,7 +143,7 @@ extension KernelEmitter {
             func column(_ l: Int) -> String {
                 if let g = Int(group) { return index((columnBase + g * n + l) * P, "k * \(w)") }
                 let c = columnBase + l == 0 ? "\(group) * \(n)" : "\(group) * \(n) + \(columnBase + l)"
-                return "(\(c)) * \(P) + k * \(w)"
+                return "(\(c)) * Offset.lanes + k * \(w)"
             }
             for l in 0..<n { s.line("\(l < lanes ? "var" : "let") q\(l) = \(chunkType)()") }
             s.block("for k in 0..<\(layout.chunkCount)") { s in
@@ -161,12 +167,12 @@ extension KernelEmitter {
     }
 
     /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
-    /// A full group of 256-bit accumulators is staged in `stage` (a pointer expression) for
-    /// the out-of-line `SIMDMath.transposedSum`.
+    /// A full group of target-width accumulators is staged in `stage` (a pointer expression)
+    /// for the out-of-line `SIMDMath.transposedSum`.
     func reduction(_ names: [String], stage: String) -> ([String], String) {
-        if names.count == w && w == spec.scalar.vectorWidth {
+        if names.count == w && w == layout.vectorWidth {
             let puts = names.enumerated().map { "put(\($0.element), \(stage), \($0.offset * w))" }
-            return (puts, "SIMDMath.transposedSum(\(stage))")
+            return (puts, "SIMDMath.transposedSum(\(stage), as: \(chunkType).self)")
         }
         var lines: [String] = []
         var current = names, width = w, counter = 0
@@ -193,71 +199,65 @@ extension KernelEmitter {
         let recurrentDelta = cell.keepsRecurrentProductApart ? P : 0
         s.line("/// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.")
         s.block("private func accumulateParameterGradients(_ x: UnsafePointer<\(scalar)>, _ length: Int,\n                                                  _ tape: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
-            s.line("let deltas = tape + (length + 1) * \(recordStride)")
+            s.line("let deltas = tape + (length + 1) * Offset.recordStride")
             s.line("// δW[·, j] += Σ_t δz_t · x_t[j]")
             emitOuterProducts(&s, columns: D, firstColumn: 0, deltaOffset: 0, source: { t, j in "x[\(t) * \(D) + \(j)]" })
             s.line("// δU[·, j] += Σ_t δz_t · h_{t−1}[j]")
             emitOuterProducts(&s, columns: H, firstColumn: D, deltaOffset: recurrentDelta,
-                              source: { t, j in "tape[\(t) * \(recordStride) + \(plus(layout.recordOffset("h"), j))]" })
+                              source: { t, j in "tape[\(t) * Offset.recordStride + \(named("h", j))]" })
             s.line("// δb += Σ_t δz_t")
-            for first in stride(from: 0, to: layout.chunkCount, by: 8) {
-                let ks = Array(first..<min(first + 8, layout.chunkCount))
-                s.block("do") { s in
-                    for k in ks { s.line("var b\(k) = chunk(g, \(layout.biasOffset + k * w))") }
-                    s.block("for t in 0..<length") { s in
-                        s.line("let d = deltas + t * \(deltaStride)")
-                        for k in ks { s.line("b\(k) += chunk(d, \(k * w))") }
-                    }
-                    for k in ks { s.line("put(b\(k), g, \(layout.biasOffset + k * w))") }
+            let budget = spec.target.accumulatorBudget
+            emitChunkGroups(&s, group: min(budget, layout.chunkCount)) { s, offset, n in
+                for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k))))") }
+                s.block("for t in 0..<length") { s in
+                    s.line("let d = deltas + t * Offset.deltaStride")
+                    for k in 0..<n { s.line("b\(k) += chunk(d, \(offset(k)))") }
                 }
+                for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k))))") }
             }
             if spec.cell.hasRecurrentCandidateBias {
                 s.line("// δb_hn += Σ_t (recurrent-side δz_t of the candidate)")
-                let candidate = P + 2 * layout.paddedHidden
-                emitParts(&s, comment: "b_hn", body: { c in
-                    let o = c.offset == "0" ? "" : " + \(c.offset)"
-                    return [
-                        "var acc = part(g, \(layout.recurrentBiasOffset)\(o))",
-                        "for t in 0..<length { acc += part(deltas + t * \(deltaStride), \(candidate)\(o)) }",
-                        "put(acc, g, \(layout.recurrentBiasOffset)\(o))",
-                    ]
-                })
+                let candidate = spec.cell.gateCount - 1
+                s.block("for m in 0..<\(layout.partCount)") { s in
+                    s.line("let lane = m * \(layout.partWidth)")
+                    s.line("var acc = part(g, Offset.recurrentBias + lane)")
+                    s.line("for t in 0..<length { acc += part(deltas + t * Offset.deltaStride, \(named(offsetName(.recurrentDelta(candidate)), "lane"))) }")
+                    s.line("put(acc, g, Offset.recurrentBias + lane)")
+                }
             }
         }
     }
 
-    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps 2 chunks × 4
-    /// columns of accumulators in registers over all steps, so each δ load (streamed from L2
-    /// for large H) serves 4 columns; leftover columns get passes of their own.
+    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps R/8 chunks × 4
+    /// columns of accumulators in registers over all steps (R the target's registers: 2 × 4 of
+    /// 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside them), so each δ load
+    /// (streamed from L2 for large H) serves 4 columns; leftover columns get passes of their own.
     func emitOuterProducts(_ s: inout SourceWriter, columns: Int, firstColumn: Int, deltaOffset: Int,
                            source: (String, String) -> String) {
-        let chunksPerPass = min(layout.chunkCount, 2)
+        let chunksPerPass = min(layout.chunkCount, spec.target.registers / 8)
         let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
-        /// Offset of gradient column (firstColumn + j), chunk k.
-        func column(_ j: String, _ k: Int) -> String {
+        /// Offset of gradient column (firstColumn + j), chunk at lane offset `lane`.
+        func column(_ j: String, _ lane: String) -> String {
             let c = firstColumn == 0 ? j : j == "j" ? "\(firstColumn) + j" : "\(firstColumn) + \(j)"
             let factor = c.contains(" ") ? "(\(c))" : c
-            return k == 0 ? "\(factor) * \(P)" : "\(factor) * \(P) + \(k * w)"
+            return lane == "0" ? "\(factor) * Offset.lanes" : "\(factor) * Offset.lanes + \(lane)"
         }
         func pass(_ s: inout SourceWriter, columnExprs: [String]) {
-            for first in stride(from: 0, to: layout.chunkCount, by: chunksPerPass) {
-                let ks = Array(first..<min(first + chunksPerPass, layout.chunkCount))
-                s.block("do") { s in
+            emitChunkGroups(&s, group: chunksPerPass) { s, offset, n in
+                for (c, j) in columnExprs.enumerated() {
+                    for k in 0..<n { s.line("var a\(c)_\(k) = chunk(g, \(column(j, offset(k))))") }
+                }
+                s.block("for t in 0..<length") { s in
+                    s.line("let d = deltas + t * Offset.deltaStride")
+                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(plus(deltaOffset, offset(k))))") }
                     for (c, j) in columnExprs.enumerated() {
-                        for k in ks { s.line("var a\(c)_\(k) = chunk(g, \(column(j, k)))") }
+                        s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
+                        for k in 0..<n { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
                     }
-                    s.block("for t in 0..<length") { s in
-                        s.line("let d = deltas + t * \(deltaStride)")
-                        for k in ks { s.line("let d\(k) = chunk(d, \(deltaOffset + k * w))") }
-                        for (c, j) in columnExprs.enumerated() {
-                            s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
-                            for k in ks { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
-                        }
-                    }
-                    for (c, j) in columnExprs.enumerated() {
-                        for k in ks { s.line("put(a\(c)_\(k), g, \(column(j, k)))") }
-                    }
+                }
+                for (c, j) in columnExprs.enumerated() {
+                    for k in 0..<n { s.line("put(a\(c)_\(k), g, \(column(j, offset(k))))") }
                 }
             }
         }

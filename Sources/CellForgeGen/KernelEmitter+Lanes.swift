@@ -39,18 +39,20 @@ extension KernelEmitter {
     ///
     /// A chunk of one activation calls it directly; a mixed chunk (small H, several gates in
     /// one vector) uses tanh with per-lane scaling, σ(x) = ½ + ½·tanh(x/2).
-    func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int) {
-        let z = splitsProducts ? "z\(b)_\(k) + r\(b)_\(k)" : "z\(b)_\(k)"
+    func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int, accumulator i: Int) {
+        let z = splitsProducts ? "z\(b)_\(i) + r\(b)_\(i)" : "z\(b)_\(i)"
         let lanes = laneActivations(k, cell.activations)
-        let y = layout.gatesOffset + k * w
+        let y = named("gates", "\(k * w)")
         let cur = "cur\(b)"
         if cell.keepsRecurrentProductApart && lanes.contains(.pointwise) {
-            s.line("put(z\(b)_\(k), scratch\(b), \(Scratch.inputProduct(layout) + k * w))")
-            s.line("put(r\(b)_\(k), scratch\(b), \(Scratch.recurrentProduct(layout) + k * w))")
+            s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", "\(k * w)")))")
+            s.line("put(r\(b)_\(i), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
         }
-        // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's own.
+        // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's
+        // own. Only a chunk of pointwise lanes alone is left out: padding lanes of y must be
+        // written (the tape is not cleared, and δz reads y on every lane).
         let forward = lanes.map { $0 == .pointwise ? Activation.sigmoid : $0 }
-        if lanes.allSatisfy({ $0 == .pointwise || $0 == nil }) && lanes.contains(.pointwise) { return }
+        if lanes.allSatisfy({ $0 == .pointwise }) { return }
         switch uniform(forward) {
         case .tanh: s.line("put(SIMDMath.tanh(\(z)), \(cur), \(y))")
         case .sigmoid: s.line("put(SIMDMath.sigmoid(\(z)), \(cur), \(y))")
@@ -68,7 +70,7 @@ extension KernelEmitter {
     func emitFusedDerivative(_ s: inout SourceWriter) {
         s.line("// δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².")
         for k in 0..<layout.chunkCount {
-            let y = "chunk(cur, \(layout.gatesOffset + k * w))"
+            let y = "chunk(cur, \(named("gates", "\(k * w)")))"
             let lanes = laneActivations(k, cell.derivativeActivations)
             let derivative: String
             switch uniform(lanes) {

@@ -6,15 +6,20 @@ import Foundation
 ///
 ///     {
 ///       "registry": "GeneratedKernels",
+///       "vectorBits": 256,
 ///       "kernels": [
 ///         {"cell": "lstm", "hidden": 8, "input": 8},
-///         {"cell": "gru", "hidden": 3, "input": 4, "scalar": "double"}
+///         {"cell": "gru", "hidden": 3, "input": 4, "scalar": "double"},
+///         {"cell": "lstm", "hidden": 32, "input": 32, "vectorBits": 512}
 ///       ]
 ///     }
 ///
 /// `registry` is optional (default `Kernels`); in an entry `cell`, `hidden` and `input` are
-/// required and `scalar` is optional (default `float`). Unknown fields and duplicate entries
-/// are errors, so a typo never silently drops a kernel.
+/// required, `scalar` is optional (default `float`), `vectorBits` (128, 256 or 512) defaults
+/// to the manifest's top-level `vectorBits` or, without one, to the platform's width
+/// (`KernelTarget.platformDefault`; give it in committed manifests so they regenerate the
+/// same bytes on every machine), and `registers` (16 or 32) to the width's usual count.
+/// Unknown fields and duplicate entries are errors, so a typo never silently drops a kernel.
 public struct KernelManifest: Equatable, Sendable {
     /// The registry type's name when the manifest gives none.
     public static let defaultRegistryName = "Kernels"
@@ -51,9 +56,11 @@ public struct KernelManifest: Equatable, Sendable {
         guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw fail("not a JSON object (expected {\"registry\": …, \"kernels\": […]})")
         }
-        if let unknown = top.keys.sorted().first(where: { !["registry", "kernels"].contains($0) }) {
-            throw fail("unknown field \"\(unknown)\" (expected \"registry\" and \"kernels\")")
+        if let unknown = top.keys.sorted().first(where: { !["registry", "vectorBits", "kernels"].contains($0) }) {
+            throw fail("unknown field \"\(unknown)\" (expected \"registry\", \"vectorBits\" and \"kernels\")")
         }
+        let defaultBits = try top["vectorBits"].map { try vectorBits($0, field: "\"vectorBits\"", fail: fail) }
+            ?? KernelTarget.platformDefault.vectorBits
         var registry = defaultRegistryName
         if let value = top["registry"] {
             guard let text = value as? String, isIdentifier(text), !reservedNames.contains(text) else {
@@ -65,8 +72,8 @@ public struct KernelManifest: Equatable, Sendable {
         var kernels: [KernelSpec] = []
         for (index, value) in entries.enumerated() {
             guard let object = value as? [String: Any] else { throw fail("kernels[\(index)] is not an object") }
-            let spec = try entry(object) { fail("kernels[\(index)]: \($0)") }
-            if let first = kernels.firstIndex(of: spec) {
+            let spec = try entry(object, vectorBits: defaultBits) { fail("kernels[\(index)]: \($0)") }
+            if let first = kernels.firstIndex(where: { $0.key == spec.key }) {
                 throw fail("kernels[\(index)] repeats kernels[\(first)] (\(spec.typeName))")
             }
             kernels.append(spec)
@@ -75,12 +82,13 @@ public struct KernelManifest: Equatable, Sendable {
     }
 
     /// The fields an entry may have. To add one, list it here and read it in `entry`.
-    static let entryFields = ["cell", "hidden", "input", "scalar"]
+    static let entryFields = ["cell", "hidden", "input", "scalar", "vectorBits", "registers"]
     /// Names the registry may not take: the library's and the committed kernels' modules.
     static let reservedNames = ["CellForge", "CellForgeKernels"]
 
     /// One entry as a spec; `fail` turns a message into the error naming the entry.
-    static func entry(_ object: [String: Any], fail: (String) -> CellForgeError) throws -> KernelSpec {
+    static func entry(_ object: [String: Any], vectorBits defaultBits: Int,
+                      fail: (String) -> CellForgeError) throws -> KernelSpec {
         if let unknown = object.keys.sorted().first(where: { !entryFields.contains($0) }) {
             throw fail("unknown field \"\(unknown)\" (expected \(entryFields.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
@@ -94,9 +102,7 @@ public struct KernelManifest: Equatable, Sendable {
         }
         func size(_ field: String) throws -> Int {
             guard let raw = object[field] else { throw fail("missing field \"\(field)\"") }
-            // JSON true and false arrive as NSNumbers of objCType "c" (char); numbers never do.
-            guard let number = raw as? NSNumber, String(cString: number.objCType) != "c",
-                  let n = Int(exactly: number.doubleValue), (1...KernelSpec.maximumSize).contains(n) else {
+            guard let n = wholeNumber(raw), (1...KernelSpec.maximumSize).contains(n) else {
                 throw fail("field \"\(field)\" must be a whole number from 1 to \(KernelSpec.maximumSize), got \(raw)")
             }
             return n
@@ -110,7 +116,30 @@ public struct KernelManifest: Equatable, Sendable {
         guard let scalar = ScalarType(rawValue: scalarText) else {
             throw fail("field \"scalar\" must be float or double, got \"\(scalarText)\"")
         }
-        return try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar)
+        let bits = try object["vectorBits"].map { try vectorBits($0, field: "field \"vectorBits\"", fail: fail) } ?? defaultBits
+        let registers = try object["registers"].map { raw in
+            guard let n = wholeNumber(raw), KernelTarget.supportedRegisters.contains(n) else {
+                throw fail("field \"registers\" must be 16 or 32, got \(raw)")
+            }
+            return n
+        }
+        return try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar,
+                              target: KernelTarget(vectorBits: bits, registers: registers))
+    }
+
+    /// A vector width in bits (128, 256 or 512) from JSON; `field` names it in the error.
+    static func vectorBits(_ raw: Any, field: String, fail: (String) -> CellForgeError) throws -> Int {
+        guard let n = wholeNumber(raw), KernelTarget.supportedVectorBits.contains(n) else {
+            throw fail("\(field) must be 128, 256 or 512, got \(raw)")
+        }
+        return n
+    }
+
+    /// A JSON number that is a whole number, or nil (JSON true and false arrive as NSNumbers
+    /// of objCType "c" (char); numbers never do).
+    static func wholeNumber(_ raw: Any) -> Int? {
+        guard let number = raw as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        return Int(exactly: number.doubleValue)
     }
 
     /// Whether `text` is a plain Swift identifier (ASCII letters, digits, underscores; no leading digit).

@@ -1,11 +1,6 @@
 import CellForge
 
-extension ScalarType {
-    /// Lanes of the widest vector emitted: 256-bit vectors (8 Float, 4 Double).
-    public var vectorWidth: Int { self == .float ? 8 : 4 }
-}
-
-/// What to generate: one kernel for one (cell, H, D, scalar).
+/// What to generate: one kernel for one (cell, H, D, scalar, target).
 public struct KernelSpec: Equatable, Sendable {
     /// The cell.
     public let cell: CellKind
@@ -15,14 +10,18 @@ public struct KernelSpec: Equatable, Sendable {
     public let inputSize: Int
     /// The scalar type.
     public let scalar: ScalarType
+    /// The vector width and register count the kernel is shaped for.
+    public let target: KernelTarget
 
-    /// Largest H or D the generator accepts. Emitted code grows with H (the gate
-    /// group is unrolled in vectors of 8 lanes) and parameters with (D + H + 1)·4H.
+    /// Largest H or D the generator accepts. From 16 vectors of gates up the emitted code
+    /// loops over vector groups, so its size and compile time no longer grow with H or D
+    /// (see README, "Generating a kernel"); parameters grow with (D + H + 1)·G·H.
     public static let maximumSize = 1024
 
     /// A validated spec.
     /// - Throws: `CellForgeError.invalidSize` unless 1 ≤ H, D ≤ `maximumSize`.
-    public init(cell: CellKind, hiddenSize: Int, inputSize: Int, scalar: ScalarType) throws {
+    public init(cell: CellKind, hiddenSize: Int, inputSize: Int, scalar: ScalarType,
+                target: KernelTarget = .platformDefault) throws {
         for (name, value) in [("hidden size", hiddenSize), ("input size", inputSize)]
         where !(1...Self.maximumSize).contains(value) {
             throw CellForgeError.invalidSize(name: name, value: value, allowed: "between 1 and \(Self.maximumSize)")
@@ -31,19 +30,31 @@ public struct KernelSpec: Equatable, Sendable {
         self.hiddenSize = hiddenSize
         self.inputSize = inputSize
         self.scalar = scalar
+        self.target = target
     }
 
-    /// The emitted type's name, e.g. `LSTM_H8_D8_Float`.
-    public var typeName: String { "\(cell.displayName)_H\(hiddenSize)_D\(inputSize)_\(scalar.swiftName)" }
+    /// The emitted type's name, e.g. `LSTM_H8_D8_Float` (256 bits) or `LSTM_H32_D32_Float_V512`:
+    /// kernels of one size for several targets can live in one package.
+    public var typeName: String {
+        "\(cell.displayName)_H\(hiddenSize)_D\(inputSize)_\(scalar.swiftName)\(target.nameSuffix)"
+    }
+    /// The key the kernel is registered under.
+    public var key: KernelKey {
+        KernelKey(kind: cell, hiddenSize: hiddenSize, inputSize: inputSize, scalar: scalar, vectorBits: target.vectorBits)
+    }
     /// The emitted file's name.
     public var fileName: String { typeName + ".swift" }
     /// The layout the kernel uses.
     public var layout: KernelLayout {
-        KernelLayout(kind: cell, hiddenSize: hiddenSize, inputSize: inputSize, vectorWidth: scalar.vectorWidth)
+        KernelLayout(kind: cell, hiddenSize: hiddenSize, inputSize: inputSize, vectorWidth: target.lanes(scalar))
     }
     /// The command that regenerates this kernel into the default folder, Generated/, from the
-    /// package root (`CodegenCommand.kernelCommand` adds `--output` for any other folder).
+    /// package root, on any machine: it always names the width, whose default depends on the
+    /// platform (`CodegenCommand.kernelCommand` adds `--output` for any other folder).
     public var command: String {
-        "swift run codegen --hidden \(hiddenSize) --input \(inputSize) --cell \(cell.rawValue) --scalar \(scalar.rawValue)"
+        let registers = target.registers == KernelTarget.defaultRegisters(vectorBits: target.vectorBits)
+            ? "" : " --registers \(target.registers)"
+        return "swift run codegen --hidden \(hiddenSize) --input \(inputSize) --cell \(cell.rawValue) --scalar \(scalar.rawValue)"
+            + " --vector-bits \(target.vectorBits)\(registers)"
     }
 }

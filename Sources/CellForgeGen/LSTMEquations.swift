@@ -10,27 +10,28 @@ struct LSTMEquations: CellEquations {
     var activations: [Activation] { [.tanh, .sigmoid, .sigmoid, .sigmoid] }
     var carriedStates: [String] { ["c"] }
 
-    func forwardPart(_ c: PartContext) -> [String] {
-        [
-            "let a = \(c.gate(0)), i = \(c.gate(1)), f = \(c.gate(2)), o = \(c.gate(3))",
-            "let c = SIMDMath.madd(f * \(c.previous("c")), a, i)",
-            "let tanhC = SIMDMath.tanh(c)",
-            c.store("c", "c"),
-            c.store("tanhC", "tanhC"),
-            c.store("h", "tanhC * o"),
-        ]
+    var forward: Pointwise {
+        var p = Pointwise()
+        let a = p.load("a", .gate(0)), i = p.load("i", .gate(1)), f = p.load("f", .gate(2)), o = p.load("o", .gate(3))
+        let c = p.bind("c", .multiplyAdd(f * .load(.previousRecord("c")), a, i))
+        let tanhC = p.bind("tanhC", .tanh(c))
+        p.store(.record("c"), c)
+        p.store(.record("tanhC"), tanhC)
+        p.store(.record("h"), tanhC * o)
+        return p
     }
 
-    func backwardPart(_ c: PartContext) -> [String] {
-        [
-            "let a = \(c.gate(0)), i = \(c.gate(1)), f = \(c.gate(2)), o = \(c.gate(3))",
-            "let tanhC = \(c.current("tanhC"))",
-            "let dc = SIMDMath.madd(\(c.carry("c")), dh * o, 1 - tanhC * tanhC)",
-            c.storeUpstream(0, "dc * i"),
-            c.storeUpstream(1, "dc * a"),
-            c.storeUpstream(2, "dc * \(c.previous("c"))"),
-            c.storeUpstream(3, "dh * tanhC"),
-            c.storeCarry("c", "dc * f"),
-        ]
+    var backward: Pointwise {
+        var p = Pointwise()
+        let dh = p.load("dh", .carry("h"))
+        let a = p.load("a", .gate(0)), i = p.load("i", .gate(1)), f = p.load("f", .gate(2)), o = p.load("o", .gate(3))
+        let tanhC = p.load("tanhC", .record("tanhC"))
+        let dc = p.bind("dc", .multiplyAdd(.load(.carry("c")), dh * o, 1 - tanhC * tanhC))
+        p.store(.upstream(0), dc * i)
+        p.store(.upstream(1), dc * a)
+        p.store(.upstream(2), dc * .load(.previousRecord("c")))
+        p.store(.upstream(3), dh * tanhC)
+        p.store(.carry("c"), dc * f)
+        return p
     }
 }

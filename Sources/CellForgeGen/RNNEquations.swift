@@ -5,11 +5,15 @@ struct RNNEquations: CellEquations {
     var kind: CellKind { .rnn }
     var activations: [Activation] { [.tanh] }
 
-    func forwardPart(_ c: PartContext) -> [String] {
-        [c.store("h", c.gate(0))]
+    var forward: Pointwise {
+        var p = Pointwise()
+        p.store(.record("h"), .load(.gate(0)))
+        return p
     }
 
-    func backwardPart(_ c: PartContext) -> [String] {
-        [c.storeUpstream(0, "dh")]
+    var backward: Pointwise {
+        var p = Pointwise()
+        p.store(.upstream(0), .load(.carry("h")))
+        return p
     }
 }

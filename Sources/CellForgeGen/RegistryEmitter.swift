@@ -26,18 +26,20 @@ struct RegistryEmitter {
             s.line("/// Every kernel, in manifest order.")
             s.line("public static let keys: [KernelKey] = [")
             for spec in manifest.kernels {
-                s.line("    KernelKey(kind: .\(spec.cell.rawValue), hiddenSize: \(spec.hiddenSize), inputSize: \(spec.inputSize), scalar: .\(spec.scalar.rawValue)),")
+                s.line("    KernelKey(kind: .\(spec.cell.rawValue), hiddenSize: \(spec.hiddenSize), inputSize: \(spec.inputSize), scalar: .\(spec.scalar.rawValue), vectorBits: \(spec.target.vectorBits)),")
             }
             s.line("]")
             s.line()
-            s.line("/// Calls `opener.open` with the kernel for `key`.")
+            s.line("/// Calls `opener.open` with the kernel for `key` (a key without a width takes the platform's")
+            s.line("/// default width if that kernel is here, else the widest: `KernelKey.resolved(among:)`).")
             s.line("/// - Throws: `CellForgeError` naming the kernels there are and the manifest entry that would")
             s.line("///   add `key`, or whatever `opener` throws.")
             s.line("@inlinable")
             s.block("public static func open<O: KernelOpener>(_ key: KernelKey, with opener: O) throws -> O.Result") { s in
-                s.block("switch (key.kind, key.hiddenSize, key.inputSize, key.scalar)") { s in
+                s.line("let found = key.resolved(among: keys)")
+                s.block("switch (found?.kind, found?.hiddenSize, found?.inputSize, found?.scalar, found?.vectorBits)") { s in
                     for spec in manifest.kernels {
-                        s.line("case (.\(spec.cell.rawValue), \(spec.hiddenSize), \(spec.inputSize), .\(spec.scalar.rawValue)): return try opener.open(\(spec.typeName)())")
+                        s.line("case (.\(spec.cell.rawValue), \(spec.hiddenSize), \(spec.inputSize), .\(spec.scalar.rawValue), \(spec.target.vectorBits)): return try opener.open(\(spec.typeName)())")
                     }
                     s.line("default:")
                     s.line("    throw CellForgeError.kernelNotFound(key, available: keys, manifest: \(literal(manifestName)),")

@@ -20,9 +20,10 @@ import Testing
 
     @Test func defaultsAndOutput() throws {
         let (status, out, err, files) = try run(["--hidden", "8"])
+        let name = "LSTM_H8_D8_Float" + KernelTarget.platformDefault.nameSuffix
         #expect(status == 0 && err.isEmpty)
-        #expect(files == ["LSTM_H8_D8_Float.swift"])
-        #expect(out.contains("LSTM_H8_D8_Float.swift") && out.contains("type LSTM_H8_D8_Float"))
+        #expect(files == [name + ".swift"])
+        #expect(out.contains(name + ".swift") && out.contains("type \(name)"))
         guard case let .generate(c) = try CodegenCommand.parse(["--hidden", "8"]) else { Issue.record("not generate"); return }
         #expect(c.spec == (try KernelSpec(cell: .lstm, hiddenSize: 8, inputSize: 8, scalar: .float)))
         #expect(c.output == "Generated")
@@ -32,6 +33,30 @@ import Testing
         let (status, _, _, files) = try run(["--hidden=3", "--input", "5", "--cell", "gru", "--scalar", "double"])
         #expect(status == 0)
         #expect(files == ["GRU_H3_D5_Double.swift"])
+    }
+
+    /// The width picks the target and the name: 256-bit kernels keep the plain name, others a
+    /// suffix, so several widths of one size can live in one package.
+    @Test func vectorWidths() throws {
+        for (arguments, name, bits, registers) in [
+            (["--vector-bits", "256"], "LSTM_H8_D8_Float", 256, 16),
+            (["--vector-bits", "512"], "LSTM_H8_D8_Float_V512", 512, 32),
+            (["--vector-bits", "128"], "LSTM_H8_D8_Float_V128", 128, 32),
+            (["--vector-bits", "128", "--registers", "16"], "LSTM_H8_D8_Float_V128_R16", 128, 16),
+            (["--vector-bits=256", "--registers", "32"], "LSTM_H8_D8_Float_R32", 256, 32),
+        ] {
+            let (status, _, err, files) = try run(["--hidden", "8"] + arguments)
+            #expect(status == 0 && err.isEmpty && files == [name + ".swift"], "\(arguments)")
+            guard case let .generate(c) = try CodegenCommand.parse(["--hidden", "8"] + arguments) else { continue }
+            #expect(c.spec.target.vectorBits == bits && c.spec.target.registers == registers)
+            #expect(c.spec.layout.vectorWidth == bits / 32)
+            #expect(c.spec.command.contains("--vector-bits \(bits)"), "the header command names the width")
+        }
+        guard case let .generate(c) = try CodegenCommand.parse(["--hidden", "8", "--scalar", "double", "--vector-bits", "512"]) else {
+            Issue.record("not generate"); return
+        }
+        #expect(c.spec.layout.vectorWidth == 8 && c.spec.typeName == "LSTM_H8_D8_Double_V512")
+        #expect(KernelGenerator.source(for: c.spec).contains("// Target: 512-bit vectors, 32 registers (8 Double lanes)."))
     }
 
     @Test func help() throws {
@@ -54,6 +79,9 @@ import Testing
         (["--hidden", "8", "--hiden", "4"], "unknown option '--hiden'"),
         (["--hidden", "8", "extra"], "unexpected argument 'extra'"),
         (["--hidden", "8", "--hidden", "4"], "option --hidden given more than once"),
+        (["--hidden", "8", "--vector-bits", "1024"], "--vector-bits must be 128, 256 or 512, got '1024'"),
+        (["--hidden", "8", "--vector-bits", "wide"], "--vector-bits must be 128, 256 or 512, got 'wide'"),
+        (["--hidden", "8", "--registers", "8"], "--registers must be 16 or 32, got '8'"),
     ]
 
     @Test(arguments: badArguments) func badArgumentsAreRejected(_ arguments: [String], _ message: String) throws {

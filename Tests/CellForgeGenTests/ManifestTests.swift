@@ -105,8 +105,10 @@ import Testing
         #expect(try Data(contentsOf: dir.appendingPathComponent("LSTM_H20_D1_Float.swift")) == lstm)
         let registry = try String(contentsOf: dir.appendingPathComponent("KernelRegistry.swift"), encoding: .utf8)
         #expect(registry.contains("public enum StreamKernels: KernelRegistry {"))
-        #expect(registry.contains("KernelKey(kind: .gru, hiddenSize: 12, inputSize: 2, scalar: .float),"))
-        #expect(registry.contains("case (.gru, 12, 2, .float): return try opener.open(GRU_H12_D2_Float())"))
+        // No "vectorBits" in this manifest: the platform's width (256 bits on x86-64, 128 on arm64).
+        let bits = KernelTarget.platformDefault.vectorBits, suffix = KernelTarget.platformDefault.nameSuffix
+        #expect(registry.contains("KernelKey(kind: .gru, hiddenSize: 12, inputSize: 2, scalar: .float, vectorBits: \(bits)),"))
+        #expect(registry.contains("case (.gru, 12, 2, .float, \(bits)): return try opener.open(GRU_H12_D2_Float\(suffix)())"))
         #expect(registry.contains("@inlinable\n    public static func open<O: KernelOpener>"))
     }
 
@@ -115,7 +117,8 @@ import Testing
         let m = try KernelManifest.parse(Data("{\"kernels\": [{\"cell\": \"rnn\", \"hidden\": 2, \"input\": 1}]}".utf8), name: "k")
         let spec = m.kernels[0]
         let own = ManifestCommand(manifest: "Sources/My/kernels.json", output: nil, regenerateWith: nil).generator(for: m)
-        #expect(own.kernelCommand(spec) == "swift run codegen --hidden 2 --input 1 --cell rnn --scalar float --output Sources/My")
+        let bits = KernelTarget.platformDefault.vectorBits
+        #expect(own.kernelCommand(spec) == "swift run codegen --hidden 2 --input 1 --cell rnn --scalar float --vector-bits \(bits) --output Sources/My")
         #expect(own.registryCommand == "swift run codegen --manifest Sources/My/kernels.json")
         let elsewhere = ManifestCommand(manifest: "kernels.json", output: "Sources/My Kernels", regenerateWith: nil).generator(for: m)
         #expect(elsewhere.registryCommand == "swift run codegen --manifest kernels.json --output 'Sources/My Kernels'")

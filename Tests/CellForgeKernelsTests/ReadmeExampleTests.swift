@@ -46,7 +46,7 @@ import Testing
         let key = KernelKey(kind: .lstm, hiddenSize: 8, inputSize: 8, scalar: .float)   // e.g. from the file's shapes
         let h = try GeneratedKernels.open(key, with: Infer(weights: file, inputs: x))
         let kernel = try GeneratedKernels.kernel(for: key)
-        #expect(kernel is LSTM_H8_D8_Float && GeneratedKernels.keys.contains(key))
+        #expect(kernel is LSTM_H8_D8_Float && GeneratedKernels.contains(key))
 
         let direct = try BatchDriver(kernel: LSTM_H8_D8_Float(), parameters: PyTorchWeights.parameters(.lstm, from: file, as: Float.self))
         var state = [Float](repeating: 0, count: 16)

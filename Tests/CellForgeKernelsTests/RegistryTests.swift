@@ -12,9 +12,7 @@ import Testing
 
     @Test func keysAreTheManifestsKernels() throws {
         let manifest = try KernelManifest.load(from: Self.manifestURL)
-        let expected = manifest.kernels.map {
-            KernelKey(kind: $0.cell, hiddenSize: $0.hiddenSize, inputSize: $0.inputSize, scalar: $0.scalar)
-        }
+        let expected = manifest.kernels.map(\.key)
         #expect(GeneratedKernels.keys == expected)
         #expect(Set(expected).count == expected.count)
     }
@@ -27,11 +25,27 @@ import Testing
     @Test(arguments: GeneratedKernels.keys) func opensTheKernelOfItsKey(_ key: KernelKey) throws {
         let (name, opened) = try GeneratedKernels.open(key, with: TypeName())
         #expect(opened == key)
-        #expect(name == "\(key.kind.displayName)_H\(key.hiddenSize)_D\(key.inputSize)_\(key.scalar.swiftName)")
+        let width = key.vectorBits == 256 ? "" : "_V\(key.vectorBits ?? 0)"
+        #expect(name == "\(key.kind.displayName)_H\(key.hiddenSize)_D\(key.inputSize)_\(key.scalar.swiftName)\(width)")
         let kernel = try GeneratedKernels.kernel(for: key)
         #expect("\(type(of: kernel))" == name && kernel.kind == key.kind && kernel.hiddenSize == key.hiddenSize
                 && kernel.inputSize == key.inputSize)
         #expect(GeneratedKernels.contains(key))
+    }
+
+    /// A key without a width opens the platform's default width when the registry has it (256
+    /// bits on x86-64, 128 on arm64), else the widest there is.
+    @Test func keyWithoutWidthResolvesToThePlatformWidthElseTheWidest() throws {
+        let any = KernelKey(kind: .lstm, hiddenSize: 8, inputSize: 8, scalar: .float)
+        let (_, opened) = try GeneratedKernels.open(any, with: TypeName())
+        #expect(opened.vectorBits == KernelKey.platformVectorBits)
+        #expect(GeneratedKernels.contains(any))
+        // LSTM H64 D64 is committed at 256 and 512 bits only: on arm64 the widest is taken.
+        let (_, wide) = try GeneratedKernels.open(KernelKey(kind: .lstm, hiddenSize: 64, inputSize: 64, scalar: .float),
+                                                  with: TypeName())
+        #expect(wide.vectorBits == (KernelKey.platformVectorBits == 256 ? 256 : 512))
+        // A width that is not committed is not found, even though other widths are.
+        #expect(!GeneratedKernels.contains(KernelKey(kind: .lstm, hiddenSize: 64, inputSize: 64, scalar: .float, vectorBits: 128)))
     }
 
     @Test func unknownSizeNamesWhatExistsAndHowToAddIt() throws {
@@ -43,8 +57,9 @@ import Testing
         } catch let error as CellForgeError {
             let message = error.description
             #expect(!message.contains("\n"))
-            #expect(message.hasPrefix("no generated kernel for GRU H11 D2 Float; available: LSTM Float H1 D2, H2 D3, "))
-            #expect(message.contains("; GRU Double H3 D4, H7 D2;"))
+            #expect(message.hasPrefix("no generated kernel for GRU H11 D2 Float; available: LSTM Float 128-bit H1 D2, H3 D5, "))
+            #expect(message.contains("; LSTM Float H1 D2, H2 D3, "))
+            #expect(message.contains("; GRU Double H3 D4, H7 D2, H13 D7;"))
             #expect(message.hasSuffix("add {\"cell\": \"gru\", \"hidden\": 11, \"input\": 2, \"scalar\": \"float\"} to "
                                       + "Generated/kernels.json and run swift run codegen --manifest Generated/kernels.json"))
         }

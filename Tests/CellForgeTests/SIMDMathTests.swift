@@ -56,4 +56,35 @@ import Testing
         #expect(abs(two[0] - q[0].sum()) <= 1e-15 && abs(two[1] - q[1].sum()) <= 1e-15)
         #expect(abs(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q[2]))) - q[2].sum()) <= 1e-15)
     }
+
+    /// The out-of-line transposed sums, one per vector type of every width, give the n sums of
+    /// n staged n-lane accumulators in order. Inputs are small integers, so every sum is exact
+    /// whatever the order of additions.
+    @Test func transposedSumsAtEveryWidth() {
+        func staged<S: BinaryFloatingPoint>(_ n: Int, _: S.Type) -> [S] { (0..<n * n).map { S(($0 * 7) % 11) - 5 } }
+        func expected<S: BinaryFloatingPoint>(_ q: [S], _ n: Int) -> [S] { (0..<n).map { j in q[j * n..<(j + 1) * n].reduce(0, +) } }
+        func check<V: SIMD>(_ v: V, _ e: [V.Scalar]) where V.Scalar: BinaryFloatingPoint {
+            #expect((0..<V.scalarCount).map { v[$0] } == e, "SIMD\(V.scalarCount)<\(V.Scalar.self)>")
+        }
+        for n in [4, 8, 16] {
+            let q = staged(n, Float.self)
+            q.withUnsafeBufferPointer { p in
+                switch n {
+                case 4: check(SIMDMath.transposedSum(p.baseAddress!, as: SIMD4<Float>.self), expected(q, n))
+                case 8: check(SIMDMath.transposedSum(p.baseAddress!, as: SIMD8<Float>.self), expected(q, n))
+                default: check(SIMDMath.transposedSum(p.baseAddress!, as: SIMD16<Float>.self), expected(q, n))
+                }
+            }
+        }
+        for n in [2, 4, 8] {
+            let q = staged(n, Double.self)
+            q.withUnsafeBufferPointer { p in
+                switch n {
+                case 2: check(SIMDMath.transposedSum(p.baseAddress!, as: SIMD2<Double>.self), expected(q, n))
+                case 4: check(SIMDMath.transposedSum(p.baseAddress!, as: SIMD4<Double>.self), expected(q, n))
+                default: check(SIMDMath.transposedSum(p.baseAddress!, as: SIMD8<Double>.self), expected(q, n))
+                }
+            }
+        }
+    }
 }

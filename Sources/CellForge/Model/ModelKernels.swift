@@ -1,5 +1,6 @@
 extension RecurrentLayerShape {
-    /// The generated kernel this layer runs in `scalar`.
+    /// The generated kernel this layer runs in `scalar`, at any width (a registry picks the
+    /// platform's default width if it has it, else the widest: `KernelKey.resolved(among:)`).
     public func kernelKey(scalar: ScalarType) -> KernelKey {
         KernelKey(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize, scalar: scalar)
     }
@@ -19,8 +20,7 @@ extension ModelArchitecture {
     /// - Throws: one-line `CellForgeError.invalidArgument` naming each missing kernel and its
     ///   layers, and the manifest entry or codegen command that adds it.
     public func checkKernels<R: KernelRegistry>(in registry: R.Type, scalar: ScalarType) throws {
-        let available = Set(R.keys)
-        let missing = kernelKeys(scalar: scalar).filter { !available.contains($0) }
+        let missing = kernelKeys(scalar: scalar).filter { !R.contains($0) }
         guard !missing.isEmpty else { return }
         let named = missing.map { key in
             let at = layers.indices.filter { layers[$0].kernelKey(scalar: scalar) == key }

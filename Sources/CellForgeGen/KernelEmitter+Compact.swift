@@ -1,0 +1,106 @@
+import CellForge
+
+/// Compact emission for large gate groups: loops over chunk groups instead of one unrolled
+/// copy per group, and the activations and δgates in one pass per gate block, so the source
+/// grows with a small constant instead of with H.
+///
+/// Each chunk still takes exactly the same operations in the same order as unrolled, so the
+/// results are the same bits; only the lane offsets become loop variables.
+extension KernelEmitter {
+    /// Gate groups of at least this many chunks are emitted as loops. Below it, unrolling
+    /// lets every offset be a constant; above it, the unrolled source only grows (measured:
+    /// see README, "Generated source size").
+    static let compactChunkCount = 16
+
+    /// Whether this kernel is emitted in compact form: a large gate group whose every chunk
+    /// lies inside one gate block (so one activation serves a whole chunk).
+    var isCompact: Bool {
+        layout.chunkCount >= Self.compactChunkCount && layout.paddedHidden % layout.chunkWidth == 0
+            && layout.gateLaneCount == layout.laneCount
+    }
+
+    /// Walks the gate group in groups of `group` chunks; `body(offset, n)` emits one group of n
+    /// chunks, `offset(k)` being the lane offset of its k-th chunk (a constant, or an expression
+    /// in the loop variable `k0` in compact form).
+    func emitChunkGroups(_ s: inout SourceWriter, group: Int,
+                         body: (inout SourceWriter, (Int) -> String, Int) -> Void) {
+        let count = layout.chunkCount
+        if isCompact {
+            let full = count / group, rest = count % group
+            if full > 0 {
+                s.block("for k0 in stride(from: 0, to: \(full * group * w), by: \(group * w))") { s in
+                    body(&s, { $0 == 0 ? "k0" : "k0 + \($0 * w)" }, group)
+                }
+            }
+            if rest > 0 {
+                s.block("do") { s in body(&s, { "\((full * group + $0) * w)" }, rest) }
+            }
+        } else {
+            for first in stride(from: 0, to: count, by: group) {
+                s.block("do") { s in body(&s, { "\((first + $0) * w)" }, min(group, count - first)) }
+            }
+        }
+    }
+
+    /// Compact form: stores accumulator i's pre-activation (the whole z, or W·x + b and U·h
+    /// apart when the cell keeps them apart) for the activation pass.
+    func emitStorePreactivation(_ s: inout SourceWriter, offset: String, sequence b: Int, accumulator i: Int) {
+        if cell.keepsRecurrentProductApart {
+            s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", offset)))")
+            s.line("put(r\(b)_\(i), scratch\(b), \(named("recurrentProducts", offset)))")
+        } else {
+            let z = splitsProducts ? "z\(b)_\(i) + r\(b)_\(i)" : "z\(b)_\(i)"
+            s.line("put(\(z), cur\(b), \(named("gates", offset)))")
+        }
+    }
+
+    /// Runs of neighbouring gate blocks that share an activation: (first lane, end lane, activation).
+    func gateRuns(_ table: [Activation]) -> [(Int, Int, Activation)] {
+        var runs: [(Int, Int, Activation)] = []
+        let hp = layout.paddedHidden
+        for (g, a) in table.enumerated() {
+            if let last = runs.last, last.2 == a, last.1 == g * hp { runs[runs.count - 1].1 = (g + 1) * hp }
+            else { runs.append((g * hp, (g + 1) * hp, a)) }
+        }
+        return runs
+    }
+
+    /// Compact form: one loop per run of gate blocks applies their activation to the stored
+    /// pre-activations of sequence b (candidate lanes computed pointwise are left alone).
+    func emitActivationPass(_ s: inout SourceWriter, sequence b: Int) {
+        let cur = "cur\(b)"
+        for (start, end, a) in gateRuns(cell.activations) where a != .pointwise {
+            let f = a == .tanh ? "SIMDMath.tanh" : "SIMDMath.sigmoid"
+            s.block("for k in stride(from: \(start), to: \(end), by: \(w))") { s in
+                let z = cell.keepsRecurrentProductApart
+                    ? "chunk(scratch\(b), \(named("inputProducts", "k"))) + chunk(scratch\(b), \(named("recurrentProducts", "k")))"
+                    : "chunk(\(cur), \(named("gates", "k")))"
+                s.line("put(\(f)(\(z)), \(cur), \(named("gates", "k")))")
+            }
+        }
+    }
+
+    /// Compact form of δz = upstream ⊙ act′(y): one loop per run of gate blocks.
+    func emitCompactDerivative(_ s: inout SourceWriter) {
+        s.line("// δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.")
+        for (start, end, a) in gateRuns(cell.derivativeActivations) {
+            let derivative = a == .sigmoid ? "(y - y * y)" : "(1 - y * y)"
+            s.block("for k in stride(from: \(start), to: \(end), by: \(w))") { s in
+                s.line("let y = chunk(cur, \(named("gates", "k")))")
+                s.line("put(chunk(delta, k) * \(derivative), delta, k)")
+            }
+        }
+    }
+
+    /// Compact form of the GRU's recurrent-side δz: δz copied on every block the cell does not
+    /// write itself.
+    func emitCompactRecurrentDelta(_ s: inout SourceWriter) {
+        guard cell.keepsRecurrentProductApart else { return }
+        s.line("// Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.")
+        for (start, end, a) in gateRuns(cell.activations) where a != .pointwise {
+            s.block("for k in stride(from: \(start), to: \(end), by: \(w))") { s in
+                s.line("put(chunk(delta, k), delta, Offset.lanes + k)")
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import CellForge
+
+/// The one lowering of the typed pointwise form to Swift, and the named offsets the emitted
+/// code uses instead of bare numbers.
+extension KernelEmitter {
+    /// One named constant of the emitted `Offset` enum.
+    struct NamedOffset {
+        let name: String
+        let value: Int
+        let doc: String
+    }
+
+    /// The slots the cell's pointwise code touches, forward then backward, each once.
+    var pointwiseSlots: [Slot] {
+        var slots: [Slot] = []
+        for p in [cell.forward, cell.backward] {
+            for s in p.reads + p.writes where !slots.contains(s) { slots.append(s) }
+        }
+        return slots
+    }
+
+    /// The emitted name of gate block g: "A" for the LSTM's a.
+    func gateName(_ g: Int) -> String { spec.cell.gateNames[g].uppercased() }
+
+    /// The emitted constant naming a slot's offset inside its area.
+    func offsetName(_ slot: Slot) -> String {
+        switch slot {
+        case let .gate(g): "gate\(gateName(g))"
+        case let .record(n), let .previousRecord(n): n
+        case let .carry(n): "carry\(n.prefix(1).uppercased())\(n.dropFirst())"
+        case let .upstream(g): "delta\(gateName(g))"
+        case let .recurrentDelta(g): "recurrentDelta\(gateName(g))"
+        case .directHiddenGradient: "directHiddenGradient"
+        case let .inputProduct(g): "inputProduct\(gateName(g))"
+        case let .recurrentProduct(g): "recurrentProduct\(gateName(g))"
+        case .recurrentBias: "recurrentBias"
+        }
+    }
+
+    /// A slot's offset inside its area, in scalars.
+    func offsetValue(_ slot: Slot) -> Int {
+        let hp = layout.paddedHidden
+        switch slot {
+        case let .gate(g): return layout.gatesOffset + g * hp
+        case let .record(n), let .previousRecord(n): return layout.recordOffset(n)
+        case let .carry(n): return Scratch.carry(layout, n)
+        case let .upstream(g): return g * hp
+        case let .recurrentDelta(g): return layout.laneCount + g * hp
+        case .directHiddenGradient: return Scratch.direct(layout)
+        case let .inputProduct(g): return Scratch.inputProduct(layout) + g * hp
+        case let .recurrentProduct(g): return Scratch.recurrentProduct(layout) + g * hp
+        case .recurrentBias: return layout.recurrentBiasOffset
+        }
+    }
+
+    /// Every constant of the `Offset` enum: the layout's strides and areas, then the cell's slots.
+    var namedOffsets: [NamedOffset] {
+        var list = [
+            NamedOffset(name: "lanes", value: P, doc: "P: lanes of the gate group, the stride of one parameter column"),
+            NamedOffset(name: "recurrentColumns", value: D * P, doc: "the first U column in the parameters (after D columns of W)"),
+            NamedOffset(name: "bias", value: layout.biasOffset, doc: "the bias column in the parameters"),
+            NamedOffset(name: "gates", value: layout.gatesOffset, doc: "the activated gate group y in a tape record"),
+            NamedOffset(name: "recordStride", value: recordStride, doc: "scalars in one tape record"),
+            NamedOffset(name: "deltaStride", value: deltaStride, doc: "scalars of one step's gate deltas"),
+            NamedOffset(name: "reduction", value: Scratch.reduction(layout), doc: "staging of reduction accumulators in scratch"),
+        ]
+        if cell.keepsRecurrentProductApart {
+            list.append(NamedOffset(name: "inputProducts", value: Scratch.inputProduct(layout), doc: "W·x_t + b kept apart from U·h_{t−1}, in scratch"))
+            list.append(NamedOffset(name: "recurrentProducts", value: Scratch.recurrentProduct(layout), doc: "U·h_{t−1} kept apart, in scratch"))
+        }
+        var seen = Set(list.map(\.name))
+        for slot in pointwiseSlots {
+            let name = offsetName(slot)
+            guard seen.insert(name).inserted else { continue }
+            list.append(NamedOffset(name: name, value: offsetValue(slot), doc: slotDoc(slot)))
+        }
+        return list
+    }
+
+    func slotDoc(_ slot: Slot) -> String {
+        switch slot {
+        case let .gate(g): "gate block \(spec.cell.gateNames[g]) of y in a record"
+        case let .record(n), let .previousRecord(n): "record vector \(n)"
+        case let .carry(n): "carried δ\(n) in scratch"
+        case let .upstream(g): "upstream (then δz) of gate block \(spec.cell.gateNames[g]) in a step's deltas"
+        case let .recurrentDelta(g): "recurrent-side δz of gate block \(spec.cell.gateNames[g]) in a step's deltas"
+        case .directHiddenGradient: "the direct part of δh_{t−1} in scratch"
+        case let .inputProduct(g): "gate block \(spec.cell.gateNames[g]) of W·x_t + b, kept apart, in scratch"
+        case let .recurrentProduct(g): "gate block \(spec.cell.gateNames[g]) of U·h_{t−1}, kept apart, in scratch"
+        case .recurrentBias: "b_hn in the parameters"
+        }
+    }
+
+    /// `Offset.name`, or `Offset.name + extra` with a non-constant or non-zero extra.
+    func named(_ name: String, _ extra: String = "0") -> String {
+        extra == "0" ? "Offset.\(name)" : "Offset.\(name) + \(extra)"
+    }
+
+    /// The file-private enum of named offsets.
+    func emitOffsets(_ s: inout SourceWriter) {
+        s.line("/// Offsets (in scalars) of this kernel's layout, named; see CellForge.KernelLayout.")
+        s.block("private enum Offset") { s in
+            for o in namedOffsets {
+                s.line("/// \(o.doc.prefix(1).uppercased())\(o.doc.dropFirst()).")
+                s.line("static let \(o.name) = \(o.value)")
+            }
+        }
+    }
+
+    /// The Swift parameter for an area.
+    func areaParameter(_ a: Area) -> String {
+        "_ \(a.rawValue): Unsafe\(a.isWritable ? "Mutable" : "")Pointer<\(scalar)>"
+    }
+
+    /// The forward and backward pointwise functions, each emitted once per file.
+    func emitPointwiseFunctions(_ s: inout SourceWriter) {
+        for (name, code, what) in [("forwardPointwise", cell.forward, "forward update"), ("backwardPointwise", cell.backward, "backward step: the upstream value of each gate block")] {
+            s.line()
+            s.line("/// The pointwise \(spec.cell.displayName) \(what), over the \(layout.partCount) part\(layout.partCount == 1 ? "" : "s") of \(layout.partWidth) lane\(layout.partWidth == 1 ? "" : "s") of each H-vector.")
+            s.line("@inline(__always)")
+            s.block("private func \(name)(\(code.areas.map(areaParameter).joined(separator: ", ")))") { s in
+                if layout.partCount == 1 {
+                    lower(code, offset: "0", into: &s)
+                } else {
+                    s.block("for m in 0..<\(layout.partCount)") { s in
+                        s.line("let lane = m * \(layout.partWidth)")
+                        lower(code, offset: "lane", into: &s)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The call of a pointwise function, each area bound by `argument`.
+    func pointwiseCall(_ name: String, _ code: Pointwise, _ argument: (Area) -> String) -> String {
+        "\(name)(\(code.areas.map(argument).joined(separator: ", ")))"
+    }
+
+    /// Lowers pointwise code for the part at `offset` (a constant or a variable).
+    func lower(_ code: Pointwise, offset: String, into s: inout SourceWriter) {
+        for statement in code.statements {
+            switch statement {
+            case let .bind(name, e): s.line("let \(name) = \(render(e, offset))")
+            case let .store(slot, e): s.line("put(\(render(e, offset)), \(slot.area.rawValue), \(named(offsetName(slot), offset)))")
+            }
+        }
+    }
+
+    /// Swift text of an expression; `precedence` is the binding strength the context needs
+    /// (0: none, 1: an operand of + or −, 2: an operand of ×).
+    func render(_ e: Expr, _ offset: String, _ precedence: Int = 0) -> String {
+        func wrap(_ text: String, _ own: Int) -> String { own < precedence ? "(\(text))" : text }
+        switch e {
+        case let .load(slot): return "part(\(slot.area.rawValue), \(named(offsetName(slot), offset)))"
+        case let .value(name): return name
+        case let .constant(c): return "\(c)"
+        case let .add(a, b): return wrap("\(render(a, offset, 1)) + \(render(b, offset, 2))", 1)
+        case let .subtract(a, b): return wrap("\(render(a, offset, 1)) - \(render(b, offset, 2))", 1)
+        case let .multiply(a, b): return wrap("\(render(a, offset, 2)) * \(render(b, offset, 3))", 2)
+        case let .multiplyAdd(c, a, b): return "SIMDMath.madd(\(render(c, offset)), \(render(a, offset)), \(render(b, offset)))"
+        case let .tanh(a): return "SIMDMath.tanh(\(render(a, offset)))"
+        }
+    }
+}
