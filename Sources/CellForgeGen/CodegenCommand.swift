@@ -18,19 +18,19 @@ public struct CodegenCommand: Equatable, Sendable {
 
         Emits one Swift file with a SIMD kernel specialised for the given cell and sizes.
 
-          --hidden H     hidden size, 1…\(KernelSpec.maximumSize) (required)
-          --input D      input size, 1…\(KernelSpec.maximumSize) (default: H)
-          --cell C       lstm (default), rnn or gru
-          --scalar S     float (default) or double
-          --vector-bits N  widest vector: 128 (NEON), 256 (AVX2) or 512 (AVX-512)
-                         (default on this platform: \(KernelTarget.platformDefault.vectorBits))
-          --registers R  vector registers to plan for: 16 or 32 (default: 16 at 256 bits, else 32)
-          --output DIR   existing, writable folder to write into (default: Generated)
-          --help         show this help
+          --hidden H         hidden size, 1…\(KernelSpec.maximumSize) (required)
+          --input D          input size, 1…\(KernelSpec.maximumSize) (default: H)
+          --cell C           lstm (default), rnn or gru
+          --scalar S         float (default) or double
+          --vector-bits N    widest vector: 128 (NEON), 256 (AVX2) or 512 (AVX-512)
+                             (default on this platform: \(KernelTarget.platformDefault.vectorBits))
+          --registers R      vector registers to plan for: 16 or 32 (default: 16 at 256 bits, else 32)
+          --output DIR       existing, writable folder to write into (default: Generated)
+          --help             show this help
 
         The file is named after the kernel type, e.g. LSTM_H8_D8_Float.swift (256 bits) or
-        LSTM_H8_D8_Float_V512.swift (other widths get a suffix), and is
-        written atomically: an existing file is replaced only by a complete new one.
+        LSTM_H8_D8_Float_V512.swift (other widths get a suffix), and is written
+        atomically: an existing file is replaced only by a complete new one.
         """
 
     /// What the command line asked for: generate, or show help.
