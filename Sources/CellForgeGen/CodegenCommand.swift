@@ -25,20 +25,20 @@ public struct CodegenCommand: Equatable, Sendable {
         or, with --manifest, every kernel a kernel manifest lists plus its registry
         (\(KernelManifest.registryFileName)).
 
-          --hidden H     hidden size, 1…\(KernelSpec.maximumSize) (required without --manifest)
-          --input D      input size, 1…\(KernelSpec.maximumSize) (default: H)
-          --cell C       lstm (default), rnn or gru
-          --scalar S     float (default) or double
-          --vector-bits N  widest vector: 128 (NEON), 256 (AVX2) or 512 (AVX-512)
-                         (default on this platform: \(KernelTarget.platformDefault.vectorBits))
-          --registers R  vector registers to plan for: 16 or 32 (default: 16 at 256 bits, else 32)
-          --manifest F   a kernel manifest (JSON), e.g. Generated/kernels.json
-          --output DIR   existing, writable folder to write into (default: Generated, or
-                         the manifest's folder with --manifest)
+          --hidden H         hidden size, 1…\(KernelSpec.maximumSize) (required without --manifest)
+          --input D          input size, 1…\(KernelSpec.maximumSize) (default: H)
+          --cell C           lstm (default), rnn or gru
+          --scalar S         float (default) or double
+          --vector-bits N    widest vector: 128 (NEON), 256 (AVX2) or 512 (AVX-512)
+                             (default on this platform: \(KernelTarget.platformDefault.vectorBits))
+          --registers R      vector registers to plan for: 16 or 32 (default: 16 at 256 bits, else 32)
+          --manifest F       a kernel manifest (JSON), e.g. Generated/kernels.json
+          --output DIR       existing, writable folder to write into (default: Generated, or
+                             the manifest's folder with --manifest)
           --regenerate-with COMMAND
-                         with --manifest: what the headers say regenerates the files
-                         (used by the CellForge plugins)
-          --help         show this help
+                             with --manifest: what the headers say regenerates the files
+                             (used by the CellForge plugins)
+          --help             show this help
 
         Files are named after their types, e.g. LSTM_H8_D8_Float.swift (256 bits) or
         LSTM_H8_D8_Float_V512.swift (other widths get a suffix), and written
