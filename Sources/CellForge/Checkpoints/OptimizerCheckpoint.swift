@@ -37,7 +37,7 @@ public enum OptimizerCheckpoint<Scalar: CellScalar>: Equatable, Sendable {
     }
 
     /// Throws unless every tensor is for a `kind` cell of these sizes with finite values,
-    /// Adam's step count is at least 0, its second moment at least 0, and both moments are
+    /// Adam's step count is at least 0 and below `Int.max` (so the next step can be counted), its second moment at least 0, and both moments are
     /// zero when the step count is.
     /// - Throws: `CellForgeError` naming the tensor at fault.
     func validate(kind: CellKind, hiddenSize: Int, inputSize: Int) throws {
@@ -52,8 +52,9 @@ public enum OptimizerCheckpoint<Scalar: CellScalar>: Equatable, Sendable {
             }
         }
         guard case let .adam(stepCount, _, v) = self else { return }
-        guard stepCount >= 0 else {
-            throw CellForgeError.invalidSize(name: "checkpoint Adam step count", value: stepCount, allowed: "at least 0")
+        guard stepCount >= 0, stepCount < Int.max else {
+            throw CellForgeError.invalidSize(name: "checkpoint Adam step count", value: stepCount,
+                                             allowed: "from 0 to \(Int.max - 1) (so that the next step can be counted)")
         }
         for t in CheckpointFormat.tensors(of: v) {
             if let x = t.values.first(where: { $0 < 0 }) {
