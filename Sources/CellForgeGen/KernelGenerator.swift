@@ -9,8 +9,10 @@ public enum KernelGenerator {
         KernelEmitter(spec: spec).emit()
     }
 
-    /// Writes the kernel for `spec` into `directory` atomically (a temporary file in the same
-    /// folder, then a rename), so a failure never leaves a partial file behind.
+    /// Writes the kernel for `spec` into `directory` atomically with `AtomicFile.write(_:to:)`
+    /// (a temporary file under a fresh random name, opened with O_EXCL | O_NOFOLLOW, then
+    /// renamed), so a failure never leaves a partial file behind and a file or symbolic link
+    /// planted in the folder is never written through.
     /// - Returns: the written file's URL.
     /// - Throws: `CellForgeError.invalidArgument` if `directory` is not a writable folder or the write fails.
     @discardableResult
@@ -24,19 +26,7 @@ public enum KernelGenerator {
             throw CellForgeError.invalidArgument("output folder \(directory.path) is not writable")
         }
         let target = directory.appendingPathComponent(spec.fileName)
-        let temporary = directory.appendingPathComponent(".\(spec.fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(source(for: spec).utf8).write(to: temporary)
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw CellForgeError.invalidArgument("could not write \(target.path): \(error.localizedDescription)")
-        }
-        // rename(2) replaces the target atomically: readers see the old file or the new one.
-        guard rename(temporary.path, target.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? fm.removeItem(at: temporary)
-            throw CellForgeError.invalidArgument("could not write \(target.path): \(reason)")
-        }
+        try AtomicFile.write(Data(source(for: spec).utf8), to: target)
         return target
     }
 }
