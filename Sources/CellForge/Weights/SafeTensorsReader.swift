@@ -1,19 +1,23 @@
 import Foundation
 
 extension SafeTensors {
-    /// Reads a safetensors file.
+    /// Reads a safetensors file: the whole file into one buffer, which the tensors share
+    /// (the data is not copied again), so reading costs about the file's size in memory.
     /// - Throws: `CellForgeError.invalidArgument` if the file cannot be read, otherwise as `init(data:)`.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+        do { data = try Data(contentsOf: url) } catch {
             throw CellForgeError.invalidArgument("cannot read \(url.path): \(SafeTensors.oneLine(error))")
         }
         try self.init(data: data)
     }
 
-    /// Parses safetensors bytes, validating the whole header before copying any tensor data.
+    /// Parses safetensors bytes, validating the whole header before taking any tensor data.
+    /// The tensors share `data`'s buffer (slices, not copies).
     ///
-    /// Checked: the header length fits in the file and is at most `maximumHeaderLength`; the
+    /// Checked: the header length fits in the file and is at most `maximumHeaderLength`; a
+    /// scan of the header, before it is parsed, finds at most `maximumTensorCount` entries and
+    /// `maximumHeaderValueCount` JSON values (so a small header cannot cost gigabytes); the
     /// header is a JSON object; each entry has a dtype (F32 or F64; others are refused by name),
     /// a shape of non-negative integers whose element and byte counts do not overflow, and
     /// integer `data_offsets` [begin, end] with begin ≤ end ≤ the data size and
@@ -33,11 +37,11 @@ extension SafeTensors {
         }
         let headerLength = Int(declared)
         let dataStart = start + 8 + headerLength
+        try Self.checkHeaderWork(data[(start + 8)..<dataStart])
         let header = try Self.parseHeader(data[(start + 8)..<dataStart], dataSize: data.count - 8 - headerLength)
         var tensors: [String: Tensor] = [:]
         for (name, entry) in header.entries {
-            let bytes = [UInt8](data[(dataStart + entry.begin)..<(dataStart + entry.end)])
-            tensors[name] = Tensor(validated: entry.dtype, shape: entry.shape, bytes: bytes)
+            tensors[name] = Tensor(validated: entry.dtype, shape: entry.shape, data: data[(dataStart + entry.begin)..<(dataStart + entry.end)])
         }
         self.init(tensors: tensors, metadata: header.metadata)
     }
