@@ -47,8 +47,10 @@ public enum OptimizerCheckpoint<Scalar: CellScalar>: Equatable, Sendable {
                 throw CellForgeError.shapeMismatch(name: "checkpoint optimizer state \(prefix)*", expected: expected,
                                                    actual: CheckpointFormat.describe(p))
             }
-            for t in CheckpointFormat.tensors(of: p) where !t.values.allSatisfy(\.isFinite) {
-                throw CellForgeError.nonFinite(name: "checkpoint tensor \(prefix)\(t.name)")
+            for t in CheckpointFormat.tensors(of: p) {
+                if let k = t.values.firstIndex(where: { !$0.isFinite }) {
+                    throw CellForgeError.nonFinite(name: "checkpoint tensor \(prefix)\(t.name) (value \(k - t.values.startIndex) is \(t.values[k]))")
+                }
             }
         }
         guard case let .adam(stepCount, _, v) = self else { return }
