@@ -26,16 +26,15 @@ swiftc -emit-library -static -parse-as-library -module-name CellForge "${flags[@
     $(find ../Sources/CellForge -name '*.swift' | sort) -o "$build/libCellForge.a"
 swiftc -parse-as-library "${flags[@]}" -I "$build" -L "$build" -lCellForge FuzzTarget.swift -o "$build/cellforge-fuzz" \
     2>&1 | { grep -v "Cannot export local symbol" || true; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d)     # new inputs the fuzzer finds
+log=$(mktemp)
+trap 'rm -rf "$work" "$log"' EXIT
 mkdir -p artifacts
-# detect_leaks=0: LeakSanitizer reports the Swift runtime's never-freed metadata caches,
-# which are not CellForge leaks and would stop the run at once.
 status=0
-CELLFORGE_FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=0 \
+CELLFORGE_FUZZ_TARGET=$target \
     "$build/cellforge-fuzz" -runs="$runs" -artifact_prefix=artifacts/ -print_final_stats=1 "$work" "$seeds" \
-    > "$work/log" 2>&1 || status=$?
-grep -E "^Done|stat::number_of_executed_units|ERROR|SUMMARY|panic|Fatal error" "$work/log" || true
-executed=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$work/log" | grep -oE "[0-9]+$" || echo "?")
+    > "$log" 2>&1 || status=$?
+grep -E "^Done|stat::number_of_executed_units|ERROR|SUMMARY|panic|Fatal error" "$log" || true
+executed=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$log" | grep -oE "[0-9]+$" || echo "?")
 echo "fuzz $target: $executed inputs run, exit status $status"
-[ "$status" -eq 0 ] || { tail -40 "$work/log"; exit "$status"; }
+[ "$status" -eq 0 ] || { tail -40 "$log"; exit "$status"; }
