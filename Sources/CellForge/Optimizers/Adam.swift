@@ -85,10 +85,10 @@ public struct Adam<Scalar: CellScalar>: Optimizer {
     /// parameters, the moments nor the step count) when it cannot be taken exactly: the step
     /// count is already `Int.max`, or a new moment or parameter would not be finite.
     ///
-    /// The moments are updated in Double and rounded once to `Scalar`, so for Float a gradient
-    /// up to about 1e37 (g² up to 1e74) still gives a finite second moment; beyond what
-    /// `Scalar` holds the step is refused rather than leaving v = ∞, which would freeze those
-    /// parameters (m/√v = 0) for good.
+    /// The moments are updated in Double and rounded once to `Scalar`, so g² itself never
+    /// overflows: for Float with β₂ = 0.999 a first step's v = (1 − β₂)·g² stays finite up to
+    /// |g| ≈ 5.8e20 (in Float, g·g overflowed from 1.8e19). Beyond what `Scalar` holds the step
+    /// is refused rather than leaving v = ∞, which would freeze those parameters (m/√v = 0) for good.
     @inlinable
     @discardableResult
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
