@@ -44,6 +44,9 @@ let package = Package(
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
         .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
+        // Test support, not a product: misuses one BatchDriver from two threads, which must
+        // trap; ConcurrentMisuseTests runs it as a child process (built with the tests).
+        .executableTarget(name: "cellforge-misuse-probe", dependencies: ["CellForge"], path: "Tests/MisuseProbe"),
         .testTarget(name: "BenchmarkKitTests", dependencies: ["BenchmarkKit"]),
         .testTarget(name: "CellForgeModelTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
     ]

@@ -103,7 +103,8 @@ public enum SineTraining {
     /// The training set, cut into batches (the last one may be smaller).
     static func trainingSet(_ c: Configuration) throws -> [(batch: SequenceBatch<Float>, targets: [Float])] {
         guard c.sequences >= 1, c.batchSize >= 1 else {
-            throw CellForgeError.invalidArgument("training set: sequences and batch size must be at least 1")
+            throw CellForgeError.invalidArgument(
+                "training set: sequences and batch size must be at least 1, got \(c.sequences) sequences and batch size \(c.batchSize)")
         }
         let task = NoisySineTask(channels: 8)
         return try stride(from: 0, to: c.sequences, by: c.batchSize).map { first in

@@ -19,9 +19,11 @@ public enum KernelGenerator {
         try write(source(for: spec, regenerate: regenerate), named: spec.fileName, to: directory)
     }
 
-    /// Writes `text` as `directory/fileName` atomically (a temporary file in the same folder,
-    /// then a rename), so a failure never leaves a partial file behind. Every generated file
-    /// (kernels and registries) is written here.
+    /// Writes `text` as `directory/fileName` atomically with `AtomicFile.write(_:to:)` (a
+    /// temporary file under a fresh random name, opened with O_EXCL | O_NOFOLLOW, then
+    /// renamed), so a failure never leaves a partial file behind and a file or symbolic link
+    /// planted in the folder is never written through. Every generated file (kernels and
+    /// registries) is written here.
     /// - Returns: the written file's URL.
     /// - Throws: `CellForgeError.invalidArgument` if `directory` is not a writable folder or the write fails.
     @discardableResult
@@ -35,19 +37,7 @@ public enum KernelGenerator {
             throw CellForgeError.invalidArgument("output folder \(directory.path) is not writable")
         }
         let target = directory.appendingPathComponent(fileName)
-        let temporary = directory.appendingPathComponent(".\(fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw CellForgeError.invalidArgument("could not write \(target.path): \(error.localizedDescription)")
-        }
-        // rename(2) replaces the target atomically: readers see the old file or the new one.
-        guard rename(temporary.path, target.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? fm.removeItem(at: temporary)
-            throw CellForgeError.invalidArgument("could not write \(target.path): \(reason)")
-        }
+        try AtomicFile.write(Data(text.utf8), to: target)
         return target
     }
 }

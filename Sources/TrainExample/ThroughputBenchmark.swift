@@ -4,7 +4,8 @@ import Foundation
 
 /// Throughput of `BatchDriver` (`cellforge-train --benchmark`): sequence-steps per second
 /// for a batch of N = 256 sequences of T = 64 steps, training (forward, Δ = h − y,
-/// backward, SGD step) and inference, with 1 and 2 workers; training also as a plain
+/// backward, SGD step) and inference, with 1 worker and with `--workers` workers (default:
+/// the active cores); training also as a plain
 /// serial loop over the same kernel, which shows whether the generic driver is
 /// specialised for the kernel. Training computes δx too (as the flop model counts it,
 /// and as PyTorch does with x.requires_grad). GFLOP/s count 24·H·(D + H) per training
@@ -14,14 +15,14 @@ import Foundation
 enum ThroughputBenchmark {
     static let (sequences, length) = (256, 64)
 
-    static func run() throws {
-        print("throughput, N = \(sequences), T = \(length), \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-              + "best of 8 rounds of ≥ 0.25 s (median in parentheses)")
-        try report(LSTM_H8_D8_Float())
-        try report(LSTM_H32_D32_Float())
+    static func run(workers: Int) throws {
+        print("throughput, N = \(sequences), T = \(length), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+              + "1 and \(workers) workers; best of 8 rounds of ≥ 0.25 s (median in parentheses)")
+        try report(LSTM_H8_D8_Float(), workers: workers)
+        try report(LSTM_H32_D32_Float(), workers: workers)
     }
 
-    static func report<K: GeneratedKernel>(_ kernel: K) throws where K.Scalar == Float {
+    static func report<K: GeneratedKernel>(_ kernel: K, workers: Int) throws where K.Scalar == Float {
         let (H, D) = (kernel.hiddenSize, kernel.inputSize)
         let flops = Double(24 * H * (D + H))
         var rng = SplitMix64(seed: 7)
@@ -35,7 +36,7 @@ enum ThroughputBenchmark {
             print("  " + label + String(format: "%7.3f M seq-steps/s (median %7.3f)  %6.2f GFLOP/s",
                                         rates.best / 1e6, rates.median / 1e6, rates.best * flopsPerStep / 1e9))
         }
-        let drivers = try [1, 2].map { try BatchDriver(kernel: kernel, parameters: p, workerCount: $0) }
+        let drivers = try [1, workers].map { try BatchDriver(kernel: kernel, parameters: p, workerCount: $0) }
         var sgd = SGD<Float>(learningRate: 1e-7)
         // Rounds alternate between the three so that load from other processes hits all alike.
         var states = [Float](repeating: 0, count: sequences * kernel.stateSize), outputs: [Float] = []
@@ -49,11 +50,11 @@ enum ThroughputBenchmark {
         ])
         line("training, serial kernel loop", rates[0])
         line("training, driver, 1 worker", rates[1])
-        line("training, driver, 2 workers", rates[2])
-        print(String(format: "  LSTM H%d D%d training scaling, 2 workers / 1 worker: %.2f× (medians %.2f×)", H, D,
+        line("training, driver, \(workers) workers", rates[2])
+        print(String(format: "  LSTM H%d D%d training scaling, %d workers / 1 worker: %.2f× (medians %.2f×)", H, D, workers,
                      rates[2].best / rates[1].best, rates[2].median / rates[1].median))
         line("inference, driver, 1 worker", rates[3], flopsPerStep: flops / 3)
-        line("inference, driver, 2 workers", rates[4], flopsPerStep: flops / 3)
+        line("inference, driver, \(workers) workers", rates[4], flopsPerStep: flops / 3)
     }
 
     /// Sequence-steps per second of each `step` (one whole batch): best and median of

@@ -126,7 +126,8 @@ import Testing
         // A file that fails validation gives no checkpoint to restore: nothing changes either.
         var file = try Checkpoint(driver: driver, optimizer: adam).safeTensors
         file.metadata["cellforge.adam.step_count"] = "-1"
-        #expect(throws: CellForgeError.invalidSize(name: "checkpoint Adam step count", value: -1, allowed: "at least 0")) {
+        #expect(throws: CellForgeError.invalidSize(name: "checkpoint Adam step count", value: -1,
+                                                   allowed: "from 0 to \(Int.max - 1) (so that the next step can be counted)")) {
             try Checkpoint<Float>(file, kind: .lstm, hiddenSize: 8, inputSize: 8).restore(into: driver, optimizer: &adam)
         }
         #expect(DriverTestSupport.storageBits(driver) == bits && adam.state == state)

@@ -121,6 +121,42 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [spec.fileName], "no temporary file left")
     }
 
+    /// Issue 14, finding 3: symbolic links planted at the old predictable temporary name
+    /// (`.FILE.PID.tmp`) and at the kernel file itself are never written through.
+    @Test func plantedSymlinksAreNotFollowed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-ln-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = try KernelSpec(cell: .lstm, hiddenSize: 2, inputSize: 2, scalar: .float)
+        let (victim, other) = (folder.appendingPathComponent("VICTIM"), folder.appendingPathComponent("OTHER"))
+        try Data("victim".utf8).write(to: victim)
+        try Data("other".utf8).write(to: other)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(".\(spec.fileName).\(pid).tmp"),
+                                                   withDestinationURL: victim)
+        let target = folder.appendingPathComponent(spec.fileName)
+        try FileManager.default.createSymbolicLink(at: target, withDestinationURL: other)
+        try KernelGenerator.write(spec, to: folder)
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "victim")
+        #expect(try String(contentsOf: other, encoding: .utf8) == "other")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: target.path)) == nil, "kernel file is not a link")
+        #expect(try String(contentsOf: target, encoding: .utf8) == KernelGenerator.source(for: spec))
+    }
+
+    /// Issue 14, finding 8: a stale temporary file of the kernel (from a killed run) is removed.
+    @Test func staleTemporaryKernelIsRemoved() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-stale-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = try KernelSpec(cell: .rnn, hiddenSize: 1, inputSize: 1, scalar: .float)
+        let stale = folder.appendingPathComponent(".\(spec.fileName).cellforge-q1W2e3.tmp")
+        try Data("partial".utf8).write(to: stale)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-AtomicFile.staleAge - 60)],
+                                              ofItemAtPath: stale.path)
+        try KernelGenerator.write(spec, to: folder)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [spec.fileName])
+    }
+
     @Test func specLimits() {
         #expect(throws: CellForgeError.self) { try KernelSpec(cell: .lstm, hiddenSize: 0, inputSize: 1, scalar: .float) }
         #expect(throws: CellForgeError.self) { try KernelSpec(cell: .lstm, hiddenSize: 1, inputSize: 1025, scalar: .float) }

@@ -24,7 +24,7 @@ import Testing
                         finalStateGradient: nil, inputGradient: nil, initialStateGradient: nil,
                         parameterGradient: &g)
         var sgd = SGD<Float>(learningRate: 0.01)
-        w.withUnsafeMutableBufferPointer { pw in g.withUnsafeBufferPointer { sgd.step(parameters: pw, gradients: $0) } }
+        w.withUnsafeMutableBufferPointer { pw in g.withUnsafeBufferPointer { _ = sgd.step(parameters: pw, gradients: $0) } }
         let trained = w.withUnsafeBufferPointer { kernel.unpack($0) }       // packed -> canonical
 
         // What the text claims: the step moved the parameters against the gradient.

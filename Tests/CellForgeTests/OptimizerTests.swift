@@ -6,7 +6,7 @@ import Testing
 /// and the textbook formulas, plus saving and restoring their state.
 @Suite struct OptimizerTests {
     func step<O: Optimizer>(_ o: inout O, _ theta: inout [Double], _ g: [Double]) where O.Scalar == Double {
-        g.withUnsafeBufferPointer { g in theta.withUnsafeMutableBufferPointer { o.step(parameters: $0, gradients: g) } }
+        g.withUnsafeBufferPointer { g in theta.withUnsafeMutableBufferPointer { _ = o.step(parameters: $0, gradients: g) } }
     }
 
     /// v ← μv + g, θ ← θ − λv by hand: two steps with λ = 0.1, μ = 0.9.
@@ -75,7 +75,7 @@ import Testing
         #expect(throws: CellForgeError.self) { try adam.restore(.init(stepCount: 1, firstMoment: [0], secondMoment: [-1])) }
         #expect(adam.state == .init(stepCount: 0, firstMoment: [], secondMoment: []), "a refused restore changes nothing")
         var momentum = try MomentumSGD<Double>(learningRate: 0.1)
-        #expect(throws: CellForgeError.nonFinite(name: "momentum velocity")) { try momentum.restore(velocity: [.infinity]) }
+        #expect(throws: CellForgeError.nonFinite(name: "momentum velocity (value 0 is inf)")) { try momentum.restore(velocity: [.infinity]) }
         #expect(throws: CellForgeError.self) { try Adam<Double>(learningRate: 0) }
         #expect(throws: CellForgeError.self) { try Adam<Double>(learningRate: 0.1, beta1: 1) }
         #expect(throws: CellForgeError.self) { try MomentumSGD<Float>(learningRate: .nan) }

@@ -29,8 +29,10 @@ public struct Checkpoint<Scalar: CellScalar>: Equatable, Sendable {
                 "checkpoint metadata key \(SafeTensors.quoted(key)) is reserved: keys starting with "
                 + "\"\(CheckpointFormat.reservedPrefix)\" describe the checkpoint itself")
         }
-        for t in CheckpointFormat.tensors(of: parameters) where !t.values.allSatisfy(\.isFinite) {
-            throw CellForgeError.nonFinite(name: "checkpoint tensor \(t.name)")
+        for t in CheckpointFormat.tensors(of: parameters) {
+            if let k = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw CellForgeError.nonFinite(name: "checkpoint tensor \(t.name) (value \(k - t.values.startIndex) is \(t.values[k]))")
+            }
         }
         try optimizer.validate(kind: parameters.kind, hiddenSize: parameters.hiddenSize, inputSize: parameters.inputSize)
         self.parameters = parameters

@@ -37,7 +37,7 @@ public enum OptimizerCheckpoint<Scalar: CellScalar>: Equatable, Sendable {
     }
 
     /// Throws unless every tensor is for a `kind` cell of these sizes with finite values,
-    /// Adam's step count is at least 0, its second moment at least 0, and both moments are
+    /// Adam's step count is at least 0 and below `Int.max` (so the next step can be counted), its second moment at least 0, and both moments are
     /// zero when the step count is.
     /// - Throws: `CellForgeError` naming the tensor at fault.
     func validate(kind: CellKind, hiddenSize: Int, inputSize: Int) throws {
@@ -47,13 +47,16 @@ public enum OptimizerCheckpoint<Scalar: CellScalar>: Equatable, Sendable {
                 throw CellForgeError.shapeMismatch(name: "checkpoint optimizer state \(prefix)*", expected: expected,
                                                    actual: CheckpointFormat.describe(p))
             }
-            for t in CheckpointFormat.tensors(of: p) where !t.values.allSatisfy(\.isFinite) {
-                throw CellForgeError.nonFinite(name: "checkpoint tensor \(prefix)\(t.name)")
+            for t in CheckpointFormat.tensors(of: p) {
+                if let k = t.values.firstIndex(where: { !$0.isFinite }) {
+                    throw CellForgeError.nonFinite(name: "checkpoint tensor \(prefix)\(t.name) (value \(k - t.values.startIndex) is \(t.values[k]))")
+                }
             }
         }
         guard case let .adam(stepCount, _, v) = self else { return }
-        guard stepCount >= 0 else {
-            throw CellForgeError.invalidSize(name: "checkpoint Adam step count", value: stepCount, allowed: "at least 0")
+        guard stepCount >= 0, stepCount < Int.max else {
+            throw CellForgeError.invalidSize(name: "checkpoint Adam step count", value: stepCount,
+                                             allowed: "from 0 to \(Int.max - 1) (so that the next step can be counted)")
         }
         for t in CheckpointFormat.tensors(of: v) {
             if let x = t.values.first(where: { $0 < 0 }) {

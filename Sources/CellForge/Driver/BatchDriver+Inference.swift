@@ -9,6 +9,8 @@ extension BatchDriver {
     /// - Throws: `CellForgeError` if a shape does not match (before computing anything).
     @inlinable
     public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar], outputs: inout [Scalar]) throws {
+        enter()
+        defer { leave() }
         try validate(batch)
         try validate("states", count: states.count, perStep: false, of: batch)
         let outputCount = batch.totalSteps * kernel.hiddenSize
@@ -18,14 +20,16 @@ extension BatchDriver {
         // Each worker's tapes serve as the kernel's scratch: with no tape a generated
         // kernel takes its scratch from withUnsafeTemporaryAllocation, which falls back
         // to the heap above 1 KiB (H ≥ 16 in Float), once per call.
-        workspace.reserve(chunks: 0, tapeCount: kernel.tapeCount(length: batch.maxLength), outputCount: 0)
+        let chunks = chunkCount(sequences: batch.count)
+        workspace.reserve(chunks: 0, workers: workers(chunks: chunks), tapeCount: kernel.tapeCount(length: batch.maxLength),
+                          outputCount: 0)
         let workspace = self.workspace
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in
                 batch.stepOffsets.withUnsafeBufferPointer { offsets in
                     states.withUnsafeMutableBufferPointer { states in
                         outputs.withUnsafeMutableBufferPointer { outputs in
-                            forEachChunk(chunkCount(sequences: batch.count)) { c, w in
+                            forEachChunk(chunks) { c, w in
                                 let first = c * chunk
                                 forEachRun(from: first, to: min(batch.count, first + chunk), lengths: lengths.baseAddress!,
                                            piece: workspace.slotCount) { n, run, length in

@@ -3,9 +3,12 @@ extension BatchDriver {
     /// gradients summed over the batch (not averaged), optional clipping of the
     /// global gradient norm, then one optimizer step.
     ///
-    /// If the loss or any gradient is NaN or infinite, the step is refused: the
-    /// parameters and the optimizer (state included) are left exactly as they were,
-    /// and the result says why.
+    /// The step is refused, leaving the parameters and the optimizer (state included)
+    /// exactly as they were, and the result says why (`TrainingStepResult.Refusal`), when:
+    /// the loss or any gradient is NaN or infinite; the loss is larger than `Scalar` can
+    /// hold (e.g. a Float target of 3e38: its loss, 4.5e76, is finite only in Double);
+    /// the optimizer's update would leave a non-finite value; or every sequence has
+    /// length 0 (no steps, so no optimizer step either).
     /// - Parameters:
     ///   - initialStates: N × `stateSize` scalars, or nil for zeros.
     ///   - supervision: targets for the L2 loss, or upstream gradients Δ_t (laid out like the outputs).
@@ -19,19 +22,24 @@ extension BatchDriver {
                                     clipping: GradientClipping? = nil,
                                     inputGradients: UnsafeMutableBufferPointer<Scalar>? = nil) throws -> TrainingStepResult
     where O.Scalar == Scalar {
+        enter()
+        defer { leave() }
         try optimizer.checkState(parameterCount: kernel.parameterStorageCount)
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision,
                                           inputGradients: inputGradients)
         let gradient = workspace.gradient
         let norm = GradientClipping.norm(UnsafeBufferPointer(gradient))
-        if let loss, !loss.isFinite {
-            return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: false, refusal: .nonFiniteLoss)
+        func refused(_ reason: TrainingStepResult.Refusal, clipped: Bool = false) -> TrainingStepResult {
+            TrainingStepResult(loss: loss, gradientNorm: norm, clipped: clipped, refusal: reason)
         }
-        guard norm.isFinite else {
-            return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: false, refusal: .nonFiniteGradient)
-        }
+        guard batch.totalSteps > 0 else { return refused(.noSteps) }
+        if let loss, !loss.isFinite { return refused(.nonFiniteLoss) }
+        if let loss, !Scalar(loss).isFinite { return refused(.lossOverflow) }
+        guard norm.isFinite else { return refused(.nonFiniteGradient) }
         let clipped = clipping?.apply(to: gradient, norm: norm) ?? false
-        optimizer.step(parameters: storage, gradients: UnsafeBufferPointer(gradient))
+        guard optimizer.step(parameters: storage, gradients: UnsafeBufferPointer(gradient)) else {
+            return refused(.optimizerOverflow, clipped: clipped)
+        }
         return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: clipped, refusal: nil)
     }
 
@@ -44,6 +52,8 @@ extension BatchDriver {
                          supervision: BatchSupervision<Scalar>,
                          inputGradients: UnsafeMutableBufferPointer<Scalar>? = nil) throws
     -> (loss: Double?, gradient: CellParameters<Scalar>) {
+        enter()
+        defer { leave() }
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision,
                                           inputGradients: inputGradients)
         return (loss, lastGradient)
@@ -68,7 +78,7 @@ extension BatchDriver {
         try validate(isTargets ? "targets" : "output gradients", count: supervision.values.count, perStep: true, of: batch)
 
         let chunks = chunkCount(sequences: batch.count)
-        workspace.reserve(chunks: chunks, tapeCount: kernel.tapeCount(length: batch.maxLength),
+        workspace.reserve(chunks: chunks, workers: workers(chunks: chunks), tapeCount: kernel.tapeCount(length: batch.maxLength),
                           outputCount: batch.maxLength * kernel.hiddenSize)
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in

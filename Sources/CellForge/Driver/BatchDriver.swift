@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Trains and runs a recurrent kernel over batches of independent sequences, spread
 /// across cores with `DispatchQueue.concurrentPerform`.
@@ -17,8 +18,14 @@ import Foundation
 /// count. With one worker every chunk runs inline on the calling thread, without Dispatch.
 ///
 /// **Thread safety.** One call at a time: a driver is not `Sendable` and must not
-/// be used from two threads at once. Each call uses up to `workerCount` threads
-/// internally and returns when all of them are done.
+/// be used from two threads at once. `train`, `gradient`, `infer` and `setParameters`
+/// check an atomic in-use flag and trap ("BatchDriver used from two threads at once")
+/// when another of them is running, instead of corrupting memory. Each call uses up to
+/// `workerCount` threads internally and returns when all of them are done.
+///
+/// **Memory.** Per-worker buffers (tapes, outputs, states) are allocated for the
+/// workers a call actually uses, min(`workerCount`, chunks), and grown lazily, so a
+/// large `workerCount` costs nothing on small batches.
 ///
 /// The driver is `@inlinable`, so `BatchDriver<SomeKernel>` is specialised in the
 /// client that names the kernel, and calls the kernel directly once per sequence.
@@ -35,18 +42,27 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     @usableFromInline let storage: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let workspace: BatchWorkspace<Scalar>
     @usableFromInline let counter = ChunkCounter()
+    /// Set while a call runs (see "Thread safety").
+    let inUse = Atomic<Bool>(false)
+
+    /// The largest `workerCount` accepted, 4096 (as for sizes): more threads than that
+    /// cannot help, and Dispatch would create them all.
+    public static var maximumWorkerCount: Int { 4096 }
 
     /// A driver for `kernel` starting from `parameters`.
     /// - Parameters:
-    ///   - workerCount: threads to use, default the active processor count.
+    ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
     ///   - sequencesPerChunk: sequences per chunk (default 12, a multiple of the three
     ///     sequences generated kernels interleave). Results depend on it (the summation
     ///     order does), not on `workerCount`. Each worker keeps `kernel.interleave` tapes.
-    /// - Throws: `CellForgeError` if the parameters do not fit the kernel or a count is below 1.
+    /// - Throws: `CellForgeError` if the parameters do not fit the kernel or a count is out of range.
     public init(kernel: Kernel, parameters: CellParameters<Scalar>,
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 sequencesPerChunk: Int = 12) throws {
-        guard workerCount >= 1 else { throw CellForgeError.invalidSize(name: "worker count", value: workerCount, allowed: "at least 1") }
+        guard (1...Self.maximumWorkerCount).contains(workerCount) else {
+            throw CellForgeError.invalidSize(name: "worker count", value: workerCount,
+                                             allowed: "between 1 and \(Self.maximumWorkerCount)")
+        }
         guard sequencesPerChunk >= 1 else {
             throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
         }
@@ -58,7 +74,7 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
                                              count: kernel.parameterStorageCount)
         kernel.pack(parameters, into: storage)
         workspace = BatchWorkspace(parameterCount: kernel.parameterStorageCount, stateSize: kernel.stateSize,
-                                   workerCount: workerCount, slotCount: kernel.interleave)
+                                   slotCount: kernel.interleave)
     }
 
     deinit { storage.deallocate() }
@@ -69,6 +85,8 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     /// Replaces the parameters.
     /// - Throws: `CellForgeError` if they do not fit the kernel (kind, H, D).
     public func setParameters(_ parameters: CellParameters<Scalar>) throws {
+        enter()
+        defer { leave() }
         try Self.check(parameters, fits: kernel)
         kernel.pack(parameters, into: storage)
     }
@@ -87,11 +105,25 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
         (count + sequencesPerChunk - 1) / sequencesPerChunk
     }
 
+    /// Workers a call over `chunks` chunks uses: min(`workerCount`, chunks), at least 1.
+    @inlinable func workers(chunks: Int) -> Int { max(1, min(workerCount, chunks)) }
+
+    /// Marks the driver in use, trapping if it already is (another thread is in a call).
+    @usableFromInline func enter() {
+        guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            preconditionFailure("BatchDriver used from two threads at once: a driver serves one call at a time "
+                                + "(train, gradient, infer, setParameters); give each thread its own driver")
+        }
+    }
+
+    /// Marks the driver free again.
+    @usableFromInline func leave() { inUse.store(false, ordering: .releasing) }
+
     /// Runs `body(chunk, worker)` for every chunk: inline for one worker, otherwise on
-    /// up to `workerCount` threads that claim chunks until none is left.
+    /// `workers(chunks:)` threads that claim chunks until none is left.
     @inlinable
     func forEachChunk(_ chunks: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
-        runChunks(chunks, workers: workerCount, counter: counter, body)
+        runChunks(chunks, workers: workers(chunks: chunks), counter: counter, body)
     }
 
     private static func check(_ p: CellParameters<Scalar>, fits kernel: Kernel) throws {

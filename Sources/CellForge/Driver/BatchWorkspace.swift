@@ -1,5 +1,6 @@
-/// The buffers one `BatchDriver` reuses from call to call, allocated once and grown
-/// only when a batch has more chunks, or a longer sequence, than any before it:
+/// The buffers one `BatchDriver` reuses from call to call, allocated lazily and grown
+/// only when a call has more chunks, uses more workers, or has a longer sequence, than
+/// any before it (so memory follows the work, not the driver's `workerCount`):
 ///
 /// - per chunk: a gradient buffer (parameter storage layout) and a loss;
 /// - per worker: tape, output (also Δ) and state scratch for `kernel.interleave`
@@ -13,7 +14,8 @@
 @usableFromInline
 final class BatchWorkspace<Scalar: CellScalar> {
     @usableFromInline let parameterCount: Int
-    @usableFromInline let workerCount: Int
+    /// Workers the per-worker buffers are sized for.
+    @usableFromInline var workerCapacity = 0
     /// Slots per worker: the kernel's interleave.
     @usableFromInline let slotCount: Int
     @usableFromInline let gradientStride: Int
@@ -25,14 +27,13 @@ final class BatchWorkspace<Scalar: CellScalar> {
     @usableFromInline var chunkLosses: UnsafeMutablePointer<Double>
     @usableFromInline var tapes: UnsafeMutablePointer<Scalar>
     @usableFromInline var outputs: UnsafeMutablePointer<Scalar>
-    @usableFromInline let states: UnsafeMutablePointer<Scalar>
+    @usableFromInline var states: UnsafeMutablePointer<Scalar>
     /// The batch's summed gradient, `parameterCount` scalars.
     @usableFromInline let gradient: UnsafeMutableBufferPointer<Scalar>
 
     @usableFromInline
-    init(parameterCount: Int, stateSize: Int, workerCount: Int, slotCount: Int) {
+    init(parameterCount: Int, stateSize: Int, slotCount: Int) {
         self.parameterCount = parameterCount
-        self.workerCount = workerCount
         self.slotCount = slotCount
         gradientStride = Self.padded(parameterCount)
         stateStride = Self.padded(stateSize)
@@ -40,7 +41,7 @@ final class BatchWorkspace<Scalar: CellScalar> {
         chunkLosses = Self.aligned(0)
         tapes = Self.aligned(0)
         outputs = Self.aligned(0)
-        states = Self.aligned(workerCount * slotCount * stateStride)
+        states = Self.aligned(0)
         gradient = UnsafeMutableBufferPointer(start: Self.aligned(parameterCount), count: parameterCount)
     }
 
@@ -53,22 +54,27 @@ final class BatchWorkspace<Scalar: CellScalar> {
         gradient.deallocate()
     }
 
-    /// Makes room for `chunks` chunks and, per worker slot, `tapeCount` scalars of tape and
-    /// `outputCount` of outputs; reallocates only what must grow.
+    /// Makes room for `chunks` chunks and, for each of `workers` workers and each slot,
+    /// `tapeCount` scalars of tape and `outputCount` of outputs; reallocates only what must grow.
     @usableFromInline
-    func reserve(chunks: Int, tapeCount: Int, outputCount: Int) {
+    func reserve(chunks: Int, workers: Int, tapeCount: Int, outputCount: Int) {
         if chunks > chunkCapacity {
             Self.replace(&chunkGradients, count: chunks * gradientStride)
             Self.replace(&chunkLosses, count: chunks)
             chunkCapacity = chunks
         }
-        if tapeCount > tapeStride {
-            tapeStride = Self.padded(tapeCount)
-            Self.replace(&tapes, count: workerCount * slotCount * tapeStride)
+        let moreWorkers = workers > workerCapacity
+        if moreWorkers {
+            workerCapacity = workers
+            Self.replace(&states, count: workers * slotCount * stateStride)
         }
-        if outputCount > outputStride {
-            outputStride = Self.padded(outputCount)
-            Self.replace(&outputs, count: workerCount * slotCount * outputStride)
+        if moreWorkers || tapeCount > tapeStride {
+            tapeStride = max(tapeStride, Self.padded(tapeCount))
+            Self.replace(&tapes, count: workerCapacity * slotCount * tapeStride)
+        }
+        if moreWorkers || outputCount > outputStride {
+            outputStride = max(outputStride, Self.padded(outputCount))
+            Self.replace(&outputs, count: workerCapacity * slotCount * outputStride)
         }
     }
 

@@ -37,16 +37,16 @@ public struct SequenceBatch<Scalar: CellScalar>: Sendable {
                 throw CellForgeError.invalidSize(name: "length of sequence \(n)", value: length, allowed: "at least 0")
             }
             let (sum, overflow) = offsets[n].addingReportingOverflow(length)
-            guard !overflow, sum <= inputs.count / inputSize else {
-                throw CellForgeError.shapeMismatch(
-                    name: "inputs", expected: "D × Σ lengths values (D = \(inputSize), lengths sum past \(inputs.count / inputSize) steps)",
-                    actual: "\(inputs.count)")
+            guard !overflow else {
+                throw CellForgeError.invalidArgument("sequence lengths: their sum overflows Int at sequence \(n) (length \(length))")
             }
             offsets.append(sum)
         }
-        guard inputs.count == inputSize * offsets[lengths.count] else {
+        let steps = offsets[lengths.count]
+        let (expected, overflow) = steps.multipliedReportingOverflow(by: inputSize)
+        guard !overflow, inputs.count == expected else {
             throw CellForgeError.shapeMismatch(
-                name: "inputs", expected: "\(inputSize * offsets[lengths.count]) values (D \(inputSize) × \(offsets[lengths.count]) steps)",
+                name: "inputs", expected: (overflow ? "more than \(Int.max)" : "\(expected)") + " values (D \(inputSize) × \(steps) steps)",
                 actual: "\(inputs.count)")
         }
         self.inputs = inputs

@@ -6,11 +6,24 @@ public struct TrainingStepResult: Equatable, Sendable, CustomStringConvertible {
         case nonFiniteLoss
         /// A gradient was NaN or infinite (or the norm overflowed).
         case nonFiniteGradient
+        /// The loss (summed in Double) is finite but larger than the scalar type can hold, so
+        /// the residuals h − y are too large for the step to mean anything (e.g. a target of 3e38).
+        case lossOverflow
+        /// The optimizer refused the update because a new parameter or state value would not
+        /// be finite, or its step count could not grow (see `Optimizer.step`).
+        case optimizerOverflow
+        /// Every sequence of the batch has length 0: there is nothing to learn from, and the
+        /// optimizer is not stepped (Adam's step count does not grow).
+        case noSteps
 
         public var description: String {
-            switch self {
-            case .nonFiniteLoss: "non-finite loss (NaN or infinity); parameters and optimizer state unchanged"
-            case .nonFiniteGradient: "non-finite gradient (NaN or infinity); parameters and optimizer state unchanged"
+            let unchanged = "parameters and optimizer state unchanged"
+            return switch self {
+            case .nonFiniteLoss: "non-finite loss (NaN or infinity); \(unchanged)"
+            case .nonFiniteGradient: "non-finite gradient (NaN or infinity); \(unchanged)"
+            case .lossOverflow: "loss larger than the scalar type's largest finite value; \(unchanged)"
+            case .optimizerOverflow: "the optimizer's update would leave a non-finite value; \(unchanged)"
+            case .noSteps: "every sequence has length 0, so there is no step to take; \(unchanged)"
             }
         }
     }
@@ -39,8 +52,9 @@ public struct TrainingStepResult: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let lossText = loss.map { "loss \($0)" } ?? "no loss"
-        if let refusal { return "refused: \(refusal) (\(lossText), gradient norm \(gradientNorm))" }
-        return "applied: \(lossText), gradient norm \(gradientNorm)\(clipped ? " (clipped)" : "")"
+        func text(_ x: Double) -> String { x.isFinite ? "\(x)" : "not finite" }
+        let lossText = loss.map { "loss \(text($0))" } ?? "no loss"
+        if let refusal { return "refused: \(refusal) (\(lossText), gradient norm \(text(gradientNorm)))" }
+        return "applied: \(lossText), gradient norm \(text(gradientNorm))\(clipped ? " (clipped)" : "")"
     }
 }

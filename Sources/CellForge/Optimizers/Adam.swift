@@ -53,10 +53,11 @@ public struct Adam<Scalar: CellScalar>: Optimizer {
 
     /// Replaces the state (from a checkpoint); a state with t = 0 and empty moments restarts.
     /// - Throws: `CellForgeError` if the moments differ in length, are empty while t > 0
-    ///   (or the reverse), t < 0, a value is not finite, or a second moment is negative.
+    ///   (or the reverse), t < 0 or t = `Int.max` (no next step could be counted), a value is not finite, or a second moment is negative.
     public mutating func restore(_ state: State) throws {
-        guard state.stepCount >= 0 else {
-            throw CellForgeError.invalidSize(name: "Adam step count", value: state.stepCount, allowed: "at least 0")
+        guard state.stepCount >= 0, state.stepCount < Int.max else {
+            throw CellForgeError.invalidSize(name: "Adam step count", value: state.stepCount,
+                                             allowed: "from 0 to \(Int.max - 1) (so that the next step can be counted)")
         }
         guard state.firstMoment.count == state.secondMoment.count else {
             throw CellForgeError.shapeMismatch(name: "Adam second moment", expected: "\(state.firstMoment.count) values",
@@ -66,9 +67,12 @@ public struct Adam<Scalar: CellScalar>: Optimizer {
             throw CellForgeError.invalidArgument(
                 "Adam state: step count \(state.stepCount) with \(state.firstMoment.count) moments; both must be zero or neither")
         }
-        guard state.firstMoment.allSatisfy(\.isFinite) else { throw CellForgeError.nonFinite(name: "Adam first moment") }
-        guard state.secondMoment.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-            throw CellForgeError.invalidArgument("Adam second moment: every value must be finite and at least 0")
+        if let k = state.firstMoment.firstIndex(where: { !$0.isFinite }) {
+            throw CellForgeError.nonFinite(name: "Adam first moment (value \(k) is \(state.firstMoment[k]))")
+        }
+        if let k = state.secondMoment.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw CellForgeError.invalidArgument(
+                "Adam second moment: value \(k) is \(state.secondMoment[k]), expected a finite value of at least 0")
         }
         storedState = state
     }
@@ -77,30 +81,60 @@ public struct Adam<Scalar: CellScalar>: Optimizer {
         try HyperParameter.checkState("Adam moments", storedState.firstMoment.count, parameterCount)
     }
 
+    /// Applies one Adam step, or refuses it (returning false and changing nothing: not the
+    /// parameters, the moments nor the step count) when it cannot be taken exactly: the step
+    /// count is already `Int.max`, or a new moment or parameter would not be finite.
+    ///
+    /// The moments are updated in Double and rounded once to `Scalar`, so g² itself never
+    /// overflows: for Float with β₂ = 0.999 a first step's v = (1 − β₂)·g² stays finite up to
+    /// |g| ≈ 5.8e20 (in Float, g·g overflowed from 1.8e19). Beyond what `Scalar` holds the step
+    /// is refused rather than leaving v = ∞, which would freeze those parameters (m/√v = 0) for good.
     @inlinable
-    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
+    @discardableResult
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
         precondition(parameters.count == gradients.count, "Adam: parameter and gradient counts differ")
-        if storedState.firstMoment.isEmpty {
-            storedState.firstMoment = Array(repeating: 0, count: parameters.count)
-            storedState.secondMoment = storedState.firstMoment
-        }
-        precondition(storedState.firstMoment.count == parameters.count, "Adam: state sized for another parameter count")
-        storedState.stepCount += 1
+        let fresh = storedState.firstMoment.isEmpty
+        precondition(fresh || storedState.firstMoment.count == parameters.count, "Adam: state sized for another parameter count")
+        guard storedState.stepCount < Int.max else { return false }
         // Bias corrections in Double, then one rounding to Scalar.
-        let t = Double(storedState.stepCount)
+        let t = Double(storedState.stepCount + 1)
         let stepSize = Scalar(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t)))
         let rootCorrection = Scalar((1 - Foundation.pow(Double(beta2), t)).squareRoot())
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
-        let (c1, c2) = (1 - beta1, 1 - beta2)
-        storedState.firstMoment.withUnsafeMutableBufferPointer { m in
-            storedState.secondMoment.withUnsafeMutableBufferPointer { v in
-                for k in parameters.indices {
-                    let g = gradients[k]
-                    m[k] = b1 * m[k] + c1 * g
-                    v[k] = b2 * v[k] + c2 * (g * g)
-                    parameters[k] -= stepSize * m[k] / (v[k].squareRoot() / rootCorrection + eps)
+        let (b1, b2, eps) = (Double(beta1), Double(beta2), epsilon)
+        let (c1, c2) = (1 - b1, 1 - b2)
+        /// Parameter k's new (θ, m, v) from the old m and v.
+        func update(_ k: Int, _ m: Scalar, _ v: Scalar) -> (Scalar, Scalar, Scalar) {
+            let g = Double(gradients[k])
+            let m = Scalar(b1 * Double(m) + c1 * g)
+            let v = Scalar(b2 * Double(v) + c2 * (g * g))
+            return (parameters[k] - stepSize * m / (v.squareRoot() / rootCorrection + eps), m, v)
+        }
+        // First pass: check that every new value is finite, writing nothing.
+        if fresh {
+            for k in parameters.indices {
+                let (p, m, v) = update(k, 0, 0)
+                guard p.isFinite, m.isFinite, v.isFinite else { return false }
+            }
+            storedState.firstMoment = Array(repeating: 0, count: parameters.count)
+            storedState.secondMoment = storedState.firstMoment
+        } else {
+            let ok = storedState.firstMoment.withUnsafeBufferPointer { m in
+                storedState.secondMoment.withUnsafeBufferPointer { v in
+                    parameters.indices.allSatisfy { k in
+                        let (p, m, v) = update(k, m[k], v[k])
+                        return p.isFinite && m.isFinite && v.isFinite
+                    }
                 }
             }
+            guard ok else { return false }
         }
+        // Second pass: the same arithmetic, committed.
+        storedState.stepCount += 1
+        storedState.firstMoment.withUnsafeMutableBufferPointer { m in
+            storedState.secondMoment.withUnsafeMutableBufferPointer { v in
+                for k in parameters.indices { (parameters[k], m[k], v[k]) = update(k, m[k], v[k]) }
+            }
+        }
+        return true
     }
 }

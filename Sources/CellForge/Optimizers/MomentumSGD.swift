@@ -26,7 +26,9 @@ public struct MomentumSGD<Scalar: CellScalar>: Optimizer {
     /// Replaces the velocity (from a checkpoint); an empty array restarts from v = 0.
     /// - Throws: `CellForgeError.nonFinite` if a value is NaN or infinite.
     public mutating func restore(velocity: [Scalar]) throws {
-        guard velocity.allSatisfy(\.isFinite) else { throw CellForgeError.nonFinite(name: "momentum velocity") }
+        if let k = velocity.firstIndex(where: { !$0.isFinite }) {
+            throw CellForgeError.nonFinite(name: "momentum velocity (value \(k) is \(velocity[k]))")
+        }
         storedVelocity = velocity
     }
 
@@ -34,17 +36,30 @@ public struct MomentumSGD<Scalar: CellScalar>: Optimizer {
         try HyperParameter.checkState("momentum velocity", storedVelocity.count, parameterCount)
     }
 
+    /// Applies one step, or refuses it (returning false and changing nothing) when a new
+    /// velocity or parameter would not be finite.
     @inlinable
-    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
+    @discardableResult
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
         precondition(parameters.count == gradients.count, "MomentumSGD: parameter and gradient counts differ")
-        if storedVelocity.isEmpty { storedVelocity = Array(repeating: 0, count: parameters.count) }
-        precondition(storedVelocity.count == parameters.count, "MomentumSGD: state sized for another parameter count")
+        let fresh = storedVelocity.isEmpty
+        precondition(fresh || storedVelocity.count == parameters.count, "MomentumSGD: state sized for another parameter count")
         let (lr, mu) = (learningRate, momentum)
-        storedVelocity.withUnsafeMutableBufferPointer { v in
-            for k in parameters.indices {
-                v[k] = mu * v[k] + gradients[k]
-                parameters[k] -= lr * v[k]
-            }
+        /// Parameter k's new (θ, v) from the old v.
+        func update(_ k: Int, _ v: Scalar) -> (Scalar, Scalar) {
+            let v = mu * v + gradients[k]
+            return (parameters[k] - lr * v, v)
         }
+        // First pass: check that every new value is finite, writing nothing.
+        let ok = fresh ? parameters.indices.allSatisfy { k in let (p, v) = update(k, 0); return p.isFinite && v.isFinite }
+            : storedVelocity.withUnsafeBufferPointer { v in
+                parameters.indices.allSatisfy { k in let (p, v) = update(k, v[k]); return p.isFinite && v.isFinite }
+            }
+        guard ok else { return false }
+        if fresh { storedVelocity = Array(repeating: 0, count: parameters.count) }
+        storedVelocity.withUnsafeMutableBufferPointer { v in
+            for k in parameters.indices { (parameters[k], v[k]) = update(k, v[k]) }
+        }
+        return true
     }
 }

@@ -9,7 +9,13 @@ public protocol Optimizer<Scalar>: Sendable {
     /// Applies one update: `parameters` and `gradients` have the same count, which
     /// must not change between calls on one optimizer (stateful optimizers size
     /// their state on the first call).
-    mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>)
+    ///
+    /// No optimizer leaves a non-finite value behind: if the update would make any
+    /// parameter or state value NaN or infinite (or cannot be counted), the step is
+    /// refused: nothing changes and the result is false.
+    /// - Returns: whether the step was applied.
+    @discardableResult
+    mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool
 
     /// Throws `CellForgeError` unless the optimizer's state (if it has any yet) fits
     /// `parameterCount` scalars, so a mismatch is reported before `step` would trap.
@@ -21,12 +27,15 @@ extension Optimizer {
     public func checkState(parameterCount: Int) throws {}
 
     /// Applies one update to canonical parameters.
+    /// - Returns: whether the step was applied (false: refused because a value would not be
+    ///   finite, and nothing changed).
     /// - Throws: `CellForgeError` if `gradient` has a different kind or shape, or the
     ///   optimizer's state was sized for a different parameter count.
-    public mutating func step(_ parameters: inout CellParameters<Scalar>, gradient: CellParameters<Scalar>) throws {
+    @discardableResult
+    public mutating func step(_ parameters: inout CellParameters<Scalar>, gradient: CellParameters<Scalar>) throws -> Bool {
         try parameters.checkSameShape(as: gradient, name: "gradient")
         try checkState(parameterCount: parameters.values.count)
-        gradient.values.withUnsafeBufferPointer { g in
+        return gradient.values.withUnsafeBufferPointer { g in
             parameters.values.withUnsafeMutableBufferPointer { p in step(parameters: p, gradients: g) }
         }
     }
@@ -40,9 +49,15 @@ public struct SGD<Scalar: CellScalar>: Optimizer {
     /// SGD with learning rate λ.
     public init(learningRate: Scalar) { self.learningRate = learningRate }
 
+    /// Applies θ ← θ − λ·δθ, or refuses it (returning false, parameters unchanged) when a new
+    /// parameter would not be finite.
     @inlinable
-    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
+    @discardableResult
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
         precondition(parameters.count == gradients.count, "SGD: parameter and gradient counts differ")
-        for k in parameters.indices { parameters[k] -= learningRate * gradients[k] }
+        let lr = learningRate
+        guard parameters.indices.allSatisfy({ (parameters[$0] - lr * gradients[$0]).isFinite }) else { return false }
+        for k in parameters.indices { parameters[k] -= lr * gradients[k] }
+        return true
     }
 }

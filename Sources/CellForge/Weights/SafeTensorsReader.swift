@@ -1,19 +1,52 @@
 import Foundation
 
 extension SafeTensors {
-    /// Reads a safetensors file.
+    /// Reads a safetensors file: the whole file into one buffer, which the tensors share
+    /// (the data is not copied again), so reading costs about the file's size in memory.
     /// - Throws: `CellForgeError.invalidArgument` if the file cannot be read, otherwise as `init(data:)`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
-            throw CellForgeError.invalidArgument("cannot read \(url.path): \(SafeTensors.oneLine(error))")
-        }
-        try self.init(data: data)
+        try self.init(data: Self.readFile(url))
     }
 
-    /// Parses safetensors bytes, validating the whole header before copying any tensor data.
+    /// The whole file in one buffer: its size from `fstat`, then `read` until it is full
+    /// (one allocation, no growing copies; a mapped file could fault if truncated meanwhile).
+    static func readFile(_ url: URL) throws -> Data {
+        func fail(_ step: String) -> CellForgeError {
+            .invalidArgument("cannot read \(url.path): \(step) failed: \(String(cString: strerror(errno)))")
+        }
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail("opening") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw fail("stat") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CellForgeError.invalidArgument("cannot read \(url.path): not a regular file")
+        }
+        let size = Int(info.st_size)
+        var data = Data(count: size)
+        let done = try data.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < size {
+                let n = read(fd, raw.baseAddress! + done, size - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw fail("reading") }
+                if n == 0 { break }
+                done += n
+            }
+            return done
+        }
+        guard done == size else {
+            throw CellForgeError.invalidArgument("cannot read \(url.path): expected \(size) bytes (its size when opened), got \(done)")
+        }
+        return data
+    }
+
+    /// Parses safetensors bytes, validating the whole header before taking any tensor data.
+    /// The tensors share `data`'s buffer (slices, not copies).
     ///
-    /// Checked: the header length fits in the file and is at most `maximumHeaderLength`; the
+    /// Checked: the header length fits in the file and is at most `maximumHeaderLength`; a
+    /// scan of the header, before it is parsed, finds at most `maximumTensorCount` entries and
+    /// `maximumHeaderValueCount` JSON values (so a small header cannot cost gigabytes); the
     /// header is a JSON object; each entry has a dtype (F32 or F64; others are refused by name),
     /// a shape of non-negative integers whose element and byte counts do not overflow, and
     /// integer `data_offsets` [begin, end] with begin ≤ end ≤ the data size and
@@ -33,11 +66,11 @@ extension SafeTensors {
         }
         let headerLength = Int(declared)
         let dataStart = start + 8 + headerLength
+        try Self.checkHeaderWork(data[(start + 8)..<dataStart])
         let header = try Self.parseHeader(data[(start + 8)..<dataStart], dataSize: data.count - 8 - headerLength)
         var tensors: [String: Tensor] = [:]
         for (name, entry) in header.entries {
-            let bytes = [UInt8](data[(dataStart + entry.begin)..<(dataStart + entry.end)])
-            tensors[name] = Tensor(validated: entry.dtype, shape: entry.shape, bytes: bytes)
+            tensors[name] = Tensor(validated: entry.dtype, shape: entry.shape, data: data[(dataStart + entry.begin)..<(dataStart + entry.end)])
         }
         self.init(tensors: tensors, metadata: header.metadata)
     }

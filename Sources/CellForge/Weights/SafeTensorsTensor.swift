@@ -1,3 +1,5 @@
+import Foundation
+
 extension SafeTensors {
     /// An element type of the safetensors format that CellForge reads and writes.
     public enum DType: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -21,8 +23,11 @@ extension SafeTensors {
         public let dtype: DType
         /// The dimensions, outermost first (empty for a scalar).
         public let shape: [Int]
-        /// The raw little-endian bytes, `elementCount · dtype.size` of them.
-        public let bytes: [UInt8]
+        /// The raw little-endian bytes, `elementCount · dtype.size` of them. A tensor read
+        /// from a file shares the file's one buffer (`Data` slices), so the data is held once.
+        public let data: Data
+        /// `data` as an array (a copy).
+        public var bytes: [UInt8] { [UInt8](data) }
 
         /// A tensor of `values` (row-major) stored as `dtype` (default: the dtype matching `S`),
         /// rounding to nearest when `dtype` is narrower than `S`.
@@ -41,22 +46,22 @@ extension SafeTensors {
                 case .f64: withUnsafeBytes(of: Double(v).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
                 }
             }
-            self.init(validated: dtype, shape: shape, bytes: bytes)
+            self.init(validated: dtype, shape: shape, data: Data(bytes))
         }
 
         /// A tensor from parts already checked to agree.
-        init(validated dtype: DType, shape: [Int], bytes: [UInt8]) {
+        init(validated dtype: DType, shape: [Int], data: Data) {
             self.dtype = dtype
             self.shape = shape
-            self.bytes = bytes
+            self.data = data
         }
 
         /// Number of elements, the product of the dimensions.
-        public var elementCount: Int { bytes.count / dtype.size }
+        public var elementCount: Int { data.count / dtype.size }
 
         /// The elements, row-major, converted to `S` (rounded to nearest when `S` is narrower than the dtype).
         public func values<S: CellScalar>(as _: S.Type = S.self) -> [S] {
-            bytes.withUnsafeBytes { raw in
+            data.withUnsafeBytes { raw in
                 (0..<elementCount).map { k in
                     switch dtype {
                     case .f32: S(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self))))

@@ -19,51 +19,25 @@ extension SafeTensors {
         for (name, tensor) in order {
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             fields.append(Self.jsonString(name) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
-                          + "\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}")
-            offset += tensor.bytes.count
+                          + "\"data_offsets\":[\(offset),\(offset + tensor.data.count)]}")
+            offset += tensor.data.count
         }
         var header = Array(("{" + fields.joined(separator: ",") + "}").utf8)
         header += repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
         var data = Data(capacity: 8 + header.count + offset)
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: header)
-        for (_, tensor) in order { data.append(contentsOf: tensor.bytes) }
+        for (_, tensor) in order { data.append(tensor.data) }
         return data
     }
 
-    /// Writes the file atomically: to a temporary file in the same folder, flushed to
-    /// disk, then renamed over `url`. On any failure the previous file at `url` is left
-    /// as it was and the temporary file is removed.
+    /// Writes the file atomically with `AtomicFile.write(_:to:)`: a temporary file in the
+    /// same folder (a fresh random name, opened with O_EXCL | O_NOFOLLOW), flushed to disk,
+    /// then renamed over `url`. On any failure the previous file at `url` is left as it was
+    /// and the temporary file is removed.
     /// - Throws: `CellForgeError.invalidArgument` saying which step failed and why.
     public func write(to url: URL) throws {
-        let bytes = try serialized()
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        func fail(_ step: String, _ path: URL) -> CellForgeError {
-            .invalidArgument("cannot write \(url.path): \(step) \(path.path) failed: \(String(cString: strerror(errno)))")
-        }
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw fail("creating", temporary) }
-        var closed = false
-        do {
-            try bytes.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw fail("writing", temporary) }
-                    done += n
-                }
-            }
-            guard fsync(fd) == 0 else { throw fail("flushing", temporary) }
-            closed = true
-            guard close(fd) == 0 else { throw fail("closing", temporary) }
-            guard rename(temporary.path, url.path) == 0 else { throw fail("renaming onto", url) }
-        } catch {
-            if !closed { close(fd) }
-            unlink(temporary.path)
-            throw error
-        }
+        try AtomicFile.write(serialized(), to: url)
     }
 
     /// `s` as a JSON string literal, escaped as serde_json does.

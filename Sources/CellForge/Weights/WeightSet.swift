@@ -42,7 +42,9 @@ struct WeightSet {
         let tensor = tensors[prefix + name]!
         guard tensor.shape == expected else { throw mismatch(name, expected: SafeTensors.Tensor.format(expected)) }
         let values = tensor.values(as: S.self)
-        guard values.allSatisfy(\.isFinite) else { throw CellForgeError.nonFinite(name: "\(source) tensor \(prefix + name) (as \(S.typeName))") }
+        if let k = values.firstIndex(where: { !$0.isFinite }) {
+            throw CellForgeError.nonFinite(name: "\(source) tensor \(prefix + name) (as \(S.typeName), value \(k) is \(values[k]))")
+        }
         return values
     }
 

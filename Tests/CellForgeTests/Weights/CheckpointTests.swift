@@ -142,7 +142,10 @@ import Testing
             file.metadata[key] = value
             return file
         }
-        Self.expectRefused(with("cellforge.adam.step_count", "-1"), ["invalid checkpoint Adam step count -1", "at least 0"])
+        Self.expectRefused(with("cellforge.adam.step_count", "-1"), ["invalid checkpoint Adam step count -1", "from 0 to"])
+        // Issue 14, finding 2: a step count the next step cannot increment is refused on load.
+        Self.expectRefused(with("cellforge.adam.step_count", "9223372036854775807"),
+                           ["invalid checkpoint Adam step count 9223372036854775807", "from 0 to 9223372036854775806"])
         Self.expectRefused(with("cellforge.adam.step_count", "3.5"), ["\"cellforge.adam.step_count\" is \"3.5\", not an integer"])
         Self.expectRefused(with("cellforge.adam.step_count", nil), ["no \"cellforge.adam.step_count\" entry"])
         Self.expectRefused(with("cellforge.adam.step_count", "0"), ["checkpoint tensor adam.m.W is not zero", "step count is 0"])

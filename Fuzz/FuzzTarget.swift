@@ -1,0 +1,42 @@
+import CellForge
+import Foundation
+
+/// The readers the fuzzer can drive, chosen with the environment variable
+/// `CELLFORGE_FUZZ_TARGET` (default `safetensors`). To fuzz another reader, add a case
+/// here and a seed folder `Fuzz/corpus/<name>/`.
+enum FuzzTarget: String, CaseIterable {
+    /// `SafeTensors(data:)`; an accepted file must serialize and parse back to itself.
+    case safetensors
+    /// `Checkpoint(_:kind:hiddenSize:inputSize:)` on whatever `SafeTensors(data:)` accepts,
+    /// as an LSTM H 3, D 2 Float checkpoint.
+    case checkpoint
+
+    static let selected: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["CELLFORGE_FUZZ_TARGET"] ?? "safetensors"
+        guard let target = FuzzTarget(rawValue: name) else {
+            fatalError("CELLFORGE_FUZZ_TARGET=\(name): use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return target
+    }()
+
+    /// Runs the reader on one input. Errors are the expected outcome for bad input; a crash,
+    /// a sanitizer report or a failed round trip is a bug.
+    func run(_ data: Data) {
+        guard let file = try? SafeTensors(data: data) else { return }
+        switch self {
+        case .safetensors:
+            let again = try? SafeTensors(data: file.serialized())
+            precondition(again == file, "safetensors round trip changed the file")
+        case .checkpoint:
+            _ = try? Checkpoint<Float>(file, kind: .lstm, hiddenSize: 3, inputSize: 2)
+        }
+    }
+}
+
+/// libFuzzer's entry point: one input per call.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+    let data = bytes.map { Data(bytes: $0, count: count) } ?? Data()
+    FuzzTarget.selected.run(data)
+    return 0
+}

@@ -1,0 +1,14 @@
+import Foundation
+import Testing
+
+/// Issue 14, finding 6: using one driver from two threads at once traps with a clear message
+/// instead of corrupting memory. The misuse runs in a child process (`cellforge-misuse-probe`).
+@Suite struct ConcurrentMisuseTests {
+    @Test func concurrentUseOfOneDriverTraps() throws {
+        let r = try ChildProcess.run("cellforge-misuse-probe")
+        // A Swift trap ends the process by a signal (SIGILL; under a sanitizer, whose runtime
+        // handles the trap first, possibly another one), never by a normal exit.
+        #expect(r.reason == .uncaughtSignal, "ended by exit status \(r.status), not a trap: \(r.output)")
+        #expect(r.error.contains("BatchDriver used from two threads at once"), "stderr: \(r.error)")
+    }
+}
