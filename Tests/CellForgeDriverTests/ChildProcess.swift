@@ -1,17 +1,25 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Runs an executable built next to the test bundle (same build folder) as a child process.
+/// Runs an executable built next to the test bundle (same build folder) as a child process,
+/// with `posix_spawn` and `waitpid` (Foundation's `Process` left a child unreaped under
+/// AddressSanitizer, hanging the test).
 ///
-/// Output goes to temporary files, read after the child has exited, not to pipes: a pipe's
-/// end of file can wait on any process that inherited its write end (a sanitizer's
-/// symbolizer, or a child another test spawned at the same moment). Children run one at a
-/// time, and one that outlives `timeout` is killed.
+/// Output goes to temporary files read after the child has exited, not to pipes, whose end
+/// of file can wait on any process that inherited the write end (a sanitizer's symbolizer).
+/// Children run one at a time; one that outlives `timeout` is killed.
 enum ChildProcess {
     struct Result {
         var status: Int32
         var reason: Process.TerminationReason
         var output: String
         var error: String
+    }
+
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
     }
 
     private static let lock = NSLock()
@@ -22,30 +30,40 @@ enum ChildProcess {
     }
 
     /// Runs product `name` with `arguments` and waits for it (at most `timeout` seconds).
+    /// `status` is the exit status, or the signal's number when `reason` is `.uncaughtSignal`.
     static func run(_ name: String, _ arguments: [String] = [], timeout: TimeInterval = 120) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (outURL, errURL) = (folder.appendingPathComponent("out"), folder.appendingPathComponent("err"))
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let (out, err) = (try FileHandle(forWritingTo: outURL), try FileHandle(forWritingTo: errURL))
-        let process = Process()
-        process.executableURL = product(name)
-        process.arguments = arguments
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let (outPath, errPath) = (folder.appendingPathComponent("out").path, folder.appendingPathComponent("err").path)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let path = product(name).path
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw SpawnError(description: "cannot run \(path): \(String(cString: strerror(spawned)))") }
+
+        var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: process.terminationStatus, reason: process.terminationReason,
-                      output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      error: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                break
+            }
+            usleep(20_000)
+        }
+        let signal = status & 0x7f
+        return Result(status: signal == 0 ? (status >> 8) & 0xff : signal, reason: signal == 0 ? .exit : .uncaughtSignal,
+                      output: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(), as: UTF8.self),
+                      error: String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), as: UTF8.self))
     }
 }
