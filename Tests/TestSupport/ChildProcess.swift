@@ -5,24 +5,29 @@ import Foundation
 /// Output goes to temporary files, read after the child has exited, not to pipes: a pipe's
 /// end of file can wait on any process that inherited its write end (a sanitizer's
 /// symbolizer, or a child another test spawned at the same moment). Children run one at a
-/// time, and one that outlives `timeout` is killed.
-enum ChildProcess {
-    struct Result {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var output: String
-        var error: String
+/// time, and one that outlives `timeout` is killed. Shared by the driver and model tests.
+public enum ChildProcess {
+    /// How the child ended and what it printed.
+    public struct Result: Sendable {
+        /// Exit status, or the signal number when `reason` is `.uncaughtSignal`.
+        public var status: Int32
+        /// A normal exit or a signal.
+        public var reason: Process.TerminationReason
+        /// Everything the child wrote to standard output.
+        public var output: String
+        /// Everything the child wrote to standard error.
+        public var error: String
     }
 
     private static let lock = NSLock()
 
     /// The path of the product `name` in the folder of the running test binary.
-    static func product(_ name: String) -> URL {
+    public static func product(_ name: String) -> URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
     }
 
     /// Runs product `name` with `arguments` and waits for it (at most `timeout` seconds).
-    static func run(_ name: String, _ arguments: [String] = [], timeout: TimeInterval = 120) throws -> Result {
+    public static func run(_ name: String, _ arguments: [String] = [], timeout: TimeInterval = 120) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-child-\(UUID().uuidString)")
