@@ -43,11 +43,15 @@ let package = Package(
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
         .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
-        .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
-        // Test support, not a product: misuses one BatchDriver from two threads, which must
-        // trap; ConcurrentMisuseTests runs it as a child process (built with the tests).
+        // Test support, not a product: runs a built executable as a child process, for the
+        // driver and model tests.
+        .target(name: "CellForgeTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CellForgeDriverTests", dependencies: ["CellForgeKernels", "CellForgeExamples", "CellForgeTestSupport"]),
+        // Test support, not a product: misuses one BatchDriver (or, given `model`, one ModelDriver)
+        // from two threads, which must trap; the ConcurrentMisuseTests of the driver and model
+        // tests run it as a child process (built with the tests).
         .executableTarget(name: "cellforge-misuse-probe", dependencies: ["CellForge"], path: "Tests/MisuseProbe"),
         .testTarget(name: "BenchmarkKitTests", dependencies: ["BenchmarkKit"]),
-        .testTarget(name: "CellForgeModelTests", dependencies: ["CellForgeKernels", "CellForgeExamples"]),
+        .testTarget(name: "CellForgeModelTests", dependencies: ["CellForgeKernels", "CellForgeExamples", "CellForgeTestSupport"]),
     ]
 )

@@ -10,6 +10,9 @@ enum FuzzTarget: String, CaseIterable {
     /// `Checkpoint(_:kind:hiddenSize:inputSize:)` on whatever `SafeTensors(data:)` accepts,
     /// as an LSTM H 3, D 2 Float checkpoint.
     case checkpoint
+    /// `AnyModelFile.parse(data:)`, the model-file reader; an accepted model must write and
+    /// read back to itself.
+    case model
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["CELLFORGE_FUZZ_TARGET"] ?? "safetensors"
@@ -22,13 +25,22 @@ enum FuzzTarget: String, CaseIterable {
     /// Runs the reader on one input. Errors are the expected outcome for bad input; a crash,
     /// a sanitizer report or a failed round trip is a bug.
     func run(_ data: Data) {
-        guard let file = try? SafeTensors(data: data) else { return }
         switch self {
         case .safetensors:
+            guard let file = try? SafeTensors(data: data) else { return }
             let again = try? SafeTensors(data: file.serialized())
             precondition(again == file, "safetensors round trip changed the file")
         case .checkpoint:
+            guard let file = try? SafeTensors(data: data) else { return }
             _ = try? Checkpoint<Float>(file, kind: .lstm, hiddenSize: 3, inputSize: 2)
+        case .model:
+            guard let model = try? AnyModelFile.parse(data: data) else { return }
+            let written = switch model {
+            case let .float(m): m.safeTensors
+            case let .double(m): m.safeTensors
+            }
+            let again = try? AnyModelFile.parse(data: written.serialized())
+            precondition(again == model, "model file round trip changed the model")
         }
     }
 }

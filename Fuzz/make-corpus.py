@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the fuzzer's seed corpus (Fuzz/corpus/safetensors/): a few valid safetensors files
-(F32 and F64 tensors, metadata, a CellForge LSTM H3 D2 checkpoint) and a few invalid ones.
+"""Writes the fuzzer's seed corpora: Fuzz/corpus/safetensors/, a few valid safetensors files
+(F32 and F64 tensors, metadata, a CellForge LSTM H3 D2 checkpoint) and a few invalid ones; and
+Fuzz/corpus/model/, a few valid CellForge model files (stacked LSTM with a head, Float; GRU with
+a tanh head, Double; RNN without a head) and a truncated one.
 Python standard library only; run from anywhere: python3 Fuzz/make-corpus.py"""
 import json, os, struct
 
-folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "safetensors")
+corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+folder = os.path.join(corpus, "safetensors")
 os.makedirs(folder, exist_ok=True)
 
 def safetensors(tensors, metadata=None):
@@ -20,7 +23,7 @@ def safetensors(tensors, metadata=None):
     text += b" " * ((8 - len(text) % 8) % 8)
     return struct.pack("<Q", len(text)) + text + data
 
-def write(name, content):
+def write(name, content, folder=folder):
     with open(os.path.join(folder, name), "wb") as f:
         f.write(content)
 
@@ -44,3 +47,42 @@ write("invalid-overlap.safetensors", safetensors({"a": ("F32", [1], [1]), "b": (
       .replace(b'"data_offsets":[4,8]', b'"data_offsets":[0,4]'))
 write("invalid-dtype.safetensors", valid.replace(b'"F32"', b'"I64"'))
 write("invalid-json.safetensors", struct.pack("<Q", 8) + b'{"w":{"d')
+
+# Model files (ModelFormat.swift): architecture metadata, "cellforge.model": "1", tensors
+# layer.k.W [G·H, D], layer.k.U [G·H, H], layer.k.b [G·H], layer.k.b_hn [H] (GRU), head.V [O, H], head.c [O].
+models = os.path.join(corpus, "model")
+os.makedirs(models, exist_ok=True)
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+
+def model(scalar, cell, D, hidden, head=None, user=None):
+    """head: (O, activation) or None -> model file bytes, values a fixed ramp in (-0.5, 0.5)."""
+    dtype = "F32" if scalar == "Float" else "F64"
+    meta = {"cellforge.model": "1", "cellforge.scalar": scalar, "cellforge.layer_count": str(len(hidden)), **(user or {})}
+    tensors, k = {}, 0
+    def ramp(n):
+        nonlocal k
+        k += n
+        return [((k - n + i) % 17) / 17 - 0.5 for i in range(n)]
+    for l, H in enumerate(hidden):
+        G = GATES[cell]
+        meta.update({"cellforge.layer.%d.cell" % l: cell, "cellforge.layer.%d.hidden_size" % l: str(H),
+                     "cellforge.layer.%d.input_size" % l: str(D)})
+        tensors["layer.%d.W" % l] = (dtype, [G * H, D], ramp(G * H * D))
+        tensors["layer.%d.U" % l] = (dtype, [G * H, H], ramp(G * H * H))
+        tensors["layer.%d.b" % l] = (dtype, [G * H], ramp(G * H))
+        if cell == "gru":
+            tensors["layer.%d.b_hn" % l] = (dtype, [H], ramp(H))
+        D = H
+    if head:
+        O, activation = head
+        meta.update({"cellforge.head.input_size": str(D), "cellforge.head.output_size": str(O),
+                     "cellforge.head.activation": activation})
+        tensors["head.V"] = (dtype, [O, D], ramp(O * D))
+        tensors["head.c"] = (dtype, [O], ramp(O))
+    return safetensors(tensors, meta)
+
+lstm2 = model("Float", "lstm", 2, [3, 3], head=(1, "identity"), user={"name": "seed"})
+write("valid-lstm2-head-float.safetensors", lstm2, models)
+write("valid-gru-tanh-head-double.safetensors", model("Double", "gru", 1, [2], head=(2, "tanh")), models)
+write("valid-rnn-no-head-float.safetensors", model("Float", "rnn", 2, [2]), models)
+write("invalid-truncated.safetensors", lstm2[:-5], models)

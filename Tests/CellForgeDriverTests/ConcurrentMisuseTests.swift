@@ -1,3 +1,4 @@
+import CellForgeTestSupport
 import Foundation
 import Testing
 

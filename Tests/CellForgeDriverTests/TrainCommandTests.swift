@@ -1,3 +1,4 @@
+import CellForgeTestSupport
 import Testing
 
 /// Issue 14, finding 9: `cellforge-train --help` exits 0 with a real help text, bad arguments

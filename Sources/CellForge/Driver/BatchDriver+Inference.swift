@@ -9,8 +9,8 @@ extension BatchDriver {
     /// - Throws: `CellForgeError` if a shape does not match (before computing anything).
     @inlinable
     public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar], outputs: inout [Scalar]) throws {
-        enter()
-        defer { leave() }
+        inUse.enter()
+        defer { inUse.leave() }
         try validate(batch)
         try validate("states", count: states.count, perStep: false, of: batch)
         let outputCount = batch.totalSteps * kernel.hiddenSize

@@ -22,25 +22,13 @@ extension BatchDriver {
                                     clipping: GradientClipping? = nil,
                                     inputGradients: UnsafeMutableBufferPointer<Scalar>? = nil) throws -> TrainingStepResult
     where O.Scalar == Scalar {
-        enter()
-        defer { leave() }
+        inUse.enter()
+        defer { inUse.leave() }
         try optimizer.checkState(parameterCount: kernel.parameterStorageCount)
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision,
                                           inputGradients: inputGradients)
-        let gradient = workspace.gradient
-        let norm = GradientClipping.norm(UnsafeBufferPointer(gradient))
-        func refused(_ reason: TrainingStepResult.Refusal, clipped: Bool = false) -> TrainingStepResult {
-            TrainingStepResult(loss: loss, gradientNorm: norm, clipped: clipped, refusal: reason)
-        }
-        guard batch.totalSteps > 0 else { return refused(.noSteps) }
-        if let loss, !loss.isFinite { return refused(.nonFiniteLoss) }
-        if let loss, !Scalar(loss).isFinite { return refused(.lossOverflow) }
-        guard norm.isFinite else { return refused(.nonFiniteGradient) }
-        let clipped = clipping?.apply(to: gradient, norm: norm) ?? false
-        guard optimizer.step(parameters: storage, gradients: UnsafeBufferPointer(gradient)) else {
-            return refused(.optimizerOverflow, clipped: clipped)
-        }
-        return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: clipped, refusal: nil)
+        return takeTrainingStep(loss: loss, hasSteps: batch.totalSteps > 0, gradient: workspace.gradient,
+                                parameters: storage, optimizer: &optimizer, clipping: clipping)
     }
 
     /// The batch's loss and summed gradient at the current parameters, without a step.
@@ -52,8 +40,8 @@ extension BatchDriver {
                          supervision: BatchSupervision<Scalar>,
                          inputGradients: UnsafeMutableBufferPointer<Scalar>? = nil) throws
     -> (loss: Double?, gradient: CellParameters<Scalar>) {
-        enter()
-        defer { leave() }
+        inUse.enter()
+        defer { inUse.leave() }
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision,
                                           inputGradients: inputGradients)
         return (loss, lastGradient)

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// Trains and runs a recurrent kernel over batches of independent sequences, spread
 /// across cores with `DispatchQueue.concurrentPerform`.
@@ -43,11 +42,11 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     @usableFromInline let workspace: BatchWorkspace<Scalar>
     @usableFromInline let counter = ChunkCounter()
     /// Set while a call runs (see "Thread safety").
-    let inUse = Atomic<Bool>(false)
+    @usableFromInline let inUse = InUseFlag(driver: "BatchDriver", calls: "train, gradient, infer, setParameters")
 
     /// The largest `workerCount` accepted, 4096 (as for sizes): more threads than that
     /// cannot help, and Dispatch would create them all.
-    public static var maximumWorkerCount: Int { 4096 }
+    public static var maximumWorkerCount: Int { WorkerCount.maximum }
 
     /// A driver for `kernel` starting from `parameters`.
     /// - Parameters:
@@ -59,10 +58,7 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     public init(kernel: Kernel, parameters: CellParameters<Scalar>,
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 sequencesPerChunk: Int = 12) throws {
-        guard (1...Self.maximumWorkerCount).contains(workerCount) else {
-            throw CellForgeError.invalidSize(name: "worker count", value: workerCount,
-                                             allowed: "between 1 and \(Self.maximumWorkerCount)")
-        }
+        try WorkerCount.validate(workerCount)
         guard sequencesPerChunk >= 1 else {
             throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
         }
@@ -85,8 +81,8 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     /// Replaces the parameters.
     /// - Throws: `CellForgeError` if they do not fit the kernel (kind, H, D).
     public func setParameters(_ parameters: CellParameters<Scalar>) throws {
-        enter()
-        defer { leave() }
+        inUse.enter()
+        defer { inUse.leave() }
         try Self.check(parameters, fits: kernel)
         kernel.pack(parameters, into: storage)
     }
@@ -106,18 +102,7 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     }
 
     /// Workers a call over `chunks` chunks uses: min(`workerCount`, chunks), at least 1.
-    @inlinable func workers(chunks: Int) -> Int { max(1, min(workerCount, chunks)) }
-
-    /// Marks the driver in use, trapping if it already is (another thread is in a call).
-    @usableFromInline func enter() {
-        guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            preconditionFailure("BatchDriver used from two threads at once: a driver serves one call at a time "
-                                + "(train, gradient, infer, setParameters); give each thread its own driver")
-        }
-    }
-
-    /// Marks the driver free again.
-    @usableFromInline func leave() { inUse.store(false, ordering: .releasing) }
+    @inlinable func workers(chunks: Int) -> Int { WorkerCount.used(workerCount, chunks: chunks) }
 
     /// Runs `body(chunk, worker)` for every chunk: inline for one worker, otherwise on
     /// `workers(chunks:)` threads that claim chunks until none is left.

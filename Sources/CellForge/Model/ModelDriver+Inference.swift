@@ -10,6 +10,8 @@ extension ModelDriver {
     /// - Throws: `CellForgeError` if a shape does not match (before computing anything).
     @inlinable
     public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar], outputs: inout [Scalar]) throws {
+        inUse.enter()
+        defer { inUse.leave() }
         try validate(batch)
         try validate("states", count: states.count, perStep: nil, of: batch)
         let (D, O, S) = (architecture.inputSize, architecture.outputSize, model.stateSize)
@@ -17,13 +19,14 @@ extension ModelDriver {
         if outputs.count != outputCount { outputs = Array(repeating: 0, count: outputCount) }
         // The tapes serve as the kernels' scratch: without one a generated kernel may take its
         // scratch from the heap (above 1 KiB).
-        workspace.reserve(chunks: 0, length: batch.maxLength)
+        let chunks = chunkCount(sequences: batch.count)
+        workspace.reserve(chunks: 0, workers: workers(chunks: chunks), length: batch.maxLength)
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in
                 batch.stepOffsets.withUnsafeBufferPointer { offsets in
                     states.withUnsafeMutableBufferPointer { states in
                         outputs.withUnsafeMutableBufferPointer { outputs in
-                            runChunks(chunkCount(sequences: batch.count), workers: workerCount, counter: counter) { c, w in
+                            runChunks(chunks, workers: workers(chunks: chunks), counter: counter) { c, w in
                                 let first = c * sequencesPerChunk
                                 forEachRun(from: first, to: min(batch.count, first + sequencesPerChunk),
                                            lengths: lengths.baseAddress!, piece: workspace.slotCount) { n, run, length in

@@ -4,8 +4,10 @@ extension ModelDriver {
     /// layer l + 1 is Δh of layer l at every step), gradients summed over the batch, optional
     /// clipping of the global norm over all parameters, then one optimizer step on the flat buffer.
     ///
-    /// If the loss or any gradient is NaN or infinite the step is refused: parameters and
-    /// optimizer (state included) are left exactly as they were, and the result says why.
+    /// Steps are refused exactly as by `BatchDriver.train` (the same code decides): no steps in the
+    /// batch, a non-finite loss or gradient, a loss too large for `Scalar`, or an optimizer update
+    /// that would leave a non-finite value. Parameters and optimizer (state included) are then left
+    /// exactly as they were, and the result says why (`TrainingStepResult.Refusal`).
     /// - Parameters:
     ///   - initialStates: N × `model.stateSize` scalars, or nil for zeros.
     ///   - buffers: optional outputs, final states, state gradients and input gradients.
@@ -18,19 +20,12 @@ extension ModelDriver {
                                     clipping: GradientClipping? = nil,
                                     buffers: ModelStepBuffers<Scalar> = ModelStepBuffers()) throws -> TrainingStepResult
     where O.Scalar == Scalar {
+        inUse.enter()
+        defer { inUse.leave() }
         try optimizer.checkState(parameterCount: model.parameterCount)
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision, buffers: buffers)
-        let gradient = workspace.gradient
-        let norm = GradientClipping.norm(UnsafeBufferPointer(gradient))
-        guard loss.isFinite else {
-            return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: false, refusal: .nonFiniteLoss)
-        }
-        guard norm.isFinite else {
-            return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: false, refusal: .nonFiniteGradient)
-        }
-        let clipped = clipping?.apply(to: gradient, norm: norm) ?? false
-        optimizer.step(parameters: storage, gradients: UnsafeBufferPointer(gradient))
-        return TrainingStepResult(loss: loss, gradientNorm: norm, clipped: clipped, refusal: nil)
+        return takeTrainingStep(loss: loss, hasSteps: batch.totalSteps > 0, gradient: workspace.gradient,
+                                parameters: storage, optimizer: &optimizer, clipping: clipping)
     }
 
     /// The batch's loss and summed gradient at the current parameters, without a step.
@@ -40,6 +35,8 @@ extension ModelDriver {
                          supervision: ModelSupervision<Scalar>,
                          buffers: ModelStepBuffers<Scalar> = ModelStepBuffers()) throws
     -> (loss: Double, gradient: ModelParameters<Scalar>) {
+        inUse.enter()
+        defer { inUse.leave() }
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision, buffers: buffers)
         return (loss, lastGradient)
     }
@@ -59,7 +56,7 @@ extension ModelDriver {
         if let b = buffers.inputGradients { try validate("input gradients", count: b.count, perStep: batch.inputSize, of: batch) }
 
         let chunks = chunkCount(sequences: batch.count)
-        workspace.reserve(chunks: chunks, length: batch.maxLength)
+        workspace.reserve(chunks: chunks, workers: workers(chunks: chunks), length: batch.maxLength)
         let valueCount = batch.totalSteps * O
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in
@@ -70,7 +67,7 @@ extension ModelDriver {
                                                       count: batch.count, initialStates: h0, targets: targets,
                                                       supervision: supervision, outputSize: O, valueCount: valueCount,
                                                       buffers: buffers)
-                            runChunks(chunks, workers: workerCount, counter: counter) { c, w in trainChunk(c, worker: w, piece) }
+                            runChunks(chunks, workers: workers(chunks: chunks), counter: counter) { c, w in trainChunk(c, worker: w, piece) }
                         }
                     }
                 }

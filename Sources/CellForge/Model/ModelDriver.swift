@@ -18,7 +18,12 @@ import Foundation
 /// interleave, run in lockstep), never per step, so holding them as `any ModelLayer` costs
 /// one indirect call per piece.
 ///
-/// **Thread safety.** One call at a time; not `Sendable`.
+/// **Thread safety.** One call at a time; not `Sendable`. As in `BatchDriver`, `train`,
+/// `gradient`, `infer` and `setParameters` check an atomic in-use flag and trap ("ModelDriver
+/// used from two threads at once") when another of them is running, instead of corrupting memory.
+///
+/// **Memory.** Per-worker buffers are allocated for the workers a call actually uses,
+/// min(`workerCount`, chunks), so a large `workerCount` costs nothing on small batches.
 public final class ModelDriver<Scalar: CellScalar> {
     /// The layers and the flat parameter layout.
     public let model: PackedModel<Scalar>
@@ -29,16 +34,21 @@ public final class ModelDriver<Scalar: CellScalar> {
     @usableFromInline let storage: UnsafeMutableBufferPointer<Scalar>
     @usableFromInline let workspace: ModelWorkspace<Scalar>
     @usableFromInline let counter = ChunkCounter()
+    /// Set while a call runs (see "Thread safety").
+    @usableFromInline let inUse = InUseFlag(driver: "ModelDriver", calls: "train, gradient, infer, setParameters")
+
+    /// The largest `workerCount` accepted, 4096, as for `BatchDriver`.
+    public static var maximumWorkerCount: Int { WorkerCount.maximum }
 
     /// A driver running `layers` (one per recurrent layer of `parameters.architecture`).
     /// - Parameters:
-    ///   - workerCount: threads to use, default the active processor count.
+    ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
     ///   - sequencesPerChunk: sequences per chunk (results depend on it, not on `workerCount`).
-    /// - Throws: `CellForgeError` if a layer does not match the architecture or a count is below 1.
+    /// - Throws: `CellForgeError` if a layer does not match the architecture or a count is out of range.
     public init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>],
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 sequencesPerChunk: Int = 12) throws {
-        guard workerCount >= 1 else { throw CellForgeError.invalidSize(name: "worker count", value: workerCount, allowed: "at least 1") }
+        try WorkerCount.validate(workerCount)
         guard sequencesPerChunk >= 1 else {
             throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
         }
@@ -50,7 +60,7 @@ public final class ModelDriver<Scalar: CellScalar> {
         self.storage = storage
         self.workerCount = workerCount
         self.sequencesPerChunk = sequencesPerChunk
-        workspace = ModelWorkspace(model: model, workerCount: workerCount)
+        workspace = ModelWorkspace(model: model)
     }
 
     /// A driver whose layers are opened from `registry` by the architecture's sizes.
@@ -74,6 +84,8 @@ public final class ModelDriver<Scalar: CellScalar> {
     /// Replaces the parameters.
     /// - Throws: `CellForgeError` if their architecture is not the driver's (nothing changes).
     public func setParameters(_ parameters: ModelParameters<Scalar>) throws {
+        inUse.enter()
+        defer { inUse.leave() }
         guard parameters.architecture == architecture else {
             throw CellForgeError.shapeMismatch(name: "model parameters", expected: "\(architecture)",
                                                actual: "\(parameters.architecture)")
@@ -94,6 +106,9 @@ public final class ModelDriver<Scalar: CellScalar> {
     @inlinable public func chunkCount(sequences count: Int) -> Int {
         (count + sequencesPerChunk - 1) / sequencesPerChunk
     }
+
+    /// Workers a call over `chunks` chunks uses: min(`workerCount`, chunks), at least 1.
+    @inlinable func workers(chunks: Int) -> Int { WorkerCount.used(workerCount, chunks: chunks) }
 
     /// Throws unless `batch` has the model's input size.
     @usableFromInline

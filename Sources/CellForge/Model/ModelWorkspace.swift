@@ -1,5 +1,6 @@
-/// The buffers one `ModelDriver` reuses from call to call, allocated once and grown only
-/// when a batch has more chunks, or a longer sequence, than any before it.
+/// The buffers one `ModelDriver` reuses from call to call, allocated lazily and grown only
+/// when a call has more chunks, uses more workers, or has a longer sequence, than any before
+/// it (so memory follows the work, not the driver's `workerCount`).
 ///
 /// Per chunk: a gradient buffer (the flat model layout) and a loss. Per worker, for
 /// `slotCount` sequences run in lockstep (slots at constant strides): each layer's tapes,
@@ -8,7 +9,8 @@
 @usableFromInline
 final class ModelWorkspace<Scalar: CellScalar> {
     @usableFromInline let model: PackedModel<Scalar>
-    @usableFromInline let workerCount: Int
+    /// Workers the per-worker blocks are sized for.
+    @usableFromInline var workerCapacity = 0
     @usableFromInline let slotCount: Int
     @usableFromInline let gradientStride: Int
     @usableFromInline let stateStride: Int
@@ -32,9 +34,8 @@ final class ModelWorkspace<Scalar: CellScalar> {
     @usableFromInline let gradient: UnsafeMutableBufferPointer<Scalar>
 
     @usableFromInline
-    init(model: PackedModel<Scalar>, workerCount: Int) {
+    init(model: PackedModel<Scalar>) {
         self.model = model
-        self.workerCount = workerCount
         slotCount = model.layers.map(\.interleave).max() ?? 1
         gradientStride = Self.padded(model.parameterCount)
         stateStride = Self.padded(model.stateSize)
@@ -52,9 +53,10 @@ final class ModelWorkspace<Scalar: CellScalar> {
         gradient.deallocate()
     }
 
-    /// Makes room for `chunks` chunks and sequences of up to `length` steps; reallocates only what must grow.
+    /// Makes room for `chunks` chunks, and for `workers` workers running sequences of up to `length`
+    /// steps; reallocates only what must grow.
     @usableFromInline
-    func reserve(chunks: Int, length: Int) {
+    func reserve(chunks: Int, workers: Int, length: Int) {
         if chunks > chunkCapacity {
             chunkGradients.deallocate()
             chunkGradients = BatchWorkspace<Scalar>.aligned(chunks * gradientStride)
@@ -62,8 +64,9 @@ final class ModelWorkspace<Scalar: CellScalar> {
             chunkLosses = BatchWorkspace<Double>.aligned(chunks)
             chunkCapacity = chunks
         }
-        guard length > lengthCapacity else { return }
-        lengthCapacity = length
+        guard length > lengthCapacity || workers > workerCapacity else { return }
+        lengthCapacity = max(lengthCapacity, length)
+        workerCapacity = max(workerCapacity, workers)
         var offset = 0
         func area(_ perSlot: Int) -> (stride: Int, offset: Int) {
             let stride = Self.padded(perSlot)
@@ -72,23 +75,23 @@ final class ModelWorkspace<Scalar: CellScalar> {
         }
         (tapeStrides, tapeOffsets, outputStrides, outputOffsets, deltaOffsets) = ([], [], [], [], [])
         for layer in model.layers {
-            let tape = area(layer.tapeCount(length: length))
-            let output = area(length * layer.shape.hiddenSize)
-            let delta = area(length * layer.shape.hiddenSize)
+            let tape = area(layer.tapeCount(length: lengthCapacity))
+            let output = area(lengthCapacity * layer.shape.hiddenSize)
+            let delta = area(lengthCapacity * layer.shape.hiddenSize)
             tapeStrides.append(tape.stride)
             tapeOffsets.append(tape.offset)
             outputStrides.append(output.stride)
             outputOffsets.append(output.offset)
             deltaOffsets.append(delta.offset)
         }
-        let head = area(length * model.architecture.outputSize)
+        let head = area(lengthCapacity * model.architecture.outputSize)
         headStride = head.stride
         headOutputOffset = head.offset
-        headDeltaOffset = area(length * model.architecture.outputSize).offset
+        headDeltaOffset = area(lengthCapacity * model.architecture.outputSize).offset
         stateOffset = area(model.stateSize).offset
         workerStride = offset
         blocks.deallocate()
-        blocks = BatchWorkspace<Scalar>.aligned(workerCount * workerStride)
+        blocks = BatchWorkspace<Scalar>.aligned(workerCapacity * workerStride)
     }
 
     /// Chunk c's gradient buffer.

@@ -9,13 +9,19 @@ import Glibc
 ///
 /// Output goes to temporary files read after the child has exited, not to pipes, whose end
 /// of file can wait on any process that inherited the write end (a sanitizer's symbolizer).
-/// Children run one at a time; one that outlives `timeout` is killed.
-enum ChildProcess {
-    struct Result {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var output: String
-        var error: String
+/// Children run one at a time; one that outlives `timeout` is killed. Shared by the driver
+/// and model tests.
+public enum ChildProcess {
+    /// How the child ended and what it printed.
+    public struct Result: Sendable {
+        /// Exit status, or the signal number when `reason` is `.uncaughtSignal`.
+        public var status: Int32
+        /// A normal exit or a signal.
+        public var reason: Process.TerminationReason
+        /// Everything the child wrote to standard output.
+        public var output: String
+        /// Everything the child wrote to standard error.
+        public var error: String
     }
 
     struct SpawnError: Error, CustomStringConvertible {
@@ -25,13 +31,13 @@ enum ChildProcess {
     private static let lock = NSLock()
 
     /// The path of the product `name` in the folder of the running test binary.
-    static func product(_ name: String) -> URL {
+    public static func product(_ name: String) -> URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
     }
 
     /// Runs product `name` with `arguments` and waits for it (at most `timeout` seconds).
     /// `status` is the exit status, or the signal's number when `reason` is `.uncaughtSignal`.
-    static func run(_ name: String, _ arguments: [String] = [], timeout: TimeInterval = 120) throws -> Result {
+    public static func run(_ name: String, _ arguments: [String] = [], timeout: TimeInterval = 120) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-child-\(UUID().uuidString)")
