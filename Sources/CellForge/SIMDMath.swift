@@ -149,7 +149,7 @@ public enum SIMDMath {
     /// and the denominator (b₀ + b₁x²) + x⁴·(b₂ + b₃x²): from x² to the division 4 dependent
     /// operations instead of Horner's 7 (full Estrin, with x⁸, was shorter by one more but
     /// raised the error to 2.9e-7). Without FMA, where these forms triple the rounding error,
-    /// the numerator and denominator stay in Horner form.
+    /// the numerator and denominator stay in Horner form, bit for bit the earlier tanh.
     @inlinable @inline(__always)
     static func rational<V: SIMD>(_ v: V, _ x2: V, argumentScale s: Float, outputScale o: Float) -> V
     where V.Scalar == Float {
@@ -166,15 +166,18 @@ public enum SIMDMath {
         let numerator = madd(v * madd(a0, a1, x2), v * x4, high)
         return numerator / madd(madd(b0, b1, x2), x4, madd(b2, b3, x2))
         #else
-        var p = madd(a5, x2, a6)
-        p = madd(a4, x2, p)
-        p = madd(a3, x2, p)
-        p = madd(a2, x2, p)
-        p = madd(a1, x2, p)
-        p = madd(a0, x2, p)
-        var q = madd(b2, x2, b3)
-        q = madd(b1, x2, q)
-        q = madd(b0, x2, q)
+        // v² has the bits of x2; taken from v, the lane loops of this build vectorise (from x2
+        // they ran 20–50% slower).
+        let y = v * v
+        var p = madd(a5, y, a6)
+        p = madd(a4, y, p)
+        p = madd(a3, y, p)
+        p = madd(a2, y, p)
+        p = madd(a1, y, p)
+        p = madd(a0, y, p)
+        var q = madd(b2, y, b3)
+        q = madd(b1, y, q)
+        q = madd(b0, y, q)
         return (v * p) / q
         #endif
     }
