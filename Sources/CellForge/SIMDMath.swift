@@ -140,16 +140,16 @@ public enum SIMDMath {
         return (x.replacing(with: l, where: x .> l).replacing(with: -l, where: x .< -l), x2.replacing(with: l2, where: x2 .> l2))
     }
 
-    /// s·v·p(s·x²) / q(s·x²) for the 13/6 rational tanh ≈ v·p(v²)/q(v²) on clamped v, with
+    /// o·v·p(s·x²) / q(s·x²), where v·p(v²)/q(v²) is the 13/6 rational tanh on clamped v and
     /// x2 = v²; s = `argumentScale` and o = `outputScale` are folded into the coefficients
-    /// (s = o = 1 for tanh, ¼ and ¼ for σ's ½·tanh(x/2)). Arithmetic only, so it vectorises in
-    /// generic form.
+    /// (s = o = 1 for tanh; s = o = ¼ for σ's ½·tanh(x/2), v being x). Arithmetic only, so it
+    /// vectorises in generic form.
     ///
     /// With FMA the numerator is v·(a₀ + a₁x²) + v·x⁴·((a₂ + a₃x²) + x⁴·((a₄ + a₅x²) + x⁴·a₆))
     /// and the denominator (b₀ + b₁x²) + x⁴·(b₂ + b₃x²): from x² to the division 4 dependent
     /// operations instead of Horner's 7 (full Estrin, with x⁸, was shorter by one more but
-    /// raised the error to 2.9e-7). Without FMA, where these forms triple the rounding error,
-    /// the numerator and denominator stay in Horner form, bit for bit the earlier tanh.
+    /// raised the error to 2.9e-7). Without FMA, where an earlier measurement found Estrin
+    /// tripling the rounding error, they stay in Horner form, bit for bit the earlier tanh.
     @inlinable @inline(__always)
     static func rational<V: SIMD>(_ v: V, _ x2: V, argumentScale s: Float, outputScale o: Float) -> V
     where V.Scalar == Float {
