@@ -153,33 +153,46 @@ public enum SIMDMath {
     @inlinable @inline(__always)
     static func rational<V: SIMD>(_ v: V, _ x2: V, argumentScale s: Float, outputScale o: Float) -> V
     where V.Scalar == Float {
-        let s2 = s * s, s3 = s2 * s, s4 = s2 * s2
-        let a0 = V(repeating: 4.89352455891786e-03 * o), a1 = V(repeating: 6.37261928875436e-04 * s * o)
-        let a2 = V(repeating: 1.48572235717979e-05 * s2 * o), a3 = V(repeating: 5.12229709037114e-08 * s3 * o)
-        let a4 = V(repeating: -8.60467152213735e-11 * s4 * o), a5 = V(repeating: 2.00018790482477e-13 * s4 * s * o)
-        let a6 = V(repeating: -2.76076847742355e-16 * s4 * s2 * o)
-        let b0 = V(repeating: 4.89352518554385e-03), b1 = V(repeating: 2.26843463243900e-03 * s)
-        let b2 = V(repeating: 1.18534705686654e-04 * s2), b3 = V(repeating: 1.19825839466702e-06 * s3)
         #if CELLFORGE_FMA || arch(arm64)
-        let x4 = x2 * x2
-        let high = madd(madd(a2, a3, x2), x4, madd(madd(a4, a5, x2), x4, a6))
-        let numerator = madd(v * madd(a0, a1, x2), v * x4, high)
-        return numerator / madd(madd(b0, b1, x2), x4, madd(b2, b3, x2))
+        rationalFused(v, x2, argumentScale: s, outputScale: o)
         #else
+        rationalUnfused(v, x2, argumentScale: s, outputScale: o)
+        #endif
+    }
+
+    /// `rational` in the form FMA builds use: Estrin-style, every multiply-add fused
+    /// (`addingProduct`). Compiled in every build so the tests check both forms' error bounds
+    /// whatever the flags (without a target CPU that has FMA it is a libm call per lane: slow,
+    /// but exact).
+    @inlinable @inline(__always)
+    static func rationalFused<V: SIMD>(_ v: V, _ x2: V, argumentScale s: Float, outputScale o: Float) -> V
+    where V.Scalar == Float {
+        let k = RationalCoefficients<V>(argumentScale: s, outputScale: o)
+        let x4 = x2 * x2
+        let high = k.a2.addingProduct(k.a3, x2).addingProduct(x4, k.a4.addingProduct(k.a5, x2).addingProduct(x4, k.a6))
+        let numerator = (v * k.a0.addingProduct(k.a1, x2)).addingProduct(v * x4, high)
+        return numerator / k.b0.addingProduct(k.b1, x2).addingProduct(x4, k.b2.addingProduct(k.b3, x2))
+    }
+
+    /// `rational` in the form builds without FMA use: Horner, separate multiplies and adds,
+    /// bit for bit the earlier tanh. Compiled in every build, like `rationalFused`.
+    @inlinable @inline(__always)
+    static func rationalUnfused<V: SIMD>(_ v: V, _ x2: V, argumentScale s: Float, outputScale o: Float) -> V
+    where V.Scalar == Float {
+        let k = RationalCoefficients<V>(argumentScale: s, outputScale: o)
         // v² has the bits of x2; taken from v, the lane loops of this build vectorise (from x2
         // they ran 20–50% slower).
         let y = v * v
-        var p = madd(a5, y, a6)
-        p = madd(a4, y, p)
-        p = madd(a3, y, p)
-        p = madd(a2, y, p)
-        p = madd(a1, y, p)
-        p = madd(a0, y, p)
-        var q = madd(b2, y, b3)
-        q = madd(b1, y, q)
-        q = madd(b0, y, q)
+        var p = k.a5 + y * k.a6
+        p = k.a4 + y * p
+        p = k.a3 + y * p
+        p = k.a2 + y * p
+        p = k.a1 + y * p
+        p = k.a0 + y * p
+        var q = k.b2 + y * k.b3
+        q = k.b1 + y * q
+        q = k.b0 + y * q
         return (v * p) / q
-        #endif
     }
 
     /// tanh(x) for Double lanes: libm per lane, so Double kernels match the reference
@@ -217,5 +230,23 @@ public enum SIMDMath {
     @inlinable @inline(__always)
     public static func store<V: SIMD>(_ v: V, _ base: UnsafeMutablePointer<V.Scalar>, _ offset: Int) {
         UnsafeMutableRawPointer(base + offset).storeBytes(of: v, as: V.self)
+    }
+}
+
+/// The 13/6 rational tanh's coefficients in x², with the argument scale s and output scale o
+/// folded in (a_k·s^k·o and b_k·s^k; exact for powers of two).
+@usableFromInline
+struct RationalCoefficients<V: SIMD> where V.Scalar == Float {
+    @usableFromInline let a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3: V
+
+    @inlinable @inline(__always)
+    init(argumentScale s: Float, outputScale o: Float) {
+        let s2 = s * s, s3 = s2 * s, s4 = s2 * s2
+        a0 = V(repeating: 4.89352455891786e-03 * o); a1 = V(repeating: 6.37261928875436e-04 * s * o)
+        a2 = V(repeating: 1.48572235717979e-05 * s2 * o); a3 = V(repeating: 5.12229709037114e-08 * s3 * o)
+        a4 = V(repeating: -8.60467152213735e-11 * s4 * o); a5 = V(repeating: 2.00018790482477e-13 * s4 * s * o)
+        a6 = V(repeating: -2.76076847742355e-16 * s4 * s2 * o)
+        b0 = V(repeating: 4.89352518554385e-03); b1 = V(repeating: 2.26843463243900e-03 * s)
+        b2 = V(repeating: 1.18534705686654e-04 * s2); b3 = V(repeating: 1.19825839466702e-06 * s3)
     }
 }
