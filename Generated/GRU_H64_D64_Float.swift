@@ -133,7 +133,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
                 }
                 return
             }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4032) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1344, ring: true, blocks: false)
             }
             return

@@ -131,7 +131,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 }
                 return
             }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 5760) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1920, ring: true, blocks: false)
             }
             return

@@ -138,7 +138,7 @@ struct KernelEmitter {
                         s.line("return")
                     }
                 }
-                s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(I * ring))") { s in
+                s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(streamsBlocks ? "Offset.ringProducts" : "\(I * ring)"))") { s in
                     s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: \(ring), ring: true\(streamsBlocks ? ", blocks: false" : ""))")
                 }
                 s.line("return")
