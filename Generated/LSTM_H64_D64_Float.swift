@@ -28,6 +28,10 @@ private enum Offset {
     static let deltaStride = 256
     /// Staging of reduction accumulators in scratch.
     static let reduction = 768
+    /// Steps of one block whose W·x_t + b is computed ahead.
+    static let blockSteps = 16
+    /// W·x_t + b of a block (blockSteps × P), after the inference rings on the stack.
+    static let ringProducts = 5184
     /// Gate block a of y in a record.
     static let gateA = 192
     /// Gate block i of y in a record.
@@ -120,24 +124,31 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H64_D64_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 5184) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1728, ring: true)
+            // A lone sequence of at least 4 steps adds one block's W·x_t + b.
+            if batch.count == 1 && batch.length >= 4 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts + Offset.blockSteps * Offset.lanes) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1728, ring: true, blocks: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1728, ring: true, blocks: false)
             }
             return
         }
-        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false, blocks: batch.length >= 4)
     }
 
     /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
-                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool, blocks: Bool) {
         var first = 0
         while first + 3 <= batch.count {
             forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
             first += 3
         }
         while first < batch.count {
-            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring, blocks: blocks)
             first += 1
         }
     }
@@ -299,9 +310,9 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         for k in 0..<64 { state2[64 + k] = prev2[Offset.c + k] }
     }
 
-    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots; with `blocks`, W·x_t + b is computed ahead for blocks of steps.
     private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
-                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool, blocks: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
@@ -309,77 +320,197 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
         for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
         var prev0 = tape0
-        for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 256, by: 64) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 8)
-                var z0_2 = chunk(w, Offset.bias + k0 + 16)
-                var z0_3 = chunk(w, Offset.bias + k0 + 24)
-                var z0_4 = chunk(w, Offset.bias + k0 + 32)
-                var z0_5 = chunk(w, Offset.bias + k0 + 40)
-                var z0_6 = chunk(w, Offset.bias + k0 + 48)
-                var z0_7 = chunk(w, Offset.bias + k0 + 56)
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 24 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 40 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let c7 = chunk(w, k0 + 56 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+        if blocks {
+            // Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).
+            let products = ring ? tapes + Offset.ringProducts : tape0 + (batch.length + 1) * Offset.recordStride
+            let productStride = ring ? Offset.lanes : Offset.deltaStride
+            var t0 = 0
+            while t0 < batch.length {
+                let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
+                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                for t in t0..<t0 + steps {
+                    let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
+                    // z = (b + W·x_t from the block) + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+                    for k0 in stride(from: 0, to: 256, by: 64) {
+                        var z0_0 = chunk(zt0, k0)
+                        var z0_1 = chunk(zt0, k0 + 8)
+                        var z0_2 = chunk(zt0, k0 + 16)
+                        var z0_3 = chunk(zt0, k0 + 24)
+                        var z0_4 = chunk(zt0, k0 + 32)
+                        var z0_5 = chunk(zt0, k0 + 40)
+                        var z0_6 = chunk(zt0, k0 + 48)
+                        var z0_7 = chunk(zt0, k0 + 56)
+                        for j in 0..<64 {
+                            let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
+                            let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                            let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                            let c2 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                            let c3 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
+                            let c4 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
+                            let c5 = chunk(w, Offset.recurrentColumns + k0 + 40 + j * Offset.lanes)
+                            let c6 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
+                            let c7 = chunk(w, Offset.recurrentColumns + k0 + 56 + j * Offset.lanes)
+                            z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                            z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                            z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                            z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                            z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                            z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                            z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                            z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                        }
+                        put(z0_0, cur0, Offset.gates + k0)
+                        put(z0_1, cur0, Offset.gates + k0 + 8)
+                        put(z0_2, cur0, Offset.gates + k0 + 16)
+                        put(z0_3, cur0, Offset.gates + k0 + 24)
+                        put(z0_4, cur0, Offset.gates + k0 + 32)
+                        put(z0_5, cur0, Offset.gates + k0 + 40)
+                        put(z0_6, cur0, Offset.gates + k0 + 48)
+                        put(z0_7, cur0, Offset.gates + k0 + 56)
+                    }
+                    for k in stride(from: 0, to: 64, by: 8) {
+                        put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                    }
+                    for k in stride(from: 64, to: 256, by: 8) {
+                        put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                    }
+                    forwardPointwise(prev0, cur0)
+                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                    prev0 = cur0
                 }
-                for j in 0..<64 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 40 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 56 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                t0 += steps
+            }
+        }
+        else {
+            for t in 0..<batch.length {
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+                for k0 in stride(from: 0, to: 256, by: 64) {
+                    var z0_0 = chunk(w, Offset.bias + k0)
+                    var z0_1 = chunk(w, Offset.bias + k0 + 8)
+                    var z0_2 = chunk(w, Offset.bias + k0 + 16)
+                    var z0_3 = chunk(w, Offset.bias + k0 + 24)
+                    var z0_4 = chunk(w, Offset.bias + k0 + 32)
+                    var z0_5 = chunk(w, Offset.bias + k0 + 40)
+                    var z0_6 = chunk(w, Offset.bias + k0 + 48)
+                    var z0_7 = chunk(w, Offset.bias + k0 + 56)
+                    for j in 0..<64 {
+                        let v0 = SIMD8<Float>(repeating: xt0[j])
+                        let c0 = chunk(w, k0 + j * Offset.lanes)
+                        let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
+                        let c2 = chunk(w, k0 + 16 + j * Offset.lanes)
+                        let c3 = chunk(w, k0 + 24 + j * Offset.lanes)
+                        let c4 = chunk(w, k0 + 32 + j * Offset.lanes)
+                        let c5 = chunk(w, k0 + 40 + j * Offset.lanes)
+                        let c6 = chunk(w, k0 + 48 + j * Offset.lanes)
+                        let c7 = chunk(w, k0 + 56 + j * Offset.lanes)
+                        z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                        z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                        z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                        z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                        z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                        z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                        z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                        z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    }
+                    for j in 0..<64 {
+                        let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
+                        let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                        let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                        let c2 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                        let c3 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
+                        let c4 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
+                        let c5 = chunk(w, Offset.recurrentColumns + k0 + 40 + j * Offset.lanes)
+                        let c6 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
+                        let c7 = chunk(w, Offset.recurrentColumns + k0 + 56 + j * Offset.lanes)
+                        z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                        z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                        z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                        z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                        z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                        z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                        z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                        z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                    }
+                    put(z0_0, cur0, Offset.gates + k0)
+                    put(z0_1, cur0, Offset.gates + k0 + 8)
+                    put(z0_2, cur0, Offset.gates + k0 + 16)
+                    put(z0_3, cur0, Offset.gates + k0 + 24)
+                    put(z0_4, cur0, Offset.gates + k0 + 32)
+                    put(z0_5, cur0, Offset.gates + k0 + 40)
+                    put(z0_6, cur0, Offset.gates + k0 + 48)
+                    put(z0_7, cur0, Offset.gates + k0 + 56)
                 }
-                put(z0_0, cur0, Offset.gates + k0)
-                put(z0_1, cur0, Offset.gates + k0 + 8)
-                put(z0_2, cur0, Offset.gates + k0 + 16)
-                put(z0_3, cur0, Offset.gates + k0 + 24)
-                put(z0_4, cur0, Offset.gates + k0 + 32)
-                put(z0_5, cur0, Offset.gates + k0 + 40)
-                put(z0_6, cur0, Offset.gates + k0 + 48)
-                put(z0_7, cur0, Offset.gates + k0 + 56)
+                for k in stride(from: 0, to: 64, by: 8) {
+                    put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                }
+                for k in stride(from: 64, to: 256, by: 8) {
+                    put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                }
+                forwardPointwise(prev0, cur0)
+                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                prev0 = cur0
             }
-            for k in stride(from: 0, to: 64, by: 8) {
-                put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
-            }
-            for k in stride(from: 64, to: 256, by: 8) {
-                put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
-            }
-            forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
-            prev0 = cur0
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+    }
+
+    /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 2 chunks, each W chunk serving 4 steps.
+    private func inputProducts(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ steps: Int,
+                               _ z: UnsafeMutablePointer<Float>, _ zStride: Int) {
+        for k0 in stride(from: 0, to: Offset.lanes, by: 16) {
+            var s0 = 0
+            while s0 + 4 <= steps {
+                var a0_0 = chunk(w, Offset.bias + k0)
+                var a0_1 = chunk(w, Offset.bias + k0 + 8)
+                var a1_0 = chunk(w, Offset.bias + k0)
+                var a1_1 = chunk(w, Offset.bias + k0 + 8)
+                var a2_0 = chunk(w, Offset.bias + k0)
+                var a2_1 = chunk(w, Offset.bias + k0 + 8)
+                var a3_0 = chunk(w, Offset.bias + k0)
+                var a3_1 = chunk(w, Offset.bias + k0 + 8)
+                for j in 0..<64 {
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
+                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * 64 + j])
+                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * 64 + j])
+                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    a0_0 = SIMDMath.madd(a0_0, c0, v0)
+                    a0_1 = SIMDMath.madd(a0_1, c1, v0)
+                    a1_0 = SIMDMath.madd(a1_0, c0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, c1, v1)
+                    a2_0 = SIMDMath.madd(a2_0, c0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, c1, v2)
+                    a3_0 = SIMDMath.madd(a3_0, c0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, c1, v3)
+                }
+                put(a0_0, z, s0 * zStride + k0)
+                put(a0_1, z, s0 * zStride + k0 + 8)
+                put(a1_0, z, (s0 + 1) * zStride + k0)
+                put(a1_1, z, (s0 + 1) * zStride + k0 + 8)
+                put(a2_0, z, (s0 + 2) * zStride + k0)
+                put(a2_1, z, (s0 + 2) * zStride + k0 + 8)
+                put(a3_0, z, (s0 + 3) * zStride + k0)
+                put(a3_1, z, (s0 + 3) * zStride + k0 + 8)
+                s0 += 4
+            }
+            while s0 < steps {
+                var a0_0 = chunk(w, Offset.bias + k0)
+                var a0_1 = chunk(w, Offset.bias + k0 + 8)
+                for j in 0..<64 {
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
+                    a0_0 = SIMDMath.madd(a0_0, c0, v0)
+                    a0_1 = SIMDMath.madd(a0_1, c1, v0)
+                }
+                put(a0_0, z, s0 * zStride + k0)
+                put(a0_1, z, s0 * zStride + k0 + 8)
+                s0 += 1
+            }
+        }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.

@@ -28,6 +28,10 @@ private enum Offset {
     static let deltaStride = 256
     /// Staging of reduction accumulators in scratch.
     static let reduction = 768
+    /// Steps of one block whose W·x_t + b is computed ahead.
+    static let blockSteps = 16
+    /// W·x_t + b of a block (blockSteps × P), after the inference rings on the stack.
+    static let ringProducts = 5760
     /// Gate block a of y in a record.
     static let gateA = 192
     /// Gate block i of y in a record.
@@ -120,24 +124,31 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         precondition(batch.state != nil || batch.count == 0, "LSTM_H64_D64_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 5760) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1920, ring: true)
+            // A lone sequence of at least 4 steps adds one block's W·x_t + b.
+            if batch.count == 1 && batch.length >= 4 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts + Offset.blockSteps * Offset.lanes) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1920, ring: true, blocks: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1920, ring: true, blocks: false)
             }
             return
         }
-        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
+        forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false, blocks: batch.length >= 4)
     }
 
     /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
-                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
+                               _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool, blocks: Bool) {
         var first = 0
         while first + 3 <= batch.count {
             forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
             first += 3
         }
         while first < batch.count {
-            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring, blocks: blocks)
             first += 1
         }
     }
@@ -355,9 +366,9 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         for k in 0..<64 { state2[64 + k] = prev2[Offset.c + k] }
     }
 
-    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
+    /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots; with `blocks`, W·x_t + b is computed ahead for blocks of steps.
     private func forwardSteps1(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
-                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
+                            _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool, blocks: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
@@ -365,125 +376,311 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
         for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
         var prev0 = tape0
-        for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 256, by: 256) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 16)
-                var z0_2 = chunk(w, Offset.bias + k0 + 32)
-                var z0_3 = chunk(w, Offset.bias + k0 + 48)
-                var z0_4 = chunk(w, Offset.bias + k0 + 64)
-                var z0_5 = chunk(w, Offset.bias + k0 + 80)
-                var z0_6 = chunk(w, Offset.bias + k0 + 96)
-                var z0_7 = chunk(w, Offset.bias + k0 + 112)
-                var z0_8 = chunk(w, Offset.bias + k0 + 128)
-                var z0_9 = chunk(w, Offset.bias + k0 + 144)
-                var z0_10 = chunk(w, Offset.bias + k0 + 160)
-                var z0_11 = chunk(w, Offset.bias + k0 + 176)
-                var z0_12 = chunk(w, Offset.bias + k0 + 192)
-                var z0_13 = chunk(w, Offset.bias + k0 + 208)
-                var z0_14 = chunk(w, Offset.bias + k0 + 224)
-                var z0_15 = chunk(w, Offset.bias + k0 + 240)
+        if blocks {
+            // Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).
+            let products = ring ? tapes + Offset.ringProducts : tape0 + (batch.length + 1) * Offset.recordStride
+            let productStride = ring ? Offset.lanes : Offset.deltaStride
+            var t0 = 0
+            while t0 < batch.length {
+                let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
+                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                for t in t0..<t0 + steps {
+                    let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
+                    // z = (b + W·x_t from the block) + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+                    for k0 in stride(from: 0, to: 256, by: 256) {
+                        var z0_0 = chunk(zt0, k0)
+                        var z0_1 = chunk(zt0, k0 + 16)
+                        var z0_2 = chunk(zt0, k0 + 32)
+                        var z0_3 = chunk(zt0, k0 + 48)
+                        var z0_4 = chunk(zt0, k0 + 64)
+                        var z0_5 = chunk(zt0, k0 + 80)
+                        var z0_6 = chunk(zt0, k0 + 96)
+                        var z0_7 = chunk(zt0, k0 + 112)
+                        var z0_8 = chunk(zt0, k0 + 128)
+                        var z0_9 = chunk(zt0, k0 + 144)
+                        var z0_10 = chunk(zt0, k0 + 160)
+                        var z0_11 = chunk(zt0, k0 + 176)
+                        var z0_12 = chunk(zt0, k0 + 192)
+                        var z0_13 = chunk(zt0, k0 + 208)
+                        var z0_14 = chunk(zt0, k0 + 224)
+                        var z0_15 = chunk(zt0, k0 + 240)
+                        for j in 0..<64 {
+                            let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
+                            let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                            let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                            let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
+                            let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
+                            let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
+                            let c5 = chunk(w, Offset.recurrentColumns + k0 + 80 + j * Offset.lanes)
+                            let c6 = chunk(w, Offset.recurrentColumns + k0 + 96 + j * Offset.lanes)
+                            let c7 = chunk(w, Offset.recurrentColumns + k0 + 112 + j * Offset.lanes)
+                            let c8 = chunk(w, Offset.recurrentColumns + k0 + 128 + j * Offset.lanes)
+                            let c9 = chunk(w, Offset.recurrentColumns + k0 + 144 + j * Offset.lanes)
+                            let c10 = chunk(w, Offset.recurrentColumns + k0 + 160 + j * Offset.lanes)
+                            let c11 = chunk(w, Offset.recurrentColumns + k0 + 176 + j * Offset.lanes)
+                            let c12 = chunk(w, Offset.recurrentColumns + k0 + 192 + j * Offset.lanes)
+                            let c13 = chunk(w, Offset.recurrentColumns + k0 + 208 + j * Offset.lanes)
+                            let c14 = chunk(w, Offset.recurrentColumns + k0 + 224 + j * Offset.lanes)
+                            let c15 = chunk(w, Offset.recurrentColumns + k0 + 240 + j * Offset.lanes)
+                            z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                            z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                            z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                            z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                            z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                            z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                            z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                            z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                            z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                            z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                            z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                            z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                            z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                            z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                            z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                            z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                        }
+                        put(z0_0, cur0, Offset.gates + k0)
+                        put(z0_1, cur0, Offset.gates + k0 + 16)
+                        put(z0_2, cur0, Offset.gates + k0 + 32)
+                        put(z0_3, cur0, Offset.gates + k0 + 48)
+                        put(z0_4, cur0, Offset.gates + k0 + 64)
+                        put(z0_5, cur0, Offset.gates + k0 + 80)
+                        put(z0_6, cur0, Offset.gates + k0 + 96)
+                        put(z0_7, cur0, Offset.gates + k0 + 112)
+                        put(z0_8, cur0, Offset.gates + k0 + 128)
+                        put(z0_9, cur0, Offset.gates + k0 + 144)
+                        put(z0_10, cur0, Offset.gates + k0 + 160)
+                        put(z0_11, cur0, Offset.gates + k0 + 176)
+                        put(z0_12, cur0, Offset.gates + k0 + 192)
+                        put(z0_13, cur0, Offset.gates + k0 + 208)
+                        put(z0_14, cur0, Offset.gates + k0 + 224)
+                        put(z0_15, cur0, Offset.gates + k0 + 240)
+                    }
+                    for k in stride(from: 0, to: 64, by: 16) {
+                        put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                    }
+                    for k in stride(from: 64, to: 256, by: 16) {
+                        put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                    }
+                    forwardPointwise(prev0, cur0)
+                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                    prev0 = cur0
+                }
+                t0 += steps
+            }
+        }
+        else {
+            for t in 0..<batch.length {
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+                for k0 in stride(from: 0, to: 256, by: 256) {
+                    var z0_0 = chunk(w, Offset.bias + k0)
+                    var z0_1 = chunk(w, Offset.bias + k0 + 16)
+                    var z0_2 = chunk(w, Offset.bias + k0 + 32)
+                    var z0_3 = chunk(w, Offset.bias + k0 + 48)
+                    var z0_4 = chunk(w, Offset.bias + k0 + 64)
+                    var z0_5 = chunk(w, Offset.bias + k0 + 80)
+                    var z0_6 = chunk(w, Offset.bias + k0 + 96)
+                    var z0_7 = chunk(w, Offset.bias + k0 + 112)
+                    var z0_8 = chunk(w, Offset.bias + k0 + 128)
+                    var z0_9 = chunk(w, Offset.bias + k0 + 144)
+                    var z0_10 = chunk(w, Offset.bias + k0 + 160)
+                    var z0_11 = chunk(w, Offset.bias + k0 + 176)
+                    var z0_12 = chunk(w, Offset.bias + k0 + 192)
+                    var z0_13 = chunk(w, Offset.bias + k0 + 208)
+                    var z0_14 = chunk(w, Offset.bias + k0 + 224)
+                    var z0_15 = chunk(w, Offset.bias + k0 + 240)
+                    for j in 0..<64 {
+                        let v0 = SIMD16<Float>(repeating: xt0[j])
+                        let c0 = chunk(w, k0 + j * Offset.lanes)
+                        let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
+                        let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
+                        let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
+                        let c4 = chunk(w, k0 + 64 + j * Offset.lanes)
+                        let c5 = chunk(w, k0 + 80 + j * Offset.lanes)
+                        let c6 = chunk(w, k0 + 96 + j * Offset.lanes)
+                        let c7 = chunk(w, k0 + 112 + j * Offset.lanes)
+                        let c8 = chunk(w, k0 + 128 + j * Offset.lanes)
+                        let c9 = chunk(w, k0 + 144 + j * Offset.lanes)
+                        let c10 = chunk(w, k0 + 160 + j * Offset.lanes)
+                        let c11 = chunk(w, k0 + 176 + j * Offset.lanes)
+                        let c12 = chunk(w, k0 + 192 + j * Offset.lanes)
+                        let c13 = chunk(w, k0 + 208 + j * Offset.lanes)
+                        let c14 = chunk(w, k0 + 224 + j * Offset.lanes)
+                        let c15 = chunk(w, k0 + 240 + j * Offset.lanes)
+                        z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                        z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                        z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                        z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                        z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                        z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                        z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                        z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                        z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                        z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                        z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                        z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                        z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                        z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                        z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                        z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    }
+                    for j in 0..<64 {
+                        let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
+                        let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
+                        let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                        let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
+                        let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
+                        let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
+                        let c5 = chunk(w, Offset.recurrentColumns + k0 + 80 + j * Offset.lanes)
+                        let c6 = chunk(w, Offset.recurrentColumns + k0 + 96 + j * Offset.lanes)
+                        let c7 = chunk(w, Offset.recurrentColumns + k0 + 112 + j * Offset.lanes)
+                        let c8 = chunk(w, Offset.recurrentColumns + k0 + 128 + j * Offset.lanes)
+                        let c9 = chunk(w, Offset.recurrentColumns + k0 + 144 + j * Offset.lanes)
+                        let c10 = chunk(w, Offset.recurrentColumns + k0 + 160 + j * Offset.lanes)
+                        let c11 = chunk(w, Offset.recurrentColumns + k0 + 176 + j * Offset.lanes)
+                        let c12 = chunk(w, Offset.recurrentColumns + k0 + 192 + j * Offset.lanes)
+                        let c13 = chunk(w, Offset.recurrentColumns + k0 + 208 + j * Offset.lanes)
+                        let c14 = chunk(w, Offset.recurrentColumns + k0 + 224 + j * Offset.lanes)
+                        let c15 = chunk(w, Offset.recurrentColumns + k0 + 240 + j * Offset.lanes)
+                        z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                        z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                        z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                        z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                        z0_4 = SIMDMath.madd(z0_4, c4, v0)
+                        z0_5 = SIMDMath.madd(z0_5, c5, v0)
+                        z0_6 = SIMDMath.madd(z0_6, c6, v0)
+                        z0_7 = SIMDMath.madd(z0_7, c7, v0)
+                        z0_8 = SIMDMath.madd(z0_8, c8, v0)
+                        z0_9 = SIMDMath.madd(z0_9, c9, v0)
+                        z0_10 = SIMDMath.madd(z0_10, c10, v0)
+                        z0_11 = SIMDMath.madd(z0_11, c11, v0)
+                        z0_12 = SIMDMath.madd(z0_12, c12, v0)
+                        z0_13 = SIMDMath.madd(z0_13, c13, v0)
+                        z0_14 = SIMDMath.madd(z0_14, c14, v0)
+                        z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    }
+                    put(z0_0, cur0, Offset.gates + k0)
+                    put(z0_1, cur0, Offset.gates + k0 + 16)
+                    put(z0_2, cur0, Offset.gates + k0 + 32)
+                    put(z0_3, cur0, Offset.gates + k0 + 48)
+                    put(z0_4, cur0, Offset.gates + k0 + 64)
+                    put(z0_5, cur0, Offset.gates + k0 + 80)
+                    put(z0_6, cur0, Offset.gates + k0 + 96)
+                    put(z0_7, cur0, Offset.gates + k0 + 112)
+                    put(z0_8, cur0, Offset.gates + k0 + 128)
+                    put(z0_9, cur0, Offset.gates + k0 + 144)
+                    put(z0_10, cur0, Offset.gates + k0 + 160)
+                    put(z0_11, cur0, Offset.gates + k0 + 176)
+                    put(z0_12, cur0, Offset.gates + k0 + 192)
+                    put(z0_13, cur0, Offset.gates + k0 + 208)
+                    put(z0_14, cur0, Offset.gates + k0 + 224)
+                    put(z0_15, cur0, Offset.gates + k0 + 240)
+                }
+                for k in stride(from: 0, to: 64, by: 16) {
+                    put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                }
+                for k in stride(from: 64, to: 256, by: 16) {
+                    put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
+                }
+                forwardPointwise(prev0, cur0)
+                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                prev0 = cur0
+            }
+        }
+        for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
+        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+    }
+
+    /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 4 chunks, each W chunk serving 4 steps.
+    private func inputProducts(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ steps: Int,
+                               _ z: UnsafeMutablePointer<Float>, _ zStride: Int) {
+        for k0 in stride(from: 0, to: Offset.lanes, by: 64) {
+            var s0 = 0
+            while s0 + 4 <= steps {
+                var a0_0 = chunk(w, Offset.bias + k0)
+                var a0_1 = chunk(w, Offset.bias + k0 + 16)
+                var a0_2 = chunk(w, Offset.bias + k0 + 32)
+                var a0_3 = chunk(w, Offset.bias + k0 + 48)
+                var a1_0 = chunk(w, Offset.bias + k0)
+                var a1_1 = chunk(w, Offset.bias + k0 + 16)
+                var a1_2 = chunk(w, Offset.bias + k0 + 32)
+                var a1_3 = chunk(w, Offset.bias + k0 + 48)
+                var a2_0 = chunk(w, Offset.bias + k0)
+                var a2_1 = chunk(w, Offset.bias + k0 + 16)
+                var a2_2 = chunk(w, Offset.bias + k0 + 32)
+                var a2_3 = chunk(w, Offset.bias + k0 + 48)
+                var a3_0 = chunk(w, Offset.bias + k0)
+                var a3_1 = chunk(w, Offset.bias + k0 + 16)
+                var a3_2 = chunk(w, Offset.bias + k0 + 32)
+                var a3_3 = chunk(w, Offset.bias + k0 + 48)
                 for j in 0..<64 {
-                    let v0 = SIMD16<Float>(repeating: xt0[j])
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 64 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 80 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 96 + j * Offset.lanes)
-                    let c7 = chunk(w, k0 + 112 + j * Offset.lanes)
-                    let c8 = chunk(w, k0 + 128 + j * Offset.lanes)
-                    let c9 = chunk(w, k0 + 144 + j * Offset.lanes)
-                    let c10 = chunk(w, k0 + 160 + j * Offset.lanes)
-                    let c11 = chunk(w, k0 + 176 + j * Offset.lanes)
-                    let c12 = chunk(w, k0 + 192 + j * Offset.lanes)
-                    let c13 = chunk(w, k0 + 208 + j * Offset.lanes)
-                    let c14 = chunk(w, k0 + 224 + j * Offset.lanes)
-                    let c15 = chunk(w, k0 + 240 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
+                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * 64 + j])
+                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * 64 + j])
+                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    a0_0 = SIMDMath.madd(a0_0, c0, v0)
+                    a0_1 = SIMDMath.madd(a0_1, c1, v0)
+                    a0_2 = SIMDMath.madd(a0_2, c2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, c3, v0)
+                    a1_0 = SIMDMath.madd(a1_0, c0, v1)
+                    a1_1 = SIMDMath.madd(a1_1, c1, v1)
+                    a1_2 = SIMDMath.madd(a1_2, c2, v1)
+                    a1_3 = SIMDMath.madd(a1_3, c3, v1)
+                    a2_0 = SIMDMath.madd(a2_0, c0, v2)
+                    a2_1 = SIMDMath.madd(a2_1, c1, v2)
+                    a2_2 = SIMDMath.madd(a2_2, c2, v2)
+                    a2_3 = SIMDMath.madd(a2_3, c3, v2)
+                    a3_0 = SIMDMath.madd(a3_0, c0, v3)
+                    a3_1 = SIMDMath.madd(a3_1, c1, v3)
+                    a3_2 = SIMDMath.madd(a3_2, c2, v3)
+                    a3_3 = SIMDMath.madd(a3_3, c3, v3)
                 }
+                put(a0_0, z, s0 * zStride + k0)
+                put(a0_1, z, s0 * zStride + k0 + 16)
+                put(a0_2, z, s0 * zStride + k0 + 32)
+                put(a0_3, z, s0 * zStride + k0 + 48)
+                put(a1_0, z, (s0 + 1) * zStride + k0)
+                put(a1_1, z, (s0 + 1) * zStride + k0 + 16)
+                put(a1_2, z, (s0 + 1) * zStride + k0 + 32)
+                put(a1_3, z, (s0 + 1) * zStride + k0 + 48)
+                put(a2_0, z, (s0 + 2) * zStride + k0)
+                put(a2_1, z, (s0 + 2) * zStride + k0 + 16)
+                put(a2_2, z, (s0 + 2) * zStride + k0 + 32)
+                put(a2_3, z, (s0 + 2) * zStride + k0 + 48)
+                put(a3_0, z, (s0 + 3) * zStride + k0)
+                put(a3_1, z, (s0 + 3) * zStride + k0 + 16)
+                put(a3_2, z, (s0 + 3) * zStride + k0 + 32)
+                put(a3_3, z, (s0 + 3) * zStride + k0 + 48)
+                s0 += 4
+            }
+            while s0 < steps {
+                var a0_0 = chunk(w, Offset.bias + k0)
+                var a0_1 = chunk(w, Offset.bias + k0 + 16)
+                var a0_2 = chunk(w, Offset.bias + k0 + 32)
+                var a0_3 = chunk(w, Offset.bias + k0 + 48)
                 for j in 0..<64 {
-                    let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 80 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 96 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 112 + j * Offset.lanes)
-                    let c8 = chunk(w, Offset.recurrentColumns + k0 + 128 + j * Offset.lanes)
-                    let c9 = chunk(w, Offset.recurrentColumns + k0 + 144 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + k0 + 160 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + k0 + 176 + j * Offset.lanes)
-                    let c12 = chunk(w, Offset.recurrentColumns + k0 + 192 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + k0 + 208 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + k0 + 224 + j * Offset.lanes)
-                    let c15 = chunk(w, Offset.recurrentColumns + k0 + 240 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
-                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
-                    z0_7 = SIMDMath.madd(z0_7, c7, v0)
-                    z0_8 = SIMDMath.madd(z0_8, c8, v0)
-                    z0_9 = SIMDMath.madd(z0_9, c9, v0)
-                    z0_10 = SIMDMath.madd(z0_10, c10, v0)
-                    z0_11 = SIMDMath.madd(z0_11, c11, v0)
-                    z0_12 = SIMDMath.madd(z0_12, c12, v0)
-                    z0_13 = SIMDMath.madd(z0_13, c13, v0)
-                    z0_14 = SIMDMath.madd(z0_14, c14, v0)
-                    z0_15 = SIMDMath.madd(z0_15, c15, v0)
+                    let c0 = chunk(w, k0 + j * Offset.lanes)
+                    let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
+                    let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
+                    let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
+                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
+                    a0_0 = SIMDMath.madd(a0_0, c0, v0)
+                    a0_1 = SIMDMath.madd(a0_1, c1, v0)
+                    a0_2 = SIMDMath.madd(a0_2, c2, v0)
+                    a0_3 = SIMDMath.madd(a0_3, c3, v0)
                 }
-                put(z0_0, cur0, Offset.gates + k0)
-                put(z0_1, cur0, Offset.gates + k0 + 16)
-                put(z0_2, cur0, Offset.gates + k0 + 32)
-                put(z0_3, cur0, Offset.gates + k0 + 48)
-                put(z0_4, cur0, Offset.gates + k0 + 64)
-                put(z0_5, cur0, Offset.gates + k0 + 80)
-                put(z0_6, cur0, Offset.gates + k0 + 96)
-                put(z0_7, cur0, Offset.gates + k0 + 112)
-                put(z0_8, cur0, Offset.gates + k0 + 128)
-                put(z0_9, cur0, Offset.gates + k0 + 144)
-                put(z0_10, cur0, Offset.gates + k0 + 160)
-                put(z0_11, cur0, Offset.gates + k0 + 176)
-                put(z0_12, cur0, Offset.gates + k0 + 192)
-                put(z0_13, cur0, Offset.gates + k0 + 208)
-                put(z0_14, cur0, Offset.gates + k0 + 224)
-                put(z0_15, cur0, Offset.gates + k0 + 240)
+                put(a0_0, z, s0 * zStride + k0)
+                put(a0_1, z, s0 * zStride + k0 + 16)
+                put(a0_2, z, s0 * zStride + k0 + 32)
+                put(a0_3, z, s0 * zStride + k0 + 48)
+                s0 += 1
             }
-            for k in stride(from: 0, to: 64, by: 16) {
-                put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
-            }
-            for k in stride(from: 64, to: 256, by: 16) {
-                put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
-            }
-            forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
-            prev0 = cur0
         }
-        for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.

@@ -50,10 +50,9 @@ extension KernelEmitter {
     func emitStorePreactivation(_ s: inout SourceWriter, offset: String, sequence b: Int, accumulator i: Int) {
         if cell.keepsRecurrentProductApart {
             s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", offset)))")
-            s.line("put(r\(b)_\(i), scratch\(b), \(named("recurrentProducts", offset)))")
+            s.line("put(\(recurrentSum(b, i)), scratch\(b), \(named("recurrentProducts", offset)))")
         } else {
-            let z = splitsProducts ? "z\(b)_\(i) + r\(b)_\(i)" : "z\(b)_\(i)"
-            s.line("put(\(z), cur\(b), \(named("gates", offset)))")
+            s.line("put(\(preactivation(b, i)), cur\(b), \(named("gates", offset)))")
         }
     }
 

@@ -35,18 +35,18 @@ extension KernelEmitter {
         return parts.joined(separator: ", ")
     }
 
-    /// Activates chunk k of z (plus r when the products are split) into the current record's y.
+    /// Activates chunk k of the pre-activation (`preactivation`) into the current record's y.
     ///
     /// A chunk of one activation calls it directly; a mixed chunk (small H, several gates in
     /// one vector) uses tanh with per-lane scaling, σ(x) = ½ + ½·tanh(x/2).
     func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int, accumulator i: Int) {
-        let z = splitsProducts ? "z\(b)_\(i) + r\(b)_\(i)" : "z\(b)_\(i)"
+        let z = preactivation(b, i)
         let lanes = laneActivations(k, cell.activations)
         let y = named("gates", "\(k * w)")
         let cur = "cur\(b)"
         if cell.keepsRecurrentProductApart && lanes.contains(.pointwise) {
             s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", "\(k * w)")))")
-            s.line("put(r\(b)_\(i), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
+            s.line("put(\(recurrentSum(b, i)), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
         }
         // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's
         // own. Only a chunk of pointwise lanes alone is left out: padding lanes of y must be

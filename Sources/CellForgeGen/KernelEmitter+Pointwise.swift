@@ -63,7 +63,7 @@ extension KernelEmitter {
             NamedOffset(name: "recordStride", value: recordStride, doc: "scalars in one tape record"),
             NamedOffset(name: "deltaStride", value: deltaStride, doc: "scalars of one step's gate deltas"),
             NamedOffset(name: "reduction", value: Scratch.reduction(layout), doc: "staging of reduction accumulators in scratch"),
-        ]
+        ] + (streamsBlocks ? blockOffsets : [])
         if cell.keepsRecurrentProductApart {
             list.append(NamedOffset(name: "inputProducts", value: Scratch.inputProduct(layout), doc: "W·x_t + b kept apart from U·h_{t−1}, in scratch"))
             list.append(NamedOffset(name: "recurrentProducts", value: Scratch.recurrentProduct(layout), doc: "U·h_{t−1} kept apart, in scratch"))

@@ -41,10 +41,6 @@ struct KernelEmitter {
     var w: Int { layout.chunkWidth }
     var recordStride: Int { layout.recordStride }
     var deltaStride: Int { layout.deltaStride }
-    /// Partial sums per chunk in the forward product: W·x + b and U·h apart when there are
-    /// few chunks (more independent FMA chains) or when the cell needs them apart.
-    var splitsProducts: Bool { cell.keepsRecurrentProductApart || layout.chunkCount <= 4 }
-
     /// "base + k" (or another variable), without "0 +".
     func index(_ base: Int, _ variable: String = "k") -> String { base == 0 ? variable : "\(base) + \(variable)" }
 
@@ -119,7 +115,7 @@ struct KernelEmitter {
     static let interleave = 3
 
     func emitForward(_ s: inout SourceWriter) {
-        let ring = 2 * recordStride + layout.scratchCount
+        let ring = inferenceRing
         let I = Self.interleave
         s.line("/// One sequence (see `RecurrentKernel.forward`): a batch of one.")
         s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                        state: UnsafeMutablePointer<\(scalar)>, output: UnsafeMutablePointer<\(scalar)>?,\n                        tape: UnsafeMutablePointer<\(scalar)>?)") { s in
@@ -133,20 +129,32 @@ struct KernelEmitter {
             s.line("precondition(batch.state != nil || batch.count == 0, \"\(spec.typeName).forward: the batch has no state buffer\")")
             s.block("guard let tapes = batch.tape else") { s in
                 s.line("// Inference keeps two records per sequence and the scratch on the stack.")
-                s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(I * ring))") { s in
-                    s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: \(ring), ring: true)")
+                if streamsBlocks {
+                    s.line("// A lone sequence of at least \(Self.tileSteps) steps adds one block's W·x_t + b.")
+                    s.block("if batch.count == 1 && batch.length >= \(Self.tileSteps)") { s in
+                        s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: Offset.ringProducts + Offset.blockSteps * Offset.lanes)") { s in
+                            s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: \(ring), ring: true, blocks: true)")
+                        }
+                        s.line("return")
+                    }
+                }
+                s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: \(streamsBlocks ? "Offset.ringProducts" : "\(I * ring)"))") { s in
+                    s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: \(ring), ring: true\(streamsBlocks ? ", blocks: false" : ""))")
                 }
                 s.line("return")
             }
-            s.line("forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)")
+            s.line("forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false\(streamsBlocks ? ", blocks: batch.length >= \(Self.tileSteps)" : ""))")
         }
         s.line()
         s.line("/// Splits the batch into lockstep groups; with `ring`, every group reuses the same \(I) two-record rings.")
-        s.block("private func forwardGroups(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>,\n                               _ tapes: UnsafeMutablePointer<\(scalar)>, tapeStride: Int, ring: Bool)") { s in
-            emitLockstepGroups(&s) { "forwardSteps\($0)(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)" }
+        s.block("private func forwardGroups(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>,\n                               _ tapes: UnsafeMutablePointer<\(scalar)>, tapeStride: Int, ring: Bool\(streamsBlocks ? ", blocks: Bool" : ""))") { s in
+            emitLockstepGroups(&s) {
+                "forwardSteps\($0)(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring\($0 == 1 && streamsBlocks ? ", blocks: blocks" : ""))"
+            }
         }
         emitForwardSteps(&s, sequences: I)
         emitForwardSteps(&s, sequences: 1)
+        if streamsBlocks { emitInputProducts(&s) }
     }
 
     /// Walks the batch in groups of `interleave` sequences, then one at a time for the rest:
@@ -165,8 +173,10 @@ struct KernelEmitter {
     func emitForwardSteps(_ s: inout SourceWriter, sequences B: Int) {
         let all = 0..<B
         s.line()
-        s.line("/// Runs sequences first..<first + \(B) step by step together; with `ring`, records alternate between two slots.")
-        s.block("private func forwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>, _ first: Int,\n                            _ tapes: UnsafeMutablePointer<\(scalar)>, _ tapeStride: Int, ring: Bool)") { s in
+        s.line("/// Runs sequences first..<first + \(B) step by step together; with `ring`, records alternate between two slots"
+               + (B == 1 && streamsBlocks ? "; with `blocks`, W·x_t + b is computed ahead for blocks of steps." : "."))
+        let blocks = B == 1 && streamsBlocks ? ", blocks: Bool" : ""
+        s.block("private func forwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>, _ first: Int,\n                            _ tapes: UnsafeMutablePointer<\(scalar)>, _ tapeStride: Int, ring: Bool\(blocks))") { s in
             for b in all {
                 s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, state\(b) = batch.state! + (first + \(b)) * batch.stateStride")
                 s.line("let output\(b) = batch.output.map { $0 + (first + \(b)) * batch.outputStride }, tape\(b) = tapes + \(b) * tapeStride")
@@ -180,17 +190,24 @@ struct KernelEmitter {
                 }
                 s.line("var prev\(b) = tape\(b)")
             }
-            s.block("for t in 0..<batch.length") { s in
+            func step(_ s: inout SourceWriter, hoisted: Bool) {
                 for b in all {
-                    s.line("let cur\(b) = tape\(b) + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt\(b) = x\(b) + t * \(D)")
+                    s.line("let cur\(b) = tape\(b) + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, "
+                           + (hoisted ? "zt\(b) = block + (t - t0) * productStride" : "xt\(b) = x\(b) + t * \(D)"))
                 }
-                emitForwardProducts(&s, sequences: B)
+                emitForwardProducts(&s, sequences: B, hoisted: hoisted)
                 for b in all {
                     let arguments: [Area: String] = [.parameters: "w", .previous: "prev\(b)", .current: "cur\(b)", .scratch: "scratch\(b)"]
                     s.line(pointwiseCall("forwardPointwise", cell.forward) { arguments[$0]! })
                     s.line("if let output = output\(b) { let cur = cur\(b); \(copyOutput) }")
                 }
                 s.line(all.map { "prev\($0) = cur\($0)" }.joined(separator: "; "))
+            }
+            if B == 1 && streamsBlocks {
+                s.block("if blocks") { s in emitBlockLoop(&s) { step(&$0, hoisted: true) } }
+                s.block("else") { s in s.block("for t in 0..<batch.length") { step(&$0, hoisted: false) } }
+            } else {
+                s.block("for t in 0..<batch.length") { step(&$0, hoisted: false) }
             }
             for b in all {
                 for (v, name) in stateVectors.enumerated() {
@@ -211,49 +228,6 @@ struct KernelEmitter {
 
     /// State vectors in the caller's state layout: h, then carried ones (LSTM c).
     var stateVectors: [String] { ["h"] + cell.carriedStates }
-
-    /// z = b + W·x_t + U·h_{t−1} group by group, each loaded weight chunk feeding every
-    /// sequence's accumulator, then the one activation over the gate lanes.
-    ///
-    /// Group size, from the target's registers R: one sequence keeps R/2 accumulators (half
-    /// that with split products) in flight; several sequences keep g·B·(1 or 2) accumulators,
-    /// g chunks and B broadcasts within R − 1 registers (more spills to the stack every
-    /// column), except that small gate groups (≤ R/4 chunks) take R/8 chunks at a time:
-    /// measured 26.5 against 21 GFLOP/s at H8 D8 with R = 16.
-    func emitForwardProducts(_ s: inout SourceWriter, sequences B: Int) {
-        let split = splitsProducts ? 2 : 1
-        let target = spec.target
-        let group = B == 1 ? min(layout.chunkCount, target.accumulatorBudget / split)
-                  : layout.chunkCount <= target.registers / 4 ? min(layout.chunkCount, target.registers / 8)
-                  : max(1, min(layout.chunkCount, (target.freeRegisters - B) / (B * split + 1)))
-        s.line("// z = b + W·x_t + U·h_{t−1}, \(group) chunks at a time; then " + (isCompact
-            ? "one activation pass per gate block: \(activationSummary)."
-            : "one activation per chunk: \(activationSummary)."))
-        emitChunkGroups(&s, group: group) { s, offset, n in
-            for b in 0..<B { for k in 0..<n { s.line("var z\(b)_\(k) = chunk(w, \(named("bias", offset(k))))") } }
-            if splitsProducts { for b in 0..<B { for k in 0..<n { s.line("var r\(b)_\(k) = \(chunkType)()") } } }
-            for (source, count, base, acc) in [("xt", D, "0", "z"), ("prev", H, "Offset.recurrentColumns", splitsProducts ? "r" : "z")] {
-                s.block("for j in 0..<\(count)") { s in
-                    for b in 0..<B {
-                        let at = source == "xt" ? "j" : named("h", "j")
-                        s.line("let v\(b) = \(chunkType)(repeating: \(source)\(b)[\(at)])")
-                    }
-                    for k in 0..<n {
-                        s.line("let c\(k) = chunk(w, \([base, offset(k), "j * Offset.lanes"].filter { $0 != "0" }.joined(separator: " + ")))")
-                    }
-                    for b in 0..<B { for k in 0..<n { s.line("\(acc)\(b)_\(k) = SIMDMath.madd(\(acc)\(b)_\(k), c\(k), v\(b))") } }
-                }
-            }
-            for b in 0..<B {
-                for k in 0..<n {
-                    if isCompact { emitStorePreactivation(&s, offset: offset(k), sequence: b, accumulator: k) }
-                    else { emitActivation(&s, chunk: Int(offset(k))! / w, sequence: b, accumulator: k) }
-                }
-            }
-        }
-        if isCompact { for b in 0..<B { emitActivationPass(&s, sequence: b) } }
-    }
-
 }
 
 /// Facts about the generator itself.
