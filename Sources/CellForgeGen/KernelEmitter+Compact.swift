@@ -50,7 +50,7 @@ extension KernelEmitter {
     func emitStorePreactivation(_ s: inout SourceWriter, offset: String, sequence b: Int, accumulator i: Int) {
         if cell.keepsRecurrentProductApart {
             s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", offset)))")
-            s.line("put(\(recurrentSum(b, i)), scratch\(b), \(named("recurrentProducts", offset)))")
+            s.line("put(\(recurrentAccumulator(b, i)), scratch\(b), \(named("recurrentProducts", offset)))")
         } else {
             s.line("put(\(preactivation(b, i)), cur\(b), \(named("gates", offset)))")
         }

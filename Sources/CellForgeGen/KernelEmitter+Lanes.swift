@@ -46,7 +46,7 @@ extension KernelEmitter {
         let cur = "cur\(b)"
         if cell.keepsRecurrentProductApart && lanes.contains(.pointwise) {
             s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", "\(k * w)")))")
-            s.line("put(\(recurrentSum(b, i)), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
+            s.line("put(\(recurrentAccumulator(b, i)), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
         }
         // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's
         // own. Only a chunk of pointwise lanes alone is left out: padding lanes of y must be
