@@ -105,8 +105,8 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -116,13 +116,13 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Float_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H13_D7_Float_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1008) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1344) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 336, ring: true)
             }
             return
@@ -130,13 +130,13 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -144,8 +144,8 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -168,262 +168,354 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<13 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<13 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 7
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 7
-            // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 7
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z0_1 = chunk(w, Offset.bias + 4)
                 var z0_2 = chunk(w, Offset.bias + 8)
-                var z0_3 = chunk(w, Offset.bias + 12)
                 var z1_0 = chunk(w, Offset.bias)
                 var z1_1 = chunk(w, Offset.bias + 4)
                 var z1_2 = chunk(w, Offset.bias + 8)
-                var z1_3 = chunk(w, Offset.bias + 12)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 4)
                 var z2_2 = chunk(w, Offset.bias + 8)
-                var z2_3 = chunk(w, Offset.bias + 12)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 4)
+                var z3_2 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD4<Float>()
                 var r0_1 = SIMD4<Float>()
                 var r0_2 = SIMD4<Float>()
-                var r0_3 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r1_1 = SIMD4<Float>()
                 var r1_2 = SIMD4<Float>()
-                var r1_3 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
                 var r2_1 = SIMD4<Float>()
                 var r2_2 = SIMD4<Float>()
-                var r2_3 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 4 + j * Offset.lanes)
                     let c2 = chunk(w, 8 + j * Offset.lanes)
-                    let c3 = chunk(w, 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates)
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z1_3 + r1_3), cur1, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 4)
+                put(SIMDMath.sigmoid(z3_2 + r3_2), cur3, Offset.gates + 8)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 16)
-                var z0_1 = chunk(w, Offset.bias + 20)
-                var z0_2 = chunk(w, Offset.bias + 24)
-                var z0_3 = chunk(w, Offset.bias + 28)
-                var z1_0 = chunk(w, Offset.bias + 16)
-                var z1_1 = chunk(w, Offset.bias + 20)
-                var z1_2 = chunk(w, Offset.bias + 24)
-                var z1_3 = chunk(w, Offset.bias + 28)
-                var z2_0 = chunk(w, Offset.bias + 16)
-                var z2_1 = chunk(w, Offset.bias + 20)
-                var z2_2 = chunk(w, Offset.bias + 24)
-                var z2_3 = chunk(w, Offset.bias + 28)
+                var z0_0 = chunk(w, Offset.bias + 12)
+                var z0_1 = chunk(w, Offset.bias + 16)
+                var z0_2 = chunk(w, Offset.bias + 20)
+                var z1_0 = chunk(w, Offset.bias + 12)
+                var z1_1 = chunk(w, Offset.bias + 16)
+                var z1_2 = chunk(w, Offset.bias + 20)
+                var z2_0 = chunk(w, Offset.bias + 12)
+                var z2_1 = chunk(w, Offset.bias + 16)
+                var z2_2 = chunk(w, Offset.bias + 20)
+                var z3_0 = chunk(w, Offset.bias + 12)
+                var z3_1 = chunk(w, Offset.bias + 16)
+                var z3_2 = chunk(w, Offset.bias + 20)
                 var r0_0 = SIMD4<Float>()
                 var r0_1 = SIMD4<Float>()
                 var r0_2 = SIMD4<Float>()
-                var r0_3 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r1_1 = SIMD4<Float>()
                 var r1_2 = SIMD4<Float>()
-                var r1_3 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
                 var r2_1 = SIMD4<Float>()
                 var r2_2 = SIMD4<Float>()
-                var r2_3 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 16 + j * Offset.lanes)
-                    let c1 = chunk(w, 20 + j * Offset.lanes)
-                    let c2 = chunk(w, 24 + j * Offset.lanes)
-                    let c3 = chunk(w, 28 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 12 + j * Offset.lanes)
+                    let c1 = chunk(w, 16 + j * Offset.lanes)
+                    let c2 = chunk(w, 20 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z1_3 + r1_3), cur1, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, Offset.gates + 28)
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_2 + r3_2), cur3, Offset.gates + 20)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 32)
-                var z0_1 = chunk(w, Offset.bias + 36)
-                var z0_2 = chunk(w, Offset.bias + 40)
-                var z0_3 = chunk(w, Offset.bias + 44)
-                var z1_0 = chunk(w, Offset.bias + 32)
-                var z1_1 = chunk(w, Offset.bias + 36)
-                var z1_2 = chunk(w, Offset.bias + 40)
-                var z1_3 = chunk(w, Offset.bias + 44)
-                var z2_0 = chunk(w, Offset.bias + 32)
-                var z2_1 = chunk(w, Offset.bias + 36)
-                var z2_2 = chunk(w, Offset.bias + 40)
-                var z2_3 = chunk(w, Offset.bias + 44)
+                var z0_0 = chunk(w, Offset.bias + 24)
+                var z0_1 = chunk(w, Offset.bias + 28)
+                var z0_2 = chunk(w, Offset.bias + 32)
+                var z1_0 = chunk(w, Offset.bias + 24)
+                var z1_1 = chunk(w, Offset.bias + 28)
+                var z1_2 = chunk(w, Offset.bias + 32)
+                var z2_0 = chunk(w, Offset.bias + 24)
+                var z2_1 = chunk(w, Offset.bias + 28)
+                var z2_2 = chunk(w, Offset.bias + 32)
+                var z3_0 = chunk(w, Offset.bias + 24)
+                var z3_1 = chunk(w, Offset.bias + 28)
+                var z3_2 = chunk(w, Offset.bias + 32)
                 var r0_0 = SIMD4<Float>()
                 var r0_1 = SIMD4<Float>()
                 var r0_2 = SIMD4<Float>()
-                var r0_3 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r1_1 = SIMD4<Float>()
                 var r1_2 = SIMD4<Float>()
-                var r1_3 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
                 var r2_1 = SIMD4<Float>()
                 var r2_2 = SIMD4<Float>()
-                var r2_3 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 32 + j * Offset.lanes)
-                    let c1 = chunk(w, 36 + j * Offset.lanes)
-                    let c2 = chunk(w, 40 + j * Offset.lanes)
-                    let c3 = chunk(w, 44 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 24 + j * Offset.lanes)
+                    let c1 = chunk(w, 28 + j * Offset.lanes)
+                    let c2 = chunk(w, 32 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
-                put(z0_0, scratch0, Offset.inputProducts + 32)
-                put(r0_0, scratch0, Offset.recurrentProducts + 32)
-                put(z0_1, scratch0, Offset.inputProducts + 36)
-                put(r0_1, scratch0, Offset.recurrentProducts + 36)
-                put(z0_2, scratch0, Offset.inputProducts + 40)
-                put(r0_2, scratch0, Offset.recurrentProducts + 40)
-                put(z0_3, scratch0, Offset.inputProducts + 44)
-                put(r0_3, scratch0, Offset.recurrentProducts + 44)
-                put(z1_0, scratch1, Offset.inputProducts + 32)
-                put(r1_0, scratch1, Offset.recurrentProducts + 32)
-                put(z1_1, scratch1, Offset.inputProducts + 36)
-                put(r1_1, scratch1, Offset.recurrentProducts + 36)
-                put(z1_2, scratch1, Offset.inputProducts + 40)
-                put(r1_2, scratch1, Offset.recurrentProducts + 40)
-                put(z1_3, scratch1, Offset.inputProducts + 44)
-                put(r1_3, scratch1, Offset.recurrentProducts + 44)
-                put(z2_0, scratch2, Offset.inputProducts + 32)
-                put(r2_0, scratch2, Offset.recurrentProducts + 32)
-                put(z2_1, scratch2, Offset.inputProducts + 36)
-                put(r2_1, scratch2, Offset.recurrentProducts + 36)
-                put(z2_2, scratch2, Offset.inputProducts + 40)
-                put(r2_2, scratch2, Offset.recurrentProducts + 40)
-                put(z2_3, scratch2, Offset.inputProducts + 44)
-                put(r2_3, scratch2, Offset.recurrentProducts + 44)
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 28)
+                put(z0_2, scratch0, Offset.inputProducts + 32)
+                put(r0_2, scratch0, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 28)
+                put(z1_2, scratch1, Offset.inputProducts + 32)
+                put(r1_2, scratch1, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 28)
+                put(z2_2, scratch2, Offset.inputProducts + 32)
+                put(r2_2, scratch2, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 28)
+                put(z3_2, scratch3, Offset.inputProducts + 32)
+                put(r3_2, scratch3, Offset.recurrentProducts + 32)
+            }
+            do {
+                var z0_0 = chunk(w, Offset.bias + 36)
+                var z0_1 = chunk(w, Offset.bias + 40)
+                var z0_2 = chunk(w, Offset.bias + 44)
+                var z1_0 = chunk(w, Offset.bias + 36)
+                var z1_1 = chunk(w, Offset.bias + 40)
+                var z1_2 = chunk(w, Offset.bias + 44)
+                var z2_0 = chunk(w, Offset.bias + 36)
+                var z2_1 = chunk(w, Offset.bias + 40)
+                var z2_2 = chunk(w, Offset.bias + 44)
+                var z3_0 = chunk(w, Offset.bias + 36)
+                var z3_1 = chunk(w, Offset.bias + 40)
+                var z3_2 = chunk(w, Offset.bias + 44)
+                var r0_0 = SIMD4<Float>()
+                var r0_1 = SIMD4<Float>()
+                var r0_2 = SIMD4<Float>()
+                var r1_0 = SIMD4<Float>()
+                var r1_1 = SIMD4<Float>()
+                var r1_2 = SIMD4<Float>()
+                var r2_0 = SIMD4<Float>()
+                var r2_1 = SIMD4<Float>()
+                var r2_2 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
+                for j in 0..<7 {
+                    let v0 = SIMD4<Float>(repeating: xt0[j])
+                    let v1 = SIMD4<Float>(repeating: xt1[j])
+                    let v2 = SIMD4<Float>(repeating: xt2[j])
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 36 + j * Offset.lanes)
+                    let c1 = chunk(w, 40 + j * Offset.lanes)
+                    let c2 = chunk(w, 44 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                }
+                for j in 0..<13 {
+                    let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
+                    let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
+                    let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
+                }
+                put(z0_0, scratch0, Offset.inputProducts + 36)
+                put(r0_0, scratch0, Offset.recurrentProducts + 36)
+                put(z0_1, scratch0, Offset.inputProducts + 40)
+                put(r0_1, scratch0, Offset.recurrentProducts + 40)
+                put(z0_2, scratch0, Offset.inputProducts + 44)
+                put(r0_2, scratch0, Offset.recurrentProducts + 44)
+                put(z1_0, scratch1, Offset.inputProducts + 36)
+                put(r1_0, scratch1, Offset.recurrentProducts + 36)
+                put(z1_1, scratch1, Offset.inputProducts + 40)
+                put(r1_1, scratch1, Offset.recurrentProducts + 40)
+                put(z1_2, scratch1, Offset.inputProducts + 44)
+                put(r1_2, scratch1, Offset.recurrentProducts + 44)
+                put(z2_0, scratch2, Offset.inputProducts + 36)
+                put(r2_0, scratch2, Offset.recurrentProducts + 36)
+                put(z2_1, scratch2, Offset.inputProducts + 40)
+                put(r2_1, scratch2, Offset.recurrentProducts + 40)
+                put(z2_2, scratch2, Offset.inputProducts + 44)
+                put(r2_2, scratch2, Offset.recurrentProducts + 44)
+                put(z3_0, scratch3, Offset.inputProducts + 36)
+                put(r3_0, scratch3, Offset.recurrentProducts + 36)
+                put(z3_1, scratch3, Offset.inputProducts + 40)
+                put(r3_1, scratch3, Offset.recurrentProducts + 40)
+                put(z3_2, scratch3, Offset.inputProducts + 44)
+                put(r3_2, scratch3, Offset.recurrentProducts + 44)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
@@ -431,11 +523,14 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<13 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<13 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<13 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -574,15 +669,15 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Float_V128.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H13_D7_Float_V128.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -590,8 +685,8 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -620,6 +715,15 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         scratch2.update(repeating: 0, count: 64)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 64)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
@@ -703,6 +807,33 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 put(chunk(delta, 24), delta, 72)
                 put(chunk(delta, 28), delta, 76)
             }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
+                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (1 - y * y), delta, 36) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (1 - y * y), delta, 44) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 48)
+                put(chunk(delta, 4), delta, 52)
+                put(chunk(delta, 8), delta, 56)
+                put(chunk(delta, 12), delta, 60)
+                put(chunk(delta, 16), delta, 64)
+                put(chunk(delta, 20), delta, 68)
+                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, 28), delta, 76)
+            }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
@@ -762,6 +893,25 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                     put(q3, stage, 12)
                     put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, m * 4)
                 }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    var q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, 48 + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, m * 4)
+                }
             }
             do {
                 do {
@@ -798,6 +948,22 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    var q0 = SIMD4<Float>()
+                    let q1 = SIMD4<Float>()
+                    let q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, 48 + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 912 + k * 4), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, 3 * 4)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
@@ -872,6 +1038,25 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                     put(q3, stage, 12)
                     SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch3 + Offset.reduction
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    var q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 4), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                }
             }
             do {
                 if let dx = dx0 {
@@ -937,6 +1122,27 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch3 + Offset.reduction
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 240 + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 288 + k * 4), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    dxt[1 * 4 + 0] = v[0]
+                    dxt[1 * 4 + 1] = v[1]
+                    dxt[1 * 4 + 2] = v[2]
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -948,9 +1154,13 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -99,8 +99,8 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -110,13 +110,13 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Float_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H13_D7_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1728) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2304) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 576, ring: true)
             }
             return
@@ -124,13 +124,13 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -138,8 +138,8 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -162,10 +162,18 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<13 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<13 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 7
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 7
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 7
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -177,6 +185,9 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 16)
                 var z2_2 = chunk(w, Offset.bias + 32)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 16)
+                var z3_2 = chunk(w, Offset.bias + 32)
                 var r0_0 = SIMD16<Float>()
                 var r0_1 = SIMD16<Float>()
                 var r0_2 = SIMD16<Float>()
@@ -186,10 +197,14 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                 var r2_0 = SIMD16<Float>()
                 var r2_1 = SIMD16<Float>()
                 var r2_2 = SIMD16<Float>()
+                var r3_0 = SIMD16<Float>()
+                var r3_1 = SIMD16<Float>()
+                var r3_2 = SIMD16<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 16 + j * Offset.lanes)
                     let c2 = chunk(w, 32 + j * Offset.lanes)
@@ -202,11 +217,15 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
@@ -219,6 +238,9 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 16)
@@ -232,6 +254,10 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 16)
                 put(z2_2, scratch2, Offset.inputProducts + 32)
                 put(r2_2, scratch2, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
+                put(z3_2, scratch3, Offset.inputProducts + 32)
+                put(r3_2, scratch3, Offset.recurrentProducts + 32)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
@@ -239,11 +265,14 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<13 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<13 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<13 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -308,15 +337,15 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Float_V512.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H13_D7_Float_V512.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -324,8 +353,8 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -355,6 +384,15 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 64)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
+        }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
@@ -383,6 +421,18 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 48)
+                put(chunk(delta, 16), delta, 64)
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
@@ -550,6 +600,58 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                     put(q15, stage, 240)
                     put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
                 }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    var q8 = SIMD16<Float>()
+                    var q9 = SIMD16<Float>()
+                    var q10 = SIMD16<Float>()
+                    var q11 = SIMD16<Float>()
+                    var q12 = SIMD16<Float>()
+                    let q13 = SIMD16<Float>()
+                    let q14 = SIMD16<Float>()
+                    let q15 = SIMD16<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, 48 + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, 336 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 384 + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 432 + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 528 + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 576 + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 624 + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 672 + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, 720 + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, 768 + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, 816 + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, 864 + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, 912 + k * 16), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 16)
+                    put(q2, stage, 32)
+                    put(q3, stage, 48)
+                    put(q4, stage, 64)
+                    put(q5, stage, 80)
+                    put(q6, stage, 96)
+                    put(q7, stage, 112)
+                    put(q8, stage, 128)
+                    put(q9, stage, 144)
+                    put(q10, stage, 160)
+                    put(q11, stage, 176)
+                    put(q12, stage, 192)
+                    put(q13, stage, 208)
+                    put(q14, stage, 224)
+                    put(q15, stage, 240)
+                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
@@ -661,6 +763,42 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                     dxt[0 + 5] = v[5]
                     dxt[0 + 6] = v[6]
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    let q7 = SIMD16<Float>()
+                    for k in 0..<3 {
+                        let d = chunk(delta, k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 192 + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 240 + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 288 + k * 16), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(q4, q5)
+                    let s3 = SIMDMath.foldPairs(q6, q7)
+                    let s4 = SIMDMath.foldPairs(s0, s1)
+                    let s5 = SIMDMath.foldPairs(s2, s3)
+                    let s6 = SIMDMath.foldPairs(s4, s5)
+                    let v = SIMDMath.foldHalves(s6)
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                    dxt[0 + 3] = v[3]
+                    dxt[0 + 4] = v[4]
+                    dxt[0 + 5] = v[5]
+                    dxt[0 + 6] = v[6]
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -672,9 +810,13 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -105,8 +105,8 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -116,13 +116,13 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H7_D2_Double.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H7_D2_Double.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 528) {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 704) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 176, ring: true)
             }
             return
@@ -130,13 +130,13 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -144,8 +144,8 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -168,151 +168,193 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<7 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<7 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 2
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 2
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 2
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 2
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z1_0 = chunk(w, Offset.bias)
                 var z2_0 = chunk(w, Offset.bias)
+                var z3_0 = chunk(w, Offset.bias)
                 var r0_0 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
                 var r2_0 = SIMD4<Double>()
+                var r3_0 = SIMD4<Double>()
                 for j in 0..<2 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 4)
                 var z1_0 = chunk(w, Offset.bias + 4)
                 var z2_0 = chunk(w, Offset.bias + 4)
+                var z3_0 = chunk(w, Offset.bias + 4)
                 var r0_0 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
                 var r2_0 = SIMD4<Double>()
+                var r3_0 = SIMD4<Double>()
                 for j in 0..<2 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, 4 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 4)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 4)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 8)
                 var z1_0 = chunk(w, Offset.bias + 8)
                 var z2_0 = chunk(w, Offset.bias + 8)
+                var z3_0 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
                 var r2_0 = SIMD4<Double>()
+                var r3_0 = SIMD4<Double>()
                 for j in 0..<2 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 8)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 8)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 8)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 8)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 12)
                 var z1_0 = chunk(w, Offset.bias + 12)
                 var z2_0 = chunk(w, Offset.bias + 12)
+                var z3_0 = chunk(w, Offset.bias + 12)
                 var r0_0 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
                 var r2_0 = SIMD4<Double>()
+                var r3_0 = SIMD4<Double>()
                 for j in 0..<2 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 12)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 16)
                 var z1_0 = chunk(w, Offset.bias + 16)
                 var z2_0 = chunk(w, Offset.bias + 16)
+                var z3_0 = chunk(w, Offset.bias + 16)
                 var r0_0 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
                 var r2_0 = SIMD4<Double>()
+                var r3_0 = SIMD4<Double>()
                 for j in 0..<2 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, 16 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 16)
                 put(r0_0, scratch0, Offset.recurrentProducts + 16)
@@ -320,31 +362,39 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                 put(r1_0, scratch1, Offset.recurrentProducts + 16)
                 put(z2_0, scratch2, Offset.inputProducts + 16)
                 put(r2_0, scratch2, Offset.recurrentProducts + 16)
+                put(z3_0, scratch3, Offset.inputProducts + 16)
+                put(r3_0, scratch3, Offset.recurrentProducts + 16)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 20)
                 var z1_0 = chunk(w, Offset.bias + 20)
                 var z2_0 = chunk(w, Offset.bias + 20)
+                var z3_0 = chunk(w, Offset.bias + 20)
                 var r0_0 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
                 var r2_0 = SIMD4<Double>()
+                var r3_0 = SIMD4<Double>()
                 for j in 0..<2 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
+                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, 20 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 20)
                 put(r0_0, scratch0, Offset.recurrentProducts + 20)
@@ -352,6 +402,8 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                 put(r1_0, scratch1, Offset.recurrentProducts + 20)
                 put(z2_0, scratch2, Offset.inputProducts + 20)
                 put(r2_0, scratch2, Offset.recurrentProducts + 20)
+                put(z3_0, scratch3, Offset.inputProducts + 20)
+                put(r3_0, scratch3, Offset.recurrentProducts + 20)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<7 { output[t * 7 + k] = cur[k] } }
@@ -359,11 +411,14 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<7 { output[t * 7 + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for k in 0..<7 { output[t * 7 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for k in 0..<7 { output[t * 7 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<7 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<7 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<7 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<7 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -458,15 +513,15 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H7_D2_Double.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H7_D2_Double.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -474,8 +529,8 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -504,6 +559,15 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         scratch2.update(repeating: 0, count: 32)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<7 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 32)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<7 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
@@ -543,6 +607,23 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (1 - y * y), delta, 20) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, 0), delta, 24)
+                put(chunk(delta, 4), delta, 28)
+                put(chunk(delta, 8), delta, 32)
+                put(chunk(delta, 12), delta, 36)
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
@@ -616,6 +697,25 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     put(q3, stage, 12)
                     put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
                 }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    var q0 = SIMD4<Double>()
+                    var q1 = SIMD4<Double>()
+                    var q2 = SIMD4<Double>()
+                    var q3 = SIMD4<Double>()
+                    for k in 0..<6 {
+                        let d = chunk(delta, 24 + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 120 + k * 4), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                }
             }
             do {
                 do {
@@ -672,6 +772,24 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     put(q3, stage, 12)
                     put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
                 }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    var q0 = SIMD4<Double>()
+                    var q1 = SIMD4<Double>()
+                    var q2 = SIMD4<Double>()
+                    let q3 = SIMD4<Double>()
+                    for k in 0..<6 {
+                        let d = chunk(delta, 24 + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 144 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 168 + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 4), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 4)
+                    put(q2, stage, 8)
+                    put(q3, stage, 12)
+                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
+                }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
@@ -711,6 +829,18 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    var q0 = SIMD4<Double>()
+                    var q1 = SIMD4<Double>()
+                    for k in 0..<6 {
+                        let d = chunk(delta, k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 4), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -722,9 +852,13 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<7 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<7 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

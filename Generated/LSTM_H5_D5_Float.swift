@@ -97,8 +97,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -108,13 +108,13 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H5_D5_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H5_D5_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 816) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1088) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 272, ring: true)
             }
             return
@@ -122,13 +122,13 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -136,8 +136,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -160,10 +160,18 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
         for k in 0..<5 { tape2[Offset.h + k] = state2[k] }
         for k in 0..<5 { tape2[Offset.c + k] = state2[5 + k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<5 { tape3[Offset.h + k] = state3[k] }
+        for k in 0..<5 { tape3[Offset.c + k] = state3[5 + k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 5
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 5
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 5
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 5
             // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -172,16 +180,21 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                 var z1_1 = chunk(w, Offset.bias + 8)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 8)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
                 var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
+                var r3_0 = SIMD8<Float>()
+                var r3_1 = SIMD8<Float>()
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
@@ -190,11 +203,14 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
                 }
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
@@ -203,6 +219,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
                 }
                 put(SIMDMath.tanh(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 8)
@@ -210,6 +228,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 8)
                 put(SIMDMath.tanh(z2_0 + r2_0), cur2, Offset.gates)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 8)
+                put(SIMDMath.tanh(z3_0 + r3_0), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 8)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 16)
@@ -218,16 +238,21 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                 var z1_1 = chunk(w, Offset.bias + 24)
                 var z2_0 = chunk(w, Offset.bias + 16)
                 var z2_1 = chunk(w, Offset.bias + 24)
+                var z3_0 = chunk(w, Offset.bias + 16)
+                var z3_1 = chunk(w, Offset.bias + 24)
                 var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
                 var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
+                var r3_0 = SIMD8<Float>()
+                var r3_1 = SIMD8<Float>()
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, 16 + j * Offset.lanes)
                     let c1 = chunk(w, 24 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
@@ -236,11 +261,14 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
                 }
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
@@ -249,6 +277,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 24)
@@ -256,6 +286,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 24)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 24)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for k in 0..<5 { output[t * 5 + k] = cur[k] } }
@@ -263,7 +295,9 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<5 { output[t * 5 + k] = cur[k] } }
             forwardPointwise(prev2, cur2)
             if let output = output2 { let cur = cur2; for k in 0..<5 { output[t * 5 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(prev3, cur3)
+            if let output = output3 { let cur = cur3; for k in 0..<5 { output[t * 5 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<5 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<5 { state0[5 + k] = prev0[Offset.c + k] }
@@ -271,6 +305,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
         for k in 0..<5 { state1[5 + k] = prev1[Offset.c + k] }
         for k in 0..<5 { state2[k] = prev2[Offset.h + k] }
         for k in 0..<5 { state2[5 + k] = prev2[Offset.c + k] }
+        for k in 0..<5 { state3[k] = prev3[Offset.h + k] }
+        for k in 0..<5 { state3[5 + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -342,15 +378,15 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H5_D5_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H5_D5_Float.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -358,8 +394,8 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -392,6 +428,16 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
             for k in 0..<5 { scratch2[Offset.carryH + k] = dFinal[k] }
             for k in 0..<5 { scratch2[Offset.carryC + k] = dFinal[5 + k] }
         }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 32)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<5 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for k in 0..<5 { scratch3[Offset.carryC + k] = dFinal[5 + k] }
+        }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
@@ -416,6 +462,16 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
@@ -483,6 +539,34 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    let q5 = SIMD8<Float>()
+                    let q6 = SIMD8<Float>()
+                    let q7 = SIMD8<Float>()
+                    for k in 0..<4 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, 160 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 192 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 224 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 256 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 0)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -611,6 +695,39 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
                     dxt[0 + 3] = v[3]
                     dxt[0 + 4] = v[4]
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5, stage = scratch3 + Offset.reduction
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    let q5 = SIMD8<Float>()
+                    let q6 = SIMD8<Float>()
+                    let q7 = SIMD8<Float>()
+                    for k in 0..<4 {
+                        let d = chunk(delta, k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 8), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 8)
+                    put(q2, stage, 16)
+                    put(q3, stage, 24)
+                    put(q4, stage, 32)
+                    put(q5, stage, 40)
+                    put(q6, stage, 48)
+                    put(q7, stage, 56)
+                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Float>.self)
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                    dxt[0 + 3] = v[3]
+                    dxt[0 + 4] = v[4]
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -625,9 +742,14 @@ public struct LSTM_H5_D5_Float: GeneratedKernel {
             for k in 0..<5 { dInitial[k] = scratch2[Offset.carryH + k] }
             for k in 0..<5 { dInitial[5 + k] = scratch2[Offset.carryC + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<5 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for k in 0..<5 { dInitial[5 + k] = scratch3[Offset.carryC + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -103,8 +103,8 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -114,13 +114,13 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H64_D64_Float_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H64_D64_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 5760) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 7680) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 1920, ring: true)
             }
             return
@@ -128,13 +128,13 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -142,8 +142,8 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -166,160 +166,154 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         for k in 0..<64 { tape2[Offset.h + k] = state2[k] }
         for k in 0..<64 { tape2[Offset.c + k] = state2[64 + k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<64 { tape3[Offset.h + k] = state3[k] }
+        for k in 0..<64 { tape3[Offset.c + k] = state3[64 + k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
-            // z = b + W·x_t + U·h_{t−1}, 7 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 224, by: 112) {
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 64
+            // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+            for k0 in stride(from: 0, to: 240, by: 80) {
                 var z0_0 = chunk(w, Offset.bias + k0)
                 var z0_1 = chunk(w, Offset.bias + k0 + 16)
                 var z0_2 = chunk(w, Offset.bias + k0 + 32)
                 var z0_3 = chunk(w, Offset.bias + k0 + 48)
                 var z0_4 = chunk(w, Offset.bias + k0 + 64)
-                var z0_5 = chunk(w, Offset.bias + k0 + 80)
-                var z0_6 = chunk(w, Offset.bias + k0 + 96)
                 var z1_0 = chunk(w, Offset.bias + k0)
                 var z1_1 = chunk(w, Offset.bias + k0 + 16)
                 var z1_2 = chunk(w, Offset.bias + k0 + 32)
                 var z1_3 = chunk(w, Offset.bias + k0 + 48)
                 var z1_4 = chunk(w, Offset.bias + k0 + 64)
-                var z1_5 = chunk(w, Offset.bias + k0 + 80)
-                var z1_6 = chunk(w, Offset.bias + k0 + 96)
                 var z2_0 = chunk(w, Offset.bias + k0)
                 var z2_1 = chunk(w, Offset.bias + k0 + 16)
                 var z2_2 = chunk(w, Offset.bias + k0 + 32)
                 var z2_3 = chunk(w, Offset.bias + k0 + 48)
                 var z2_4 = chunk(w, Offset.bias + k0 + 64)
-                var z2_5 = chunk(w, Offset.bias + k0 + 80)
-                var z2_6 = chunk(w, Offset.bias + k0 + 96)
+                var z3_0 = chunk(w, Offset.bias + k0)
+                var z3_1 = chunk(w, Offset.bias + k0 + 16)
+                var z3_2 = chunk(w, Offset.bias + k0 + 32)
+                var z3_3 = chunk(w, Offset.bias + k0 + 48)
+                var z3_4 = chunk(w, Offset.bias + k0 + 64)
                 for j in 0..<64 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
                     let c4 = chunk(w, k0 + 64 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 80 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 96 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 for j in 0..<64 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
                     let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 80 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 96 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 put(z0_0, cur0, Offset.gates + k0)
                 put(z0_1, cur0, Offset.gates + k0 + 16)
                 put(z0_2, cur0, Offset.gates + k0 + 32)
                 put(z0_3, cur0, Offset.gates + k0 + 48)
                 put(z0_4, cur0, Offset.gates + k0 + 64)
-                put(z0_5, cur0, Offset.gates + k0 + 80)
-                put(z0_6, cur0, Offset.gates + k0 + 96)
                 put(z1_0, cur1, Offset.gates + k0)
                 put(z1_1, cur1, Offset.gates + k0 + 16)
                 put(z1_2, cur1, Offset.gates + k0 + 32)
                 put(z1_3, cur1, Offset.gates + k0 + 48)
                 put(z1_4, cur1, Offset.gates + k0 + 64)
-                put(z1_5, cur1, Offset.gates + k0 + 80)
-                put(z1_6, cur1, Offset.gates + k0 + 96)
                 put(z2_0, cur2, Offset.gates + k0)
                 put(z2_1, cur2, Offset.gates + k0 + 16)
                 put(z2_2, cur2, Offset.gates + k0 + 32)
                 put(z2_3, cur2, Offset.gates + k0 + 48)
                 put(z2_4, cur2, Offset.gates + k0 + 64)
-                put(z2_5, cur2, Offset.gates + k0 + 80)
-                put(z2_6, cur2, Offset.gates + k0 + 96)
+                put(z3_0, cur3, Offset.gates + k0)
+                put(z3_1, cur3, Offset.gates + k0 + 16)
+                put(z3_2, cur3, Offset.gates + k0 + 32)
+                put(z3_3, cur3, Offset.gates + k0 + 48)
+                put(z3_4, cur3, Offset.gates + k0 + 64)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 224)
-                var z0_1 = chunk(w, Offset.bias + 240)
-                var z1_0 = chunk(w, Offset.bias + 224)
-                var z1_1 = chunk(w, Offset.bias + 240)
-                var z2_0 = chunk(w, Offset.bias + 224)
-                var z2_1 = chunk(w, Offset.bias + 240)
+                var z0_0 = chunk(w, Offset.bias + 240)
+                var z1_0 = chunk(w, Offset.bias + 240)
+                var z2_0 = chunk(w, Offset.bias + 240)
+                var z3_0 = chunk(w, Offset.bias + 240)
                 for j in 0..<64 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 224 + j * Offset.lanes)
-                    let c1 = chunk(w, 240 + j * Offset.lanes)
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 240 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<64 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 224 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 240 + j * Offset.lanes)
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 240 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
-                put(z0_0, cur0, Offset.gates + 224)
-                put(z0_1, cur0, Offset.gates + 240)
-                put(z1_0, cur1, Offset.gates + 224)
-                put(z1_1, cur1, Offset.gates + 240)
-                put(z2_0, cur2, Offset.gates + 224)
-                put(z2_1, cur2, Offset.gates + 240)
+                put(z0_0, cur0, Offset.gates + 240)
+                put(z1_0, cur1, Offset.gates + 240)
+                put(z2_0, cur2, Offset.gates + 240)
+                put(z3_0, cur3, Offset.gates + 240)
             }
             for k in stride(from: 0, to: 64, by: 16) {
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
@@ -339,13 +333,21 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             for k in stride(from: 64, to: 256, by: 16) {
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
+            for k in stride(from: 0, to: 64, by: 16) {
+                put(SIMDMath.tanh(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
+            }
+            for k in stride(from: 64, to: 256, by: 16) {
+                put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
+            }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
             forwardPointwise(prev1, cur1)
             if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
             forwardPointwise(prev2, cur2)
             if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(prev3, cur3)
+            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
@@ -353,6 +355,8 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         for k in 0..<64 { state1[64 + k] = prev1[Offset.c + k] }
         for k in 0..<64 { state2[k] = prev2[Offset.h + k] }
         for k in 0..<64 { state2[64 + k] = prev2[Offset.c + k] }
+        for k in 0..<64 { state3[k] = prev3[Offset.h + k] }
+        for k in 0..<64 { state3[64 + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -498,15 +502,15 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H64_D64_Float_V512.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H64_D64_Float_V512.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -514,8 +518,8 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -547,6 +551,16 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<64 { scratch2[Offset.carryH + k] = dFinal[k] }
             for k in 0..<64 { scratch2[Offset.carryC + k] = dFinal[64 + k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 256)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<64 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for k in 0..<64 { scratch3[Offset.carryC + k] = dFinal[64 + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
@@ -580,6 +594,20 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 64, by: 16) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 64, to: 256, by: 16) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 64, by: 16) {
@@ -705,6 +733,61 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    var q8 = SIMD16<Float>()
+                    var q9 = SIMD16<Float>()
+                    var q10 = SIMD16<Float>()
+                    var q11 = SIMD16<Float>()
+                    var q12 = SIMD16<Float>()
+                    var q13 = SIMD16<Float>()
+                    var q14 = SIMD16<Float>()
+                    var q15 = SIMD16<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 64) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 65) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 66) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 67) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 68) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 69) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 70) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 71) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 72) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 73) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 74) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 75) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 76) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 77) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 78) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 79) * Offset.lanes + k * 16), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 16)
+                    put(q2, stage, 32)
+                    put(q3, stage, 48)
+                    put(q4, stage, 64)
+                    put(q5, stage, 80)
+                    put(q6, stage, 96)
+                    put(q7, stage, 112)
+                    put(q8, stage, 128)
+                    put(q9, stage, 144)
+                    put(q10, stage, 160)
+                    put(q11, stage, 176)
+                    put(q12, stage, 192)
+                    put(q13, stage, 208)
+                    put(q14, stage, 224)
+                    put(q15, stage, 240)
+                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, m * 16)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -926,6 +1009,61 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     put(q15, stage, 240)
                     SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 64, stage = scratch3 + Offset.reduction
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    var q8 = SIMD16<Float>()
+                    var q9 = SIMD16<Float>()
+                    var q10 = SIMD16<Float>()
+                    var q11 = SIMD16<Float>()
+                    var q12 = SIMD16<Float>()
+                    var q13 = SIMD16<Float>()
+                    var q14 = SIMD16<Float>()
+                    var q15 = SIMD16<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 16)
+                    put(q2, stage, 32)
+                    put(q3, stage, 48)
+                    put(q4, stage, 64)
+                    put(q5, stage, 80)
+                    put(q6, stage, 96)
+                    put(q7, stage, 112)
+                    put(q8, stage, 128)
+                    put(q9, stage, 144)
+                    put(q10, stage, 160)
+                    put(q11, stage, 176)
+                    put(q12, stage, 192)
+                    put(q13, stage, 208)
+                    put(q14, stage, 224)
+                    put(q15, stage, 240)
+                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -940,9 +1078,14 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             for k in 0..<64 { dInitial[k] = scratch2[Offset.carryH + k] }
             for k in 0..<64 { dInitial[64 + k] = scratch2[Offset.carryC + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<64 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for k in 0..<64 { dInitial[64 + k] = scratch3[Offset.carryC + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

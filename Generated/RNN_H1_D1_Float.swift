@@ -61,8 +61,8 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -72,13 +72,13 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "RNN_H1_D1_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "RNN_H1_D1_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 234) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 312) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 78, ring: true)
             }
             return
@@ -86,13 +86,13 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -100,8 +100,8 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -121,39 +121,53 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<1 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<1 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z1_0 = chunk(w, Offset.bias)
                 var z2_0 = chunk(w, Offset.bias)
+                var z3_0 = chunk(w, Offset.bias)
                 var r0_0 = SIMD2<Float>()
                 var r1_0 = SIMD2<Float>()
                 var r2_0 = SIMD2<Float>()
+                var r3_0 = SIMD2<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD2<Float>(repeating: xt0[j])
                     let v1 = SIMD2<Float>(repeating: xt1[j])
                     let v2 = SIMD2<Float>(repeating: xt2[j])
+                    let v3 = SIMD2<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<1 {
                     let v0 = SIMD2<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD2<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD2<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD2<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(SIMDMath.tanh(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.tanh(z1_0 + r1_0), cur1, Offset.gates)
                 put(SIMDMath.tanh(z2_0 + r2_0), cur2, Offset.gates)
+                put(SIMDMath.tanh(z3_0 + r3_0), cur3, Offset.gates)
             }
             forwardPointwise(cur0)
             if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
@@ -161,11 +175,14 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
             forwardPointwise(cur2)
             if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(cur3)
+            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<1 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<1 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<1 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -214,15 +231,15 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "RNN_H1_D1_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("RNN_H1_D1_Float.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -230,8 +247,8 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -261,6 +278,15 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 4)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<1 { scratch3[Offset.carryH + k] = dFinal[k] }
+        }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
@@ -281,6 +307,14 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                backwardPointwise(delta, scratch)
+                for k in 1..<Offset.lanes { delta[k] = 0 }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
                 backwardPointwise(delta, scratch)
                 for k in 1..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
@@ -308,6 +342,15 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    var q0 = SIMD2<Float>()
+                    for k in 0..<1 {
+                        let d = chunk(delta, k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
+                    }
+                    put(SIMDMath.foldHalves(q0), scratch, 0)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
                         let d = chunk(delta, k * 2)
@@ -345,6 +388,15 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    var q0 = SIMD2<Float>()
+                    for k in 0..<1 {
+                        let d = chunk(delta, k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(q0)
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -356,9 +408,13 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<1 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -66,8 +66,8 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -77,13 +77,13 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "RNN_H20_D1_Double_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "RNN_H20_D1_Double_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 612) {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 816) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 204, ring: true)
             }
             return
@@ -91,13 +91,13 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -105,8 +105,8 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -126,174 +126,225 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<20 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            // z = b + W·x_t + U·h_{t−1}, 7 chunks at a time; then one activation per chunk: tanh on h.
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z0_1 = chunk(w, Offset.bias + 2)
                 var z0_2 = chunk(w, Offset.bias + 4)
                 var z0_3 = chunk(w, Offset.bias + 6)
                 var z0_4 = chunk(w, Offset.bias + 8)
-                var z0_5 = chunk(w, Offset.bias + 10)
-                var z0_6 = chunk(w, Offset.bias + 12)
                 var z1_0 = chunk(w, Offset.bias)
                 var z1_1 = chunk(w, Offset.bias + 2)
                 var z1_2 = chunk(w, Offset.bias + 4)
                 var z1_3 = chunk(w, Offset.bias + 6)
                 var z1_4 = chunk(w, Offset.bias + 8)
-                var z1_5 = chunk(w, Offset.bias + 10)
-                var z1_6 = chunk(w, Offset.bias + 12)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 2)
                 var z2_2 = chunk(w, Offset.bias + 4)
                 var z2_3 = chunk(w, Offset.bias + 6)
                 var z2_4 = chunk(w, Offset.bias + 8)
-                var z2_5 = chunk(w, Offset.bias + 10)
-                var z2_6 = chunk(w, Offset.bias + 12)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 2)
+                var z3_2 = chunk(w, Offset.bias + 4)
+                var z3_3 = chunk(w, Offset.bias + 6)
+                var z3_4 = chunk(w, Offset.bias + 8)
                 for j in 0..<1 {
                     let v0 = SIMD2<Double>(repeating: xt0[j])
                     let v1 = SIMD2<Double>(repeating: xt1[j])
                     let v2 = SIMD2<Double>(repeating: xt2[j])
+                    let v3 = SIMD2<Double>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 2 + j * Offset.lanes)
                     let c2 = chunk(w, 4 + j * Offset.lanes)
                     let c3 = chunk(w, 6 + j * Offset.lanes)
                     let c4 = chunk(w, 8 + j * Offset.lanes)
-                    let c5 = chunk(w, 10 + j * Offset.lanes)
-                    let c6 = chunk(w, 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD2<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD2<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD2<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD2<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 2 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
                     let c3 = chunk(w, Offset.recurrentColumns + 6 + j * Offset.lanes)
                     let c4 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + 10 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
                 put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 2)
                 put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 4)
                 put(SIMDMath.tanh(z0_3), cur0, Offset.gates + 6)
                 put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 8)
-                put(SIMDMath.tanh(z0_5), cur0, Offset.gates + 10)
-                put(SIMDMath.tanh(z0_6), cur0, Offset.gates + 12)
                 put(SIMDMath.tanh(z1_0), cur1, Offset.gates)
                 put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 2)
                 put(SIMDMath.tanh(z1_2), cur1, Offset.gates + 4)
                 put(SIMDMath.tanh(z1_3), cur1, Offset.gates + 6)
                 put(SIMDMath.tanh(z1_4), cur1, Offset.gates + 8)
-                put(SIMDMath.tanh(z1_5), cur1, Offset.gates + 10)
-                put(SIMDMath.tanh(z1_6), cur1, Offset.gates + 12)
                 put(SIMDMath.tanh(z2_0), cur2, Offset.gates)
                 put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 2)
                 put(SIMDMath.tanh(z2_2), cur2, Offset.gates + 4)
                 put(SIMDMath.tanh(z2_3), cur2, Offset.gates + 6)
                 put(SIMDMath.tanh(z2_4), cur2, Offset.gates + 8)
-                put(SIMDMath.tanh(z2_5), cur2, Offset.gates + 10)
-                put(SIMDMath.tanh(z2_6), cur2, Offset.gates + 12)
+                put(SIMDMath.tanh(z3_0), cur3, Offset.gates)
+                put(SIMDMath.tanh(z3_1), cur3, Offset.gates + 2)
+                put(SIMDMath.tanh(z3_2), cur3, Offset.gates + 4)
+                put(SIMDMath.tanh(z3_3), cur3, Offset.gates + 6)
+                put(SIMDMath.tanh(z3_4), cur3, Offset.gates + 8)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 14)
-                var z0_1 = chunk(w, Offset.bias + 16)
-                var z0_2 = chunk(w, Offset.bias + 18)
-                var z1_0 = chunk(w, Offset.bias + 14)
-                var z1_1 = chunk(w, Offset.bias + 16)
-                var z1_2 = chunk(w, Offset.bias + 18)
-                var z2_0 = chunk(w, Offset.bias + 14)
-                var z2_1 = chunk(w, Offset.bias + 16)
-                var z2_2 = chunk(w, Offset.bias + 18)
+                var z0_0 = chunk(w, Offset.bias + 10)
+                var z0_1 = chunk(w, Offset.bias + 12)
+                var z0_2 = chunk(w, Offset.bias + 14)
+                var z0_3 = chunk(w, Offset.bias + 16)
+                var z0_4 = chunk(w, Offset.bias + 18)
+                var z1_0 = chunk(w, Offset.bias + 10)
+                var z1_1 = chunk(w, Offset.bias + 12)
+                var z1_2 = chunk(w, Offset.bias + 14)
+                var z1_3 = chunk(w, Offset.bias + 16)
+                var z1_4 = chunk(w, Offset.bias + 18)
+                var z2_0 = chunk(w, Offset.bias + 10)
+                var z2_1 = chunk(w, Offset.bias + 12)
+                var z2_2 = chunk(w, Offset.bias + 14)
+                var z2_3 = chunk(w, Offset.bias + 16)
+                var z2_4 = chunk(w, Offset.bias + 18)
+                var z3_0 = chunk(w, Offset.bias + 10)
+                var z3_1 = chunk(w, Offset.bias + 12)
+                var z3_2 = chunk(w, Offset.bias + 14)
+                var z3_3 = chunk(w, Offset.bias + 16)
+                var z3_4 = chunk(w, Offset.bias + 18)
                 for j in 0..<1 {
                     let v0 = SIMD2<Double>(repeating: xt0[j])
                     let v1 = SIMD2<Double>(repeating: xt1[j])
                     let v2 = SIMD2<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 14 + j * Offset.lanes)
-                    let c1 = chunk(w, 16 + j * Offset.lanes)
-                    let c2 = chunk(w, 18 + j * Offset.lanes)
+                    let v3 = SIMD2<Double>(repeating: xt3[j])
+                    let c0 = chunk(w, 10 + j * Offset.lanes)
+                    let c1 = chunk(w, 12 + j * Offset.lanes)
+                    let c2 = chunk(w, 14 + j * Offset.lanes)
+                    let c3 = chunk(w, 16 + j * Offset.lanes)
+                    let c4 = chunk(w, 18 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD2<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD2<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD2<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 14 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 18 + j * Offset.lanes)
+                    let v3 = SIMD2<Double>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 10 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 14 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c4 = chunk(w, Offset.recurrentColumns + 18 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
+                    z0_4 = SIMDMath.madd(z0_4, c4, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
+                    z1_4 = SIMDMath.madd(z1_4, c4, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
-                put(SIMDMath.tanh(z0_0), cur0, Offset.gates + 14)
-                put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 16)
-                put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 18)
-                put(SIMDMath.tanh(z1_0), cur1, Offset.gates + 14)
-                put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 16)
-                put(SIMDMath.tanh(z1_2), cur1, Offset.gates + 18)
-                put(SIMDMath.tanh(z2_0), cur2, Offset.gates + 14)
-                put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 16)
-                put(SIMDMath.tanh(z2_2), cur2, Offset.gates + 18)
+                put(SIMDMath.tanh(z0_0), cur0, Offset.gates + 10)
+                put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 12)
+                put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 14)
+                put(SIMDMath.tanh(z0_3), cur0, Offset.gates + 16)
+                put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 18)
+                put(SIMDMath.tanh(z1_0), cur1, Offset.gates + 10)
+                put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 12)
+                put(SIMDMath.tanh(z1_2), cur1, Offset.gates + 14)
+                put(SIMDMath.tanh(z1_3), cur1, Offset.gates + 16)
+                put(SIMDMath.tanh(z1_4), cur1, Offset.gates + 18)
+                put(SIMDMath.tanh(z2_0), cur2, Offset.gates + 10)
+                put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 12)
+                put(SIMDMath.tanh(z2_2), cur2, Offset.gates + 14)
+                put(SIMDMath.tanh(z2_3), cur2, Offset.gates + 16)
+                put(SIMDMath.tanh(z2_4), cur2, Offset.gates + 18)
+                put(SIMDMath.tanh(z3_0), cur3, Offset.gates + 10)
+                put(SIMDMath.tanh(z3_1), cur3, Offset.gates + 12)
+                put(SIMDMath.tanh(z3_2), cur3, Offset.gates + 14)
+                put(SIMDMath.tanh(z3_3), cur3, Offset.gates + 16)
+                put(SIMDMath.tanh(z3_4), cur3, Offset.gates + 18)
             }
             forwardPointwise(cur0)
             if let output = output0 { let cur = cur0; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
@@ -301,11 +352,14 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
             if let output = output1 { let cur = cur1; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
             forwardPointwise(cur2)
             if let output = output2 { let cur = cur2; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(cur3)
+            if let output = output3 { let cur = cur3; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<20 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<20 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<20 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -407,15 +461,15 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "RNN_H20_D1_Double_V128.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("RNN_H20_D1_Double_V128.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -423,8 +477,8 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -453,6 +507,15 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         scratch2.update(repeating: 0, count: 80)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: 80)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
@@ -490,6 +553,22 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                 if let dy = dy2 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
+                backwardPointwise(delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (1 - y * y), delta, 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (1 - y * y), delta, 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (1 - y * y), delta, 18) }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
@@ -544,6 +623,19 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                     put(q1, stage, 2)
                     put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
                 }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    var q0 = SIMD2<Double>()
+                    var q1 = SIMD2<Double>()
+                    for k in 0..<10 {
+                        let d = chunk(delta, k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 2) * Offset.lanes + k * 2), d)
+                    }
+                    put(q0, stage, 0)
+                    put(q1, stage, 2)
+                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
@@ -574,6 +666,15 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    var q0 = SIMD2<Double>()
+                    for k in 0..<10 {
+                        let d = chunk(delta, k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(q0)
+                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -585,9 +686,13 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<20 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

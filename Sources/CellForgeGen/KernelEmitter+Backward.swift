@@ -4,7 +4,7 @@ import CellForge
 /// Uᵀ·δz and Wᵀ·δz, and the parameter-gradient pass after the loop.
 extension KernelEmitter {
     func emitBackward(_ s: inout SourceWriter) {
-        let I = Self.interleave
+        let I = interleave
         s.line("/// One sequence (see `RecurrentKernel.backward`): a batch of one.")
         s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                         tape: UnsafeMutablePointer<\(scalar)>,\n                         outputGradient dy: UnsafePointer<\(scalar)>?, finalStateGradient dFinal: UnsafePointer<\(scalar)>?,\n                         inputGradient dx: UnsafeMutablePointer<\(scalar)>?, initialStateGradient dInitial: UnsafeMutablePointer<\(scalar)>?,\n                         parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("backward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,")

@@ -33,6 +33,16 @@ public struct KernelSpec: Equatable, Sendable {
         self.target = target
     }
 
+    /// Sequences the batched entry points run in lockstep (the kernel's `interleave`).
+    ///
+    /// Measured rule (LSTM Float, N = 256, T = 64, one core, AMD EPYC Zen 4; training with δx and
+    /// SGD through `BatchDriver`, and inference; 2, 3, 4 and 6 at H8 D8, H16 D1, H20 D1, H32 D32
+    /// and H64 D64, 256 and 512 bits): 4 was the fastest or within 3% of it everywhere (H64 D64
+    /// at 512 bits: 4 trains 4–11% and infers 34% faster than 3; H8 D8 at 256 bits: 6% and 14%);
+    /// 2 was slower everywhere, 6 never more than 3% faster than 4. With 16 registers and a gate
+    /// group of 16 chunks or more (256-bit H ≥ 32) 3 and 4 tie, and 3 keeps fewer values spilled.
+    public var interleave: Int { target.registers == 16 && layout.chunkCount >= 16 ? 3 : 4 }
+
     /// The emitted type's name, e.g. `LSTM_H8_D8_Float` (256 bits) or `LSTM_H32_D32_Float_V512`:
     /// kernels of one size for several targets can live in one package.
     public var typeName: String {
