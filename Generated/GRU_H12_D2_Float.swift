@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 80
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 48
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 2
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 12
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 64
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 48
 }
 
 /// The pointwise GRU forward update, over the 2 parts of 8 lanes of each H-vector.
@@ -538,7 +548,7 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<12 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -547,7 +557,7 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 64)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<12 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -556,7 +566,7 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 64)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<12 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -565,83 +575,83 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 64)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<12 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<12 { scratch[k] += dy[(t - 1) * 12 + k] } }
+                if let dy = dy0 { for k in 0..<12 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<12 { scratch[k] += dy[(t - 1) * 12 + k] } }
+                if let dy = dy1 { for k in 0..<12 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<12 { scratch[k] += dy[(t - 1) * 12 + k] } }
+                if let dy = dy2 { for k in 0..<12 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<12 { scratch[k] += dy[(t - 1) * 12 + k] } }
+                if let dy = dy3 { for k in 0..<12 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -651,28 +661,28 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 96 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 144 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 240 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 336 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 384 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 432 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -682,28 +692,28 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 96 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 144 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 240 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 336 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 384 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 432 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -713,28 +723,28 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 96 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 144 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 240 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 336 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 384 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 432 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -744,30 +754,30 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 96 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 144 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 240 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 336 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 384 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 432 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -777,24 +787,24 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 480 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 528 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 576 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 624 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -804,24 +814,24 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 480 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 528 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 576 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 624 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -831,24 +841,24 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 480 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 528 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 576 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 624 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -858,69 +868,69 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 480 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 528 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 576 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 624 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(SIMDMath.foldHalves(s0)), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(SIMDMath.foldHalves(s0)), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(SIMDMath.foldHalves(s0)), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(SIMDMath.foldHalves(s0)), dxt, 0)
@@ -954,32 +964,32 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<12 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<12 { scratch[k] += dy[(t - 1) * 12 + k] } }
+                if let dy = dy0 { for k in 0..<12 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -989,30 +999,30 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 96 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 144 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 240 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 288 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 336 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 384 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 432 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1022,33 +1032,33 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 480 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 528 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 576 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 624 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(SIMDMath.foldHalves(s0)), dxt, 0)
@@ -1074,12 +1084,12 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                 var a1_1 = chunk(g, (j + 1) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Float>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                 }
@@ -1095,12 +1105,12 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                 var a1_1 = chunk(g, (j + 1) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 24)
-                    let v0 = SIMD8<Float>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 24)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                 }
@@ -1116,12 +1126,12 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                 var a1_1 = chunk(g, (j + 1) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 40)
-                    let v0 = SIMD8<Float>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 40)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                 }
@@ -1134,18 +1144,18 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 12, by: 4) {
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (2 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (2 + j + 2) * Offset.lanes + 8)
-                var a3_0 = chunk(g, (2 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (2 + j + 3) * Offset.lanes + 8)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 48)
-                    let d1 = chunk(d, 56)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 8)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1159,28 +1169,28 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes)
-                put(a0_1, g, (2 + j) * Offset.lanes + 8)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes)
-                put(a1_1, g, (2 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes)
-                put(a2_1, g, (2 + j + 2) * Offset.lanes + 8)
-                put(a3_0, g, (2 + j + 3) * Offset.lanes)
-                put(a3_1, g, (2 + j + 3) * Offset.lanes + 8)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
             }
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 24)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (2 + j + 1) * Offset.lanes + 24)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (2 + j + 2) * Offset.lanes + 24)
-                var a3_0 = chunk(g, (2 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (2 + j + 3) * Offset.lanes + 24)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 72)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 24)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1194,28 +1204,28 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes + 16)
-                put(a0_1, g, (2 + j) * Offset.lanes + 24)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (2 + j + 1) * Offset.lanes + 24)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (2 + j + 2) * Offset.lanes + 24)
-                put(a3_0, g, (2 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (2 + j + 3) * Offset.lanes + 24)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
             }
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 40)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes + 32)
-                var a1_1 = chunk(g, (2 + j + 1) * Offset.lanes + 40)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes + 32)
-                var a2_1 = chunk(g, (2 + j + 2) * Offset.lanes + 40)
-                var a3_0 = chunk(g, (2 + j + 3) * Offset.lanes + 32)
-                var a3_1 = chunk(g, (2 + j + 3) * Offset.lanes + 40)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 80)
-                    let d1 = chunk(d, 88)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 40)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1229,14 +1239,14 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes + 32)
-                put(a0_1, g, (2 + j) * Offset.lanes + 40)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes + 32)
-                put(a1_1, g, (2 + j + 1) * Offset.lanes + 40)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes + 32)
-                put(a2_1, g, (2 + j + 2) * Offset.lanes + 40)
-                put(a3_0, g, (2 + j + 3) * Offset.lanes + 32)
-                put(a3_1, g, (2 + j + 3) * Offset.lanes + 40)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
             }
         }
         // δb += Σ_t δz_t
@@ -1249,12 +1259,12 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
             var b5 = chunk(g, Offset.bias + 40)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
-                b3 += chunk(d, 24)
-                b4 += chunk(d, 32)
-                b5 += chunk(d, 40)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
+                b2 += chunk(d, Offset.gateDeltas + 16)
+                b3 += chunk(d, Offset.gateDeltas + 24)
+                b4 += chunk(d, Offset.gateDeltas + 32)
+                b5 += chunk(d, Offset.gateDeltas + 40)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 80
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 48
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 7
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 13
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 64
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 48
 }
 
 /// The pointwise GRU forward update, over the 2 parts of 8 lanes of each H-vector.
@@ -474,7 +484,7 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -483,7 +493,7 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 64)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -492,7 +502,7 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 64)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -501,83 +511,83 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 64)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -587,28 +597,28 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 336 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 384 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 432 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 528 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 576 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 624 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 672 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -618,28 +628,28 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 336 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 384 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 432 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 528 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 576 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 624 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 672 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -649,28 +659,28 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 336 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 384 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 432 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 528 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 576 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 624 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 672 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -680,30 +690,30 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 336 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 384 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 432 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 528 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 576 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 624 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 672 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -713,25 +723,25 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 720 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 768 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 816 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 864 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 912 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -741,25 +751,25 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 720 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 768 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 816 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 864 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 912 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -769,25 +779,25 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 720 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 768 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 816 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 864 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 912 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -797,28 +807,28 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 720 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 768 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 816 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 864 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 912 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -828,24 +838,24 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 192 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 240 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 288 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -855,7 +865,7 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     dxt[0 + 6] = v[6]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -865,24 +875,24 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 192 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 240 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 288 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -892,7 +902,7 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     dxt[0 + 6] = v[6]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -902,24 +912,24 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 192 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 240 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 288 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -929,7 +939,7 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     dxt[0 + 6] = v[6]
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -939,24 +949,24 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 192 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 240 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 288 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -994,32 +1004,32 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 24), delta, 72)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -1029,30 +1039,30 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 336 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 384 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 432 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 528 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 576 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 624 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 672 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -1062,28 +1072,28 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 48 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 720 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 768 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 816 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 864 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 912 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, 1 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 8), scratch, Offset.carryH + 1 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -1093,24 +1103,24 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 192 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 240 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 288 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -1152,26 +1162,26 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let v0 = SIMD8<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let d2 = chunk(d, Offset.gateDeltas + 16)
+                    let d3 = chunk(d, Offset.gateDeltas + 24)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD8<Double>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD8<Double>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD8<Double>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1205,18 +1215,18 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 40)
-                    let v0 = SIMD8<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 40)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Double>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Double>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Double>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1238,11 +1248,11 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let v0 = SIMD8<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let d2 = chunk(d, Offset.gateDeltas + 16)
+                    let d3 = chunk(d, Offset.gateDeltas + 24)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -1258,9 +1268,9 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 40)
-                    let v0 = SIMD8<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 40)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -1271,28 +1281,28 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 12, by: 4) {
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 8)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 16)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 24)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + 8)
-                var a1_2 = chunk(g, (7 + j + 1) * Offset.lanes + 16)
-                var a1_3 = chunk(g, (7 + j + 1) * Offset.lanes + 24)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + 8)
-                var a2_2 = chunk(g, (7 + j + 2) * Offset.lanes + 16)
-                var a2_3 = chunk(g, (7 + j + 2) * Offset.lanes + 24)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + 8)
-                var a3_2 = chunk(g, (7 + j + 3) * Offset.lanes + 16)
-                var a3_3 = chunk(g, (7 + j + 3) * Offset.lanes + 24)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 48)
-                    let d1 = chunk(d, 56)
-                    let d2 = chunk(d, 64)
-                    let d3 = chunk(d, 72)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 24)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1314,36 +1324,36 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes)
-                put(a0_1, g, (7 + j) * Offset.lanes + 8)
-                put(a0_2, g, (7 + j) * Offset.lanes + 16)
-                put(a0_3, g, (7 + j) * Offset.lanes + 24)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + 8)
-                put(a1_2, g, (7 + j + 1) * Offset.lanes + 16)
-                put(a1_3, g, (7 + j + 1) * Offset.lanes + 24)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + 8)
-                put(a2_2, g, (7 + j + 2) * Offset.lanes + 16)
-                put(a2_3, g, (7 + j + 2) * Offset.lanes + 24)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + 8)
-                put(a3_2, g, (7 + j + 3) * Offset.lanes + 16)
-                put(a3_3, g, (7 + j + 3) * Offset.lanes + 24)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 40)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + 32)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + 40)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + 32)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + 40)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + 32)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + 40)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 80)
-                    let d1 = chunk(d, 88)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 40)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1357,52 +1367,52 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 32)
-                put(a0_1, g, (7 + j) * Offset.lanes + 40)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + 32)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + 40)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + 32)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + 40)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + 32)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + 40)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
             }
         }
         for j in 12..<13 {
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 8)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 16)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 24)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 48)
-                    let d1 = chunk(d, 56)
-                    let d2 = chunk(d, 64)
-                    let d3 = chunk(d, 72)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 24)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes)
-                put(a0_1, g, (7 + j) * Offset.lanes + 8)
-                put(a0_2, g, (7 + j) * Offset.lanes + 16)
-                put(a0_3, g, (7 + j) * Offset.lanes + 24)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 24)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 40)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 80)
-                    let d1 = chunk(d, 88)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 40)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 32)
-                put(a0_1, g, (7 + j) * Offset.lanes + 40)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 40)
             }
         }
         // δb += Σ_t δz_t
@@ -1415,12 +1425,12 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
             var b5 = chunk(g, Offset.bias + 40)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
-                b3 += chunk(d, 24)
-                b4 += chunk(d, 32)
-                b5 += chunk(d, 40)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
+                b2 += chunk(d, Offset.gateDeltas + 16)
+                b3 += chunk(d, Offset.gateDeltas + 24)
+                b4 += chunk(d, Offset.gateDeltas + 32)
+                b5 += chunk(d, Offset.gateDeltas + 40)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

@@ -61,6 +61,16 @@ private enum Offset {
     static let recurrentDeltaN = 6
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 3
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 3
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 1
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 4
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 4
 }
 
 /// The pointwise GRU forward update, over the 1 part of 1 lane of each H-vector.
@@ -310,7 +320,7 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -319,7 +329,7 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 4)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<1 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -328,7 +338,7 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 4)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -337,50 +347,50 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 4)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<1 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy1 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy2 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy3 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -388,52 +398,52 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -444,16 +454,16 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                     dxt[0 + 2] = v[2]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -464,16 +474,16 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                     dxt[0 + 2] = v[2]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -484,16 +494,16 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                     dxt[0 + 2] = v[2]
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -532,20 +542,20 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -553,25 +563,25 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -601,12 +611,12 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                 var a2_0 = chunk(g, (j + 2) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD4<Float>(repeating: x[t * 3 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 3 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
-                    let v2 = SIMD4<Float>(repeating: x[t * 3 + j + 2])
+                    let v2 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -617,14 +627,14 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 4)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -632,7 +642,7 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }

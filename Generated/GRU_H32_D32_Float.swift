@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 160
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 96
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 32
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 32
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 128
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 96
 }
 
 /// The pointwise GRU forward update, over the 4 parts of 8 lanes of each H-vector.
@@ -814,7 +824,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -823,7 +833,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 128)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<32 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -832,7 +842,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 128)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<32 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -841,123 +851,123 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 128)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<32 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (1 - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (1 - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 8), delta, 104)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 24), delta, 120)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 40), delta, 136)
-                put(chunk(delta, 48), delta, 144)
-                put(chunk(delta, 56), delta, 152)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (1 - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (1 - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 8), delta, 104)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 24), delta, 120)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 40), delta, 136)
-                put(chunk(delta, 48), delta, 144)
-                put(chunk(delta, 56), delta, 152)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (1 - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (1 - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 8), delta, 104)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 24), delta, 120)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 40), delta, 136)
-                put(chunk(delta, 48), delta, 144)
-                put(chunk(delta, 56), delta, 152)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy3 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (1 - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (1 - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 8), delta, 104)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 24), delta, 120)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 40), delta, 136)
-                put(chunk(delta, 48), delta, 144)
-                put(chunk(delta, 56), delta, 152)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -967,28 +977,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 96 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -998,28 +1008,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 96 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1029,28 +1039,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 96 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1060,31 +1070,31 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 96 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1094,7 +1104,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -1104,18 +1114,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1125,7 +1135,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -1135,18 +1145,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1156,7 +1166,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -1166,18 +1176,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1187,7 +1197,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -1197,15 +1207,15 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
             }
         }
@@ -1236,42 +1246,42 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (1 - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (1 - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 8), delta, 104)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 24), delta, 120)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 40), delta, 136)
-                put(chunk(delta, 48), delta, 144)
-                put(chunk(delta, 56), delta, 152)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1281,31 +1291,31 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 96 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -1315,7 +1325,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -1325,15 +1335,15 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
             }
         }
@@ -1360,18 +1370,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1395,18 +1405,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 24)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 24)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1430,18 +1440,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 40)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 40)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1465,18 +1475,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 56)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 48)
-                    let d1 = chunk(d, 56)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 48)
+                    let d1 = chunk(d, Offset.gateDeltas + 56)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1500,18 +1510,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 72)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 72)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 64)
+                    let d1 = chunk(d, Offset.gateDeltas + 72)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1535,18 +1545,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 88)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 80)
-                    let d1 = chunk(d, 88)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 80)
+                    let d1 = chunk(d, Offset.gateDeltas + 88)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1563,18 +1573,18 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 32, by: 4) {
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 8)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 8)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 96)
-                    let d1 = chunk(d, 104)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 8)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1588,28 +1598,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes)
-                put(a0_1, g, (32 + j) * Offset.lanes + 8)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 8)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 8)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 24)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 24)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 24)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 24)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 112)
-                    let d1 = chunk(d, 120)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 24)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1623,28 +1633,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 16)
-                put(a0_1, g, (32 + j) * Offset.lanes + 24)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 24)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 24)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 24)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 40)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 32)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 40)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 32)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 40)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 32)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 40)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 128)
-                    let d1 = chunk(d, 136)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 40)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1658,28 +1668,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 32)
-                put(a0_1, g, (32 + j) * Offset.lanes + 40)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 32)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 40)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 32)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 40)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 32)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 40)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 48)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 56)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 48)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 56)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 48)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 56)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 48)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 56)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 56)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 56)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 56)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 56)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 144)
-                    let d1 = chunk(d, 152)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 48)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 56)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1693,28 +1703,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 48)
-                put(a0_1, g, (32 + j) * Offset.lanes + 56)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 48)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 56)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 48)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 56)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 48)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 56)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 56)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 56)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 56)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 56)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 64)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 72)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 64)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 72)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 64)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 72)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 64)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 72)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 64)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 72)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 64)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 72)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 64)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 72)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 64)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 72)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 160)
-                    let d1 = chunk(d, 168)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 64)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 72)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1728,28 +1738,28 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 64)
-                put(a0_1, g, (32 + j) * Offset.lanes + 72)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 64)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 72)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 64)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 72)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 64)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 72)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 64)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 72)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 64)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 72)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 64)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 72)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 64)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 72)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 80)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 88)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 80)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 88)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 80)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 88)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 80)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 88)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 80)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 88)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 80)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 88)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 80)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 88)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 80)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 88)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 176)
-                    let d1 = chunk(d, 184)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 80)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 88)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1763,14 +1773,14 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 80)
-                put(a0_1, g, (32 + j) * Offset.lanes + 88)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 80)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 88)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 80)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 88)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 80)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 88)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 80)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 88)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 80)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 88)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 80)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 88)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 80)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 88)
             }
         }
         // δb += Σ_t δz_t
@@ -1785,14 +1795,14 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             var b7 = chunk(g, Offset.bias + 56)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
-                b3 += chunk(d, 24)
-                b4 += chunk(d, 32)
-                b5 += chunk(d, 40)
-                b6 += chunk(d, 48)
-                b7 += chunk(d, 56)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
+                b2 += chunk(d, Offset.gateDeltas + 16)
+                b3 += chunk(d, Offset.gateDeltas + 24)
+                b4 += chunk(d, Offset.gateDeltas + 32)
+                b5 += chunk(d, Offset.gateDeltas + 40)
+                b6 += chunk(d, Offset.gateDeltas + 48)
+                b7 += chunk(d, Offset.gateDeltas + 56)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)
@@ -1810,10 +1820,10 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             var b3 = chunk(g, Offset.bias + 88)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 64)
-                b1 += chunk(d, 72)
-                b2 += chunk(d, 80)
-                b3 += chunk(d, 88)
+                b0 += chunk(d, Offset.gateDeltas + 64)
+                b1 += chunk(d, Offset.gateDeltas + 72)
+                b2 += chunk(d, Offset.gateDeltas + 80)
+                b3 += chunk(d, Offset.gateDeltas + 88)
             }
             put(b0, g, Offset.bias + 64)
             put(b1, g, Offset.bias + 72)

@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 20
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 12
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 4
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 3
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 16
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 12
 }
 
 /// The pointwise GRU forward update, over the 2 parts of 2 lanes of each H-vector.
@@ -474,7 +484,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -483,7 +493,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 16)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -492,7 +502,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 16)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -501,237 +511,237 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 16)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (y - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (y - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 12)
-                put(chunk(delta, 2), delta, 14)
-                put(chunk(delta, 4), delta, 16)
-                put(chunk(delta, 6), delta, 18)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 2), delta, Offset.recurrentDeltas + 2)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 6), delta, Offset.recurrentDeltas + 6)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (y - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (y - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 12)
-                put(chunk(delta, 2), delta, 14)
-                put(chunk(delta, 4), delta, 16)
-                put(chunk(delta, 6), delta, 18)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 2), delta, Offset.recurrentDeltas + 2)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 6), delta, Offset.recurrentDeltas + 6)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (y - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (y - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 12)
-                put(chunk(delta, 2), delta, 14)
-                put(chunk(delta, 4), delta, 16)
-                put(chunk(delta, 6), delta, 18)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 2), delta, Offset.recurrentDeltas + 2)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 6), delta, Offset.recurrentDeltas + 6)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (y - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (y - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 12)
-                put(chunk(delta, 2), delta, 14)
-                put(chunk(delta, 4), delta, 16)
-                put(chunk(delta, 6), delta, 18)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 2), delta, Offset.recurrentDeltas + 2)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 6), delta, Offset.recurrentDeltas + 6)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 72 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, 1 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, Offset.carryH + 1 * 2)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 72 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, 1 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, Offset.carryH + 1 * 2)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 72 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, 1 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, Offset.carryH + 1 * 2)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 72 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, 1 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, Offset.carryH + 1 * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
             }
         }
@@ -762,72 +772,72 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (y - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (y - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 12)
-                put(chunk(delta, 2), delta, 14)
-                put(chunk(delta, 4), delta, 16)
-                put(chunk(delta, 6), delta, 18)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 2), delta, Offset.recurrentDeltas + 2)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 6), delta, Offset.recurrentDeltas + 6)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 60 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 12 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 72 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, 1 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 2), scratch, Offset.carryH + 1 * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
             }
         }
@@ -862,26 +872,26 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 2)
-                    let d2 = chunk(d, 4)
-                    let d3 = chunk(d, 6)
-                    let v0 = SIMD2<Double>(repeating: x[t * 4 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + 6)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 4 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 4 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD2<Double>(repeating: x[t * 4 + j + 3])
+                    let v3 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -915,18 +925,18 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 10)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 10)
-                    let v0 = SIMD2<Double>(repeating: x[t * 4 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 10)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 4 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 4 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD2<Double>(repeating: x[t * 4 + j + 3])
+                    let v3 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -943,24 +953,24 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (4 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (4 + j) * Offset.lanes + 2)
-                var a0_2 = chunk(g, (4 + j) * Offset.lanes + 4)
-                var a0_3 = chunk(g, (4 + j) * Offset.lanes + 6)
-                var a1_0 = chunk(g, (4 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (4 + j + 1) * Offset.lanes + 2)
-                var a1_2 = chunk(g, (4 + j + 1) * Offset.lanes + 4)
-                var a1_3 = chunk(g, (4 + j + 1) * Offset.lanes + 6)
-                var a2_0 = chunk(g, (4 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (4 + j + 2) * Offset.lanes + 2)
-                var a2_2 = chunk(g, (4 + j + 2) * Offset.lanes + 4)
-                var a2_3 = chunk(g, (4 + j + 2) * Offset.lanes + 6)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 6)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 2)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 6)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 2)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 12)
-                    let d1 = chunk(d, 14)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 18)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 2)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 4)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 6)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -977,30 +987,30 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
                 }
-                put(a0_0, g, (4 + j) * Offset.lanes)
-                put(a0_1, g, (4 + j) * Offset.lanes + 2)
-                put(a0_2, g, (4 + j) * Offset.lanes + 4)
-                put(a0_3, g, (4 + j) * Offset.lanes + 6)
-                put(a1_0, g, (4 + j + 1) * Offset.lanes)
-                put(a1_1, g, (4 + j + 1) * Offset.lanes + 2)
-                put(a1_2, g, (4 + j + 1) * Offset.lanes + 4)
-                put(a1_3, g, (4 + j + 1) * Offset.lanes + 6)
-                put(a2_0, g, (4 + j + 2) * Offset.lanes)
-                put(a2_1, g, (4 + j + 2) * Offset.lanes + 2)
-                put(a2_2, g, (4 + j + 2) * Offset.lanes + 4)
-                put(a2_3, g, (4 + j + 2) * Offset.lanes + 6)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 6)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 2)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 6)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 2)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 6)
             }
             do {
-                var a0_0 = chunk(g, (4 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (4 + j) * Offset.lanes + 10)
-                var a1_0 = chunk(g, (4 + j + 1) * Offset.lanes + 8)
-                var a1_1 = chunk(g, (4 + j + 1) * Offset.lanes + 10)
-                var a2_0 = chunk(g, (4 + j + 2) * Offset.lanes + 8)
-                var a2_1 = chunk(g, (4 + j + 2) * Offset.lanes + 10)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 10)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 10)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 20)
-                    let d1 = chunk(d, 22)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 10)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1011,12 +1021,12 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                 }
-                put(a0_0, g, (4 + j) * Offset.lanes + 8)
-                put(a0_1, g, (4 + j) * Offset.lanes + 10)
-                put(a1_0, g, (4 + j + 1) * Offset.lanes + 8)
-                put(a1_1, g, (4 + j + 1) * Offset.lanes + 10)
-                put(a2_0, g, (4 + j + 2) * Offset.lanes + 8)
-                put(a2_1, g, (4 + j + 2) * Offset.lanes + 10)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 10)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 10)
             }
         }
         // δb += Σ_t δz_t
@@ -1029,12 +1039,12 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
             var b5 = chunk(g, Offset.bias + 10)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 2)
-                b2 += chunk(d, 4)
-                b3 += chunk(d, 6)
-                b4 += chunk(d, 8)
-                b5 += chunk(d, 10)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 2)
+                b2 += chunk(d, Offset.gateDeltas + 4)
+                b3 += chunk(d, Offset.gateDeltas + 6)
+                b4 += chunk(d, Offset.gateDeltas + 8)
+                b5 += chunk(d, Offset.gateDeltas + 10)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 2)

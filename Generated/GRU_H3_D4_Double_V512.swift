@@ -61,6 +61,16 @@ private enum Offset {
     static let recurrentDeltaN = 24
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 12
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 4
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 3
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 16
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 16
 }
 
 /// The pointwise GRU forward update, over the 1 part of 4 lanes of each H-vector.
@@ -339,7 +349,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -348,7 +358,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 16)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -357,7 +367,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 16)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -366,58 +376,58 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 16)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 12..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 16)
-                put(chunk(delta, 8).replacing(with: chunk(delta, 24), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, 24)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8).replacing(with: chunk(delta, Offset.recurrentDeltas + 8), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 8)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 12..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 16)
-                put(chunk(delta, 8).replacing(with: chunk(delta, 24), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, 24)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8).replacing(with: chunk(delta, Offset.recurrentDeltas + 8), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 8)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 12..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 16)
-                put(chunk(delta, 8).replacing(with: chunk(delta, 24), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, 24)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8).replacing(with: chunk(delta, Offset.recurrentDeltas + 8), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 8)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 12..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 16)
-                put(chunk(delta, 8).replacing(with: chunk(delta, 24), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, 24)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8).replacing(with: chunk(delta, Offset.recurrentDeltas + 8), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 8)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -428,15 +438,15 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     var q2 = SIMD8<Double>()
                     let q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 16 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 80 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
@@ -445,15 +455,15 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     var q2 = SIMD8<Double>()
                     let q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 16 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 80 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
@@ -462,15 +472,15 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     var q2 = SIMD8<Double>()
                     let q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 16 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 80 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
@@ -479,31 +489,31 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     var q2 = SIMD8<Double>()
                     let q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 16 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 80 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
                     var q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -511,17 +521,17 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s2), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
                     var q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -529,17 +539,17 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s2), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
                     var q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -547,17 +557,17 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s2), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
                     var q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -593,22 +603,22 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 12..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 16)
-                put(chunk(delta, 8).replacing(with: chunk(delta, 24), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, 24)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 8).replacing(with: chunk(delta, Offset.recurrentDeltas + 8), where: SIMD8<Double>(1, 1, 1, 1, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 8)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -619,31 +629,31 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     var q2 = SIMD8<Double>()
                     let q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 16 + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 80 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 8), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s2) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 4
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
                     var q3 = SIMD8<Double>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -675,18 +685,18 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Double>(repeating: x[t * 4 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Double>(repeating: x[t * 4 + j + 1])
+                    let v1 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Double>(repeating: x[t * 4 + j + 2])
+                    let v2 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Double>(repeating: x[t * 4 + j + 3])
+                    let v3 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -703,16 +713,16 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (4 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (4 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (4 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (4 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (4 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (4 + j + 2) * Offset.lanes + 8)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 24)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 8)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -723,12 +733,12 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                 }
-                put(a0_0, g, (4 + j) * Offset.lanes)
-                put(a0_1, g, (4 + j) * Offset.lanes + 8)
-                put(a1_0, g, (4 + j + 1) * Offset.lanes)
-                put(a1_1, g, (4 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (4 + j + 2) * Offset.lanes)
-                put(a2_1, g, (4 + j + 2) * Offset.lanes + 8)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
             }
         }
         // δb += Σ_t δz_t
@@ -737,8 +747,8 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
             var b1 = chunk(g, Offset.bias + 8)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

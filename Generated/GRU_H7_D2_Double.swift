@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 40
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 24
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 2
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 7
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 32
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 24
 }
 
 /// The pointwise GRU forward update, over the 2 parts of 4 lanes of each H-vector.
@@ -538,7 +548,7 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<7 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -547,7 +557,7 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 32)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<7 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -556,7 +566,7 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 32)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<7 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -565,278 +575,278 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 32)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<7 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
+                if let dy = dy0 { for k in 0..<7 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (1 - y * y), delta, 20) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (1 - y * y), delta, Offset.gateDeltas + 20) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 24)
-                put(chunk(delta, 4), delta, 28)
-                put(chunk(delta, 8), delta, 32)
-                put(chunk(delta, 12), delta, 36)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
+                if let dy = dy1 { for k in 0..<7 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (1 - y * y), delta, 20) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (1 - y * y), delta, Offset.gateDeltas + 20) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 24)
-                put(chunk(delta, 4), delta, 28)
-                put(chunk(delta, 8), delta, 32)
-                put(chunk(delta, 12), delta, 36)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
+                if let dy = dy2 { for k in 0..<7 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (1 - y * y), delta, 20) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (1 - y * y), delta, Offset.gateDeltas + 20) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 24)
-                put(chunk(delta, 4), delta, 28)
-                put(chunk(delta, 8), delta, 32)
-                put(chunk(delta, 12), delta, 36)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
+                if let dy = dy3 { for k in 0..<7 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (1 - y * y), delta, 20) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (1 - y * y), delta, Offset.gateDeltas + 20) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 24)
-                put(chunk(delta, 4), delta, 28)
-                put(chunk(delta, 8), delta, 32)
-                put(chunk(delta, 12), delta, 36)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 120 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 120 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 120 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 120 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 144 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 168 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, Offset.carryH + 1 * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 144 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 168 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, Offset.carryH + 1 * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 144 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 168 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, Offset.carryH + 1 * 4)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 144 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 168 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, Offset.carryH + 1 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -870,80 +880,80 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<7 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<7 { scratch[k] += dy[(t - 1) * 7 + k] } }
+                if let dy = dy0 { for k in 0..<7 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (1 - y * y), delta, 20) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (1 - y * y), delta, Offset.gateDeltas + 20) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 24)
-                put(chunk(delta, 4), delta, 28)
-                put(chunk(delta, 8), delta, 32)
-                put(chunk(delta, 12), delta, 36)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 120 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 24 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 144 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 168 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, 1 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 1 * 4), scratch, Offset.carryH + 1 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -969,12 +979,12 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                 var a1_1 = chunk(g, (j + 1) * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
-                    let v0 = SIMD4<Double>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                 }
@@ -990,12 +1000,12 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                 var a1_1 = chunk(g, (j + 1) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 12)
-                    let v0 = SIMD4<Double>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 12)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                 }
@@ -1011,12 +1021,12 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                 var a1_1 = chunk(g, (j + 1) * Offset.lanes + 20)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 20)
-                    let v0 = SIMD4<Double>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 20)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                 }
@@ -1029,18 +1039,18 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 4, by: 4) {
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 4)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (2 + j + 1) * Offset.lanes + 4)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (2 + j + 2) * Offset.lanes + 4)
-                var a3_0 = chunk(g, (2 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (2 + j + 3) * Offset.lanes + 4)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 24)
-                    let d1 = chunk(d, 28)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1054,28 +1064,28 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes)
-                put(a0_1, g, (2 + j) * Offset.lanes + 4)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes)
-                put(a1_1, g, (2 + j + 1) * Offset.lanes + 4)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes)
-                put(a2_1, g, (2 + j + 2) * Offset.lanes + 4)
-                put(a3_0, g, (2 + j + 3) * Offset.lanes)
-                put(a3_1, g, (2 + j + 3) * Offset.lanes + 4)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
             }
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 12)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes + 8)
-                var a1_1 = chunk(g, (2 + j + 1) * Offset.lanes + 12)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes + 8)
-                var a2_1 = chunk(g, (2 + j + 2) * Offset.lanes + 12)
-                var a3_0 = chunk(g, (2 + j + 3) * Offset.lanes + 8)
-                var a3_1 = chunk(g, (2 + j + 3) * Offset.lanes + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 36)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 12)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1089,28 +1099,28 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes + 8)
-                put(a0_1, g, (2 + j) * Offset.lanes + 12)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes + 8)
-                put(a1_1, g, (2 + j + 1) * Offset.lanes + 12)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes + 8)
-                put(a2_1, g, (2 + j + 2) * Offset.lanes + 12)
-                put(a3_0, g, (2 + j + 3) * Offset.lanes + 8)
-                put(a3_1, g, (2 + j + 3) * Offset.lanes + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
             }
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 20)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (2 + j + 1) * Offset.lanes + 20)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (2 + j + 2) * Offset.lanes + 20)
-                var a3_0 = chunk(g, (2 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (2 + j + 3) * Offset.lanes + 20)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 40)
-                    let d1 = chunk(d, 44)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 20)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1124,58 +1134,58 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes + 16)
-                put(a0_1, g, (2 + j) * Offset.lanes + 20)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (2 + j + 1) * Offset.lanes + 20)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (2 + j + 2) * Offset.lanes + 20)
-                put(a3_0, g, (2 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (2 + j + 3) * Offset.lanes + 20)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
             }
         }
         for j in 4..<7 {
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 4)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 24)
-                    let d1 = chunk(d, 28)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes)
-                put(a0_1, g, (2 + j) * Offset.lanes + 4)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 4)
             }
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 36)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 12)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes + 8)
-                put(a0_1, g, (2 + j) * Offset.lanes + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 12)
             }
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (2 + j) * Offset.lanes + 20)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 40)
-                    let d1 = chunk(d, 44)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 20)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes + 16)
-                put(a0_1, g, (2 + j) * Offset.lanes + 20)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 20)
             }
         }
         // δb += Σ_t δz_t
@@ -1188,12 +1198,12 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
             var b5 = chunk(g, Offset.bias + 20)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 4)
-                b2 += chunk(d, 8)
-                b3 += chunk(d, 12)
-                b4 += chunk(d, 16)
-                b5 += chunk(d, 20)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 4)
+                b2 += chunk(d, Offset.gateDeltas + 8)
+                b3 += chunk(d, Offset.gateDeltas + 12)
+                b4 += chunk(d, Offset.gateDeltas + 16)
+                b5 += chunk(d, Offset.gateDeltas + 20)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 4)

@@ -61,6 +61,16 @@ private enum Offset {
     static let recurrentDeltaN = 48
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 24
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 8
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 8
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 32
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 32
 }
 
 /// The pointwise GRU forward update, over the 1 part of 8 lanes of each H-vector.
@@ -339,7 +349,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -348,7 +358,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 32)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<8 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -357,7 +367,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 32)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<8 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -366,58 +376,58 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 32)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy1 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy2 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy3 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -432,15 +442,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -449,7 +459,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
@@ -462,15 +472,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -479,7 +489,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
@@ -492,15 +502,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -509,7 +519,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
@@ -522,15 +532,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -539,13 +549,13 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -555,15 +565,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -575,7 +585,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -585,15 +595,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -605,7 +615,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -615,15 +625,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -635,7 +645,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -645,15 +655,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -693,22 +703,22 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -723,15 +733,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -740,13 +750,13 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -756,15 +766,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -800,18 +810,18 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
-                    let v0 = SIMD16<Float>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD16<Float>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD16<Float>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD16<Float>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -828,18 +838,18 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 4) {
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (8 + j) * Offset.lanes + 16)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (8 + j + 1) * Offset.lanes + 16)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (8 + j + 2) * Offset.lanes + 16)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (8 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 48)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 16)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -853,14 +863,14 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes)
-                put(a0_1, g, (8 + j) * Offset.lanes + 16)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes)
-                put(a1_1, g, (8 + j + 1) * Offset.lanes + 16)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes)
-                put(a2_1, g, (8 + j + 2) * Offset.lanes + 16)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes)
-                put(a3_1, g, (8 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t
@@ -869,8 +879,8 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
             var b1 = chunk(g, Offset.bias + 16)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 16)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 16)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 16)

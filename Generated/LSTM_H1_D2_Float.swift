@@ -55,6 +55,16 @@ private enum Offset {
     static let deltaF = 2
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 3
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 2
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 1
+    /// C in the caller's state vector (h first).
+    static let stateC = 1
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 4
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 1 lane of each H-vector.
@@ -303,69 +313,69 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<1 { scratch0[Offset.carryC + k] = dFinal[1 + k] }
+            for k in 0..<1 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 4)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<1 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<1 { scratch1[Offset.carryC + k] = dFinal[1 + k] }
+            for k in 0..<1 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 4)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<1 { scratch2[Offset.carryC + k] = dFinal[1 + k] }
+            for k in 0..<1 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 4)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<1 { scratch3[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<1 { scratch3[Offset.carryC + k] = dFinal[1 + k] }
+            for k in 0..<1 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy1 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy2 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy3 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -373,85 +383,85 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -460,19 +470,19 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<1 { dInitial[1 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<1 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<1 { dInitial[1 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<1 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<1 { dInitial[1 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<1 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch3[Offset.carryH + k] }
-            for k in 0..<1 { dInitial[1 + k] = scratch3[Offset.carryC + k] }
+            for k in 0..<1 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -489,18 +499,18 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<1 { scratch0[Offset.carryC + k] = dFinal[1 + k] }
+            for k in 0..<1 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(1, 0, 0, 0), SIMD4<Float>(0, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -508,22 +518,22 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -532,7 +542,7 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<1 { dInitial[1 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<1 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -548,10 +558,10 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                 var a1_0 = chunk(g, (j + 1) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD4<Float>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -561,14 +571,14 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
+                    let d0 = chunk(d, Offset.gateDeltas)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -576,7 +586,7 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }

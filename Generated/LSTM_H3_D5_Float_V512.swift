@@ -55,6 +55,16 @@ private enum Offset {
     static let deltaF = 8
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 12
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 5
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 3
+    /// C in the caller's state vector (h first).
+    static let stateC = 3
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 16
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 4 lanes of each H-vector.
@@ -303,69 +313,69 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 16)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch1[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 16)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch2[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 16)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch3[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -376,15 +386,15 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     var q2 = SIMD16<Float>()
                     let q3 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
@@ -393,15 +403,15 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     var q2 = SIMD16<Float>()
                     let q3 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
@@ -410,15 +420,15 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     var q2 = SIMD16<Float>()
                     let q3 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
@@ -427,21 +437,21 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     var q2 = SIMD16<Float>()
                     let q3 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -451,12 +461,12 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     let q6 = SIMD16<Float>()
                     let q7 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -473,7 +483,7 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -483,12 +493,12 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     let q6 = SIMD16<Float>()
                     let q7 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -505,7 +515,7 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -515,12 +525,12 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     let q6 = SIMD16<Float>()
                     let q7 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -537,7 +547,7 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -547,12 +557,12 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     let q6 = SIMD16<Float>()
                     let q7 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -572,19 +582,19 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch3[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch3[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -601,18 +611,18 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -623,21 +633,21 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     var q2 = SIMD16<Float>()
                     let q3 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -647,12 +657,12 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     let q6 = SIMD16<Float>()
                     let q7 = SIMD16<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -672,7 +682,7 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -690,14 +700,14 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                 var a3_0 = chunk(g, (j + 3) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD16<Float>(repeating: x[t * 5 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD16<Float>(repeating: x[t * 5 + j + 1])
+                    let v1 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
-                    let v2 = SIMD16<Float>(repeating: x[t * 5 + j + 2])
+                    let v2 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
-                    let v3 = SIMD16<Float>(repeating: x[t * 5 + j + 3])
+                    let v3 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -711,8 +721,8 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD16<Float>(repeating: x[t * 5 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -721,12 +731,12 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (5 + j) * Offset.lanes)
-                var a1_0 = chunk(g, (5 + j + 1) * Offset.lanes)
-                var a2_0 = chunk(g, (5 + j + 2) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
+                    let d0 = chunk(d, Offset.gateDeltas)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
@@ -734,9 +744,9 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
                     let v2 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_0, g, (5 + j) * Offset.lanes)
-                put(a1_0, g, (5 + j + 1) * Offset.lanes)
-                put(a2_0, g, (5 + j + 2) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -744,7 +754,7 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }

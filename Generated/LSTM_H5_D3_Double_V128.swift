@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 12
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 18
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 3
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 5
+    /// C in the caller's state vector (h first).
+    static let stateC = 5
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 24
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 3 parts of 2 lanes of each H-vector.
@@ -595,344 +605,344 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 24)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<5 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<5 { scratch0[Offset.carryC + k] = dFinal[5 + k] }
+            for k in 0..<5 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 24)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<5 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<5 { scratch1[Offset.carryC + k] = dFinal[5 + k] }
+            for k in 0..<5 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 24)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<5 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<5 { scratch2[Offset.carryC + k] = dFinal[5 + k] }
+            for k in 0..<5 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 24)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<5 { scratch3[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<5 { scratch3[Offset.carryC + k] = dFinal[5 + k] }
+            for k in 0..<5 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
+                if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (y - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (y - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (y - y * y), delta, 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, 22) * (y - y * y), delta, 22) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
+                if let dy = dy1 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (y - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (y - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (y - y * y), delta, 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, 22) * (y - y * y), delta, 22) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
+                if let dy = dy2 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (y - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (y - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (y - y * y), delta, 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, 22) * (y - y * y), delta, 22) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
+                if let dy = dy3 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (y - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (y - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (y - y * y), delta, 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, 22) * (y - y * y), delta, 22) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 3) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 4) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 3) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 4) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 3) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 4) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 3) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 4) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 168 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, 2 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 168 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, 2 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 168 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, 2 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 168 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, 2 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[1 * 2 + 0] = v[0]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[1 * 2 + 0] = v[0]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[1 * 2 + 0] = v[0]
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[1 * 2 + 0] = v[0]
                 }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<5 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<5 { dInitial[5 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<5 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<5 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<5 { dInitial[5 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<5 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<5 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<5 { dInitial[5 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<5 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<5 { dInitial[k] = scratch3[Offset.carryH + k] }
-            for k in 0..<5 { dInitial[5 + k] = scratch3[Offset.carryC + k] }
+            for k in 0..<5 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -949,95 +959,95 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 24)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<5 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<5 { scratch0[Offset.carryC + k] = dFinal[5 + k] }
+            for k in 0..<5 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<5 { scratch[k] += dy[(t - 1) * 5 + k] } }
+                if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (y - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (y - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (y - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (y - y * y), delta, 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, 22) * (y - y * y), delta, 22) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 3) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 4) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 168 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, 2 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 24 + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 48 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[1 * 2 + 0] = v[0]
                 }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<5 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<5 { dInitial[5 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<5 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -1063,21 +1073,21 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                 var a2_3 = chunk(g, (j + 2) * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 2)
-                    let d2 = chunk(d, 4)
-                    let d3 = chunk(d, 6)
-                    let v0 = SIMD2<Double>(repeating: x[t * 3 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + 6)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 3 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 3 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
@@ -1111,21 +1121,21 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                 var a2_3 = chunk(g, (j + 2) * Offset.lanes + 14)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 10)
-                    let d2 = chunk(d, 12)
-                    let d3 = chunk(d, 14)
-                    let v0 = SIMD2<Double>(repeating: x[t * 3 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 10)
+                    let d2 = chunk(d, Offset.gateDeltas + 12)
+                    let d3 = chunk(d, Offset.gateDeltas + 14)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 3 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 3 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
@@ -1159,21 +1169,21 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                 var a2_3 = chunk(g, (j + 2) * Offset.lanes + 22)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 18)
-                    let d2 = chunk(d, 20)
-                    let d3 = chunk(d, 22)
-                    let v0 = SIMD2<Double>(repeating: x[t * 3 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 18)
+                    let d2 = chunk(d, Offset.gateDeltas + 20)
+                    let d3 = chunk(d, Offset.gateDeltas + 22)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 3 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 3 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
@@ -1196,28 +1206,28 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 4, by: 4) {
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (3 + j) * Offset.lanes + 2)
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 4)
-                var a0_3 = chunk(g, (3 + j) * Offset.lanes + 6)
-                var a1_0 = chunk(g, (3 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (3 + j + 1) * Offset.lanes + 2)
-                var a1_2 = chunk(g, (3 + j + 1) * Offset.lanes + 4)
-                var a1_3 = chunk(g, (3 + j + 1) * Offset.lanes + 6)
-                var a2_0 = chunk(g, (3 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (3 + j + 2) * Offset.lanes + 2)
-                var a2_2 = chunk(g, (3 + j + 2) * Offset.lanes + 4)
-                var a2_3 = chunk(g, (3 + j + 2) * Offset.lanes + 6)
-                var a3_0 = chunk(g, (3 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (3 + j + 3) * Offset.lanes + 2)
-                var a3_2 = chunk(g, (3 + j + 3) * Offset.lanes + 4)
-                var a3_3 = chunk(g, (3 + j + 3) * Offset.lanes + 6)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 6)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 2)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 6)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 2)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 6)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 2)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 2)
-                    let d2 = chunk(d, 4)
-                    let d3 = chunk(d, 6)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + 6)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1239,46 +1249,46 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes)
-                put(a0_1, g, (3 + j) * Offset.lanes + 2)
-                put(a0_2, g, (3 + j) * Offset.lanes + 4)
-                put(a0_3, g, (3 + j) * Offset.lanes + 6)
-                put(a1_0, g, (3 + j + 1) * Offset.lanes)
-                put(a1_1, g, (3 + j + 1) * Offset.lanes + 2)
-                put(a1_2, g, (3 + j + 1) * Offset.lanes + 4)
-                put(a1_3, g, (3 + j + 1) * Offset.lanes + 6)
-                put(a2_0, g, (3 + j + 2) * Offset.lanes)
-                put(a2_1, g, (3 + j + 2) * Offset.lanes + 2)
-                put(a2_2, g, (3 + j + 2) * Offset.lanes + 4)
-                put(a2_3, g, (3 + j + 2) * Offset.lanes + 6)
-                put(a3_0, g, (3 + j + 3) * Offset.lanes)
-                put(a3_1, g, (3 + j + 3) * Offset.lanes + 2)
-                put(a3_2, g, (3 + j + 3) * Offset.lanes + 4)
-                put(a3_3, g, (3 + j + 3) * Offset.lanes + 6)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 6)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 2)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 6)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 2)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 6)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 2)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 6)
             }
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (3 + j) * Offset.lanes + 10)
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 12)
-                var a0_3 = chunk(g, (3 + j) * Offset.lanes + 14)
-                var a1_0 = chunk(g, (3 + j + 1) * Offset.lanes + 8)
-                var a1_1 = chunk(g, (3 + j + 1) * Offset.lanes + 10)
-                var a1_2 = chunk(g, (3 + j + 1) * Offset.lanes + 12)
-                var a1_3 = chunk(g, (3 + j + 1) * Offset.lanes + 14)
-                var a2_0 = chunk(g, (3 + j + 2) * Offset.lanes + 8)
-                var a2_1 = chunk(g, (3 + j + 2) * Offset.lanes + 10)
-                var a2_2 = chunk(g, (3 + j + 2) * Offset.lanes + 12)
-                var a2_3 = chunk(g, (3 + j + 2) * Offset.lanes + 14)
-                var a3_0 = chunk(g, (3 + j + 3) * Offset.lanes + 8)
-                var a3_1 = chunk(g, (3 + j + 3) * Offset.lanes + 10)
-                var a3_2 = chunk(g, (3 + j + 3) * Offset.lanes + 12)
-                var a3_3 = chunk(g, (3 + j + 3) * Offset.lanes + 14)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 14)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 10)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 14)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 10)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 14)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 10)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 14)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 10)
-                    let d2 = chunk(d, 12)
-                    let d3 = chunk(d, 14)
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 10)
+                    let d2 = chunk(d, Offset.gateDeltas + 12)
+                    let d3 = chunk(d, Offset.gateDeltas + 14)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1300,46 +1310,46 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes + 8)
-                put(a0_1, g, (3 + j) * Offset.lanes + 10)
-                put(a0_2, g, (3 + j) * Offset.lanes + 12)
-                put(a0_3, g, (3 + j) * Offset.lanes + 14)
-                put(a1_0, g, (3 + j + 1) * Offset.lanes + 8)
-                put(a1_1, g, (3 + j + 1) * Offset.lanes + 10)
-                put(a1_2, g, (3 + j + 1) * Offset.lanes + 12)
-                put(a1_3, g, (3 + j + 1) * Offset.lanes + 14)
-                put(a2_0, g, (3 + j + 2) * Offset.lanes + 8)
-                put(a2_1, g, (3 + j + 2) * Offset.lanes + 10)
-                put(a2_2, g, (3 + j + 2) * Offset.lanes + 12)
-                put(a2_3, g, (3 + j + 2) * Offset.lanes + 14)
-                put(a3_0, g, (3 + j + 3) * Offset.lanes + 8)
-                put(a3_1, g, (3 + j + 3) * Offset.lanes + 10)
-                put(a3_2, g, (3 + j + 3) * Offset.lanes + 12)
-                put(a3_3, g, (3 + j + 3) * Offset.lanes + 14)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 14)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 10)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 14)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 10)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 14)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 10)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 14)
             }
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (3 + j) * Offset.lanes + 18)
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 20)
-                var a0_3 = chunk(g, (3 + j) * Offset.lanes + 22)
-                var a1_0 = chunk(g, (3 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (3 + j + 1) * Offset.lanes + 18)
-                var a1_2 = chunk(g, (3 + j + 1) * Offset.lanes + 20)
-                var a1_3 = chunk(g, (3 + j + 1) * Offset.lanes + 22)
-                var a2_0 = chunk(g, (3 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (3 + j + 2) * Offset.lanes + 18)
-                var a2_2 = chunk(g, (3 + j + 2) * Offset.lanes + 20)
-                var a2_3 = chunk(g, (3 + j + 2) * Offset.lanes + 22)
-                var a3_0 = chunk(g, (3 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (3 + j + 3) * Offset.lanes + 18)
-                var a3_2 = chunk(g, (3 + j + 3) * Offset.lanes + 20)
-                var a3_3 = chunk(g, (3 + j + 3) * Offset.lanes + 22)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 18)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 22)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 18)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 22)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 18)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 22)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 18)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 22)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 18)
-                    let d2 = chunk(d, 20)
-                    let d3 = chunk(d, 22)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 18)
+                    let d2 = chunk(d, Offset.gateDeltas + 20)
+                    let d3 = chunk(d, Offset.gateDeltas + 22)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1361,90 +1371,90 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes + 16)
-                put(a0_1, g, (3 + j) * Offset.lanes + 18)
-                put(a0_2, g, (3 + j) * Offset.lanes + 20)
-                put(a0_3, g, (3 + j) * Offset.lanes + 22)
-                put(a1_0, g, (3 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (3 + j + 1) * Offset.lanes + 18)
-                put(a1_2, g, (3 + j + 1) * Offset.lanes + 20)
-                put(a1_3, g, (3 + j + 1) * Offset.lanes + 22)
-                put(a2_0, g, (3 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (3 + j + 2) * Offset.lanes + 18)
-                put(a2_2, g, (3 + j + 2) * Offset.lanes + 20)
-                put(a2_3, g, (3 + j + 2) * Offset.lanes + 22)
-                put(a3_0, g, (3 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (3 + j + 3) * Offset.lanes + 18)
-                put(a3_2, g, (3 + j + 3) * Offset.lanes + 20)
-                put(a3_3, g, (3 + j + 3) * Offset.lanes + 22)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 18)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 22)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 18)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 22)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 18)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 22)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 18)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 22)
             }
         }
         for j in 4..<5 {
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (3 + j) * Offset.lanes + 2)
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 4)
-                var a0_3 = chunk(g, (3 + j) * Offset.lanes + 6)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 2)
-                    let d2 = chunk(d, 4)
-                    let d3 = chunk(d, 6)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + 6)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes)
-                put(a0_1, g, (3 + j) * Offset.lanes + 2)
-                put(a0_2, g, (3 + j) * Offset.lanes + 4)
-                put(a0_3, g, (3 + j) * Offset.lanes + 6)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 6)
             }
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (3 + j) * Offset.lanes + 10)
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 12)
-                var a0_3 = chunk(g, (3 + j) * Offset.lanes + 14)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 14)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 10)
-                    let d2 = chunk(d, 12)
-                    let d3 = chunk(d, 14)
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 10)
+                    let d2 = chunk(d, Offset.gateDeltas + 12)
+                    let d3 = chunk(d, Offset.gateDeltas + 14)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes + 8)
-                put(a0_1, g, (3 + j) * Offset.lanes + 10)
-                put(a0_2, g, (3 + j) * Offset.lanes + 12)
-                put(a0_3, g, (3 + j) * Offset.lanes + 14)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 14)
             }
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (3 + j) * Offset.lanes + 18)
-                var a0_2 = chunk(g, (3 + j) * Offset.lanes + 20)
-                var a0_3 = chunk(g, (3 + j) * Offset.lanes + 22)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 18)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 22)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 18)
-                    let d2 = chunk(d, 20)
-                    let d3 = chunk(d, 22)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 18)
+                    let d2 = chunk(d, Offset.gateDeltas + 20)
+                    let d3 = chunk(d, Offset.gateDeltas + 22)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes + 16)
-                put(a0_1, g, (3 + j) * Offset.lanes + 18)
-                put(a0_2, g, (3 + j) * Offset.lanes + 20)
-                put(a0_3, g, (3 + j) * Offset.lanes + 22)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 18)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 22)
             }
         }
         // δb += Σ_t δz_t
@@ -1463,18 +1473,18 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
             var b11 = chunk(g, Offset.bias + 22)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 2)
-                b2 += chunk(d, 4)
-                b3 += chunk(d, 6)
-                b4 += chunk(d, 8)
-                b5 += chunk(d, 10)
-                b6 += chunk(d, 12)
-                b7 += chunk(d, 14)
-                b8 += chunk(d, 16)
-                b9 += chunk(d, 18)
-                b10 += chunk(d, 20)
-                b11 += chunk(d, 22)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 2)
+                b2 += chunk(d, Offset.gateDeltas + 4)
+                b3 += chunk(d, Offset.gateDeltas + 6)
+                b4 += chunk(d, Offset.gateDeltas + 8)
+                b5 += chunk(d, Offset.gateDeltas + 10)
+                b6 += chunk(d, Offset.gateDeltas + 12)
+                b7 += chunk(d, Offset.gateDeltas + 14)
+                b8 += chunk(d, Offset.gateDeltas + 16)
+                b9 += chunk(d, Offset.gateDeltas + 18)
+                b10 += chunk(d, Offset.gateDeltas + 20)
+                b11 += chunk(d, Offset.gateDeltas + 22)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 2)

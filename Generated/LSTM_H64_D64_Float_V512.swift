@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 128
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 192
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 64
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 64
+    /// C in the caller's state vector (h first).
+    static let stateC = 64
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 256
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 16 lanes of each H-vector.
@@ -527,45 +537,45 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 256)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<64 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<64 { scratch0[Offset.carryC + k] = dFinal[64 + k] }
+            for k in 0..<64 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 256)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<64 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<64 { scratch1[Offset.carryC + k] = dFinal[64 + k] }
+            for k in 0..<64 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 256)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<64 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<64 { scratch2[Offset.carryC + k] = dFinal[64 + k] }
+            for k in 0..<64 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 256)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<64 { scratch3[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<64 { scratch3[Offset.carryC + k] = dFinal[64 + k] }
+            for k in 0..<64 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 64, by: 16) {
@@ -579,7 +589,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
+                if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 64, by: 16) {
@@ -593,7 +603,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
+                if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 64, by: 16) {
@@ -607,7 +617,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
+                if let dy = dy3 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 64, by: 16) {
@@ -622,7 +632,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -640,44 +650,44 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 64) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 65) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 66) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 67) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 68) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 69) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 70) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 71) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 72) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 73) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 74) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 75) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 76) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 77) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 78) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 79) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + m * 16)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -695,44 +705,44 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 64) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 65) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 66) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 67) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 68) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 69) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 70) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 71) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 72) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 73) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 74) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 75) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 76) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 77) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 78) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 79) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + m * 16)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -750,44 +760,44 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 64) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 65) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 66) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 67) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 68) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 69) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 70) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 71) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 72) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 73) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 74) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 75) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 76) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 77) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 78) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 79) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + m * 16)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -805,47 +815,47 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 64) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 65) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 66) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 67) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 68) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 69) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 70) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 71) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 72) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 73) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 74) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 75) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 76) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 77) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 78) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 79) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + m * 16)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 64, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -863,7 +873,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -881,26 +891,26 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 64, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -918,7 +928,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -936,26 +946,26 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 64, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -973,7 +983,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -991,26 +1001,26 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 64, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -1028,7 +1038,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -1046,41 +1056,41 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<64 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<64 { dInitial[64 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<64 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<64 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<64 { dInitial[64 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<64 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<64 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<64 { dInitial[64 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<64 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<64 { dInitial[k] = scratch3[Offset.carryH + k] }
-            for k in 0..<64 { dInitial[64 + k] = scratch3[Offset.carryC + k] }
+            for k in 0..<64 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -1097,15 +1107,15 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 256)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<64 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<64 { scratch0[Offset.carryC + k] = dFinal[64 + k] }
+            for k in 0..<64 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 16) + part(dy, (t - 1) * 64 + m * 16), scratch, m * 16) } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 64, by: 16) {
@@ -1120,7 +1130,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -1138,47 +1148,47 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 64) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 65) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 66) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 67) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 68) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 69) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 70) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 71) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 72) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 73) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 74) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 75) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 76) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 77) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 78) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 79) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + m * 16)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 64, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -1196,7 +1206,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -1214,29 +1224,29 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<64 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<64 { dInitial[64 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<64 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -1266,26 +1276,26 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + k0 + 48)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 16)
-                    let d2 = chunk(d, k0 + 32)
-                    let d3 = chunk(d, k0 + 48)
-                    let v0 = SIMD16<Float>(repeating: x[t * 64 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 16)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 32)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 48)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD16<Float>(repeating: x[t * 64 + j + 1])
+                    let v1 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD16<Float>(repeating: x[t * 64 + j + 2])
+                    let v2 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD16<Float>(repeating: x[t * 64 + j + 3])
+                    let v3 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1312,28 +1322,28 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 64, by: 4) {
             for k0 in stride(from: 0, to: 256, by: 64) {
-                var a0_0 = chunk(g, (64 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (64 + j) * Offset.lanes + k0 + 16)
-                var a0_2 = chunk(g, (64 + j) * Offset.lanes + k0 + 32)
-                var a0_3 = chunk(g, (64 + j) * Offset.lanes + k0 + 48)
-                var a1_0 = chunk(g, (64 + j + 1) * Offset.lanes + k0)
-                var a1_1 = chunk(g, (64 + j + 1) * Offset.lanes + k0 + 16)
-                var a1_2 = chunk(g, (64 + j + 1) * Offset.lanes + k0 + 32)
-                var a1_3 = chunk(g, (64 + j + 1) * Offset.lanes + k0 + 48)
-                var a2_0 = chunk(g, (64 + j + 2) * Offset.lanes + k0)
-                var a2_1 = chunk(g, (64 + j + 2) * Offset.lanes + k0 + 16)
-                var a2_2 = chunk(g, (64 + j + 2) * Offset.lanes + k0 + 32)
-                var a2_3 = chunk(g, (64 + j + 2) * Offset.lanes + k0 + 48)
-                var a3_0 = chunk(g, (64 + j + 3) * Offset.lanes + k0)
-                var a3_1 = chunk(g, (64 + j + 3) * Offset.lanes + k0 + 16)
-                var a3_2 = chunk(g, (64 + j + 3) * Offset.lanes + k0 + 32)
-                var a3_3 = chunk(g, (64 + j + 3) * Offset.lanes + k0 + 48)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 16)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 32)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 48)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 16)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 32)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 48)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 16)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 32)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 48)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 16)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 32)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 48)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 16)
-                    let d2 = chunk(d, k0 + 32)
-                    let d3 = chunk(d, k0 + 48)
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 16)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 32)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 48)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1355,22 +1365,22 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (64 + j) * Offset.lanes + k0)
-                put(a0_1, g, (64 + j) * Offset.lanes + k0 + 16)
-                put(a0_2, g, (64 + j) * Offset.lanes + k0 + 32)
-                put(a0_3, g, (64 + j) * Offset.lanes + k0 + 48)
-                put(a1_0, g, (64 + j + 1) * Offset.lanes + k0)
-                put(a1_1, g, (64 + j + 1) * Offset.lanes + k0 + 16)
-                put(a1_2, g, (64 + j + 1) * Offset.lanes + k0 + 32)
-                put(a1_3, g, (64 + j + 1) * Offset.lanes + k0 + 48)
-                put(a2_0, g, (64 + j + 2) * Offset.lanes + k0)
-                put(a2_1, g, (64 + j + 2) * Offset.lanes + k0 + 16)
-                put(a2_2, g, (64 + j + 2) * Offset.lanes + k0 + 32)
-                put(a2_3, g, (64 + j + 2) * Offset.lanes + k0 + 48)
-                put(a3_0, g, (64 + j + 3) * Offset.lanes + k0)
-                put(a3_1, g, (64 + j + 3) * Offset.lanes + k0 + 16)
-                put(a3_2, g, (64 + j + 3) * Offset.lanes + k0 + 32)
-                put(a3_3, g, (64 + j + 3) * Offset.lanes + k0 + 48)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 16)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 32)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 48)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 16)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 32)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 48)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 16)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 32)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 48)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 16)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 32)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 48)
             }
         }
         // δb += Σ_t δz_t
@@ -1393,22 +1403,22 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             var b15 = chunk(g, Offset.bias + k0 + 240)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, k0)
-                b1 += chunk(d, k0 + 16)
-                b2 += chunk(d, k0 + 32)
-                b3 += chunk(d, k0 + 48)
-                b4 += chunk(d, k0 + 64)
-                b5 += chunk(d, k0 + 80)
-                b6 += chunk(d, k0 + 96)
-                b7 += chunk(d, k0 + 112)
-                b8 += chunk(d, k0 + 128)
-                b9 += chunk(d, k0 + 144)
-                b10 += chunk(d, k0 + 160)
-                b11 += chunk(d, k0 + 176)
-                b12 += chunk(d, k0 + 192)
-                b13 += chunk(d, k0 + 208)
-                b14 += chunk(d, k0 + 224)
-                b15 += chunk(d, k0 + 240)
+                b0 += chunk(d, Offset.gateDeltas + k0)
+                b1 += chunk(d, Offset.gateDeltas + k0 + 16)
+                b2 += chunk(d, Offset.gateDeltas + k0 + 32)
+                b3 += chunk(d, Offset.gateDeltas + k0 + 48)
+                b4 += chunk(d, Offset.gateDeltas + k0 + 64)
+                b5 += chunk(d, Offset.gateDeltas + k0 + 80)
+                b6 += chunk(d, Offset.gateDeltas + k0 + 96)
+                b7 += chunk(d, Offset.gateDeltas + k0 + 112)
+                b8 += chunk(d, Offset.gateDeltas + k0 + 128)
+                b9 += chunk(d, Offset.gateDeltas + k0 + 144)
+                b10 += chunk(d, Offset.gateDeltas + k0 + 160)
+                b11 += chunk(d, Offset.gateDeltas + k0 + 176)
+                b12 += chunk(d, Offset.gateDeltas + k0 + 192)
+                b13 += chunk(d, Offset.gateDeltas + k0 + 208)
+                b14 += chunk(d, Offset.gateDeltas + k0 + 224)
+                b15 += chunk(d, Offset.gateDeltas + k0 + 240)
             }
             put(b0, g, Offset.bias + k0)
             put(b1, g, Offset.bias + k0 + 16)

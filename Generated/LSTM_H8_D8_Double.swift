@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 16
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 24
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 8
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 8
+    /// C in the caller's state vector (h first).
+    static let stateC = 8
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 32
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 2 parts of 4 lanes of each H-vector.
@@ -513,272 +523,272 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch0[Offset.carryC + k] = dFinal[8 + k] }
+            for k in 0..<8 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 32)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<8 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch1[Offset.carryC + k] = dFinal[8 + k] }
+            for k in 0..<8 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 32)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<8 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch2[Offset.carryC + k] = dFinal[8 + k] }
+            for k in 0..<8 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 32)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch3[Offset.carryC + k] = dFinal[8 + k] }
+            for k in 0..<8 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
+                if let dy = dy1 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
+                if let dy = dy2 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
+                if let dy = dy3 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
                 }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[8 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<8 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[8 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<8 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[8 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<8 { dInitial[k] = scratch3[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[8 + k] = scratch3[Offset.carryC + k] }
+            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -795,74 +805,74 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch0[Offset.carryC + k] = dFinal[8 + k] }
+            for k in 0..<8 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 4) + part(dy, (t - 1) * 8 + m * 4), scratch, m * 4) } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 11) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<8 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
                         q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
                 }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[8 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -884,18 +894,18 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
-                    let v0 = SIMD4<Double>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD4<Double>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD4<Double>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -919,18 +929,18 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 12)
-                    let v0 = SIMD4<Double>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 12)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD4<Double>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD4<Double>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -954,18 +964,18 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 20)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 20)
-                    let v0 = SIMD4<Double>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 20)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD4<Double>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD4<Double>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -989,18 +999,18 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 28)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 24)
-                    let d1 = chunk(d, 28)
-                    let v0 = SIMD4<Double>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 24)
+                    let d1 = chunk(d, Offset.gateDeltas + 28)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD4<Double>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD4<Double>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1017,18 +1027,18 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 4) {
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (8 + j) * Offset.lanes + 4)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (8 + j + 1) * Offset.lanes + 4)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (8 + j + 2) * Offset.lanes + 4)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (8 + j + 3) * Offset.lanes + 4)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1042,28 +1052,28 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes)
-                put(a0_1, g, (8 + j) * Offset.lanes + 4)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes)
-                put(a1_1, g, (8 + j + 1) * Offset.lanes + 4)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes)
-                put(a2_1, g, (8 + j + 2) * Offset.lanes + 4)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes)
-                put(a3_1, g, (8 + j + 3) * Offset.lanes + 4)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
             }
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (8 + j) * Offset.lanes + 12)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes + 8)
-                var a1_1 = chunk(g, (8 + j + 1) * Offset.lanes + 12)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes + 8)
-                var a2_1 = chunk(g, (8 + j + 2) * Offset.lanes + 12)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes + 8)
-                var a3_1 = chunk(g, (8 + j + 3) * Offset.lanes + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 12)
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 12)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1077,28 +1087,28 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes + 8)
-                put(a0_1, g, (8 + j) * Offset.lanes + 12)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes + 8)
-                put(a1_1, g, (8 + j + 1) * Offset.lanes + 12)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes + 8)
-                put(a2_1, g, (8 + j + 2) * Offset.lanes + 12)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes + 8)
-                put(a3_1, g, (8 + j + 3) * Offset.lanes + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
             }
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (8 + j) * Offset.lanes + 20)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (8 + j + 1) * Offset.lanes + 20)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (8 + j + 2) * Offset.lanes + 20)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (8 + j + 3) * Offset.lanes + 20)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 20)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 20)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1112,28 +1122,28 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes + 16)
-                put(a0_1, g, (8 + j) * Offset.lanes + 20)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (8 + j + 1) * Offset.lanes + 20)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (8 + j + 2) * Offset.lanes + 20)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (8 + j + 3) * Offset.lanes + 20)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
             }
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes + 24)
-                var a0_1 = chunk(g, (8 + j) * Offset.lanes + 28)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes + 24)
-                var a1_1 = chunk(g, (8 + j + 1) * Offset.lanes + 28)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes + 24)
-                var a2_1 = chunk(g, (8 + j + 2) * Offset.lanes + 28)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes + 24)
-                var a3_1 = chunk(g, (8 + j + 3) * Offset.lanes + 28)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 28)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 28)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 28)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 28)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 24)
-                    let d1 = chunk(d, 28)
+                    let d0 = chunk(d, Offset.gateDeltas + 24)
+                    let d1 = chunk(d, Offset.gateDeltas + 28)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1147,14 +1157,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes + 24)
-                put(a0_1, g, (8 + j) * Offset.lanes + 28)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes + 24)
-                put(a1_1, g, (8 + j + 1) * Offset.lanes + 28)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes + 24)
-                put(a2_1, g, (8 + j + 2) * Offset.lanes + 28)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes + 24)
-                put(a3_1, g, (8 + j + 3) * Offset.lanes + 28)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 28)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 28)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 28)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 28)
             }
         }
         // δb += Σ_t δz_t
@@ -1169,14 +1179,14 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             var b7 = chunk(g, Offset.bias + 28)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 4)
-                b2 += chunk(d, 8)
-                b3 += chunk(d, 12)
-                b4 += chunk(d, 16)
-                b5 += chunk(d, 20)
-                b6 += chunk(d, 24)
-                b7 += chunk(d, 28)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 4)
+                b2 += chunk(d, Offset.gateDeltas + 8)
+                b3 += chunk(d, Offset.gateDeltas + 12)
+                b4 += chunk(d, Offset.gateDeltas + 16)
+                b5 += chunk(d, Offset.gateDeltas + 20)
+                b6 += chunk(d, Offset.gateDeltas + 24)
+                b7 += chunk(d, Offset.gateDeltas + 28)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 4)

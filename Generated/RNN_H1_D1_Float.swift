@@ -37,6 +37,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 1
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 4
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 1 part of 1 lane of each H-vector.
@@ -256,7 +264,7 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -265,7 +273,7 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 4)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<1 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -274,7 +282,7 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 4)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -283,42 +291,42 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 4)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<1 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 for k in 1..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy1 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 for k in 1..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy2 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 for k in 1..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy3 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 for k in 1..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -326,73 +334,73 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
                     }
-                    put(SIMDMath.foldHalves(q0), scratch, 0)
+                    put(SIMDMath.foldHalves(q0), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
                     }
-                    put(SIMDMath.foldHalves(q0), scratch, 0)
+                    put(SIMDMath.foldHalves(q0), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
                     }
-                    put(SIMDMath.foldHalves(q0), scratch, 0)
+                    put(SIMDMath.foldHalves(q0), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
                     }
-                    put(SIMDMath.foldHalves(q0), scratch, 0)
+                    put(SIMDMath.foldHalves(q0), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
@@ -426,18 +434,18 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 for k in 1..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -445,19 +453,19 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 2), d)
                     }
-                    put(SIMDMath.foldHalves(q0), scratch, 0)
+                    put(SIMDMath.foldHalves(q0), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
@@ -480,8 +488,8 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD2<Float>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD2<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -490,14 +498,14 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
+                    let d0 = chunk(d, Offset.gateDeltas)
                     let v0 = SIMD2<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -505,7 +513,7 @@ public struct RNN_H1_D1_Float: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }

@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 20
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 80
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 5 parts of 4 lanes of each H-vector.
@@ -380,7 +388,7 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 80)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -389,7 +397,7 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 80)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -398,7 +406,7 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 80)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -407,168 +415,168 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 80)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
+                if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
+                if let dy = dy1 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
+                if let dy = dy2 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
+                if let dy = dy3 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<5 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 4) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 4) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 4) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 4) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
@@ -602,51 +610,51 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 80)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<5 { put(part(scratch, m * 4) + part(dy, (t - 1) * 20 + m * 4), scratch, m * 4) } }
+                if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<5 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 4) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Double>()
                     for k in 0..<5 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
@@ -670,9 +678,9 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -684,9 +692,9 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 12)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 12)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -697,8 +705,8 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                 var a0_0 = chunk(g, j * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let v0 = SIMD4<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
                 put(a0_0, g, j * Offset.lanes + 16)
@@ -707,18 +715,18 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 20, by: 4) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 4)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 4)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 4)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 4)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -732,28 +740,28 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 4)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 4)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 4)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 4)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 12)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 8)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 12)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 8)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 12)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 8)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 12)
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 12)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -767,23 +775,23 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 8)
-                put(a0_1, g, (1 + j) * Offset.lanes + 12)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 8)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 12)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 8)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 12)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 8)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
@@ -793,10 +801,10 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                     let v3 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 16)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t
@@ -808,11 +816,11 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
             var b4 = chunk(g, Offset.bias + 16)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 4)
-                b2 += chunk(d, 8)
-                b3 += chunk(d, 12)
-                b4 += chunk(d, 16)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 4)
+                b2 += chunk(d, Offset.gateDeltas + 8)
+                b3 += chunk(d, Offset.gateDeltas + 12)
+                b4 += chunk(d, Offset.gateDeltas + 16)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 4)

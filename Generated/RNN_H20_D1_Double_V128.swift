@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 20
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 80
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 10 parts of 2 lanes of each H-vector.
@@ -486,7 +494,7 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 80)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -495,7 +503,7 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 80)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -504,7 +512,7 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 80)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -513,164 +521,164 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 80)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
+                if let dy = dy0 { for m in 0..<10 { put(part(scratch, Offset.carryH + m * 2) + part(dy, (t - 1) * Offset.outputStep + m * 2), scratch, Offset.carryH + m * 2) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (1 - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (1 - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (1 - y * y), delta, 18) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (1 - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (1 - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (1 - y * y), delta, Offset.gateDeltas + 18) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
+                if let dy = dy1 { for m in 0..<10 { put(part(scratch, Offset.carryH + m * 2) + part(dy, (t - 1) * Offset.outputStep + m * 2), scratch, Offset.carryH + m * 2) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (1 - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (1 - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (1 - y * y), delta, 18) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (1 - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (1 - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (1 - y * y), delta, Offset.gateDeltas + 18) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
+                if let dy = dy2 { for m in 0..<10 { put(part(scratch, Offset.carryH + m * 2) + part(dy, (t - 1) * Offset.outputStep + m * 2), scratch, Offset.carryH + m * 2) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (1 - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (1 - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (1 - y * y), delta, 18) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (1 - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (1 - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (1 - y * y), delta, Offset.gateDeltas + 18) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
+                if let dy = dy3 { for m in 0..<10 { put(part(scratch, Offset.carryH + m * 2) + part(dy, (t - 1) * Offset.outputStep + m * 2), scratch, Offset.carryH + m * 2) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (1 - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (1 - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (1 - y * y), delta, 18) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (1 - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (1 - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (1 - y * y), delta, Offset.gateDeltas + 18) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<10 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 2) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 2) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 2) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 2) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
@@ -704,50 +712,50 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 80)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<10 { put(part(scratch, m * 2) + part(dy, (t - 1) * 20 + m * 2), scratch, m * 2) } }
+                if let dy = dy0 { for m in 0..<10 { put(part(scratch, Offset.carryH + m * 2) + part(dy, (t - 1) * Offset.outputStep + m * 2), scratch, Offset.carryH + m * 2) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, 2) * (1 - y * y), delta, 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (1 - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, 6) * (1 - y * y), delta, 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, 10) * (1 - y * y), delta, 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (1 - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, 14) * (1 - y * y), delta, 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, 18) * (1 - y * y), delta, 18) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (1 - y * y), delta, Offset.gateDeltas + 6) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (1 - y * y), delta, Offset.gateDeltas + 10) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (1 - y * y), delta, Offset.gateDeltas + 14) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (1 - y * y), delta, Offset.gateDeltas + 18) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<10 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 2) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD2<Double>()
                     for k in 0..<10 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(q0)
@@ -773,11 +781,11 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 2)
-                    let d2 = chunk(d, 4)
-                    let d3 = chunk(d, 6)
-                    let v0 = SIMD2<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + 6)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -795,11 +803,11 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 14)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 10)
-                    let d2 = chunk(d, 12)
-                    let d3 = chunk(d, 14)
-                    let v0 = SIMD2<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 10)
+                    let d2 = chunk(d, Offset.gateDeltas + 12)
+                    let d3 = chunk(d, Offset.gateDeltas + 14)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -815,9 +823,9 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 18)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 18)
-                    let v0 = SIMD2<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 18)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -828,28 +836,28 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 20, by: 4) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 2)
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 4)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 6)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 2)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 4)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 6)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 2)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 4)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 6)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 2)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 4)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 6)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 6)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 2)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 6)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 2)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 6)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 2)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 2)
-                    let d2 = chunk(d, 4)
-                    let d3 = chunk(d, 6)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + 6)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -871,46 +879,46 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 2)
-                put(a0_2, g, (1 + j) * Offset.lanes + 4)
-                put(a0_3, g, (1 + j) * Offset.lanes + 6)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 2)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 4)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 6)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 2)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 4)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 6)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 2)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 4)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 6)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 2)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 6)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 2)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 6)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 2)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 6)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 2)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 6)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 8)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 10)
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 12)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 14)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 8)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 10)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 12)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 14)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 8)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 10)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 12)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 14)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 8)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 10)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 12)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 14)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 14)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 10)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 14)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 10)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 14)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 10)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 14)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 8)
-                    let d1 = chunk(d, 10)
-                    let d2 = chunk(d, 12)
-                    let d3 = chunk(d, 14)
+                    let d0 = chunk(d, Offset.gateDeltas + 8)
+                    let d1 = chunk(d, Offset.gateDeltas + 10)
+                    let d2 = chunk(d, Offset.gateDeltas + 12)
+                    let d3 = chunk(d, Offset.gateDeltas + 14)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -932,36 +940,36 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 8)
-                put(a0_1, g, (1 + j) * Offset.lanes + 10)
-                put(a0_2, g, (1 + j) * Offset.lanes + 12)
-                put(a0_3, g, (1 + j) * Offset.lanes + 14)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 8)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 10)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 12)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 14)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 8)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 10)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 12)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 14)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 8)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 10)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 12)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 14)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 10)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 14)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 10)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 14)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 10)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 14)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 10)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 14)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 18)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 18)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 18)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 18)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 18)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 18)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 18)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 18)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 18)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 18)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -975,14 +983,14 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 16)
-                put(a0_1, g, (1 + j) * Offset.lanes + 18)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 18)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 18)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 18)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 18)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 18)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 18)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 18)
             }
         }
         // δb += Σ_t δz_t
@@ -999,16 +1007,16 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
             var b9 = chunk(g, Offset.bias + 18)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 2)
-                b2 += chunk(d, 4)
-                b3 += chunk(d, 6)
-                b4 += chunk(d, 8)
-                b5 += chunk(d, 10)
-                b6 += chunk(d, 12)
-                b7 += chunk(d, 14)
-                b8 += chunk(d, 16)
-                b9 += chunk(d, 18)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 2)
+                b2 += chunk(d, Offset.gateDeltas + 4)
+                b3 += chunk(d, Offset.gateDeltas + 6)
+                b4 += chunk(d, Offset.gateDeltas + 8)
+                b5 += chunk(d, Offset.gateDeltas + 10)
+                b6 += chunk(d, Offset.gateDeltas + 12)
+                b7 += chunk(d, Offset.gateDeltas + 14)
+                b8 += chunk(d, Offset.gateDeltas + 16)
+                b9 += chunk(d, Offset.gateDeltas + 18)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 2)

@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 20
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 96
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 3 parts of 8 lanes of each H-vector.
@@ -333,7 +341,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 96)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -342,7 +350,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 96)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -351,7 +359,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 96)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -360,51 +368,51 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 96)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy1 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy2 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy3 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -414,28 +422,28 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -445,28 +453,28 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -476,28 +484,28 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -507,30 +515,30 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -540,24 +548,24 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 408 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 432 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 456 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + 2 * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -567,24 +575,24 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 408 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 432 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 456 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + 2 * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -594,24 +602,24 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 408 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 432 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 456 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + 2 * 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -621,57 +629,57 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 408 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 432 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 456 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + 2 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
@@ -705,24 +713,24 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 96)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -732,30 +740,30 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -765,30 +773,30 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 408 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 432 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 456 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 480 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + 2 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Float>()
                     for k in 0..<3 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
@@ -812,9 +820,9 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Float>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -825,8 +833,8 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 var a0_0 = chunk(g, j * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let v0 = SIMD8<Float>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
                 put(a0_0, g, j * Offset.lanes + 16)
@@ -835,18 +843,18 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 20, by: 4) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 8)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 8)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -860,23 +868,23 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 8)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 8)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 8)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
@@ -886,10 +894,10 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 16)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t
@@ -899,9 +907,9 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
             var b2 = chunk(g, Offset.bias + 16)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
+                b2 += chunk(d, Offset.gateDeltas + 16)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

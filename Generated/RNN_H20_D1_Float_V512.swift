@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 20
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 128
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 2 parts of 16 lanes of each H-vector.
@@ -290,7 +298,7 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -299,7 +307,7 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 128)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -308,7 +316,7 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 128)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -317,47 +325,47 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 128)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy1 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy2 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy3 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -375,44 +383,44 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 32 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 128 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 160 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 192 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 224 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 256 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 288 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 320 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 352 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 384 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 416 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 448 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 480 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 512 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -430,44 +438,44 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 32 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 128 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 160 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 192 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 224 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 256 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 288 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 320 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 352 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 384 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 416 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 448 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 480 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 512 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -485,44 +493,44 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 32 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 128 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 160 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 192 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 224 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 256 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 288 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 320 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 352 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 384 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 416 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 448 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 480 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 512 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -540,46 +548,46 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 32 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 128 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 160 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 192 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 224 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 256 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 288 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 320 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 352 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 384 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 416 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 448 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 480 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 512 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -597,32 +605,32 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     let q14 = SIMD16<Float>()
                     let q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 544 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 576 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 608 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 640 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 1 * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + 1 * 16)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -640,32 +648,32 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     let q14 = SIMD16<Float>()
                     let q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 544 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 576 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 608 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 640 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 1 * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + 1 * 16)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -683,32 +691,32 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     let q14 = SIMD16<Float>()
                     let q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 544 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 576 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 608 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 640 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 1 * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + 1 * 16)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -726,65 +734,65 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     let q14 = SIMD16<Float>()
                     let q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 544 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 576 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 608 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 640 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 1 * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + 1 * 16)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
@@ -818,23 +826,23 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -852,46 +860,46 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 32 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 128 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 160 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 192 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 224 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 256 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 288 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 320 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 352 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 384 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 416 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 448 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 480 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 512 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -909,38 +917,38 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     let q14 = SIMD16<Float>()
                     let q15 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 544 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 576 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 608 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 640 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 1 * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH + 1 * 16)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
@@ -964,9 +972,9 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
-                    let v0 = SIMD16<Float>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -977,18 +985,18 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 20, by: 4) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1002,14 +1010,14 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 16)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t
@@ -1018,8 +1026,8 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
             var b1 = chunk(g, Offset.bias + 16)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 16)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 16)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 16)

@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 32
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 32
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 128
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 4 parts of 8 lanes of each H-vector.
@@ -362,7 +370,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -371,7 +379,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 128)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<32 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -380,7 +388,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 128)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<32 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -389,55 +397,55 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 128)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<32 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (1 - y * y), delta, Offset.gateDeltas + 24) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (1 - y * y), delta, Offset.gateDeltas + 24) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (1 - y * y), delta, Offset.gateDeltas + 24) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy3 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (1 - y * y), delta, Offset.gateDeltas + 24) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -447,28 +455,28 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -478,28 +486,28 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -509,28 +517,28 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -540,31 +548,31 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -574,7 +582,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -584,18 +592,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -605,7 +613,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -615,18 +623,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -636,7 +644,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -646,18 +654,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -667,7 +675,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -677,15 +685,15 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
             }
         }
@@ -716,25 +724,25 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, m * 8) + part(dy, (t - 1) * 32 + m * 8), scratch, m * 8) } }
+                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (1 - y * y), delta, 24) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (1 - y * y), delta, Offset.gateDeltas + 24) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<4 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -744,31 +752,31 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 32) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 33) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 34) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 35) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 36) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 37) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 38) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 39) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<4 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -778,7 +786,7 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
@@ -788,15 +796,15 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                         q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
                         q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
             }
         }
@@ -823,18 +831,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -858,18 +866,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 24)
-                    let v0 = SIMD8<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 24)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -886,18 +894,18 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 32, by: 4) {
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 8)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 8)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -911,28 +919,28 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes)
-                put(a0_1, g, (32 + j) * Offset.lanes + 8)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 8)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 8)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 24)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 24)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 24)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 24)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 24)
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 24)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -946,14 +954,14 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 16)
-                put(a0_1, g, (32 + j) * Offset.lanes + 24)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 24)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 24)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 24)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
             }
         }
         // δb += Σ_t δz_t
@@ -964,10 +972,10 @@ public struct RNN_H32_D32_Float: GeneratedKernel {
             var b3 = chunk(g, Offset.bias + 24)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
-                b3 += chunk(d, 24)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
+                b2 += chunk(d, Offset.gateDeltas + 16)
+                b3 += chunk(d, Offset.gateDeltas + 24)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

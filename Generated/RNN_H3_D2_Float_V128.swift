@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 2
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 3
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 16
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 1 part of 4 lanes of each H-vector.
@@ -255,7 +263,7 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -264,7 +272,7 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 16)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -273,7 +281,7 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 16)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -282,160 +290,160 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 16)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -469,49 +477,49 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 8 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 12 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 2
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     SIMDMath.store(SIMDMath.foldHalves(s0), dxt, 0)
@@ -535,10 +543,10 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
                 var a1_0 = chunk(g, (j + 1) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD4<Float>(repeating: x[t * 2 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 2 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -548,12 +556,12 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (2 + j) * Offset.lanes)
-                var a1_0 = chunk(g, (2 + j + 1) * Offset.lanes)
-                var a2_0 = chunk(g, (2 + j + 2) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
+                    let d0 = chunk(d, Offset.gateDeltas)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
@@ -561,9 +569,9 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
                     let v2 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
-                put(a0_0, g, (2 + j) * Offset.lanes)
-                put(a1_0, g, (2 + j + 1) * Offset.lanes)
-                put(a2_0, g, (2 + j + 2) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -571,7 +579,7 @@ public struct RNN_H3_D2_Float_V128: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }

@@ -36,6 +36,14 @@ private enum Offset {
     static let carryH = 0
     /// Upstream (then δz) of gate block h in a step's deltas.
     static let deltaH = 0
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 8
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 8
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 32
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise RNN forward update, over the 1 part of 8 lanes of each H-vector.
@@ -255,7 +263,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -264,7 +272,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 32)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<8 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -273,7 +281,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 32)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<8 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
@@ -282,43 +290,43 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
         let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: 32)
+        scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy1 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy2 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             do {
                 let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy3 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -328,28 +336,28 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 80 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 88 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 104 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -359,28 +367,28 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 80 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 88 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 104 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -390,28 +398,28 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 80 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 88 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 104 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3, stage = scratch + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -421,31 +429,31 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 80 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 88 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 104 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -455,28 +463,28 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 24 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 32 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 40 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -486,28 +494,28 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 24 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 32 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 40 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -517,28 +525,28 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 24 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 32 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 40 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, 0)
                 }
                 if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch3 + Offset.reduction
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -548,25 +556,25 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 24 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 32 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 40 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, 0)
                 }
             }
         }
@@ -597,22 +605,22 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -622,31 +630,31 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 72 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 80 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 88 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 96 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 104 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 112 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 120 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -656,25 +664,25 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     var q6 = SIMD8<Float>()
                     var q7 = SIMD8<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 8 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 16 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 24 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 32 + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 40 + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 48 + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 56 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD8<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, 0)
                 }
             }
         }
@@ -697,14 +705,14 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                 var a3_0 = chunk(g, (j + 3) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD8<Float>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -716,13 +724,13 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 4) {
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
+                    let d0 = chunk(d, Offset.gateDeltas)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
@@ -732,10 +740,10 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
                     let v3 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -743,7 +751,7 @@ public struct RNN_H8_D8_Float: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }
