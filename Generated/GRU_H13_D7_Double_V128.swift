@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 70
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 42
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 7
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 13
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 56
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 42
 }
 
 /// The pointwise GRU forward update, over the 7 parts of 2 lanes of each H-vector.
@@ -105,8 +115,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -116,13 +126,13 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Double_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H13_D7_Double_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 852) {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 1136) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 284, ring: true)
             }
             return
@@ -130,13 +140,13 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -144,8 +154,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -168,77 +178,85 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<13 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<13 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 7
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 7
-            // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
-            for k0 in stride(from: 0, to: 40, by: 8) {
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 7
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
+            for k0 in stride(from: 0, to: 42, by: 6) {
                 var z0_0 = chunk(w, Offset.bias + k0)
                 var z0_1 = chunk(w, Offset.bias + k0 + 2)
                 var z0_2 = chunk(w, Offset.bias + k0 + 4)
-                var z0_3 = chunk(w, Offset.bias + k0 + 6)
                 var z1_0 = chunk(w, Offset.bias + k0)
                 var z1_1 = chunk(w, Offset.bias + k0 + 2)
                 var z1_2 = chunk(w, Offset.bias + k0 + 4)
-                var z1_3 = chunk(w, Offset.bias + k0 + 6)
                 var z2_0 = chunk(w, Offset.bias + k0)
                 var z2_1 = chunk(w, Offset.bias + k0 + 2)
                 var z2_2 = chunk(w, Offset.bias + k0 + 4)
-                var z2_3 = chunk(w, Offset.bias + k0 + 6)
+                var z3_0 = chunk(w, Offset.bias + k0)
+                var z3_1 = chunk(w, Offset.bias + k0 + 2)
+                var z3_2 = chunk(w, Offset.bias + k0 + 4)
                 var r0_0 = SIMD2<Double>()
                 var r0_1 = SIMD2<Double>()
                 var r0_2 = SIMD2<Double>()
-                var r0_3 = SIMD2<Double>()
                 var r1_0 = SIMD2<Double>()
                 var r1_1 = SIMD2<Double>()
                 var r1_2 = SIMD2<Double>()
-                var r1_3 = SIMD2<Double>()
                 var r2_0 = SIMD2<Double>()
                 var r2_1 = SIMD2<Double>()
                 var r2_2 = SIMD2<Double>()
-                var r2_3 = SIMD2<Double>()
+                var r3_0 = SIMD2<Double>()
+                var r3_1 = SIMD2<Double>()
+                var r3_2 = SIMD2<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD2<Double>(repeating: xt0[j])
                     let v1 = SIMD2<Double>(repeating: xt1[j])
                     let v2 = SIMD2<Double>(repeating: xt2[j])
+                    let v3 = SIMD2<Double>(repeating: xt3[j])
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 2 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 6 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD2<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD2<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD2<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD2<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + k0 + 2 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 6 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + k0)
                 put(r0_0, scratch0, Offset.recurrentProducts + k0)
@@ -246,56 +264,24 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 put(r0_1, scratch0, Offset.recurrentProducts + k0 + 2)
                 put(z0_2, scratch0, Offset.inputProducts + k0 + 4)
                 put(r0_2, scratch0, Offset.recurrentProducts + k0 + 4)
-                put(z0_3, scratch0, Offset.inputProducts + k0 + 6)
-                put(r0_3, scratch0, Offset.recurrentProducts + k0 + 6)
                 put(z1_0, scratch1, Offset.inputProducts + k0)
                 put(r1_0, scratch1, Offset.recurrentProducts + k0)
                 put(z1_1, scratch1, Offset.inputProducts + k0 + 2)
                 put(r1_1, scratch1, Offset.recurrentProducts + k0 + 2)
                 put(z1_2, scratch1, Offset.inputProducts + k0 + 4)
                 put(r1_2, scratch1, Offset.recurrentProducts + k0 + 4)
-                put(z1_3, scratch1, Offset.inputProducts + k0 + 6)
-                put(r1_3, scratch1, Offset.recurrentProducts + k0 + 6)
                 put(z2_0, scratch2, Offset.inputProducts + k0)
                 put(r2_0, scratch2, Offset.recurrentProducts + k0)
                 put(z2_1, scratch2, Offset.inputProducts + k0 + 2)
                 put(r2_1, scratch2, Offset.recurrentProducts + k0 + 2)
                 put(z2_2, scratch2, Offset.inputProducts + k0 + 4)
                 put(r2_2, scratch2, Offset.recurrentProducts + k0 + 4)
-                put(z2_3, scratch2, Offset.inputProducts + k0 + 6)
-                put(r2_3, scratch2, Offset.recurrentProducts + k0 + 6)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 40)
-                var z1_0 = chunk(w, Offset.bias + 40)
-                var z2_0 = chunk(w, Offset.bias + 40)
-                var r0_0 = SIMD2<Double>()
-                var r1_0 = SIMD2<Double>()
-                var r2_0 = SIMD2<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD2<Double>(repeating: xt0[j])
-                    let v1 = SIMD2<Double>(repeating: xt1[j])
-                    let v2 = SIMD2<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 40 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD2<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD2<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD2<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(z0_0, scratch0, Offset.inputProducts + 40)
-                put(r0_0, scratch0, Offset.recurrentProducts + 40)
-                put(z1_0, scratch1, Offset.inputProducts + 40)
-                put(r1_0, scratch1, Offset.recurrentProducts + 40)
-                put(z2_0, scratch2, Offset.inputProducts + 40)
-                put(r2_0, scratch2, Offset.recurrentProducts + 40)
+                put(z3_0, scratch3, Offset.inputProducts + k0)
+                put(r3_0, scratch3, Offset.recurrentProducts + k0)
+                put(z3_1, scratch3, Offset.inputProducts + k0 + 2)
+                put(r3_1, scratch3, Offset.recurrentProducts + k0 + 2)
+                put(z3_2, scratch3, Offset.inputProducts + k0 + 4)
+                put(r3_2, scratch3, Offset.recurrentProducts + k0 + 4)
             }
             for k in stride(from: 0, to: 28, by: 2) {
                 put(SIMDMath.sigmoid(chunk(scratch0, Offset.inputProducts + k) + chunk(scratch0, Offset.recurrentProducts + k)), cur0, Offset.gates + k)
@@ -306,17 +292,23 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             for k in stride(from: 0, to: 28, by: 2) {
                 put(SIMDMath.sigmoid(chunk(scratch2, Offset.inputProducts + k) + chunk(scratch2, Offset.recurrentProducts + k)), cur2, Offset.gates + k)
             }
+            for k in stride(from: 0, to: 28, by: 2) {
+                put(SIMDMath.sigmoid(chunk(scratch3, Offset.inputProducts + k) + chunk(scratch3, Offset.recurrentProducts + k)), cur3, Offset.gates + k)
+            }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
             if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<13 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<13 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<13 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -474,15 +466,15 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Double_V128.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H13_D7_Double_V128.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -490,8 +482,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -499,7 +491,7 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 56)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -508,7 +500,7 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 56)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -517,14 +509,23 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 56)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 28, by: 2) {
@@ -542,7 +543,7 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 28, by: 2) {
@@ -560,7 +561,25 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 28, by: 2) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
+                for k in stride(from: 28, to: 42, by: 2) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                for k in stride(from: 0, to: 28, by: 2) {
+                    put(chunk(delta, k), delta, Offset.lanes + k)
+                }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 28, by: 2) {
@@ -579,163 +598,214 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<6 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 7) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 8) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 7) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 8) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 7) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 8) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD2<Double>()
+                    var q1 = SIMD2<Double>()
+                    for k in 0..<21 {
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 798 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, 6 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 798 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, 6 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 798 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, 6 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD2<Double>()
+                    let q1 = SIMD2<Double>()
+                    for k in 0..<21 {
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<3 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD2<Double>()
+                    var q1 = SIMD2<Double>()
+                    for k in 0..<21 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 252 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[3 * 2 + 0] = v[0]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 252 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[3 * 2 + 0] = v[0]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 252 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                    dxt[3 * 2 + 0] = v[0]
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD2<Double>()
+                    let q1 = SIMD2<Double>()
+                    for k in 0..<21 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[3 * 2 + 0] = v[0]
                 }
             }
@@ -749,9 +819,13 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -763,14 +837,14 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 56)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 28, by: 2) {
@@ -789,61 +863,61 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<6 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2 + 7) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 8) * Offset.lanes + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, 42 + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 798 + k * 2), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    put(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, 6 * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<3 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     var q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD2<Double>.self), dxt, m * 2)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD2<Double>()
                     let q1 = SIMD2<Double>()
                     for k in 0..<21 {
-                        let d = chunk(delta, k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 252 + k * 2), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 2)
+                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 2)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD2<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 2)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
                     dxt[3 * 2 + 0] = v[0]
                 }
             }
@@ -879,26 +953,26 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + k0 + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 2)
-                    let d2 = chunk(d, k0 + 4)
-                    let d3 = chunk(d, k0 + 6)
-                    let v0 = SIMD2<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 6)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD2<Double>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -928,14 +1002,14 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 var a3_0 = chunk(g, (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 40)
-                    let v0 = SIMD2<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 40)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD2<Double>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
-                    let v2 = SIMD2<Double>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
-                    let v3 = SIMD2<Double>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
                 put(a0_0, g, j * Offset.lanes + 40)
@@ -952,11 +1026,11 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + k0 + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 2)
-                    let d2 = chunk(d, k0 + 4)
-                    let d3 = chunk(d, k0 + 6)
-                    let v0 = SIMD2<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 2)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 6)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -971,8 +1045,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 var a0_0 = chunk(g, j * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 40)
-                    let v0 = SIMD2<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 40)
+                    let v0 = SIMD2<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
                 put(a0_0, g, j * Offset.lanes + 40)
@@ -981,28 +1055,28 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 12, by: 4) {
             for k0 in stride(from: 0, to: 40, by: 8) {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + k0 + 2)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + k0 + 4)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + k0 + 6)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + k0)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 2)
-                var a1_2 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 4)
-                var a1_3 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 6)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + k0)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 2)
-                var a2_2 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 4)
-                var a2_3 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 6)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + k0)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 2)
-                var a3_2 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 4)
-                var a3_3 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 6)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 6)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 2)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 4)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 6)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 2)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 4)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 6)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 2)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 4)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 42 + k0)
-                    let d1 = chunk(d, 42 + k0 + 2)
-                    let d2 = chunk(d, 42 + k0 + 4)
-                    let d3 = chunk(d, 42 + k0 + 6)
+                    let d0 = chunk(d, Offset.recurrentDeltas + k0)
+                    let d1 = chunk(d, Offset.recurrentDeltas + k0 + 2)
+                    let d2 = chunk(d, Offset.recurrentDeltas + k0 + 4)
+                    let d3 = chunk(d, Offset.recurrentDeltas + k0 + 6)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1024,31 +1098,31 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + k0)
-                put(a0_1, g, (7 + j) * Offset.lanes + k0 + 2)
-                put(a0_2, g, (7 + j) * Offset.lanes + k0 + 4)
-                put(a0_3, g, (7 + j) * Offset.lanes + k0 + 6)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + k0)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + k0 + 2)
-                put(a1_2, g, (7 + j + 1) * Offset.lanes + k0 + 4)
-                put(a1_3, g, (7 + j + 1) * Offset.lanes + k0 + 6)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + k0)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + k0 + 2)
-                put(a2_2, g, (7 + j + 2) * Offset.lanes + k0 + 4)
-                put(a2_3, g, (7 + j + 2) * Offset.lanes + k0 + 6)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + k0)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + k0 + 2)
-                put(a3_2, g, (7 + j + 3) * Offset.lanes + k0 + 4)
-                put(a3_3, g, (7 + j + 3) * Offset.lanes + k0 + 6)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 6)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 2)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 4)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 6)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 2)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 4)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 6)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 2)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 4)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 6)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 40)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + 40)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + 40)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + 40)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 82)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 40)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     let v1 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
@@ -1058,44 +1132,44 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                     let v3 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 40)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + 40)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + 40)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + 40)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
             }
         }
         for j in 12..<13 {
             for k0 in stride(from: 0, to: 40, by: 8) {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + k0 + 2)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + k0 + 4)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + k0 + 6)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 6)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 42 + k0)
-                    let d1 = chunk(d, 42 + k0 + 2)
-                    let d2 = chunk(d, 42 + k0 + 4)
-                    let d3 = chunk(d, 42 + k0 + 6)
+                    let d0 = chunk(d, Offset.recurrentDeltas + k0)
+                    let d1 = chunk(d, Offset.recurrentDeltas + k0 + 2)
+                    let d2 = chunk(d, Offset.recurrentDeltas + k0 + 4)
+                    let d3 = chunk(d, Offset.recurrentDeltas + k0 + 6)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + k0)
-                put(a0_1, g, (7 + j) * Offset.lanes + k0 + 2)
-                put(a0_2, g, (7 + j) * Offset.lanes + k0 + 4)
-                put(a0_3, g, (7 + j) * Offset.lanes + k0 + 6)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 6)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 40)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 82)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 40)
                     let v0 = SIMD2<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 40)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 40)
             }
         }
         // δb += Σ_t δz_t
@@ -1118,22 +1192,22 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             var b15 = chunk(g, Offset.bias + k0 + 30)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, k0)
-                b1 += chunk(d, k0 + 2)
-                b2 += chunk(d, k0 + 4)
-                b3 += chunk(d, k0 + 6)
-                b4 += chunk(d, k0 + 8)
-                b5 += chunk(d, k0 + 10)
-                b6 += chunk(d, k0 + 12)
-                b7 += chunk(d, k0 + 14)
-                b8 += chunk(d, k0 + 16)
-                b9 += chunk(d, k0 + 18)
-                b10 += chunk(d, k0 + 20)
-                b11 += chunk(d, k0 + 22)
-                b12 += chunk(d, k0 + 24)
-                b13 += chunk(d, k0 + 26)
-                b14 += chunk(d, k0 + 28)
-                b15 += chunk(d, k0 + 30)
+                b0 += chunk(d, Offset.gateDeltas + k0)
+                b1 += chunk(d, Offset.gateDeltas + k0 + 2)
+                b2 += chunk(d, Offset.gateDeltas + k0 + 4)
+                b3 += chunk(d, Offset.gateDeltas + k0 + 6)
+                b4 += chunk(d, Offset.gateDeltas + k0 + 8)
+                b5 += chunk(d, Offset.gateDeltas + k0 + 10)
+                b6 += chunk(d, Offset.gateDeltas + k0 + 12)
+                b7 += chunk(d, Offset.gateDeltas + k0 + 14)
+                b8 += chunk(d, Offset.gateDeltas + k0 + 16)
+                b9 += chunk(d, Offset.gateDeltas + k0 + 18)
+                b10 += chunk(d, Offset.gateDeltas + k0 + 20)
+                b11 += chunk(d, Offset.gateDeltas + k0 + 22)
+                b12 += chunk(d, Offset.gateDeltas + k0 + 24)
+                b13 += chunk(d, Offset.gateDeltas + k0 + 26)
+                b14 += chunk(d, Offset.gateDeltas + k0 + 28)
+                b15 += chunk(d, Offset.gateDeltas + k0 + 30)
             }
             put(b0, g, Offset.bias + k0)
             put(b1, g, Offset.bias + k0 + 2)
@@ -1160,11 +1234,11 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             var b4 = chunk(g, Offset.bias + 40)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 32)
-                b1 += chunk(d, 34)
-                b2 += chunk(d, 36)
-                b3 += chunk(d, 38)
-                b4 += chunk(d, 40)
+                b0 += chunk(d, Offset.gateDeltas + 32)
+                b1 += chunk(d, Offset.gateDeltas + 34)
+                b2 += chunk(d, Offset.gateDeltas + 36)
+                b3 += chunk(d, Offset.gateDeltas + 38)
+                b4 += chunk(d, Offset.gateDeltas + 40)
             }
             put(b0, g, Offset.bias + 32)
             put(b1, g, Offset.bias + 34)

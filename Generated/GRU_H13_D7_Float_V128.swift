@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 80
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 48
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 7
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 13
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 64
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 48
 }
 
 /// The pointwise GRU forward update, over the 4 parts of 4 lanes of each H-vector.
@@ -105,8 +115,8 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -116,13 +126,13 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Float_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H13_D7_Float_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1008) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1344) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 336, ring: true)
             }
             return
@@ -130,13 +140,13 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -144,8 +154,8 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -168,262 +178,354 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<13 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<13 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 7
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 7
-            // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 7
+            // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z0_1 = chunk(w, Offset.bias + 4)
                 var z0_2 = chunk(w, Offset.bias + 8)
-                var z0_3 = chunk(w, Offset.bias + 12)
                 var z1_0 = chunk(w, Offset.bias)
                 var z1_1 = chunk(w, Offset.bias + 4)
                 var z1_2 = chunk(w, Offset.bias + 8)
-                var z1_3 = chunk(w, Offset.bias + 12)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 4)
                 var z2_2 = chunk(w, Offset.bias + 8)
-                var z2_3 = chunk(w, Offset.bias + 12)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 4)
+                var z3_2 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD4<Float>()
                 var r0_1 = SIMD4<Float>()
                 var r0_2 = SIMD4<Float>()
-                var r0_3 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r1_1 = SIMD4<Float>()
                 var r1_2 = SIMD4<Float>()
-                var r1_3 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
                 var r2_1 = SIMD4<Float>()
                 var r2_2 = SIMD4<Float>()
-                var r2_3 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 4 + j * Offset.lanes)
                     let c2 = chunk(w, 8 + j * Offset.lanes)
-                    let c3 = chunk(w, 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates)
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z1_3 + r1_3), cur1, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 4)
+                put(SIMDMath.sigmoid(z3_2 + r3_2), cur3, Offset.gates + 8)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 16)
-                var z0_1 = chunk(w, Offset.bias + 20)
-                var z0_2 = chunk(w, Offset.bias + 24)
-                var z0_3 = chunk(w, Offset.bias + 28)
-                var z1_0 = chunk(w, Offset.bias + 16)
-                var z1_1 = chunk(w, Offset.bias + 20)
-                var z1_2 = chunk(w, Offset.bias + 24)
-                var z1_3 = chunk(w, Offset.bias + 28)
-                var z2_0 = chunk(w, Offset.bias + 16)
-                var z2_1 = chunk(w, Offset.bias + 20)
-                var z2_2 = chunk(w, Offset.bias + 24)
-                var z2_3 = chunk(w, Offset.bias + 28)
+                var z0_0 = chunk(w, Offset.bias + 12)
+                var z0_1 = chunk(w, Offset.bias + 16)
+                var z0_2 = chunk(w, Offset.bias + 20)
+                var z1_0 = chunk(w, Offset.bias + 12)
+                var z1_1 = chunk(w, Offset.bias + 16)
+                var z1_2 = chunk(w, Offset.bias + 20)
+                var z2_0 = chunk(w, Offset.bias + 12)
+                var z2_1 = chunk(w, Offset.bias + 16)
+                var z2_2 = chunk(w, Offset.bias + 20)
+                var z3_0 = chunk(w, Offset.bias + 12)
+                var z3_1 = chunk(w, Offset.bias + 16)
+                var z3_2 = chunk(w, Offset.bias + 20)
                 var r0_0 = SIMD4<Float>()
                 var r0_1 = SIMD4<Float>()
                 var r0_2 = SIMD4<Float>()
-                var r0_3 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r1_1 = SIMD4<Float>()
                 var r1_2 = SIMD4<Float>()
-                var r1_3 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
                 var r2_1 = SIMD4<Float>()
                 var r2_2 = SIMD4<Float>()
-                var r2_3 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 16 + j * Offset.lanes)
-                    let c1 = chunk(w, 20 + j * Offset.lanes)
-                    let c2 = chunk(w, 24 + j * Offset.lanes)
-                    let c3 = chunk(w, 28 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 12 + j * Offset.lanes)
+                    let c1 = chunk(w, 16 + j * Offset.lanes)
+                    let c2 = chunk(w, 20 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z1_3 + r1_3), cur1, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, Offset.gates + 28)
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z0_2 + r0_2), cur0, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z1_2 + r1_2), cur1, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_2 + r3_2), cur3, Offset.gates + 20)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 32)
-                var z0_1 = chunk(w, Offset.bias + 36)
-                var z0_2 = chunk(w, Offset.bias + 40)
-                var z0_3 = chunk(w, Offset.bias + 44)
-                var z1_0 = chunk(w, Offset.bias + 32)
-                var z1_1 = chunk(w, Offset.bias + 36)
-                var z1_2 = chunk(w, Offset.bias + 40)
-                var z1_3 = chunk(w, Offset.bias + 44)
-                var z2_0 = chunk(w, Offset.bias + 32)
-                var z2_1 = chunk(w, Offset.bias + 36)
-                var z2_2 = chunk(w, Offset.bias + 40)
-                var z2_3 = chunk(w, Offset.bias + 44)
+                var z0_0 = chunk(w, Offset.bias + 24)
+                var z0_1 = chunk(w, Offset.bias + 28)
+                var z0_2 = chunk(w, Offset.bias + 32)
+                var z1_0 = chunk(w, Offset.bias + 24)
+                var z1_1 = chunk(w, Offset.bias + 28)
+                var z1_2 = chunk(w, Offset.bias + 32)
+                var z2_0 = chunk(w, Offset.bias + 24)
+                var z2_1 = chunk(w, Offset.bias + 28)
+                var z2_2 = chunk(w, Offset.bias + 32)
+                var z3_0 = chunk(w, Offset.bias + 24)
+                var z3_1 = chunk(w, Offset.bias + 28)
+                var z3_2 = chunk(w, Offset.bias + 32)
                 var r0_0 = SIMD4<Float>()
                 var r0_1 = SIMD4<Float>()
                 var r0_2 = SIMD4<Float>()
-                var r0_3 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r1_1 = SIMD4<Float>()
                 var r1_2 = SIMD4<Float>()
-                var r1_3 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
                 var r2_1 = SIMD4<Float>()
                 var r2_2 = SIMD4<Float>()
-                var r2_3 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 32 + j * Offset.lanes)
-                    let c1 = chunk(w, 36 + j * Offset.lanes)
-                    let c2 = chunk(w, 40 + j * Offset.lanes)
-                    let c3 = chunk(w, 44 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 24 + j * Offset.lanes)
+                    let c1 = chunk(w, 28 + j * Offset.lanes)
+                    let c2 = chunk(w, 32 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
-                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
-                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
-                    z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
-                    r0_3 = SIMDMath.madd(r0_3, c3, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r1_2 = SIMDMath.madd(r1_2, c2, v1)
-                    r1_3 = SIMDMath.madd(r1_3, c3, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
-                    r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
                 }
-                put(z0_0, scratch0, Offset.inputProducts + 32)
-                put(r0_0, scratch0, Offset.recurrentProducts + 32)
-                put(z0_1, scratch0, Offset.inputProducts + 36)
-                put(r0_1, scratch0, Offset.recurrentProducts + 36)
-                put(z0_2, scratch0, Offset.inputProducts + 40)
-                put(r0_2, scratch0, Offset.recurrentProducts + 40)
-                put(z0_3, scratch0, Offset.inputProducts + 44)
-                put(r0_3, scratch0, Offset.recurrentProducts + 44)
-                put(z1_0, scratch1, Offset.inputProducts + 32)
-                put(r1_0, scratch1, Offset.recurrentProducts + 32)
-                put(z1_1, scratch1, Offset.inputProducts + 36)
-                put(r1_1, scratch1, Offset.recurrentProducts + 36)
-                put(z1_2, scratch1, Offset.inputProducts + 40)
-                put(r1_2, scratch1, Offset.recurrentProducts + 40)
-                put(z1_3, scratch1, Offset.inputProducts + 44)
-                put(r1_3, scratch1, Offset.recurrentProducts + 44)
-                put(z2_0, scratch2, Offset.inputProducts + 32)
-                put(r2_0, scratch2, Offset.recurrentProducts + 32)
-                put(z2_1, scratch2, Offset.inputProducts + 36)
-                put(r2_1, scratch2, Offset.recurrentProducts + 36)
-                put(z2_2, scratch2, Offset.inputProducts + 40)
-                put(r2_2, scratch2, Offset.recurrentProducts + 40)
-                put(z2_3, scratch2, Offset.inputProducts + 44)
-                put(r2_3, scratch2, Offset.recurrentProducts + 44)
+                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 28)
+                put(z0_2, scratch0, Offset.inputProducts + 32)
+                put(r0_2, scratch0, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 28)
+                put(z1_2, scratch1, Offset.inputProducts + 32)
+                put(r1_2, scratch1, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 28)
+                put(z2_2, scratch2, Offset.inputProducts + 32)
+                put(r2_2, scratch2, Offset.recurrentProducts + 32)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 28)
+                put(z3_2, scratch3, Offset.inputProducts + 32)
+                put(r3_2, scratch3, Offset.recurrentProducts + 32)
+            }
+            do {
+                var z0_0 = chunk(w, Offset.bias + 36)
+                var z0_1 = chunk(w, Offset.bias + 40)
+                var z0_2 = chunk(w, Offset.bias + 44)
+                var z1_0 = chunk(w, Offset.bias + 36)
+                var z1_1 = chunk(w, Offset.bias + 40)
+                var z1_2 = chunk(w, Offset.bias + 44)
+                var z2_0 = chunk(w, Offset.bias + 36)
+                var z2_1 = chunk(w, Offset.bias + 40)
+                var z2_2 = chunk(w, Offset.bias + 44)
+                var z3_0 = chunk(w, Offset.bias + 36)
+                var z3_1 = chunk(w, Offset.bias + 40)
+                var z3_2 = chunk(w, Offset.bias + 44)
+                var r0_0 = SIMD4<Float>()
+                var r0_1 = SIMD4<Float>()
+                var r0_2 = SIMD4<Float>()
+                var r1_0 = SIMD4<Float>()
+                var r1_1 = SIMD4<Float>()
+                var r1_2 = SIMD4<Float>()
+                var r2_0 = SIMD4<Float>()
+                var r2_1 = SIMD4<Float>()
+                var r2_2 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
+                var r3_1 = SIMD4<Float>()
+                var r3_2 = SIMD4<Float>()
+                for j in 0..<7 {
+                    let v0 = SIMD4<Float>(repeating: xt0[j])
+                    let v1 = SIMD4<Float>(repeating: xt1[j])
+                    let v2 = SIMD4<Float>(repeating: xt2[j])
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 36 + j * Offset.lanes)
+                    let c1 = chunk(w, 40 + j * Offset.lanes)
+                    let c2 = chunk(w, 44 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z2_2 = SIMDMath.madd(z2_2, c2, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                }
+                for j in 0..<13 {
+                    let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
+                    let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
+                    let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
+                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
+                    r0_2 = SIMDMath.madd(r0_2, c2, v0)
+                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
+                    r1_2 = SIMDMath.madd(r1_2, c2, v1)
+                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r2_2 = SIMDMath.madd(r2_2, c2, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
+                }
+                put(z0_0, scratch0, Offset.inputProducts + 36)
+                put(r0_0, scratch0, Offset.recurrentProducts + 36)
+                put(z0_1, scratch0, Offset.inputProducts + 40)
+                put(r0_1, scratch0, Offset.recurrentProducts + 40)
+                put(z0_2, scratch0, Offset.inputProducts + 44)
+                put(r0_2, scratch0, Offset.recurrentProducts + 44)
+                put(z1_0, scratch1, Offset.inputProducts + 36)
+                put(r1_0, scratch1, Offset.recurrentProducts + 36)
+                put(z1_1, scratch1, Offset.inputProducts + 40)
+                put(r1_1, scratch1, Offset.recurrentProducts + 40)
+                put(z1_2, scratch1, Offset.inputProducts + 44)
+                put(r1_2, scratch1, Offset.recurrentProducts + 44)
+                put(z2_0, scratch2, Offset.inputProducts + 36)
+                put(r2_0, scratch2, Offset.recurrentProducts + 36)
+                put(z2_1, scratch2, Offset.inputProducts + 40)
+                put(r2_1, scratch2, Offset.recurrentProducts + 40)
+                put(z2_2, scratch2, Offset.inputProducts + 44)
+                put(r2_2, scratch2, Offset.recurrentProducts + 44)
+                put(z3_0, scratch3, Offset.inputProducts + 36)
+                put(r3_0, scratch3, Offset.recurrentProducts + 36)
+                put(z3_1, scratch3, Offset.inputProducts + 40)
+                put(r3_1, scratch3, Offset.recurrentProducts + 40)
+                put(z3_2, scratch3, Offset.inputProducts + 44)
+                put(r3_2, scratch3, Offset.recurrentProducts + 44)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
@@ -431,11 +533,14 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<13 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<13 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<13 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -574,15 +679,15 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Float_V128.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H13_D7_Float_V128.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -590,8 +695,8 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -599,7 +704,7 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -608,7 +713,7 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 64)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -617,322 +722,433 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 64)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (1 - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (1 - y * y), delta, 44) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 4), delta, 52)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 12), delta, 60)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 20), delta, 68)
-                put(chunk(delta, 24), delta, 72)
-                put(chunk(delta, 28), delta, 76)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (1 - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (1 - y * y), delta, 44) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 4), delta, 52)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 12), delta, 60)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 20), delta, 68)
-                put(chunk(delta, 24), delta, 72)
-                put(chunk(delta, 28), delta, 76)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (1 - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (1 - y * y), delta, 44) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 4), delta, 52)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 12), delta, 60)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 20), delta, 68)
-                put(chunk(delta, 24), delta, 72)
-                put(chunk(delta, 28), delta, 76)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    var q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 912 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 912 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 912 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    let q1 = SIMD4<Float>()
+                    let q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    var q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 240 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 288 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 240 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 288 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 240 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 288 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
+                    dxt[1 * 4 + 0] = v[0]
+                    dxt[1 * 4 + 1] = v[1]
+                    dxt[1 * 4 + 2] = v[2]
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
@@ -948,9 +1164,13 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -962,118 +1182,118 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, 4) * (y - y * y), delta, 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, 12) * (y - y * y), delta, 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, 20) * (y - y * y), delta, 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, 28) * (y - y * y), delta, 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (1 - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, 36) * (1 - y * y), delta, 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (1 - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, 44) * (1 - y * y), delta, 44) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 48)
-                put(chunk(delta, 4), delta, 52)
-                put(chunk(delta, 8), delta, 56)
-                put(chunk(delta, 12), delta, 60)
-                put(chunk(delta, 16), delta, 64)
-                put(chunk(delta, 20), delta, 68)
-                put(chunk(delta, 24), delta, 72)
-                put(chunk(delta, 28), delta, 76)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, 48 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 912 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 48 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 96 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 144 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 192 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 240 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 288 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
@@ -1111,26 +1331,26 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
-                    let d2 = chunk(d, 8)
-                    let d3 = chunk(d, 12)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
+                    let d2 = chunk(d, Offset.gateDeltas + 8)
+                    let d3 = chunk(d, Offset.gateDeltas + 12)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD4<Float>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD4<Float>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1172,26 +1392,26 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + 28)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 20)
-                    let d2 = chunk(d, 24)
-                    let d3 = chunk(d, 28)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 20)
+                    let d2 = chunk(d, Offset.gateDeltas + 24)
+                    let d3 = chunk(d, Offset.gateDeltas + 28)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD4<Float>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD4<Float>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1233,26 +1453,26 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + 44)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 36)
-                    let d2 = chunk(d, 40)
-                    let d3 = chunk(d, 44)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 36)
+                    let d2 = chunk(d, Offset.gateDeltas + 40)
+                    let d3 = chunk(d, Offset.gateDeltas + 44)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD4<Float>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD4<Float>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1284,11 +1504,11 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 4)
-                    let d2 = chunk(d, 8)
-                    let d3 = chunk(d, 12)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 4)
+                    let d2 = chunk(d, Offset.gateDeltas + 8)
+                    let d3 = chunk(d, Offset.gateDeltas + 12)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -1306,11 +1526,11 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 28)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 16)
-                    let d1 = chunk(d, 20)
-                    let d2 = chunk(d, 24)
-                    let d3 = chunk(d, 28)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 16)
+                    let d1 = chunk(d, Offset.gateDeltas + 20)
+                    let d2 = chunk(d, Offset.gateDeltas + 24)
+                    let d3 = chunk(d, Offset.gateDeltas + 28)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -1328,11 +1548,11 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 44)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 36)
-                    let d2 = chunk(d, 40)
-                    let d3 = chunk(d, 44)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 36)
+                    let d2 = chunk(d, Offset.gateDeltas + 40)
+                    let d3 = chunk(d, Offset.gateDeltas + 44)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -1347,28 +1567,28 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 12, by: 4) {
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 4)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 8)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 12)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + 4)
-                var a1_2 = chunk(g, (7 + j + 1) * Offset.lanes + 8)
-                var a1_3 = chunk(g, (7 + j + 1) * Offset.lanes + 12)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + 4)
-                var a2_2 = chunk(g, (7 + j + 2) * Offset.lanes + 8)
-                var a2_3 = chunk(g, (7 + j + 2) * Offset.lanes + 12)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + 4)
-                var a3_2 = chunk(g, (7 + j + 3) * Offset.lanes + 8)
-                var a3_3 = chunk(g, (7 + j + 3) * Offset.lanes + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 48)
-                    let d1 = chunk(d, 52)
-                    let d2 = chunk(d, 56)
-                    let d3 = chunk(d, 60)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 4)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 12)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1390,46 +1610,46 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes)
-                put(a0_1, g, (7 + j) * Offset.lanes + 4)
-                put(a0_2, g, (7 + j) * Offset.lanes + 8)
-                put(a0_3, g, (7 + j) * Offset.lanes + 12)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + 4)
-                put(a1_2, g, (7 + j + 1) * Offset.lanes + 8)
-                put(a1_3, g, (7 + j + 1) * Offset.lanes + 12)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + 4)
-                put(a2_2, g, (7 + j + 2) * Offset.lanes + 8)
-                put(a2_3, g, (7 + j + 2) * Offset.lanes + 12)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + 4)
-                put(a3_2, g, (7 + j + 3) * Offset.lanes + 8)
-                put(a3_3, g, (7 + j + 3) * Offset.lanes + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 12)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 4)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 12)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 4)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 12)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 4)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 12)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 20)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 24)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 28)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + 16)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + 20)
-                var a1_2 = chunk(g, (7 + j + 1) * Offset.lanes + 24)
-                var a1_3 = chunk(g, (7 + j + 1) * Offset.lanes + 28)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + 16)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + 20)
-                var a2_2 = chunk(g, (7 + j + 2) * Offset.lanes + 24)
-                var a2_3 = chunk(g, (7 + j + 2) * Offset.lanes + 28)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + 16)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + 20)
-                var a3_2 = chunk(g, (7 + j + 3) * Offset.lanes + 24)
-                var a3_3 = chunk(g, (7 + j + 3) * Offset.lanes + 28)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 28)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 28)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 28)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 28)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 68)
-                    let d2 = chunk(d, 72)
-                    let d3 = chunk(d, 76)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 20)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 24)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 28)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1451,46 +1671,46 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 16)
-                put(a0_1, g, (7 + j) * Offset.lanes + 20)
-                put(a0_2, g, (7 + j) * Offset.lanes + 24)
-                put(a0_3, g, (7 + j) * Offset.lanes + 28)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + 16)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + 20)
-                put(a1_2, g, (7 + j + 1) * Offset.lanes + 24)
-                put(a1_3, g, (7 + j + 1) * Offset.lanes + 28)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + 16)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + 20)
-                put(a2_2, g, (7 + j + 2) * Offset.lanes + 24)
-                put(a2_3, g, (7 + j + 2) * Offset.lanes + 28)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + 16)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + 20)
-                put(a3_2, g, (7 + j + 3) * Offset.lanes + 24)
-                put(a3_3, g, (7 + j + 3) * Offset.lanes + 28)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 28)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 20)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 28)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 20)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 28)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 20)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 28)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 36)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 40)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 44)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + 32)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + 36)
-                var a1_2 = chunk(g, (7 + j + 1) * Offset.lanes + 40)
-                var a1_3 = chunk(g, (7 + j + 1) * Offset.lanes + 44)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + 32)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + 36)
-                var a2_2 = chunk(g, (7 + j + 2) * Offset.lanes + 40)
-                var a2_3 = chunk(g, (7 + j + 2) * Offset.lanes + 44)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + 32)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + 36)
-                var a3_2 = chunk(g, (7 + j + 3) * Offset.lanes + 40)
-                var a3_3 = chunk(g, (7 + j + 3) * Offset.lanes + 44)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 36)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 44)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 36)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 44)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 36)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 44)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 36)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 44)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 80)
-                    let d1 = chunk(d, 84)
-                    let d2 = chunk(d, 88)
-                    let d3 = chunk(d, 92)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 36)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 40)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 44)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1512,90 +1732,90 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 32)
-                put(a0_1, g, (7 + j) * Offset.lanes + 36)
-                put(a0_2, g, (7 + j) * Offset.lanes + 40)
-                put(a0_3, g, (7 + j) * Offset.lanes + 44)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + 32)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + 36)
-                put(a1_2, g, (7 + j + 1) * Offset.lanes + 40)
-                put(a1_3, g, (7 + j + 1) * Offset.lanes + 44)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + 32)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + 36)
-                put(a2_2, g, (7 + j + 2) * Offset.lanes + 40)
-                put(a2_3, g, (7 + j + 2) * Offset.lanes + 44)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + 32)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + 36)
-                put(a3_2, g, (7 + j + 3) * Offset.lanes + 40)
-                put(a3_3, g, (7 + j + 3) * Offset.lanes + 44)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 36)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 44)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 36)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 44)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 36)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 44)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 36)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 44)
             }
         }
         for j in 12..<13 {
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 4)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 8)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 48)
-                    let d1 = chunk(d, 52)
-                    let d2 = chunk(d, 56)
-                    let d3 = chunk(d, 60)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 4)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 8)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 12)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes)
-                put(a0_1, g, (7 + j) * Offset.lanes + 4)
-                put(a0_2, g, (7 + j) * Offset.lanes + 8)
-                put(a0_3, g, (7 + j) * Offset.lanes + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 4)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 12)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 16)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 20)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 24)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 28)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 28)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 68)
-                    let d2 = chunk(d, 72)
-                    let d3 = chunk(d, 76)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 20)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 24)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 28)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 16)
-                put(a0_1, g, (7 + j) * Offset.lanes + 20)
-                put(a0_2, g, (7 + j) * Offset.lanes + 24)
-                put(a0_3, g, (7 + j) * Offset.lanes + 28)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 20)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 28)
             }
             do {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + 36)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + 40)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + 44)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 36)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 44)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 80)
-                    let d1 = chunk(d, 84)
-                    let d2 = chunk(d, 88)
-                    let d3 = chunk(d, 92)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 36)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 40)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 44)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + 32)
-                put(a0_1, g, (7 + j) * Offset.lanes + 36)
-                put(a0_2, g, (7 + j) * Offset.lanes + 40)
-                put(a0_3, g, (7 + j) * Offset.lanes + 44)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 36)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 44)
             }
         }
         // δb += Σ_t δz_t
@@ -1614,18 +1834,18 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
             var b11 = chunk(g, Offset.bias + 44)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 4)
-                b2 += chunk(d, 8)
-                b3 += chunk(d, 12)
-                b4 += chunk(d, 16)
-                b5 += chunk(d, 20)
-                b6 += chunk(d, 24)
-                b7 += chunk(d, 28)
-                b8 += chunk(d, 32)
-                b9 += chunk(d, 36)
-                b10 += chunk(d, 40)
-                b11 += chunk(d, 44)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 4)
+                b2 += chunk(d, Offset.gateDeltas + 8)
+                b3 += chunk(d, Offset.gateDeltas + 12)
+                b4 += chunk(d, Offset.gateDeltas + 16)
+                b5 += chunk(d, Offset.gateDeltas + 20)
+                b6 += chunk(d, Offset.gateDeltas + 24)
+                b7 += chunk(d, Offset.gateDeltas + 28)
+                b8 += chunk(d, Offset.gateDeltas + 32)
+                b9 += chunk(d, Offset.gateDeltas + 36)
+                b10 += chunk(d, Offset.gateDeltas + 40)
+                b11 += chunk(d, Offset.gateDeltas + 44)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 4)

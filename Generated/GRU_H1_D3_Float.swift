@@ -61,6 +61,16 @@ private enum Offset {
     static let recurrentDeltaN = 6
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 3
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 3
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 1
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 4
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 4
 }
 
 /// The pointwise GRU forward update, over the 1 part of 1 lane of each H-vector.
@@ -100,8 +110,8 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -111,13 +121,13 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H1_D3_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H1_D3_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 264) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 352) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 88, ring: true)
             }
             return
@@ -125,13 +135,13 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -139,8 +149,8 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -163,35 +173,49 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<1 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<1 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 3
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 3
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 3
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 3
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z1_0 = chunk(w, Offset.bias)
                 var z2_0 = chunk(w, Offset.bias)
+                var z3_0 = chunk(w, Offset.bias)
                 var r0_0 = SIMD4<Float>()
                 var r1_0 = SIMD4<Float>()
                 var r2_0 = SIMD4<Float>()
+                var r3_0 = SIMD4<Float>()
                 for j in 0..<3 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<1 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(z0_0, scratch0, Offset.inputProducts)
                 put(r0_0, scratch0, Offset.recurrentProducts)
@@ -202,6 +226,9 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                 put(z2_0, scratch2, Offset.inputProducts)
                 put(r2_0, scratch2, Offset.recurrentProducts)
                 put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
+                put(z3_0, scratch3, Offset.inputProducts)
+                put(r3_0, scratch3, Offset.recurrentProducts)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
@@ -209,11 +236,14 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<1 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<1 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<1 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -265,15 +295,15 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H1_D3_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H1_D3_Float.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -281,8 +311,8 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -290,7 +320,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -299,7 +329,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 4)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<1 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -308,40 +338,59 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 4)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<1 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy1 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy2 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                for k in 3..<Offset.lanes { delta[k] = 0 }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -349,43 +398,52 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    for k in 0..<1 {
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
+                    }
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -396,16 +454,16 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     dxt[0 + 2] = v[2]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -416,16 +474,36 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     dxt[0 + 2] = v[2]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(s0, s1)
+                    let v = s2
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<1 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -446,9 +524,13 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<1 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<1 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -460,20 +542,20 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 4)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<1 { scratch[k] += dy[(t - 1) * 1 + k] } }
+                if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 3..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, 0) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD4<Float>(0, 0, 1, 1), SIMD4<Float>(1, 1, 0, 0), y) - y * y), delta, Offset.gateDeltas) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0).replacing(with: chunk(delta, 4), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, 4)
+                put(chunk(delta, Offset.gateDeltas).replacing(with: chunk(delta, Offset.recurrentDeltas), where: SIMD4<Float>(0, 0, 1, 0) .> 0), delta, Offset.recurrentDeltas)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -481,25 +563,25 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                     let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, 4 + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 12 + k * 4), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
                     }
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 3
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<1 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 4 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 8 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -529,12 +611,12 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                 var a2_0 = chunk(g, (j + 2) * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let v0 = SIMD4<Float>(repeating: x[t * 3 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 3 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
-                    let v2 = SIMD4<Float>(repeating: x[t * 3 + j + 2])
+                    let v2 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                 }
                 put(a0_0, g, j * Offset.lanes)
@@ -545,14 +627,14 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 1, by: 1) {
             do {
-                var a0_0 = chunk(g, (3 + j) * Offset.lanes)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 4)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                 }
-                put(a0_0, g, (3 + j) * Offset.lanes)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
             }
         }
         // δb += Σ_t δz_t
@@ -560,7 +642,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
             var b0 = chunk(g, Offset.bias)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
+                b0 += chunk(d, Offset.gateDeltas)
             }
             put(b0, g, Offset.bias)
         }

@@ -60,6 +60,16 @@ private enum Offset {
     static let recurrentDeltaN = 160
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 96
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 32
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 32
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 128
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 96
 }
 
 /// The pointwise GRU forward update, over the 2 parts of 16 lanes of each H-vector.
@@ -105,8 +115,8 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -116,13 +126,13 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H32_D32_Float_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H32_D32_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2688) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 3584) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 896, ring: true)
             }
             return
@@ -130,13 +140,13 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -144,8 +154,8 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -168,10 +178,18 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<32 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<32 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 32
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 32
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 32
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 32
             // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -186,6 +204,10 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 var z2_1 = chunk(w, Offset.bias + 16)
                 var z2_2 = chunk(w, Offset.bias + 32)
                 var z2_3 = chunk(w, Offset.bias + 48)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 16)
+                var z3_2 = chunk(w, Offset.bias + 32)
+                var z3_3 = chunk(w, Offset.bias + 48)
                 var r0_0 = SIMD16<Float>()
                 var r0_1 = SIMD16<Float>()
                 var r0_2 = SIMD16<Float>()
@@ -198,10 +220,15 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 var r2_1 = SIMD16<Float>()
                 var r2_2 = SIMD16<Float>()
                 var r2_3 = SIMD16<Float>()
+                var r3_0 = SIMD16<Float>()
+                var r3_1 = SIMD16<Float>()
+                var r3_2 = SIMD16<Float>()
+                var r3_3 = SIMD16<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 16 + j * Offset.lanes)
                     let c2 = chunk(w, 32 + j * Offset.lanes)
@@ -218,11 +245,16 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
@@ -239,6 +271,10 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
                     r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
+                    r3_3 = SIMDMath.madd(r3_3, c3, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 16)
@@ -252,6 +288,10 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 32)
                 put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, Offset.gates + 48)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_2 + r3_2), cur3, Offset.gates + 32)
+                put(SIMDMath.sigmoid(z3_3 + r3_3), cur3, Offset.gates + 48)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 64)
@@ -260,16 +300,21 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 var z1_1 = chunk(w, Offset.bias + 80)
                 var z2_0 = chunk(w, Offset.bias + 64)
                 var z2_1 = chunk(w, Offset.bias + 80)
+                var z3_0 = chunk(w, Offset.bias + 64)
+                var z3_1 = chunk(w, Offset.bias + 80)
                 var r0_0 = SIMD16<Float>()
                 var r0_1 = SIMD16<Float>()
                 var r1_0 = SIMD16<Float>()
                 var r1_1 = SIMD16<Float>()
                 var r2_0 = SIMD16<Float>()
                 var r2_1 = SIMD16<Float>()
+                var r3_0 = SIMD16<Float>()
+                var r3_1 = SIMD16<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
                     let c0 = chunk(w, 64 + j * Offset.lanes)
                     let c1 = chunk(w, 80 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
@@ -278,11 +323,14 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 80 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
@@ -291,6 +339,8 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 64)
                 put(r0_0, scratch0, Offset.recurrentProducts + 64)
@@ -304,6 +354,10 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 put(r2_0, scratch2, Offset.recurrentProducts + 64)
                 put(z2_1, scratch2, Offset.inputProducts + 80)
                 put(r2_1, scratch2, Offset.recurrentProducts + 80)
+                put(z3_0, scratch3, Offset.inputProducts + 64)
+                put(r3_0, scratch3, Offset.recurrentProducts + 64)
+                put(z3_1, scratch3, Offset.inputProducts + 80)
+                put(r3_1, scratch3, Offset.recurrentProducts + 80)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, m * 16), output, t * 32 + m * 16) } }
@@ -311,11 +365,14 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
             if let output = output1 { let cur = cur1; for m in 0..<2 { put(part(cur, m * 16), output, t * 32 + m * 16) } }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; for m in 0..<2 { put(part(cur, m * 16), output, t * 32 + m * 16) } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; for m in 0..<2 { put(part(cur, m * 16), output, t * 32 + m * 16) } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<32 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<32 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<32 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<32 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -402,15 +459,15 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H32_D32_Float_V512.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H32_D32_Float_V512.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -418,8 +475,8 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -427,7 +484,7 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -436,7 +493,7 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 128)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<32 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -445,66 +502,92 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 128)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<32 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<32 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 16) + part(dy, (t - 1) * 32 + m * 16), scratch, m * 16) } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 48), delta, 144)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<2 { put(part(scratch, m * 16) + part(dy, (t - 1) * 32 + m * 16), scratch, m * 16) } }
+                if let dy = dy1 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 48), delta, 144)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<2 { put(part(scratch, m * 16) + part(dy, (t - 1) * 32 + m * 16), scratch, m * 16) } }
+                if let dy = dy2 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 48), delta, 144)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -522,44 +605,44 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 96 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 32) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 33) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 34) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 35) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 36) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 37) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 38) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 39) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 40) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 41) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 42) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 43) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 44) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 45) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 46) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 47) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, Offset.carryH + m * 16)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -577,44 +660,44 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 96 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 32) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 33) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 34) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 35) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 36) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 37) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 38) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 39) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 40) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 41) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 42) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 43) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 44) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 45) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 46) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 47) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, Offset.carryH + m * 16)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -632,47 +715,102 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 96 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 32) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 33) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 34) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 35) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 36) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 37) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 38) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 39) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 40) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 41) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 42) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 43) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 44) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 45) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 46) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 47) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, Offset.carryH + m * 16)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    var q8 = SIMD16<Float>()
+                    var q9 = SIMD16<Float>()
+                    var q10 = SIMD16<Float>()
+                    var q11 = SIMD16<Float>()
+                    var q12 = SIMD16<Float>()
+                    var q13 = SIMD16<Float>()
+                    var q14 = SIMD16<Float>()
+                    var q15 = SIMD16<Float>()
+                    for k in 0..<6 {
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, Offset.carryH + m * 16)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -690,7 +828,7 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -708,26 +846,26 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -745,7 +883,7 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -763,26 +901,26 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -800,7 +938,7 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -818,23 +956,78 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    var q8 = SIMD16<Float>()
+                    var q9 = SIMD16<Float>()
+                    var q10 = SIMD16<Float>()
+                    var q11 = SIMD16<Float>()
+                    var q12 = SIMD16<Float>()
+                    var q13 = SIMD16<Float>()
+                    var q14 = SIMD16<Float>()
+                    var q15 = SIMD16<Float>()
+                    for k in 0..<6 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
             }
         }
@@ -847,9 +1040,13 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<32 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<32 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -861,32 +1058,32 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 128)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<2 { put(part(scratch, m * 16) + part(dy, (t - 1) * 32 + m * 16), scratch, m * 16) } }
+                if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (1 - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (1 - y * y), delta, 80) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 96)
-                put(chunk(delta, 16), delta, 112)
-                put(chunk(delta, 32), delta, 128)
-                put(chunk(delta, 48), delta, 144)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -904,47 +1101,47 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, 96 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 16 + 32) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 33) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 34) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 16 + 35) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 16 + 36) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 16 + 37) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 16 + 38) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 16 + 39) * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, (m * 16 + 40) * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, (m * 16 + 41) * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, (m * 16 + 42) * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, (m * 16 + 43) * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, (m * 16 + 44) * Offset.lanes + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, (m * 16 + 45) * Offset.lanes + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 46) * Offset.lanes + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 47) * Offset.lanes + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 16) * Offset.lanes + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 16 + 1) * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 16 + 2) * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 16 + 3) * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 16 + 4) * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 16 + 5) * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 16 + 6) * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 16 + 7) * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + (m * 16 + 8) * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + (m * 16 + 9) * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + (m * 16 + 10) * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + (m * 16 + 11) * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + (m * 16 + 12) * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + (m * 16 + 13) * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + (m * 16 + 14) * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 16), scratch, Offset.carryH + m * 16)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             for m in 0..<2 {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 32, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -962,7 +1159,7 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<6 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, (m * 16) * Offset.lanes + k * 16), d)
                         q1 = SIMDMath.madd(q1, chunk(w, (m * 16 + 1) * Offset.lanes + k * 16), d)
                         q2 = SIMDMath.madd(q2, chunk(w, (m * 16 + 2) * Offset.lanes + k * 16), d)
@@ -980,23 +1177,23 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                         q14 = SIMDMath.madd(q14, chunk(w, (m * 16 + 14) * Offset.lanes + k * 16), d)
                         q15 = SIMDMath.madd(q15, chunk(w, (m * 16 + 15) * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), dxt, m * 16)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), dxt, m * 16)
                 }
             }
         }
@@ -1031,26 +1228,26 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + 48)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
-                    let d2 = chunk(d, 32)
-                    let d3 = chunk(d, 48)
-                    let v0 = SIMD16<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
+                    let d2 = chunk(d, Offset.gateDeltas + 32)
+                    let d3 = chunk(d, Offset.gateDeltas + 48)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD16<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD16<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD16<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1084,18 +1281,18 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 80)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 80)
-                    let v0 = SIMD16<Float>(repeating: x[t * 32 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 64)
+                    let d1 = chunk(d, Offset.gateDeltas + 80)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD16<Float>(repeating: x[t * 32 + j + 1])
+                    let v1 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD16<Float>(repeating: x[t * 32 + j + 2])
+                    let v2 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD16<Float>(repeating: x[t * 32 + j + 3])
+                    let v3 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -1112,28 +1309,28 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 32, by: 4) {
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 16)
-                var a0_2 = chunk(g, (32 + j) * Offset.lanes + 32)
-                var a0_3 = chunk(g, (32 + j) * Offset.lanes + 48)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 16)
-                var a1_2 = chunk(g, (32 + j + 1) * Offset.lanes + 32)
-                var a1_3 = chunk(g, (32 + j + 1) * Offset.lanes + 48)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 16)
-                var a2_2 = chunk(g, (32 + j + 2) * Offset.lanes + 32)
-                var a2_3 = chunk(g, (32 + j + 2) * Offset.lanes + 48)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 16)
-                var a3_2 = chunk(g, (32 + j + 3) * Offset.lanes + 32)
-                var a3_3 = chunk(g, (32 + j + 3) * Offset.lanes + 48)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 96)
-                    let d1 = chunk(d, 112)
-                    let d2 = chunk(d, 128)
-                    let d3 = chunk(d, 144)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 16)
+                    let d2 = chunk(d, Offset.recurrentDeltas + 32)
+                    let d3 = chunk(d, Offset.recurrentDeltas + 48)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1155,36 +1352,36 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes)
-                put(a0_1, g, (32 + j) * Offset.lanes + 16)
-                put(a0_2, g, (32 + j) * Offset.lanes + 32)
-                put(a0_3, g, (32 + j) * Offset.lanes + 48)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 16)
-                put(a1_2, g, (32 + j + 1) * Offset.lanes + 32)
-                put(a1_3, g, (32 + j + 1) * Offset.lanes + 48)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 16)
-                put(a2_2, g, (32 + j + 2) * Offset.lanes + 32)
-                put(a2_3, g, (32 + j + 2) * Offset.lanes + 48)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 16)
-                put(a3_2, g, (32 + j + 3) * Offset.lanes + 32)
-                put(a3_3, g, (32 + j + 3) * Offset.lanes + 48)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
             }
             do {
-                var a0_0 = chunk(g, (32 + j) * Offset.lanes + 64)
-                var a0_1 = chunk(g, (32 + j) * Offset.lanes + 80)
-                var a1_0 = chunk(g, (32 + j + 1) * Offset.lanes + 64)
-                var a1_1 = chunk(g, (32 + j + 1) * Offset.lanes + 80)
-                var a2_0 = chunk(g, (32 + j + 2) * Offset.lanes + 64)
-                var a2_1 = chunk(g, (32 + j + 2) * Offset.lanes + 80)
-                var a3_0 = chunk(g, (32 + j + 3) * Offset.lanes + 64)
-                var a3_1 = chunk(g, (32 + j + 3) * Offset.lanes + 80)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 64)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 80)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 64)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 80)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 64)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 80)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 64)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 80)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 160)
-                    let d1 = chunk(d, 176)
+                    let d0 = chunk(d, Offset.recurrentDeltas + 64)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 80)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1198,14 +1395,14 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (32 + j) * Offset.lanes + 64)
-                put(a0_1, g, (32 + j) * Offset.lanes + 80)
-                put(a1_0, g, (32 + j + 1) * Offset.lanes + 64)
-                put(a1_1, g, (32 + j + 1) * Offset.lanes + 80)
-                put(a2_0, g, (32 + j + 2) * Offset.lanes + 64)
-                put(a2_1, g, (32 + j + 2) * Offset.lanes + 80)
-                put(a3_0, g, (32 + j + 3) * Offset.lanes + 64)
-                put(a3_1, g, (32 + j + 3) * Offset.lanes + 80)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 64)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 80)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 64)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 80)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 64)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 80)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 64)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 80)
             }
         }
         // δb += Σ_t δz_t
@@ -1218,12 +1415,12 @@ public struct GRU_H32_D32_Float_V512: GeneratedKernel {
             var b5 = chunk(g, Offset.bias + 80)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 16)
-                b2 += chunk(d, 32)
-                b3 += chunk(d, 48)
-                b4 += chunk(d, 64)
-                b5 += chunk(d, 80)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 16)
+                b2 += chunk(d, Offset.gateDeltas + 32)
+                b3 += chunk(d, Offset.gateDeltas + 48)
+                b4 += chunk(d, Offset.gateDeltas + 64)
+                b5 += chunk(d, Offset.gateDeltas + 80)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 16)

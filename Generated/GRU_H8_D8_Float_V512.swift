@@ -61,6 +61,16 @@ private enum Offset {
     static let recurrentDeltaN = 48
     /// The direct part of δh_{t−1} in scratch.
     static let directHiddenGradient = 24
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 8
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 8
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 32
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
+    /// The recurrent-side δz in a step's deltas.
+    static let recurrentDeltas = 32
 }
 
 /// The pointwise GRU forward update, over the 1 part of 8 lanes of each H-vector.
@@ -100,8 +110,8 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -111,13 +121,13 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H8_D8_Float_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H8_D8_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1344) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1792) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 448, ring: true)
             }
             return
@@ -125,13 +135,13 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -139,8 +149,8 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -163,10 +173,18 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<8 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<8 { tape3[Offset.h + k] = state3[k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 8
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 8
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 8
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 8
             // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -175,16 +193,21 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                 var z1_1 = chunk(w, Offset.bias + 16)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 16)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 16)
                 var r0_0 = SIMD16<Float>()
                 var r0_1 = SIMD16<Float>()
                 var r1_0 = SIMD16<Float>()
                 var r1_1 = SIMD16<Float>()
                 var r2_0 = SIMD16<Float>()
                 var r2_1 = SIMD16<Float>()
+                var r3_0 = SIMD16<Float>()
+                var r3_1 = SIMD16<Float>()
                 for j in 0..<8 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 16 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
@@ -193,11 +216,14 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
                 }
                 for j in 0..<8 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
@@ -206,6 +232,8 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
                 put(z0_1, scratch0, Offset.inputProducts + 16)
@@ -219,6 +247,10 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                 put(z2_1, scratch2, Offset.inputProducts + 16)
                 put(r2_1, scratch2, Offset.recurrentProducts + 16)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
+                put(z3_1, scratch3, Offset.inputProducts + 16)
+                put(r3_1, scratch3, Offset.recurrentProducts + 16)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * 8) }
@@ -226,11 +258,14 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
             if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * 8) }
             forwardPointwise(w, prev2, cur2, scratch2)
             if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * 8) }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(w, prev3, cur3, scratch3)
+            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * 8) }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<8 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<8 { state1[k] = prev1[Offset.h + k] }
         for k in 0..<8 { state2[k] = prev2[Offset.h + k] }
+        for k in 0..<8 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -289,15 +324,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H8_D8_Float_V512.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H8_D8_Float_V512.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -305,8 +340,8 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -314,7 +349,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
@@ -323,7 +358,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 32)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<8 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
@@ -332,46 +367,67 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 32)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<8 { scratch2[Offset.carryH + k] = dFinal[k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy1 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy2 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
+                backwardPointwise(prev, cur, delta, scratch)
+                for k in 24..<Offset.lanes { delta[k] = 0 }
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -386,15 +442,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -403,7 +459,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
@@ -416,15 +472,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -433,7 +489,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
@@ -446,15 +502,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -463,13 +519,10 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -479,15 +532,48 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(q4, q5)
+                    let s3 = SIMDMath.foldPairs(q6, q7)
+                    let s4 = SIMDMath.foldPairs(s0, s1)
+                    let s5 = SIMDMath.foldPairs(s2, s3)
+                    let s6 = SIMDMath.foldPairs(s4, s5)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                }
+            }
+            // δx_t = Wᵀ·δz for the sequences that asked for it.
+            do {
+                if let dx = dx0 {
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -499,7 +585,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -509,15 +595,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -529,7 +615,7 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -539,15 +625,45 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(q4, q5)
+                    let s3 = SIMDMath.foldPairs(q6, q7)
+                    let s4 = SIMDMath.foldPairs(s0, s1)
+                    let s5 = SIMDMath.foldPairs(s2, s3)
+                    let s6 = SIMDMath.foldPairs(s4, s5)
+                    SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -569,9 +685,13 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<8 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<8 { dInitial[k] = scratch3[Offset.carryH + k] }
+        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -583,22 +703,22 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 32)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 8), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 for k in 24..<Offset.lanes { delta[k] = 0 }
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (y - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, 0), delta, 32)
-                put(chunk(delta, 16).replacing(with: chunk(delta, 48), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, 48)
+                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                put(chunk(delta, Offset.gateDeltas + 16).replacing(with: chunk(delta, Offset.recurrentDeltas + 16), where: SIMD16<Float>(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0) .> 0), delta, Offset.recurrentDeltas + 16)
             }
             // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
             do {
@@ -613,15 +733,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, 32 + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 288 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 320 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 352 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 384 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 416 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 480 + k * 16), d)
+                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -630,13 +750,13 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     let s4 = SIMDMath.foldPairs(s0, s1)
                     let s5 = SIMDMath.foldPairs(s2, s3)
                     let s6 = SIMDMath.foldPairs(s4, s5)
-                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, 0)
+                    put(SIMDMath.foldHalves(s6) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 8
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -646,15 +766,15 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     var q6 = SIMD16<Float>()
                     var q7 = SIMD16<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 32 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 64 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 96 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 128 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 160 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 192 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 224 + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
@@ -690,18 +810,18 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
-                    let v0 = SIMD16<Float>(repeating: x[t * 8 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD16<Float>(repeating: x[t * 8 + j + 1])
+                    let v1 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD16<Float>(repeating: x[t * 8 + j + 2])
+                    let v2 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD16<Float>(repeating: x[t * 8 + j + 3])
+                    let v3 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -718,18 +838,18 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 8, by: 4) {
             do {
-                var a0_0 = chunk(g, (8 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (8 + j) * Offset.lanes + 16)
-                var a1_0 = chunk(g, (8 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (8 + j + 1) * Offset.lanes + 16)
-                var a2_0 = chunk(g, (8 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (8 + j + 2) * Offset.lanes + 16)
-                var a3_0 = chunk(g, (8 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (8 + j + 3) * Offset.lanes + 16)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 48)
+                    let d0 = chunk(d, Offset.recurrentDeltas)
+                    let d1 = chunk(d, Offset.recurrentDeltas + 16)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -743,14 +863,14 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (8 + j) * Offset.lanes)
-                put(a0_1, g, (8 + j) * Offset.lanes + 16)
-                put(a1_0, g, (8 + j + 1) * Offset.lanes)
-                put(a1_1, g, (8 + j + 1) * Offset.lanes + 16)
-                put(a2_0, g, (8 + j + 2) * Offset.lanes)
-                put(a2_1, g, (8 + j + 2) * Offset.lanes + 16)
-                put(a3_0, g, (8 + j + 3) * Offset.lanes)
-                put(a3_1, g, (8 + j + 3) * Offset.lanes + 16)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
             }
         }
         // δb += Σ_t δz_t
@@ -759,8 +879,8 @@ public struct GRU_H8_D8_Float_V512: GeneratedKernel {
             var b1 = chunk(g, Offset.bias + 16)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 16)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 16)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 16)

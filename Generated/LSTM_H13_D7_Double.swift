@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 32
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 48
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 7
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 13
+    /// C in the caller's state vector (h first).
+    static let stateC = 13
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 64
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 4 lanes of each H-vector.
@@ -405,35 +415,35 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 64)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch1[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 64)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch2[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -447,7 +457,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -461,7 +471,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -476,233 +486,233 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     let q1 = SIMD4<Double>()
                     let q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     let q1 = SIMD4<Double>()
                     let q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     let q1 = SIMD4<Double>()
                     let q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
@@ -711,15 +721,15 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -735,15 +745,15 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -758,83 +768,83 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     let q1 = SIMD4<Double>()
                     let q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     var q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Double>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Double>()
                     var q1 = SIMD4<Double>()
                     var q2 = SIMD4<Double>()
                     let q3 = SIMD4<Double>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Double>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
@@ -843,7 +853,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -865,18 +875,18 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + k0 + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
-                    let v0 = SIMD4<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD4<Double>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD4<Double>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD4<Double>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -896,9 +906,9 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
-                    let v0 = SIMD4<Double>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let v0 = SIMD4<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -909,18 +919,18 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 12, by: 4) {
             for k0 in stride(from: 0, to: 64, by: 8) {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + k0 + 4)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + k0)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 4)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + k0)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 4)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + k0)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 4)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 4)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 4)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -934,30 +944,30 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + k0)
-                put(a0_1, g, (7 + j) * Offset.lanes + k0 + 4)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + k0)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + k0 + 4)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + k0)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + k0 + 4)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + k0)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + k0 + 4)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 4)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 4)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 4)
             }
         }
         for j in 12..<13 {
             for k0 in stride(from: 0, to: 64, by: 8) {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + k0 + 4)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
                     let v0 = SIMD4<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + k0)
-                put(a0_1, g, (7 + j) * Offset.lanes + k0 + 4)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
             }
         }
         // δb += Σ_t δz_t
@@ -972,14 +982,14 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             var b7 = chunk(g, Offset.bias + k0 + 28)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, k0)
-                b1 += chunk(d, k0 + 4)
-                b2 += chunk(d, k0 + 8)
-                b3 += chunk(d, k0 + 12)
-                b4 += chunk(d, k0 + 16)
-                b5 += chunk(d, k0 + 20)
-                b6 += chunk(d, k0 + 24)
-                b7 += chunk(d, k0 + 28)
+                b0 += chunk(d, Offset.gateDeltas + k0)
+                b1 += chunk(d, Offset.gateDeltas + k0 + 4)
+                b2 += chunk(d, Offset.gateDeltas + k0 + 8)
+                b3 += chunk(d, Offset.gateDeltas + k0 + 12)
+                b4 += chunk(d, Offset.gateDeltas + k0 + 16)
+                b5 += chunk(d, Offset.gateDeltas + k0 + 20)
+                b6 += chunk(d, Offset.gateDeltas + k0 + 24)
+                b7 += chunk(d, Offset.gateDeltas + k0 + 28)
             }
             put(b0, g, Offset.bias + k0)
             put(b1, g, Offset.bias + k0 + 4)

@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 32
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 48
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 7
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 13
+    /// C in the caller's state vector (h first).
+    static let stateC = 13
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 64
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 4 lanes of each H-vector.
@@ -103,8 +113,8 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -114,13 +124,13 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H13_D7_Float_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H13_D7_Float_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1296) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1728) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 432, ring: true)
             }
             return
@@ -128,13 +138,13 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -142,8 +152,8 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -166,160 +176,154 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         for k in 0..<13 { tape2[Offset.h + k] = state2[k] }
         for k in 0..<13 { tape2[Offset.c + k] = state2[13 + k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<13 { tape3[Offset.h + k] = state3[k] }
+        for k in 0..<13 { tape3[Offset.c + k] = state3[13 + k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 7
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 7
-            // z = b + W·x_t + U·h_{t−1}, 7 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 56, by: 28) {
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 7
+            // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
+            for k0 in stride(from: 0, to: 60, by: 20) {
                 var z0_0 = chunk(w, Offset.bias + k0)
                 var z0_1 = chunk(w, Offset.bias + k0 + 4)
                 var z0_2 = chunk(w, Offset.bias + k0 + 8)
                 var z0_3 = chunk(w, Offset.bias + k0 + 12)
                 var z0_4 = chunk(w, Offset.bias + k0 + 16)
-                var z0_5 = chunk(w, Offset.bias + k0 + 20)
-                var z0_6 = chunk(w, Offset.bias + k0 + 24)
                 var z1_0 = chunk(w, Offset.bias + k0)
                 var z1_1 = chunk(w, Offset.bias + k0 + 4)
                 var z1_2 = chunk(w, Offset.bias + k0 + 8)
                 var z1_3 = chunk(w, Offset.bias + k0 + 12)
                 var z1_4 = chunk(w, Offset.bias + k0 + 16)
-                var z1_5 = chunk(w, Offset.bias + k0 + 20)
-                var z1_6 = chunk(w, Offset.bias + k0 + 24)
                 var z2_0 = chunk(w, Offset.bias + k0)
                 var z2_1 = chunk(w, Offset.bias + k0 + 4)
                 var z2_2 = chunk(w, Offset.bias + k0 + 8)
                 var z2_3 = chunk(w, Offset.bias + k0 + 12)
                 var z2_4 = chunk(w, Offset.bias + k0 + 16)
-                var z2_5 = chunk(w, Offset.bias + k0 + 20)
-                var z2_6 = chunk(w, Offset.bias + k0 + 24)
+                var z3_0 = chunk(w, Offset.bias + k0)
+                var z3_1 = chunk(w, Offset.bias + k0 + 4)
+                var z3_2 = chunk(w, Offset.bias + k0 + 8)
+                var z3_3 = chunk(w, Offset.bias + k0 + 12)
+                var z3_4 = chunk(w, Offset.bias + k0 + 16)
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 12 + j * Offset.lanes)
                     let c4 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 24 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
                     let c3 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
                     let c4 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 put(z0_0, cur0, Offset.gates + k0)
                 put(z0_1, cur0, Offset.gates + k0 + 4)
                 put(z0_2, cur0, Offset.gates + k0 + 8)
                 put(z0_3, cur0, Offset.gates + k0 + 12)
                 put(z0_4, cur0, Offset.gates + k0 + 16)
-                put(z0_5, cur0, Offset.gates + k0 + 20)
-                put(z0_6, cur0, Offset.gates + k0 + 24)
                 put(z1_0, cur1, Offset.gates + k0)
                 put(z1_1, cur1, Offset.gates + k0 + 4)
                 put(z1_2, cur1, Offset.gates + k0 + 8)
                 put(z1_3, cur1, Offset.gates + k0 + 12)
                 put(z1_4, cur1, Offset.gates + k0 + 16)
-                put(z1_5, cur1, Offset.gates + k0 + 20)
-                put(z1_6, cur1, Offset.gates + k0 + 24)
                 put(z2_0, cur2, Offset.gates + k0)
                 put(z2_1, cur2, Offset.gates + k0 + 4)
                 put(z2_2, cur2, Offset.gates + k0 + 8)
                 put(z2_3, cur2, Offset.gates + k0 + 12)
                 put(z2_4, cur2, Offset.gates + k0 + 16)
-                put(z2_5, cur2, Offset.gates + k0 + 20)
-                put(z2_6, cur2, Offset.gates + k0 + 24)
+                put(z3_0, cur3, Offset.gates + k0)
+                put(z3_1, cur3, Offset.gates + k0 + 4)
+                put(z3_2, cur3, Offset.gates + k0 + 8)
+                put(z3_3, cur3, Offset.gates + k0 + 12)
+                put(z3_4, cur3, Offset.gates + k0 + 16)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 56)
-                var z0_1 = chunk(w, Offset.bias + 60)
-                var z1_0 = chunk(w, Offset.bias + 56)
-                var z1_1 = chunk(w, Offset.bias + 60)
-                var z2_0 = chunk(w, Offset.bias + 56)
-                var z2_1 = chunk(w, Offset.bias + 60)
+                var z0_0 = chunk(w, Offset.bias + 60)
+                var z1_0 = chunk(w, Offset.bias + 60)
+                var z2_0 = chunk(w, Offset.bias + 60)
+                var z3_0 = chunk(w, Offset.bias + 60)
                 for j in 0..<7 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 56 + j * Offset.lanes)
-                    let c1 = chunk(w, 60 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: xt3[j])
+                    let c0 = chunk(w, 60 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 60 + j * Offset.lanes)
+                    let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 60 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
-                put(z0_0, cur0, Offset.gates + 56)
-                put(z0_1, cur0, Offset.gates + 60)
-                put(z1_0, cur1, Offset.gates + 56)
-                put(z1_1, cur1, Offset.gates + 60)
-                put(z2_0, cur2, Offset.gates + 56)
-                put(z2_1, cur2, Offset.gates + 60)
+                put(z0_0, cur0, Offset.gates + 60)
+                put(z1_0, cur1, Offset.gates + 60)
+                put(z2_0, cur2, Offset.gates + 60)
+                put(z3_0, cur3, Offset.gates + 60)
             }
             for k in stride(from: 0, to: 16, by: 4) {
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
@@ -339,13 +343,21 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
             for k in stride(from: 16, to: 64, by: 4) {
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
+            for k in stride(from: 0, to: 16, by: 4) {
+                put(SIMDMath.tanh(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
+            }
+            for k in stride(from: 16, to: 64, by: 4) {
+                put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
+            }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(prev1, cur1)
             if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
             forwardPointwise(prev2, cur2)
             if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(prev3, cur3)
+            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<13 { state0[13 + k] = prev0[Offset.c + k] }
@@ -353,6 +365,8 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         for k in 0..<13 { state1[13 + k] = prev1[Offset.c + k] }
         for k in 0..<13 { state2[k] = prev2[Offset.h + k] }
         for k in 0..<13 { state2[13 + k] = prev2[Offset.c + k] }
+        for k in 0..<13 { state3[k] = prev3[Offset.h + k] }
+        for k in 0..<13 { state3[13 + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -498,15 +512,15 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H13_D7_Float_V128.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H13_D7_Float_V128.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -514,8 +528,8 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -523,35 +537,45 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 64)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch1[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 64)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch2[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for k in 0..<13 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -565,7 +589,7 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -579,7 +603,21 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                for k in stride(from: 0, to: 16, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                }
+                for k in stride(from: 16, to: 64, by: 4) {
+                    let y = chunk(cur, Offset.gates + k)
+                    put(chunk(delta, k) * (y - y * y), delta, k)
+                }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -594,233 +632,308 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    var q3 = SIMD4<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + 3 * 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + 3 * 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + 3 * 4)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    let q1 = SIMD4<Float>()
+                    let q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + 3 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    var q3 = SIMD4<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
+                    dxt[1 * 4 + 0] = v[0]
+                    dxt[1 * 4 + 1] = v[1]
+                    dxt[1 * 4 + 2] = v[2]
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD4<Float>()
+                    var q1 = SIMD4<Float>()
+                    var q2 = SIMD4<Float>()
+                    let q3 = SIMD4<Float>()
+                    for k in 0..<16 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
@@ -829,19 +942,24 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<13 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -853,15 +971,15 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[13 + k] }
+            for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[k] += dy[(t - 1) * 13 + k] } }
+                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
                 for k in stride(from: 0, to: 16, by: 4) {
@@ -876,83 +994,83 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<3 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4 + 7) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 8) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 9) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 10) * Offset.lanes + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, m * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     let q1 = SIMD4<Float>()
                     let q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1216 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    put(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), scratch, 3 * 4)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + 3 * 4)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     var q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 64 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 128 + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 192 + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    SIMDMath.store(SIMDMath.transposedSum(stage, as: SIMD4<Float>.self), dxt, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), dxt, 0)
                 }
             }
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 7, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD4<Float>()
                     var q1 = SIMD4<Float>()
                     var q2 = SIMD4<Float>()
                     let q3 = SIMD4<Float>()
                     for k in 0..<16 {
-                        let d = chunk(delta, k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 256 + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 320 + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 384 + k * 4), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 4)
+                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 4)
-                    put(q2, stage, 8)
-                    put(q3, stage, 12)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD4<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 4)
+                    put(q2, scratch, Offset.reduction + 8)
+                    put(q3, scratch, Offset.reduction + 12)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self)
                     dxt[1 * 4 + 0] = v[0]
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
@@ -961,7 +1079,7 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<13 { dInitial[13 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<13 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -991,26 +1109,26 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
                 var a3_3 = chunk(g, (j + 3) * Offset.lanes + k0 + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
-                    let d2 = chunk(d, k0 + 8)
-                    let d3 = chunk(d, k0 + 12)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 8)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 12)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
-                    let v1 = SIMD4<Float>(repeating: x[t * 7 + j + 1])
+                    let v1 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
                     a1_2 = SIMDMath.madd(a1_2, d2, v1)
                     a1_3 = SIMDMath.madd(a1_3, d3, v1)
-                    let v2 = SIMD4<Float>(repeating: x[t * 7 + j + 2])
+                    let v2 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                     a2_2 = SIMDMath.madd(a2_2, d2, v2)
                     a2_3 = SIMDMath.madd(a2_3, d3, v2)
-                    let v3 = SIMD4<Float>(repeating: x[t * 7 + j + 3])
+                    let v3 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
@@ -1042,11 +1160,11 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + k0 + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
-                    let d2 = chunk(d, k0 + 8)
-                    let d3 = chunk(d, k0 + 12)
-                    let v0 = SIMD4<Float>(repeating: x[t * 7 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 8)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 12)
+                    let v0 = SIMD4<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -1061,28 +1179,28 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 12, by: 4) {
             for k0 in stride(from: 0, to: 64, by: 16) {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + k0 + 4)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + k0 + 8)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + k0 + 12)
-                var a1_0 = chunk(g, (7 + j + 1) * Offset.lanes + k0)
-                var a1_1 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 4)
-                var a1_2 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 8)
-                var a1_3 = chunk(g, (7 + j + 1) * Offset.lanes + k0 + 12)
-                var a2_0 = chunk(g, (7 + j + 2) * Offset.lanes + k0)
-                var a2_1 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 4)
-                var a2_2 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 8)
-                var a2_3 = chunk(g, (7 + j + 2) * Offset.lanes + k0 + 12)
-                var a3_0 = chunk(g, (7 + j + 3) * Offset.lanes + k0)
-                var a3_1 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 4)
-                var a3_2 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 8)
-                var a3_3 = chunk(g, (7 + j + 3) * Offset.lanes + k0 + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 8)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 12)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 4)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 8)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 12)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 4)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 8)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 12)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 4)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 8)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
-                    let d2 = chunk(d, k0 + 8)
-                    let d3 = chunk(d, k0 + 12)
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 8)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 12)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1104,46 +1222,46 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + k0)
-                put(a0_1, g, (7 + j) * Offset.lanes + k0 + 4)
-                put(a0_2, g, (7 + j) * Offset.lanes + k0 + 8)
-                put(a0_3, g, (7 + j) * Offset.lanes + k0 + 12)
-                put(a1_0, g, (7 + j + 1) * Offset.lanes + k0)
-                put(a1_1, g, (7 + j + 1) * Offset.lanes + k0 + 4)
-                put(a1_2, g, (7 + j + 1) * Offset.lanes + k0 + 8)
-                put(a1_3, g, (7 + j + 1) * Offset.lanes + k0 + 12)
-                put(a2_0, g, (7 + j + 2) * Offset.lanes + k0)
-                put(a2_1, g, (7 + j + 2) * Offset.lanes + k0 + 4)
-                put(a2_2, g, (7 + j + 2) * Offset.lanes + k0 + 8)
-                put(a2_3, g, (7 + j + 2) * Offset.lanes + k0 + 12)
-                put(a3_0, g, (7 + j + 3) * Offset.lanes + k0)
-                put(a3_1, g, (7 + j + 3) * Offset.lanes + k0 + 4)
-                put(a3_2, g, (7 + j + 3) * Offset.lanes + k0 + 8)
-                put(a3_3, g, (7 + j + 3) * Offset.lanes + k0 + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 8)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 12)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 4)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 8)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0 + 12)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 4)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 8)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + k0 + 12)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 4)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 8)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + k0 + 12)
             }
         }
         for j in 12..<13 {
             for k0 in stride(from: 0, to: 64, by: 16) {
-                var a0_0 = chunk(g, (7 + j) * Offset.lanes + k0)
-                var a0_1 = chunk(g, (7 + j) * Offset.lanes + k0 + 4)
-                var a0_2 = chunk(g, (7 + j) * Offset.lanes + k0 + 8)
-                var a0_3 = chunk(g, (7 + j) * Offset.lanes + k0 + 12)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 8)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 12)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, k0)
-                    let d1 = chunk(d, k0 + 4)
-                    let d2 = chunk(d, k0 + 8)
-                    let d3 = chunk(d, k0 + 12)
+                    let d0 = chunk(d, Offset.gateDeltas + k0)
+                    let d1 = chunk(d, Offset.gateDeltas + k0 + 4)
+                    let d2 = chunk(d, Offset.gateDeltas + k0 + 8)
+                    let d3 = chunk(d, Offset.gateDeltas + k0 + 12)
                     let v0 = SIMD4<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
                     a0_3 = SIMDMath.madd(a0_3, d3, v0)
                 }
-                put(a0_0, g, (7 + j) * Offset.lanes + k0)
-                put(a0_1, g, (7 + j) * Offset.lanes + k0 + 4)
-                put(a0_2, g, (7 + j) * Offset.lanes + k0 + 8)
-                put(a0_3, g, (7 + j) * Offset.lanes + k0 + 12)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + k0)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 8)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + k0 + 12)
             }
         }
         // δb += Σ_t δz_t
@@ -1166,22 +1284,22 @@ public struct LSTM_H13_D7_Float_V128: GeneratedKernel {
             var b15 = chunk(g, Offset.bias + k0 + 60)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, k0)
-                b1 += chunk(d, k0 + 4)
-                b2 += chunk(d, k0 + 8)
-                b3 += chunk(d, k0 + 12)
-                b4 += chunk(d, k0 + 16)
-                b5 += chunk(d, k0 + 20)
-                b6 += chunk(d, k0 + 24)
-                b7 += chunk(d, k0 + 28)
-                b8 += chunk(d, k0 + 32)
-                b9 += chunk(d, k0 + 36)
-                b10 += chunk(d, k0 + 40)
-                b11 += chunk(d, k0 + 44)
-                b12 += chunk(d, k0 + 48)
-                b13 += chunk(d, k0 + 52)
-                b14 += chunk(d, k0 + 56)
-                b15 += chunk(d, k0 + 60)
+                b0 += chunk(d, Offset.gateDeltas + k0)
+                b1 += chunk(d, Offset.gateDeltas + k0 + 4)
+                b2 += chunk(d, Offset.gateDeltas + k0 + 8)
+                b3 += chunk(d, Offset.gateDeltas + k0 + 12)
+                b4 += chunk(d, Offset.gateDeltas + k0 + 16)
+                b5 += chunk(d, Offset.gateDeltas + k0 + 20)
+                b6 += chunk(d, Offset.gateDeltas + k0 + 24)
+                b7 += chunk(d, Offset.gateDeltas + k0 + 28)
+                b8 += chunk(d, Offset.gateDeltas + k0 + 32)
+                b9 += chunk(d, Offset.gateDeltas + k0 + 36)
+                b10 += chunk(d, Offset.gateDeltas + k0 + 40)
+                b11 += chunk(d, Offset.gateDeltas + k0 + 44)
+                b12 += chunk(d, Offset.gateDeltas + k0 + 48)
+                b13 += chunk(d, Offset.gateDeltas + k0 + 52)
+                b14 += chunk(d, Offset.gateDeltas + k0 + 56)
+                b15 += chunk(d, Offset.gateDeltas + k0 + 60)
             }
             put(b0, g, Offset.bias + k0)
             put(b1, g, Offset.bias + k0 + 4)

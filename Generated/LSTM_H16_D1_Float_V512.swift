@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 32
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 48
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 16
+    /// C in the caller's state vector (h first).
+    static let stateC = 16
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 64
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 16 lanes of each H-vector.
@@ -97,8 +107,8 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -108,13 +118,13 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H16_D1_Float_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H16_D1_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2016) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2688) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 672, ring: true)
             }
             return
@@ -122,13 +132,13 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -136,8 +146,8 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -160,10 +170,18 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         for k in 0..<16 { tape2[Offset.h + k] = state2[k] }
         for k in 0..<16 { tape2[Offset.c + k] = state2[16 + k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<16 { tape3[Offset.h + k] = state3[k] }
+        for k in 0..<16 { tape3[Offset.c + k] = state3[16 + k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
             // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -178,6 +196,10 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                 var z2_1 = chunk(w, Offset.bias + 16)
                 var z2_2 = chunk(w, Offset.bias + 32)
                 var z2_3 = chunk(w, Offset.bias + 48)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 16)
+                var z3_2 = chunk(w, Offset.bias + 32)
+                var z3_3 = chunk(w, Offset.bias + 48)
                 var r0_0 = SIMD16<Float>()
                 var r0_1 = SIMD16<Float>()
                 var r0_2 = SIMD16<Float>()
@@ -190,10 +212,15 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                 var r2_1 = SIMD16<Float>()
                 var r2_2 = SIMD16<Float>()
                 var r2_3 = SIMD16<Float>()
+                var r3_0 = SIMD16<Float>()
+                var r3_1 = SIMD16<Float>()
+                var r3_2 = SIMD16<Float>()
+                var r3_3 = SIMD16<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
+                    let v3 = SIMD16<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 16 + j * Offset.lanes)
                     let c2 = chunk(w, 32 + j * Offset.lanes)
@@ -210,11 +237,16 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
                 }
                 for j in 0..<16 {
                     let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
@@ -231,6 +263,10 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
                     r2_2 = SIMDMath.madd(r2_2, c2, v2)
                     r2_3 = SIMDMath.madd(r2_3, c3, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
+                    r3_2 = SIMDMath.madd(r3_2, c2, v3)
+                    r3_3 = SIMDMath.madd(r3_3, c3, v3)
                 }
                 put(SIMDMath.tanh(z0_0 + r0_0), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 16)
@@ -244,6 +280,10 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z2_2 + r2_2), cur2, Offset.gates + 32)
                 put(SIMDMath.sigmoid(z2_3 + r2_3), cur2, Offset.gates + 48)
+                put(SIMDMath.tanh(z3_0 + r3_0), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_2 + r3_2), cur3, Offset.gates + 32)
+                put(SIMDMath.sigmoid(z3_3 + r3_3), cur3, Offset.gates + 48)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * 16) }
@@ -251,7 +291,9 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
             if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * 16) }
             forwardPointwise(prev2, cur2)
             if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * 16) }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(prev3, cur3)
+            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * 16) }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<16 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<16 { state0[16 + k] = prev0[Offset.c + k] }
@@ -259,6 +301,8 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         for k in 0..<16 { state1[16 + k] = prev1[Offset.c + k] }
         for k in 0..<16 { state2[k] = prev2[Offset.h + k] }
         for k in 0..<16 { state2[16 + k] = prev2[Offset.c + k] }
+        for k in 0..<16 { state3[k] = prev3[Offset.h + k] }
+        for k in 0..<16 { state3[16 + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -330,15 +374,15 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H16_D1_Float_V512.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H16_D1_Float_V512.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -346,8 +390,8 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -355,66 +399,86 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<16 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<16 { scratch0[Offset.carryC + k] = dFinal[16 + k] }
+            for k in 0..<16 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 64)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<16 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<16 { scratch1[Offset.carryC + k] = dFinal[16 + k] }
+            for k in 0..<16 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 64)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<16 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<16 { scratch2[Offset.carryC + k] = dFinal[16 + k] }
+            for k in 0..<16 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<16 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for k in 0..<16 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 16), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { put(part(scratch, 0) + part(dy, (t - 1) * 16), scratch, 0) }
+                if let dy = dy1 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { put(part(scratch, 0) + part(dy, (t - 1) * 16), scratch, 0) }
+                if let dy = dy2 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -432,44 +496,44 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 128 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 256 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 320 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 384 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 512 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 576 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 640 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 704 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 768 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 832 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 896 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 960 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 1024 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -487,44 +551,44 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 128 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 256 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 320 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 384 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 512 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 576 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 640 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 704 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 768 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 832 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 896 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 960 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 1024 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -542,68 +606,132 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 128 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 256 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 320 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 384 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 512 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 576 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 640 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 704 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 768 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 832 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 896 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 960 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 1024 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD16<Float>()
+                    var q1 = SIMD16<Float>()
+                    var q2 = SIMD16<Float>()
+                    var q3 = SIMD16<Float>()
+                    var q4 = SIMD16<Float>()
+                    var q5 = SIMD16<Float>()
+                    var q6 = SIMD16<Float>()
+                    var q7 = SIMD16<Float>()
+                    var q8 = SIMD16<Float>()
+                    var q9 = SIMD16<Float>()
+                    var q10 = SIMD16<Float>()
+                    var q11 = SIMD16<Float>()
+                    var q12 = SIMD16<Float>()
+                    var q13 = SIMD16<Float>()
+                    var q14 = SIMD16<Float>()
+                    var q15 = SIMD16<Float>()
+                    for k in 0..<4 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                    var q0 = SIMD16<Float>()
+                    for k in 0..<4 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
@@ -612,19 +740,24 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<16 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<16 { dInitial[16 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<16 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<16 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<16 { dInitial[16 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<16 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<16 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<16 { dInitial[16 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<16 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<16 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for k in 0..<16 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -636,26 +769,26 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 64)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<16 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<16 { scratch0[Offset.carryC + k] = dFinal[16 + k] }
+            for k in 0..<16 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { put(part(scratch, 0) + part(dy, (t - 1) * 16), scratch, 0) }
+                if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (y - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD16<Float>()
                     var q1 = SIMD16<Float>()
                     var q2 = SIMD16<Float>()
@@ -673,50 +806,50 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     var q14 = SIMD16<Float>()
                     var q15 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, 64 + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 128 + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 192 + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 256 + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 320 + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 384 + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 448 + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 512 + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, 576 + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, 640 + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, 704 + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, 768 + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, 832 + k * 16), d)
-                        q13 = SIMDMath.madd(q13, chunk(w, 896 + k * 16), d)
-                        q14 = SIMDMath.madd(q14, chunk(w, 960 + k * 16), d)
-                        q15 = SIMDMath.madd(q15, chunk(w, 1024 + k * 16), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
+                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
+                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
+                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
+                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
+                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
+                        q13 = SIMDMath.madd(q13, chunk(w, Offset.recurrentColumns + 13 * Offset.lanes + k * 16), d)
+                        q14 = SIMDMath.madd(q14, chunk(w, Offset.recurrentColumns + 14 * Offset.lanes + k * 16), d)
+                        q15 = SIMDMath.madd(q15, chunk(w, Offset.recurrentColumns + 15 * Offset.lanes + k * 16), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 16)
-                    put(q2, stage, 32)
-                    put(q3, stage, 48)
-                    put(q4, stage, 64)
-                    put(q5, stage, 80)
-                    put(q6, stage, 96)
-                    put(q7, stage, 112)
-                    put(q8, stage, 128)
-                    put(q9, stage, 144)
-                    put(q10, stage, 160)
-                    put(q11, stage, 176)
-                    put(q12, stage, 192)
-                    put(q13, stage, 208)
-                    put(q14, stage, 224)
-                    put(q15, stage, 240)
-                    put(SIMDMath.transposedSum(stage, as: SIMD16<Float>.self), scratch, 0)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 16)
+                    put(q2, scratch, Offset.reduction + 32)
+                    put(q3, scratch, Offset.reduction + 48)
+                    put(q4, scratch, Offset.reduction + 64)
+                    put(q5, scratch, Offset.reduction + 80)
+                    put(q6, scratch, Offset.reduction + 96)
+                    put(q7, scratch, Offset.reduction + 112)
+                    put(q8, scratch, Offset.reduction + 128)
+                    put(q9, scratch, Offset.reduction + 144)
+                    put(q10, scratch, Offset.reduction + 160)
+                    put(q11, scratch, Offset.reduction + 176)
+                    put(q12, scratch, Offset.reduction + 192)
+                    put(q13, scratch, Offset.reduction + 208)
+                    put(q14, scratch, Offset.reduction + 224)
+                    put(q15, scratch, Offset.reduction + 240)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD16<Float>()
                     for k in 0..<4 {
-                        let d = chunk(delta, k * 16)
+                        let d = chunk(delta, Offset.gateDeltas + k * 16)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0))))
@@ -725,7 +858,7 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<16 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<16 { dInitial[16 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<16 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -743,11 +876,11 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 48)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
-                    let d2 = chunk(d, 32)
-                    let d3 = chunk(d, 48)
-                    let v0 = SIMD16<Float>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
+                    let d2 = chunk(d, Offset.gateDeltas + 32)
+                    let d3 = chunk(d, Offset.gateDeltas + 48)
+                    let v0 = SIMD16<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -762,28 +895,28 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 16, by: 4) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 32)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 48)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 32)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 48)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 32)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 48)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 32)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 48)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 16)
-                    let d2 = chunk(d, 32)
-                    let d3 = chunk(d, 48)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 16)
+                    let d2 = chunk(d, Offset.gateDeltas + 32)
+                    let d3 = chunk(d, Offset.gateDeltas + 48)
                     let v0 = SIMD16<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -805,22 +938,22 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 16)
-                put(a0_2, g, (1 + j) * Offset.lanes + 32)
-                put(a0_3, g, (1 + j) * Offset.lanes + 48)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 32)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 48)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 32)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 48)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 16)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 32)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 48)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
             }
         }
         // δb += Σ_t δz_t
@@ -831,10 +964,10 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
             var b3 = chunk(g, Offset.bias + 48)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 16)
-                b2 += chunk(d, 32)
-                b3 += chunk(d, 48)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 16)
+                b2 += chunk(d, Offset.gateDeltas + 32)
+                b3 += chunk(d, Offset.gateDeltas + 48)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 16)

@@ -54,6 +54,16 @@ private enum Offset {
     static let deltaF = 48
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 72
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 1
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 20
+    /// C in the caller's state vector (h first).
+    static let stateC = 20
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 96
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 3 parts of 8 lanes of each H-vector.
@@ -103,8 +113,8 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -114,13 +124,13 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H20_D1_Double_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H20_D1_Double_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2064) {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2752) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 688, ring: true)
             }
             return
@@ -128,13 +138,13 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -142,8 +152,8 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -166,146 +176,154 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         for k in 0..<20 { tape2[Offset.h + k] = state2[k] }
         for k in 0..<20 { tape2[Offset.c + k] = state2[20 + k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<20 { tape3[Offset.h + k] = state3[k] }
+        for k in 0..<20 { tape3[Offset.c + k] = state3[20 + k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            // z = b + W·x_t + U·h_{t−1}, 7 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z0_1 = chunk(w, Offset.bias + 8)
                 var z0_2 = chunk(w, Offset.bias + 16)
                 var z0_3 = chunk(w, Offset.bias + 24)
                 var z0_4 = chunk(w, Offset.bias + 32)
-                var z0_5 = chunk(w, Offset.bias + 40)
-                var z0_6 = chunk(w, Offset.bias + 48)
                 var z1_0 = chunk(w, Offset.bias)
                 var z1_1 = chunk(w, Offset.bias + 8)
                 var z1_2 = chunk(w, Offset.bias + 16)
                 var z1_3 = chunk(w, Offset.bias + 24)
                 var z1_4 = chunk(w, Offset.bias + 32)
-                var z1_5 = chunk(w, Offset.bias + 40)
-                var z1_6 = chunk(w, Offset.bias + 48)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 8)
                 var z2_2 = chunk(w, Offset.bias + 16)
                 var z2_3 = chunk(w, Offset.bias + 24)
                 var z2_4 = chunk(w, Offset.bias + 32)
-                var z2_5 = chunk(w, Offset.bias + 40)
-                var z2_6 = chunk(w, Offset.bias + 48)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 8)
+                var z3_2 = chunk(w, Offset.bias + 16)
+                var z3_3 = chunk(w, Offset.bias + 24)
+                var z3_4 = chunk(w, Offset.bias + 32)
                 for j in 0..<1 {
                     let v0 = SIMD8<Double>(repeating: xt0[j])
                     let v1 = SIMD8<Double>(repeating: xt1[j])
                     let v2 = SIMD8<Double>(repeating: xt2[j])
+                    let v3 = SIMD8<Double>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 8 + j * Offset.lanes)
                     let c2 = chunk(w, 16 + j * Offset.lanes)
                     let c3 = chunk(w, 24 + j * Offset.lanes)
                     let c4 = chunk(w, 32 + j * Offset.lanes)
-                    let c5 = chunk(w, 40 + j * Offset.lanes)
-                    let c6 = chunk(w, 48 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD8<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     let c2 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     let c3 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
                     let c4 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
                     z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z0_4 = SIMDMath.madd(z0_4, c4, v0)
-                    z0_5 = SIMDMath.madd(z0_5, c5, v0)
-                    z0_6 = SIMDMath.madd(z0_6, c6, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z1_2 = SIMDMath.madd(z1_2, c2, v1)
                     z1_3 = SIMDMath.madd(z1_3, c3, v1)
                     z1_4 = SIMDMath.madd(z1_4, c4, v1)
-                    z1_5 = SIMDMath.madd(z1_5, c5, v1)
-                    z1_6 = SIMDMath.madd(z1_6, c6, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
-                    z2_5 = SIMDMath.madd(z2_5, c5, v2)
-                    z2_6 = SIMDMath.madd(z2_6, c6, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
                 put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 8)
                 put(SIMDMath.tanh(z0_2), cur0, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z0_3), cur0, Offset.gates + 24)
                 put(SIMDMath.sigmoid(z0_4), cur0, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z0_5), cur0, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z0_6), cur0, Offset.gates + 48)
                 put(SIMDMath.tanh(z1_0), cur1, Offset.gates)
                 put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 8)
                 put(SIMDMath.tanh(z1_2), cur1, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z1_3), cur1, Offset.gates + 24)
                 put(SIMDMath.sigmoid(z1_4), cur1, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z1_5), cur1, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z1_6), cur1, Offset.gates + 48)
                 put(SIMDMath.tanh(z2_0), cur2, Offset.gates)
                 put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 8)
                 put(SIMDMath.tanh(z2_2), cur2, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z2_3), cur2, Offset.gates + 24)
                 put(SIMDMath.sigmoid(z2_4), cur2, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z2_5), cur2, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z2_6), cur2, Offset.gates + 48)
+                put(SIMDMath.tanh(z3_0), cur3, Offset.gates)
+                put(SIMDMath.tanh(z3_1), cur3, Offset.gates + 8)
+                put(SIMDMath.tanh(z3_2), cur3, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z3_3), cur3, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z3_4), cur3, Offset.gates + 32)
             }
             do {
-                var z0_0 = chunk(w, Offset.bias + 56)
-                var z0_1 = chunk(w, Offset.bias + 64)
-                var z0_2 = chunk(w, Offset.bias + 72)
-                var z0_3 = chunk(w, Offset.bias + 80)
-                var z0_4 = chunk(w, Offset.bias + 88)
-                var z1_0 = chunk(w, Offset.bias + 56)
-                var z1_1 = chunk(w, Offset.bias + 64)
-                var z1_2 = chunk(w, Offset.bias + 72)
-                var z1_3 = chunk(w, Offset.bias + 80)
-                var z1_4 = chunk(w, Offset.bias + 88)
-                var z2_0 = chunk(w, Offset.bias + 56)
-                var z2_1 = chunk(w, Offset.bias + 64)
-                var z2_2 = chunk(w, Offset.bias + 72)
-                var z2_3 = chunk(w, Offset.bias + 80)
-                var z2_4 = chunk(w, Offset.bias + 88)
+                var z0_0 = chunk(w, Offset.bias + 40)
+                var z0_1 = chunk(w, Offset.bias + 48)
+                var z0_2 = chunk(w, Offset.bias + 56)
+                var z0_3 = chunk(w, Offset.bias + 64)
+                var z0_4 = chunk(w, Offset.bias + 72)
+                var z1_0 = chunk(w, Offset.bias + 40)
+                var z1_1 = chunk(w, Offset.bias + 48)
+                var z1_2 = chunk(w, Offset.bias + 56)
+                var z1_3 = chunk(w, Offset.bias + 64)
+                var z1_4 = chunk(w, Offset.bias + 72)
+                var z2_0 = chunk(w, Offset.bias + 40)
+                var z2_1 = chunk(w, Offset.bias + 48)
+                var z2_2 = chunk(w, Offset.bias + 56)
+                var z2_3 = chunk(w, Offset.bias + 64)
+                var z2_4 = chunk(w, Offset.bias + 72)
+                var z3_0 = chunk(w, Offset.bias + 40)
+                var z3_1 = chunk(w, Offset.bias + 48)
+                var z3_2 = chunk(w, Offset.bias + 56)
+                var z3_3 = chunk(w, Offset.bias + 64)
+                var z3_4 = chunk(w, Offset.bias + 72)
                 for j in 0..<1 {
                     let v0 = SIMD8<Double>(repeating: xt0[j])
                     let v1 = SIMD8<Double>(repeating: xt1[j])
                     let v2 = SIMD8<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 56 + j * Offset.lanes)
-                    let c1 = chunk(w, 64 + j * Offset.lanes)
-                    let c2 = chunk(w, 72 + j * Offset.lanes)
-                    let c3 = chunk(w, 80 + j * Offset.lanes)
-                    let c4 = chunk(w, 88 + j * Offset.lanes)
+                    let v3 = SIMD8<Double>(repeating: xt3[j])
+                    let c0 = chunk(w, 40 + j * Offset.lanes)
+                    let c1 = chunk(w, 48 + j * Offset.lanes)
+                    let c2 = chunk(w, 56 + j * Offset.lanes)
+                    let c3 = chunk(w, 64 + j * Offset.lanes)
+                    let c4 = chunk(w, 72 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -321,16 +339,22 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + 80 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + 88 + j * Offset.lanes)
+                    let v3 = SIMD8<Double>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
+                    let c4 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -346,22 +370,82 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     z2_2 = SIMDMath.madd(z2_2, c2, v2)
                     z2_3 = SIMDMath.madd(z2_3, c3, v2)
                     z2_4 = SIMDMath.madd(z2_4, c4, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z3_2 = SIMDMath.madd(z3_2, c2, v3)
+                    z3_3 = SIMDMath.madd(z3_3, c3, v3)
+                    z3_4 = SIMDMath.madd(z3_4, c4, v3)
                 }
-                put(SIMDMath.sigmoid(z0_0), cur0, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z0_1), cur0, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z0_2), cur0, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z0_3), cur0, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z0_4), cur0, Offset.gates + 88)
-                put(SIMDMath.sigmoid(z1_0), cur1, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z1_1), cur1, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z1_2), cur1, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z1_3), cur1, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z1_4), cur1, Offset.gates + 88)
-                put(SIMDMath.sigmoid(z2_0), cur2, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z2_1), cur2, Offset.gates + 64)
-                put(SIMDMath.sigmoid(z2_2), cur2, Offset.gates + 72)
-                put(SIMDMath.sigmoid(z2_3), cur2, Offset.gates + 80)
-                put(SIMDMath.sigmoid(z2_4), cur2, Offset.gates + 88)
+                put(SIMDMath.sigmoid(z0_0), cur0, Offset.gates + 40)
+                put(SIMDMath.sigmoid(z0_1), cur0, Offset.gates + 48)
+                put(SIMDMath.sigmoid(z0_2), cur0, Offset.gates + 56)
+                put(SIMDMath.sigmoid(z0_3), cur0, Offset.gates + 64)
+                put(SIMDMath.sigmoid(z0_4), cur0, Offset.gates + 72)
+                put(SIMDMath.sigmoid(z1_0), cur1, Offset.gates + 40)
+                put(SIMDMath.sigmoid(z1_1), cur1, Offset.gates + 48)
+                put(SIMDMath.sigmoid(z1_2), cur1, Offset.gates + 56)
+                put(SIMDMath.sigmoid(z1_3), cur1, Offset.gates + 64)
+                put(SIMDMath.sigmoid(z1_4), cur1, Offset.gates + 72)
+                put(SIMDMath.sigmoid(z2_0), cur2, Offset.gates + 40)
+                put(SIMDMath.sigmoid(z2_1), cur2, Offset.gates + 48)
+                put(SIMDMath.sigmoid(z2_2), cur2, Offset.gates + 56)
+                put(SIMDMath.sigmoid(z2_3), cur2, Offset.gates + 64)
+                put(SIMDMath.sigmoid(z2_4), cur2, Offset.gates + 72)
+                put(SIMDMath.sigmoid(z3_0), cur3, Offset.gates + 40)
+                put(SIMDMath.sigmoid(z3_1), cur3, Offset.gates + 48)
+                put(SIMDMath.sigmoid(z3_2), cur3, Offset.gates + 56)
+                put(SIMDMath.sigmoid(z3_3), cur3, Offset.gates + 64)
+                put(SIMDMath.sigmoid(z3_4), cur3, Offset.gates + 72)
+            }
+            do {
+                var z0_0 = chunk(w, Offset.bias + 80)
+                var z0_1 = chunk(w, Offset.bias + 88)
+                var z1_0 = chunk(w, Offset.bias + 80)
+                var z1_1 = chunk(w, Offset.bias + 88)
+                var z2_0 = chunk(w, Offset.bias + 80)
+                var z2_1 = chunk(w, Offset.bias + 88)
+                var z3_0 = chunk(w, Offset.bias + 80)
+                var z3_1 = chunk(w, Offset.bias + 88)
+                for j in 0..<1 {
+                    let v0 = SIMD8<Double>(repeating: xt0[j])
+                    let v1 = SIMD8<Double>(repeating: xt1[j])
+                    let v2 = SIMD8<Double>(repeating: xt2[j])
+                    let v3 = SIMD8<Double>(repeating: xt3[j])
+                    let c0 = chunk(w, 80 + j * Offset.lanes)
+                    let c1 = chunk(w, 88 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                }
+                for j in 0..<20 {
+                    let v0 = SIMD8<Double>(repeating: prev0[Offset.h + j])
+                    let v1 = SIMD8<Double>(repeating: prev1[Offset.h + j])
+                    let v2 = SIMD8<Double>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD8<Double>(repeating: prev3[Offset.h + j])
+                    let c0 = chunk(w, Offset.recurrentColumns + 80 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 88 + j * Offset.lanes)
+                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
+                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                }
+                put(SIMDMath.sigmoid(z0_0), cur0, Offset.gates + 80)
+                put(SIMDMath.sigmoid(z0_1), cur0, Offset.gates + 88)
+                put(SIMDMath.sigmoid(z1_0), cur1, Offset.gates + 80)
+                put(SIMDMath.sigmoid(z1_1), cur1, Offset.gates + 88)
+                put(SIMDMath.sigmoid(z2_0), cur2, Offset.gates + 80)
+                put(SIMDMath.sigmoid(z2_1), cur2, Offset.gates + 88)
+                put(SIMDMath.sigmoid(z3_0), cur3, Offset.gates + 80)
+                put(SIMDMath.sigmoid(z3_1), cur3, Offset.gates + 88)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
@@ -369,7 +453,9 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
             forwardPointwise(prev2, cur2)
             if let output = output2 { let cur = cur2; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(prev3, cur3)
+            if let output = output3 { let cur = cur3; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<20 { state0[20 + k] = prev0[Offset.c + k] }
@@ -377,6 +463,8 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         for k in 0..<20 { state1[20 + k] = prev1[Offset.c + k] }
         for k in 0..<20 { state2[k] = prev2[Offset.h + k] }
         for k in 0..<20 { state2[20 + k] = prev2[Offset.c + k] }
+        for k in 0..<20 { state3[k] = prev3[Offset.h + k] }
+        for k in 0..<20 { state3[20 + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -492,15 +580,15 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H20_D1_Double_V512.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H20_D1_Double_V512.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -508,8 +596,8 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -517,90 +605,118 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 96)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<20 { scratch0[Offset.carryC + k] = dFinal[20 + k] }
+            for k in 0..<20 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 96)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<20 { scratch1[Offset.carryC + k] = dFinal[20 + k] }
+            for k in 0..<20 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 96)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<20 { scratch2[Offset.carryC + k] = dFinal[20 + k] }
+            for k in 0..<20 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for k in 0..<20 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (y - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (y - y * y), delta, Offset.gateDeltas + 88) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy1 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (y - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (y - y * y), delta, Offset.gateDeltas + 88) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy2 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (y - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (y - y * y), delta, Offset.gateDeltas + 88) }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (y - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (y - y * y), delta, Offset.gateDeltas + 88) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -610,28 +726,28 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -641,28 +757,28 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -672,30 +788,61 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD8<Double>()
+                    var q1 = SIMD8<Double>()
+                    var q2 = SIMD8<Double>()
+                    var q3 = SIMD8<Double>()
+                    var q4 = SIMD8<Double>()
+                    var q5 = SIMD8<Double>()
+                    var q6 = SIMD8<Double>()
+                    var q7 = SIMD8<Double>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -705,24 +852,24 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1632 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1728 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 1824 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 1920 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1, stage = scratch + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -732,24 +879,24 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1632 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1728 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 1824 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 1920 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2, stage = scratch + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -759,48 +906,84 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1632 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1728 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 1824 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 1920 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD8<Double>()
+                    var q1 = SIMD8<Double>()
+                    var q2 = SIMD8<Double>()
+                    var q3 = SIMD8<Double>()
+                    let q4 = SIMD8<Double>()
+                    let q5 = SIMD8<Double>()
+                    let q6 = SIMD8<Double>()
+                    let q7 = SIMD8<Double>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                    }
+                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                    var q0 = SIMD8<Double>()
+                    for k in 0..<12 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
@@ -809,19 +992,24 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<20 { dInitial[20 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<20 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<20 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<20 { dInitial[20 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<20 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<20 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<20 { dInitial[20 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<20 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<20 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for k in 0..<20 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -833,34 +1021,34 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 96)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<20 { scratch0[Offset.carryC + k] = dFinal[20 + k] }
+            for k in 0..<20 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[k] += dy[(t - 1) * 20 + k] } }
+                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (1 - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (1 - y * y), delta, 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, 16) * (1 - y * y), delta, 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, 24) * (y - y * y), delta, 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, 32) * (y - y * y), delta, 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, 40) * (y - y * y), delta, 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, 48) * (y - y * y), delta, 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, 56) * (y - y * y), delta, 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, 64) * (y - y * y), delta, 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, 72) * (y - y * y), delta, 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, 80) * (y - y * y), delta, 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, 88) * (y - y * y), delta, 88) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (y - y * y), delta, Offset.gateDeltas + 72) }
+                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (y - y * y), delta, Offset.gateDeltas + 88) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             for m in 0..<2 {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -870,30 +1058,30 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     var q6 = SIMD8<Double>()
                     var q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 8) * Offset.lanes + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
+                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
+                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
+                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, m * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
                 }
             }
             do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0, stage = scratch + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                     var q0 = SIMD8<Double>()
                     var q1 = SIMD8<Double>()
                     var q2 = SIMD8<Double>()
@@ -903,30 +1091,30 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     let q6 = SIMD8<Double>()
                     let q7 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 1632 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1728 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 1824 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 1920 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    put(SIMDMath.transposedSum(stage, as: SIMD8<Double>.self), scratch, 2 * 8)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 1
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
                     var q0 = SIMD8<Double>()
                     for k in 0..<12 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
@@ -935,7 +1123,7 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<20 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<20 { dInitial[20 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<20 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -953,11 +1141,11 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
-                    let v0 = SIMD8<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let d2 = chunk(d, Offset.gateDeltas + 16)
+                    let d3 = chunk(d, Offset.gateDeltas + 24)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -975,11 +1163,11 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 56)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 40)
-                    let d2 = chunk(d, 48)
-                    let d3 = chunk(d, 56)
-                    let v0 = SIMD8<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 40)
+                    let d2 = chunk(d, Offset.gateDeltas + 48)
+                    let d3 = chunk(d, Offset.gateDeltas + 56)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -997,11 +1185,11 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                 var a0_3 = chunk(g, j * Offset.lanes + 88)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 72)
-                    let d2 = chunk(d, 80)
-                    let d3 = chunk(d, 88)
-                    let v0 = SIMD8<Double>(repeating: x[t * 1 + j])
+                    let d0 = chunk(d, Offset.gateDeltas + 64)
+                    let d1 = chunk(d, Offset.gateDeltas + 72)
+                    let d2 = chunk(d, Offset.gateDeltas + 80)
+                    let d3 = chunk(d, Offset.gateDeltas + 88)
+                    let v0 = SIMD8<Double>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                     a0_2 = SIMDMath.madd(a0_2, d2, v0)
@@ -1016,28 +1204,28 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 20, by: 4) {
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 8)
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 16)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 24)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 8)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 16)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 24)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 8)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 16)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 24)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 8)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 16)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 24)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let d2 = chunk(d, 16)
-                    let d3 = chunk(d, 24)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let d2 = chunk(d, Offset.gateDeltas + 16)
+                    let d3 = chunk(d, Offset.gateDeltas + 24)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1059,46 +1247,46 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes)
-                put(a0_1, g, (1 + j) * Offset.lanes + 8)
-                put(a0_2, g, (1 + j) * Offset.lanes + 16)
-                put(a0_3, g, (1 + j) * Offset.lanes + 24)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 8)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 16)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 24)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 8)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 16)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 24)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 8)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 16)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 24)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 16)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 24)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 16)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 24)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 16)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 24)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 8)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 16)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 24)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 32)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 40)
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 48)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 56)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 32)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 40)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 48)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 56)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 32)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 40)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 48)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 56)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 32)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 40)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 48)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 56)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 56)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 56)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 56)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 56)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 32)
-                    let d1 = chunk(d, 40)
-                    let d2 = chunk(d, 48)
-                    let d3 = chunk(d, 56)
+                    let d0 = chunk(d, Offset.gateDeltas + 32)
+                    let d1 = chunk(d, Offset.gateDeltas + 40)
+                    let d2 = chunk(d, Offset.gateDeltas + 48)
+                    let d3 = chunk(d, Offset.gateDeltas + 56)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1120,46 +1308,46 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 32)
-                put(a0_1, g, (1 + j) * Offset.lanes + 40)
-                put(a0_2, g, (1 + j) * Offset.lanes + 48)
-                put(a0_3, g, (1 + j) * Offset.lanes + 56)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 32)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 40)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 48)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 56)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 32)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 40)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 48)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 56)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 32)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 40)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 48)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 56)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 32)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 40)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 48)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 56)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 32)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 40)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 48)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 56)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 32)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 40)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 48)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 56)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 32)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 40)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 48)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 56)
             }
             do {
-                var a0_0 = chunk(g, (1 + j) * Offset.lanes + 64)
-                var a0_1 = chunk(g, (1 + j) * Offset.lanes + 72)
-                var a0_2 = chunk(g, (1 + j) * Offset.lanes + 80)
-                var a0_3 = chunk(g, (1 + j) * Offset.lanes + 88)
-                var a1_0 = chunk(g, (1 + j + 1) * Offset.lanes + 64)
-                var a1_1 = chunk(g, (1 + j + 1) * Offset.lanes + 72)
-                var a1_2 = chunk(g, (1 + j + 1) * Offset.lanes + 80)
-                var a1_3 = chunk(g, (1 + j + 1) * Offset.lanes + 88)
-                var a2_0 = chunk(g, (1 + j + 2) * Offset.lanes + 64)
-                var a2_1 = chunk(g, (1 + j + 2) * Offset.lanes + 72)
-                var a2_2 = chunk(g, (1 + j + 2) * Offset.lanes + 80)
-                var a2_3 = chunk(g, (1 + j + 2) * Offset.lanes + 88)
-                var a3_0 = chunk(g, (1 + j + 3) * Offset.lanes + 64)
-                var a3_1 = chunk(g, (1 + j + 3) * Offset.lanes + 72)
-                var a3_2 = chunk(g, (1 + j + 3) * Offset.lanes + 80)
-                var a3_3 = chunk(g, (1 + j + 3) * Offset.lanes + 88)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 64)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 72)
+                var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 80)
+                var a0_3 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 88)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 64)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 72)
+                var a1_2 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 80)
+                var a1_3 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 88)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 64)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 72)
+                var a2_2 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 80)
+                var a2_3 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 88)
+                var a3_0 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 64)
+                var a3_1 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 72)
+                var a3_2 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 80)
+                var a3_3 = chunk(g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 88)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 64)
-                    let d1 = chunk(d, 72)
-                    let d2 = chunk(d, 80)
-                    let d3 = chunk(d, 88)
+                    let d0 = chunk(d, Offset.gateDeltas + 64)
+                    let d1 = chunk(d, Offset.gateDeltas + 72)
+                    let d2 = chunk(d, Offset.gateDeltas + 80)
+                    let d3 = chunk(d, Offset.gateDeltas + 88)
                     let v0 = SIMD8<Double>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -1181,22 +1369,22 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     a3_2 = SIMDMath.madd(a3_2, d2, v3)
                     a3_3 = SIMDMath.madd(a3_3, d3, v3)
                 }
-                put(a0_0, g, (1 + j) * Offset.lanes + 64)
-                put(a0_1, g, (1 + j) * Offset.lanes + 72)
-                put(a0_2, g, (1 + j) * Offset.lanes + 80)
-                put(a0_3, g, (1 + j) * Offset.lanes + 88)
-                put(a1_0, g, (1 + j + 1) * Offset.lanes + 64)
-                put(a1_1, g, (1 + j + 1) * Offset.lanes + 72)
-                put(a1_2, g, (1 + j + 1) * Offset.lanes + 80)
-                put(a1_3, g, (1 + j + 1) * Offset.lanes + 88)
-                put(a2_0, g, (1 + j + 2) * Offset.lanes + 64)
-                put(a2_1, g, (1 + j + 2) * Offset.lanes + 72)
-                put(a2_2, g, (1 + j + 2) * Offset.lanes + 80)
-                put(a2_3, g, (1 + j + 2) * Offset.lanes + 88)
-                put(a3_0, g, (1 + j + 3) * Offset.lanes + 64)
-                put(a3_1, g, (1 + j + 3) * Offset.lanes + 72)
-                put(a3_2, g, (1 + j + 3) * Offset.lanes + 80)
-                put(a3_3, g, (1 + j + 3) * Offset.lanes + 88)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes + 64)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 72)
+                put(a0_2, g, Offset.recurrentColumns + j * Offset.lanes + 80)
+                put(a0_3, g, Offset.recurrentColumns + j * Offset.lanes + 88)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 64)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 72)
+                put(a1_2, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 80)
+                put(a1_3, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 88)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 64)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 72)
+                put(a2_2, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 80)
+                put(a2_3, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 88)
+                put(a3_0, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 64)
+                put(a3_1, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 72)
+                put(a3_2, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 80)
+                put(a3_3, g, Offset.recurrentColumns + (j + 3) * Offset.lanes + 88)
             }
         }
         // δb += Σ_t δz_t
@@ -1215,18 +1403,18 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
             var b11 = chunk(g, Offset.bias + 88)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
-                b2 += chunk(d, 16)
-                b3 += chunk(d, 24)
-                b4 += chunk(d, 32)
-                b5 += chunk(d, 40)
-                b6 += chunk(d, 48)
-                b7 += chunk(d, 56)
-                b8 += chunk(d, 64)
-                b9 += chunk(d, 72)
-                b10 += chunk(d, 80)
-                b11 += chunk(d, 88)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
+                b2 += chunk(d, Offset.gateDeltas + 16)
+                b3 += chunk(d, Offset.gateDeltas + 24)
+                b4 += chunk(d, Offset.gateDeltas + 32)
+                b5 += chunk(d, Offset.gateDeltas + 40)
+                b6 += chunk(d, Offset.gateDeltas + 48)
+                b7 += chunk(d, Offset.gateDeltas + 56)
+                b8 += chunk(d, Offset.gateDeltas + 64)
+                b9 += chunk(d, Offset.gateDeltas + 72)
+                b10 += chunk(d, Offset.gateDeltas + 80)
+                b11 += chunk(d, Offset.gateDeltas + 88)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

@@ -55,6 +55,16 @@ private enum Offset {
     static let deltaF = 8
     /// Upstream (then δz) of gate block o in a step's deltas.
     static let deltaO = 12
+    /// Scalars of one step's input x_t (and of δx_t).
+    static let inputStep = 5
+    /// Scalars of one step's output h_t (and of its gradient Δ_t).
+    static let outputStep = 3
+    /// C in the caller's state vector (h first).
+    static let stateC = 3
+    /// Scalars of carried δ at the start of scratch, zeroed before the step loop.
+    static let carryArea = 16
+    /// Δz of the gate group in a step's deltas.
+    static let gateDeltas = 0
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 4 lanes of each H-vector.
@@ -98,8 +108,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 4 sequences in lockstep.
+    public var interleave: Int { 4 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -109,13 +119,13 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H3_D5_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H3_D5_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
             // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 504) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 672) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: 168, ring: true)
             }
             return
@@ -123,13 +133,13 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 4 <= batch.count {
+            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 4
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -137,8 +147,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -161,10 +171,18 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         for k in 0..<3 { tape2[Offset.h + k] = state2[k] }
         for k in 0..<3 { tape2[Offset.c + k] = state2[3 + k] }
         var prev2 = tape2
+        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
+        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
+        // Record 0 is the initial state, padding lanes zero.
+        tape3.update(repeating: 0, count: Offset.recordStride)
+        for k in 0..<3 { tape3[Offset.h + k] = state3[k] }
+        for k in 0..<3 { tape3[Offset.c + k] = state3[3 + k] }
+        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 5
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 5
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 5
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 5
             // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -173,16 +191,21 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                 var z1_1 = chunk(w, Offset.bias + 8)
                 var z2_0 = chunk(w, Offset.bias)
                 var z2_1 = chunk(w, Offset.bias + 8)
+                var z3_0 = chunk(w, Offset.bias)
+                var z3_1 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD8<Float>()
                 var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
                 var r1_1 = SIMD8<Float>()
                 var r2_0 = SIMD8<Float>()
                 var r2_1 = SIMD8<Float>()
+                var r3_0 = SIMD8<Float>()
+                var r3_1 = SIMD8<Float>()
                 for j in 0..<5 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
                     let v2 = SIMD8<Float>(repeating: xt2[j])
+                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
@@ -191,11 +214,14 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
                     z2_0 = SIMDMath.madd(z2_0, c0, v2)
                     z2_1 = SIMDMath.madd(z2_1, c1, v2)
+                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
                 }
                 for j in 0..<3 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
+                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
@@ -204,6 +230,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     r1_1 = SIMDMath.madd(r1_1, c1, v1)
                     r2_0 = SIMDMath.madd(r2_0, c0, v2)
                     r2_1 = SIMDMath.madd(r2_1, c1, v2)
+                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r3_1 = SIMDMath.madd(r3_1, c1, v3)
                 }
                 put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur0, Offset.gates)
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 8)
@@ -211,6 +239,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 8)
                 put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z2_0 + r2_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur2, Offset.gates)
                 put(SIMDMath.sigmoid(z2_1 + r2_1), cur2, Offset.gates + 8)
+                put(SIMDMath.madd(SIMD8<Float>(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z3_0 + r3_0) * SIMD8<Float>(1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5))), cur3, Offset.gates)
+                put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 8)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * 3 + k] = cur[k] } }
@@ -218,7 +248,9 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             if let output = output1 { let cur = cur1; for k in 0..<3 { output[t * 3 + k] = cur[k] } }
             forwardPointwise(prev2, cur2)
             if let output = output2 { let cur = cur2; for k in 0..<3 { output[t * 3 + k] = cur[k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            forwardPointwise(prev3, cur3)
+            if let output = output3 { let cur = cur3; for k in 0..<3 { output[t * 3 + k] = cur[k] } }
+            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<3 { state0[k] = prev0[Offset.h + k] }
         for k in 0..<3 { state0[3 + k] = prev0[Offset.c + k] }
@@ -226,6 +258,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         for k in 0..<3 { state1[3 + k] = prev1[Offset.c + k] }
         for k in 0..<3 { state2[k] = prev2[Offset.h + k] }
         for k in 0..<3 { state2[3 + k] = prev2[Offset.c + k] }
+        for k in 0..<3 { state3[k] = prev3[Offset.h + k] }
+        for k in 0..<3 { state3[3 + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -283,15 +317,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H3_D5_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H3_D5_Float.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 4 <= batch.count {
+            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 4
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -299,8 +333,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 4 step by step together.
+    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -308,55 +342,73 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
         let dy1 = batch.outputGradient.map { $0 + (first + 1) * batch.outputStride }
         let dx1 = batch.inputGradient.map { $0 + (first + 1) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch1.update(repeating: 0, count: 16)
+        scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch1[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
         let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
         let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: 16)
+        scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch2[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+        }
+        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
+        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
+        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
+        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
+        // Carried δ of the state, from the final state's gradient; padding lanes zero.
+        scratch3.update(repeating: 0, count: Offset.carryArea)
+        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for k in 0..<3 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
             }
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
             }
             do {
                 let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+            }
+            do {
+                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                backwardPointwise(prev, cur, delta, scratch)
+                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -367,15 +419,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     var q2 = SIMD8<Float>()
                     let q3 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                    put(SIMDMath.foldHalves(s2), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
@@ -384,15 +436,15 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     var q2 = SIMD8<Float>()
                     let q3 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                    put(SIMDMath.foldHalves(s2), scratch, Offset.carryH)
                 }
                 do {
                     let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
@@ -401,21 +453,38 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     var q2 = SIMD8<Float>()
                     let q3 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                    put(SIMDMath.foldHalves(s2), scratch, Offset.carryH)
+                }
+                do {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    let q3 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
+                    }
+                    let s0 = SIMDMath.foldPairs(q0, q1)
+                    let s1 = SIMDMath.foldPairs(q2, q3)
+                    let s2 = SIMDMath.foldPairs(s0, s1)
+                    put(SIMDMath.foldHalves(s2), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -425,22 +494,22 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -448,7 +517,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5, stage = scratch1 + Offset.reduction
+                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -458,22 +527,22 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -481,7 +550,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     dxt[0 + 4] = v[4]
                 }
                 if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5, stage = scratch2 + Offset.reduction
+                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -491,22 +560,55 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self)
+                    dxt[0 + 0] = v[0]
+                    dxt[0 + 1] = v[1]
+                    dxt[0 + 2] = v[2]
+                    dxt[0 + 3] = v[3]
+                    dxt[0 + 4] = v[4]
+                }
+                if let dx = dx3 {
+                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                    var q0 = SIMD8<Float>()
+                    var q1 = SIMD8<Float>()
+                    var q2 = SIMD8<Float>()
+                    var q3 = SIMD8<Float>()
+                    var q4 = SIMD8<Float>()
+                    let q5 = SIMD8<Float>()
+                    let q6 = SIMD8<Float>()
+                    let q7 = SIMD8<Float>()
+                    for k in 0..<2 {
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
+                    }
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -517,19 +619,24 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch1[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch2[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
+        }
+        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
+            for k in 0..<3 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
         accumulateParameterGradients(x2, length, tape2, g)
+        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.
@@ -541,19 +648,19 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         let dy0 = batch.outputGradient.map { $0 + (first + 0) * batch.outputStride }
         let dx0 = batch.inputGradient.map { $0 + (first + 0) * batch.inputStride }
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch0.update(repeating: 0, count: 16)
+        scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[3 + k] }
+            for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
         for t in stride(from: length, to: 0, by: -1) {
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[k] += dy[(t - 1) * 3 + k] } }
+                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, 0) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, 0) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, 8) * (y - y * y), delta, 8) }
+                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD8<Float>(1, 1, 1, 1, 0, 0, 0, 0), SIMD8<Float>(0, 0, 0, 0, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
             }
             // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
             do {
@@ -564,21 +671,21 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     var q2 = SIMD8<Float>()
                     let q3 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, 80 + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 96 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 112 + k * 8), d)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
+                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
                     }
                     let s0 = SIMDMath.foldPairs(q0, q1)
                     let s1 = SIMDMath.foldPairs(q2, q3)
                     let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(s2), scratch, 0)
+                    put(SIMDMath.foldHalves(s2), scratch, Offset.carryH)
                 }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
                 if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * 5, stage = scratch0 + Offset.reduction
+                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -588,22 +695,22 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     let q6 = SIMD8<Float>()
                     let q7 = SIMD8<Float>()
                     for k in 0..<2 {
-                        let d = chunk(delta, k * 8)
+                        let d = chunk(delta, Offset.gateDeltas + k * 8)
                         q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 16 + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 32 + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 48 + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 64 + k * 8), d)
+                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 8), d)
+                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 8), d)
                     }
-                    put(q0, stage, 0)
-                    put(q1, stage, 8)
-                    put(q2, stage, 16)
-                    put(q3, stage, 24)
-                    put(q4, stage, 32)
-                    put(q5, stage, 40)
-                    put(q6, stage, 48)
-                    put(q7, stage, 56)
-                    let v = SIMDMath.transposedSum(stage, as: SIMD8<Float>.self)
+                    put(q0, scratch, Offset.reduction)
+                    put(q1, scratch, Offset.reduction + 8)
+                    put(q2, scratch, Offset.reduction + 16)
+                    put(q3, scratch, Offset.reduction + 24)
+                    put(q4, scratch, Offset.reduction + 32)
+                    put(q5, scratch, Offset.reduction + 40)
+                    put(q6, scratch, Offset.reduction + 48)
+                    put(q7, scratch, Offset.reduction + 56)
+                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self)
                     dxt[0 + 0] = v[0]
                     dxt[0 + 1] = v[1]
                     dxt[0 + 2] = v[2]
@@ -614,7 +721,7 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<3 { dInitial[3 + k] = scratch0[Offset.carryC + k] }
+            for k in 0..<3 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }
@@ -636,18 +743,18 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                 var a3_1 = chunk(g, (j + 3) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Float>(repeating: x[t * 5 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
-                    let v1 = SIMD8<Float>(repeating: x[t * 5 + j + 1])
+                    let v1 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 1])
                     a1_0 = SIMDMath.madd(a1_0, d0, v1)
                     a1_1 = SIMDMath.madd(a1_1, d1, v1)
-                    let v2 = SIMD8<Float>(repeating: x[t * 5 + j + 2])
+                    let v2 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 2])
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
-                    let v3 = SIMD8<Float>(repeating: x[t * 5 + j + 3])
+                    let v3 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j + 3])
                     a3_0 = SIMDMath.madd(a3_0, d0, v3)
                     a3_1 = SIMDMath.madd(a3_1, d1, v3)
                 }
@@ -667,9 +774,9 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                 var a0_1 = chunk(g, j * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
-                    let v0 = SIMD8<Float>(repeating: x[t * 5 + j])
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
+                    let v0 = SIMD8<Float>(repeating: x[t * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
                 }
@@ -680,16 +787,16 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
         for j in stride(from: 0, to: 3, by: 3) {
             do {
-                var a0_0 = chunk(g, (5 + j) * Offset.lanes)
-                var a0_1 = chunk(g, (5 + j) * Offset.lanes + 8)
-                var a1_0 = chunk(g, (5 + j + 1) * Offset.lanes)
-                var a1_1 = chunk(g, (5 + j + 1) * Offset.lanes + 8)
-                var a2_0 = chunk(g, (5 + j + 2) * Offset.lanes)
-                var a2_1 = chunk(g, (5 + j + 2) * Offset.lanes + 8)
+                var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+                var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                var a1_1 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                var a2_0 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                var a2_1 = chunk(g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
                 for t in 0..<length {
                     let d = deltas + t * Offset.deltaStride
-                    let d0 = chunk(d, 0)
-                    let d1 = chunk(d, 8)
+                    let d0 = chunk(d, Offset.gateDeltas)
+                    let d1 = chunk(d, Offset.gateDeltas + 8)
                     let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
                     a0_0 = SIMDMath.madd(a0_0, d0, v0)
                     a0_1 = SIMDMath.madd(a0_1, d1, v0)
@@ -700,12 +807,12 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                     a2_0 = SIMDMath.madd(a2_0, d0, v2)
                     a2_1 = SIMDMath.madd(a2_1, d1, v2)
                 }
-                put(a0_0, g, (5 + j) * Offset.lanes)
-                put(a0_1, g, (5 + j) * Offset.lanes + 8)
-                put(a1_0, g, (5 + j + 1) * Offset.lanes)
-                put(a1_1, g, (5 + j + 1) * Offset.lanes + 8)
-                put(a2_0, g, (5 + j + 2) * Offset.lanes)
-                put(a2_1, g, (5 + j + 2) * Offset.lanes + 8)
+                put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+                put(a0_1, g, Offset.recurrentColumns + j * Offset.lanes + 8)
+                put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+                put(a1_1, g, Offset.recurrentColumns + (j + 1) * Offset.lanes + 8)
+                put(a2_0, g, Offset.recurrentColumns + (j + 2) * Offset.lanes)
+                put(a2_1, g, Offset.recurrentColumns + (j + 2) * Offset.lanes + 8)
             }
         }
         // δb += Σ_t δz_t
@@ -714,8 +821,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             var b1 = chunk(g, Offset.bias + 8)
             for t in 0..<length {
                 let d = deltas + t * Offset.deltaStride
-                b0 += chunk(d, 0)
-                b1 += chunk(d, 8)
+                b0 += chunk(d, Offset.gateDeltas)
+                b1 += chunk(d, Offset.gateDeltas + 8)
             }
             put(b0, g, Offset.bias)
             put(b1, g, Offset.bias + 8)

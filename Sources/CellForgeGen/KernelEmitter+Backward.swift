@@ -4,7 +4,7 @@ import CellForge
 /// Uᵀ·δz and Wᵀ·δz, and the parameter-gradient pass after the loop.
 extension KernelEmitter {
     func emitBackward(_ s: inout SourceWriter) {
-        let I = Self.interleave
+        let I = interleave
         s.line("/// One sequence (see `RecurrentKernel.backward`): a batch of one.")
         s.block("public func backward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                         tape: UnsafeMutablePointer<\(scalar)>,\n                         outputGradient dy: UnsafePointer<\(scalar)>?, finalStateGradient dFinal: UnsafePointer<\(scalar)>?,\n                         inputGradient dx: UnsafeMutablePointer<\(scalar)>?, initialStateGradient dInitial: UnsafeMutablePointer<\(scalar)>?,\n                         parameterGradient g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("backward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0, state: nil, stateStride: 0,")
@@ -26,7 +26,7 @@ extension KernelEmitter {
 
     /// The reverse step loop for `sequences` sequences in lockstep.
     func emitBackwardSteps(_ s: inout SourceWriter, sequences B: Int) {
-        let hp = layout.paddedHidden, all = 0..<B
+        let all = 0..<B
         s.line()
         s.line("/// Backpropagates sequences first..<first + \(B) step by step together.")
         s.block("private func backwardSteps\(B)(_ w: UnsafePointer<\(scalar)>, _ batch: KernelBatch<\(scalar)>, _ first: Int,\n                             _ tapes: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
@@ -37,10 +37,10 @@ extension KernelEmitter {
                 s.line("let dy\(b) = batch.outputGradient.map { $0 + (first + \(b)) * batch.outputStride }")
                 s.line("let dx\(b) = batch.inputGradient.map { $0 + (first + \(b)) * batch.inputStride }")
                 s.line("// Carried δ of the state, from the final state's gradient; padding lanes zero.")
-                s.line("scratch\(b).update(repeating: 0, count: \(4 * hp))")
+                s.line("scratch\(b).update(repeating: 0, count: Offset.carryArea)")
                 s.block("if let dFinal = batch.finalStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
-                        s.line("for k in 0..<\(H) { scratch\(b)[\(named(offsetName(.carry(name)), "k"))] = dFinal[\(index(v * H))] }")
+                        s.line("for k in 0..<\(H) { scratch\(b)[\(named(offsetName(.carry(name)), "k"))] = dFinal[\(stateIndex(v))] }")
                     }
                 }
             }
@@ -65,15 +65,18 @@ extension KernelEmitter {
                     }
                 }
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
-                let recurrent = cell.keepsRecurrentProductApart ? P : 0
-                emitTransposedProduct(&s, columnBase: D, columns: H, groupWidth: layout.partWidth, deltaOffset: recurrent,
-                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)" + stage(layout.partWidth, "scratch")]) }) { offset, value, _ in
-                    let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch, \(named(offsetName(.directHiddenGradient), offset)))" : value
-                    return ["put(\(sum), scratch, \(offset))"]
+                let n = recurrentGroupWidth, carryH = offsetName(.carry("h"))
+                emitTransposedProduct(&s, columns: "recurrentColumns", count: H, groupWidth: n, deltas: recurrentDeltas,
+                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)"]) }) { offset, value, _ in
+                    // Groups narrower than a part (a 16-register target at 512 bits) load and store their own width.
+                    let (load, store) = n == layout.partWidth ? ("part", "put") : ("SIMDMath.load", "SIMDMath.store")
+                    let sum = cell.hasDirectHiddenPath ? "\(value) + \(load)(scratch, \(named(offsetName(.directHiddenGradient), offset)))" : value
+                    return ["\(store)(\(sum), scratch, \(named(carryH, offset)))"]
                 }
                 s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
-                emitTransposedProduct(&s, columnBase: 0, columns: D, groupWidth: dxGroupWidth, deltaOffset: 0,
-                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * \(D)" + stage(dxGroupWidth, "scratch\(b)")]) }) { offset, value, lanes in
+                emitTransposedProduct(&s, columns: nil, count: D, groupWidth: dxGroupWidth, deltas: "gateDeltas",
+                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep"
+                                                                                        + (stagesReduction(dxGroupWidth) ? ", scratch = scratch\(b)" : "")]) }) { offset, value, lanes in
                     if lanes == dxGroupWidth {
                         return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
                     }
@@ -83,7 +86,7 @@ extension KernelEmitter {
             for b in all {
                 s.block("if let dInitial = batch.initialStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
-                        s.line("for k in 0..<\(H) { dInitial[\(index(v * H))] = scratch\(b)[\(named(offsetName(.carry(name)), "k"))] }")
+                        s.line("for k in 0..<\(H) { dInitial[\(stateIndex(v))] = scratch\(b)[\(named(offsetName(.carry(name)), "k"))] }")
                     }
                 }
             }
@@ -94,25 +97,40 @@ extension KernelEmitter {
     /// Adds Δ_t to the carried δh: whole parts as vectors when H fills them (the carry was
     /// just stored as vectors, and scalar updates would each wait on store forwarding).
     var addOutputGradient: String {
-        let wp = layout.partWidth
-        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { scratch[k] += dy[(t - 1) * \(H) + k] }" }
-        let add = { (o: String) in "put(part(scratch, \(o)) + part(dy, (t - 1) * \(H)\(o == "0" ? "" : " + \(o)")), scratch, \(o))" }
+        let wp = layout.partWidth, carryH = offsetName(.carry("h"))
+        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { scratch[\(named(carryH, "k"))] += dy[(t - 1) * Offset.outputStep + k] }" }
+        let add = { (o: String) in
+            "put(part(scratch, \(named(carryH, o))) + part(dy, (t - 1) * Offset.outputStep\(o == "0" ? "" : " + \(o)")), scratch, \(named(carryH, o)))"
+        }
         if layout.partCount == 1 { return add("0") }
         return "for m in 0..<\(layout.partCount) { \(add("m * \(wp)")) }"
     }
 
+    /// Where the transposed product Uᵀ·δz reads its δz: the recurrent-side δz when the cell
+    /// keeps it apart (GRU), else the gate deltas.
+    var recurrentDeltas: String { cell.keepsRecurrentProductApart ? "recurrentDeltas" : "gateDeltas" }
 
-    /// ", stage = …": where a group of n columns stages its accumulators, if it needs to.
-    func stage(_ n: Int, _ scratch: String) -> String {
-        n == w && w == layout.vectorWidth ? ", stage = \(scratch) + Offset.reduction" : ""
-    }
-
-    /// Lanes per δx group: the chunk width, or less for small D.
-    var dxGroupWidth: Int {
+    /// Columns per group of a transposed product: one accumulator per column, so at most the
+    /// target's accumulator budget (R/2: 8 with 16 registers, 16 with 32), which leaves room
+    /// for the δ chunk and the weight load; a power of two (the reduction folds pairs).
+    var transposedGroupLimit: Int {
         var n = 1
-        while n < D && n < w { n *= 2 }
+        while 2 * n <= min(w, spec.target.accumulatorBudget) { n *= 2 }
         return n
     }
+
+    /// Lanes per Uᵀ·δz group: a part of δh, or less where the target's registers ask for it.
+    var recurrentGroupWidth: Int { min(layout.partWidth, transposedGroupLimit) }
+
+    /// Lanes per δx group: the chunk width, or less for small D or where the target's registers ask for it.
+    var dxGroupWidth: Int {
+        var n = 1
+        while n < D && n < transposedGroupLimit { n *= 2 }
+        return n
+    }
+
+    /// Whether a group of n columns stages its accumulators in scratch for `SIMDMath.transposedSum`.
+    func stagesReduction(_ n: Int) -> Bool { n == w && w == layout.vectorWidth }
 
     /// "base + offset" with constants folded.
     func plus(_ base: Int, _ offset: String) -> String {
@@ -120,16 +138,18 @@ extension KernelEmitter {
         return base == 0 ? offset : "\(base) + \(offset)"
     }
 
-    /// out[j] = Σ_r M[r, j]·δ[r] for columns j of M (W from column 0, U from column D), in
-    /// groups of n columns: n dot-product accumulators over the chunks, then one transposing
+    /// out[j] = Σ_r M[r, j]·δ[r] for `count` columns j of M (W from column 0, or U from the
+    /// named offset `columns`), in groups of n columns: n dot-product accumulators over the
+    /// chunks of δ (at the named offset `deltas` in a step's deltas), then one transposing
     /// reduction into an n-lane vector. `store(offset, value, lanes)` writes a group's result.
     ///
     /// `sequences` lists, per sequence, the block header ("do" or an `if let`) and the lines that
-    /// bind `delta` (and what `store` uses) for it; the column-group loop is outermost so each
-    /// block of columns is reused from L1 by every sequence.
-    func emitTransposedProduct(_ s: inout SourceWriter, columnBase: Int, columns: Int, groupWidth n: Int,
-                               deltaOffset: Int, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
-        let full = columns / n, rest = columns % n
+    /// bind `delta` (and `scratch` where the reduction is staged, and what `store` uses) for it;
+    /// the column-group loop is outermost so each block of columns is reused from L1 by every
+    /// sequence.
+    func emitTransposedProduct(_ s: inout SourceWriter, columns: String?, count: Int, groupWidth n: Int,
+                               deltas: String, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
+        let full = count / n, rest = count % n
         func body(_ s: inout SourceWriter, group: String, lanes: Int) {
             for (header, bindings) in sequences {
                 s.block(header) { s in
@@ -139,20 +159,21 @@ extension KernelEmitter {
             }
         }
         func sequenceBody(_ s: inout SourceWriter, group: String, lanes: Int) {
-            /// Offset of column (columnBase + group·n + l), chunk k.
+            /// Offset of column group·n + l of the matrix, chunk k.
             func column(_ l: Int) -> String {
-                if let g = Int(group) { return index((columnBase + g * n + l) * P, "k * \(w)") }
-                let c = columnBase + l == 0 ? "\(group) * \(n)" : "\(group) * \(n) + \(columnBase + l)"
-                return "(\(c)) * Offset.lanes + k * \(w)"
+                let c: String
+                if let g = Int(group) { c = g * n + l == 0 ? "" : "\(g * n + l) * Offset.lanes + " }
+                else { c = "(\(group) * \(n)\(l == 0 ? "" : " + \(l)")) * Offset.lanes + " }
+                return (columns.map { named($0) + " + " } ?? "") + c + "k * \(w)"
             }
             for l in 0..<n { s.line("\(l < lanes ? "var" : "let") q\(l) = \(chunkType)()") }
             s.block("for k in 0..<\(layout.chunkCount)") { s in
-                s.line("let d = chunk(delta, \(index(deltaOffset, "k * \(w)")))")
+                s.line("let d = chunk(delta, \(named(deltas, "k * \(w)")))")
                 for l in 0..<lanes {
                     s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, \(column(l))), d)")
                 }
             }
-            let (lines, result) = reduction((0..<n).map { "q\($0)" }, stage: "stage")
+            let (lines, result) = reduction((0..<n).map { "q\($0)" }, stage: "scratch")
             s.lines(lines)
             s.lines(store(group == "0" ? "0" : "\(group) * \(n)", result, lanes))
         }
@@ -167,12 +188,12 @@ extension KernelEmitter {
     }
 
     /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
-    /// A full group of target-width accumulators is staged in `stage` (a pointer expression)
-    /// for the out-of-line `SIMDMath.transposedSum`.
-    func reduction(_ names: [String], stage: String) -> ([String], String) {
-        if names.count == w && w == layout.vectorWidth {
-            let puts = names.enumerated().map { "put(\($0.element), \(stage), \($0.offset * w))" }
-            return (puts, "SIMDMath.transposedSum(\(stage), as: \(chunkType).self)")
+    /// A full group of target-width accumulators is staged at `Offset.reduction` in `scratch`
+    /// (a pointer) for the out-of-line `SIMDMath.transposedSum`.
+    func reduction(_ names: [String], stage scratch: String) -> ([String], String) {
+        if stagesReduction(names.count) {
+            let puts = names.enumerated().map { "put(\($0.element), \(scratch), \(named("reduction", "\($0.offset * w)")))" }
+            return (puts, "SIMDMath.transposedSum(\(scratch) + Offset.reduction, as: \(chunkType).self)")
         }
         var lines: [String] = []
         var current = names, width = w, counter = 0
@@ -196,14 +217,13 @@ extension KernelEmitter {
     /// δW += Σ_t δz_t ⊗ x_t, δU += Σ_t δz_t ⊗ h_{t−1}, δb += Σ_t δz_t after the step loop,
     /// each gradient vector accumulated over all steps in registers.
     func emitParameterGradients(_ s: inout SourceWriter) {
-        let recurrentDelta = cell.keepsRecurrentProductApart ? P : 0
         s.line("/// Adds Σ_t of each step's parameter gradient to `g`, reading the deltas the step loop left in the tape.")
         s.block("private func accumulateParameterGradients(_ x: UnsafePointer<\(scalar)>, _ length: Int,\n                                                  _ tape: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("let deltas = tape + (length + 1) * Offset.recordStride")
             s.line("// δW[·, j] += Σ_t δz_t · x_t[j]")
-            emitOuterProducts(&s, columns: D, firstColumn: 0, deltaOffset: 0, source: { t, j in "x[\(t) * \(D) + \(j)]" })
+            emitOuterProducts(&s, columns: D, first: nil, deltas: "gateDeltas", source: { t, j in "x[\(t) * Offset.inputStep + \(j)]" })
             s.line("// δU[·, j] += Σ_t δz_t · h_{t−1}[j]")
-            emitOuterProducts(&s, columns: H, firstColumn: D, deltaOffset: recurrentDelta,
+            emitOuterProducts(&s, columns: H, first: "recurrentColumns", deltas: recurrentDeltas,
                               source: { t, j in "tape[\(t) * Offset.recordStride + \(named("h", j))]" })
             s.line("// δb += Σ_t δz_t")
             let budget = spec.target.accumulatorBudget
@@ -211,7 +231,7 @@ extension KernelEmitter {
                 for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k))))") }
                 s.block("for t in 0..<length") { s in
                     s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("b\(k) += chunk(d, \(offset(k)))") }
+                    for k in 0..<n { s.line("b\(k) += chunk(d, \(named("gateDeltas", offset(k))))") }
                 }
                 for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k))))") }
             }
@@ -232,16 +252,16 @@ extension KernelEmitter {
     /// columns of accumulators in registers over all steps (R the target's registers: 2 × 4 of
     /// 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside them), so each δ load
     /// (streamed from L2 for large H) serves 4 columns; leftover columns get passes of their own.
-    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, firstColumn: Int, deltaOffset: Int,
+    /// `first` names the offset of the matrix's first column (nil: 0), `deltas` that of the δz it reads.
+    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, first: String?, deltas: String,
                            source: (String, String) -> String) {
         let chunksPerPass = min(layout.chunkCount, spec.target.registers / 8)
         let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
-        /// Offset of gradient column (firstColumn + j), chunk at lane offset `lane`.
+        /// Offset of gradient column j of the matrix, chunk at lane offset `lane`.
         func column(_ j: String, _ lane: String) -> String {
-            let c = firstColumn == 0 ? j : j == "j" ? "\(firstColumn) + j" : "\(firstColumn) + \(j)"
-            let factor = c.contains(" ") ? "(\(c))" : c
-            return lane == "0" ? "\(factor) * Offset.lanes" : "\(factor) * Offset.lanes + \(lane)"
+            let factor = j.contains(" ") ? "(\(j))" : j
+            return (first.map { named($0) + " + " } ?? "") + "\(factor) * Offset.lanes" + (lane == "0" ? "" : " + \(lane)")
         }
         func pass(_ s: inout SourceWriter, columnExprs: [String]) {
             emitChunkGroups(&s, group: chunksPerPass) { s, offset, n in
@@ -250,7 +270,7 @@ extension KernelEmitter {
                 }
                 s.block("for t in 0..<length") { s in
                     s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(plus(deltaOffset, offset(k))))") }
+                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(named(deltas, offset(k))))") }
                     for (c, j) in columnExprs.enumerated() {
                         s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
                         for k in 0..<n { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }

@@ -31,7 +31,7 @@ extension KernelEmitter {
     /// Named offsets of block streaming.
     var blockOffsets: [NamedOffset] {
         [NamedOffset(name: "blockSteps", value: blockSteps, doc: "steps of one block whose W·x_t + b is computed ahead"),
-         NamedOffset(name: "ringProducts", value: Self.interleave * inferenceRing,
+         NamedOffset(name: "ringProducts", value: interleave * inferenceRing,
                      doc: "W·x_t + b of a block (blockSteps × P), after the inference rings on the stack")]
     }
 

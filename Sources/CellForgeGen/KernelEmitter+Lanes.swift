@@ -80,7 +80,8 @@ extension KernelEmitter {
                 let sig = lanes.map { $0 == .sigmoid }
                 derivative = "(SIMDMath.madd(\(literal(sig.map { $0 ? "0" : "1" })), \(literal(sig.map { $0 ? "1" : "0" })), y) - y * y)"
             }
-            s.line("do { let y = \(y); put(chunk(delta, \(k * w)) * \(derivative), delta, \(k * w)) }")
+            let d = named("gateDeltas", "\(k * w)")
+            s.line("do { let y = \(y); put(chunk(delta, \(d)) * \(derivative), delta, \(d)) }")
         }
     }
 
@@ -92,11 +93,12 @@ extension KernelEmitter {
             let lanes = laneActivations(k, cell.activations)
             let own = lanes.map { $0 == .pointwise }
             if own.allSatisfy({ $0 }) { continue }
+            let (d, r) = (named("gateDeltas", "\(k * w)"), named("recurrentDeltas", "\(k * w)"))
             if !own.contains(true) {
-                s.line("put(chunk(delta, \(k * w)), delta, \(P + k * w))")
+                s.line("put(chunk(delta, \(d)), delta, \(r))")
             } else {
                 let mask = literal(own.map { $0 ? "1" : "0" })
-                s.line("put(chunk(delta, \(k * w)).replacing(with: chunk(delta, \(P + k * w)), where: \(mask) .> 0), delta, \(P + k * w))")
+                s.line("put(chunk(delta, \(d)).replacing(with: chunk(delta, \(r)), where: \(mask) .> 0), delta, \(r))")
             }
         }
     }

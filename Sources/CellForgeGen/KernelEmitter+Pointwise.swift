@@ -69,13 +69,37 @@ extension KernelEmitter {
             list.append(NamedOffset(name: "recurrentProducts", value: Scratch.recurrentProduct(layout), doc: "U·h_{t−1} kept apart, in scratch"))
         }
         var seen = Set(list.map(\.name))
-        for slot in pointwiseSlots {
+        for slot in pointwiseSlots + stateVectors.map(Slot.carry) {
             let name = offsetName(slot)
             guard seen.insert(name).inserted else { continue }
             list.append(NamedOffset(name: name, value: offsetValue(slot), doc: slotDoc(slot)))
         }
+        return list + backwardOffsets
+    }
+
+    /// The constants only the step loop and the parameter-gradient pass use: strides of the
+    /// caller's per-step vectors, the state vectors, and the areas of the deltas and scratch.
+    var backwardOffsets: [NamedOffset] {
+        var list = [
+            NamedOffset(name: "inputStep", value: D, doc: "scalars of one step's input x_t (and of δx_t)"),
+            NamedOffset(name: "outputStep", value: H, doc: "scalars of one step's output h_t (and of its gradient Δ_t)"),
+        ]
+        for (v, name) in stateVectors.enumerated() where v > 0 {
+            list.append(NamedOffset(name: stateOffsetName(name), value: v * H, doc: "\(name) in the caller's state vector (h first)"))
+        }
+        list.append(NamedOffset(name: "carryArea", value: Scratch.inputProduct(layout), doc: "scalars of carried δ at the start of scratch, zeroed before the step loop"))
+        list.append(NamedOffset(name: "gateDeltas", value: 0, doc: "δz of the gate group in a step's deltas"))
+        if cell.keepsRecurrentProductApart {
+            list.append(NamedOffset(name: "recurrentDeltas", value: P, doc: "the recurrent-side δz in a step's deltas"))
+        }
         return list
     }
+
+    /// The constant naming a state vector's offset in the caller's state: "stateC" for c.
+    func stateOffsetName(_ name: String) -> String { "state\(name.prefix(1).uppercased())\(name.dropFirst())" }
+
+    /// Index k of state vector v in the caller's state: "k" for h, "Offset.stateC + k" for c.
+    func stateIndex(_ v: Int, _ k: String = "k") -> String { v == 0 ? k : named(stateOffsetName(stateVectors[v]), k) }
 
     func slotDoc(_ slot: Slot) -> String {
         switch slot {

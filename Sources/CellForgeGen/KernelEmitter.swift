@@ -75,8 +75,8 @@ struct KernelEmitter {
             s.line("/// A kernel; parameters live in caller-owned storage.")
             s.line("public init() {}")
             s.line()
-            s.line("/// Batched entry points run \(Self.interleave) sequences in lockstep.")
-            s.line("public var interleave: Int { \(Self.interleave) }")
+            s.line("/// Batched entry points run \(interleave) sequences in lockstep.")
+            s.line("public var interleave: Int { \(interleave) }")
             s.line()
             emitForward(&s)
             s.line()
@@ -111,12 +111,12 @@ struct KernelEmitter {
 
     // MARK: Forward
 
-    /// Sequences the batched entry points run in lockstep.
-    static let interleave = 3
+    /// Sequences the batched entry points run in lockstep (`KernelSpec.interleave`).
+    var interleave: Int { spec.interleave }
 
     func emitForward(_ s: inout SourceWriter) {
         let ring = inferenceRing
-        let I = Self.interleave
+        let I = interleave
         s.line("/// One sequence (see `RecurrentKernel.forward`): a batch of one.")
         s.block("public func forward(parameters w: UnsafePointer<\(scalar)>, input x: UnsafePointer<\(scalar)>, length: Int,\n                        state: UnsafeMutablePointer<\(scalar)>, output: UnsafeMutablePointer<\(scalar)>?,\n                        tape: UnsafeMutablePointer<\(scalar)>?)") { s in
             s.line("forward(parameters: w, batch: KernelBatch(count: 1, length: length, input: x, inputStride: 0,")
@@ -161,7 +161,7 @@ struct KernelEmitter {
     /// `call(width)` is the call for a group starting at `first`.
     func emitLockstepGroups(_ s: inout SourceWriter, call: (Int) -> String) {
         s.line("var first = 0")
-        for (width, test) in [(Self.interleave, "first + \(Self.interleave) <= batch.count"), (1, "first < batch.count")] {
+        for (width, test) in [(interleave, "first + \(interleave) <= batch.count"), (1, "first < batch.count")] {
             s.block("while \(test)") { s in
                 s.line(call(width))
                 s.line("first += \(width)")

@@ -33,6 +33,22 @@ public struct KernelSpec: Equatable, Sendable {
         self.target = target
     }
 
+    /// Sequences the batched entry points run in lockstep (the kernel's `interleave`).
+    ///
+    /// Measured rule (LSTM Float, N = 256, T = 64, one core, AMD EPYC Zen 4, machine shared:
+    /// training with δx and SGD through `BatchDriver`, and inference; 2, 3, 4 and 6 at H8 D8,
+    /// H16 D1, H20 D1, H32 D32 and H64 D64, 256 and 512 bits; best of 2–4 runs, ns per
+    /// sequence-step). Inference: 4 was the fastest or within 2% of it at every size but H20 D1
+    /// at 256 bits (76.9 against 72.8 for 3), and well ahead at H64 D64 512 bits (619 against
+    /// 713 for 3) and H8 D8 256 bits (22.4 against 25.9); 2 the slowest.
+    /// Training: 4 or 6 beat 3 at H8 D8 (73 and 73 against 78 ns) and H64 D64 512 bits (3267
+    /// and 3212 against 3535); elsewhere the run-to-run spread (up to 3× from the stack's
+    /// offset in its page alone) exceeds the differences. 6 gains nothing over 4 and spills
+    /// more. With 16 registers and 16 chunks or more (256-bit H ≥ 32) 3 and 4 tie in both
+    /// (H64 D64: 4871 and 4699 ns training, 1445 and 1240 inference, within the spread), and
+    /// 3 keeps fewer values spilled: 3 there.
+    public var interleave: Int { target.registers == 16 && layout.chunkCount >= 16 ? 3 : 4 }
+
     /// The emitted type's name, e.g. `LSTM_H8_D8_Float` (256 bits) or `LSTM_H32_D32_Float_V512`:
     /// kernels of one size for several targets can live in one package.
     public var typeName: String {

@@ -23,8 +23,8 @@ import Testing
         let text = KernelGenerator.source(for: spec)
         for name in ["forwardPointwise", "backwardPointwise"] {
             #expect(text.components(separatedBy: "private func \(name)(").count == 2, "\(name) defined once")
-            // 3 interleaved sequences plus a single one call it: once each per entry point.
-            #expect(text.components(separatedBy: "\(name)(").count - 2 == 4, "\(name) called from each step loop")
+            // The interleaved sequences plus a single one call it: once each per entry point.
+            #expect(text.components(separatedBy: "\(name)(").count - 2 == spec.interleave + 1, "\(name) called from each step loop")
         }
         #expect(text.contains("private enum Offset {") && text.contains("static let recordStride = "))
         #expect(text.contains("flops forward") && text.contains("bytes."))

@@ -10,10 +10,11 @@ import Testing
         try GeneratedKernels.open(key, with: Opener())
     }
 
-    /// Runs `check` on the kernel it is given, for full groups and tails.
+    /// Runs `check` on the kernel it is given for every count from 1 to 2·interleave + 1: a
+    /// tail alone, one and two full lockstep groups, and each with every tail length.
     struct Opener: KernelOpener {
         func open<K: GeneratedKernel>(_ kernel: K) {
-            for count in [1, 2, 3, 4, 7] { BatchAgreementTests().check(kernel, count: count) }
+            for count in 1...(2 * kernel.interleave + 1) { BatchAgreementTests().check(kernel, count: count) }
         }
     }
 

@@ -154,6 +154,27 @@ import Testing
         #expect(abs(SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q[2]))) - q[2].sum()) <= 1e-15)
     }
 
+    /// The Float folds (built on 64-bit lanes) add exactly the pairs the lane-by-lane ones
+    /// add, in the same order: equal bit for bit on random values, at every width.
+    @Test func floatFoldsEqualLaneByLaneFolds() {
+        var rng = SplitMix64(seed: 5)
+        func draw<V: SIMD>(_: V.Type) -> V where V.Scalar == Float { V((0..<V.scalarCount).map { _ in rng.nextSigned() }) }
+        func pairs<V: SIMD>(_ v: V) -> [Float] where V.Scalar == Float { (0..<V.scalarCount / 2).map { v[2 * $0] + v[2 * $0 + 1] } }
+        for _ in 0..<100 {
+            let (a4, b4) = (draw(SIMD4<Float>.self), draw(SIMD4<Float>.self))
+            let (a8, b8) = (draw(SIMD8<Float>.self), draw(SIMD8<Float>.self))
+            let (a16, b16) = (draw(SIMD16<Float>.self), draw(SIMD16<Float>.self))
+            let f4 = SIMDMath.foldPairs(a4, b4), f8 = SIMDMath.foldPairs(a8, b8), f16 = SIMDMath.foldPairs(a16, b16)
+            #expect((0..<4).map { f4[$0] } == pairs(a4) + pairs(b4))
+            #expect((0..<8).map { f8[$0] } == pairs(a8) + pairs(b8))
+            #expect((0..<16).map { f16[$0] } == pairs(a16) + pairs(b16))
+            let h4 = SIMDMath.foldHalves(a4), h8 = SIMDMath.foldHalves(a8), h16 = SIMDMath.foldHalves(a16)
+            #expect((0..<2).map { h4[$0] } == pairs(a4))
+            #expect((0..<4).map { h8[$0] } == pairs(a8))
+            #expect((0..<8).map { h16[$0] } == pairs(a16))
+        }
+    }
+
     /// The out-of-line transposed sums, one per vector type of every width, give the n sums of
     /// n staged n-lane accumulators in order. Inputs are small integers, so every sum is exact
     /// whatever the order of additions.
