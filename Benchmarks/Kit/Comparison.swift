@@ -21,14 +21,14 @@ public enum Comparison {
     }
 
     /// For every CellForge result, the reference result of the same configuration and
-    /// thread count. Latency is compared with the reference's forward throughput (the
-    /// reference runs sequence by sequence anyway).
+    /// thread count. Latency and streaming are compared with the reference's forward
+    /// throughput (the reference runs sequence by sequence anyway).
     public static func speedups(_ results: [BenchmarkResult]) -> [Speedup] {
         var reference: [Configuration: BenchmarkResult] = [:]
         for r in results where r.implementation == "reference" && r.threads == 1 { reference[r.configuration] = r }
         return bestSingleWorker(results).compactMap { r in
             var key = r.configuration
-            if key.mode == .latency { key.mode = .forward }
+            if key.mode == .latency || key.mode == .streaming { key.mode = .forward }
             return reference[key].map { Speedup(kernel: r, reference: $0) }
         }
     }
