@@ -29,20 +29,33 @@ let package = Package(
                                                      description: "Generate the kernels listed in a target's kernels.json into its folder"),
                                      permissions: [.writeToPackageDirectory(reason: "writes the generated kernels beside kernels.json")]),
                 dependencies: ["codegen"]),
-        // Generated/: the committed kernels and their registry, all written by
-        // `swift run codegen --manifest Generated/kernels.json`.
-        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated", exclude: ["kernels.json"]),
+        // The committed kernels, in three sets by purpose, each written with its registry by
+        // `swift run codegen --manifest <its kernels.json>` and none in two sets:
+        // Generated/: what the library's users, the examples and the driver and model tests open
+        // (registry GeneratedKernels), kept small so the README's main job builds fast;
+        .target(name: "CellForgeKernels", dependencies: ["CellForge"], path: "Generated",
+                exclude: ["kernels.json", "Tests", "Benchmarks"]),
+        // Generated/Tests/: the other widths and odd sizes the agreement tests run (registry
+        // TestKernels). Not a product.
+        .target(name: "CellForgeTestKernels", dependencies: ["CellForge"], path: "Generated/Tests", exclude: ["kernels.json"]),
+        // Generated/Benchmarks/: the rest of the peer comparison grid, LSTM, GRU and RNN at
+        // (D, H) = (1, 8), (8, 8), (16, 16), (1, 20), (32, 32), (64, 64) in Float at 256 and 512
+        // bits (registry BenchmarkKernels). Not a product.
+        .target(name: "CellForgeBenchmarkKernels", dependencies: ["CellForge"], path: "Generated/Benchmarks",
+                exclude: ["kernels.json"]),
         // Benchmarks: the arithmetic (flop model, units, statistics, JSON schema, table, SVG)
         // in a small library with fast tests; the executable only measures.
         .target(name: "BenchmarkKit", path: "Benchmarks/Kit"),
-        .executableTarget(name: "Benchmarks", dependencies: ["BenchmarkKit", "CellForge", "CellForgeKernels"],
+        .executableTarget(name: "Benchmarks", dependencies: ["BenchmarkKit", "CellForge", "CellForgeKernels",
+                                                             "CellForgeTestKernels", "CellForgeBenchmarkKernels"],
                           path: "Benchmarks/Runner"),
         .target(name: "CellForgeExamples", dependencies: ["CellForge", "CellForgeKernels"]),
         .executableTarget(name: "cellforge-train", dependencies: ["CellForgeExamples", "CellForgeKernels"], path: "Sources/TrainExample"),
         .executableTarget(name: "cellforge-model", dependencies: ["CellForgeExamples"], path: "Sources/ModelExample"),
         .testTarget(name: "CellForgeTests", dependencies: ["CellForge"]),
         .testTarget(name: "CellForgeGenTests", dependencies: ["CellForgeGen"]),
-        .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeGen"]),
+        .testTarget(name: "CellForgeKernelsTests", dependencies: ["CellForgeKernels", "CellForgeTestKernels",
+                                                                 "CellForgeBenchmarkKernels", "CellForgeGen"]),
         // Test support, not a product: runs a built executable as a child process, for the
         // driver and model tests.
         .target(name: "CellForgeTestSupport", path: "Tests/TestSupport"),

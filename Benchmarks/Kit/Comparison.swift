@@ -12,6 +12,20 @@ public enum Comparison {
         return best.values.sorted { $0.configuration < $1.configuration }
     }
 
+    /// CellForge's one-core figure per kernel: as `bestSingleWorker`, but the kernels of one
+    /// configuration at different vector widths (`LSTM_H8_D8_Float`, `LSTM_H8_D8_Float_V512`)
+    /// stay apart. Sorted by configuration, then width.
+    public static func bestSingleWorkerPerKernel(_ results: [BenchmarkResult]) -> [BenchmarkResult] {
+        struct Key: Hashable { var configuration: Configuration; var vectorBits: Int? }
+        var best: [Key: BenchmarkResult] = [:]
+        for r in results where r.implementation == "cellforge" && r.threads == 1 {
+            let key = Key(configuration: r.configuration, vectorBits: r.vectorBits)
+            if let b = best[key], b.secondsPerStep.median <= r.secondsPerStep.median { continue }
+            best[key] = r
+        }
+        return best.values.sorted { ($0.configuration, $0.vectorBits ?? 0) < ($1.configuration, $1.vectorBits ?? 0) }
+    }
+
     /// A generated kernel's result beside the reference's for the same configuration.
     public struct Speedup: Equatable, Sendable {
         public var kernel: BenchmarkResult
@@ -21,14 +35,14 @@ public enum Comparison {
     }
 
     /// For every CellForge result, the reference result of the same configuration and
-    /// thread count. Latency is compared with the reference's forward throughput (the
-    /// reference runs sequence by sequence anyway).
+    /// thread count. Latency and streaming are compared with the reference's forward
+    /// throughput (the reference runs sequence by sequence anyway).
     public static func speedups(_ results: [BenchmarkResult]) -> [Speedup] {
         var reference: [Configuration: BenchmarkResult] = [:]
         for r in results where r.implementation == "reference" && r.threads == 1 { reference[r.configuration] = r }
         return bestSingleWorker(results).compactMap { r in
             var key = r.configuration
-            if key.mode == .latency { key.mode = .forward }
+            if key.mode == .latency || key.mode == .streaming { key.mode = .forward }
             return reference[key].map { Speedup(kernel: r, reference: $0) }
         }
     }

@@ -23,8 +23,13 @@ public enum Cell: String, Codable, CaseIterable, Sendable, Comparable {
 
 /// What a benchmark result measures.
 public enum Mode: String, Codable, CaseIterable, Sendable, Comparable {
-    /// One sequence, forward only, no tape, state carried between calls: time per step.
+    /// Per-block latency: one sequence, forward only, no tape, one `forward` call of length T
+    /// with the state carried from call to call: time per step.
     case latency
+    /// Per-sample streaming latency: the same sequence as `latency`, one `forward` call of
+    /// length 1 per sample (T calls), the state carried: time per step. Over `latency` it is
+    /// the cost of single-step calls against block streaming.
+    case streaming
     /// N sequences of T steps, forward only (inference): throughput.
     case forward
     /// N sequences of T steps, forward with tape + backward (with δx) + one SGD step per batch.
@@ -41,7 +46,7 @@ public enum Mode: String, Codable, CaseIterable, Sendable, Comparable {
 /// 2·G·H·(D + H) (8·H·(D + H) for the LSTM); activations and element-wise work are
 /// not counted. Backward (δW, δU, δx, δh) is twice that, so a training step is
 /// 3× forward: 24·H·(D + H) for the LSTM. The SGD update is once per batch and not
-/// counted. Latency counts the forward flops.
+/// counted. Latency and streaming count the forward flops.
 public enum FlopModel {
     /// Flops of one forward step.
     public static func forward(_ cell: Cell, hidden: Int, input: Int) -> Double {

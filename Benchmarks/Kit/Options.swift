@@ -6,6 +6,8 @@ public struct Options: Equatable, Sendable {
     public var input: Int?
     /// "float" or "double" (nil: both).
     public var scalar: String?
+    /// Vector widths in bits to run (nil: every width).
+    public var vectorBits: Set<Int>?
     /// Substrings; a kernel runs if its name contains any of them (case-insensitive).
     public var only: [String] = []
     public var modes: [Mode] = Mode.allCases
@@ -38,12 +40,16 @@ public struct Options: Equatable, Sendable {
     usage: swift run -c release [flags] Benchmarks [options]
       (recommended flags: -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DCELLFORGE_FMA)
 
-    selection (all kernels in Generated/ by default; filters combine):
+    selection (every committed kernel by default: the registries GeneratedKernels,
+    TestKernels and BenchmarkKernels; filters combine):
       --cell lstm|gru|rnn[,…]   cells to run
       --hidden H, --input D     only kernels of this hidden / input size
       --scalar float|double     only kernels of this scalar type
+      --vector-bits 128|256|512[,…]   only kernels of these vector widths
       --only SUBSTRING          only kernels whose name contains it ("H8 D8", "LSTM_H64"); repeatable
-      --mode latency|forward|training[,…]   modes to measure (default all)
+      --mode latency|streaming|forward|training[,…]   modes to measure (default all):
+                                latency: one sequence, one call of T steps (per-block);
+                                streaming: the same, one call per sample (T calls of 1)
       --no-reference            skip the reference cells (no speed-up column)
       --list                    list the kernels and exit
       --models                  measure models instead of kernels, on one core: training of
@@ -99,12 +105,20 @@ public struct Options: Equatable, Sendable {
                 let v = try value(a).lowercased()
                 guard v == "float" || v == "double" else { throw OptionsError.badValue(a, v, "float or double") }
                 o.scalar = v
+            case "--vector-bits":
+                let v = try value(a)
+                var widths = o.vectorBits ?? []
+                for bits in v.split(separator: ",") {
+                    guard let n = Int(bits), [128, 256, 512].contains(n) else { throw OptionsError.badValue(a, String(bits), "128, 256 or 512") }
+                    widths.insert(n)
+                }
+                o.vectorBits = widths
             case "--only": o.only.append(try value(a))
             case "--mode":
                 let v = try value(a)
                 o.modes = try v.split(separator: ",").map { name in
                     guard let m = Mode(rawValue: name.lowercased()) else {
-                        throw OptionsError.badValue(a, String(name), "latency, forward or training")
+                        throw OptionsError.badValue(a, String(name), "latency, streaming, forward or training")
                     }
                     return m
                 }
@@ -133,9 +147,11 @@ public struct Options: Equatable, Sendable {
         return o
     }
 
-    /// Whether a kernel passes the filters. `names` are its display and type names.
-    public func selects(names: [String], cell: Cell, hidden: Int, input: Int, scalar: String) -> Bool {
+    /// Whether a kernel passes the filters. `names` are its display and type names; `vectorBits`
+    /// its width (nil: not filtered by width).
+    public func selects(names: [String], cell: Cell, hidden: Int, input: Int, scalar: String, vectorBits: Int? = nil) -> Bool {
         if let cells, !cells.contains(cell) { return false }
+        if let widths = self.vectorBits, let bits = vectorBits, !widths.contains(bits) { return false }
         if let h = self.hidden, h != hidden { return false }
         if let d = self.input, d != input { return false }
         if let s = self.scalar, s != scalar { return false }

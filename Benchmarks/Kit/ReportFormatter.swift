@@ -37,7 +37,7 @@ public struct ReportFormatter: Sendable {
     /// that is CellForge's one-core figure (`Comparison.bestSingleWorker`).
     public func resultTable() -> String {
         var t = TextTable([.init("kernel", .left), .init("mode", .left), .init("runner", .left), .init("ns/step [min–max]"), .init("on CPU"), .init("steps/s"),
-                           .init("GFLOP/s"), .init("% peak"), .init("reference ns/step"), .init("vs reference")])
+                           .init("GFLOP/s"), .init("% peak"), .init("% 256-bit peak"), .init("reference ns/step"), .init("vs reference")])
         let speedups = Dictionary(Comparison.speedups(report.results).map { ($0.kernel.configuration, $0) }) { a, _ in a }
         let own = report.results.filter { $0.implementation == "cellforge" }
             .sorted { ($0.configuration, $0.threads, $0.runner) < ($1.configuration, $1.threads, $1.runner) }
@@ -46,6 +46,7 @@ public struct ReportFormatter: Sendable {
             t.add([r.kernel + (r.threads > 1 ? " ×\(r.threads)" : ""), r.mode.rawValue, r.runner,
                    Units.range(r.secondsPerStep, Units.nanoseconds), r.cpuShare.map { Self.share($0, threads: r.threads) } ?? "—", Units.si(r.stepsPerSecond.median),
                    Units.significant(r.gflops.median), r.percentOfPeak.map { Units.significant($0.median) + "%" } ?? "—",
+                   (r.percentOfPeak256 ?? (r.vectorBits == 256 ? r.percentOfPeak : nil)).map { Units.significant($0.median) + "%" } ?? "—",
                    s.map { Units.nanoseconds($0.reference.secondsPerStep.median) } ?? "—", s.map { Units.ratio($0.ratio) } ?? "—"])
         }
         return t.render(style)
@@ -57,44 +58,55 @@ public struct ReportFormatter: Sendable {
         "\(Int((s * 100).rounded()))%" + (s < 0.9 && threads == 1 ? "!" : "")
     }
 
-    /// One row per kernel: latency, forward and training throughput, % of peak, and the
-    /// training speed-ups over the reference and (with a peer) PyTorch.
+    /// One row per kernel (each vector width its own row): per-block latency (one call of T
+    /// steps), per-sample streaming latency (T calls of one step) and their ratio, forward and
+    /// training throughput, % of peak, and the training speed-ups over the reference and
+    /// (with a peer) PyTorch.
     public func summaryTable() -> String {
-        let own = Comparison.bestSingleWorker(report.results)
-        var byShape: [Configuration: [Mode: BenchmarkResult]] = [:]
-        for r in own {
-            var key = r.configuration
-            key.mode = .latency
-            byShape[key, default: [:]][r.mode] = r
+        struct Row: Hashable { var shape: Configuration; var vectorBits: Int? }
+        var rows: [Row: [Mode: BenchmarkResult]] = [:]
+        for r in Comparison.bestSingleWorkerPerKernel(report.results) {
+            var shape = r.configuration
+            shape.mode = .latency
+            rows[Row(shape: shape, vectorBits: r.vectorBits), default: [:]][r.mode] = r
         }
-        let speedups = Dictionary(Comparison.speedups(report.results).map { ($0.kernel.configuration, $0.ratio) }) { a, _ in a }
-        let peerRows = peer.map { p in
-            Dictionary(Comparison.peerRows(cellforge: report.results, peer: p.results).map { ($0.configuration, $0) }) { a, _ in a }
-        }
+        var reference: [Configuration: BenchmarkResult] = [:]
+        for r in report.results where r.implementation == "reference" && r.threads == 1 { reference[r.configuration] = r }
+        var peerResults: [Configuration: [Int: BenchmarkResult]] = [:]
+        for r in peer?.results ?? [] where r.implementation == "pytorch" { peerResults[r.configuration, default: [:]][r.threads] = r }
         let threads = peer.map { Array(Set($0.results.map(\.threads))).sorted() } ?? []
-        var columns: [TextTable.Column] = [.init("kernel", .left), .init("latency ns/step"), .init("forward steps/s"),
+        var columns: [TextTable.Column] = [.init("kernel", .left), .init("latency ns/step (T per call)"),
+                                           .init("streaming ns/step (1 per call)"), .init("streaming ÷ latency"), .init("forward steps/s"),
                                            .init("training steps/s"), .init("training GFLOP/s"), .init("% of peak"),
                                            .init("training vs reference")]
         if peer != nil {
             columns.append(.init("forward vs PyTorch 1T"))
             for n in threads { columns.append(.init("training vs PyTorch \(n)T")) }
         }
+        /// Other's median time over this one's: above 1, this kernel is faster.
+        func speedup(_ other: BenchmarkResult?, _ mine: BenchmarkResult?) -> String {
+            guard let other, let mine else { return "—" }
+            return Units.ratio(other.secondsPerStep.median / mine.secondsPerStep.median)
+        }
         var t = TextTable(columns)
-        for (key, modes) in byShape.sorted(by: { $0.key < $1.key }) {
-            let name = modes.values.first!.kernel
-            var training = key
+        for (row, modes) in rows.sorted(by: { ($0.key.shape, $0.key.vectorBits ?? 0) < ($1.key.shape, $1.key.vectorBits ?? 0) }) {
+            var training = row.shape
             training.mode = .training
-            var forward = key
+            var forward = row.shape
             forward.mode = .forward
-            var cells = [name, modes[.latency].map { Units.nanoseconds($0.secondsPerStep.median) } ?? "—",
-                         modes[.forward].map { Units.si($0.stepsPerSecond.median) } ?? "—",
-                         modes[.training].map { Units.si($0.stepsPerSecond.median) } ?? "—",
-                         modes[.training].map { Units.significant($0.gflops.median) } ?? "—",
-                         modes[.training]?.percentOfPeak.map { Units.significant($0.median) + "%" } ?? "—",
-                         speedups[training].map(Units.ratio) ?? "—"]
-            if let peerRows {
-                cells.append(peerRows[forward]?.ratio(threads: 1).map(Units.ratio) ?? "—")
-                for n in threads { cells.append(peerRows[training]?.ratio(threads: n).map(Units.ratio) ?? "—") }
+            let block: Double? = modes[.latency]?.secondsPerStep.median
+            let perSample: Double? = modes[.streaming]?.secondsPerStep.median
+            var streaming: [String] = [block.map(Units.nanoseconds) ?? "—", perSample.map(Units.nanoseconds) ?? "—", "—"]
+            if let block, let perSample { streaming[2] = Units.ratio(perSample / block) }
+            var cells: [String] = [modes.values.first!.kernel] + streaming
+            cells += [modes[.forward].map { Units.si($0.stepsPerSecond.median) } ?? "—",
+                      modes[.training].map { Units.si($0.stepsPerSecond.median) } ?? "—",
+                      modes[.training].map { Units.significant($0.gflops.median) } ?? "—",
+                      modes[.training]?.percentOfPeak.map { Units.significant($0.median) + "%" } ?? "—",
+                      speedup(reference[training], modes[.training])]
+            if peer != nil {
+                cells.append(speedup(peerResults[forward]?[1], modes[.forward]))
+                for n in threads { cells.append(speedup(peerResults[training]?[n], modes[.training])) }
             }
             t.add(cells)
         }

@@ -224,12 +224,16 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// Bits of the widest vector the kernel was generated for (128, 256 or 512); nil for the
     /// reference cells and peers. `percentOfPeak` is against the peak at this width.
     public var vectorBits: Int?
+    /// For a kernel of a width other than 256 bits: percentage of the same run's 256-bit peak
+    /// for this scalar (SIMD8<Float>, SIMD4<Double>), the peak the issue targets quote; nil
+    /// otherwise (for a 256-bit kernel it is `percentOfPeak`).
+    public var percentOfPeak256: Stats?
 
     /// A result with every derived figure computed from `secondsPerStep`.
     public init(kernel: String, implementation: String, runner: String, cell: Cell, hidden: Int, input: Int,
                 scalar: String, mode: Mode, threads: Int, sequences: Int, length: Int, repetitions: Int,
                 secondsPerStep: Stats, peakGflops: Double?, cpuShare: Double? = nil, attempts: Int? = nil,
-                vectorBits: Int? = nil) {
+                vectorBits: Int? = nil, peak256Gflops: Double? = nil) {
         self.kernel = kernel
         self.implementation = implementation
         self.runner = runner
@@ -248,6 +252,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         stepsPerSecond = Units.stepsPerSecond(secondsPerStep: secondsPerStep)
         gflops = Units.gflops(secondsPerStep: secondsPerStep, flopsPerStep: flopsPerStep)
         percentOfPeak = peakGflops.map { Units.percent(of: $0, gflops) }
+        percentOfPeak256 = vectorBits == 256 ? nil : peak256Gflops.map { Units.percent(of: $0, gflops) }
         self.cpuShare = cpuShare
         self.attempts = attempts
     }

@@ -1,42 +1,58 @@
 import BenchmarkKit
 import CellForge
+import CellForgeBenchmarkKernels
 import CellForgeKernels
+import CellForgeTestKernels
 import Foundation
 
 /// One generated kernel the benchmark can run.
 struct KernelEntry: Sendable {
-    /// "LSTM_H8_D8_Float".
+    /// "LSTM_H8_D8_Float", "LSTM_H32_D32_Float_V512": the kernel's own type name.
     let typeName: String
+    /// The registry that holds it: "GeneratedKernels", "TestKernels" or "BenchmarkKernels".
+    let registry: String
     let cell: Cell
     let hidden: Int
     let input: Int
     /// "float" / "double".
     let scalar: String
+    /// Bits of the widest vector the kernel uses (128, 256 or 512).
+    let vectorBits: Int
     /// Runs the suite on the kernel through a concrete call site (so everything specialises).
     let run: @Sendable (Suite) throws -> [BenchmarkResult]
 
-    /// "LSTM H8 D8 Float".
+    /// "LSTM H8 D8 Float", "LSTM H32 D32 Float V512".
     var displayName: String { typeName.replacingOccurrences(of: "_", with: " ") }
 
-    init<K: GeneratedKernel>(_: K.Type) {
+    init<K: GeneratedKernel>(_: K.Type, registry: String) {
         let layout = K.layout
-        typeName = "\(layout.kind.displayName)_H\(layout.hiddenSize)_D\(layout.inputSize)_\(K.Scalar.typeName)"
+        typeName = String(describing: K.self)
+        self.registry = registry
         cell = Cell(rawValue: layout.kind.rawValue)!
         hidden = layout.hiddenSize
         input = layout.inputSize
         scalar = K.Scalar.typeName.lowercased()
+        vectorBits = KernelKey(K.self).vectorBits ?? 256
         run = { try $0.run(K()) }
     }
 }
 
 /// Makes the catalog entry of the kernel the registry hands it.
 struct CatalogEntryOpener: KernelOpener {
-    func open<K: GeneratedKernel>(_: K) -> KernelEntry { KernelEntry(K.self) }
+    let registry: String
+    func open<K: GeneratedKernel>(_: K) -> KernelEntry { KernelEntry(K.self, registry: registry) }
 }
 
-/// Every kernel in Generated/kernels.json, in manifest order (LSTM, GRU, RNN; Float before
-/// Double; by H), through the generated registry: each entry's `run` is specialised for its kernel.
-let kernelCatalog: [KernelEntry] = GeneratedKernels.keys.map { key in
+/// Every kernel of `registry`, in its manifest's order, each entry's `run` specialised for its kernel.
+func catalogEntries<R: KernelRegistry>(_ registry: R.Type) -> [KernelEntry] {
+    let name = String(describing: R.self)
     // The registry holds every one of its own keys, so this cannot throw.
-    try! GeneratedKernels.open(key, with: CatalogEntryOpener())
+    return R.keys.map { try! R.open($0, with: CatalogEntryOpener(registry: name)) }
 }
+
+/// Every committed kernel, registry by registry (see README, "Where the kernels live"):
+/// `GeneratedKernels` (Generated/kernels.json: what the examples use), `TestKernels`
+/// (Generated/Tests/kernels.json: other widths and odd sizes) and `BenchmarkKernels`
+/// (Generated/Benchmarks/kernels.json: the rest of the peer comparison grid).
+let kernelCatalog: [KernelEntry] = catalogEntries(GeneratedKernels.self) + catalogEntries(TestKernels.self)
+    + catalogEntries(BenchmarkKernels.self)

@@ -33,6 +33,11 @@ final class Suite {
             results.append(result(kernel, "cellforge", "sequential", .latency, threads: 1, sequences: 1,
                                   measured: latency(batch)))
         }
+        if modes.contains(.streaming) {
+            progress.show("\(label) streaming")
+            results.append(result(kernel, "cellforge", "sequential", .streaming, threads: 1, sequences: 1,
+                                  measured: streaming(batch)))
+        }
         // The runners measured: one kernel call per sequence, then the batch driver (which
         // hands the kernel interleaved pieces) on one worker and on every core.
         results += throughput(batch, SequentialRunner(), modes)
@@ -46,7 +51,8 @@ final class Suite {
         return results
     }
 
-    /// One sequence of T steps, no tape, the state carried from call to call (a stream).
+    /// Per-block latency: one sequence of T steps in one call, no tape, the state carried from
+    /// call to call (a stream handed over in blocks of T).
     func latency<K: RecurrentKernel>(_ b: Batch<K>) -> Measurement {
         let (T, kernel) = (b.length, b.kernel)
         let (w, x, out) = (b.parameters.baseAddress!, b.input.baseAddress!, b.output.baseAddress!)
@@ -57,6 +63,24 @@ final class Suite {
             kernel.forward(parameters: w, input: x, length: T, state: state.baseAddress!, output: out, tape: nil)
         }
         sink += Double(out[0])
+        return r
+    }
+
+    /// Per-sample streaming latency: the sequence of `latency`, one `forward` call of length 1
+    /// per sample (T calls), the state carried: what a caller pays that hands each sample over
+    /// as it arrives.
+    func streaming<K: RecurrentKernel>(_ b: Batch<K>) -> Measurement {
+        let (T, kernel, D, H) = (b.length, b.kernel, b.kernel.inputSize, b.kernel.hiddenSize)
+        let (w, x, out) = (b.parameters.baseAddress!, b.input.baseAddress!, b.output.baseAddress!)
+        let state = UnsafeMutableBufferPointer<K.Scalar>.allocate(capacity: kernel.stateSize)
+        state.initialize(repeating: 0)
+        defer { state.deallocate() }
+        let r = stopwatch.measure(units: Double(T)) {
+            for t in 0..<T {
+                kernel.forward(parameters: w, input: x + t * D, length: 1, state: state.baseAddress!, output: out + t * H, tape: nil)
+            }
+        }
+        sink += Double(out[(T - 1) * H])
         return r
     }
 
@@ -102,12 +126,13 @@ final class Suite {
         // The width of a generated kernel (none for a reference cell); the peak at that width.
         let bits = name == nil ? (K.self as? any GeneratedKernel.Type).map { $0.layout.vectorWidth * (scalar == "float" ? 32 : 64) } : nil
         let peak = peaks.first { $0.scalar == scalar && $0.bits == (bits ?? 256) } ?? peaks.first { $0.scalar == scalar }
+        let peak256 = bits == nil ? nil : peaks.first { $0.scalar == scalar && $0.bits == 256 }
         return BenchmarkResult(kernel: name ?? Self.typeName(kernel), implementation: implementation, runner: runner,
                                cell: Cell(rawValue: kernel.kind.rawValue)!, hidden: kernel.hiddenSize, input: kernel.inputSize,
                                scalar: scalar, mode: mode, threads: threads, sequences: sequences, length: options.length,
                                repetitions: measured.samples, secondsPerStep: measured.stats,
                                peakGflops: peak?.gflops.median, cpuShare: measured.cpuShare,
-                               attempts: measured.attempts, vectorBits: bits)
+                               attempts: measured.attempts, vectorBits: bits, peak256Gflops: peak256?.gflops.median)
     }
 
     /// "LSTM_H8_D8_Float", "LSTM_H32_D32_Float_V512": the kernel's own type name.

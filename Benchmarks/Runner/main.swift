@@ -44,10 +44,12 @@ if options.models {
     exit(0)
 }
 let selected = kernelCatalog.filter {
-    options.selects(names: [$0.typeName, $0.displayName], cell: $0.cell, hidden: $0.hidden, input: $0.input, scalar: $0.scalar)
+    options.selects(names: [$0.typeName, $0.displayName], cell: $0.cell, hidden: $0.hidden, input: $0.input, scalar: $0.scalar,
+                    vectorBits: $0.vectorBits)
 }
 if options.list {
-    for k in selected { print(k.typeName) }
+    // The type name, then the registry that holds the kernel.
+    for k in selected { print("\(k.typeName) \(k.registry)") }
     exit(0)
 }
 let peer = options.compare.map(load)

@@ -22,7 +22,7 @@ import Testing
         #expect(throws: OptionsError.missingValue("--only")) { try Options.parse(["--only", "--long"]) }
         #expect(throws: OptionsError.badValue("--cell", "lstmx", "lstm, gru or rnn")) { try Options.parse(["--cell", "lstmx"]) }
         #expect(throws: OptionsError.badValue("--hidden", "0", "a positive integer")) { try Options.parse(["--hidden", "0"]) }
-        #expect(throws: OptionsError.badValue("--mode", "both", "latency, forward or training")) { try Options.parse(["--mode", "both"]) }
+        #expect(throws: OptionsError.badValue("--mode", "both", "latency, streaming, forward or training")) { try Options.parse(["--mode", "both"]) }
         #expect(throws: OptionsError.badValue("--misalign", "6", "a multiple of 4 below 64")) { try Options.parse(["--misalign", "6"]) }
         #expect(throws: OptionsError.badValue("--misalign", "64", "a multiple of 4 below 64")) { try Options.parse(["--misalign", "64"]) }
         #expect(try Options.parse(["--misalign", "16"]).misalign == 16)
@@ -41,6 +41,19 @@ import Testing
         #expect(try !sel(["--cell", "gru"]))
         #expect(try !sel(["--hidden", "8", "--input", "4"]))
         #expect(try !sel(["--scalar", "double"]))
+    }
+
+    /// `--vector-bits` keeps the kernels of the widths it lists; a width it does not list, or
+    /// an unknown width, is refused.
+    @Test func vectorBitsSelection() throws {
+        let o = try Options.parse(["--vector-bits", "256,512"])
+        #expect(o.vectorBits == [256, 512])
+        let names = ["LSTM_H8_D8_Float_V512", "LSTM H8 D8 Float V512"]
+        #expect(o.selects(names: names, cell: .lstm, hidden: 8, input: 8, scalar: "float", vectorBits: 512))
+        #expect(!o.selects(names: names, cell: .lstm, hidden: 8, input: 8, scalar: "float", vectorBits: 128))
+        #expect(try Options.parse([]).selects(names: names, cell: .lstm, hidden: 8, input: 8, scalar: "float", vectorBits: 128))
+        #expect(throws: OptionsError.badValue("--vector-bits", "384", "128, 256 or 512")) { try Options.parse(["--vector-bits", "384"]) }
+        #expect(try Options.parse(["--mode", "streaming,latency"]).modes == [.streaming, .latency])
     }
 }
 

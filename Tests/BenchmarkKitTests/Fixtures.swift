@@ -13,7 +13,7 @@ enum Fixtures {
                        peak: Double? = 100) -> BenchmarkResult {
         BenchmarkResult(kernel: "\(cell.displayName)_H\(h)_D\(d)_\(scalar.capitalized)", implementation: implementation,
                         runner: runner, cell: cell, hidden: h, input: d, scalar: scalar, mode: mode, threads: threads,
-                        sequences: mode == .latency ? 1 : 256, length: 64, repetitions: 5,
+                        sequences: mode == .latency || mode == .streaming ? 1 : 256, length: 64, repetitions: 5,
                         secondsPerStep: Stats(median: ns * 1e-9, min: 0.9 * ns * 1e-9, max: 1.2 * ns * 1e-9),
                         peakGflops: implementation == "pytorch" ? nil : peak)
     }
@@ -30,6 +30,7 @@ enum Fixtures {
 
     static let cellforge: [BenchmarkResult] = [
         result("cellforge", .lstm, 8, 8, .latency, ns: 50),
+        result("cellforge", .lstm, 8, 8, .streaming, ns: 150),
         result("cellforge", .lstm, 8, 8, .forward, ns: 40),
         result("cellforge", .lstm, 8, 8, .training, ns: 100),
         result("reference", .lstm, 8, 8, .forward, ns: 1000),

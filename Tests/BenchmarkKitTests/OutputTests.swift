@@ -33,12 +33,29 @@ import Testing
         #expect(lines.count == 2 + 5)                            // LSTM H8 Float, H64, H8 Double, GRU H8, RNN H1
         #expect(lines[0].contains("training vs PyTorch 2T"))
         let h8 = lines.first { $0.hasPrefix("| LSTM_H8_D8_Float |") }!
-        #expect(h8 == "| LSTM_H8_D8_Float | 50.0 | 25.0 M | 10.0 M | 30.7 | 30.7% | 30.0× | — | 4.00× | 2.50× |")
+        // Per-block latency 50 ns, per-sample streaming 150 ns: 3× for single-step calls.
+        #expect(h8 == "| LSTM_H8_D8_Float | 50.0 | 150 | 3.00× | 25.0 M | 10.0 M | 30.7 | 30.7% | 30.0× | — | 4.00× | 2.50× |")
+    }
+
+    /// Two widths of one size are two rows, each with its own figures: the streaming ratio
+    /// never divides one kernel's time by another's.
+    @Test func summaryKeepsWidthsApart() {
+        func r(_ bits: Int, _ mode: Mode, ns: Double) -> BenchmarkResult {
+            var x = Fixtures.result("cellforge", .lstm, 8, 8, mode, ns: ns)
+            x.kernel += bits == 256 ? "" : "_V\(bits)"
+            x.vectorBits = bits
+            return x
+        }
+        let results = [r(256, .latency, ns: 50), r(256, .streaming, ns: 100), r(512, .latency, ns: 40), r(512, .streaming, ns: 160)]
+        let lines = ReportFormatter(report: Fixtures.report(results), style: .markdown).summaryTable().split(separator: "\n")
+        #expect(lines.count == 2 + 2)
+        #expect(lines[2].hasPrefix("| LSTM_H8_D8_Float | 50.0 | 100 | 2.00× |"))
+        #expect(lines[3].hasPrefix("| LSTM_H8_D8_Float_V512 | 40.0 | 160 | 4.00× |"))
     }
 
     @Test func formatterShowsEverySection() {
         let text = ReportFormatter(report: Fixtures.report(Fixtures.cellforge), peer: Fixtures.report(Fixtures.torch, producer: "pytorch")).render()
-        for piece in ["AMD EPYC", "CELLFORGE_FMA defined", "target CPU native", "SIMD8<Float>", "LSTM_H8_D8_Float",
+        for piece in ["AMD EPYC", "CELLFORGE_FMA defined", "streaming ns/step (1 per call)", "% 256-bit peak", "target CPU native", "SIMD8<Float>", "LSTM_H8_D8_Float",
                       "25.0×", "PyTorch 1T steps/s", "CellForge ÷ 2T", "4.00×", "onednn", "LSTM onednn", "missed", "met"] {
             #expect(text.contains(piece), "missing \(piece)")
         }

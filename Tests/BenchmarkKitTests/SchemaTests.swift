@@ -15,6 +15,22 @@ import Testing
         }
     }
 
+    /// A 512-bit kernel's share of the 256-bit peak: 40 GFLOP/s is 20% of a 200 GFLOP/s 512-bit
+    /// peak and 40% of a 100 GFLOP/s 256-bit one; a 256-bit kernel carries only `percentOfPeak`.
+    @Test func percentOfThe256BitPeak() throws {
+        // LSTM H8 D8 forward: 8·8·16 = 1024 flops per step; 25.6 ns per step is 40 GFLOP/s.
+        func result(bits: Int) -> BenchmarkResult {
+            BenchmarkResult(kernel: "LSTM_H8_D8_Float_V\(bits)", implementation: "cellforge", runner: "sequential", cell: .lstm,
+                            hidden: 8, input: 8, scalar: "float", mode: .forward, threads: 1, sequences: 256, length: 64,
+                            repetitions: 5, secondsPerStep: Stats(median: 25.6e-9, min: 25.6e-9, max: 25.6e-9),
+                            peakGflops: bits == 512 ? 200 : 100, vectorBits: bits, peak256Gflops: 100)
+        }
+        let wide = result(bits: 512)
+        #expect(abs(wide.percentOfPeak!.median - 20) < 1e-9 && abs(wide.percentOfPeak256!.median - 40) < 1e-9)
+        #expect(try BenchmarkReport.decode(Fixtures.report([wide]).jsonData()).results == [wide])
+        #expect(result(bits: 256).percentOfPeak256 == nil)
+    }
+
     /// What `peers/torch_lstm.py` writes: nulls, missing Swift-only keys, extra keys.
     @Test func decodesThePeerFormat() throws {
         let json = """
@@ -78,7 +94,8 @@ import Testing
         #expect(abs(byMode[.forward]! - 25) < 1e-9)        // 1000 / 40
         #expect(abs(byMode[.training]! - 30) < 1e-9)       // 3000 / 100
         #expect(abs(byMode[.latency]! - 20) < 1e-9)        // against the reference's forward
-        #expect(s.count == 3)                              // nothing for configurations without a reference
+        #expect(abs(byMode[.streaming]! - 1000.0 / 150) < 1e-9)  // also against the forward
+        #expect(s.count == 4)                              // nothing for configurations without a reference
     }
 
     @Test func peerRowsJoinAndRatio() {

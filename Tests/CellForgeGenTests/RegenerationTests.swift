@@ -3,39 +3,63 @@ import CellForgeGen
 import Foundation
 import Testing
 
-/// Generated/ can never drift from the generator or the manifest: `codegen --manifest
-/// Generated/kernels.json` is rerun into a temporary folder and every file compared byte for
-/// byte, and Generated/ holds no other Swift file.
+/// The committed kernels can never drift from the generator or their manifests: `codegen
+/// --manifest` is rerun for each kernel set (Generated/, Generated/Tests/, Generated/Benchmarks/)
+/// into a temporary folder and every file compared byte for byte, and each set's folder holds no
+/// other Swift file.
 @Suite struct RegenerationTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let generated = root.appendingPathComponent("Generated")
-    /// The manifest as the README's command names it, relative to the package root.
-    static let manifestPath = "Generated/kernels.json"
+    /// Every committed manifest as the README's commands name it, relative to the package root.
+    static let manifestPaths = ["Generated/kernels.json", "Generated/Tests/kernels.json", "Generated/Benchmarks/kernels.json"]
 
-    static func manifest() throws -> KernelManifest {
-        try KernelManifest.load(from: root.appendingPathComponent(manifestPath))
+    static func manifest(_ path: String = manifestPaths[0]) throws -> KernelManifest {
+        try KernelManifest.load(from: root.appendingPathComponent(path))
     }
 
-    /// What `swift run codegen --manifest Generated/kernels.json` runs, from the package root.
-    static func generator() throws -> ManifestGenerator {
-        ManifestCommand(manifest: manifestPath, output: nil, regenerateWith: nil).generator(for: try manifest())
+    /// The folder a manifest's files are committed in: its own.
+    static func folder(_ path: String) -> URL {
+        root.appendingPathComponent(path).deletingLastPathComponent()
     }
 
-    @Test func everyCommittedSwiftFileComesFromTheManifest() throws {
-        let committed = try FileManager.default.contentsOfDirectory(atPath: Self.generated.path)
+    /// What `swift run codegen --manifest <path>` runs, from the package root.
+    static func generator(_ path: String) throws -> ManifestGenerator {
+        ManifestCommand(manifest: path, output: nil, regenerateWith: nil).generator(for: try manifest(path))
+    }
+
+    /// Generated/ and its subfolders are exactly the committed sets: a new folder of kernels
+    /// needs its manifest here (and its target in Package.swift).
+    @Test func everyKernelFolderHasItsManifest() throws {
+        let subfolders = try FileManager.default.contentsOfDirectory(atPath: Self.generated.path).filter {
+            var folder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: Self.generated.appendingPathComponent($0).path, isDirectory: &folder)
+                && folder.boolValue
+        }.sorted()
+        #expect(subfolders.map { "Generated/\($0)/kernels.json" } == Self.manifestPaths.dropFirst().sorted())
+    }
+
+    /// No kernel is committed twice: the same type name in two kernel modules would be ambiguous
+    /// wherever both are imported.
+    @Test func noKernelIsInTwoManifests() throws {
+        let names = try Self.manifestPaths.flatMap { try Self.manifest($0).kernels.map(\.fileName) }
+        #expect(Set(names).count == names.count)
+    }
+
+    @Test(arguments: manifestPaths) func everyCommittedSwiftFileComesFromTheManifest(_ path: String) throws {
+        let committed = try FileManager.default.contentsOfDirectory(atPath: Self.folder(path).path)
             .filter { $0.hasSuffix(".swift") }.sorted()
-        #expect(committed == (try Self.generator().fileNames).sorted())
+        #expect(committed == (try Self.generator(path).fileNames).sorted())
     }
 
-    @Test func manifestRegeneratesGeneratedByteForByte() throws {
+    @Test(arguments: manifestPaths) func manifestRegeneratesItsFolderByteForByte(_ path: String) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let written = try Self.generator().write(to: folder)
-        #expect(written.count == (try Self.manifest().kernels.count) + 1)
+        let written = try Self.generator(path).write(to: folder)
+        #expect(written.count == (try Self.manifest(path).kernels.count) + 1)
         for url in written {
-            let committed = try Data(contentsOf: Self.generated.appendingPathComponent(url.lastPathComponent))
-            #expect(try Data(contentsOf: url) == committed, "\(url.lastPathComponent) differs from what codegen emits now")
+            let committed = try Data(contentsOf: Self.folder(path).appendingPathComponent(url.lastPathComponent))
+            #expect(try Data(contentsOf: url) == committed, "\(path): \(url.lastPathComponent) differs from what codegen emits now")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == written.count, "staging left behind")
     }
@@ -54,10 +78,11 @@ import Testing
         #expect(try Data(contentsOf: url) == Data(contentsOf: Self.generated.appendingPathComponent(url.lastPathComponent)))
     }
 
-    /// Each kernel's header command, run as written, rewrites that kernel's bytes.
-    @Test func kernelHeadersRegenerateTheirKernel() throws {
-        for spec in try Self.manifest().kernels {
-            let text = try String(contentsOf: Self.generated.appendingPathComponent(spec.fileName), encoding: .utf8)
+    /// Each kernel's header command, run as written, rewrites that kernel's bytes into its own folder.
+    @Test(arguments: manifestPaths) func kernelHeadersRegenerateTheirKernel(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        for spec in try Self.manifest(path).kernels {
+            let text = try String(contentsOf: Self.folder(path).appendingPathComponent(spec.fileName), encoding: .utf8)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             #expect(lines[0].hasPrefix("// Generated by CellForge codegen"), "\(spec.fileName) has no generator header")
             let command = lines[1].trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
@@ -66,7 +91,7 @@ import Testing
             guard case let .generate(parsed) = try CodegenCommand.parse(arguments) else {
                 Issue.record("\(spec.fileName): header command is not a generate command"); continue
             }
-            #expect(parsed.spec == spec && parsed.output == CodegenCommand.defaultOutput)
+            #expect(parsed.spec == spec && parsed.output == folder, "\(spec.fileName): writes into \(parsed.output)")
             #expect(KernelGenerator.source(for: parsed.spec, regenerate: command) == text)
         }
     }

@@ -1,13 +1,12 @@
 import CellForge
-import CellForgeKernels
 import Testing
 
 /// The batched entry points (sequences interleaved in lockstep groups) give exactly
 /// what the per-sequence ones give, for every count (full groups and tails).
 @Suite struct BatchAgreementTests {
-    /// Every kernel in Generated/kernels.json, opened through the generated registry.
-    @Test(arguments: GeneratedKernels.keys) func batchEqualsSequenceBySequence(_ key: KernelKey) throws {
-        try GeneratedKernels.open(key, with: Opener())
+    /// Every committed kernel (all three kernel sets), opened through its registry.
+    @Test(arguments: CommittedKernels.keys) func batchEqualsSequenceBySequence(_ key: KernelKey) throws {
+        try CommittedKernels.open(key, with: Opener())
     }
 
     /// Runs `check` on the kernel it is given for every count from 1 to 2·interleave + 1: a

@@ -1,13 +1,12 @@
 import CellForge
-import CellForgeKernels
 import Testing
 
 /// Every committed kernel agrees with the reference cell on random cases:
 /// outputs, final state and every gradient.
 @Suite struct KernelAgreementTests {
-    /// Every kernel in Generated/kernels.json, opened through the generated registry.
-    @Test(arguments: GeneratedKernels.keys) func kernelMatchesReference(_ key: KernelKey) throws {
-        try GeneratedKernels.open(key, with: ReferenceAgreement())
+    /// Every committed kernel (all three kernel sets), opened through its registry.
+    @Test(arguments: CommittedKernels.keys) func kernelMatchesReference(_ key: KernelKey) throws {
+        try CommittedKernels.open(key, with: ReferenceAgreement())
     }
 
     /// Checks the kernel it is given against the reference cell.

@@ -19,12 +19,22 @@ struct KernelHarness<K: RecurrentKernel> {
     let length: Int
     let seed: UInt64
 
-    /// Parameters in [−0.6, 0.6], inputs, initial state, Δ_t and final-state gradients in [−1, 1).
+    /// Parameters in [−s, s] (s = 0.6, for the RNN above H32 0.6·√(32/H)), inputs, initial
+    /// state, Δ_t and final-state gradients in [−1, 1).
+    ///
+    /// Why the RNN's s shrinks: U with entries uniform in [−s, s] has spectral radius about
+    /// s·√(H/3), and above 1 the ungated tanh RNN is chaotic: it amplifies any rounding
+    /// difference exponentially in T, so the case would measure the test's conditioning, not
+    /// the kernel. At H64 and s = 0.6 (radius ≈ 2.8) a plain Float32 reference already differs
+    /// from the Double one by 1.5e-5 of the final state at T = 24 (NumPy, 5 seeds), above the
+    /// Float tolerance; capped at the H32 radius (≈ 1.9, s = 0.42 at H64) it is 2e-6, as at H32.
+    /// Every case up to H32, and every LSTM and GRU case, is unchanged.
     func run() throws -> KernelOutcome {
         let (H, D, T) = (kernel.hiddenSize, kernel.inputSize, length)
         let kind = kernel.kind
         var rng = SplitMix64(seed: seed)
-        let p = try CellParameters<Double>.random(kind: kind, hiddenSize: H, inputSize: D, scale: 0.6, seed: seed)
+        let scale = kind == .rnn ? min(0.6, 0.6 * (32 / Double(H)).squareRoot()) : 0.6
+        let p = try CellParameters<Double>.random(kind: kind, hiddenSize: H, inputSize: D, scale: scale, seed: seed)
         func draw(_ n: Int) -> [Double] { (0..<n).map { _ in rng.nextSigned() } }
         let x = draw(T * D), h0 = draw(H), c0 = kind == .lstm ? draw(H) : []
         let dy = draw(T * H), dh = draw(H), dc = kind == .lstm ? draw(H) : []

@@ -1,5 +1,6 @@
 import CellForge
 import CellForgeKernels
+import CellForgeTestKernels
 import Testing
 
 /// A kernel's key carries its width; a lookup without a width prefers the platform's

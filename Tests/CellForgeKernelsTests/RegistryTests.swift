@@ -1,20 +1,38 @@
 import CellForge
 import CellForgeGen
 import CellForgeKernels
+import CellForgeTestKernels
 import Foundation
 import Testing
 
-/// The generated registry holds exactly the manifest's kernels and hands out the right types.
+/// Each generated registry holds exactly its manifest's kernels and hands out the right types;
+/// no kernel is in two sets.
 @Suite struct RegistryTests {
-    static let manifestURL = URL(fileURLWithPath: #filePath)
+    static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Generated/kernels.json")
 
-    @Test func keysAreTheManifestsKernels() throws {
-        let manifest = try KernelManifest.load(from: Self.manifestURL)
+    @Test(arguments: CommittedKernels.sets.map(\.registry)) func keysAreTheManifestsKernels(_ registry: String) throws {
+        let set = try #require(CommittedKernels.sets.first { $0.registry == registry })
+        let manifest = try KernelManifest.load(from: Self.root.appendingPathComponent(set.manifest))
+        #expect(manifest.registryName == registry)
         let expected = manifest.kernels.map(\.key)
-        #expect(GeneratedKernels.keys == expected)
+        #expect(set.keys == expected)
         #expect(Set(expected).count == expected.count)
+    }
+
+    /// A kernel lives in one set only: two modules declaring one type name would make the name
+    /// ambiguous wherever both are imported, and the union registry could not say which to open.
+    @Test func noKernelIsInTwoSets() {
+        #expect(Set(CommittedKernels.keys).count == CommittedKernels.keys.count)
+    }
+
+    /// The kernels the library's users and the examples open directly are in `GeneratedKernels`,
+    /// all at the 256-bit width its manifest states.
+    @Test func mainSetIsTheExamplesKernelsAt256Bits() {
+        #expect(GeneratedKernels.keys.allSatisfy { $0.vectorBits == 256 })
+        for cell in [CellKind.lstm, .gru, .rnn] {  // the training example's three cells
+            #expect(GeneratedKernels.keys.contains(KernelKey(kind: cell, hiddenSize: 8, inputSize: 8, scalar: .float, vectorBits: 256)))
+        }
     }
 
     /// Reports the concrete type and key the registry opened.
@@ -22,34 +40,39 @@ import Testing
         func open<K: GeneratedKernel>(_ kernel: K) -> (String, KernelKey) { ("\(K.self)", KernelKey(K.self)) }
     }
 
-    @Test(arguments: GeneratedKernels.keys) func opensTheKernelOfItsKey(_ key: KernelKey) throws {
-        let (name, opened) = try GeneratedKernels.open(key, with: TypeName())
+    @Test(arguments: CommittedKernels.keys) func opensTheKernelOfItsKey(_ key: KernelKey) throws {
+        let (name, opened) = try CommittedKernels.open(key, with: TypeName())
         #expect(opened == key)
         // The key names cell, sizes, scalar and width; a register count other than the width's
         // usual one (`_R16`) is in the manifest entry only.
         let width = key.vectorBits == 256 ? "" : "_V\(key.vectorBits ?? 0)"
-        let spec = try #require(try KernelManifest.load(from: Self.manifestURL).kernels.first { $0.key == key })
+        let set = try #require(CommittedKernels.sets.first { $0.keys.contains(key) })
+        let spec = try #require(try KernelManifest.load(from: Self.root.appendingPathComponent(set.manifest)).kernels.first { $0.key == key })
         let registers = spec.target.registers == KernelTarget.defaultRegisters(vectorBits: spec.target.vectorBits) ? "" : "_R\(spec.target.registers)"
         #expect(name == "\(key.kind.displayName)_H\(key.hiddenSize)_D\(key.inputSize)_\(key.scalar.swiftName)\(width)\(registers)")
-        let kernel = try GeneratedKernels.kernel(for: key)
+        let kernel = try CommittedKernels.kernel(for: key)
         #expect("\(type(of: kernel))" == name && kernel.kind == key.kind && kernel.hiddenSize == key.hiddenSize
                 && kernel.inputSize == key.inputSize)
-        #expect(GeneratedKernels.contains(key))
+        #expect(CommittedKernels.contains(key))
     }
 
     /// A key without a width opens the platform's default width when the registry has it (256
     /// bits on x86-64, 128 on arm64), else the widest there is.
     @Test func keyWithoutWidthResolvesToThePlatformWidthElseTheWidest() throws {
-        let any = KernelKey(kind: .lstm, hiddenSize: 8, inputSize: 8, scalar: .float)
-        let (_, opened) = try GeneratedKernels.open(any, with: TypeName())
+        // LSTM H13 D7 Float is in TestKernels at 128, 256 and 512 bits.
+        let any = KernelKey(kind: .lstm, hiddenSize: 13, inputSize: 7, scalar: .float)
+        let (_, opened) = try TestKernels.open(any, with: TypeName())
         #expect(opened.vectorBits == KernelKey.platformVectorBits)
-        #expect(GeneratedKernels.contains(any))
-        // LSTM H64 D64 is committed at 256 and 512 bits only: on arm64 the widest is taken.
-        let (_, wide) = try GeneratedKernels.open(KernelKey(kind: .lstm, hiddenSize: 64, inputSize: 64, scalar: .float),
-                                                  with: TypeName())
+        #expect(TestKernels.contains(any))
+        // LSTM H64 D64 is in TestKernels at 256 and 512 bits only: on arm64 the widest is taken.
+        let (_, wide) = try TestKernels.open(KernelKey(kind: .lstm, hiddenSize: 64, inputSize: 64, scalar: .float),
+                                             with: TypeName())
         #expect(wide.vectorBits == (KernelKey.platformVectorBits == 256 ? 256 : 512))
         // A width that is not committed is not found, even though other widths are.
-        #expect(!GeneratedKernels.contains(KernelKey(kind: .lstm, hiddenSize: 64, inputSize: 64, scalar: .float, vectorBits: 128)))
+        #expect(!TestKernels.contains(KernelKey(kind: .lstm, hiddenSize: 64, inputSize: 64, scalar: .float, vectorBits: 128)))
+        // GeneratedKernels holds 256-bit kernels only: a key without a width takes that one everywhere.
+        let (_, main) = try GeneratedKernels.open(KernelKey(kind: .lstm, hiddenSize: 8, inputSize: 8, scalar: .float), with: TypeName())
+        #expect(main.vectorBits == 256)
     }
 
     @Test func unknownSizeNamesWhatExistsAndHowToAddIt() throws {
@@ -61,9 +84,9 @@ import Testing
         } catch let error as CellForgeError {
             let message = error.description
             #expect(!message.contains("\n"))
-            #expect(message.hasPrefix("no generated kernel for GRU H11 D2 Float; available: LSTM Float 128-bit H1 D2, H3 D5, "))
-            #expect(message.contains("; LSTM Float H1 D2, H2 D3, "))
-            #expect(message.contains("; GRU Double H3 D4, H7 D2, H13 D7;"))
+            #expect(message.hasPrefix("no generated kernel for GRU H11 D2 Float; available: LSTM Float H3 D5, H5 D3, H5 D5, "
+                                      + "H8 D1, H8 D8, H20 D1, H32 D32; LSTM Double H5 D3, H5 D5, H8 D8; "
+                                      + "GRU Float H5 D3, H7 D2, H8 D8, H12 D2; GRU Double H7 D2; RNN Float H8 D8; "))
             #expect(message.hasSuffix("add {\"cell\": \"gru\", \"hidden\": 11, \"input\": 2, \"scalar\": \"float\"} to "
                                       + "Generated/kernels.json and run swift run codegen --manifest Generated/kernels.json"))
         }

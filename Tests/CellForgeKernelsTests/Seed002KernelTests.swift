@@ -1,5 +1,5 @@
 import CellForge
-import CellForgeKernels
+import CellForgeTestKernels
 import Testing
 
 /// Seed 002's worked example through the generated LSTM H1 D2 kernel, whose four gates
