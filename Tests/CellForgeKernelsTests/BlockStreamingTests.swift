@@ -1,5 +1,7 @@
 import CellForge
+import CellForgeBenchmarkKernels
 import CellForgeKernels
+import CellForgeTestKernels
 import Testing
 
 /// Kernels with large weights compute W·x_t + b for blocks of steps ahead in a call of one
