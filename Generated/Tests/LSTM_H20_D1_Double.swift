@@ -160,21 +160,21 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<20 { tape0[Offset.c + k] = state0[20 + k] }
+        for k in 0..<20 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<20 { tape1[Offset.c + k] = state1[20 + k] }
+        for k in 0..<20 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<20 { tape2[Offset.c + k] = state2[20 + k] }
+        for k in 0..<20 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
@@ -302,11 +302,11 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<20 { state0[20 + k] = prev0[Offset.c + k] }
+        for k in 0..<20 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         for k in 0..<20 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<20 { state1[20 + k] = prev1[Offset.c + k] }
+        for k in 0..<20 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
         for k in 0..<20 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<20 { state2[20 + k] = prev2[Offset.c + k] }
+        for k in 0..<20 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -317,7 +317,7 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<20 { tape0[Offset.c + k] = state0[20 + k] }
+        for k in 0..<20 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
@@ -421,7 +421,7 @@ public struct LSTM_H20_D1_Double: GeneratedKernel {
             prev0 = cur0
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<20 { state0[20 + k] = prev0[Offset.c + k] }
+        for k in 0..<20 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.

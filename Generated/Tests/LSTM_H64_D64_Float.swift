@@ -171,21 +171,21 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
+        for k in 0..<64 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<64 { tape1[Offset.c + k] = state1[64 + k] }
+        for k in 0..<64 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<64 { tape2[Offset.c + k] = state2[64 + k] }
+        for k in 0..<64 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
@@ -313,11 +313,11 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+        for k in 0..<64 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         for k in 0..<64 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<64 { state1[64 + k] = prev1[Offset.c + k] }
+        for k in 0..<64 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
         for k in 0..<64 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<64 { state2[64 + k] = prev2[Offset.c + k] }
+        for k in 0..<64 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots; with `blocks`, W·x_t + b is computed ahead for blocks of steps.
@@ -328,7 +328,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
+        for k in 0..<64 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         if blocks {
             // Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).
@@ -463,7 +463,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             }
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+        for k in 0..<64 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
     }
 
     /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 2 chunks, each W chunk serving 4 steps.

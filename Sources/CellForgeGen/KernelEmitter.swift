@@ -41,8 +41,6 @@ struct KernelEmitter {
     var w: Int { layout.chunkWidth }
     var recordStride: Int { layout.recordStride }
     var deltaStride: Int { layout.deltaStride }
-    /// "base + k" (or another variable), without "0 +".
-    func index(_ base: Int, _ variable: String = "k") -> String { base == 0 ? variable : "\(base) + \(variable)" }
 
     /// The Swift type of an n-lane vector (the scalar itself for n = 1).
     func vectorType(_ n: Int) -> String { n == 1 ? scalar : "SIMD\(n)<\(scalar)>" }
@@ -186,7 +184,7 @@ struct KernelEmitter {
                 s.line("// Record 0 is the initial state, padding lanes zero.")
                 s.line("tape\(b).update(repeating: 0, count: Offset.recordStride)")
                 for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { tape\(b)[\(named(name, "k"))] = state\(b)[\(index(v * H))] }")
+                    s.line("for k in 0..<\(H) { tape\(b)[\(named(name, "k"))] = state\(b)[\(stateIndex(v))] }")
                 }
                 s.line("var prev\(b) = tape\(b)")
             }
@@ -211,7 +209,7 @@ struct KernelEmitter {
             }
             for b in all {
                 for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { state\(b)[\(index(v * H))] = prev\(b)[\(named(name, "k"))] }")
+                    s.line("for k in 0..<\(H) { state\(b)[\(stateIndex(v))] = prev\(b)[\(named(name, "k"))] }")
                 }
             }
         }
