@@ -228,12 +228,12 @@ extension KernelEmitter {
             s.line("// δb += Σ_t δz_t")
             let budget = spec.target.accumulatorBudget
             emitChunkGroups(&s, group: min(budget, layout.chunkCount)) { s, offset, n in
-                for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k))))") }
+                for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k).text)))") }
                 s.block("for t in 0..<length") { s in
                     s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("b\(k) += chunk(d, \(named("gateDeltas", offset(k))))") }
+                    for k in 0..<n { s.line("b\(k) += chunk(d, \(named("gateDeltas", offset(k).text)))") }
                 }
-                for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k))))") }
+                for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k).text)))") }
             }
             if spec.cell.hasRecurrentCandidateBias {
                 s.line("// δb_hn += Σ_t (recurrent-side δz_t of the candidate)")
@@ -266,18 +266,18 @@ extension KernelEmitter {
         func pass(_ s: inout SourceWriter, columnExprs: [String]) {
             emitChunkGroups(&s, group: chunksPerPass) { s, offset, n in
                 for (c, j) in columnExprs.enumerated() {
-                    for k in 0..<n { s.line("var a\(c)_\(k) = chunk(g, \(column(j, offset(k))))") }
+                    for k in 0..<n { s.line("var a\(c)_\(k) = chunk(g, \(column(j, offset(k).text)))") }
                 }
                 s.block("for t in 0..<length") { s in
                     s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(named(deltas, offset(k))))") }
+                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(named(deltas, offset(k).text)))") }
                     for (c, j) in columnExprs.enumerated() {
                         s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
                         for k in 0..<n { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
                     }
                 }
                 for (c, j) in columnExprs.enumerated() {
-                    for k in 0..<n { s.line("put(a\(c)_\(k), g, \(column(j, offset(k))))") }
+                    for k in 0..<n { s.line("put(a\(c)_\(k), g, \(column(j, offset(k).text)))") }
                 }
             }
         }
