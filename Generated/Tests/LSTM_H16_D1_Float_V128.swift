@@ -184,10 +184,10 @@ public struct LSTM_H16_D1_Float_V128: GeneratedKernel {
         for k in 0..<16 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 60, by: 20) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -350,13 +350,13 @@ public struct LSTM_H16_D1_Float_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 4), output, t * 16 + m * 4) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 4), output, t * 16 + m * 4) } }
+            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 4), output, t * 16 + m * 4) } }
+            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 4), output, t * 16 + m * 4) } }
+            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<16 { state0[k] = prev0[Offset.h + k] }
@@ -380,7 +380,7 @@ public struct LSTM_H16_D1_Float_V128: GeneratedKernel {
         for k in 0..<16 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 64, by: 64) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -493,7 +493,7 @@ public struct LSTM_H16_D1_Float_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 4), output, t * 16 + m * 4) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             prev0 = cur0
         }
         for k in 0..<16 { state0[k] = prev0[Offset.h + k] }

@@ -178,10 +178,10 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         for k in 0..<16 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -286,13 +286,13 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_3 + r3_3), cur3, Offset.gates + 48)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * 16) }
+            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * Offset.outputStep) }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * 16) }
+            if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * Offset.outputStep) }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * 16) }
+            if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * Offset.outputStep) }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * 16) }
+            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * Offset.outputStep) }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<16 { state0[k] = prev0[Offset.h + k] }
@@ -316,7 +316,7 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
         for k in 0..<16 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -355,7 +355,7 @@ public struct LSTM_H16_D1_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, Offset.gates + 48)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * 16) }
+            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * Offset.outputStep) }
             prev0 = cur0
         }
         for k in 0..<16 { state0[k] = prev0[Offset.h + k] }

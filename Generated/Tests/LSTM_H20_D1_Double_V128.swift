@@ -184,10 +184,10 @@ public struct LSTM_H20_D1_Double_V128: GeneratedKernel {
         for k in 0..<20 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 80, by: 10) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -318,13 +318,13 @@ public struct LSTM_H20_D1_Double_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
+            if let output = output0 { let cur = cur0; for m in 0..<10 { put(part(cur, m * 2), output, t * Offset.outputStep + m * 2) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
+            if let output = output1 { let cur = cur1; for m in 0..<10 { put(part(cur, m * 2), output, t * Offset.outputStep + m * 2) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
+            if let output = output2 { let cur = cur2; for m in 0..<10 { put(part(cur, m * 2), output, t * Offset.outputStep + m * 2) } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
+            if let output = output3 { let cur = cur3; for m in 0..<10 { put(part(cur, m * 2), output, t * Offset.outputStep + m * 2) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
@@ -348,7 +348,7 @@ public struct LSTM_H20_D1_Double_V128: GeneratedKernel {
         for k in 0..<20 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 64, by: 32) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -517,7 +517,7 @@ public struct LSTM_H20_D1_Double_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<10 { put(part(cur, m * 2), output, t * 20 + m * 2) } }
+            if let output = output0 { let cur = cur0; for m in 0..<10 { put(part(cur, m * 2), output, t * Offset.outputStep + m * 2) } }
             prev0 = cur0
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }

@@ -179,10 +179,10 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         for k in 0..<2 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 3
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 3
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 3
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 3
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -221,13 +221,13 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                 put(SIMDMath.madd(SIMD8<Float>(0, 0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z3_0 + r3_0) * SIMD8<Float>(1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5))), cur3, Offset.gates)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * 2) }
+            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * Offset.outputStep) }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * 2) }
+            if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * Offset.outputStep) }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * 2) }
+            if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * Offset.outputStep) }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * 2) }
+            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * Offset.outputStep) }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<2 { state0[k] = prev0[Offset.h + k] }
@@ -251,7 +251,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
         for k in 0..<2 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 3
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -269,7 +269,7 @@ public struct LSTM_H2_D3_Float: GeneratedKernel {
                 put(SIMDMath.madd(SIMD8<Float>(0, 0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), SIMD8<Float>(1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD8<Float>(1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5))), cur0, Offset.gates)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * 2) }
+            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * Offset.outputStep) }
             prev0 = cur0
         }
         for k in 0..<2 { state0[k] = prev0[Offset.h + k] }

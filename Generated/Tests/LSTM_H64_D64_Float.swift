@@ -188,9 +188,9 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         for k in 0..<64 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 240, by: 24) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -305,11 +305,11 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
@@ -337,7 +337,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             var t0 = 0
             while t0 < batch.length {
                 let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
-                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
@@ -385,7 +385,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                     }
                     forwardPointwise(prev0, cur0)
-                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
                     prev0 = cur0
                 }
                 t0 += steps
@@ -393,7 +393,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         }
         else {
             for t in 0..<batch.length {
-                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
                 for k0 in stride(from: 0, to: 256, by: 64) {
                     var z0_0 = chunk(w, Offset.bias + k0)
@@ -458,7 +458,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                 }
                 forwardPointwise(prev0, cur0)
-                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
                 prev0 = cur0
             }
         }
@@ -483,10 +483,10 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 for j in 0..<64 {
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
-                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * 64 + j])
-                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * 64 + j])
-                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
+                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a1_0 = SIMDMath.madd(a1_0, c0, v1)
@@ -512,7 +512,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 for j in 0..<64 {
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
+                    let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                 }

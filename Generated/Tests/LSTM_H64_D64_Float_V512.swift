@@ -195,10 +195,10 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         for k in 0..<64 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 240, by: 80) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -361,13 +361,13 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
@@ -397,7 +397,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             var t0 = 0
             while t0 < batch.length {
                 let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
-                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
@@ -477,7 +477,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                     }
                     forwardPointwise(prev0, cur0)
-                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
                     prev0 = cur0
                 }
                 t0 += steps
@@ -485,7 +485,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         }
         else {
             for t in 0..<batch.length {
-                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
                 for k0 in stride(from: 0, to: 256, by: 256) {
                     var z0_0 = chunk(w, Offset.bias + k0)
@@ -598,7 +598,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                 }
                 forwardPointwise(prev0, cur0)
-                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
                 prev0 = cur0
             }
         }
@@ -633,10 +633,10 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
-                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * 64 + j])
-                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * 64 + j])
-                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
+                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -682,7 +682,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
+                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)

@@ -90,7 +90,7 @@ extension KernelEmitter {
         s.line("var t0 = 0")
         s.block("while t0 < batch.length") { s in
             s.line("let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride")
-            s.line("inputProducts(w, x0 + t0 * \(D), steps, block, productStride)")
+            s.line("inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)")
             s.block("for t in t0..<t0 + steps", step)
             s.line("t0 += steps")
         }

@@ -39,7 +39,7 @@ extension KernelEmitter {
         switch source {
         case let .input(b): "xt\(b)[j]"
         case let .previousHidden(b): "prev\(b)[\(named("h", "j"))]"
-        case let .blockInput(q): "x[\(q == 0 ? "s0" : "(s0 + \(q))") * \(D) + j]"
+        case let .blockInput(q): "x[\(q == 0 ? "s0" : "(s0 + \(q))") * Offset.inputStep + j]"
         }
     }
 

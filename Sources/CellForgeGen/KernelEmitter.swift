@@ -191,7 +191,7 @@ struct KernelEmitter {
             func step(_ s: inout SourceWriter, hoisted: Bool) {
                 for b in all {
                     s.line("let cur\(b) = tape\(b) + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, "
-                           + (hoisted ? "zt\(b) = block + (t - t0) * productStride" : "xt\(b) = x\(b) + t * \(D)"))
+                           + (hoisted ? "zt\(b) = block + (t - t0) * productStride" : "xt\(b) = x\(b) + t * Offset.inputStep"))
                 }
                 emitForwardProducts(&s, sequences: B, hoisted: hoisted)
                 for b in all {
@@ -219,9 +219,9 @@ struct KernelEmitter {
     /// them (scalar copies right after the vector store would each wait on store forwarding).
     var copyOutput: String {
         let wp = layout.partWidth
-        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { output[t * \(H) + k] = cur[k] }" }
-        if layout.partCount == 1 { return "put(part(cur, 0), output, t * \(H))" }
-        return "for m in 0..<\(layout.partCount) { put(part(cur, m * \(wp)), output, t * \(H) + m * \(wp)) }"
+        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { output[t * Offset.outputStep + k] = cur[k] }" }
+        if layout.partCount == 1 { return "put(part(cur, 0), output, t * Offset.outputStep)" }
+        return "for m in 0..<\(layout.partCount) { put(part(cur, m * \(wp)), output, t * Offset.outputStep + m * \(wp)) }"
     }
 
     /// State vectors in the caller's state layout: h, then carried ones (LSTM c).
