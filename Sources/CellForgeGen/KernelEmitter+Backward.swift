@@ -66,7 +66,7 @@ extension KernelEmitter {
                 }
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
                 let n = recurrentGroupWidth, carryH = offsetName(.carry("h"))
-                emitTransposedProduct(&s, columns: "recurrentColumns", count: H, groupWidth: n, deltas: recurrentDeltas,
+                emitTransposedProduct(&s, columns: "recurrentColumns", count: H, groupWidth: n, deltas: recurrentDeltas.name,
                                       sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)"]) }) { offset, value, _ in
                     // Groups narrower than a part (a 16-register target at 512 bits) load and store their own width.
                     let (load, store) = n == layout.partWidth ? ("part", "put") : ("SIMDMath.load", "SIMDMath.store")
@@ -108,7 +108,7 @@ extension KernelEmitter {
 
     /// Where the transposed product Uᵀ·δz reads its δz: the recurrent-side δz when the cell
     /// keeps it apart (GRU), else the gate deltas.
-    var recurrentDeltas: String { cell.keepsRecurrentProductApart ? "recurrentDeltas" : "gateDeltas" }
+    var recurrentDeltas: DeltaBlock { cell.keepsRecurrentProductApart ? .recurrent : .gates }
 
     /// Columns per group of a transposed product: one accumulator per column, so at most the
     /// target's accumulator budget (R/2: 8 with 16 registers, 16 with 32), which leaves room
@@ -221,19 +221,13 @@ extension KernelEmitter {
         s.block("private func accumulateParameterGradients(_ x: UnsafePointer<\(scalar)>, _ length: Int,\n                                                  _ tape: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("let deltas = tape + (length + 1) * Offset.recordStride")
             s.line("// δW[·, j] += Σ_t δz_t · x_t[j]")
-            emitOuterProducts(&s, columns: D, first: nil, deltas: "gateDeltas", source: { t, j in "x[\(t) * Offset.inputStep + \(j)]" })
+            emitOuterProducts(&s, columns: D, block: .inputColumn, deltas: .gates) { .stepInput(column: $0) }
             s.line("// δU[·, j] += Σ_t δz_t · h_{t−1}[j]")
-            emitOuterProducts(&s, columns: H, first: "recurrentColumns", deltas: recurrentDeltas,
-                              source: { t, j in "tape[\(t) * Offset.recordStride + \(named("h", j))]" })
+            emitOuterProducts(&s, columns: H, block: .recurrentColumn, deltas: recurrentDeltas) { .stepPreviousHidden(column: $0) }
             s.line("// δb += Σ_t δz_t")
             let budget = spec.target.accumulatorBudget
             emitChunkGroups(&s, group: min(budget, layout.chunkCount)) { s, offset, n in
-                for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k).text)))") }
-                s.block("for t in 0..<length") { s in
-                    s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("b\(k) += chunk(d, \(named("gateDeltas", offset(k).text)))") }
-                }
-                for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k).text)))") }
+                lower(biasGradient(chunks: n, offset: offset), into: &s)
             }
             if spec.cell.hasRecurrentCandidateBias {
                 s.line("// δb_hn += Σ_t (recurrent-side δz_t of the candidate)")
@@ -248,46 +242,28 @@ extension KernelEmitter {
         }
     }
 
-    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps R/8 chunks × 4
-    /// columns of accumulators in registers over all steps (R the target's registers: 2 × 4 of
-    /// 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside them), so each δ load
-    /// (streamed from L2 for large H) serves 4 columns; leftover columns get passes of their own.
-    /// `first` names the offset of the matrix's first column (nil: 0), `deltas` that of the δz it reads.
-    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, first: String?, deltas: String,
-                           source: (String, String) -> String) {
+    /// For each column j: gradient column += Σ_t δz_t · source(j) (x_t[j] or h_{t−1}[j]). A
+    /// pass keeps R/8 chunks × 4 columns of accumulators in registers over all steps (R the
+    /// target's registers: 2 × 4 of 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside
+    /// them), so each δ load (streamed from L2 for large H) serves 4 columns; leftover columns
+    /// get passes of their own. `block` names the matrix, `deltas` the δz it reads.
+    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, block: ParameterBlock, deltas: DeltaBlock,
+                           source: (SymbolicOffset) -> BroadcastSource) {
         let chunksPerPass = min(layout.chunkCount, spec.target.registers / 8)
         let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
-        /// Offset of gradient column j of the matrix, chunk at lane offset `lane`.
-        func column(_ j: String, _ lane: String) -> String {
-            let factor = j.contains(" ") ? "(\(j))" : j
-            return (first.map { named($0) + " + " } ?? "") + "\(factor) * Offset.lanes" + (lane == "0" ? "" : " + \(lane)")
-        }
-        func pass(_ s: inout SourceWriter, columnExprs: [String]) {
+        func pass(_ s: inout SourceWriter, columns: [SymbolicOffset]) {
             emitChunkGroups(&s, group: chunksPerPass) { s, offset, n in
-                for (c, j) in columnExprs.enumerated() {
-                    for k in 0..<n { s.line("var a\(c)_\(k) = chunk(g, \(column(j, offset(k).text)))") }
-                }
-                s.block("for t in 0..<length") { s in
-                    s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(named(deltas, offset(k).text)))") }
-                    for (c, j) in columnExprs.enumerated() {
-                        s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
-                        for k in 0..<n { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
-                    }
-                }
-                for (c, j) in columnExprs.enumerated() {
-                    for k in 0..<n { s.line("put(a\(c)_\(k), g, \(column(j, offset(k).text)))") }
-                }
+                lower(outerProducts(columns: columns, chunks: n, offset: offset, block: block, deltas: deltas, source: source), into: &s)
             }
         }
         if tiled > 0 {
             s.block("for j in stride(from: 0, to: \(tiled), by: \(columnsPerPass))") { s in
-                pass(&s, columnExprs: (0..<columnsPerPass).map { $0 == 0 ? "j" : "j + \($0)" })
+                pass(&s, columns: (0..<columnsPerPass).map { SymbolicOffset("j", plus: $0) })
             }
         }
         if tiled < columns {
-            s.block("for j in \(tiled)..<\(columns)") { s in pass(&s, columnExprs: ["j"]) }
+            s.block("for j in \(tiled)..<\(columns)") { s in pass(&s, columns: [SymbolicOffset("j")]) }
         }
     }
 }

@@ -63,13 +63,13 @@ extension KernelEmitter {
     /// and `chunks` chunks at lane offsets k0, k0 + w, …, each W chunk loaded once per column
     /// and serving every step.
     func inputProducts(steps n: Int, chunks g: Int) -> ProductCode {
-        let offset = { (i: Int) in LaneOffset("k0", plus: i * self.w) }
+        let offset = { (i: Int) in SymbolicOffset("k0", plus: i * self.w) }
         var code = ProductCode()
         for q in 0..<n { for i in 0..<g { code.statements.append(.declare(.block(step: q, chunk: i), .parameter(.bias, offset(i)))) } }
         var body: [ProductStatement] = (0..<g).map { .declare(.column($0), .parameter(.inputColumn, offset($0))) }
         body += (0..<n).map { .declare(.broadcast($0), .broadcast(.blockInput(step: $0))) }
         for q in 0..<n { for i in 0..<g { body.append(.multiplyAdd(.block(step: q, chunk: i), .column(i), .broadcast(q))) } }
-        code.statements.append(.columnLoop(D, body))
+        code.statements.append(.loop(.columns(D), body))
         for q in 0..<n { for i in 0..<g { code.statements.append(.finish([.block(step: q, chunk: i)], .blockStep(q, offset(i)))) } }
         return code
     }

@@ -26,21 +26,21 @@ extension KernelEmitter {
     /// chunks, `offset(k)` being the lane offset of its k-th chunk (a constant, or the loop
     /// variable `k0` plus a constant in compact form).
     func emitChunkGroups(_ s: inout SourceWriter, group: Int,
-                         body: (inout SourceWriter, (Int) -> LaneOffset, Int) -> Void) {
+                         body: (inout SourceWriter, (Int) -> SymbolicOffset, Int) -> Void) {
         let count = layout.chunkCount
         if isCompact {
             let full = count / group, rest = count % group
             if full > 0 {
                 s.block("for k0 in stride(from: 0, to: \(full * group * w), by: \(group * w))") { s in
-                    body(&s, { LaneOffset("k0", plus: $0 * w) }, group)
+                    body(&s, { SymbolicOffset("k0", plus: $0 * w) }, group)
                 }
             }
             if rest > 0 {
-                s.block("do") { s in body(&s, { LaneOffset((full * group + $0) * w) }, rest) }
+                s.block("do") { s in body(&s, { SymbolicOffset((full * group + $0) * w) }, rest) }
             }
         } else {
             for first in stride(from: 0, to: count, by: group) {
-                s.block("do") { s in body(&s, { LaneOffset((first + $0) * w) }, min(group, count - first)) }
+                s.block("do") { s in body(&s, { SymbolicOffset((first + $0) * w) }, min(group, count - first)) }
             }
         }
     }

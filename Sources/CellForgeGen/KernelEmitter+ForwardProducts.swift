@@ -29,7 +29,7 @@ extension KernelEmitter {
     /// 21 GFLOP/s at H8 D8 with R = 16.
     func emitForwardProducts(_ s: inout SourceWriter, sequences B: Int, hoisted: Bool) {
         // Accumulators per chunk and sequence, from the form: 2 where U·h stays apart, else 1.
-        let perChunk = forwardProducts(sequences: 1, chunks: 1, offset: { LaneOffset($0) }, hoisted: false).accumulators.count
+        let perChunk = forwardProducts(sequences: 1, chunks: 1, offset: { SymbolicOffset($0) }, hoisted: false).accumulators.count
         let target = spec.target
         let group = B == 1 ? min(layout.chunkCount, max(1, target.accumulatorBudget / perChunk))
                   : layout.chunkCount <= target.registers / 4 ? min(layout.chunkCount, target.registers / 8)
@@ -46,7 +46,7 @@ extension KernelEmitter {
     /// One chunk group of the forward products for B sequences in lockstep: n chunks at lane
     /// offsets `offset(i)`, accumulators from b (or, `hoisted`, from the block's b + W·x_t), the
     /// column loops (`forwardColumns`), then each chunk activated (or stored, in compact form).
-    func forwardProducts(sequences B: Int, chunks n: Int, offset: (Int) -> LaneOffset, hoisted: Bool) -> ProductCode {
+    func forwardProducts(sequences B: Int, chunks n: Int, offset: (Int) -> SymbolicOffset, hoisted: Bool) -> ProductCode {
         var code = ProductCode()
         for b in 0..<B {
             for i in 0..<n {
@@ -70,13 +70,13 @@ extension KernelEmitter {
 
     /// The column loops: W·x_t into z (unless `hoisted`: b + W·x_t read from a block, see
     /// `emitInputProducts`), then U·h_{t−1} into z, or into r where it stays apart.
-    func forwardColumns(sequences B: Int, chunks n: Int, offset: (Int) -> LaneOffset, hoisted: Bool) -> [ProductStatement] {
+    func forwardColumns(sequences B: Int, chunks n: Int, offset: (Int) -> SymbolicOffset, hoisted: Bool) -> [ProductStatement] {
         /// One column: each sequence's broadcast, the n parameter chunks, the multiply-adds.
         func column(_ source: (Int) -> BroadcastSource, _ block: ParameterBlock, _ accumulator: (Int, Int) -> Register) -> ProductStatement {
             var body: [ProductStatement] = (0..<B).map { .declare(.broadcast($0), .broadcast(source($0))) }
             body += (0..<n).map { .declare(.column($0), .parameter(block, offset($0))) }
             for b in 0..<B { for i in 0..<n { body.append(.multiplyAdd(accumulator(b, i), .column(i), .broadcast(b))) } }
-            return .columnLoop(block == .inputColumn ? D : H, body)
+            return .loop(.columns(block == .inputColumn ? D : H), body)
         }
         var loops: [ProductStatement] = []
         if !hoisted { loops.append(column({ .input(sequence: $0) }, .inputColumn) { .input(sequence: $0, chunk: $1) }) }

@@ -10,10 +10,17 @@ extension KernelEmitter {
                 switch statement {
                 case let .declare(r, value):
                     s.line("\(accumulators.contains(r) ? "var" : "let") \(r.name) = \(render(value))")
-                case let .multiplyAdd(a, c, v):
-                    s.line("\(a.name) = SIMDMath.madd(\(a.name), \(c.name), \(v.name))")
-                case let .columnLoop(count, body):
+                case let .multiplyAdd(a, x, y):
+                    s.line("\(a.name) = SIMDMath.madd(\(a.name), \(x.name), \(y.name))")
+                case let .add(a, value):
+                    s.line("\(a.name) += \(render(value))")
+                case let .loop(.columns(count), body):
                     s.block("for j in 0..<\(count)") { s in lower(body, &s) }
+                case let .loop(.steps, body):
+                    s.block("for t in 0..<length") { s in
+                        s.line("let d = deltas + t * Offset.deltaStride")
+                        lower(body, &s)
+                    }
                 case let .finish(registers, sink):
                     finish(registers, sink, &s)
                 }
@@ -22,7 +29,7 @@ extension KernelEmitter {
         lower(code.statements, &s)
     }
 
-    /// Swift text of a declared value.
+    /// Swift text of a value.
     func render(_ value: ProductValue) -> String {
         switch value {
         case .zero: return "\(chunkType)()"
@@ -30,26 +37,41 @@ extension KernelEmitter {
             let terms = [block.base ?? "0", offset.text, block.isColumn ? "j * Offset.lanes" : "0"]
             return "chunk(w, \(terms.filter { $0 != "0" }.joined(separator: " + ")))"
         case let .blockProduct(b, offset): return "chunk(zt\(b), \(offset.text))"
+        case let .gradient(place): return "chunk(g, \(render(place)))"
+        case let .delta(block, offset): return "chunk(d, \(named(block.name, offset.text)))"
         case let .broadcast(source): return "\(chunkType)(repeating: \(render(source)))"
         }
     }
 
-    /// Swift text of element j of a broadcast's vector.
+    /// Swift text of the scalar a broadcast reads.
     func render(_ source: BroadcastSource) -> String {
         switch source {
         case let .input(b): "xt\(b)[j]"
         case let .previousHidden(b): "prev\(b)[\(named("h", "j"))]"
         case let .blockInput(q): "x[\(q == 0 ? "s0" : "(s0 + \(q))") * Offset.inputStep + j]"
+        case let .stepInput(j): "x[t * Offset.inputStep + \(j.text)]"
+        case let .stepPreviousHidden(j): "tape[t * Offset.recordStride + \(named("h", j.text))]"
+        }
+    }
+
+    /// Offset text of a chunk of the parameter gradient: named base, column × lanes, lane offset.
+    func render(_ place: GradientPlace) -> String {
+        switch place {
+        case let .bias(offset): return named("bias", offset.text)
+        case let .column(block, column, lane):
+            let factor = column.variable != nil && column.constant != 0 ? "(\(column.text))" : column.text
+            return (block.base.map { $0 + " + " } ?? "") + "\(factor) * Offset.lanes" + (lane.text == "0" ? "" : " + \(lane.text)")
         }
     }
 
     /// Sends the sum of finished registers to its sink.
     func finish(_ registers: [Register], _ sink: ProductSink, _ s: inout SourceWriter) {
+        let sum = registers.map(\.name).joined(separator: " + ")
         switch sink {
         case let .activation(b, k): emitActivation(&s, chunk: k, sequence: b, accumulators: registers)
         case let .preactivation(b, offset): emitStorePreactivation(&s, offset: offset.text, sequence: b, accumulators: registers)
-        case let .blockStep(q, offset):
-            s.line("put(\(registers.map(\.name).joined(separator: " + ")), z, \(q == 0 ? "s0" : "(s0 + \(q))") * zStride + \(offset.text))")
+        case let .blockStep(q, offset): s.line("put(\(sum), z, \(q == 0 ? "s0" : "(s0 + \(q))") * zStride + \(offset.text))")
+        case let .gradient(place): s.line("put(\(sum), g, \(render(place)))")
         }
     }
 }

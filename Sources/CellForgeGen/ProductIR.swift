@@ -1,16 +1,17 @@
 /// The typed intermediate form of the matrix products: declarations of vector registers,
-/// loops over columns, broadcasts of one scalar of a symbolic vector, chunk loads of parameter
-/// columns at symbolic lane offsets, multiply-adds into accumulators and the store of each
-/// finished accumulator, lowered to Swift by `KernelEmitter.lower(_:into:)`.
+/// loops over columns or steps, broadcasts of one scalar of a symbolic vector, chunk loads of
+/// parameters, gradients and deltas at symbolic offsets, multiply-adds into accumulators and
+/// the store of each finished accumulator, lowered to Swift by `KernelEmitter.lower(_:into:)`.
 ///
-/// Offsets are symbolic (a named parameter block plus a `LaneOffset`), so what a piece of
-/// product code reads and which accumulators it keeps come from the form (`ProductCode`).
+/// Offsets are symbolic (a named block plus a `SymbolicOffset`), so what a piece of product
+/// code reads and which accumulators it keeps come from the form (`ProductCode`).
 
-/// A lane offset inside the gate group: a constant, or a loop variable plus a constant.
-struct LaneOffset: Hashable {
-    /// The loop variable (`k0` of a compact chunk-group loop), if any.
+/// A loop variable plus a constant (or a constant alone): a lane offset inside the gate group
+/// (`k0 + 8`) or a column index (`j + 1`).
+struct SymbolicOffset: Hashable {
+    /// The loop variable (`k0` of a compact chunk-group loop, `j` of a column loop), if any.
     var variable: String?
-    /// The constant part, in lanes.
+    /// The constant part.
     var constant: Int
 
     /// A constant offset.
@@ -33,24 +34,33 @@ enum Register: Hashable {
     case recurrent(sequence: Int, chunk: Int)
     /// Block product accumulator of tile step q, chunk i.
     case block(step: Int, chunk: Int)
+    /// Gradient accumulator of a pass's column c, chunk k.
+    case gradient(column: Int, chunk: Int)
+    /// δb accumulator of chunk k.
+    case biasGradient(Int)
     /// Parameter chunk i of the current column.
     case column(Int)
-    /// The broadcast of sequence (or tile step) b's scalar of the current column.
+    /// Chunk k of the current step's δz.
+    case delta(Int)
+    /// The broadcast of sequence (tile step, or pass column) b's scalar of the current column.
     case broadcast(Int)
 
-    /// The Swift name: z0_1, r0_1, a2_0, c1, v0.
+    /// The Swift name: z0_1, r0_1, a2_0 (block and gradient accumulators), b1, c1, d1, v0.
     var name: String {
         switch self {
         case let .input(b, i): "z\(b)_\(i)"
         case let .recurrent(b, i): "r\(b)_\(i)"
         case let .block(q, i): "a\(q)_\(i)"
+        case let .gradient(c, k): "a\(c)_\(k)"
+        case let .biasGradient(k): "b\(k)"
         case let .column(i): "c\(i)"
+        case let .delta(k): "d\(k)"
         case let .broadcast(b): "v\(b)"
         }
     }
 }
 
-/// A block of the parameters that product code loads chunks from.
+/// A block of the parameters (and of the parameter gradient, laid out alike).
 enum ParameterBlock: Hashable {
     /// The bias b.
     case bias
@@ -71,26 +81,53 @@ enum ParameterBlock: Hashable {
     var isColumn: Bool { self != .bias }
 }
 
-/// The symbolic vector whose element j (the column loop's variable) a broadcast reads.
-enum BroadcastSource: Hashable {
-    /// x_t of sequence b.
-    case input(sequence: Int)
-    /// h_{t−1} of sequence b, from the previous record.
-    case previousHidden(sequence: Int)
-    /// x_{s0+q}, the input of tile step q of the block product.
-    case blockInput(step: Int)
+/// The δz a piece of code reads in a step's deltas.
+enum DeltaBlock: Hashable {
+    /// δz of the gate group.
+    case gates
+    /// The recurrent-side δz (GRU).
+    case recurrent
+
+    /// The named offset in a step's deltas.
+    var name: String { self == .gates ? "gateDeltas" : "recurrentDeltas" }
 }
 
-/// The value a register is declared with.
+/// The symbolic vector whose element a broadcast reads.
+enum BroadcastSource: Hashable {
+    /// x_t[j] of sequence b.
+    case input(sequence: Int)
+    /// h_{t−1}[j] of sequence b, from the previous record.
+    case previousHidden(sequence: Int)
+    /// x_{s0+q}[j], the input of tile step q of the block product.
+    case blockInput(step: Int)
+    /// x_t[column] of the step loop's t (parameter gradients).
+    case stepInput(column: SymbolicOffset)
+    /// h_{t−1}[column] of the step loop's t: record t of the tape (parameter gradients).
+    case stepPreviousHidden(column: SymbolicOffset)
+}
+
+/// The value a register is declared with (or that `add` adds).
 enum ProductValue: Hashable {
     /// Zero on every lane.
     case zero
     /// The parameter chunk at a lane offset in a block (plus column j's stride for columns).
-    case parameter(ParameterBlock, LaneOffset)
+    case parameter(ParameterBlock, SymbolicOffset)
     /// The chunk at a lane offset of sequence b's b + W·x_t computed ahead by the block product.
-    case blockProduct(sequence: Int, LaneOffset)
+    case blockProduct(sequence: Int, SymbolicOffset)
+    /// The chunk of the parameter gradient at a place.
+    case gradient(GradientPlace)
+    /// The chunk at a lane offset of the step loop's δz.
+    case delta(DeltaBlock, SymbolicOffset)
     /// One scalar on every lane.
     case broadcast(BroadcastSource)
+}
+
+/// A chunk of the parameter gradient g.
+enum GradientPlace: Hashable {
+    /// The chunk at a lane offset of a column of δW (or δU): block, column, lane offset.
+    case column(ParameterBlock, SymbolicOffset, SymbolicOffset)
+    /// The chunk at a lane offset of δb.
+    case bias(SymbolicOffset)
 }
 
 /// Where finished accumulators go.
@@ -98,54 +135,31 @@ enum ProductSink: Hashable {
     /// Activated into gate chunk k of sequence b's current record (`emitActivation`).
     case activation(sequence: Int, chunk: Int)
     /// Stored unactivated at a lane offset of sequence b, for the compact activation pass.
-    case preactivation(sequence: Int, LaneOffset)
+    case preactivation(sequence: Int, SymbolicOffset)
     /// Stored at a lane offset of tile step q of the block product's output.
-    case blockStep(Int, LaneOffset)
+    case blockStep(Int, SymbolicOffset)
+    /// Stored back into the parameter gradient.
+    case gradient(GradientPlace)
+}
+
+/// A loop of product code.
+enum ProductLoop: Hashable {
+    /// `for j in 0..<count`: j is the column of column loads and of x_t and h_{t−1} broadcasts.
+    case columns(Int)
+    /// `for t in 0..<length`, binding d to step t's deltas.
+    case steps
 }
 
 /// One statement of product code.
 indirect enum ProductStatement {
     /// Declares a register with a value (`var` if later statements accumulate into it).
     case declare(Register, ProductValue)
-    /// accumulator = accumulator + chunk · broadcast (one FMA where enabled).
+    /// accumulator = accumulator + a · b (one FMA where enabled).
     case multiplyAdd(Register, Register, Register)
-    /// `for j in 0..<count`, j being the column that column loads and broadcasts use.
-    case columnLoop(Int, [ProductStatement])
+    /// accumulator += value.
+    case add(Register, ProductValue)
+    /// A loop around statements.
+    case loop(ProductLoop, [ProductStatement])
     /// The sum of the registers (one, or the two of a chunk kept apart) goes to a sink.
     case finish([Register], ProductSink)
-}
-
-/// A piece of product code and what it reads and keeps, taken from its statements.
-struct ProductCode {
-    /// The statements, in order.
-    var statements: [ProductStatement] = []
-
-    /// Every statement, loops flattened, in order.
-    var flattened: [ProductStatement] {
-        func walk(_ list: [ProductStatement]) -> [ProductStatement] {
-            list.flatMap { if case let .columnLoop(_, body) = $0 { [$0] + walk(body) } else { [$0] } }
-        }
-        return walk(statements)
-    }
-    /// Registers accumulated into, in order of declaration: the accumulators the code keeps live.
-    var accumulators: [Register] {
-        let written = Set(flattened.compactMap { if case let .multiplyAdd(a, _, _) = $0 { a } else { nil } })
-        return flattened.compactMap { if case let .declare(r, _) = $0, written.contains(r) { r } else { nil } }
-    }
-    /// The vectors whose elements the code broadcasts, in order of first use.
-    var broadcastSources: [BroadcastSource] {
-        var seen: [BroadcastSource] = []
-        for case let .declare(_, .broadcast(source)) in flattened where !seen.contains(source) { seen.append(source) }
-        return seen
-    }
-    /// The parameter blocks the code loads, in order of first use.
-    var parameterBlocks: [ParameterBlock] {
-        var seen: [ParameterBlock] = []
-        for case let .declare(_, .parameter(block, _)) in flattened where !seen.contains(block) { seen.append(block) }
-        return seen
-    }
-    /// Whether the code reads the previous record (h_{t−1}).
-    var readsPreviousRecord: Bool {
-        broadcastSources.contains { if case .previousHidden = $0 { true } else { false } }
-    }
 }

@@ -16,17 +16,17 @@ import Testing
         return s.text
     }
 
-    @Test func laneOffsetsRenderWithoutZeroTerms() {
-        #expect(LaneOffset(0).text == "0")
-        #expect(LaneOffset(16).text == "16")
-        #expect(LaneOffset("k0").text == "k0")
-        #expect(LaneOffset("k0", plus: 8).text == "k0 + 8")
+    @Test func symbolicOffsetsRenderWithoutZeroTerms() {
+        #expect(SymbolicOffset(0).text == "0")
+        #expect(SymbolicOffset(16).text == "16")
+        #expect(SymbolicOffset("k0").text == "k0")
+        #expect(SymbolicOffset("k0", plus: 8).text == "k0 + 8")
     }
 
     /// LSTM H8 D8 at 256 bits: 4 chunks of 8, so U·h stays apart; chunk 1 holds gate i (σ).
     @Test func oneChunkOfOneSequenceLowersToTheStepCode() throws {
         let e = try emitter(.lstm, 8, 8)
-        let code = e.forwardProducts(sequences: 1, chunks: 1, offset: { _ in LaneOffset(8) }, hoisted: false)
+        let code = e.forwardProducts(sequences: 1, chunks: 1, offset: { _ in SymbolicOffset(8) }, hoisted: false)
         #expect(lowered(e, code) == """
             var z0_0 = chunk(w, Offset.bias + 8)
             var r0_0 = SIMD8<Float>()
@@ -52,7 +52,7 @@ import Testing
     /// Two sequences in lockstep share each loaded weight chunk: one c per chunk, one v per sequence.
     @Test func lockstepSequencesShareEachWeightChunk() throws {
         let e = try emitter(.lstm, 8, 8)
-        let code = e.forwardProducts(sequences: 2, chunks: 2, offset: { LaneOffset($0 * 8) }, hoisted: false)
+        let code = e.forwardProducts(sequences: 2, chunks: 2, offset: { SymbolicOffset($0 * 8) }, hoisted: false)
         #expect(code.accumulators.count == 8, "z and r for 2 sequences × 2 chunks")
         let text = lowered(e, code)
         #expect(text.components(separatedBy: "let c0 = ").count - 1 == 2, "one load of chunk 0 per column loop")
@@ -66,7 +66,7 @@ import Testing
     @Test func compactGroupsUseTheLoopOffsetAndOneAccumulatorPerChunk() throws {
         let e = try emitter(.lstm, 32, 32)
         #expect(e.isCompact && !e.splitsProducts)
-        let code = e.forwardProducts(sequences: 1, chunks: 2, offset: { LaneOffset("k0", plus: $0 * 8) }, hoisted: false)
+        let code = e.forwardProducts(sequences: 1, chunks: 2, offset: { SymbolicOffset("k0", plus: $0 * 8) }, hoisted: false)
         #expect(code.accumulators == [.input(sequence: 0, chunk: 0), .input(sequence: 0, chunk: 1)])
         let text = lowered(e, code)
         #expect(text.contains("let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)"))
@@ -78,7 +78,7 @@ import Testing
     /// only U·h's accumulator r remains; no W column is loaded.
     @Test func hoistedProductsKeepOnlyTheRecurrentAccumulator() throws {
         let e = try emitter(.gru, 8, 8)
-        let code = e.forwardProducts(sequences: 1, chunks: 1, offset: { _ in LaneOffset(0) }, hoisted: true)
+        let code = e.forwardProducts(sequences: 1, chunks: 1, offset: { _ in SymbolicOffset(0) }, hoisted: true)
         #expect(code.accumulators == [.recurrent(sequence: 0, chunk: 0)])
         #expect(code.parameterBlocks == [.recurrentColumn])
         #expect(code.broadcastSources == [.previousHidden(sequence: 0)])
@@ -108,5 +108,55 @@ import Testing
         #expect(code.broadcastSources == [.blockInput(step: 0), .blockInput(step: 1)])
         #expect(code.parameterBlocks == [.bias, .inputColumn])
         #expect(!code.readsPreviousRecord)
+    }
+
+    /// δU for two columns of a pass and one chunk: gradient chunks loaded once, Σ_t in
+    /// registers, one δ chunk load serving both columns, stored back once.
+    @Test func outerProductPassLowersToTheGradientCode() throws {
+        let e = try emitter(.lstm, 8, 8)
+        let code = e.outerProducts(columns: [SymbolicOffset("j"), SymbolicOffset("j", plus: 1)], chunks: 1,
+                                   offset: { SymbolicOffset($0 * 8) }, block: .recurrentColumn, deltas: .gates) {
+            .stepPreviousHidden(column: $0)
+        }
+        #expect(lowered(e, code) == """
+            var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
+            var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+            for t in 0..<length {
+                let d = deltas + t * Offset.deltaStride
+                let d0 = chunk(d, Offset.gateDeltas)
+                let v0 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j])
+                a0_0 = SIMDMath.madd(a0_0, d0, v0)
+                let v1 = SIMD8<Float>(repeating: tape[t * Offset.recordStride + Offset.h + j + 1])
+                a1_0 = SIMDMath.madd(a1_0, d0, v1)
+            }
+            put(a0_0, g, Offset.recurrentColumns + j * Offset.lanes)
+            put(a1_0, g, Offset.recurrentColumns + (j + 1) * Offset.lanes)
+
+            """)
+        #expect(code.accumulators == [.gradient(column: 0, chunk: 0), .gradient(column: 1, chunk: 0)])
+        #expect(code.readsPreviousRecord && code.parameterBlocks.isEmpty)
+    }
+
+    /// δb: `+=` makes its registers accumulators too (declared `var`); δW reads x_t, not h_{t−1}.
+    @Test func biasGradientAccumulatesByAddition() throws {
+        let e = try emitter(.lstm, 8, 8)
+        let code = e.biasGradient(chunks: 2, offset: { SymbolicOffset("k0", plus: $0 * 8) })
+        #expect(code.accumulators == [.biasGradient(0), .biasGradient(1)])
+        #expect(lowered(e, code) == """
+            var b0 = chunk(g, Offset.bias + k0)
+            var b1 = chunk(g, Offset.bias + k0 + 8)
+            for t in 0..<length {
+                let d = deltas + t * Offset.deltaStride
+                b0 += chunk(d, Offset.gateDeltas + k0)
+                b1 += chunk(d, Offset.gateDeltas + k0 + 8)
+            }
+            put(b0, g, Offset.bias + k0)
+            put(b1, g, Offset.bias + k0 + 8)
+
+            """)
+        let inputGradient = e.outerProducts(columns: [SymbolicOffset("j")], chunks: 1, offset: { SymbolicOffset($0 * 8) },
+                                            block: .inputColumn, deltas: .gates) { .stepInput(column: $0) }
+        #expect(!inputGradient.readsPreviousRecord && inputGradient.broadcastSources == [.stepInput(column: SymbolicOffset("j"))])
+        #expect(lowered(e, inputGradient).hasPrefix("var a0_0 = chunk(g, j * Offset.lanes)\n"))
     }
 }

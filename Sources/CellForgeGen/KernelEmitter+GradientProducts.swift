@@ -1,0 +1,36 @@
+import CellForge
+
+/// The parameter-gradient products after the step loop, as product code: each gradient chunk
+/// is loaded from g, accumulates Σ_t over all steps in a register, and is stored back once.
+extension KernelEmitter {
+    /// One pass of an outer product: for each column c of `columns` and each of n chunks at
+    /// lane offsets `offset(k)`, gradient[c] += Σ_t δz_t · source(column c), one δ chunk load
+    /// serving every column and one broadcast every chunk.
+    func outerProducts(columns: [SymbolicOffset], chunks n: Int, offset: (Int) -> SymbolicOffset, block: ParameterBlock,
+                       deltas: DeltaBlock, source: (SymbolicOffset) -> BroadcastSource) -> ProductCode {
+        func place(_ c: Int, _ k: Int) -> GradientPlace { .column(block, columns[c], offset(k)) }
+        var code = ProductCode()
+        for c in columns.indices {
+            for k in 0..<n { code.statements.append(.declare(.gradient(column: c, chunk: k), .gradient(place(c, k)))) }
+        }
+        var body: [ProductStatement] = (0..<n).map { .declare(.delta($0), .delta(deltas, offset($0))) }
+        for c in columns.indices {
+            body.append(.declare(.broadcast(c), .broadcast(source(columns[c]))))
+            for k in 0..<n { body.append(.multiplyAdd(.gradient(column: c, chunk: k), .delta(k), .broadcast(c))) }
+        }
+        code.statements.append(.loop(.steps, body))
+        for c in columns.indices {
+            for k in 0..<n { code.statements.append(.finish([.gradient(column: c, chunk: k)], .gradient(place(c, k)))) }
+        }
+        return code
+    }
+
+    /// δb += Σ_t δz_t for n chunks at lane offsets `offset(k)`.
+    func biasGradient(chunks n: Int, offset: (Int) -> SymbolicOffset) -> ProductCode {
+        var code = ProductCode()
+        code.statements += (0..<n).map { .declare(.biasGradient($0), .gradient(.bias(offset($0)))) }
+        code.statements.append(.loop(.steps, (0..<n).map { .add(.biasGradient($0), .delta(.gates, offset($0))) }))
+        code.statements += (0..<n).map { .finish([.biasGradient($0)], .gradient(.bias(offset($0)))) }
+        return code
+    }
+}
