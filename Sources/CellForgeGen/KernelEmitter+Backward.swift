@@ -66,7 +66,7 @@ extension KernelEmitter {
                 }
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
                 let n = recurrentGroupWidth, carryH = offsetName(.carry("h"))
-                emitTransposedProduct(&s, columns: "recurrentColumns", count: H, groupWidth: n, deltas: recurrentDeltas.name,
+                emitTransposedProduct(&s, block: .recurrentColumn, count: H, groupWidth: n, deltas: recurrentDeltas,
                                       sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)"]) }) { offset, value, _ in
                     // Groups narrower than a part (a 16-register target at 512 bits) load and store their own width.
                     let (load, store) = n == layout.partWidth ? ("part", "put") : ("SIMDMath.load", "SIMDMath.store")
@@ -74,7 +74,7 @@ extension KernelEmitter {
                     return ["\(store)(\(sum), scratch, \(named(carryH, offset)))"]
                 }
                 s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
-                emitTransposedProduct(&s, columns: nil, count: D, groupWidth: dxGroupWidth, deltas: "gateDeltas",
+                emitTransposedProduct(&s, block: .inputColumn, count: D, groupWidth: dxGroupWidth, deltas: .gates,
                                       sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep"
                                                                                         + (stagesReduction(dxGroupWidth) ? ", scratch = scratch\(b)" : "")]) }) { offset, value, lanes in
                     if lanes == dxGroupWidth {
@@ -138,17 +138,17 @@ extension KernelEmitter {
         return base == 0 ? offset : "\(base) + \(offset)"
     }
 
-    /// out[j] = Σ_r M[r, j]·δ[r] for `count` columns j of M (W from column 0, or U from the
-    /// named offset `columns`), in groups of n columns: n dot-product accumulators over the
-    /// chunks of δ (at the named offset `deltas` in a step's deltas), then one transposing
-    /// reduction into an n-lane vector. `store(offset, value, lanes)` writes a group's result.
+    /// out[j] = Σ_r M[r, j]·δ[r] for `count` columns j of M (`block`: W or U), in groups of n
+    /// columns: n dot-product accumulators over the chunks of δ (`deltas` in a step's deltas,
+    /// product code from `transposedProduct`), then one transposing reduction into an n-lane
+    /// vector. `store(offset, value, lanes)` writes a group's result.
     ///
     /// `sequences` lists, per sequence, the block header ("do" or an `if let`) and the lines that
     /// bind `delta` (and `scratch` where the reduction is staged, and what `store` uses) for it;
     /// the column-group loop is outermost so each block of columns is reused from L1 by every
     /// sequence.
-    func emitTransposedProduct(_ s: inout SourceWriter, columns: String?, count: Int, groupWidth n: Int,
-                               deltas: String, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
+    func emitTransposedProduct(_ s: inout SourceWriter, block: ParameterBlock, count: Int, groupWidth n: Int,
+                               deltas: DeltaBlock, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
         let full = count / n, rest = count % n
         func body(_ s: inout SourceWriter, group: String, lanes: Int) {
             for (header, bindings) in sequences {
@@ -159,20 +159,9 @@ extension KernelEmitter {
             }
         }
         func sequenceBody(_ s: inout SourceWriter, group: String, lanes: Int) {
-            /// Offset of column group·n + l of the matrix, chunk k.
-            func column(_ l: Int) -> String {
-                let c: String
-                if let g = Int(group) { c = g * n + l == 0 ? "" : "\(g * n + l) * Offset.lanes + " }
-                else { c = "(\(group) * \(n)\(l == 0 ? "" : " + \(l)")) * Offset.lanes + " }
-                return (columns.map { named($0) + " + " } ?? "") + c + "k * \(w)"
-            }
-            for l in 0..<n { s.line("\(l < lanes ? "var" : "let") q\(l) = \(chunkType)()") }
-            s.block("for k in 0..<\(layout.chunkCount)") { s in
-                s.line("let d = chunk(delta, \(named(deltas, "k * \(w)")))")
-                for l in 0..<lanes {
-                    s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, \(column(l))), d)")
-                }
-            }
+            /// Column group·n + l of the matrix.
+            func column(_ l: Int) -> SymbolicOffset { Int(group).map { SymbolicOffset($0 * n + l) } ?? SymbolicOffset(group, times: n, plus: l) }
+            lower(transposedProduct(block: block, deltas: deltas, columns: column, width: n, lanes: lanes), into: &s)
             let (lines, result) = reduction((0..<n).map { "q\($0)" }, stage: "scratch")
             s.lines(lines)
             s.lines(store(group == "0" ? "0" : "\(group) * \(n)", result, lanes))

@@ -68,7 +68,7 @@ extension KernelEmitter {
         for q in 0..<n { for i in 0..<g { code.statements.append(.declare(.block(step: q, chunk: i), .parameter(.bias, offset(i)))) } }
         var body: [ProductStatement] = (0..<g).map { .declare(.column($0), .parameter(.inputColumn, offset($0))) }
         body += (0..<n).map { .declare(.broadcast($0), .broadcast(.blockInput(step: $0))) }
-        for q in 0..<n { for i in 0..<g { body.append(.multiplyAdd(.block(step: q, chunk: i), .column(i), .broadcast(q))) } }
+        for q in 0..<n { for i in 0..<g { body.append(.multiplyAdd(.block(step: q, chunk: i), .register(.column(i)), .broadcast(q))) } }
         code.statements.append(.loop(.columns(D), body))
         for q in 0..<n { for i in 0..<g { code.statements.append(.finish([.block(step: q, chunk: i)], .blockStep(q, offset(i)))) } }
         return code

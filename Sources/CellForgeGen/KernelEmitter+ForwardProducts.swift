@@ -75,7 +75,7 @@ extension KernelEmitter {
         func column(_ source: (Int) -> BroadcastSource, _ block: ParameterBlock, _ accumulator: (Int, Int) -> Register) -> ProductStatement {
             var body: [ProductStatement] = (0..<B).map { .declare(.broadcast($0), .broadcast(source($0))) }
             body += (0..<n).map { .declare(.column($0), .parameter(block, offset($0))) }
-            for b in 0..<B { for i in 0..<n { body.append(.multiplyAdd(accumulator(b, i), .column(i), .broadcast(b))) } }
+            for b in 0..<B { for i in 0..<n { body.append(.multiplyAdd(accumulator(b, i), .register(.column(i)), .broadcast(b))) } }
             return .loop(.columns(block == .inputColumn ? D : H), body)
         }
         var loops: [ProductStatement] = []

@@ -1,7 +1,8 @@
 import CellForge
 
-/// The parameter-gradient products after the step loop, as product code: each gradient chunk
-/// is loaded from g, accumulates Σ_t over all steps in a register, and is stored back once.
+/// The backward's products as product code: the parameter gradients after the step loop (each
+/// gradient chunk loaded from g, accumulating Σ_t over all steps in a register, stored back
+/// once) and the dot products of the transposed products Uᵀ·δz and Wᵀ·δz inside it.
 extension KernelEmitter {
     /// One pass of an outer product: for each column c of `columns` and each of n chunks at
     /// lane offsets `offset(k)`, gradient[c] += Σ_t δz_t · source(column c), one δ chunk load
@@ -16,7 +17,7 @@ extension KernelEmitter {
         var body: [ProductStatement] = (0..<n).map { .declare(.delta($0), .delta(deltas, offset($0))) }
         for c in columns.indices {
             body.append(.declare(.broadcast(c), .broadcast(source(columns[c]))))
-            for k in 0..<n { body.append(.multiplyAdd(.gradient(column: c, chunk: k), .delta(k), .broadcast(c))) }
+            for k in 0..<n { body.append(.multiplyAdd(.gradient(column: c, chunk: k), .register(.delta(k)), .broadcast(c))) }
         }
         code.statements.append(.loop(.steps, body))
         for c in columns.indices {
@@ -31,6 +32,21 @@ extension KernelEmitter {
         code.statements += (0..<n).map { .declare(.biasGradient($0), .gradient(.bias(offset($0)))) }
         code.statements.append(.loop(.steps, (0..<n).map { .add(.biasGradient($0), .delta(.gates, offset($0))) }))
         code.statements += (0..<n).map { .finish([.biasGradient($0)], .gradient(.bias(offset($0)))) }
+        return code
+    }
+}
+
+extension KernelEmitter {
+    /// One column group of a transposed product Mᵀ·δz (M = W or U): n dot-product accumulators,
+    /// the first `lanes` of them taking q_l += M[·, columns(l)] chunk k · δz chunk k over the
+    /// chunks k of the gate group (the rest stay zero for the group's reduction).
+    func transposedProduct(block: ParameterBlock, deltas: DeltaBlock, columns: (Int) -> SymbolicOffset,
+                           width n: Int, lanes: Int) -> ProductCode {
+        var code = ProductCode()
+        code.statements += (0..<n).map { .declare(.dot($0), .zero) }
+        var body: [ProductStatement] = [.declare(.chunkDelta, .stepDeltaChunk(deltas))]
+        body += (0..<lanes).map { .multiplyAdd(.dot($0), .load(.columnChunk(block, column: columns($0))), .chunkDelta) }
+        code.statements.append(.loop(.chunks(layout.chunkCount), body))
         return code
     }
 }

@@ -11,11 +11,13 @@ extension KernelEmitter {
                 case let .declare(r, value):
                     s.line("\(accumulators.contains(r) ? "var" : "let") \(r.name) = \(render(value))")
                 case let .multiplyAdd(a, x, y):
-                    s.line("\(a.name) = SIMDMath.madd(\(a.name), \(x.name), \(y.name))")
+                    s.line("\(a.name) = SIMDMath.madd(\(a.name), \(render(x)), \(y.name))")
                 case let .add(a, value):
                     s.line("\(a.name) += \(render(value))")
                 case let .loop(.columns(count), body):
                     s.block("for j in 0..<\(count)") { s in lower(body, &s) }
+                case let .loop(.chunks(count), body):
+                    s.block("for k in 0..<\(count)") { s in lower(body, &s) }
                 case let .loop(.steps, body):
                     s.block("for t in 0..<length") { s in
                         s.line("let d = deltas + t * Offset.deltaStride")
@@ -37,9 +39,23 @@ extension KernelEmitter {
             let terms = [block.base ?? "0", offset.text, block.isColumn ? "j * Offset.lanes" : "0"]
             return "chunk(w, \(terms.filter { $0 != "0" }.joined(separator: " + ")))"
         case let .blockProduct(b, offset): return "chunk(zt\(b), \(offset.text))"
+        case let .columnChunk(block, column):
+            // The group's column as the transposed products have always written it: "(m * 4 + 1)", "(m * 1)", "5", or nothing for 0.
+            let c = column.variable.map { "(\($0) * \(column.scale)\(column.constant == 0 ? "" : " + \(column.constant)")) * Offset.lanes + " }
+                ?? (column.constant == 0 ? "" : "\(column.constant) * Offset.lanes + ")
+            return "chunk(w, " + (block.base.map { $0 + " + " } ?? "") + c + "k * \(w))"
+        case let .stepDeltaChunk(block): return "chunk(delta, \(named(block.name, "k * \(w)")))"
         case let .gradient(place): return "chunk(g, \(render(place)))"
         case let .delta(block, offset): return "chunk(d, \(named(block.name, offset.text)))"
         case let .broadcast(source): return "\(chunkType)(repeating: \(render(source)))"
+        }
+    }
+
+    /// Swift text of a multiply-add's second factor.
+    func render(_ operand: ProductOperand) -> String {
+        switch operand {
+        case let .register(r): r.name
+        case let .load(value): render(value)
         }
     }
 
@@ -59,7 +75,7 @@ extension KernelEmitter {
         switch place {
         case let .bias(offset): return named("bias", offset.text)
         case let .column(block, column, lane):
-            let factor = column.variable != nil && column.constant != 0 ? "(\(column.text))" : column.text
+            let factor = column.isCompound ? "(\(column.text))" : column.text
             return (block.base.map { $0 + " + " } ?? "") + "\(factor) * Offset.lanes" + (lane.text == "0" ? "" : " + \(lane.text)")
         }
     }

@@ -21,11 +21,11 @@ struct ProductCode {
         })
         return flattened.compactMap { if case let .declare(r, _) = $0, written.contains(r) { r } else { nil } }
     }
-    /// Every value the code loads (declared or added), in order.
+    /// Every value the code loads (declared, added or multiplied in place), in order.
     var values: [ProductValue] {
         flattened.compactMap { statement -> ProductValue? in
             switch statement {
-            case let .declare(_, v), let .add(_, v): v
+            case let .declare(_, v), let .add(_, v), let .multiplyAdd(_, .load(v), _): v
             default: nil
             }
         }
@@ -39,7 +39,12 @@ struct ProductCode {
     /// The parameter blocks the code loads, in order of first use.
     var parameterBlocks: [ParameterBlock] {
         var seen: [ParameterBlock] = []
-        for case let .parameter(block, _) in values where !seen.contains(block) { seen.append(block) }
+        for value in values {
+            switch value {
+            case let .parameter(block, _), let .columnChunk(block, _): if !seen.contains(block) { seen.append(block) }
+            default: break
+            }
+        }
         return seen
     }
     /// Whether the code reads the previous record (h_{t−1}).

@@ -6,24 +6,31 @@
 /// Offsets are symbolic (a named block plus a `SymbolicOffset`), so what a piece of product
 /// code reads and which accumulators it keeps come from the form (`ProductCode`).
 
-/// A loop variable plus a constant (or a constant alone): a lane offset inside the gate group
-/// (`k0 + 8`) or a column index (`j + 1`).
+/// A loop variable times a scale plus a constant (or a constant alone): a lane offset inside
+/// the gate group (`k0 + 8`) or a column index (`j + 1`, `m * 8 + 1`).
 struct SymbolicOffset: Hashable {
     /// The loop variable (`k0` of a compact chunk-group loop, `j` of a column loop), if any.
     var variable: String?
+    /// What the variable is multiplied by.
+    var scale = 1
     /// The constant part.
     var constant: Int
 
     /// A constant offset.
     init(_ constant: Int) { self.variable = nil; self.constant = constant }
-    /// `variable + constant`.
-    init(_ variable: String, plus constant: Int = 0) { self.variable = variable; self.constant = constant }
+    /// `variable * scale + constant`.
+    init(_ variable: String, times scale: Int = 1, plus constant: Int = 0) {
+        self.variable = variable; self.scale = scale; self.constant = constant
+    }
 
-    /// Swift text: "8", "k0", "k0 + 8" (never "k0 + 0").
+    /// Swift text: "8", "k0", "k0 + 8", "m * 8" (never "k0 + 0" or "k0 * 1").
     var text: String {
         guard let v = variable else { return "\(constant)" }
-        return constant == 0 ? v : "\(v) + \(constant)"
+        let term = scale == 1 ? v : "\(v) * \(scale)"
+        return constant == 0 ? term : "\(term) + \(constant)"
     }
+    /// Whether the text is a sum or product (and needs parentheses as a factor).
+    var isCompound: Bool { variable != nil && (scale != 1 || constant != 0) }
 }
 
 /// A vector register of product code.
@@ -34,6 +41,10 @@ enum Register: Hashable {
     case recurrent(sequence: Int, chunk: Int)
     /// Block product accumulator of tile step q, chunk i.
     case block(step: Int, chunk: Int)
+    /// Dot-product accumulator of column l of a transposed product's group.
+    case dot(Int)
+    /// The chunk loop's chunk of the step's δz.
+    case chunkDelta
     /// Gradient accumulator of a pass's column c, chunk k.
     case gradient(column: Int, chunk: Int)
     /// δb accumulator of chunk k.
@@ -45,12 +56,14 @@ enum Register: Hashable {
     /// The broadcast of sequence (tile step, or pass column) b's scalar of the current column.
     case broadcast(Int)
 
-    /// The Swift name: z0_1, r0_1, a2_0 (block and gradient accumulators), b1, c1, d1, v0.
+    /// The Swift name: z0_1, r0_1, a2_0 (block and gradient accumulators), q3, d, b1, c1, d1, v0.
     var name: String {
         switch self {
         case let .input(b, i): "z\(b)_\(i)"
         case let .recurrent(b, i): "r\(b)_\(i)"
         case let .block(q, i): "a\(q)_\(i)"
+        case let .dot(l): "q\(l)"
+        case .chunkDelta: "d"
         case let .gradient(c, k): "a\(c)_\(k)"
         case let .biasGradient(k): "b\(k)"
         case let .column(i): "c\(i)"
@@ -64,9 +77,9 @@ enum Register: Hashable {
 enum ParameterBlock: Hashable {
     /// The bias b.
     case bias
-    /// Column j of W (the loop's column), at the start of the parameters.
+    /// The columns of W, at the start of the parameters.
     case inputColumn
-    /// Column j of U (the loop's column).
+    /// The columns of U.
     case recurrentColumn
 
     /// The named base offset, nil for W (offset 0).
@@ -77,7 +90,7 @@ enum ParameterBlock: Hashable {
         case .recurrentColumn: "Offset.recurrentColumns"
         }
     }
-    /// Whether the block is indexed by the column loop's variable j.
+    /// Whether the block holds columns (indexed by a column, not a lane offset alone).
     var isColumn: Bool { self != .bias }
 }
 
@@ -112,6 +125,10 @@ enum ProductValue: Hashable {
     case zero
     /// The parameter chunk at a lane offset in a block (plus column j's stride for columns).
     case parameter(ParameterBlock, SymbolicOffset)
+    /// Chunk k (the chunk loop's) of a given column of W or U, for a transposed product.
+    case columnChunk(ParameterBlock, column: SymbolicOffset)
+    /// Chunk k (the chunk loop's) of the step's δz, at `delta`.
+    case stepDeltaChunk(DeltaBlock)
     /// The chunk at a lane offset of sequence b's b + W·x_t computed ahead by the block product.
     case blockProduct(sequence: Int, SymbolicOffset)
     /// The chunk of the parameter gradient at a place.
@@ -148,6 +165,16 @@ enum ProductLoop: Hashable {
     case columns(Int)
     /// `for t in 0..<length`, binding d to step t's deltas.
     case steps
+    /// `for k in 0..<count`: k is the chunk of column-chunk and δz-chunk loads.
+    case chunks(Int)
+}
+
+/// The second factor of a multiply-add: a register, or a chunk loaded in place.
+enum ProductOperand: Hashable {
+    /// A declared register.
+    case register(Register)
+    /// A value loaded where it is used.
+    case load(ProductValue)
 }
 
 /// One statement of product code.
@@ -155,7 +182,7 @@ indirect enum ProductStatement {
     /// Declares a register with a value (`var` if later statements accumulate into it).
     case declare(Register, ProductValue)
     /// accumulator = accumulator + a · b (one FMA where enabled).
-    case multiplyAdd(Register, Register, Register)
+    case multiplyAdd(Register, ProductOperand, Register)
     /// accumulator += value.
     case add(Register, ProductValue)
     /// A loop around statements.

@@ -159,4 +159,29 @@ import Testing
         #expect(!inputGradient.readsPreviousRecord && inputGradient.broadcastSources == [.stepInput(column: SymbolicOffset("j"))])
         #expect(lowered(e, inputGradient).hasPrefix("var a0_0 = chunk(g, j * Offset.lanes)\n"))
     }
+
+    /// Uᵀ·δz for a group of 4 columns with 3 in use: the 4th accumulator is never accumulated
+    /// into, so it is a `let`; each U chunk is loaded in place.
+    @Test func transposedProductGroupLowersToTheDotProducts() throws {
+        let e = try emitter(.lstm, 8, 8)
+        let code = e.transposedProduct(block: .recurrentColumn, deltas: .gates, columns: { SymbolicOffset("m", times: 4, plus: $0) },
+                                       width: 4, lanes: 3)
+        #expect(lowered(e, code) == """
+            var q0 = SIMD8<Float>()
+            var q1 = SIMD8<Float>()
+            var q2 = SIMD8<Float>()
+            let q3 = SIMD8<Float>()
+            for k in 0..<4 {
+                let d = chunk(delta, Offset.gateDeltas + k * 8)
+                q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 8), d)
+                q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 8), d)
+                q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 8), d)
+            }
+
+            """)
+        #expect(code.accumulators == [.dot(0), .dot(1), .dot(2)])
+        #expect(code.parameterBlocks == [.recurrentColumn] && !code.readsPreviousRecord)
+        let first = e.transposedProduct(block: .inputColumn, deltas: .gates, columns: { SymbolicOffset($0) }, width: 2, lanes: 2)
+        #expect(lowered(e, first).contains("q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)\n    q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)\n"))
+    }
 }
