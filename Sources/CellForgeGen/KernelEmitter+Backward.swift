@@ -161,10 +161,11 @@ extension KernelEmitter {
         func sequenceBody(_ s: inout SourceWriter, group: String, lanes: Int) {
             /// Column group·n + l of the matrix.
             func column(_ l: Int) -> SymbolicOffset { Int(group).map { SymbolicOffset($0 * n + l) } ?? SymbolicOffset(group, times: n, plus: l) }
-            lower(transposedProduct(block: block, deltas: deltas, columns: column, width: n, lanes: lanes), into: &s)
-            let (lines, result) = reduction((0..<n).map { "q\($0)" }, stage: "scratch")
-            s.lines(lines)
-            s.lines(store(group == "0" ? "0" : "\(group) * \(n)", result, lanes))
+            var code = transposedProduct(block: block, deltas: deltas, columns: column, width: n, lanes: lanes)
+            let (reduce, result) = reduction((0..<n).map { .dot($0) })
+            code.statements += reduce
+            lower(code, into: &s)
+            s.lines(store(group == "0" ? "0" : "\(group) * \(n)", render(result), lanes))
         }
         if full == 1 {
             s.block("do") { s in body(&s, group: "0", lanes: n) }
@@ -174,33 +175,6 @@ extension KernelEmitter {
         if rest > 0 {
             s.block("do") { s in body(&s, group: "\(full)", lanes: rest) }
         }
-    }
-
-    /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
-    /// A full group of target-width accumulators is staged at `Offset.reduction` in `scratch`
-    /// (a pointer) for the out-of-line `SIMDMath.transposedSum`.
-    func reduction(_ names: [String], stage scratch: String) -> ([String], String) {
-        if stagesReduction(names.count) {
-            let puts = names.enumerated().map { "put(\($0.element), \(scratch), \(named("reduction", "\($0.offset * w)")))" }
-            return (puts, "SIMDMath.transposedSum(\(scratch) + Offset.reduction, as: \(chunkType).self)")
-        }
-        var lines: [String] = []
-        var current = names, width = w, counter = 0
-        while current.count > 1 {
-            var next: [String] = []
-            for p in stride(from: 0, to: current.count, by: 2) {
-                let name = "s\(counter)"; counter += 1
-                lines.append("let \(name) = SIMDMath.foldPairs(\(current[p]), \(current[p + 1]))")
-                next.append(name)
-            }
-            current = next
-        }
-        var value = current[0]
-        while width > names.count {
-            value = "SIMDMath.foldHalves(\(value))"
-            width /= 2
-        }
-        return (lines, value)
     }
 
     /// δW += Σ_t δz_t ⊗ x_t, δU += Σ_t δz_t ⊗ h_{t−1}, δb += Σ_t δz_t after the step loop,

@@ -49,4 +49,28 @@ extension KernelEmitter {
         code.statements.append(.loop(.chunks(layout.chunkCount), body))
         return code
     }
+
+    /// Reduces n accumulators of `w` lanes to one n-lane vector of their sums: the statements,
+    /// and the value that holds the result. A full group of target-width accumulators is staged
+    /// at `Offset.reduction` in scratch for the out-of-line `SIMDMath.transposedSum`; others
+    /// fold in pairs, then in halves down to n lanes.
+    func reduction(_ registers: [Register]) -> ([ProductStatement], ProductValue) {
+        if stagesReduction(registers.count) {
+            return (registers.enumerated().map { .finish([$0.element], .reductionStage(SymbolicOffset($0.offset * w))) }, .transposedSum)
+        }
+        var statements: [ProductStatement] = []
+        var current = registers, counter = 0
+        while current.count > 1 {
+            var next: [Register] = []
+            for p in stride(from: 0, to: current.count, by: 2) {
+                let r = Register.fold(counter); counter += 1
+                statements.append(.declare(r, .foldPairs(current[p], current[p + 1])))
+                next.append(r)
+            }
+            current = next
+        }
+        var width = w, halvings = 0
+        while width > registers.count { width /= 2; halvings += 1 }
+        return (statements, .foldHalves(current[0], halvings))
+    }
 }

@@ -48,6 +48,9 @@ extension KernelEmitter {
         case let .gradient(place): return "chunk(g, \(render(place)))"
         case let .delta(block, offset): return "chunk(d, \(named(block.name, offset.text)))"
         case let .broadcast(source): return "\(chunkType)(repeating: \(render(source)))"
+        case let .foldPairs(a, b): return "SIMDMath.foldPairs(\(a.name), \(b.name))"
+        case let .foldHalves(r, k): return (0..<k).reduce(r.name) { text, _ in "SIMDMath.foldHalves(\(text))" }
+        case .transposedSum: return "SIMDMath.transposedSum(scratch + Offset.reduction, as: \(chunkType).self)"
         }
     }
 
@@ -88,6 +91,7 @@ extension KernelEmitter {
         case let .preactivation(b, offset): emitStorePreactivation(&s, offset: offset.text, sequence: b, accumulators: registers)
         case let .blockStep(q, offset): s.line("put(\(sum), z, \(q == 0 ? "s0" : "(s0 + \(q))") * zStride + \(offset.text))")
         case let .gradient(place): s.line("put(\(sum), g, \(render(place)))")
+        case let .reductionStage(offset): s.line("put(\(sum), scratch, \(named("reduction", offset.text)))")
         }
     }
 }

@@ -45,6 +45,8 @@ enum Register: Hashable {
     case dot(Int)
     /// The chunk loop's chunk of the step's δz.
     case chunkDelta
+    /// The n-th pairwise fold of a reduction.
+    case fold(Int)
     /// Gradient accumulator of a pass's column c, chunk k.
     case gradient(column: Int, chunk: Int)
     /// δb accumulator of chunk k.
@@ -56,7 +58,7 @@ enum Register: Hashable {
     /// The broadcast of sequence (tile step, or pass column) b's scalar of the current column.
     case broadcast(Int)
 
-    /// The Swift name: z0_1, r0_1, a2_0 (block and gradient accumulators), q3, d, b1, c1, d1, v0.
+    /// The Swift name: z0_1, r0_1, a2_0 (block and gradient accumulators), q3, d, s0 (folds), b1, c1, d1, v0.
     var name: String {
         switch self {
         case let .input(b, i): "z\(b)_\(i)"
@@ -64,6 +66,7 @@ enum Register: Hashable {
         case let .block(q, i): "a\(q)_\(i)"
         case let .dot(l): "q\(l)"
         case .chunkDelta: "d"
+        case let .fold(n): "s\(n)"
         case let .gradient(c, k): "a\(c)_\(k)"
         case let .biasGradient(k): "b\(k)"
         case let .column(i): "c\(i)"
@@ -137,6 +140,12 @@ enum ProductValue: Hashable {
     case delta(DeltaBlock, SymbolicOffset)
     /// One scalar on every lane.
     case broadcast(BroadcastSource)
+    /// Two registers' lanes folded pairwise into one (`SIMDMath.foldPairs`).
+    case foldPairs(Register, Register)
+    /// A register folded in halves k times (itself for k = 0).
+    case foldHalves(Register, Int)
+    /// The transposed sum of the accumulators staged at `Offset.reduction` in scratch.
+    case transposedSum
 }
 
 /// A chunk of the parameter gradient g.
@@ -157,6 +166,8 @@ enum ProductSink: Hashable {
     case blockStep(Int, SymbolicOffset)
     /// Stored back into the parameter gradient.
     case gradient(GradientPlace)
+    /// Staged at a lane offset of `Offset.reduction` in scratch for `transposedSum`.
+    case reductionStage(SymbolicOffset)
 }
 
 /// A loop of product code.

@@ -184,4 +184,23 @@ import Testing
         let first = e.transposedProduct(block: .inputColumn, deltas: .gates, columns: { SymbolicOffset($0) }, width: 2, lanes: 2)
         #expect(lowered(e, first).contains("q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)\n    q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)\n"))
     }
+
+    /// Reductions at 256 bits (8 lanes): 4 accumulators fold in pairs, then in halves to 4
+    /// lanes; a full group of 8 is staged for the transposed sum; one folds in halves alone.
+    @Test func reductionsFoldOrStage() throws {
+        let e = try emitter(.lstm, 8, 8)
+        func text(_ n: Int) -> (String, String) {
+            let (statements, result) = e.reduction((0..<n).map { .dot($0) })
+            return (lowered(e, ProductCode(statements: statements)), e.render(result))
+        }
+        let (four, fourResult) = text(4)
+        #expect(four == "let s0 = SIMDMath.foldPairs(q0, q1)\nlet s1 = SIMDMath.foldPairs(q2, q3)\nlet s2 = SIMDMath.foldPairs(s0, s1)\n")
+        #expect(fourResult == "SIMDMath.foldHalves(s2)")
+        let (eight, eightResult) = text(8)
+        #expect(eight.hasPrefix("put(q0, scratch, Offset.reduction)\nput(q1, scratch, Offset.reduction + 8)\n"))
+        #expect(eight.hasSuffix("put(q7, scratch, Offset.reduction + 56)\n"))
+        #expect(eightResult == "SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self)")
+        let (one, oneResult) = text(1)
+        #expect(one.isEmpty && oneResult == "SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))")
+    }
 }
