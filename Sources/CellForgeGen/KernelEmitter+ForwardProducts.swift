@@ -46,6 +46,7 @@ extension KernelEmitter {
     /// One chunk group of the forward products for B sequences in lockstep: n chunks at lane
     /// offsets `offset(i)`, accumulators from b (or, `hoisted`, from the block's b + W·x_t), the
     /// column loops (`forwardColumns`), then each chunk activated (or stored, in compact form).
+    /// Hoisted, the GRU's z takes nothing more (U·h stays apart), so the lowering makes it a `let`.
     func forwardProducts(sequences B: Int, chunks n: Int, offset: (Int) -> SymbolicOffset, hoisted: Bool) -> ProductCode {
         var code = ProductCode()
         for b in 0..<B {
