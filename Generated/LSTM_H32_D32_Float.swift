@@ -160,26 +160,26 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<32 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<32 { tape0[Offset.c + k] = state0[32 + k] }
+        for k in 0..<32 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<32 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<32 { tape1[Offset.c + k] = state1[32 + k] }
+        for k in 0..<32 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<32 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<32 { tape2[Offset.c + k] = state2[32 + k] }
+        for k in 0..<32 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 32
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 32
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 32
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 120, by: 24) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -280,19 +280,19 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
+            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
+            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
         for k in 0..<32 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<32 { state0[32 + k] = prev0[Offset.c + k] }
+        for k in 0..<32 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         for k in 0..<32 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<32 { state1[32 + k] = prev1[Offset.c + k] }
+        for k in 0..<32 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
         for k in 0..<32 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<32 { state2[32 + k] = prev2[Offset.c + k] }
+        for k in 0..<32 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -303,10 +303,10 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<32 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<32 { tape0[Offset.c + k] = state0[32 + k] }
+        for k in 0..<32 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 32
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 128, by: 64) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -371,11 +371,11 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 8), output, t * 32 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0
         }
         for k in 0..<32 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<32 { state0[32 + k] = prev0[Offset.c + k] }
+        for k in 0..<32 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.

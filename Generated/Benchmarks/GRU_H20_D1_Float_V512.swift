@@ -186,10 +186,10 @@ public struct GRU_H20_D1_Float_V512: GeneratedKernel {
         for k in 0..<20 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -360,13 +360,13 @@ public struct GRU_H20_D1_Float_V512: GeneratedKernel {
                 put(r3_1, scratch3, Offset.recurrentProducts + 80)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
@@ -386,7 +386,7 @@ public struct GRU_H20_D1_Float_V512: GeneratedKernel {
         for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 6 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -441,7 +441,7 @@ public struct GRU_H20_D1_Float_V512: GeneratedKernel {
                 put(r0_5, scratch0, Offset.recurrentProducts + 80)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }

@@ -190,9 +190,9 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
         for k in 0..<64 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
             for k0 in stride(from: 0, to: 192, by: 8) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -236,11 +236,11 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(scratch2, Offset.inputProducts + k) + chunk(scratch2, Offset.recurrentProducts + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
@@ -265,7 +265,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
             var t0 = 0
             while t0 < batch.length {
                 let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
-                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 4 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
@@ -302,7 +302,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
                         put(SIMDMath.sigmoid(chunk(scratch0, Offset.inputProducts + k) + chunk(scratch0, Offset.recurrentProducts + k)), cur0, Offset.gates + k)
                     }
                     forwardPointwise(w, prev0, cur0, scratch0)
-                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
                     prev0 = cur0
                 }
                 t0 += steps
@@ -310,7 +310,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
         }
         else {
             for t in 0..<batch.length {
-                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
                 for k0 in stride(from: 0, to: 192, by: 32) {
                     var z0_0 = chunk(w, Offset.bias + k0)
@@ -356,7 +356,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
                     put(SIMDMath.sigmoid(chunk(scratch0, Offset.inputProducts + k) + chunk(scratch0, Offset.recurrentProducts + k)), cur0, Offset.gates + k)
                 }
                 forwardPointwise(w, prev0, cur0, scratch0)
-                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
                 prev0 = cur0
             }
         }
@@ -380,10 +380,10 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
                 for j in 0..<64 {
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
-                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * 64 + j])
-                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * 64 + j])
-                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
+                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a1_0 = SIMDMath.madd(a1_0, c0, v1)
@@ -409,7 +409,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
                 for j in 0..<64 {
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
+                    let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                 }

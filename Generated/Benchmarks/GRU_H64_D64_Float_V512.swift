@@ -197,10 +197,10 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
         for k in 0..<64 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -539,13 +539,13 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                 put(r3_2, scratch3, Offset.recurrentProducts + 176)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
@@ -571,7 +571,7 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
             var t0 = 0
             while t0 < batch.length {
                 let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
-                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
@@ -650,7 +650,7 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                         put(r0_3, scratch0, Offset.recurrentProducts + 176)
                     }
                     forwardPointwise(w, prev0, cur0, scratch0)
-                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
                     prev0 = cur0
                 }
                 t0 += steps
@@ -658,7 +658,7 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
         }
         else {
             for t in 0..<batch.length {
-                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
                 do {
                     var z0_0 = chunk(w, Offset.bias)
@@ -765,7 +765,7 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                     put(r0_3, scratch0, Offset.recurrentProducts + 176)
                 }
                 forwardPointwise(w, prev0, cur0, scratch0)
-                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
                 prev0 = cur0
             }
         }
@@ -799,10 +799,10 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
-                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * 64 + j])
-                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * 64 + j])
-                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
+                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -848,7 +848,7 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
+                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)

@@ -141,10 +141,10 @@ public struct RNN_H64_D64_Float: GeneratedKernel {
         for k in 0..<64 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -347,13 +347,13 @@ public struct RNN_H64_D64_Float: GeneratedKernel {
                 put(SIMDMath.tanh(z3_1), cur3, Offset.gates + 56)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output3 { let cur = cur3; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
@@ -372,7 +372,7 @@ public struct RNN_H64_D64_Float: GeneratedKernel {
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -431,7 +431,7 @@ public struct RNN_H64_D64_Float: GeneratedKernel {
                 put(SIMDMath.tanh(z0_7), cur0, Offset.gates + 56)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }

@@ -186,10 +186,10 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         for k in 0..<13 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 7
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 7
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 7
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
             for k0 in stride(from: 0, to: 42, by: 6) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -296,13 +296,13 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(scratch3, Offset.inputProducts + k) + chunk(scratch3, Offset.recurrentProducts + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<13 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<13 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<13 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }
@@ -322,7 +322,7 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         for k in 0..<13 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 7
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
             for k0 in stride(from: 0, to: 32, by: 16) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -448,7 +448,7 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(scratch0, Offset.inputProducts + k) + chunk(scratch0, Offset.recurrentProducts + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * 13 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<13 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0
         }
         for k in 0..<13 { state0[k] = prev0[Offset.h + k] }

@@ -181,10 +181,10 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         for k in 0..<1 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 3
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 3
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 3
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 3
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -231,13 +231,13 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }
@@ -257,7 +257,7 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
         for k in 0..<1 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 3
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -277,7 +277,7 @@ public struct GRU_H1_D3_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * 1 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }

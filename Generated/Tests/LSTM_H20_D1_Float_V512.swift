@@ -160,34 +160,34 @@ public struct LSTM_H20_D1_Float_V512: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<20 { tape0[Offset.c + k] = state0[20 + k] }
+        for k in 0..<20 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<20 { tape1[Offset.c + k] = state1[20 + k] }
+        for k in 0..<20 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<20 { tape2[Offset.c + k] = state2[20 + k] }
+        for k in 0..<20 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape3[Offset.h + k] = state3[k] }
-        for k in 0..<20 { tape3[Offset.c + k] = state3[20 + k] }
+        for k in 0..<20 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -362,23 +362,23 @@ public struct LSTM_H20_D1_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_3), cur3, Offset.gates + 112)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<20 { state0[20 + k] = prev0[Offset.c + k] }
+        for k in 0..<20 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         for k in 0..<20 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<20 { state1[20 + k] = prev1[Offset.c + k] }
+        for k in 0..<20 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
         for k in 0..<20 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<20 { state2[20 + k] = prev2[Offset.c + k] }
+        for k in 0..<20 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
         for k in 0..<20 { state3[k] = prev3[Offset.h + k] }
-        for k in 0..<20 { state3[20 + k] = prev3[Offset.c + k] }
+        for k in 0..<20 { state3[Offset.stateC + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -389,10 +389,10 @@ public struct LSTM_H20_D1_Float_V512: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<20 { tape0[Offset.c + k] = state0[20 + k] }
+        for k in 0..<20 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -451,11 +451,11 @@ public struct LSTM_H20_D1_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_7), cur0, Offset.gates + 112)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * 20 + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
             prev0 = cur0
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<20 { state0[20 + k] = prev0[Offset.c + k] }
+        for k in 0..<20 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.

@@ -171,26 +171,26 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
+        for k in 0..<64 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<64 { tape1[Offset.c + k] = state1[64 + k] }
+        for k in 0..<64 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<64 { tape2[Offset.c + k] = state2[64 + k] }
+        for k in 0..<64 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 240, by: 24) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -305,19 +305,19 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output1 { let cur = cur1; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+            if let output = output2 { let cur = cur2; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+        for k in 0..<64 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         for k in 0..<64 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<64 { state1[64 + k] = prev1[Offset.c + k] }
+        for k in 0..<64 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
         for k in 0..<64 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<64 { state2[64 + k] = prev2[Offset.c + k] }
+        for k in 0..<64 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots; with `blocks`, W·x_t + b is computed ahead for blocks of steps.
@@ -328,7 +328,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
+        for k in 0..<64 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         if blocks {
             // Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).
@@ -337,7 +337,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
             var t0 = 0
             while t0 < batch.length {
                 let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
-                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
@@ -385,7 +385,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                         put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                     }
                     forwardPointwise(prev0, cur0)
-                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                    if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
                     prev0 = cur0
                 }
                 t0 += steps
@@ -393,7 +393,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
         }
         else {
             for t in 0..<batch.length {
-                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
                 for k0 in stride(from: 0, to: 256, by: 64) {
                     var z0_0 = chunk(w, Offset.bias + k0)
@@ -458,12 +458,12 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                     put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                 }
                 forwardPointwise(prev0, cur0)
-                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * 64 + m * 8) } }
+                if let output = output0 { let cur = cur0; for m in 0..<8 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
                 prev0 = cur0
             }
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+        for k in 0..<64 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
     }
 
     /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 2 chunks, each W chunk serving 4 steps.
@@ -483,10 +483,10 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 for j in 0..<64 {
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
-                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * 64 + j])
-                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * 64 + j])
-                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                    let v2 = SIMD8<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
+                    let v3 = SIMD8<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a1_0 = SIMDMath.madd(a1_0, c0, v1)
@@ -512,7 +512,7 @@ public struct LSTM_H64_D64_Float: GeneratedKernel {
                 for j in 0..<64 {
                     let c0 = chunk(w, k0 + j * Offset.lanes)
                     let c1 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let v0 = SIMD8<Float>(repeating: x[s0 * 64 + j])
+                    let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                 }

@@ -171,34 +171,34 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
+        for k in 0..<64 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<64 { tape1[Offset.c + k] = state1[64 + k] }
+        for k in 0..<64 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<64 { tape2[Offset.c + k] = state2[64 + k] }
+        for k in 0..<64 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape3[Offset.h + k] = state3[k] }
-        for k in 0..<64 { tape3[Offset.c + k] = state3[64 + k] }
+        for k in 0..<64 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 64
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 64
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 64
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
             for k0 in stride(from: 0, to: 240, by: 80) {
                 var z0_0 = chunk(w, Offset.bias + k0)
@@ -361,23 +361,23 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+            if let output = output3 { let cur = cur3; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+        for k in 0..<64 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         for k in 0..<64 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<64 { state1[64 + k] = prev1[Offset.c + k] }
+        for k in 0..<64 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
         for k in 0..<64 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<64 { state2[64 + k] = prev2[Offset.c + k] }
+        for k in 0..<64 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
         for k in 0..<64 { state3[k] = prev3[Offset.h + k] }
-        for k in 0..<64 { state3[64 + k] = prev3[Offset.c + k] }
+        for k in 0..<64 { state3[Offset.stateC + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots; with `blocks`, W·x_t + b is computed ahead for blocks of steps.
@@ -388,7 +388,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for k in 0..<64 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<64 { tape0[Offset.c + k] = state0[64 + k] }
+        for k in 0..<64 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
         var prev0 = tape0
         if blocks {
             // Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).
@@ -397,7 +397,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             var t0 = 0
             while t0 < batch.length {
                 let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride
-                inputProducts(w, x0 + t0 * 64, steps, block, productStride)
+                inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
@@ -477,7 +477,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                     }
                     forwardPointwise(prev0, cur0)
-                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                    if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
                     prev0 = cur0
                 }
                 t0 += steps
@@ -485,7 +485,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
         }
         else {
             for t in 0..<batch.length {
-                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 64
+                let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
                 for k0 in stride(from: 0, to: 256, by: 256) {
                     var z0_0 = chunk(w, Offset.bias + k0)
@@ -598,12 +598,12 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                 }
                 forwardPointwise(prev0, cur0)
-                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * 64 + m * 16) } }
+                if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 16), output, t * Offset.outputStep + m * 16) } }
                 prev0 = cur0
             }
         }
         for k in 0..<64 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<64 { state0[64 + k] = prev0[Offset.c + k] }
+        for k in 0..<64 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
     }
 
     /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 4 chunks, each W chunk serving 4 steps.
@@ -633,10 +633,10 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
-                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * 64 + j])
-                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * 64 + j])
-                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * 64 + j])
+                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
+                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -682,7 +682,7 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
                     let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
                     let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * 64 + j])
+                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)

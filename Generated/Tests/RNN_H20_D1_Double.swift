@@ -141,10 +141,10 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         for k in 0..<20 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
-            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * 1
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * 1
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
+            let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
+            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
+            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -279,13 +279,13 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                 put(SIMDMath.tanh(z3_0), cur3, Offset.gates + 16)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
+            if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
+            if let output = output1 { let cur = cur1; for m in 0..<5 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
+            if let output = output2 { let cur = cur2; for m in 0..<5 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
+            if let output = output3 { let cur = cur3; for m in 0..<5 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
@@ -304,7 +304,7 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
-            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * 1
+            let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation per chunk: tanh on h.
             do {
                 var z0_0 = chunk(w, Offset.bias)
@@ -345,7 +345,7 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
                 put(SIMDMath.tanh(z0_4), cur0, Offset.gates + 16)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * 20 + m * 4) } }
+            if let output = output0 { let cur = cur0; for m in 0..<5 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
             prev0 = cur0
         }
         for k in 0..<20 { state0[k] = prev0[Offset.h + k] }

@@ -66,7 +66,7 @@ extension KernelEmitter {
                 }
                 s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
                 let n = recurrentGroupWidth, carryH = offsetName(.carry("h"))
-                emitTransposedProduct(&s, columns: "recurrentColumns", count: H, groupWidth: n, deltas: recurrentDeltas,
+                emitTransposedProduct(&s, block: .recurrentColumn, count: H, groupWidth: n, deltas: recurrentDeltas,
                                       sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)"]) }) { offset, value, _ in
                     // Groups narrower than a part (a 16-register target at 512 bits) load and store their own width.
                     let (load, store) = n == layout.partWidth ? ("part", "put") : ("SIMDMath.load", "SIMDMath.store")
@@ -74,7 +74,7 @@ extension KernelEmitter {
                     return ["\(store)(\(sum), scratch, \(named(carryH, offset)))"]
                 }
                 s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
-                emitTransposedProduct(&s, columns: nil, count: D, groupWidth: dxGroupWidth, deltas: "gateDeltas",
+                emitTransposedProduct(&s, block: .inputColumn, count: D, groupWidth: dxGroupWidth, deltas: .gates,
                                       sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep"
                                                                                         + (stagesReduction(dxGroupWidth) ? ", scratch = scratch\(b)" : "")]) }) { offset, value, lanes in
                     if lanes == dxGroupWidth {
@@ -108,7 +108,7 @@ extension KernelEmitter {
 
     /// Where the transposed product Uᵀ·δz reads its δz: the recurrent-side δz when the cell
     /// keeps it apart (GRU), else the gate deltas.
-    var recurrentDeltas: String { cell.keepsRecurrentProductApart ? "recurrentDeltas" : "gateDeltas" }
+    var recurrentDeltas: DeltaBlock { cell.keepsRecurrentProductApart ? .recurrent : .gates }
 
     /// Columns per group of a transposed product: one accumulator per column, so at most the
     /// target's accumulator budget (R/2: 8 with 16 registers, 16 with 32), which leaves room
@@ -138,17 +138,17 @@ extension KernelEmitter {
         return base == 0 ? offset : "\(base) + \(offset)"
     }
 
-    /// out[j] = Σ_r M[r, j]·δ[r] for `count` columns j of M (W from column 0, or U from the
-    /// named offset `columns`), in groups of n columns: n dot-product accumulators over the
-    /// chunks of δ (at the named offset `deltas` in a step's deltas), then one transposing
-    /// reduction into an n-lane vector. `store(offset, value, lanes)` writes a group's result.
+    /// out[j] = Σ_r M[r, j]·δ[r] for `count` columns j of M (`block`: W or U), in groups of n
+    /// columns: n dot-product accumulators over the chunks of δ (`deltas` in a step's deltas,
+    /// product code from `transposedProduct`), then one transposing reduction into an n-lane
+    /// vector. `store(offset, value, lanes)` writes a group's result.
     ///
     /// `sequences` lists, per sequence, the block header ("do" or an `if let`) and the lines that
     /// bind `delta` (and `scratch` where the reduction is staged, and what `store` uses) for it;
     /// the column-group loop is outermost so each block of columns is reused from L1 by every
     /// sequence.
-    func emitTransposedProduct(_ s: inout SourceWriter, columns: String?, count: Int, groupWidth n: Int,
-                               deltas: String, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
+    func emitTransposedProduct(_ s: inout SourceWriter, block: ParameterBlock, count: Int, groupWidth n: Int,
+                               deltas: DeltaBlock, sequences: [(String, [String])], store: (String, String, Int) -> [String]) {
         let full = count / n, rest = count % n
         func body(_ s: inout SourceWriter, group: String, lanes: Int) {
             for (header, bindings) in sequences {
@@ -159,23 +159,13 @@ extension KernelEmitter {
             }
         }
         func sequenceBody(_ s: inout SourceWriter, group: String, lanes: Int) {
-            /// Offset of column group·n + l of the matrix, chunk k.
-            func column(_ l: Int) -> String {
-                let c: String
-                if let g = Int(group) { c = g * n + l == 0 ? "" : "\(g * n + l) * Offset.lanes + " }
-                else { c = "(\(group) * \(n)\(l == 0 ? "" : " + \(l)")) * Offset.lanes + " }
-                return (columns.map { named($0) + " + " } ?? "") + c + "k * \(w)"
-            }
-            for l in 0..<n { s.line("\(l < lanes ? "var" : "let") q\(l) = \(chunkType)()") }
-            s.block("for k in 0..<\(layout.chunkCount)") { s in
-                s.line("let d = chunk(delta, \(named(deltas, "k * \(w)")))")
-                for l in 0..<lanes {
-                    s.line("q\(l) = SIMDMath.madd(q\(l), chunk(w, \(column(l))), d)")
-                }
-            }
-            let (lines, result) = reduction((0..<n).map { "q\($0)" }, stage: "scratch")
-            s.lines(lines)
-            s.lines(store(group == "0" ? "0" : "\(group) * \(n)", result, lanes))
+            /// Column group·n + l of the matrix.
+            func column(_ l: Int) -> SymbolicOffset { Int(group).map { SymbolicOffset($0 * n + l) } ?? SymbolicOffset(group, times: n, plus: l) }
+            var code = transposedProduct(block: block, deltas: deltas, columns: column, width: n, lanes: lanes)
+            let (reduce, result) = reduction((0..<n).map { .dot($0) })
+            code.statements += reduce
+            lower(code, into: &s)
+            s.lines(store(group == "0" ? "0" : "\(group) * \(n)", render(result), lanes))
         }
         if full == 1 {
             s.block("do") { s in body(&s, group: "0", lanes: n) }
@@ -187,33 +177,6 @@ extension KernelEmitter {
         }
     }
 
-    /// Lines that reduce n accumulators of `w` lanes to one n-lane vector of their sums.
-    /// A full group of target-width accumulators is staged at `Offset.reduction` in `scratch`
-    /// (a pointer) for the out-of-line `SIMDMath.transposedSum`.
-    func reduction(_ names: [String], stage scratch: String) -> ([String], String) {
-        if stagesReduction(names.count) {
-            let puts = names.enumerated().map { "put(\($0.element), \(scratch), \(named("reduction", "\($0.offset * w)")))" }
-            return (puts, "SIMDMath.transposedSum(\(scratch) + Offset.reduction, as: \(chunkType).self)")
-        }
-        var lines: [String] = []
-        var current = names, width = w, counter = 0
-        while current.count > 1 {
-            var next: [String] = []
-            for p in stride(from: 0, to: current.count, by: 2) {
-                let name = "s\(counter)"; counter += 1
-                lines.append("let \(name) = SIMDMath.foldPairs(\(current[p]), \(current[p + 1]))")
-                next.append(name)
-            }
-            current = next
-        }
-        var value = current[0]
-        while width > names.count {
-            value = "SIMDMath.foldHalves(\(value))"
-            width /= 2
-        }
-        return (lines, value)
-    }
-
     /// δW += Σ_t δz_t ⊗ x_t, δU += Σ_t δz_t ⊗ h_{t−1}, δb += Σ_t δz_t after the step loop,
     /// each gradient vector accumulated over all steps in registers.
     func emitParameterGradients(_ s: inout SourceWriter) {
@@ -221,19 +184,13 @@ extension KernelEmitter {
         s.block("private func accumulateParameterGradients(_ x: UnsafePointer<\(scalar)>, _ length: Int,\n                                                  _ tape: UnsafeMutablePointer<\(scalar)>, _ g: UnsafeMutablePointer<\(scalar)>)") { s in
             s.line("let deltas = tape + (length + 1) * Offset.recordStride")
             s.line("// δW[·, j] += Σ_t δz_t · x_t[j]")
-            emitOuterProducts(&s, columns: D, first: nil, deltas: "gateDeltas", source: { t, j in "x[\(t) * Offset.inputStep + \(j)]" })
+            emitOuterProducts(&s, columns: D, block: .inputColumn, deltas: .gates) { .stepInput(column: $0) }
             s.line("// δU[·, j] += Σ_t δz_t · h_{t−1}[j]")
-            emitOuterProducts(&s, columns: H, first: "recurrentColumns", deltas: recurrentDeltas,
-                              source: { t, j in "tape[\(t) * Offset.recordStride + \(named("h", j))]" })
+            emitOuterProducts(&s, columns: H, block: .recurrentColumn, deltas: recurrentDeltas) { .stepPreviousHidden(column: $0) }
             s.line("// δb += Σ_t δz_t")
             let budget = spec.target.accumulatorBudget
             emitChunkGroups(&s, group: min(budget, layout.chunkCount)) { s, offset, n in
-                for k in 0..<n { s.line("var b\(k) = chunk(g, \(named("bias", offset(k))))") }
-                s.block("for t in 0..<length") { s in
-                    s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("b\(k) += chunk(d, \(named("gateDeltas", offset(k))))") }
-                }
-                for k in 0..<n { s.line("put(b\(k), g, \(named("bias", offset(k))))") }
+                lower(biasGradient(chunks: n, offset: offset), into: &s)
             }
             if spec.cell.hasRecurrentCandidateBias {
                 s.line("// δb_hn += Σ_t (recurrent-side δz_t of the candidate)")
@@ -248,46 +205,28 @@ extension KernelEmitter {
         }
     }
 
-    /// For each column j: gradient column += Σ_t δz_t · source(t, j). A pass keeps R/8 chunks × 4
-    /// columns of accumulators in registers over all steps (R the target's registers: 2 × 4 of
-    /// 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside them), so each δ load
-    /// (streamed from L2 for large H) serves 4 columns; leftover columns get passes of their own.
-    /// `first` names the offset of the matrix's first column (nil: 0), `deltas` that of the δz it reads.
-    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, first: String?, deltas: String,
-                           source: (String, String) -> String) {
+    /// For each column j: gradient column += Σ_t δz_t · source(j) (x_t[j] or h_{t−1}[j]). A
+    /// pass keeps R/8 chunks × 4 columns of accumulators in registers over all steps (R the
+    /// target's registers: 2 × 4 of 16, 4 × 4 of 32, with R/8 δ chunks and 4 broadcasts beside
+    /// them), so each δ load (streamed from L2 for large H) serves 4 columns; leftover columns
+    /// get passes of their own. `block` names the matrix, `deltas` the δz it reads.
+    func emitOuterProducts(_ s: inout SourceWriter, columns: Int, block: ParameterBlock, deltas: DeltaBlock,
+                           source: (SymbolicOffset) -> BroadcastSource) {
         let chunksPerPass = min(layout.chunkCount, spec.target.registers / 8)
         let columnsPerPass = max(1, min(columns, 4))
         let tiled = columns / columnsPerPass * columnsPerPass
-        /// Offset of gradient column j of the matrix, chunk at lane offset `lane`.
-        func column(_ j: String, _ lane: String) -> String {
-            let factor = j.contains(" ") ? "(\(j))" : j
-            return (first.map { named($0) + " + " } ?? "") + "\(factor) * Offset.lanes" + (lane == "0" ? "" : " + \(lane)")
-        }
-        func pass(_ s: inout SourceWriter, columnExprs: [String]) {
+        func pass(_ s: inout SourceWriter, columns: [SymbolicOffset]) {
             emitChunkGroups(&s, group: chunksPerPass) { s, offset, n in
-                for (c, j) in columnExprs.enumerated() {
-                    for k in 0..<n { s.line("var a\(c)_\(k) = chunk(g, \(column(j, offset(k))))") }
-                }
-                s.block("for t in 0..<length") { s in
-                    s.line("let d = deltas + t * Offset.deltaStride")
-                    for k in 0..<n { s.line("let d\(k) = chunk(d, \(named(deltas, offset(k))))") }
-                    for (c, j) in columnExprs.enumerated() {
-                        s.line("let v\(c) = \(chunkType)(repeating: \(source("t", j)))")
-                        for k in 0..<n { s.line("a\(c)_\(k) = SIMDMath.madd(a\(c)_\(k), d\(k), v\(c))") }
-                    }
-                }
-                for (c, j) in columnExprs.enumerated() {
-                    for k in 0..<n { s.line("put(a\(c)_\(k), g, \(column(j, offset(k))))") }
-                }
+                lower(outerProducts(columns: columns, chunks: n, offset: offset, block: block, deltas: deltas, source: source), into: &s)
             }
         }
         if tiled > 0 {
             s.block("for j in stride(from: 0, to: \(tiled), by: \(columnsPerPass))") { s in
-                pass(&s, columnExprs: (0..<columnsPerPass).map { $0 == 0 ? "j" : "j + \($0)" })
+                pass(&s, columns: (0..<columnsPerPass).map { SymbolicOffset("j", plus: $0) })
             }
         }
         if tiled < columns {
-            s.block("for j in \(tiled)..<\(columns)") { s in pass(&s, columnExprs: ["j"]) }
+            s.block("for j in \(tiled)..<\(columns)") { s in pass(&s, columns: [SymbolicOffset("j")]) }
         }
     }
 }

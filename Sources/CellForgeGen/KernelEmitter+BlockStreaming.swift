@@ -7,7 +7,7 @@ import CellForge
 /// the lockstep groups keep W·x_t in the step.
 ///
 /// Per element the operations and their order are those of the per-step path (b, then W's
-/// columns j = 0..<D in order, then U·h as `emitColumns` adds it), so a call of length T gives
+/// columns j = 0..<D in order, then U·h as `forwardColumns` adds it), so a call of length T gives
 /// the same bits as T calls of length 1 and as the lockstep groups.
 ///
 /// Where z_t goes: with a tape, into the step's gate deltas (deltaStride ≥ P scalars, written
@@ -49,15 +49,7 @@ extension KernelEmitter {
                 s.line("var s0 = 0")
                 for (n, test) in [(S, "s0 + \(S) <= steps"), (1, "s0 < steps")] where n == S || S > 1 {
                     s.block("while \(test)") { s in
-                        for q in 0..<n { for i in 0..<g { s.line("var a\(q)_\(i) = chunk(w, \(named("bias", i == 0 ? "k0" : "k0 + \(i * w)")))") } }
-                        s.block("for j in 0..<\(D)") { s in
-                            for i in 0..<g { s.line("let c\(i) = chunk(w, \(i == 0 ? "k0" : "k0 + \(i * w)") + j * Offset.lanes)") }
-                            for q in 0..<n { s.line("let v\(q) = \(chunkType)(repeating: x[\(q == 0 ? "s0" : "(s0 + \(q))") * \(D) + j])") }
-                            for q in 0..<n { for i in 0..<g { s.line("a\(q)_\(i) = SIMDMath.madd(a\(q)_\(i), c\(i), v\(q))") } }
-                        }
-                        for q in 0..<n {
-                            for i in 0..<g { s.line("put(a\(q)_\(i), z, \(q == 0 ? "s0" : "(s0 + \(q))") * zStride + \(i == 0 ? "k0" : "k0 + \(i * w)"))") }
-                        }
+                        lower(inputProducts(steps: n, chunks: g), into: &s)
                         s.line("s0 += \(n)")
                     }
                 }
@@ -67,6 +59,21 @@ extension KernelEmitter {
 }
 
 extension KernelEmitter {
+    /// One register tile of the block product: z_{s0+q} = b + W·x_{s0+q} for `steps` steps q
+    /// and `chunks` chunks at lane offsets k0, k0 + w, …, each W chunk loaded once per column
+    /// and serving every step.
+    func inputProducts(steps n: Int, chunks g: Int) -> ProductCode {
+        let offset = { (i: Int) in SymbolicOffset("k0", plus: i * self.w) }
+        var code = ProductCode()
+        for q in 0..<n { for i in 0..<g { code.statements.append(.declare(.block(step: q, chunk: i), .parameter(.bias, offset(i)))) } }
+        var body: [ProductStatement] = (0..<g).map { .declare(.column($0), .parameter(.inputColumn, offset($0))) }
+        body += (0..<n).map { .declare(.broadcast($0), .broadcast(.blockInput(step: $0))) }
+        for q in 0..<n { for i in 0..<g { body.append(.multiplyAdd(.block(step: q, chunk: i), .register(.column(i)), .broadcast(q))) } }
+        code.statements.append(.loop(.columns(D), body))
+        for q in 0..<n { for i in 0..<g { code.statements.append(.finish([.block(step: q, chunk: i)], .blockStep(q, offset(i)))) } }
+        return code
+    }
+
     /// Whether the kernel streams blocks: where its weights (more than 64 KiB) no longer stay
     /// in a 32 KiB L1 data cache from step to step. Measured on an AMD Zen 4 (load 10,
     /// medians of 25 interleaved runs, one sequence of 64 steps per call), ns per step before
@@ -83,7 +90,7 @@ extension KernelEmitter {
         s.line("var t0 = 0")
         s.block("while t0 < batch.length") { s in
             s.line("let steps = min(Offset.blockSteps, batch.length - t0), block = ring ? products : products + t0 * productStride")
-            s.line("inputProducts(w, x0 + t0 * \(D), steps, block, productStride)")
+            s.line("inputProducts(w, x0 + t0 * Offset.inputStep, steps, block, productStride)")
             s.block("for t in t0..<t0 + steps", step)
             s.line("t0 += steps")
         }

@@ -23,36 +23,36 @@ extension KernelEmitter {
     }
 
     /// Walks the gate group in groups of `group` chunks; `body(offset, n)` emits one group of n
-    /// chunks, `offset(k)` being the lane offset of its k-th chunk (a constant, or an expression
-    /// in the loop variable `k0` in compact form).
+    /// chunks, `offset(k)` being the lane offset of its k-th chunk (a constant, or the loop
+    /// variable `k0` plus a constant in compact form).
     func emitChunkGroups(_ s: inout SourceWriter, group: Int,
-                         body: (inout SourceWriter, (Int) -> String, Int) -> Void) {
+                         body: (inout SourceWriter, (Int) -> SymbolicOffset, Int) -> Void) {
         let count = layout.chunkCount
         if isCompact {
             let full = count / group, rest = count % group
             if full > 0 {
                 s.block("for k0 in stride(from: 0, to: \(full * group * w), by: \(group * w))") { s in
-                    body(&s, { $0 == 0 ? "k0" : "k0 + \($0 * w)" }, group)
+                    body(&s, { SymbolicOffset("k0", plus: $0 * w) }, group)
                 }
             }
             if rest > 0 {
-                s.block("do") { s in body(&s, { "\((full * group + $0) * w)" }, rest) }
+                s.block("do") { s in body(&s, { SymbolicOffset((full * group + $0) * w) }, rest) }
             }
         } else {
             for first in stride(from: 0, to: count, by: group) {
-                s.block("do") { s in body(&s, { "\((first + $0) * w)" }, min(group, count - first)) }
+                s.block("do") { s in body(&s, { SymbolicOffset((first + $0) * w) }, min(group, count - first)) }
             }
         }
     }
 
-    /// Compact form: stores accumulator i's pre-activation (the whole z, or W·x + b and U·h
-    /// apart when the cell keeps them apart) for the activation pass.
-    func emitStorePreactivation(_ s: inout SourceWriter, offset: String, sequence b: Int, accumulator i: Int) {
+    /// Compact form: stores the pre-activation of sequence b at a lane offset for the activation
+    /// pass: the sum of the accumulators, or W·x + b and U·h apart when the cell keeps them apart.
+    func emitStorePreactivation(_ s: inout SourceWriter, offset: String, sequence b: Int, accumulators: [Register]) {
         if cell.keepsRecurrentProductApart {
-            s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", offset)))")
-            s.line("put(\(recurrentAccumulator(b, i)), scratch\(b), \(named("recurrentProducts", offset)))")
+            s.line("put(\(accumulators[0].name), scratch\(b), \(named("inputProducts", offset)))")
+            s.line("put(\(accumulators[accumulators.count - 1].name), scratch\(b), \(named("recurrentProducts", offset)))")
         } else {
-            s.line("put(\(preactivation(b, i)), cur\(b), \(named("gates", offset)))")
+            s.line("put(\(accumulators.map(\.name).joined(separator: " + ")), cur\(b), \(named("gates", offset)))")
         }
     }
 

@@ -35,18 +35,19 @@ extension KernelEmitter {
         return parts.joined(separator: ", ")
     }
 
-    /// Activates chunk k of the pre-activation (`preactivation`) into the current record's y.
+    /// Activates chunk k of sequence b's pre-activation, the sum of its accumulators (b + W·x
+    /// and U·h apart, or the whole z), into the current record's y.
     ///
     /// A chunk of one activation calls it directly; a mixed chunk (small H, several gates in
     /// one vector) uses tanh with per-lane scaling, σ(x) = ½ + ½·tanh(x/2).
-    func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int, accumulator i: Int) {
-        let z = preactivation(b, i)
+    func emitActivation(_ s: inout SourceWriter, chunk k: Int, sequence b: Int, accumulators: [Register]) {
+        let z = accumulators.map(\.name).joined(separator: " + ")
         let lanes = laneActivations(k, cell.activations)
         let y = named("gates", "\(k * w)")
         let cur = "cur\(b)"
         if cell.keepsRecurrentProductApart && lanes.contains(.pointwise) {
-            s.line("put(z\(b)_\(i), scratch\(b), \(named("inputProducts", "\(k * w)")))")
-            s.line("put(\(recurrentAccumulator(b, i)), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
+            s.line("put(\(accumulators[0].name), scratch\(b), \(named("inputProducts", "\(k * w)")))")
+            s.line("put(\(accumulators[accumulators.count - 1].name), scratch\(b), \(named("recurrentProducts", "\(k * w)")))")
         }
         // Lanes computed pointwise later take σ here (overwritten); padding lanes take the chunk's
         // own. Only a chunk of pointwise lanes alone is left out: padding lanes of y must be

@@ -41,8 +41,6 @@ struct KernelEmitter {
     var w: Int { layout.chunkWidth }
     var recordStride: Int { layout.recordStride }
     var deltaStride: Int { layout.deltaStride }
-    /// "base + k" (or another variable), without "0 +".
-    func index(_ base: Int, _ variable: String = "k") -> String { base == 0 ? variable : "\(base) + \(variable)" }
 
     /// The Swift type of an n-lane vector (the scalar itself for n = 1).
     func vectorType(_ n: Int) -> String { n == 1 ? scalar : "SIMD\(n)<\(scalar)>" }
@@ -186,14 +184,14 @@ struct KernelEmitter {
                 s.line("// Record 0 is the initial state, padding lanes zero.")
                 s.line("tape\(b).update(repeating: 0, count: Offset.recordStride)")
                 for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { tape\(b)[\(named(name, "k"))] = state\(b)[\(index(v * H))] }")
+                    s.line("for k in 0..<\(H) { tape\(b)[\(named(name, "k"))] = state\(b)[\(stateIndex(v))] }")
                 }
                 s.line("var prev\(b) = tape\(b)")
             }
             func step(_ s: inout SourceWriter, hoisted: Bool) {
                 for b in all {
                     s.line("let cur\(b) = tape\(b) + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, "
-                           + (hoisted ? "zt\(b) = block + (t - t0) * productStride" : "xt\(b) = x\(b) + t * \(D)"))
+                           + (hoisted ? "zt\(b) = block + (t - t0) * productStride" : "xt\(b) = x\(b) + t * Offset.inputStep"))
                 }
                 emitForwardProducts(&s, sequences: B, hoisted: hoisted)
                 for b in all {
@@ -211,7 +209,7 @@ struct KernelEmitter {
             }
             for b in all {
                 for (v, name) in stateVectors.enumerated() {
-                    s.line("for k in 0..<\(H) { state\(b)[\(index(v * H))] = prev\(b)[\(named(name, "k"))] }")
+                    s.line("for k in 0..<\(H) { state\(b)[\(stateIndex(v))] = prev\(b)[\(named(name, "k"))] }")
                 }
             }
         }
@@ -221,9 +219,9 @@ struct KernelEmitter {
     /// them (scalar copies right after the vector store would each wait on store forwarding).
     var copyOutput: String {
         let wp = layout.partWidth
-        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { output[t * \(H) + k] = cur[k] }" }
-        if layout.partCount == 1 { return "put(part(cur, 0), output, t * \(H))" }
-        return "for m in 0..<\(layout.partCount) { put(part(cur, m * \(wp)), output, t * \(H) + m * \(wp)) }"
+        guard wp > 1, H % wp == 0 else { return "for k in 0..<\(H) { output[t * Offset.outputStep + k] = cur[k] }" }
+        if layout.partCount == 1 { return "put(part(cur, 0), output, t * Offset.outputStep)" }
+        return "for m in 0..<\(layout.partCount) { put(part(cur, m * \(wp)), output, t * Offset.outputStep + m * \(wp)) }"
     }
 
     /// State vectors in the caller's state layout: h, then carried ones (LSTM c).
