@@ -46,8 +46,11 @@ public struct KernelSpec: Equatable, Sendable {
     /// offset in its page alone) exceeds the differences. 6 gains nothing over 4 and spills
     /// more. With 16 registers and 16 chunks or more (256-bit H ≥ 32) 3 and 4 tie in both
     /// (H64 D64: 4871 and 4699 ns training, 1445 and 1240 inference, within the spread), and
-    /// 3 keeps fewer values spilled: 3 there.
-    public var interleave: Int { target.registers == 16 && layout.chunkCount >= 16 ? 3 : 4 }
+    /// 3 keeps fewer values spilled: 3 there. At 12 chunks (256-bit LSTM H20 D1), 4 lost in
+    /// both measurements: inference above, and against the kernels before per-kernel
+    /// interleave, which ran 3 (quick side-by-side run, two rounds: 4 took 1.08× the time in
+    /// inference and 1.10× in training): 3 from 12 chunks up.
+    public var interleave: Int { target.registers == 16 && layout.chunkCount >= 12 ? 3 : 4 }
 
     /// The emitted type's name, e.g. `LSTM_H8_D8_Float` (256 bits) or `LSTM_H32_D32_Float_V512`:
     /// kernels of one size for several targets can live in one package.
