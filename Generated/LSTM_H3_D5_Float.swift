@@ -377,7 +377,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<3 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -653,7 +654,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -731,7 +733,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 4, by: 4) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a0_1 = chunk(g, j * Offset.lanes + 8)
@@ -785,7 +788,8 @@ public struct LSTM_H3_D5_Float: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 3, by: 3) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 3
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)

@@ -558,7 +558,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
             for k in 0..<5 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<5 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -946,7 +947,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
             for k in 0..<5 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<5 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -1055,7 +1057,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 4, by: 4) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a0_1 = chunk(g, j * Offset.lanes + 4)
@@ -1256,7 +1259,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 4, by: 4) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)

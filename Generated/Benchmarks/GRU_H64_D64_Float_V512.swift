@@ -775,34 +775,40 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
     /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 4 chunks, each W chunk serving 4 steps.
     private func inputProducts(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ steps: Int,
                                _ z: UnsafeMutablePointer<Float>, _ zStride: Int) {
-        for k0 in stride(from: 0, to: Offset.lanes, by: 64) {
+        for chunkGroup in 0..<3 {
+            let k0 = chunkGroup * 64
             var s0 = 0
             while s0 + 4 <= steps {
-                var a0_0 = chunk(w, Offset.bias + k0)
-                var a0_1 = chunk(w, Offset.bias + k0 + 16)
-                var a0_2 = chunk(w, Offset.bias + k0 + 32)
-                var a0_3 = chunk(w, Offset.bias + k0 + 48)
-                var a1_0 = chunk(w, Offset.bias + k0)
-                var a1_1 = chunk(w, Offset.bias + k0 + 16)
-                var a1_2 = chunk(w, Offset.bias + k0 + 32)
-                var a1_3 = chunk(w, Offset.bias + k0 + 48)
-                var a2_0 = chunk(w, Offset.bias + k0)
-                var a2_1 = chunk(w, Offset.bias + k0 + 16)
-                var a2_2 = chunk(w, Offset.bias + k0 + 32)
-                var a2_3 = chunk(w, Offset.bias + k0 + 48)
-                var a3_0 = chunk(w, Offset.bias + k0)
-                var a3_1 = chunk(w, Offset.bias + k0 + 16)
-                var a3_2 = chunk(w, Offset.bias + k0 + 32)
-                var a3_3 = chunk(w, Offset.bias + k0 + 48)
+                let wk = w + k0 // the parameters from this group's first lane on
+                let xs0 = x + s0 * Offset.inputStep
+                let xs1 = x + (s0 + 1) * Offset.inputStep
+                let xs2 = x + (s0 + 2) * Offset.inputStep
+                let xs3 = x + (s0 + 3) * Offset.inputStep
+                var a0_0 = chunk(wk, Offset.bias)
+                var a0_1 = chunk(wk, Offset.bias + 16)
+                var a0_2 = chunk(wk, Offset.bias + 32)
+                var a0_3 = chunk(wk, Offset.bias + 48)
+                var a1_0 = chunk(wk, Offset.bias)
+                var a1_1 = chunk(wk, Offset.bias + 16)
+                var a1_2 = chunk(wk, Offset.bias + 32)
+                var a1_3 = chunk(wk, Offset.bias + 48)
+                var a2_0 = chunk(wk, Offset.bias)
+                var a2_1 = chunk(wk, Offset.bias + 16)
+                var a2_2 = chunk(wk, Offset.bias + 32)
+                var a2_3 = chunk(wk, Offset.bias + 48)
+                var a3_0 = chunk(wk, Offset.bias)
+                var a3_1 = chunk(wk, Offset.bias + 16)
+                var a3_2 = chunk(wk, Offset.bias + 32)
+                var a3_3 = chunk(wk, Offset.bias + 48)
                 for j in 0..<64 {
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
-                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
-                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
-                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 16 + j * Offset.lanes)
+                    let c2 = chunk(wk, 32 + j * Offset.lanes)
+                    let c3 = chunk(wk, 48 + j * Offset.lanes)
+                    let v0 = SIMD16<Float>(repeating: xs0[j])
+                    let v1 = SIMD16<Float>(repeating: xs1[j])
+                    let v2 = SIMD16<Float>(repeating: xs2[j])
+                    let v3 = SIMD16<Float>(repeating: xs3[j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -839,16 +845,18 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                 s0 += 4
             }
             while s0 < steps {
-                var a0_0 = chunk(w, Offset.bias + k0)
-                var a0_1 = chunk(w, Offset.bias + k0 + 16)
-                var a0_2 = chunk(w, Offset.bias + k0 + 32)
-                var a0_3 = chunk(w, Offset.bias + k0 + 48)
+                let wk = w + k0 // the parameters from this group's first lane on
+                let xs0 = x + s0 * Offset.inputStep
+                var a0_0 = chunk(wk, Offset.bias)
+                var a0_1 = chunk(wk, Offset.bias + 16)
+                var a0_2 = chunk(wk, Offset.bias + 32)
+                var a0_3 = chunk(wk, Offset.bias + 48)
                 for j in 0..<64 {
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 16 + j * Offset.lanes)
+                    let c2 = chunk(wk, 32 + j * Offset.lanes)
+                    let c3 = chunk(wk, 48 + j * Offset.lanes)
+                    let v0 = SIMD16<Float>(repeating: xs0[j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -931,7 +939,8 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<64 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
@@ -1518,7 +1527,8 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<64 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
@@ -1674,7 +1684,8 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 64, by: 4) {
+        for columnGroup in 0..<16 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a0_1 = chunk(g, j * Offset.lanes + 16)
@@ -1860,7 +1871,8 @@ public struct GRU_H64_D64_Float_V512: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 64, by: 4) {
+        for columnGroup in 0..<16 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)

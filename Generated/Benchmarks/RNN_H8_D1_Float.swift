@@ -294,7 +294,8 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
@@ -521,7 +522,8 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { put(part(scratch, Offset.carryH) + part(dy, (t - 1) * Offset.outputStep), scratch, Offset.carryH) }
@@ -587,7 +589,8 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 1, by: 1) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 1
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 for t in 0..<length {
@@ -600,7 +603,8 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 8, by: 4) {
+        for columnGroup in 0..<2 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes)

@@ -191,19 +191,21 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
-            for k0 in stride(from: 0, to: 42, by: 6) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 2)
-                var z0_2 = chunk(w, Offset.bias + k0 + 4)
-                var z1_0 = chunk(w, Offset.bias + k0)
-                var z1_1 = chunk(w, Offset.bias + k0 + 2)
-                var z1_2 = chunk(w, Offset.bias + k0 + 4)
-                var z2_0 = chunk(w, Offset.bias + k0)
-                var z2_1 = chunk(w, Offset.bias + k0 + 2)
-                var z2_2 = chunk(w, Offset.bias + k0 + 4)
-                var z3_0 = chunk(w, Offset.bias + k0)
-                var z3_1 = chunk(w, Offset.bias + k0 + 2)
-                var z3_2 = chunk(w, Offset.bias + k0 + 4)
+            for chunkGroup in 0..<7 {
+                let k0 = chunkGroup * 6
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 2)
+                var z0_2 = chunk(wk, Offset.bias + 4)
+                var z1_0 = chunk(wk, Offset.bias)
+                var z1_1 = chunk(wk, Offset.bias + 2)
+                var z1_2 = chunk(wk, Offset.bias + 4)
+                var z2_0 = chunk(wk, Offset.bias)
+                var z2_1 = chunk(wk, Offset.bias + 2)
+                var z2_2 = chunk(wk, Offset.bias + 4)
+                var z3_0 = chunk(wk, Offset.bias)
+                var z3_1 = chunk(wk, Offset.bias + 2)
+                var z3_2 = chunk(wk, Offset.bias + 4)
                 var r0_0 = SIMD2<Double>()
                 var r0_1 = SIMD2<Double>()
                 var r0_2 = SIMD2<Double>()
@@ -221,9 +223,9 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                     let v1 = SIMD2<Double>(repeating: xt1[j])
                     let v2 = SIMD2<Double>(repeating: xt2[j])
                     let v3 = SIMD2<Double>(repeating: xt3[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 4 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, 4 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -242,9 +244,9 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                     let v1 = SIMD2<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD2<Double>(repeating: prev2[Offset.h + j])
                     let v3 = SIMD2<Double>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
@@ -283,16 +285,20 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 put(z3_2, scratch3, Offset.inputProducts + k0 + 4)
                 put(r3_2, scratch3, Offset.recurrentProducts + k0 + 4)
             }
-            for k in stride(from: 0, to: 28, by: 2) {
+            for m in 0..<14 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(scratch0, Offset.inputProducts + k) + chunk(scratch0, Offset.recurrentProducts + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 28, by: 2) {
+            for m in 0..<14 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(scratch1, Offset.inputProducts + k) + chunk(scratch1, Offset.recurrentProducts + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 28, by: 2) {
+            for m in 0..<14 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(scratch2, Offset.inputProducts + k) + chunk(scratch2, Offset.recurrentProducts + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 28, by: 2) {
+            for m in 0..<14 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(scratch3, Offset.inputProducts + k) + chunk(scratch3, Offset.recurrentProducts + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
@@ -324,15 +330,17 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: σ on r, u, n after, pointwise.
-            for k0 in stride(from: 0, to: 32, by: 16) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 2)
-                var z0_2 = chunk(w, Offset.bias + k0 + 4)
-                var z0_3 = chunk(w, Offset.bias + k0 + 6)
-                var z0_4 = chunk(w, Offset.bias + k0 + 8)
-                var z0_5 = chunk(w, Offset.bias + k0 + 10)
-                var z0_6 = chunk(w, Offset.bias + k0 + 12)
-                var z0_7 = chunk(w, Offset.bias + k0 + 14)
+            for chunkGroup in 0..<2 {
+                let k0 = chunkGroup * 16
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 2)
+                var z0_2 = chunk(wk, Offset.bias + 4)
+                var z0_3 = chunk(wk, Offset.bias + 6)
+                var z0_4 = chunk(wk, Offset.bias + 8)
+                var z0_5 = chunk(wk, Offset.bias + 10)
+                var z0_6 = chunk(wk, Offset.bias + 12)
+                var z0_7 = chunk(wk, Offset.bias + 14)
                 var r0_0 = SIMD2<Double>()
                 var r0_1 = SIMD2<Double>()
                 var r0_2 = SIMD2<Double>()
@@ -343,14 +351,14 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 var r0_7 = SIMD2<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD2<Double>(repeating: xt0[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 6 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 10 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 12 + j * Offset.lanes)
-                    let c7 = chunk(w, k0 + 14 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, 4 + j * Offset.lanes)
+                    let c3 = chunk(wk, 6 + j * Offset.lanes)
+                    let c4 = chunk(wk, 8 + j * Offset.lanes)
+                    let c5 = chunk(wk, 10 + j * Offset.lanes)
+                    let c6 = chunk(wk, 12 + j * Offset.lanes)
+                    let c7 = chunk(wk, 14 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -362,14 +370,14 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 }
                 for j in 0..<13 {
                     let v0 = SIMD2<Double>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 6 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 10 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 14 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 6 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c5 = chunk(wk, Offset.recurrentColumns + 10 + j * Offset.lanes)
+                    let c6 = chunk(wk, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c7 = chunk(wk, Offset.recurrentColumns + 14 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r0_2 = SIMDMath.madd(r0_2, c2, v0)
@@ -444,7 +452,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 put(z0_4, scratch0, Offset.inputProducts + 40)
                 put(r0_4, scratch0, Offset.recurrentProducts + 40)
             }
-            for k in stride(from: 0, to: 28, by: 2) {
+            for m in 0..<14 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(scratch0, Offset.inputProducts + k) + chunk(scratch0, Offset.recurrentProducts + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
@@ -522,22 +531,26 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
-                for k in stride(from: 28, to: 42, by: 2) {
+                for m in 14..<21 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     put(chunk(delta, k), delta, Offset.lanes + k)
                 }
             }
@@ -546,16 +559,19 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
-                for k in stride(from: 28, to: 42, by: 2) {
+                for m in 14..<21 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     put(chunk(delta, k), delta, Offset.lanes + k)
                 }
             }
@@ -564,16 +580,19 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
-                for k in stride(from: 28, to: 42, by: 2) {
+                for m in 14..<21 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     put(chunk(delta, k), delta, Offset.lanes + k)
                 }
             }
@@ -582,16 +601,19 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                 if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
-                for k in stride(from: 28, to: 42, by: 2) {
+                for m in 14..<21 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     put(chunk(delta, k), delta, Offset.lanes + k)
                 }
             }
@@ -841,22 +863,26 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
-                for k in stride(from: 28, to: 42, by: 2) {
+                for m in 14..<21 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
                 // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for k in stride(from: 0, to: 28, by: 2) {
+                for m in 0..<14 {
+                    let k = m * 2
                     put(chunk(delta, k), delta, Offset.lanes + k)
                 }
             }
@@ -933,8 +959,10 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 4, by: 4) {
-            for k0 in stride(from: 0, to: 40, by: 8) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, j * Offset.lanes + k0 + 4)
@@ -1019,7 +1047,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         for j in 4..<7 {
-            for k0 in stride(from: 0, to: 40, by: 8) {
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, j * Offset.lanes + k0 + 4)
@@ -1053,8 +1082,10 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 12, by: 4) {
-            for k0 in stride(from: 0, to: 40, by: 8) {
+        for columnGroup in 0..<3 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
@@ -1139,7 +1170,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         for j in 12..<13 {
-            for k0 in stride(from: 0, to: 40, by: 8) {
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
@@ -1173,7 +1205,8 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         // δb += Σ_t δz_t
-        for k0 in stride(from: 0, to: 32, by: 32) {
+        for chunkGroup in 0..<1 {
+            let k0 = chunkGroup * 32
             var b0 = chunk(g, Offset.bias + k0)
             var b1 = chunk(g, Offset.bias + k0 + 2)
             var b2 = chunk(g, Offset.bias + k0 + 4)

@@ -515,7 +515,8 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -1008,7 +1009,8 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -1142,7 +1144,8 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 4, by: 4) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a0_1 = chunk(g, j * Offset.lanes + 8)
@@ -1279,7 +1282,8 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 12, by: 4) {
+        for columnGroup in 0..<3 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 8)

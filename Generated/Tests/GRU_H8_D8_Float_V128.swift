@@ -515,7 +515,8 @@ public struct GRU_H8_D8_Float_V128: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
@@ -774,7 +775,8 @@ public struct GRU_H8_D8_Float_V128: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
@@ -848,7 +850,8 @@ public struct GRU_H8_D8_Float_V128: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 8, by: 4) {
+        for columnGroup in 0..<2 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a0_1 = chunk(g, j * Offset.lanes + 4)
@@ -947,7 +950,8 @@ public struct GRU_H8_D8_Float_V128: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 8, by: 4) {
+        for columnGroup in 0..<2 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 4)

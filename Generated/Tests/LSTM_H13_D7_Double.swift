@@ -181,23 +181,25 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 3 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 60, by: 12) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 4)
-                var z0_2 = chunk(w, Offset.bias + k0 + 8)
-                var z1_0 = chunk(w, Offset.bias + k0)
-                var z1_1 = chunk(w, Offset.bias + k0 + 4)
-                var z1_2 = chunk(w, Offset.bias + k0 + 8)
-                var z2_0 = chunk(w, Offset.bias + k0)
-                var z2_1 = chunk(w, Offset.bias + k0 + 4)
-                var z2_2 = chunk(w, Offset.bias + k0 + 8)
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 12
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 4)
+                var z0_2 = chunk(wk, Offset.bias + 8)
+                var z1_0 = chunk(wk, Offset.bias)
+                var z1_1 = chunk(wk, Offset.bias + 4)
+                var z1_2 = chunk(wk, Offset.bias + 8)
+                var z2_0 = chunk(wk, Offset.bias)
+                var z2_1 = chunk(wk, Offset.bias + 4)
+                var z2_2 = chunk(wk, Offset.bias + 8)
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
                     let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -212,9 +214,9 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -261,22 +263,28 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 put(z1_0, cur1, Offset.gates + 60)
                 put(z2_0, cur2, Offset.gates + 60)
             }
-            for k in stride(from: 0, to: 16, by: 4) {
+            for m in 0..<4 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 16, to: 64, by: 4) {
+            for m in 4..<16 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 16, by: 4) {
+            for m in 0..<4 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 16, to: 64, by: 4) {
+            for m in 4..<16 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 16, by: 4) {
+            for m in 0..<4 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 16, to: 64, by: 4) {
+            for m in 4..<16 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -308,25 +316,27 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 8 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 64, by: 32) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 4)
-                var z0_2 = chunk(w, Offset.bias + k0 + 8)
-                var z0_3 = chunk(w, Offset.bias + k0 + 12)
-                var z0_4 = chunk(w, Offset.bias + k0 + 16)
-                var z0_5 = chunk(w, Offset.bias + k0 + 20)
-                var z0_6 = chunk(w, Offset.bias + k0 + 24)
-                var z0_7 = chunk(w, Offset.bias + k0 + 28)
+            for chunkGroup in 0..<2 {
+                let k0 = chunkGroup * 32
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 4)
+                var z0_2 = chunk(wk, Offset.bias + 8)
+                var z0_3 = chunk(wk, Offset.bias + 12)
+                var z0_4 = chunk(wk, Offset.bias + 16)
+                var z0_5 = chunk(wk, Offset.bias + 20)
+                var z0_6 = chunk(wk, Offset.bias + 24)
+                var z0_7 = chunk(wk, Offset.bias + 28)
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 24 + j * Offset.lanes)
-                    let c7 = chunk(w, k0 + 28 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, 8 + j * Offset.lanes)
+                    let c3 = chunk(wk, 12 + j * Offset.lanes)
+                    let c4 = chunk(wk, 16 + j * Offset.lanes)
+                    let c5 = chunk(wk, 20 + j * Offset.lanes)
+                    let c6 = chunk(wk, 24 + j * Offset.lanes)
+                    let c7 = chunk(wk, 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -338,14 +348,14 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 28 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c5 = chunk(wk, Offset.recurrentColumns + 20 + j * Offset.lanes)
+                    let c6 = chunk(wk, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c7 = chunk(wk, Offset.recurrentColumns + 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -364,10 +374,12 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 put(z0_6, cur0, Offset.gates + k0 + 24)
                 put(z0_7, cur0, Offset.gates + k0 + 28)
             }
-            for k in stride(from: 0, to: 16, by: 4) {
+            for m in 0..<4 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 16, to: 64, by: 4) {
+            for m in 4..<16 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -440,17 +452,20 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             for k in 0..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
             for k in 0..<13 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 16, by: 4) {
+                for m in 0..<4 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 16, to: 64, by: 4) {
+                for m in 4..<16 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -460,11 +475,13 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 16, by: 4) {
+                for m in 0..<4 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 16, to: 64, by: 4) {
+                for m in 4..<16 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -474,11 +491,13 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 16, by: 4) {
+                for m in 0..<4 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 16, to: 64, by: 4) {
+                for m in 4..<16 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -750,17 +769,20 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 16, by: 4) {
+                for m in 0..<4 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 16, to: 64, by: 4) {
+                for m in 4..<16 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -863,8 +885,10 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 4, by: 4) {
-            for k0 in stride(from: 0, to: 64, by: 8) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<8 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 4)
                 var a1_0 = chunk(g, (j + 1) * Offset.lanes + k0)
@@ -901,7 +925,8 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             }
         }
         for j in 4..<7 {
-            for k0 in stride(from: 0, to: 64, by: 8) {
+            for chunkGroup in 0..<8 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 4)
                 for t in 0..<length {
@@ -917,8 +942,10 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 12, by: 4) {
-            for k0 in stride(from: 0, to: 64, by: 8) {
+        for columnGroup in 0..<3 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<8 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
                 var a1_0 = chunk(g, Offset.recurrentColumns + (j + 1) * Offset.lanes + k0)
@@ -955,7 +982,8 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             }
         }
         for j in 12..<13 {
-            for k0 in stride(from: 0, to: 64, by: 8) {
+            for chunkGroup in 0..<8 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
                 for t in 0..<length {
@@ -971,7 +999,8 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             }
         }
         // δb += Σ_t δz_t
-        for k0 in stride(from: 0, to: 64, by: 32) {
+        for chunkGroup in 0..<2 {
+            let k0 = chunkGroup * 32
             var b0 = chunk(g, Offset.bias + k0)
             var b1 = chunk(g, Offset.bias + k0 + 4)
             var b2 = chunk(g, Offset.bias + k0 + 8)

@@ -189,37 +189,39 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 50, by: 10) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 2)
-                var z0_2 = chunk(w, Offset.bias + k0 + 4)
-                var z0_3 = chunk(w, Offset.bias + k0 + 6)
-                var z0_4 = chunk(w, Offset.bias + k0 + 8)
-                var z1_0 = chunk(w, Offset.bias + k0)
-                var z1_1 = chunk(w, Offset.bias + k0 + 2)
-                var z1_2 = chunk(w, Offset.bias + k0 + 4)
-                var z1_3 = chunk(w, Offset.bias + k0 + 6)
-                var z1_4 = chunk(w, Offset.bias + k0 + 8)
-                var z2_0 = chunk(w, Offset.bias + k0)
-                var z2_1 = chunk(w, Offset.bias + k0 + 2)
-                var z2_2 = chunk(w, Offset.bias + k0 + 4)
-                var z2_3 = chunk(w, Offset.bias + k0 + 6)
-                var z2_4 = chunk(w, Offset.bias + k0 + 8)
-                var z3_0 = chunk(w, Offset.bias + k0)
-                var z3_1 = chunk(w, Offset.bias + k0 + 2)
-                var z3_2 = chunk(w, Offset.bias + k0 + 4)
-                var z3_3 = chunk(w, Offset.bias + k0 + 6)
-                var z3_4 = chunk(w, Offset.bias + k0 + 8)
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 10
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 2)
+                var z0_2 = chunk(wk, Offset.bias + 4)
+                var z0_3 = chunk(wk, Offset.bias + 6)
+                var z0_4 = chunk(wk, Offset.bias + 8)
+                var z1_0 = chunk(wk, Offset.bias)
+                var z1_1 = chunk(wk, Offset.bias + 2)
+                var z1_2 = chunk(wk, Offset.bias + 4)
+                var z1_3 = chunk(wk, Offset.bias + 6)
+                var z1_4 = chunk(wk, Offset.bias + 8)
+                var z2_0 = chunk(wk, Offset.bias)
+                var z2_1 = chunk(wk, Offset.bias + 2)
+                var z2_2 = chunk(wk, Offset.bias + 4)
+                var z2_3 = chunk(wk, Offset.bias + 6)
+                var z2_4 = chunk(wk, Offset.bias + 8)
+                var z3_0 = chunk(wk, Offset.bias)
+                var z3_1 = chunk(wk, Offset.bias + 2)
+                var z3_2 = chunk(wk, Offset.bias + 4)
+                var z3_3 = chunk(wk, Offset.bias + 6)
+                var z3_4 = chunk(wk, Offset.bias + 8)
                 for j in 0..<7 {
                     let v0 = SIMD2<Double>(repeating: xt0[j])
                     let v1 = SIMD2<Double>(repeating: xt1[j])
                     let v2 = SIMD2<Double>(repeating: xt2[j])
                     let v3 = SIMD2<Double>(repeating: xt3[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 6 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 8 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, 4 + j * Offset.lanes)
+                    let c3 = chunk(wk, 6 + j * Offset.lanes)
+                    let c4 = chunk(wk, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -246,11 +248,11 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                     let v1 = SIMD2<Double>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD2<Double>(repeating: prev2[Offset.h + j])
                     let v3 = SIMD2<Double>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 6 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 6 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -361,28 +363,36 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 put(z3_1, cur3, Offset.gates + 52)
                 put(z3_2, cur3, Offset.gates + 54)
             }
-            for k in stride(from: 0, to: 14, by: 2) {
+            for m in 0..<7 {
+                let k = m * 2
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 14, to: 56, by: 2) {
+            for m in 7..<28 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 14, by: 2) {
+            for m in 0..<7 {
+                let k = m * 2
                 put(SIMDMath.tanh(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 14, to: 56, by: 2) {
+            for m in 7..<28 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 14, by: 2) {
+            for m in 0..<7 {
+                let k = m * 2
                 put(SIMDMath.tanh(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 14, to: 56, by: 2) {
+            for m in 7..<28 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 14, by: 2) {
+            for m in 0..<7 {
+                let k = m * 2
                 put(SIMDMath.tanh(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
-            for k in stride(from: 14, to: 56, by: 2) {
+            for m in 7..<28 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -418,41 +428,43 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 32, by: 32) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 2)
-                var z0_2 = chunk(w, Offset.bias + k0 + 4)
-                var z0_3 = chunk(w, Offset.bias + k0 + 6)
-                var z0_4 = chunk(w, Offset.bias + k0 + 8)
-                var z0_5 = chunk(w, Offset.bias + k0 + 10)
-                var z0_6 = chunk(w, Offset.bias + k0 + 12)
-                var z0_7 = chunk(w, Offset.bias + k0 + 14)
-                var z0_8 = chunk(w, Offset.bias + k0 + 16)
-                var z0_9 = chunk(w, Offset.bias + k0 + 18)
-                var z0_10 = chunk(w, Offset.bias + k0 + 20)
-                var z0_11 = chunk(w, Offset.bias + k0 + 22)
-                var z0_12 = chunk(w, Offset.bias + k0 + 24)
-                var z0_13 = chunk(w, Offset.bias + k0 + 26)
-                var z0_14 = chunk(w, Offset.bias + k0 + 28)
-                var z0_15 = chunk(w, Offset.bias + k0 + 30)
+            for chunkGroup in 0..<1 {
+                let k0 = chunkGroup * 32
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 2)
+                var z0_2 = chunk(wk, Offset.bias + 4)
+                var z0_3 = chunk(wk, Offset.bias + 6)
+                var z0_4 = chunk(wk, Offset.bias + 8)
+                var z0_5 = chunk(wk, Offset.bias + 10)
+                var z0_6 = chunk(wk, Offset.bias + 12)
+                var z0_7 = chunk(wk, Offset.bias + 14)
+                var z0_8 = chunk(wk, Offset.bias + 16)
+                var z0_9 = chunk(wk, Offset.bias + 18)
+                var z0_10 = chunk(wk, Offset.bias + 20)
+                var z0_11 = chunk(wk, Offset.bias + 22)
+                var z0_12 = chunk(wk, Offset.bias + 24)
+                var z0_13 = chunk(wk, Offset.bias + 26)
+                var z0_14 = chunk(wk, Offset.bias + 28)
+                var z0_15 = chunk(wk, Offset.bias + 30)
                 for j in 0..<7 {
                     let v0 = SIMD2<Double>(repeating: xt0[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 6 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 10 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 12 + j * Offset.lanes)
-                    let c7 = chunk(w, k0 + 14 + j * Offset.lanes)
-                    let c8 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c9 = chunk(w, k0 + 18 + j * Offset.lanes)
-                    let c10 = chunk(w, k0 + 20 + j * Offset.lanes)
-                    let c11 = chunk(w, k0 + 22 + j * Offset.lanes)
-                    let c12 = chunk(w, k0 + 24 + j * Offset.lanes)
-                    let c13 = chunk(w, k0 + 26 + j * Offset.lanes)
-                    let c14 = chunk(w, k0 + 28 + j * Offset.lanes)
-                    let c15 = chunk(w, k0 + 30 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, 4 + j * Offset.lanes)
+                    let c3 = chunk(wk, 6 + j * Offset.lanes)
+                    let c4 = chunk(wk, 8 + j * Offset.lanes)
+                    let c5 = chunk(wk, 10 + j * Offset.lanes)
+                    let c6 = chunk(wk, 12 + j * Offset.lanes)
+                    let c7 = chunk(wk, 14 + j * Offset.lanes)
+                    let c8 = chunk(wk, 16 + j * Offset.lanes)
+                    let c9 = chunk(wk, 18 + j * Offset.lanes)
+                    let c10 = chunk(wk, 20 + j * Offset.lanes)
+                    let c11 = chunk(wk, 22 + j * Offset.lanes)
+                    let c12 = chunk(wk, 24 + j * Offset.lanes)
+                    let c13 = chunk(wk, 26 + j * Offset.lanes)
+                    let c14 = chunk(wk, 28 + j * Offset.lanes)
+                    let c15 = chunk(wk, 30 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -472,22 +484,22 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 }
                 for j in 0..<13 {
                     let v0 = SIMD2<Double>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 2 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 6 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 10 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 14 + j * Offset.lanes)
-                    let c8 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c9 = chunk(w, Offset.recurrentColumns + k0 + 18 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + k0 + 20 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + k0 + 22 + j * Offset.lanes)
-                    let c12 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + k0 + 26 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + k0 + 28 + j * Offset.lanes)
-                    let c15 = chunk(w, Offset.recurrentColumns + k0 + 30 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 2 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 6 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c5 = chunk(wk, Offset.recurrentColumns + 10 + j * Offset.lanes)
+                    let c6 = chunk(wk, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c7 = chunk(wk, Offset.recurrentColumns + 14 + j * Offset.lanes)
+                    let c8 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c9 = chunk(wk, Offset.recurrentColumns + 18 + j * Offset.lanes)
+                    let c10 = chunk(wk, Offset.recurrentColumns + 20 + j * Offset.lanes)
+                    let c11 = chunk(wk, Offset.recurrentColumns + 22 + j * Offset.lanes)
+                    let c12 = chunk(wk, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c13 = chunk(wk, Offset.recurrentColumns + 26 + j * Offset.lanes)
+                    let c14 = chunk(wk, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let c15 = chunk(wk, Offset.recurrentColumns + 30 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -602,10 +614,12 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 put(z0_10, cur0, Offset.gates + 52)
                 put(z0_11, cur0, Offset.gates + 54)
             }
-            for k in stride(from: 0, to: 14, by: 2) {
+            for m in 0..<7 {
+                let k = m * 2
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 14, to: 56, by: 2) {
+            for m in 7..<28 {
+                let k = m * 2
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -688,17 +702,20 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<13 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 14, by: 2) {
+                for m in 0..<7 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 14, to: 56, by: 2) {
+                for m in 7..<28 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -708,11 +725,13 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 14, by: 2) {
+                for m in 0..<7 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 14, to: 56, by: 2) {
+                for m in 7..<28 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -722,11 +741,13 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 14, by: 2) {
+                for m in 0..<7 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 14, to: 56, by: 2) {
+                for m in 7..<28 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -736,11 +757,13 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 14, by: 2) {
+                for m in 0..<7 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 14, to: 56, by: 2) {
+                for m in 7..<28 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -996,17 +1019,20 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 14, by: 2) {
+                for m in 0..<7 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 14, to: 56, by: 2) {
+                for m in 7..<28 {
+                    let k = m * 2
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -1085,8 +1111,10 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 4, by: 4) {
-            for k0 in stride(from: 0, to: 56, by: 8) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<7 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, j * Offset.lanes + k0 + 4)
@@ -1149,7 +1177,8 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         for j in 4..<7 {
-            for k0 in stride(from: 0, to: 56, by: 8) {
+            for chunkGroup in 0..<7 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, j * Offset.lanes + k0 + 4)
@@ -1173,8 +1202,10 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 12, by: 4) {
-            for k0 in stride(from: 0, to: 56, by: 8) {
+        for columnGroup in 0..<3 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<7 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
@@ -1237,7 +1268,8 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         for j in 12..<13 {
-            for k0 in stride(from: 0, to: 56, by: 8) {
+            for chunkGroup in 0..<7 {
+                let k0 = chunkGroup * 8
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 2)
                 var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
@@ -1261,7 +1293,8 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
             }
         }
         // δb += Σ_t δz_t
-        for k0 in stride(from: 0, to: 32, by: 32) {
+        for chunkGroup in 0..<1 {
+            let k0 = chunkGroup * 32
             var b0 = chunk(g, Offset.bias + k0)
             var b1 = chunk(g, Offset.bias + k0 + 2)
             var b2 = chunk(g, Offset.bias + k0 + 4)

@@ -348,7 +348,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
             for k in 0..<1 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<1 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -504,7 +505,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
             for k in 0..<1 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<1 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<1 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -552,7 +554,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 2, by: 2) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 2
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a1_0 = chunk(g, (j + 1) * Offset.lanes)
@@ -569,7 +572,8 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 1, by: 1) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 1
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 for t in 0..<length {

@@ -189,37 +189,39 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 80, by: 20) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 4)
-                var z0_2 = chunk(w, Offset.bias + k0 + 8)
-                var z0_3 = chunk(w, Offset.bias + k0 + 12)
-                var z0_4 = chunk(w, Offset.bias + k0 + 16)
-                var z1_0 = chunk(w, Offset.bias + k0)
-                var z1_1 = chunk(w, Offset.bias + k0 + 4)
-                var z1_2 = chunk(w, Offset.bias + k0 + 8)
-                var z1_3 = chunk(w, Offset.bias + k0 + 12)
-                var z1_4 = chunk(w, Offset.bias + k0 + 16)
-                var z2_0 = chunk(w, Offset.bias + k0)
-                var z2_1 = chunk(w, Offset.bias + k0 + 4)
-                var z2_2 = chunk(w, Offset.bias + k0 + 8)
-                var z2_3 = chunk(w, Offset.bias + k0 + 12)
-                var z2_4 = chunk(w, Offset.bias + k0 + 16)
-                var z3_0 = chunk(w, Offset.bias + k0)
-                var z3_1 = chunk(w, Offset.bias + k0 + 4)
-                var z3_2 = chunk(w, Offset.bias + k0 + 8)
-                var z3_3 = chunk(w, Offset.bias + k0 + 12)
-                var z3_4 = chunk(w, Offset.bias + k0 + 16)
+            for chunkGroup in 0..<4 {
+                let k0 = chunkGroup * 20
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 4)
+                var z0_2 = chunk(wk, Offset.bias + 8)
+                var z0_3 = chunk(wk, Offset.bias + 12)
+                var z0_4 = chunk(wk, Offset.bias + 16)
+                var z1_0 = chunk(wk, Offset.bias)
+                var z1_1 = chunk(wk, Offset.bias + 4)
+                var z1_2 = chunk(wk, Offset.bias + 8)
+                var z1_3 = chunk(wk, Offset.bias + 12)
+                var z1_4 = chunk(wk, Offset.bias + 16)
+                var z2_0 = chunk(wk, Offset.bias)
+                var z2_1 = chunk(wk, Offset.bias + 4)
+                var z2_2 = chunk(wk, Offset.bias + 8)
+                var z2_3 = chunk(wk, Offset.bias + 12)
+                var z2_4 = chunk(wk, Offset.bias + 16)
+                var z3_0 = chunk(wk, Offset.bias)
+                var z3_1 = chunk(wk, Offset.bias + 4)
+                var z3_2 = chunk(wk, Offset.bias + 8)
+                var z3_3 = chunk(wk, Offset.bias + 12)
+                var z3_4 = chunk(wk, Offset.bias + 16)
                 for j in 0..<1 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
                     let v1 = SIMD4<Float>(repeating: xt1[j])
                     let v2 = SIMD4<Float>(repeating: xt2[j])
                     let v3 = SIMD4<Float>(repeating: xt3[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 16 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, 8 + j * Offset.lanes)
+                    let c3 = chunk(wk, 12 + j * Offset.lanes)
+                    let c4 = chunk(wk, 16 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -246,11 +248,11 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                     let v1 = SIMD4<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD4<Float>(repeating: prev2[Offset.h + j])
                     let v3 = SIMD4<Float>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -293,28 +295,36 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                 put(z3_3, cur3, Offset.gates + k0 + 12)
                 put(z3_4, cur3, Offset.gates + k0 + 16)
             }
-            for k in stride(from: 0, to: 20, by: 4) {
+            for m in 0..<5 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 20, to: 80, by: 4) {
+            for m in 5..<20 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 20, by: 4) {
+            for m in 0..<5 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 20, to: 80, by: 4) {
+            for m in 5..<20 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 20, by: 4) {
+            for m in 0..<5 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 20, to: 80, by: 4) {
+            for m in 5..<20 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 20, by: 4) {
+            for m in 0..<5 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
-            for k in stride(from: 20, to: 80, by: 4) {
+            for m in 5..<20 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -350,41 +360,43 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 64, by: 64) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 4)
-                var z0_2 = chunk(w, Offset.bias + k0 + 8)
-                var z0_3 = chunk(w, Offset.bias + k0 + 12)
-                var z0_4 = chunk(w, Offset.bias + k0 + 16)
-                var z0_5 = chunk(w, Offset.bias + k0 + 20)
-                var z0_6 = chunk(w, Offset.bias + k0 + 24)
-                var z0_7 = chunk(w, Offset.bias + k0 + 28)
-                var z0_8 = chunk(w, Offset.bias + k0 + 32)
-                var z0_9 = chunk(w, Offset.bias + k0 + 36)
-                var z0_10 = chunk(w, Offset.bias + k0 + 40)
-                var z0_11 = chunk(w, Offset.bias + k0 + 44)
-                var z0_12 = chunk(w, Offset.bias + k0 + 48)
-                var z0_13 = chunk(w, Offset.bias + k0 + 52)
-                var z0_14 = chunk(w, Offset.bias + k0 + 56)
-                var z0_15 = chunk(w, Offset.bias + k0 + 60)
+            for chunkGroup in 0..<1 {
+                let k0 = chunkGroup * 64
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 4)
+                var z0_2 = chunk(wk, Offset.bias + 8)
+                var z0_3 = chunk(wk, Offset.bias + 12)
+                var z0_4 = chunk(wk, Offset.bias + 16)
+                var z0_5 = chunk(wk, Offset.bias + 20)
+                var z0_6 = chunk(wk, Offset.bias + 24)
+                var z0_7 = chunk(wk, Offset.bias + 28)
+                var z0_8 = chunk(wk, Offset.bias + 32)
+                var z0_9 = chunk(wk, Offset.bias + 36)
+                var z0_10 = chunk(wk, Offset.bias + 40)
+                var z0_11 = chunk(wk, Offset.bias + 44)
+                var z0_12 = chunk(wk, Offset.bias + 48)
+                var z0_13 = chunk(wk, Offset.bias + 52)
+                var z0_14 = chunk(wk, Offset.bias + 56)
+                var z0_15 = chunk(wk, Offset.bias + 60)
                 for j in 0..<1 {
                     let v0 = SIMD4<Float>(repeating: xt0[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, k0 + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, k0 + 24 + j * Offset.lanes)
-                    let c7 = chunk(w, k0 + 28 + j * Offset.lanes)
-                    let c8 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c9 = chunk(w, k0 + 36 + j * Offset.lanes)
-                    let c10 = chunk(w, k0 + 40 + j * Offset.lanes)
-                    let c11 = chunk(w, k0 + 44 + j * Offset.lanes)
-                    let c12 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let c13 = chunk(w, k0 + 52 + j * Offset.lanes)
-                    let c14 = chunk(w, k0 + 56 + j * Offset.lanes)
-                    let c15 = chunk(w, k0 + 60 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, 8 + j * Offset.lanes)
+                    let c3 = chunk(wk, 12 + j * Offset.lanes)
+                    let c4 = chunk(wk, 16 + j * Offset.lanes)
+                    let c5 = chunk(wk, 20 + j * Offset.lanes)
+                    let c6 = chunk(wk, 24 + j * Offset.lanes)
+                    let c7 = chunk(wk, 28 + j * Offset.lanes)
+                    let c8 = chunk(wk, 32 + j * Offset.lanes)
+                    let c9 = chunk(wk, 36 + j * Offset.lanes)
+                    let c10 = chunk(wk, 40 + j * Offset.lanes)
+                    let c11 = chunk(wk, 44 + j * Offset.lanes)
+                    let c12 = chunk(wk, 48 + j * Offset.lanes)
+                    let c13 = chunk(wk, 52 + j * Offset.lanes)
+                    let c14 = chunk(wk, 56 + j * Offset.lanes)
+                    let c15 = chunk(wk, 60 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -404,22 +416,22 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                 }
                 for j in 0..<20 {
                     let v0 = SIMD4<Float>(repeating: prev0[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 4 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 12 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c5 = chunk(w, Offset.recurrentColumns + k0 + 20 + j * Offset.lanes)
-                    let c6 = chunk(w, Offset.recurrentColumns + k0 + 24 + j * Offset.lanes)
-                    let c7 = chunk(w, Offset.recurrentColumns + k0 + 28 + j * Offset.lanes)
-                    let c8 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
-                    let c9 = chunk(w, Offset.recurrentColumns + k0 + 36 + j * Offset.lanes)
-                    let c10 = chunk(w, Offset.recurrentColumns + k0 + 40 + j * Offset.lanes)
-                    let c11 = chunk(w, Offset.recurrentColumns + k0 + 44 + j * Offset.lanes)
-                    let c12 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
-                    let c13 = chunk(w, Offset.recurrentColumns + k0 + 52 + j * Offset.lanes)
-                    let c14 = chunk(w, Offset.recurrentColumns + k0 + 56 + j * Offset.lanes)
-                    let c15 = chunk(w, Offset.recurrentColumns + k0 + 60 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 12 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c5 = chunk(wk, Offset.recurrentColumns + 20 + j * Offset.lanes)
+                    let c6 = chunk(wk, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c7 = chunk(wk, Offset.recurrentColumns + 28 + j * Offset.lanes)
+                    let c8 = chunk(wk, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                    let c9 = chunk(wk, Offset.recurrentColumns + 36 + j * Offset.lanes)
+                    let c10 = chunk(wk, Offset.recurrentColumns + 40 + j * Offset.lanes)
+                    let c11 = chunk(wk, Offset.recurrentColumns + 44 + j * Offset.lanes)
+                    let c12 = chunk(wk, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                    let c13 = chunk(wk, Offset.recurrentColumns + 52 + j * Offset.lanes)
+                    let c14 = chunk(wk, Offset.recurrentColumns + 56 + j * Offset.lanes)
+                    let c15 = chunk(wk, Offset.recurrentColumns + 60 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -486,10 +498,12 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                 put(z0_2, cur0, Offset.gates + 72)
                 put(z0_3, cur0, Offset.gates + 76)
             }
-            for k in stride(from: 0, to: 20, by: 4) {
+            for m in 0..<5 {
+                let k = m * 4
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 20, to: 80, by: 4) {
+            for m in 5..<20 {
+                let k = m * 4
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -572,17 +586,20 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
             for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<20 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 20, by: 4) {
+                for m in 0..<5 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 20, to: 80, by: 4) {
+                for m in 5..<20 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -592,11 +609,13 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                 if let dy = dy1 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 20, by: 4) {
+                for m in 0..<5 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 20, to: 80, by: 4) {
+                for m in 5..<20 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -606,11 +625,13 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                 if let dy = dy2 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 20, by: 4) {
+                for m in 0..<5 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 20, to: 80, by: 4) {
+                for m in 5..<20 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -620,11 +641,13 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                 if let dy = dy3 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 20, by: 4) {
+                for m in 0..<5 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 20, to: 80, by: 4) {
+                for m in 5..<20 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -784,17 +807,20 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
             for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<20 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 20, by: 4) {
+                for m in 0..<5 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 20, to: 80, by: 4) {
+                for m in 5..<20 {
+                    let k = m * 4
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -846,8 +872,10 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 1, by: 1) {
-            for k0 in stride(from: 0, to: 80, by: 16) {
+        for columnGroup in 0..<1 {
+            let j = columnGroup * 1
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 16
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 4)
                 var a0_2 = chunk(g, j * Offset.lanes + k0 + 8)
@@ -871,8 +899,10 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 20, by: 4) {
-            for k0 in stride(from: 0, to: 80, by: 16) {
+        for columnGroup in 0..<5 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<5 {
+                let k0 = chunkGroup * 16
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 4)
                 var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 8)
@@ -935,7 +965,8 @@ public struct LSTM_H20_D1_Float_V128: GeneratedKernel {
             }
         }
         // δb += Σ_t δz_t
-        for k0 in stride(from: 0, to: 64, by: 64) {
+        for chunkGroup in 0..<1 {
+            let k0 = chunkGroup * 64
             var b0 = chunk(g, Offset.bias + k0)
             var b1 = chunk(g, Offset.bias + k0 + 4)
             var b2 = chunk(g, Offset.bias + k0 + 8)

@@ -558,7 +558,8 @@ public struct LSTM_H24_D8_Float_V512_R16: GeneratedKernel {
             for k in 0..<24 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<24 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -898,7 +899,8 @@ public struct LSTM_H24_D8_Float_V512_R16: GeneratedKernel {
             for k in 0..<24 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<24 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
@@ -992,7 +994,8 @@ public struct LSTM_H24_D8_Float_V512_R16: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 8, by: 4) {
+        for columnGroup in 0..<2 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, j * Offset.lanes)
                 var a0_1 = chunk(g, j * Offset.lanes + 16)
@@ -1135,7 +1138,8 @@ public struct LSTM_H24_D8_Float_V512_R16: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 24, by: 4) {
+        for columnGroup in 0..<6 {
+            let j = columnGroup * 4
             do {
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + 16)

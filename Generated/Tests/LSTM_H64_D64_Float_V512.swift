@@ -200,37 +200,39 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
             let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
             // z = b + W·x_t + U·h_{t−1}, 5 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-            for k0 in stride(from: 0, to: 240, by: 80) {
-                var z0_0 = chunk(w, Offset.bias + k0)
-                var z0_1 = chunk(w, Offset.bias + k0 + 16)
-                var z0_2 = chunk(w, Offset.bias + k0 + 32)
-                var z0_3 = chunk(w, Offset.bias + k0 + 48)
-                var z0_4 = chunk(w, Offset.bias + k0 + 64)
-                var z1_0 = chunk(w, Offset.bias + k0)
-                var z1_1 = chunk(w, Offset.bias + k0 + 16)
-                var z1_2 = chunk(w, Offset.bias + k0 + 32)
-                var z1_3 = chunk(w, Offset.bias + k0 + 48)
-                var z1_4 = chunk(w, Offset.bias + k0 + 64)
-                var z2_0 = chunk(w, Offset.bias + k0)
-                var z2_1 = chunk(w, Offset.bias + k0 + 16)
-                var z2_2 = chunk(w, Offset.bias + k0 + 32)
-                var z2_3 = chunk(w, Offset.bias + k0 + 48)
-                var z2_4 = chunk(w, Offset.bias + k0 + 64)
-                var z3_0 = chunk(w, Offset.bias + k0)
-                var z3_1 = chunk(w, Offset.bias + k0 + 16)
-                var z3_2 = chunk(w, Offset.bias + k0 + 32)
-                var z3_3 = chunk(w, Offset.bias + k0 + 48)
-                var z3_4 = chunk(w, Offset.bias + k0 + 64)
+            for chunkGroup in 0..<3 {
+                let k0 = chunkGroup * 80
+                let wk = w + k0 // the parameters from this group's first lane on
+                var z0_0 = chunk(wk, Offset.bias)
+                var z0_1 = chunk(wk, Offset.bias + 16)
+                var z0_2 = chunk(wk, Offset.bias + 32)
+                var z0_3 = chunk(wk, Offset.bias + 48)
+                var z0_4 = chunk(wk, Offset.bias + 64)
+                var z1_0 = chunk(wk, Offset.bias)
+                var z1_1 = chunk(wk, Offset.bias + 16)
+                var z1_2 = chunk(wk, Offset.bias + 32)
+                var z1_3 = chunk(wk, Offset.bias + 48)
+                var z1_4 = chunk(wk, Offset.bias + 64)
+                var z2_0 = chunk(wk, Offset.bias)
+                var z2_1 = chunk(wk, Offset.bias + 16)
+                var z2_2 = chunk(wk, Offset.bias + 32)
+                var z2_3 = chunk(wk, Offset.bias + 48)
+                var z2_4 = chunk(wk, Offset.bias + 64)
+                var z3_0 = chunk(wk, Offset.bias)
+                var z3_1 = chunk(wk, Offset.bias + 16)
+                var z3_2 = chunk(wk, Offset.bias + 32)
+                var z3_3 = chunk(wk, Offset.bias + 48)
+                var z3_4 = chunk(wk, Offset.bias + 64)
                 for j in 0..<64 {
                     let v0 = SIMD16<Float>(repeating: xt0[j])
                     let v1 = SIMD16<Float>(repeating: xt1[j])
                     let v2 = SIMD16<Float>(repeating: xt2[j])
                     let v3 = SIMD16<Float>(repeating: xt3[j])
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let c4 = chunk(w, k0 + 64 + j * Offset.lanes)
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 16 + j * Offset.lanes)
+                    let c2 = chunk(wk, 32 + j * Offset.lanes)
+                    let c3 = chunk(wk, 48 + j * Offset.lanes)
+                    let c4 = chunk(wk, 64 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -257,11 +259,11 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     let v1 = SIMD16<Float>(repeating: prev1[Offset.h + j])
                     let v2 = SIMD16<Float>(repeating: prev2[Offset.h + j])
                     let v3 = SIMD16<Float>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
-                    let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
+                    let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c2 = chunk(wk, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                    let c3 = chunk(wk, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                    let c4 = chunk(wk, Offset.recurrentColumns + 64 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -336,28 +338,36 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 put(z2_0, cur2, Offset.gates + 240)
                 put(z3_0, cur3, Offset.gates + 240)
             }
-            for k in stride(from: 0, to: 64, by: 16) {
+            for m in 0..<4 {
+                let k = m * 16
                 put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 64, to: 256, by: 16) {
+            for m in 4..<16 {
+                let k = m * 16
                 put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 64, by: 16) {
+            for m in 0..<4 {
+                let k = m * 16
                 put(SIMDMath.tanh(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 64, to: 256, by: 16) {
+            for m in 4..<16 {
+                let k = m * 16
                 put(SIMDMath.sigmoid(chunk(cur1, Offset.gates + k)), cur1, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 64, by: 16) {
+            for m in 0..<4 {
+                let k = m * 16
                 put(SIMDMath.tanh(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 64, to: 256, by: 16) {
+            for m in 4..<16 {
+                let k = m * 16
                 put(SIMDMath.sigmoid(chunk(cur2, Offset.gates + k)), cur2, Offset.gates + k)
             }
-            for k in stride(from: 0, to: 64, by: 16) {
+            for m in 0..<4 {
+                let k = m * 16
                 put(SIMDMath.tanh(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
-            for k in stride(from: 64, to: 256, by: 16) {
+            for m in 4..<16 {
+                let k = m * 16
                 put(SIMDMath.sigmoid(chunk(cur3, Offset.gates + k)), cur3, Offset.gates + k)
             }
             forwardPointwise(prev0, cur0)
@@ -401,7 +411,9 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 for t in t0..<t0 + steps {
                     let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, zt0 = block + (t - t0) * productStride
                     // z = (b + W·x_t from the block) + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-                    for k0 in stride(from: 0, to: 256, by: 256) {
+                    for chunkGroup in 0..<1 {
+                        let k0 = chunkGroup * 256
+                        let wk = w + k0 // the parameters from this group's first lane on
                         var z0_0 = chunk(zt0, k0)
                         var z0_1 = chunk(zt0, k0 + 16)
                         var z0_2 = chunk(zt0, k0 + 32)
@@ -420,22 +432,22 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         var z0_15 = chunk(zt0, k0 + 240)
                         for j in 0..<64 {
                             let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
-                            let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                            let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                            let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
-                            let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
-                            let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
-                            let c5 = chunk(w, Offset.recurrentColumns + k0 + 80 + j * Offset.lanes)
-                            let c6 = chunk(w, Offset.recurrentColumns + k0 + 96 + j * Offset.lanes)
-                            let c7 = chunk(w, Offset.recurrentColumns + k0 + 112 + j * Offset.lanes)
-                            let c8 = chunk(w, Offset.recurrentColumns + k0 + 128 + j * Offset.lanes)
-                            let c9 = chunk(w, Offset.recurrentColumns + k0 + 144 + j * Offset.lanes)
-                            let c10 = chunk(w, Offset.recurrentColumns + k0 + 160 + j * Offset.lanes)
-                            let c11 = chunk(w, Offset.recurrentColumns + k0 + 176 + j * Offset.lanes)
-                            let c12 = chunk(w, Offset.recurrentColumns + k0 + 192 + j * Offset.lanes)
-                            let c13 = chunk(w, Offset.recurrentColumns + k0 + 208 + j * Offset.lanes)
-                            let c14 = chunk(w, Offset.recurrentColumns + k0 + 224 + j * Offset.lanes)
-                            let c15 = chunk(w, Offset.recurrentColumns + k0 + 240 + j * Offset.lanes)
+                            let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                            let c1 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                            let c2 = chunk(wk, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                            let c3 = chunk(wk, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                            let c4 = chunk(wk, Offset.recurrentColumns + 64 + j * Offset.lanes)
+                            let c5 = chunk(wk, Offset.recurrentColumns + 80 + j * Offset.lanes)
+                            let c6 = chunk(wk, Offset.recurrentColumns + 96 + j * Offset.lanes)
+                            let c7 = chunk(wk, Offset.recurrentColumns + 112 + j * Offset.lanes)
+                            let c8 = chunk(wk, Offset.recurrentColumns + 128 + j * Offset.lanes)
+                            let c9 = chunk(wk, Offset.recurrentColumns + 144 + j * Offset.lanes)
+                            let c10 = chunk(wk, Offset.recurrentColumns + 160 + j * Offset.lanes)
+                            let c11 = chunk(wk, Offset.recurrentColumns + 176 + j * Offset.lanes)
+                            let c12 = chunk(wk, Offset.recurrentColumns + 192 + j * Offset.lanes)
+                            let c13 = chunk(wk, Offset.recurrentColumns + 208 + j * Offset.lanes)
+                            let c14 = chunk(wk, Offset.recurrentColumns + 224 + j * Offset.lanes)
+                            let c15 = chunk(wk, Offset.recurrentColumns + 240 + j * Offset.lanes)
                             z0_0 = SIMDMath.madd(z0_0, c0, v0)
                             z0_1 = SIMDMath.madd(z0_1, c1, v0)
                             z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -470,10 +482,12 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                         put(z0_14, cur0, Offset.gates + k0 + 224)
                         put(z0_15, cur0, Offset.gates + k0 + 240)
                     }
-                    for k in stride(from: 0, to: 64, by: 16) {
+                    for m in 0..<4 {
+                        let k = m * 16
                         put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                     }
-                    for k in stride(from: 64, to: 256, by: 16) {
+                    for m in 4..<16 {
+                        let k = m * 16
                         put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                     }
                     forwardPointwise(prev0, cur0)
@@ -487,41 +501,43 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             for t in 0..<batch.length {
                 let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
                 // z = b + W·x_t + U·h_{t−1}, 16 chunks at a time; then one activation pass per gate block: tanh on a, σ on i, f, o.
-                for k0 in stride(from: 0, to: 256, by: 256) {
-                    var z0_0 = chunk(w, Offset.bias + k0)
-                    var z0_1 = chunk(w, Offset.bias + k0 + 16)
-                    var z0_2 = chunk(w, Offset.bias + k0 + 32)
-                    var z0_3 = chunk(w, Offset.bias + k0 + 48)
-                    var z0_4 = chunk(w, Offset.bias + k0 + 64)
-                    var z0_5 = chunk(w, Offset.bias + k0 + 80)
-                    var z0_6 = chunk(w, Offset.bias + k0 + 96)
-                    var z0_7 = chunk(w, Offset.bias + k0 + 112)
-                    var z0_8 = chunk(w, Offset.bias + k0 + 128)
-                    var z0_9 = chunk(w, Offset.bias + k0 + 144)
-                    var z0_10 = chunk(w, Offset.bias + k0 + 160)
-                    var z0_11 = chunk(w, Offset.bias + k0 + 176)
-                    var z0_12 = chunk(w, Offset.bias + k0 + 192)
-                    var z0_13 = chunk(w, Offset.bias + k0 + 208)
-                    var z0_14 = chunk(w, Offset.bias + k0 + 224)
-                    var z0_15 = chunk(w, Offset.bias + k0 + 240)
+                for chunkGroup in 0..<1 {
+                    let k0 = chunkGroup * 256
+                    let wk = w + k0 // the parameters from this group's first lane on
+                    var z0_0 = chunk(wk, Offset.bias)
+                    var z0_1 = chunk(wk, Offset.bias + 16)
+                    var z0_2 = chunk(wk, Offset.bias + 32)
+                    var z0_3 = chunk(wk, Offset.bias + 48)
+                    var z0_4 = chunk(wk, Offset.bias + 64)
+                    var z0_5 = chunk(wk, Offset.bias + 80)
+                    var z0_6 = chunk(wk, Offset.bias + 96)
+                    var z0_7 = chunk(wk, Offset.bias + 112)
+                    var z0_8 = chunk(wk, Offset.bias + 128)
+                    var z0_9 = chunk(wk, Offset.bias + 144)
+                    var z0_10 = chunk(wk, Offset.bias + 160)
+                    var z0_11 = chunk(wk, Offset.bias + 176)
+                    var z0_12 = chunk(wk, Offset.bias + 192)
+                    var z0_13 = chunk(wk, Offset.bias + 208)
+                    var z0_14 = chunk(wk, Offset.bias + 224)
+                    var z0_15 = chunk(wk, Offset.bias + 240)
                     for j in 0..<64 {
                         let v0 = SIMD16<Float>(repeating: xt0[j])
-                        let c0 = chunk(w, k0 + j * Offset.lanes)
-                        let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
-                        let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
-                        let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                        let c4 = chunk(w, k0 + 64 + j * Offset.lanes)
-                        let c5 = chunk(w, k0 + 80 + j * Offset.lanes)
-                        let c6 = chunk(w, k0 + 96 + j * Offset.lanes)
-                        let c7 = chunk(w, k0 + 112 + j * Offset.lanes)
-                        let c8 = chunk(w, k0 + 128 + j * Offset.lanes)
-                        let c9 = chunk(w, k0 + 144 + j * Offset.lanes)
-                        let c10 = chunk(w, k0 + 160 + j * Offset.lanes)
-                        let c11 = chunk(w, k0 + 176 + j * Offset.lanes)
-                        let c12 = chunk(w, k0 + 192 + j * Offset.lanes)
-                        let c13 = chunk(w, k0 + 208 + j * Offset.lanes)
-                        let c14 = chunk(w, k0 + 224 + j * Offset.lanes)
-                        let c15 = chunk(w, k0 + 240 + j * Offset.lanes)
+                        let c0 = chunk(wk, j * Offset.lanes)
+                        let c1 = chunk(wk, 16 + j * Offset.lanes)
+                        let c2 = chunk(wk, 32 + j * Offset.lanes)
+                        let c3 = chunk(wk, 48 + j * Offset.lanes)
+                        let c4 = chunk(wk, 64 + j * Offset.lanes)
+                        let c5 = chunk(wk, 80 + j * Offset.lanes)
+                        let c6 = chunk(wk, 96 + j * Offset.lanes)
+                        let c7 = chunk(wk, 112 + j * Offset.lanes)
+                        let c8 = chunk(wk, 128 + j * Offset.lanes)
+                        let c9 = chunk(wk, 144 + j * Offset.lanes)
+                        let c10 = chunk(wk, 160 + j * Offset.lanes)
+                        let c11 = chunk(wk, 176 + j * Offset.lanes)
+                        let c12 = chunk(wk, 192 + j * Offset.lanes)
+                        let c13 = chunk(wk, 208 + j * Offset.lanes)
+                        let c14 = chunk(wk, 224 + j * Offset.lanes)
+                        let c15 = chunk(wk, 240 + j * Offset.lanes)
                         z0_0 = SIMDMath.madd(z0_0, c0, v0)
                         z0_1 = SIMDMath.madd(z0_1, c1, v0)
                         z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -541,22 +557,22 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     }
                     for j in 0..<64 {
                         let v0 = SIMD16<Float>(repeating: prev0[Offset.h + j])
-                        let c0 = chunk(w, Offset.recurrentColumns + k0 + j * Offset.lanes)
-                        let c1 = chunk(w, Offset.recurrentColumns + k0 + 16 + j * Offset.lanes)
-                        let c2 = chunk(w, Offset.recurrentColumns + k0 + 32 + j * Offset.lanes)
-                        let c3 = chunk(w, Offset.recurrentColumns + k0 + 48 + j * Offset.lanes)
-                        let c4 = chunk(w, Offset.recurrentColumns + k0 + 64 + j * Offset.lanes)
-                        let c5 = chunk(w, Offset.recurrentColumns + k0 + 80 + j * Offset.lanes)
-                        let c6 = chunk(w, Offset.recurrentColumns + k0 + 96 + j * Offset.lanes)
-                        let c7 = chunk(w, Offset.recurrentColumns + k0 + 112 + j * Offset.lanes)
-                        let c8 = chunk(w, Offset.recurrentColumns + k0 + 128 + j * Offset.lanes)
-                        let c9 = chunk(w, Offset.recurrentColumns + k0 + 144 + j * Offset.lanes)
-                        let c10 = chunk(w, Offset.recurrentColumns + k0 + 160 + j * Offset.lanes)
-                        let c11 = chunk(w, Offset.recurrentColumns + k0 + 176 + j * Offset.lanes)
-                        let c12 = chunk(w, Offset.recurrentColumns + k0 + 192 + j * Offset.lanes)
-                        let c13 = chunk(w, Offset.recurrentColumns + k0 + 208 + j * Offset.lanes)
-                        let c14 = chunk(w, Offset.recurrentColumns + k0 + 224 + j * Offset.lanes)
-                        let c15 = chunk(w, Offset.recurrentColumns + k0 + 240 + j * Offset.lanes)
+                        let c0 = chunk(wk, Offset.recurrentColumns + j * Offset.lanes)
+                        let c1 = chunk(wk, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                        let c2 = chunk(wk, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                        let c3 = chunk(wk, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                        let c4 = chunk(wk, Offset.recurrentColumns + 64 + j * Offset.lanes)
+                        let c5 = chunk(wk, Offset.recurrentColumns + 80 + j * Offset.lanes)
+                        let c6 = chunk(wk, Offset.recurrentColumns + 96 + j * Offset.lanes)
+                        let c7 = chunk(wk, Offset.recurrentColumns + 112 + j * Offset.lanes)
+                        let c8 = chunk(wk, Offset.recurrentColumns + 128 + j * Offset.lanes)
+                        let c9 = chunk(wk, Offset.recurrentColumns + 144 + j * Offset.lanes)
+                        let c10 = chunk(wk, Offset.recurrentColumns + 160 + j * Offset.lanes)
+                        let c11 = chunk(wk, Offset.recurrentColumns + 176 + j * Offset.lanes)
+                        let c12 = chunk(wk, Offset.recurrentColumns + 192 + j * Offset.lanes)
+                        let c13 = chunk(wk, Offset.recurrentColumns + 208 + j * Offset.lanes)
+                        let c14 = chunk(wk, Offset.recurrentColumns + 224 + j * Offset.lanes)
+                        let c15 = chunk(wk, Offset.recurrentColumns + 240 + j * Offset.lanes)
                         z0_0 = SIMDMath.madd(z0_0, c0, v0)
                         z0_1 = SIMDMath.madd(z0_1, c1, v0)
                         z0_2 = SIMDMath.madd(z0_2, c2, v0)
@@ -591,10 +607,12 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                     put(z0_14, cur0, Offset.gates + k0 + 224)
                     put(z0_15, cur0, Offset.gates + k0 + 240)
                 }
-                for k in stride(from: 0, to: 64, by: 16) {
+                for m in 0..<4 {
+                    let k = m * 16
                     put(SIMDMath.tanh(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                 }
-                for k in stride(from: 64, to: 256, by: 16) {
+                for m in 4..<16 {
+                    let k = m * 16
                     put(SIMDMath.sigmoid(chunk(cur0, Offset.gates + k)), cur0, Offset.gates + k)
                 }
                 forwardPointwise(prev0, cur0)
@@ -609,34 +627,40 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
     /// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of 4 steps × 4 chunks, each W chunk serving 4 steps.
     private func inputProducts(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ steps: Int,
                                _ z: UnsafeMutablePointer<Float>, _ zStride: Int) {
-        for k0 in stride(from: 0, to: Offset.lanes, by: 64) {
+        for chunkGroup in 0..<4 {
+            let k0 = chunkGroup * 64
             var s0 = 0
             while s0 + 4 <= steps {
-                var a0_0 = chunk(w, Offset.bias + k0)
-                var a0_1 = chunk(w, Offset.bias + k0 + 16)
-                var a0_2 = chunk(w, Offset.bias + k0 + 32)
-                var a0_3 = chunk(w, Offset.bias + k0 + 48)
-                var a1_0 = chunk(w, Offset.bias + k0)
-                var a1_1 = chunk(w, Offset.bias + k0 + 16)
-                var a1_2 = chunk(w, Offset.bias + k0 + 32)
-                var a1_3 = chunk(w, Offset.bias + k0 + 48)
-                var a2_0 = chunk(w, Offset.bias + k0)
-                var a2_1 = chunk(w, Offset.bias + k0 + 16)
-                var a2_2 = chunk(w, Offset.bias + k0 + 32)
-                var a2_3 = chunk(w, Offset.bias + k0 + 48)
-                var a3_0 = chunk(w, Offset.bias + k0)
-                var a3_1 = chunk(w, Offset.bias + k0 + 16)
-                var a3_2 = chunk(w, Offset.bias + k0 + 32)
-                var a3_3 = chunk(w, Offset.bias + k0 + 48)
+                let wk = w + k0 // the parameters from this group's first lane on
+                let xs0 = x + s0 * Offset.inputStep
+                let xs1 = x + (s0 + 1) * Offset.inputStep
+                let xs2 = x + (s0 + 2) * Offset.inputStep
+                let xs3 = x + (s0 + 3) * Offset.inputStep
+                var a0_0 = chunk(wk, Offset.bias)
+                var a0_1 = chunk(wk, Offset.bias + 16)
+                var a0_2 = chunk(wk, Offset.bias + 32)
+                var a0_3 = chunk(wk, Offset.bias + 48)
+                var a1_0 = chunk(wk, Offset.bias)
+                var a1_1 = chunk(wk, Offset.bias + 16)
+                var a1_2 = chunk(wk, Offset.bias + 32)
+                var a1_3 = chunk(wk, Offset.bias + 48)
+                var a2_0 = chunk(wk, Offset.bias)
+                var a2_1 = chunk(wk, Offset.bias + 16)
+                var a2_2 = chunk(wk, Offset.bias + 32)
+                var a2_3 = chunk(wk, Offset.bias + 48)
+                var a3_0 = chunk(wk, Offset.bias)
+                var a3_1 = chunk(wk, Offset.bias + 16)
+                var a3_2 = chunk(wk, Offset.bias + 32)
+                var a3_3 = chunk(wk, Offset.bias + 48)
                 for j in 0..<64 {
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
-                    let v1 = SIMD16<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
-                    let v2 = SIMD16<Float>(repeating: x[(s0 + 2) * Offset.inputStep + j])
-                    let v3 = SIMD16<Float>(repeating: x[(s0 + 3) * Offset.inputStep + j])
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 16 + j * Offset.lanes)
+                    let c2 = chunk(wk, 32 + j * Offset.lanes)
+                    let c3 = chunk(wk, 48 + j * Offset.lanes)
+                    let v0 = SIMD16<Float>(repeating: xs0[j])
+                    let v1 = SIMD16<Float>(repeating: xs1[j])
+                    let v2 = SIMD16<Float>(repeating: xs2[j])
+                    let v3 = SIMD16<Float>(repeating: xs3[j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -673,16 +697,18 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 s0 += 4
             }
             while s0 < steps {
-                var a0_0 = chunk(w, Offset.bias + k0)
-                var a0_1 = chunk(w, Offset.bias + k0 + 16)
-                var a0_2 = chunk(w, Offset.bias + k0 + 32)
-                var a0_3 = chunk(w, Offset.bias + k0 + 48)
+                let wk = w + k0 // the parameters from this group's first lane on
+                let xs0 = x + s0 * Offset.inputStep
+                var a0_0 = chunk(wk, Offset.bias)
+                var a0_1 = chunk(wk, Offset.bias + 16)
+                var a0_2 = chunk(wk, Offset.bias + 32)
+                var a0_3 = chunk(wk, Offset.bias + 48)
                 for j in 0..<64 {
-                    let c0 = chunk(w, k0 + j * Offset.lanes)
-                    let c1 = chunk(w, k0 + 16 + j * Offset.lanes)
-                    let c2 = chunk(w, k0 + 32 + j * Offset.lanes)
-                    let c3 = chunk(w, k0 + 48 + j * Offset.lanes)
-                    let v0 = SIMD16<Float>(repeating: x[s0 * Offset.inputStep + j])
+                    let c0 = chunk(wk, j * Offset.lanes)
+                    let c1 = chunk(wk, 16 + j * Offset.lanes)
+                    let c2 = chunk(wk, 32 + j * Offset.lanes)
+                    let c3 = chunk(wk, 48 + j * Offset.lanes)
+                    let v0 = SIMD16<Float>(repeating: xs0[j])
                     a0_0 = SIMDMath.madd(a0_0, c0, v0)
                     a0_1 = SIMDMath.madd(a0_1, c1, v0)
                     a0_2 = SIMDMath.madd(a0_2, c2, v0)
@@ -769,17 +795,20 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             for k in 0..<64 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<64 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 64, by: 16) {
+                for m in 0..<4 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 64, to: 256, by: 16) {
+                for m in 4..<16 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -789,11 +818,13 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 64, by: 16) {
+                for m in 0..<4 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 64, to: 256, by: 16) {
+                for m in 4..<16 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -803,11 +834,13 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 64, by: 16) {
+                for m in 0..<4 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 64, to: 256, by: 16) {
+                for m in 4..<16 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -817,11 +850,13 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                 if let dy = dy3 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 64, by: 16) {
+                for m in 0..<4 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 64, to: 256, by: 16) {
+                for m in 4..<16 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -1309,17 +1344,20 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             for k in 0..<64 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<64 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for t in stride(from: length, to: 0, by: -1) {
+        for step in 0..<length {
+            let t = length - step
             do {
                 let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
                 if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 16) + part(dy, (t - 1) * Offset.outputStep + m * 16), scratch, Offset.carryH + m * 16) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for k in stride(from: 0, to: 64, by: 16) {
+                for m in 0..<4 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (1 - y * y), delta, k)
                 }
-                for k in stride(from: 64, to: 256, by: 16) {
+                for m in 4..<16 {
+                    let k = m * 16
                     let y = chunk(cur, Offset.gates + k)
                     put(chunk(delta, k) * (y - y * y), delta, k)
                 }
@@ -1453,8 +1491,10 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
                                                   _ tape: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let deltas = tape + (length + 1) * Offset.recordStride
         // δW[·, j] += Σ_t δz_t · x_t[j]
-        for j in stride(from: 0, to: 64, by: 4) {
-            for k0 in stride(from: 0, to: 256, by: 64) {
+        for columnGroup in 0..<16 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<4 {
+                let k0 = chunkGroup * 64
                 var a0_0 = chunk(g, j * Offset.lanes + k0)
                 var a0_1 = chunk(g, j * Offset.lanes + k0 + 16)
                 var a0_2 = chunk(g, j * Offset.lanes + k0 + 32)
@@ -1517,8 +1557,10 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             }
         }
         // δU[·, j] += Σ_t δz_t · h_{t−1}[j]
-        for j in stride(from: 0, to: 64, by: 4) {
-            for k0 in stride(from: 0, to: 256, by: 64) {
+        for columnGroup in 0..<16 {
+            let j = columnGroup * 4
+            for chunkGroup in 0..<4 {
+                let k0 = chunkGroup * 64
                 var a0_0 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0)
                 var a0_1 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 16)
                 var a0_2 = chunk(g, Offset.recurrentColumns + j * Offset.lanes + k0 + 32)
@@ -1581,7 +1623,8 @@ public struct LSTM_H64_D64_Float_V512: GeneratedKernel {
             }
         }
         // δb += Σ_t δz_t
-        for k0 in stride(from: 0, to: 256, by: 256) {
+        for chunkGroup in 0..<1 {
+            let k0 = chunkGroup * 256
             var b0 = chunk(g, Offset.bias + k0)
             var b1 = chunk(g, Offset.bias + k0 + 16)
             var b2 = chunk(g, Offset.bias + k0 + 32)

@@ -44,7 +44,8 @@ extension KernelEmitter {
                     }
                 }
             }
-            s.block("for t in stride(from: length, to: 0, by: -1)") { s in
+            s.block("for step in 0..<length") { s in
+                s.line("let t = length - step")
                 for b in all {
                     s.block("do") { s in
                         let readsPrevious = cell.backward.areas.contains(.previous)
@@ -221,7 +222,8 @@ extension KernelEmitter {
             }
         }
         if tiled > 0 {
-            s.block("for j in stride(from: 0, to: \(tiled), by: \(columnsPerPass))") { s in
+            s.block("for columnGroup in 0..<\(tiled / columnsPerPass)") { s in
+                s.line("let j = columnGroup * \(columnsPerPass)")
                 pass(&s, columns: (0..<columnsPerPass).map { SymbolicOffset("j", plus: $0) })
             }
         }

@@ -47,6 +47,21 @@ struct ProductCode {
         }
         return seen
     }
+    /// The variable part (`k0`) of the lane offsets of the parameter chunks the code loads, if
+    /// any: the lowering reads those chunks through one pointer advanced by it (`wk`), so that
+    /// the column loops index with constants and j alone. Nil when every offset is constant.
+    var parameterLaneVariable: SymbolicOffset? {
+        let variables = Set(values.compactMap { value -> SymbolicOffset? in
+            guard case let .parameter(_, offset) = value, let v = offset.variable else { return nil }
+            return SymbolicOffset(v, times: offset.scale)
+        })
+        precondition(variables.count <= 1, "product code with parameter offsets in more than one variable: \(variables)")
+        return variables.first
+    }
+    /// The tile steps q whose input x_{s0+q} the code broadcasts (the block product), in order.
+    var blockInputSteps: [Int] {
+        broadcastSources.compactMap { if case let .blockInput(q) = $0 { q } else { nil } }
+    }
     /// Whether the code reads the previous record (h_{t−1}).
     var readsPreviousRecord: Bool {
         broadcastSources.contains {

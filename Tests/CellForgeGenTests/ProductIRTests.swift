@@ -27,6 +27,7 @@ import Testing
     @Test func oneChunkOfOneSequenceLowersToTheStepCode() throws {
         let e = try emitter(.lstm, 8, 8)
         let code = e.forwardProducts(sequences: 1, chunks: 1, offset: { _ in SymbolicOffset(8) }, hoisted: false)
+        #expect(code.parameterLaneVariable == nil, "constant offsets read w directly")
         #expect(lowered(e, code) == """
             var z0_0 = chunk(w, Offset.bias + 8)
             var r0_0 = SIMD8<Float>()
@@ -61,15 +62,19 @@ import Testing
                                           .previousHidden(sequence: 0), .previousHidden(sequence: 1)])
     }
 
-    /// LSTM H32 D32 at 256 bits: 16 chunks, compact and U·h into z itself; the loop variable
-    /// k0 carries through every offset and the pre-activation is stored for the activation pass.
+    /// LSTM H32 D32 at 256 bits: 16 chunks, compact and U·h into z itself; parameter chunks are
+    /// read through `wk` = w + k0 (declared first, so the column loops index with constants and
+    /// j alone), the stores carry k0, and the pre-activation is stored for the activation pass.
     @Test func compactGroupsUseTheLoopOffsetAndOneAccumulatorPerChunk() throws {
         let e = try emitter(.lstm, 32, 32)
         #expect(e.isCompact && !e.splitsProducts)
         let code = e.forwardProducts(sequences: 1, chunks: 2, offset: { SymbolicOffset("k0", plus: $0 * 8) }, hoisted: false)
         #expect(code.accumulators == [.input(sequence: 0, chunk: 0), .input(sequence: 0, chunk: 1)])
         let text = lowered(e, code)
-        #expect(text.contains("let c1 = chunk(w, Offset.recurrentColumns + k0 + 8 + j * Offset.lanes)"))
+        #expect(code.parameterLaneVariable == SymbolicOffset("k0"))
+        #expect(text.hasPrefix("let wk = w + k0 // the parameters from this group's first lane on\nvar z0_0 = chunk(wk, Offset.bias)\n"))
+        #expect(text.contains("let c1 = chunk(wk, Offset.recurrentColumns + 8 + j * Offset.lanes)"))
+        #expect(!text.contains("chunk(w,"), "every parameter chunk through wk")
         #expect(text.contains("z0_1 = SIMDMath.madd(z0_1, c1, v0)\n"))
         #expect(text.hasSuffix("put(z0_0, cur0, Offset.gates + k0)\nput(z0_1, cur0, Offset.gates + k0 + 8)\n"))
     }
@@ -86,17 +91,22 @@ import Testing
         #expect(text.hasPrefix("let z0_0 = chunk(zt0, 0)\nvar r0_0 = SIMD8<Float>()\nfor j in 0..<8 {\n"))
     }
 
-    /// The block product's tile: two steps share each W chunk, and it never reads h_{t−1}.
+    /// The block product's tile: two steps share each W chunk, and it never reads h_{t−1}; the
+    /// pointers the column loop indexes (parameters at k0, each step's input) come first.
     @Test func blockProductTileLowersToTheTileCode() throws {
         let e = try emitter(.lstm, 8, 8)
         let code = e.inputProducts(steps: 2, chunks: 1)
+        #expect(code.blockInputSteps == [0, 1])
         #expect(lowered(e, code) == """
-            var a0_0 = chunk(w, Offset.bias + k0)
-            var a1_0 = chunk(w, Offset.bias + k0)
+            let wk = w + k0 // the parameters from this group's first lane on
+            let xs0 = x + s0 * Offset.inputStep
+            let xs1 = x + (s0 + 1) * Offset.inputStep
+            var a0_0 = chunk(wk, Offset.bias)
+            var a1_0 = chunk(wk, Offset.bias)
             for j in 0..<8 {
-                let c0 = chunk(w, k0 + j * Offset.lanes)
-                let v0 = SIMD8<Float>(repeating: x[s0 * Offset.inputStep + j])
-                let v1 = SIMD8<Float>(repeating: x[(s0 + 1) * Offset.inputStep + j])
+                let c0 = chunk(wk, j * Offset.lanes)
+                let v0 = SIMD8<Float>(repeating: xs0[j])
+                let v1 = SIMD8<Float>(repeating: xs1[j])
                 a0_0 = SIMDMath.madd(a0_0, c0, v0)
                 a1_0 = SIMDMath.madd(a1_0, c0, v1)
             }
