@@ -24,6 +24,8 @@ private enum Offset {
     static let gates = 24
     /// Scalars in one tape record.
     static let recordStride = 56
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 112
     /// Scalars of one step's gate deltas.
     static let deltaStride = 32
     /// Staging of reduction accumulators in scratch.
@@ -129,9 +131,16 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H8_D8_Double.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H8_D8_Double.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 896) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 224, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -159,29 +168,29 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<8 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
+        for m in 0..<2 { put(part(state0, m * 4), tape0, Offset.h + m * 4) }
+        for m in 0..<2 { put(part(state0, Offset.stateC + m * 4), tape0, Offset.c + m * 4) }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape1[Offset.h + k] = state1[k] }
-        for k in 0..<8 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
+        for m in 0..<2 { put(part(state1, m * 4), tape1, Offset.h + m * 4) }
+        for m in 0..<2 { put(part(state1, Offset.stateC + m * 4), tape1, Offset.c + m * 4) }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape2[Offset.h + k] = state2[k] }
-        for k in 0..<8 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
+        for m in 0..<2 { put(part(state2, m * 4), tape2, Offset.h + m * 4) }
+        for m in 0..<2 { put(part(state2, Offset.stateC + m * 4), tape2, Offset.c + m * 4) }
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape3[Offset.h + k] = state3[k] }
-        for k in 0..<8 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
+        for m in 0..<2 { put(part(state3, m * 4), tape3, Offset.h + m * 4) }
+        for m in 0..<2 { put(part(state3, Offset.stateC + m * 4), tape3, Offset.c + m * 4) }
         var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -390,23 +399,23 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_1), cur3, Offset.gates + 28)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
+            if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for m in 0..<2 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
+            if let output = output1 { let cur = cur1; for m in 0..<2 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for m in 0..<2 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
+            if let output = output2 { let cur = cur2; for m in 0..<2 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for m in 0..<2 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
+            if let output = output3 { let cur = cur3; for m in 0..<2 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
-        for k in 0..<8 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<8 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
-        for k in 0..<8 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<8 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
-        for k in 0..<8 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<8 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
-        for k in 0..<8 { state3[k] = prev3[Offset.h + k] }
-        for k in 0..<8 { state3[Offset.stateC + k] = prev3[Offset.c + k] }
+        for m in 0..<2 { put(part(prev0, Offset.h + m * 4), state0, m * 4) }
+        for m in 0..<2 { put(part(prev0, Offset.c + m * 4), state0, Offset.stateC + m * 4) }
+        for m in 0..<2 { put(part(prev1, Offset.h + m * 4), state1, m * 4) }
+        for m in 0..<2 { put(part(prev1, Offset.c + m * 4), state1, Offset.stateC + m * 4) }
+        for m in 0..<2 { put(part(prev2, Offset.h + m * 4), state2, m * 4) }
+        for m in 0..<2 { put(part(prev2, Offset.c + m * 4), state2, Offset.stateC + m * 4) }
+        for m in 0..<2 { put(part(prev3, Offset.h + m * 4), state3, m * 4) }
+        for m in 0..<2 { put(part(prev3, Offset.c + m * 4), state3, Offset.stateC + m * 4) }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -416,8 +425,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape0[Offset.h + k] = state0[k] }
-        for k in 0..<8 { tape0[Offset.c + k] = state0[Offset.stateC + k] }
+        for m in 0..<2 { put(part(state0, m * 4), tape0, Offset.h + m * 4) }
+        for m in 0..<2 { put(part(state0, Offset.stateC + m * 4), tape0, Offset.c + m * 4) }
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -479,11 +488,11 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_7), cur0, Offset.gates + 28)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, m * 4), output, t * Offset.outputStep + m * 4) } }
+            if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) } }
             prev0 = cur0
         }
-        for k in 0..<8 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<8 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
+        for m in 0..<2 { put(part(prev0, Offset.h + m * 4), state0, m * 4) }
+        for m in 0..<2 { put(part(prev0, Offset.c + m * 4), state0, Offset.stateC + m * 4) }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.
@@ -525,8 +534,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+            for m in 0..<2 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }
+            for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch0, Offset.carryC + m * 4) }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
@@ -535,8 +544,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<8 { scratch1[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+            for m in 0..<2 { put(part(dFinal, m * 4), scratch1, Offset.carryH + m * 4) }
+            for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch1, Offset.carryC + m * 4) }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
@@ -545,8 +554,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<8 { scratch2[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+            for m in 0..<2 { put(part(dFinal, m * 4), scratch2, Offset.carryH + m * 4) }
+            for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch2, Offset.carryC + m * 4) }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
@@ -555,8 +564,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+            for m in 0..<2 { put(part(dFinal, m * 4), scratch3, Offset.carryH + m * 4) }
+            for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch3, Offset.carryC + m * 4) }
         }
         for step in 0..<length {
             let t = length - step
@@ -776,20 +785,20 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
+            for m in 0..<2 { put(part(scratch0, Offset.carryH + m * 4), dInitial, m * 4) }
+            for m in 0..<2 { put(part(scratch0, Offset.carryC + m * 4), dInitial, Offset.stateC + m * 4) }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch1[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
+            for m in 0..<2 { put(part(scratch1, Offset.carryH + m * 4), dInitial, m * 4) }
+            for m in 0..<2 { put(part(scratch1, Offset.carryC + m * 4), dInitial, Offset.stateC + m * 4) }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch2[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
+            for m in 0..<2 { put(part(scratch2, Offset.carryH + m * 4), dInitial, m * 4) }
+            for m in 0..<2 { put(part(scratch2, Offset.carryC + m * 4), dInitial, Offset.stateC + m * 4) }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch3[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
+            for m in 0..<2 { put(part(scratch3, Offset.carryH + m * 4), dInitial, m * 4) }
+            for m in 0..<2 { put(part(scratch3, Offset.carryC + m * 4), dInitial, Offset.stateC + m * 4) }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -808,8 +817,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
-            for k in 0..<8 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
+            for m in 0..<2 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }
+            for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch0, Offset.carryC + m * 4) }
         }
         for step in 0..<length {
             let t = length - step
@@ -873,8 +882,8 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch0[Offset.carryH + k] }
-            for k in 0..<8 { dInitial[Offset.stateC + k] = scratch0[Offset.carryC + k] }
+            for m in 0..<2 { put(part(scratch0, Offset.carryH + m * 4), dInitial, m * 4) }
+            for m in 0..<2 { put(part(scratch0, Offset.carryC + m * 4), dInitial, Offset.stateC + m * 4) }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }

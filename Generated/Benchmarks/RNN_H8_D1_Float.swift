@@ -24,6 +24,8 @@ private enum Offset {
     static let gates = 8
     /// Scalars in one tape record.
     static let recordStride = 16
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 32
     /// Scalars of one step's gate deltas.
     static let deltaStride = 8
     /// Staging of reduction accumulators in scratch.
@@ -84,9 +86,16 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "RNN_H8_D1_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "RNN_H8_D1_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 576) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 144, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -114,25 +123,25 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape0[Offset.h + k] = state0[k] }
+        put(part(state0, 0), tape0, Offset.h)
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape1[Offset.h + k] = state1[k] }
+        put(part(state1, 0), tape1, Offset.h)
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape2[Offset.h + k] = state2[k] }
+        put(part(state2, 0), tape2, Offset.h)
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape3[Offset.h + k] = state3[k] }
+        put(part(state3, 0), tape3, Offset.h)
         var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -177,19 +186,19 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
                 put(SIMDMath.tanh(z3_0 + r3_0), cur3, Offset.gates)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * Offset.outputStep) }
+            if let output = output0 { let cur = cur0; put(part(cur, Offset.h), output, t * Offset.outputStep) }
             forwardPointwise(cur1)
-            if let output = output1 { let cur = cur1; put(part(cur, 0), output, t * Offset.outputStep) }
+            if let output = output1 { let cur = cur1; put(part(cur, Offset.h), output, t * Offset.outputStep) }
             forwardPointwise(cur2)
-            if let output = output2 { let cur = cur2; put(part(cur, 0), output, t * Offset.outputStep) }
+            if let output = output2 { let cur = cur2; put(part(cur, Offset.h), output, t * Offset.outputStep) }
             forwardPointwise(cur3)
-            if let output = output3 { let cur = cur3; put(part(cur, 0), output, t * Offset.outputStep) }
+            if let output = output3 { let cur = cur3; put(part(cur, Offset.h), output, t * Offset.outputStep) }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
-        for k in 0..<8 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<8 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<8 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<8 { state3[k] = prev3[Offset.h + k] }
+        put(part(prev0, Offset.h), state0, 0)
+        put(part(prev1, Offset.h), state1, 0)
+        put(part(prev2, Offset.h), state2, 0)
+        put(part(prev3, Offset.h), state3, 0)
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -199,7 +208,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<8 { tape0[Offset.h + k] = state0[k] }
+        put(part(state0, 0), tape0, Offset.h)
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -220,10 +229,10 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
                 put(SIMDMath.tanh(z0_0 + r0_0), cur0, Offset.gates)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; put(part(cur, 0), output, t * Offset.outputStep) }
+            if let output = output0 { let cur = cur0; put(part(cur, Offset.h), output, t * Offset.outputStep) }
             prev0 = cur0
         }
-        for k in 0..<8 { state0[k] = prev0[Offset.h + k] }
+        put(part(prev0, Offset.h), state0, 0)
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.
@@ -265,7 +274,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch0, Offset.carryH)
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
@@ -274,7 +283,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<8 { scratch1[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch1, Offset.carryH)
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
@@ -283,7 +292,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<8 { scratch2[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch2, Offset.carryH)
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
@@ -292,7 +301,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<8 { scratch3[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch3, Offset.carryH)
         }
         for step in 0..<length {
             let t = length - step
@@ -492,16 +501,16 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch0[Offset.carryH + k] }
+            put(part(scratch0, Offset.carryH), dInitial, 0)
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch1[Offset.carryH + k] }
+            put(part(scratch1, Offset.carryH), dInitial, 0)
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch2[Offset.carryH + k] }
+            put(part(scratch2, Offset.carryH), dInitial, 0)
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch3[Offset.carryH + k] }
+            put(part(scratch3, Offset.carryH), dInitial, 0)
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -520,7 +529,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { scratch0[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch0, Offset.carryH)
         }
         for step in 0..<length {
             let t = length - step
@@ -579,7 +588,7 @@ public struct RNN_H8_D1_Float: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<8 { dInitial[k] = scratch0[Offset.carryH + k] }
+            put(part(scratch0, Offset.carryH), dInitial, 0)
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }

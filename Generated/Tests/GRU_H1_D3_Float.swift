@@ -25,6 +25,8 @@ private enum Offset {
     static let gates = 2
     /// Scalars in one tape record.
     static let recordStride = 6
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 24
     /// Scalars of one step's gate deltas.
     static let deltaStride = 8
     /// Staging of reduction accumulators in scratch.
@@ -126,9 +128,16 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H1_D3_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H1_D3_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 352) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 88, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -231,13 +240,13 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }
@@ -277,7 +286,7 @@ public struct GRU_H1_D3_Float: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }

@@ -24,6 +24,8 @@ private enum Offset {
     static let gates = 64
     /// Scalars in one tape record.
     static let recordStride = 160
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 640
     /// Scalars of one step's gate deltas.
     static let deltaStride = 192
     /// Staging of reduction accumulators in scratch.
@@ -131,9 +133,16 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H32_D32_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H32_D32_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2112) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 704, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -162,21 +171,21 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let scratch0 = tape0 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<32 { tape0[Offset.h + k] = state0[k] }
+        for m in 0..<4 { put(part(state0, m * 8), tape0, Offset.h + m * 8) }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         let scratch1 = tape1 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<32 { tape1[Offset.h + k] = state1[k] }
+        for m in 0..<4 { put(part(state1, m * 8), tape1, Offset.h + m * 8) }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         let scratch2 = tape2 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<32 { tape2[Offset.h + k] = state2[k] }
+        for m in 0..<4 { put(part(state2, m * 8), tape2, Offset.h + m * 8) }
         var prev2 = tape2
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -544,16 +553,16 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 put(r2_0, scratch2, Offset.recurrentProducts + 88)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
+            if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
+            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2
         }
-        for k in 0..<32 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<32 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<32 { state2[k] = prev2[Offset.h + k] }
+        for m in 0..<4 { put(part(prev0, Offset.h + m * 8), state0, m * 8) }
+        for m in 0..<4 { put(part(prev1, Offset.h + m * 8), state1, m * 8) }
+        for m in 0..<4 { put(part(prev2, Offset.h + m * 8), state2, m * 8) }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -564,7 +573,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         let scratch0 = tape0 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<32 { tape0[Offset.h + k] = state0[k] }
+        for m in 0..<4 { put(part(state0, m * 8), tape0, Offset.h + m * 8) }
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -682,10 +691,10 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 put(r0_3, scratch0, Offset.recurrentProducts + 88)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, m * 8), output, t * Offset.outputStep + m * 8) } }
+            if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
             prev0 = cur0
         }
-        for k in 0..<32 { state0[k] = prev0[Offset.h + k] }
+        for m in 0..<4 { put(part(prev0, Offset.h + m * 8), state0, m * 8) }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.
@@ -727,7 +736,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<4 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
@@ -736,7 +745,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<32 { scratch1[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<4 { put(part(dFinal, m * 8), scratch1, Offset.carryH + m * 8) }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
@@ -745,7 +754,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<32 { scratch2[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<4 { put(part(dFinal, m * 8), scratch2, Offset.carryH + m * 8) }
         }
         for step in 0..<length {
             let t = length - step
@@ -1024,13 +1033,13 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<32 { dInitial[k] = scratch0[Offset.carryH + k] }
+            for m in 0..<4 { put(part(scratch0, Offset.carryH + m * 8), dInitial, m * 8) }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<32 { dInitial[k] = scratch1[Offset.carryH + k] }
+            for m in 0..<4 { put(part(scratch1, Offset.carryH + m * 8), dInitial, m * 8) }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<32 { dInitial[k] = scratch2[Offset.carryH + k] }
+            for m in 0..<4 { put(part(scratch2, Offset.carryH + m * 8), dInitial, m * 8) }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -1048,7 +1057,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<32 { scratch0[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<4 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }
         }
         for step in 0..<length {
             let t = length - step
@@ -1149,7 +1158,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<32 { dInitial[k] = scratch0[Offset.carryH + k] }
+            for m in 0..<4 { put(part(scratch0, Offset.carryH + m * 8), dInitial, m * 8) }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }

@@ -24,6 +24,8 @@ private enum Offset {
     static let gates = 8
     /// Scalars in one tape record.
     static let recordStride = 20
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 80
     /// Scalars of one step's gate deltas.
     static let deltaStride = 24
     /// Staging of reduction accumulators in scratch.
@@ -131,9 +133,16 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H3_D4_Double_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H3_D4_Double_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 336) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 84, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -162,28 +171,28 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let scratch0 = tape0 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<3 { tape0[Offset.h + k] = state0[k] }
+        put(part(state0, 0), tape0, Offset.h); for k in 2..<3 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         let scratch1 = tape1 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<3 { tape1[Offset.h + k] = state1[k] }
+        put(part(state1, 0), tape1, Offset.h); for k in 2..<3 { tape1[Offset.h + k] = state1[k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         let scratch2 = tape2 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<3 { tape2[Offset.h + k] = state2[k] }
+        put(part(state2, 0), tape2, Offset.h); for k in 2..<3 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
         let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<3 { tape3[Offset.h + k] = state3[k] }
+        put(part(state3, 0), tape3, Offset.h); for k in 2..<3 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -360,19 +369,19 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                 put(r3_1, scratch3, Offset.recurrentProducts + 10)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 2..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
-            if let output = output1 { let cur = cur1; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 2..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 2..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 2..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
-        for k in 0..<3 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<3 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<3 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<3 { state3[k] = prev3[Offset.h + k] }
+        put(part(prev0, Offset.h), state0, 0); for k in 2..<3 { state0[k] = prev0[Offset.h + k] }
+        put(part(prev1, Offset.h), state1, 0); for k in 2..<3 { state1[k] = prev1[Offset.h + k] }
+        put(part(prev2, Offset.h), state2, 0); for k in 2..<3 { state2[k] = prev2[Offset.h + k] }
+        put(part(prev3, Offset.h), state3, 0); for k in 2..<3 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -383,7 +392,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         let scratch0 = tape0 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<3 { tape0[Offset.h + k] = state0[k] }
+        put(part(state0, 0), tape0, Offset.h); for k in 2..<3 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -441,10 +450,10 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                 put(r0_5, scratch0, Offset.recurrentProducts + 10)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
-            if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 2..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0
         }
-        for k in 0..<3 { state0[k] = prev0[Offset.h + k] }
+        put(part(prev0, Offset.h), state0, 0); for k in 2..<3 { state0[k] = prev0[Offset.h + k] }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.
@@ -486,7 +495,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch0, Offset.carryH); for k in 2..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
@@ -495,7 +504,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch1, Offset.carryH); for k in 2..<3 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
@@ -504,7 +513,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch2, Offset.carryH); for k in 2..<3 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
@@ -513,7 +522,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch3, Offset.carryH); for k in 2..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for step in 0..<length {
             let t = length - step
@@ -747,16 +756,16 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
+            put(part(scratch0, Offset.carryH), dInitial, 0); for k in 2..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<3 { dInitial[k] = scratch1[Offset.carryH + k] }
+            put(part(scratch1, Offset.carryH), dInitial, 0); for k in 2..<3 { dInitial[k] = scratch1[Offset.carryH + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<3 { dInitial[k] = scratch2[Offset.carryH + k] }
+            put(part(scratch2, Offset.carryH), dInitial, 0); for k in 2..<3 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<3 { dInitial[k] = scratch3[Offset.carryH + k] }
+            put(part(scratch3, Offset.carryH), dInitial, 0); for k in 2..<3 { dInitial[k] = scratch3[Offset.carryH + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -775,7 +784,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
+            put(part(dFinal, 0), scratch0, Offset.carryH); for k in 2..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for step in 0..<length {
             let t = length - step
@@ -844,7 +853,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
+            put(part(scratch0, Offset.carryH), dInitial, 0); for k in 2..<3 { dInitial[k] = scratch0[Offset.carryH + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }

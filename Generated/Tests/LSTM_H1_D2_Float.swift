@@ -25,6 +25,8 @@ private enum Offset {
     static let gates = 3
     /// Scalars in one tape record.
     static let recordStride = 7
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 14
     /// Scalars of one step's gate deltas.
     static let deltaStride = 4
     /// Staging of reduction accumulators in scratch.
@@ -124,9 +126,16 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H1_D2_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H1_D2_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 360) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 90, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -221,13 +230,13 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                 put(SIMDMath.madd(SIMD4<Float>(0, 0.5, 0.5, 0.5), SIMD4<Float>(1, 0.5, 0.5, 0.5), SIMDMath.tanh((z3_0 + r3_0) * SIMD4<Float>(1, 0.5, 0.5, 0.5))), cur3, Offset.gates)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }
@@ -269,7 +278,7 @@ public struct LSTM_H1_D2_Float: GeneratedKernel {
                 put(SIMDMath.madd(SIMD4<Float>(0, 0.5, 0.5, 0.5), SIMD4<Float>(1, 0.5, 0.5, 0.5), SIMDMath.tanh((z0_0 + r0_0) * SIMD4<Float>(1, 0.5, 0.5, 0.5))), cur0, Offset.gates)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<1 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0
         }
         for k in 0..<1 { state0[k] = prev0[Offset.h + k] }

@@ -24,6 +24,8 @@ private enum Offset {
     static let gates = 12
     /// Scalars in one tape record.
     static let recordStride = 28
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 56
     /// Scalars of one step's gate deltas.
     static let deltaStride = 16
     /// Staging of reduction accumulators in scratch.
@@ -123,9 +125,16 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H3_D5_Float_V128.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H3_D5_Float_V128.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 480) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 120, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -286,13 +295,13 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_3 + r3_3), cur3, Offset.gates + 12)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<3 { state0[k] = prev0[Offset.h + k] }
@@ -355,7 +364,7 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_3 + r0_3), cur0, Offset.gates + 12)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<3 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0
         }
         for k in 0..<3 { state0[k] = prev0[Offset.h + k] }

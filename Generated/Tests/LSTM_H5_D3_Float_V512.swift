@@ -25,6 +25,8 @@ private enum Offset {
     static let gates = 24
     /// Scalars in one tape record.
     static let recordStride = 56
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 112
     /// Scalars of one step's gate deltas.
     static let deltaStride = 32
     /// Staging of reduction accumulators in scratch.
@@ -124,9 +126,16 @@ public struct LSTM_H5_D3_Float_V512: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H5_D3_Float_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H5_D3_Float_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1856) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 464, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -243,13 +252,13 @@ public struct LSTM_H5_D3_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z3_1 + r3_1), cur3, Offset.gates + 16)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev1, cur1)
-            if let output = output1 { let cur = cur1; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
         for k in 0..<5 { state0[k] = prev0[Offset.h + k] }
@@ -298,7 +307,7 @@ public struct LSTM_H5_D3_Float_V512: GeneratedKernel {
                 put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 16)
             }
             forwardPointwise(prev0, cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for k in 0..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0
         }
         for k in 0..<5 { state0[k] = prev0[Offset.h + k] }

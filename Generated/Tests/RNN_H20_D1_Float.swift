@@ -24,6 +24,8 @@ private enum Offset {
     static let gates = 24
     /// Scalars in one tape record.
     static let recordStride = 48
+    /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
+    static let inferenceRing = 96
     /// Scalars of one step's gate deltas.
     static let deltaStride = 24
     /// Staging of reduction accumulators in scratch.
@@ -90,9 +92,16 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "RNN_H20_D1_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "RNN_H20_D1_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference keeps two records per sequence and the scratch on the stack.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 1216) {
-                forwardGroups(w, batch, $0.baseAddress!, tapeStride: 304, ring: true)
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
+            if batch.count == 1 {
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
+                }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+                forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
         }
@@ -120,25 +129,25 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
+        for m in 0..<2 { put(part(state0, m * 8), tape0, Offset.h + m * 8) }; for k in 16..<20 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<20 { tape1[Offset.h + k] = state1[k] }
+        for m in 0..<2 { put(part(state1, m * 8), tape1, Offset.h + m * 8) }; for k in 16..<20 { tape1[Offset.h + k] = state1[k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<20 { tape2[Offset.h + k] = state2[k] }
+        for m in 0..<2 { put(part(state2, m * 8), tape2, Offset.h + m * 8) }; for k in 16..<20 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<20 { tape3[Offset.h + k] = state3[k] }
+        for m in 0..<2 { put(part(state3, m * 8), tape3, Offset.h + m * 8) }; for k in 16..<20 { tape3[Offset.h + k] = state3[k] }
         var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -241,19 +250,19 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 put(SIMDMath.tanh(z3_0 + r3_0), cur3, Offset.gates + 16)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(cur1)
-            if let output = output1 { let cur = cur1; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output1 { let cur = cur1; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(cur2)
-            if let output = output2 { let cur = cur2; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output2 { let cur = cur2; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(cur3)
-            if let output = output3 { let cur = cur3; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output3 { let cur = cur3; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
         }
-        for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
-        for k in 0..<20 { state1[k] = prev1[Offset.h + k] }
-        for k in 0..<20 { state2[k] = prev2[Offset.h + k] }
-        for k in 0..<20 { state3[k] = prev3[Offset.h + k] }
+        for m in 0..<2 { put(part(prev0, Offset.h + m * 8), state0, m * 8) }; for k in 16..<20 { state0[k] = prev0[Offset.h + k] }
+        for m in 0..<2 { put(part(prev1, Offset.h + m * 8), state1, m * 8) }; for k in 16..<20 { state1[k] = prev1[Offset.h + k] }
+        for m in 0..<2 { put(part(prev2, Offset.h + m * 8), state2, m * 8) }; for k in 16..<20 { state2[k] = prev2[Offset.h + k] }
+        for m in 0..<2 { put(part(prev3, Offset.h + m * 8), state3, m * 8) }; for k in 16..<20 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -263,7 +272,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
-        for k in 0..<20 { tape0[Offset.h + k] = state0[k] }
+        for m in 0..<2 { put(part(state0, m * 8), tape0, Offset.h + m * 8) }; for k in 16..<20 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
@@ -298,10 +307,10 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 put(SIMDMath.tanh(z0_2 + r0_2), cur0, Offset.gates + 16)
             }
             forwardPointwise(cur0)
-            if let output = output0 { let cur = cur0; for k in 0..<20 { output[t * Offset.outputStep + k] = cur[k] } }
+            if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             prev0 = cur0
         }
-        for k in 0..<20 { state0[k] = prev0[Offset.h + k] }
+        for m in 0..<2 { put(part(prev0, Offset.h + m * 8), state0, m * 8) }; for k in 16..<20 { state0[k] = prev0[Offset.h + k] }
     }
 
     /// One sequence (see `RecurrentKernel.backward`): a batch of one.
@@ -343,7 +352,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<2 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }; for k in 16..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         let x1 = batch.input + (first + 1) * batch.inputStride, tape1 = tapes + 1 * batch.tapeStride
         let deltas1 = tape1 + (length + 1) * Offset.recordStride, scratch1 = deltas1 + length * Offset.deltaStride
@@ -352,7 +361,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<2 { put(part(dFinal, m * 8), scratch1, Offset.carryH + m * 8) }; for k in 16..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
         let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
         let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
@@ -361,7 +370,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch2.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<2 { put(part(dFinal, m * 8), scratch2, Offset.carryH + m * 8) }; for k in 16..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
         let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
         let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
@@ -370,7 +379,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch3.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<2 { put(part(dFinal, m * 8), scratch3, Offset.carryH + m * 8) }; for k in 16..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for step in 0..<length {
             let t = length - step
@@ -688,16 +697,16 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<20 { dInitial[k] = scratch0[Offset.carryH + k] }
+            for m in 0..<2 { put(part(scratch0, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch0[Offset.carryH + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
-            for k in 0..<20 { dInitial[k] = scratch1[Offset.carryH + k] }
+            for m in 0..<2 { put(part(scratch1, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch1[Offset.carryH + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for k in 0..<20 { dInitial[k] = scratch2[Offset.carryH + k] }
+            for m in 0..<2 { put(part(scratch2, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch2[Offset.carryH + k] }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for k in 0..<20 { dInitial[k] = scratch3[Offset.carryH + k] }
+            for m in 0..<2 { put(part(scratch3, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch3[Offset.carryH + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
@@ -716,7 +725,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
         // Carried δ of the state, from the final state's gradient; padding lanes zero.
         scratch0.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
+            for m in 0..<2 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }; for k in 16..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
         for step in 0..<length {
             let t = length - step
@@ -806,7 +815,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
-            for k in 0..<20 { dInitial[k] = scratch0[Offset.carryH + k] }
+            for m in 0..<2 { put(part(scratch0, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch0[Offset.carryH + k] }
         }
         accumulateParameterGradients(x0, length, tape0, g)
     }

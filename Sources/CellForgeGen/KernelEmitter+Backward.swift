@@ -40,7 +40,7 @@ extension KernelEmitter {
                 s.line("scratch\(b).update(repeating: 0, count: Offset.carryArea)")
                 s.block("if let dFinal = batch.finalStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
-                        s.line("for k in 0..<\(H) { scratch\(b)[\(named(offsetName(.carry(name)), "k"))] = dFinal[\(stateIndex(v))] }")
+                        s.line(copyHidden(to: "scratch\(b)", { self.named(self.offsetName(.carry(name)), $0) }, from: "dFinal", { self.stateIndex(v, $0) }))
                     }
                 }
             }
@@ -87,7 +87,7 @@ extension KernelEmitter {
             for b in all {
                 s.block("if let dInitial = batch.initialStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
-                        s.line("for k in 0..<\(H) { dInitial[\(stateIndex(v))] = scratch\(b)[\(named(offsetName(.carry(name)), "k"))] }")
+                        s.line(copyHidden(to: "dInitial", { self.stateIndex(v, $0) }, from: "scratch\(b)", { self.named(self.offsetName(.carry(name)), $0) }))
                     }
                 }
             }

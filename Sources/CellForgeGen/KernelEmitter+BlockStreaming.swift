@@ -31,12 +31,17 @@ extension KernelEmitter {
     /// Named offsets of block streaming.
     var blockOffsets: [NamedOffset] {
         [NamedOffset(name: "blockSteps", value: blockSteps, doc: "steps of one block whose W·x_t + b is computed ahead"),
-         NamedOffset(name: "ringProducts", value: interleave * inferenceRing,
-                     doc: "W·x_t + b of a block (blockSteps × P), after the inference rings on the stack")]
+         NamedOffset(name: "ringProducts", value: inferenceRing,
+                     doc: "W·x_t + b of a block (blockSteps × P), after the lone sequence's inference ring")]
     }
 
-    /// Scalars of one sequence's inference ring: two records and the scratch.
-    var inferenceRing: Int { 2 * recordStride + layout.scratchCount }
+    /// Scalars of one sequence's inference ring: two records, then the part of the scratch the
+    /// forward uses (the GRU's W·x_t + b and U·h_{t−1} kept apart; nothing for the others), so
+    /// that a lone sequence's ring stays within the 1 KiB that `withUnsafeTemporaryAllocation`
+    /// always takes from the stack for as many sizes as possible.
+    var inferenceRing: Int {
+        2 * recordStride + (cell.keepsRecurrentProductApart || cell.forward.areas.contains(.scratch) ? Scratch.reduction(layout) : 0)
+    }
 
     /// The block product: z_s = b + W·x_s for `steps` steps of input from `x`, z_s at
     /// `z + s * zStride`, tiles of `tileSteps` steps, the last steps one at a time.

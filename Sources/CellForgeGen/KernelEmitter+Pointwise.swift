@@ -61,6 +61,7 @@ extension KernelEmitter {
             NamedOffset(name: "bias", value: layout.biasOffset, doc: "the bias column in the parameters"),
             NamedOffset(name: "gates", value: layout.gatesOffset, doc: "the activated gate group y in a tape record"),
             NamedOffset(name: "recordStride", value: recordStride, doc: "scalars in one tape record"),
+            NamedOffset(name: "inferenceRing", value: inferenceRing, doc: "scalars of one sequence's inference ring: two records, then the scratch the forward uses"),
             NamedOffset(name: "deltaStride", value: deltaStride, doc: "scalars of one step's gate deltas"),
             NamedOffset(name: "reduction", value: Scratch.reduction(layout), doc: "staging of reduction accumulators in scratch"),
         ] + (streamsBlocks ? blockOffsets : [])
