@@ -12,7 +12,8 @@ import CellForge
 ///
 /// Where z_t goes: with a tape, into the step's gate deltas (deltaStride ≥ P scalars, written
 /// by backward before it reads them), so the tape size is unchanged; for inference, into
-/// `blockSteps` × P scalars (at most 4,096) added to the stack allocation after the rings.
+/// `blockSteps` × P scalars (at most 4,096) added to the temporary allocation after the lone
+/// sequence's ring.
 extension KernelEmitter {
     /// Steps per block: as many as fit in 4,096 scalars of z (16 KB of Float, half of a
     /// 32 KB L1 data cache), from 1 to 32.
