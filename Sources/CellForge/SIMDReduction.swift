@@ -116,7 +116,9 @@ extension SIMDMath {
         return foldPairs(foldPairs(q0, q1), foldPairs(q2, q3))
     }
 
-    /// Sums of eight SIMD8<Float> accumulators at `q`, in order (256-bit kernels).
+    /// Sums of eight SIMD8<Float> accumulators at `q`, in order (256-bit kernels). Neighbours
+    /// first: the halves-first order of the 16-lane form made 256-bit training 0–6% slower
+    /// here (Zen 4: RNN H64 D64 730 against 772, LSTM H8 D8 70.7 against 75.0 ns per sequence-step).
     @inline(never)
     public static func transposedSum(_ q: UnsafePointer<Float>, as _: SIMD8<Float>.Type) -> SIMD8<Float> {
         let q0: SIMD8<Float> = load(q, 0), q1: SIMD8<Float> = load(q, 8), q2: SIMD8<Float> = load(q, 16)
@@ -126,14 +128,53 @@ extension SIMDMath {
     }
 
     /// Sums of sixteen SIMD16<Float> accumulators at `q`, in order (512-bit kernels).
+    ///
+    /// Halves first: three levels add the upper half of each block of lanes to its lower half,
+    /// two accumulators per vector (16-, 8-, then 4-lane blocks), the accumulators read in
+    /// the order 0, 8, 1, 9, … so that the last level (neighbouring lanes, `foldPairs`) leaves
+    /// sum j in lane j. The same 15 vector adds as folding neighbours from the start, but the
+    /// halves take whole-register and in-lane shuffles where neighbour folds at 16 lanes
+    /// compiled to cross-lane packs: 14 against 20 ns for the reduction alone, and 512-bit
+    /// training 2–8% faster (Zen 4, N = 256 × 64: RNN H64 D64 558 → 513, LSTM H64 D64
+    /// 1701 → 1658, GRU H32 D32 356 → 343 ns per sequence-step).
     @inline(never)
     public static func transposedSum(_ q: UnsafePointer<Float>, as _: SIMD16<Float>.Type) -> SIMD16<Float> {
-        func at(_ k: Int) -> SIMD16<Float> { load(q, 16 * k) }
-        let low = foldPairs(foldPairs(foldPairs(at(0), at(1)), foldPairs(at(2), at(3))),
-                            foldPairs(foldPairs(at(4), at(5)), foldPairs(at(6), at(7))))
-        let high = foldPairs(foldPairs(foldPairs(at(8), at(9)), foldPairs(at(10), at(11))),
-                             foldPairs(foldPairs(at(12), at(13)), foldPairs(at(14), at(15))))
-        return foldPairs(low, high)
+        /// Accumulator j = k / 2 + 8 · (k mod 2).
+        func at(_ k: Int) -> SIMD16<Float> { load(q, 16 * (k / 2 + 8 * (k % 2))) }
+        let a0 = foldHalvesOfBlocks(at(0), at(8)), a1 = foldHalvesOfBlocks(at(1), at(9))
+        let a2 = foldHalvesOfBlocks(at(2), at(10)), a3 = foldHalvesOfBlocks(at(3), at(11))
+        let a4 = foldHalvesOfBlocks(at(4), at(12)), a5 = foldHalvesOfBlocks(at(5), at(13))
+        let a6 = foldHalvesOfBlocks(at(6), at(14)), a7 = foldHalvesOfBlocks(at(7), at(15))
+        let b0 = foldHalvesOfBlocks8(a0, a4), b1 = foldHalvesOfBlocks8(a1, a5)
+        let b2 = foldHalvesOfBlocks8(a2, a6), b3 = foldHalvesOfBlocks8(a3, a7)
+        return foldPairs(foldHalvesOfBlocks4(b0, b2), foldHalvesOfBlocks4(b1, b3))
+    }
+
+    /// [x.low + x.high, y.low + y.high]: each vector's halves added, x's sums then y's.
+    @inlinable @inline(__always)
+    static func foldHalvesOfBlocks(_ x: SIMD16<Float>, _ y: SIMD16<Float>) -> SIMD16<Float> {
+        SIMD16(lowHalf: x.lowHalf, highHalf: y.lowHalf) + SIMD16(lowHalf: x.highHalf, highHalf: y.highHalf)
+    }
+
+    /// `foldHalvesOfBlocks` within each 8-lane half: halves of 4 lanes added, x's then y's.
+    @inlinable @inline(__always)
+    static func foldHalvesOfBlocks8(_ x: SIMD16<Float>, _ y: SIMD16<Float>) -> SIMD16<Float> {
+        func fold(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+            SIMD8(lowHalf: x.lowHalf, highHalf: y.lowHalf) + SIMD8(lowHalf: x.highHalf, highHalf: y.highHalf)
+        }
+        return SIMD16(lowHalf: fold(x.lowHalf, y.lowHalf), highHalf: fold(x.highHalf, y.highHalf))
+    }
+
+    /// `foldHalvesOfBlocks` within each 4-lane quarter: halves of 2 lanes added, x's then y's.
+    @inlinable @inline(__always)
+    static func foldHalvesOfBlocks4(_ x: SIMD16<Float>, _ y: SIMD16<Float>) -> SIMD16<Float> {
+        func fold(_ x: SIMD4<Float>, _ y: SIMD4<Float>) -> SIMD4<Float> {
+            SIMD4(lowHalf: x.lowHalf, highHalf: y.lowHalf) + SIMD4(lowHalf: x.highHalf, highHalf: y.highHalf)
+        }
+        func quarters(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+            SIMD8(lowHalf: fold(x.lowHalf, y.lowHalf), highHalf: fold(x.highHalf, y.highHalf))
+        }
+        return SIMD16(lowHalf: quarters(x.lowHalf, y.lowHalf), highHalf: quarters(x.highHalf, y.highHalf))
     }
 
     /// Sums of two SIMD2<Double> accumulators at `q`, in order (128-bit kernels).
