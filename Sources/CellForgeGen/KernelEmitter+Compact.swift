@@ -13,6 +13,11 @@ extension KernelEmitter {
     /// unrolled form takes 4–7× their compile time and 2–3× their source for 7% forward and
     /// 1–2% training, and grows with H; so below 16 unrolled, from 16 loops.
     /// Compact vs unrolled, LSTM H = D at 256 bits, Zen 4 (forward, training N = 256 × 64; release compile CPU s; KB): 8 chunks +11% +3% 3.8/6.3 s 53/69; 12 +11% +5% 2.4/8.0 s 53/85; 16 +7% +2% 2.0/7.9 s 52/101; 24 +6% +2% 2.0/13.3 s 51/133; 32 +7% +1% 2.8/19.8 s 53/166; single-sequence latency within ±5%.
+    /// Those figures predate the loops' counted ranges and `wk` pointer (see `lower`), which
+    /// took most of the forward cost away: at 32 chunks (LSTM H64 D64) N = 256 inference went
+    /// from 764 to 703 ns per sequence-step against 713 unrolled (315502c), and at 16 chunks
+    /// (LSTM H32 D32) from 233 to 211 ns and training from 776 to 734; the threshold was not
+    /// measured again.
     static let compactChunkCount = 16
 
     /// Whether this kernel is emitted in compact form: a large gate group whose every chunk
