@@ -75,7 +75,7 @@ private enum Offset {
 }
 
 /// The pointwise GRU forward update, over the 2 parts of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ w: UnsafePointer<Double>, _ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>, _ scratch: UnsafeMutablePointer<Double>) {
     for m in 0..<2 {
         let lane = m * 4
@@ -90,7 +90,7 @@ private func forwardPointwise(_ w: UnsafePointer<Double>, _ prev: UnsafePointer<
 }
 
 /// The pointwise GRU backward step: the upstream value of each gate block, over the 2 parts of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>, _ delta: UnsafeMutablePointer<Double>, _ scratch: UnsafeMutablePointer<Double>) {
     for m in 0..<2 {
         let lane = m * 4

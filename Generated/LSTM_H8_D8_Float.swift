@@ -69,7 +69,7 @@ private enum Offset {
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>) {
     let a = part(cur, Offset.gateA)
     let i = part(cur, Offset.gateI)
@@ -83,7 +83,7 @@ private func forwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutable
 }
 
 /// The pointwise LSTM backward step: the upstream value of each gate block, over the 1 part of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     let dh = part(scratch, Offset.carryH)
     let a = part(cur, Offset.gateA)

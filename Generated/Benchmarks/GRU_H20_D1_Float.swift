@@ -75,7 +75,7 @@ private enum Offset {
 }
 
 /// The pointwise GRU forward update, over the 3 parts of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ w: UnsafePointer<Float>, _ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     for m in 0..<3 {
         let lane = m * 8
@@ -90,7 +90,7 @@ private func forwardPointwise(_ w: UnsafePointer<Float>, _ prev: UnsafePointer<F
 }
 
 /// The pointwise GRU backward step: the upstream value of each gate block, over the 3 parts of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     for m in 0..<3 {
         let lane = m * 8

@@ -79,7 +79,7 @@ private enum Offset {
 }
 
 /// The pointwise GRU forward update, over the 4 parts of 16 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ w: UnsafePointer<Float>, _ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     for m in 0..<4 {
         let lane = m * 16
@@ -94,7 +94,7 @@ private func forwardPointwise(_ w: UnsafePointer<Float>, _ prev: UnsafePointer<F
 }
 
 /// The pointwise GRU backward step: the upstream value of each gate block, over the 4 parts of 16 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     for m in 0..<4 {
         let lane = m * 16

@@ -76,7 +76,7 @@ private enum Offset {
 }
 
 /// The pointwise GRU forward update, over the 1 part of 1 lane of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ w: UnsafePointer<Float>, _ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     let r = part(cur, Offset.gateR)
     let u = part(cur, Offset.gateU)
@@ -88,7 +88,7 @@ private func forwardPointwise(_ w: UnsafePointer<Float>, _ prev: UnsafePointer<F
 }
 
 /// The pointwise GRU backward step: the upstream value of each gate block, over the 1 part of 1 lane of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     let dh = part(scratch, Offset.carryH)
     let r = part(cur, Offset.gateR)

@@ -75,7 +75,7 @@ private enum Offset {
 }
 
 /// The pointwise GRU forward update, over the 1 part of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ w: UnsafePointer<Double>, _ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>, _ scratch: UnsafeMutablePointer<Double>) {
     let r = part(cur, Offset.gateR)
     let u = part(cur, Offset.gateU)
@@ -87,7 +87,7 @@ private func forwardPointwise(_ w: UnsafePointer<Double>, _ prev: UnsafePointer<
 }
 
 /// The pointwise GRU backward step: the upstream value of each gate block, over the 1 part of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>, _ delta: UnsafeMutablePointer<Double>, _ scratch: UnsafeMutablePointer<Double>) {
     let dh = part(scratch, Offset.carryH)
     let r = part(cur, Offset.gateR)

@@ -69,7 +69,7 @@ private enum Offset {
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>) {
     for m in 0..<4 {
         let lane = m * 4
@@ -86,7 +86,7 @@ private func forwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutable
 }
 
 /// The pointwise LSTM backward step: the upstream value of each gate block, over the 4 parts of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Float>, _ cur: UnsafeMutablePointer<Float>, _ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     for m in 0..<4 {
         let lane = m * 4

@@ -69,7 +69,7 @@ private enum Offset {
 }
 
 /// The pointwise LSTM forward update, over the 3 parts of 2 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>) {
     for m in 0..<3 {
         let lane = m * 2
@@ -86,7 +86,7 @@ private func forwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutabl
 }
 
 /// The pointwise LSTM backward step: the upstream value of each gate block, over the 3 parts of 2 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>, _ delta: UnsafeMutablePointer<Double>, _ scratch: UnsafeMutablePointer<Double>) {
     for m in 0..<3 {
         let lane = m * 2

@@ -69,7 +69,7 @@ private enum Offset {
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>) {
     let a = part(cur, Offset.gateA)
     let i = part(cur, Offset.gateI)
@@ -83,7 +83,7 @@ private func forwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutabl
 }
 
 /// The pointwise LSTM backward step: the upstream value of each gate block, over the 1 part of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ prev: UnsafePointer<Double>, _ cur: UnsafeMutablePointer<Double>, _ delta: UnsafeMutablePointer<Double>, _ scratch: UnsafeMutablePointer<Double>) {
     let dh = part(scratch, Offset.carryH)
     let a = part(cur, Offset.gateA)

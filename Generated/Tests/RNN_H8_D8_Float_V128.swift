@@ -49,7 +49,7 @@ private enum Offset {
 }
 
 /// The pointwise RNN forward update, over the 2 parts of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ cur: UnsafeMutablePointer<Float>) {
     for m in 0..<2 {
         let lane = m * 4
@@ -58,7 +58,7 @@ private func forwardPointwise(_ cur: UnsafeMutablePointer<Float>) {
 }
 
 /// The pointwise RNN backward step: the upstream value of each gate block, over the 2 parts of 4 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     for m in 0..<2 {
         let lane = m * 4

@@ -49,13 +49,13 @@ private enum Offset {
 }
 
 /// The pointwise RNN forward update, over the 1 part of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func forwardPointwise(_ cur: UnsafeMutablePointer<Float>) {
     put(part(cur, Offset.gateH), cur, Offset.h)
 }
 
 /// The pointwise RNN backward step: the upstream value of each gate block, over the 1 part of 8 lanes of each H-vector.
-@inline(__always)
+@_transparent
 private func backwardPointwise(_ delta: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>) {
     put(part(scratch, Offset.carryH), delta, Offset.deltaH)
 }

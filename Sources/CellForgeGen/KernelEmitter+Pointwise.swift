@@ -138,11 +138,17 @@ extension KernelEmitter {
     }
 
     /// The forward and backward pointwise functions, each emitted once per file.
+    ///
+    /// Transparent (always inlined): with `@inline(__always)` the forward one stayed an
+    /// out-of-line call in 189 places of the release benchmark build, one call per sequence and
+    /// step. Inlined, a probe binary ran LSTM H8 D8 (256-bit) training in 75.7 against 111.0 ns
+    /// per sequence-step and N = 256 inference in 23.2 against 53.4 (GRU H8 D8 and RNN H16
+    /// D16 training 4% faster, LSTM H16 D16 512-bit one sequence 45.9 against 49.4 ns).
     func emitPointwiseFunctions(_ s: inout SourceWriter) {
         for (name, code, what) in [("forwardPointwise", cell.forward, "forward update"), ("backwardPointwise", cell.backward, "backward step: the upstream value of each gate block")] {
             s.line()
             s.line("/// The pointwise \(spec.cell.displayName) \(what), over the \(layout.partCount) part\(layout.partCount == 1 ? "" : "s") of \(layout.partWidth) lane\(layout.partWidth == 1 ? "" : "s") of each H-vector.")
-            s.line("@inline(__always)")
+            s.line("@_transparent")
             s.block("private func \(name)(\(code.areas.map(areaParameter).joined(separator: ", ")))") { s in
                 if layout.partCount == 1 {
                     lower(code, offset: "0", into: &s)
