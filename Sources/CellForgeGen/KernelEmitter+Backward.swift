@@ -222,8 +222,7 @@ extension KernelEmitter {
             }
         }
         if tiled > 0 {
-            s.block("for columnGroup in 0..<\(tiled / columnsPerPass)") { s in
-                s.line("let j = columnGroup * \(columnsPerPass)")
+            emitStridedLoop(&s, "j", counter: "columnGroup", to: tiled / columnsPerPass, step: columnsPerPass) { s in
                 pass(&s, columns: (0..<columnsPerPass).map { SymbolicOffset("j", plus: $0) })
             }
         }

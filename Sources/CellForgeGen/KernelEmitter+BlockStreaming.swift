@@ -51,8 +51,7 @@ extension KernelEmitter {
         s.line()
         s.line("/// z_s = b + W·x_s for `steps` steps, z_s at `z + s * zStride`: tiles of \(S) steps × \(g) chunks, each W chunk serving \(S) steps.")
         s.block("private func inputProducts(_ w: UnsafePointer<\(scalar)>, _ x: UnsafePointer<\(scalar)>, _ steps: Int,\n                               _ z: UnsafeMutablePointer<\(scalar)>, _ zStride: Int)") { s in
-            s.block("for chunkGroup in 0..<\(layout.chunkCount / g)") { s in
-                s.line("let k0 = chunkGroup * \(g * w)")
+            emitStridedLoop(&s, "k0", counter: "chunkGroup", to: layout.chunkCount / g, step: g * w) { s in
                 s.line("var s0 = 0")
                 for (n, test) in [(S, "s0 + \(S) <= steps"), (1, "s0 < steps")] where n == S || S > 1 {
                     s.block("while \(test)") { s in

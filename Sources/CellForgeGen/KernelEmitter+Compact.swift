@@ -37,8 +37,7 @@ extension KernelEmitter {
         if isCompact {
             let full = count / group, rest = count % group
             if full > 0 {
-                s.block("for chunkGroup in 0..<\(full)") { s in
-                    s.line("let k0 = chunkGroup * \(group * w)")
+                emitStridedLoop(&s, "k0", counter: "chunkGroup", to: full, step: group * w) { s in
                     body(&s, { SymbolicOffset("k0", plus: $0 * w) }, group)
                 }
             }
@@ -80,8 +79,7 @@ extension KernelEmitter {
         let cur = "cur\(b)"
         for (start, end, a) in gateRuns(cell.activations) where a != .pointwise {
             let f = a == .tanh ? "SIMDMath.tanh" : "SIMDMath.sigmoid"
-            s.block(chunkLoop(from: start, to: end)) { s in
-                s.line("let k = m * \(w)")
+            emitChunkLoop(&s, from: start, to: end) { s in
                 let z = cell.keepsRecurrentProductApart
                     ? "chunk(scratch\(b), \(named("inputProducts", "k"))) + chunk(scratch\(b), \(named("recurrentProducts", "k")))"
                     : "chunk(\(cur), \(named("gates", "k")))"
@@ -95,8 +93,7 @@ extension KernelEmitter {
         s.line("// δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.")
         for (start, end, a) in gateRuns(cell.derivativeActivations) {
             let derivative = a == .sigmoid ? "(y - y * y)" : "(1 - y * y)"
-            s.block(chunkLoop(from: start, to: end)) { s in
-                s.line("let k = m * \(w)")
+            emitChunkLoop(&s, from: start, to: end) { s in
                 s.line("let y = chunk(cur, \(named("gates", "k")))")
                 s.line("put(chunk(delta, k) * \(derivative), delta, k)")
             }
@@ -109,16 +106,28 @@ extension KernelEmitter {
         guard cell.keepsRecurrentProductApart else { return }
         s.line("// Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.")
         for (start, end, a) in gateRuns(cell.activations) where a != .pointwise {
-            s.block(chunkLoop(from: start, to: end)) { s in
-                s.line("let k = m * \(w)")
+            emitChunkLoop(&s, from: start, to: end) { s in
                 s.line("put(chunk(delta, k), delta, Offset.lanes + k)")
             }
         }
     }
 
-    /// The header of a loop over the chunks from lane `start` to lane `end` (both multiples of
-    /// the chunk width) as a counted range of chunk indices m, whose body binds the lane offset
-    /// k = m · w: `stride(from:to:by:)` was left as an out-of-line iterator call in the step
-    /// loop (3% of LSTM H64 D64 inference).
-    func chunkLoop(from start: Int, to end: Int) -> String { "for m in \(start / w)..<\(end / w)" }
+    /// A loop over the chunks from lane `start` to lane `end` (both multiples of the chunk
+    /// width), its body binding the lane offset k (`emitStridedLoop` over chunk indices m).
+    func emitChunkLoop(_ s: inout SourceWriter, from start: Int, to end: Int, body: (inout SourceWriter) -> Void) {
+        emitStridedLoop(&s, "k", counter: "m", from: start / w, to: end / w, step: w, body: body)
+    }
+
+    /// A loop whose variable `name` takes the multiples of `step` from `first`·step up to (not
+    /// including) `end`·step, written as a counted range of `counter` with `let name = counter ·
+    /// step` first in the body. `stride(from:to:by:)` was left as an out-of-line iterator call
+    /// in the step loop (3% of LSTM H64 D64 inference), and a variable from an unknown range put
+    /// an overflow check on every index computed from it inside.
+    func emitStridedLoop(_ s: inout SourceWriter, _ name: String, counter: String, from first: Int = 0, to end: Int,
+                         step: Int, body: (inout SourceWriter) -> Void) {
+        s.block("for \(counter) in \(first)..<\(end)") { s in
+            s.line("let \(name) = \(counter) * \(step)")
+            body(&s)
+        }
+    }
 }

@@ -12,7 +12,7 @@ extension KernelEmitter {
     func lower(_ code: ProductCode, into s: inout SourceWriter) {
         let accumulators = Set(code.accumulators)
         if let lane = code.parameterLaneVariable { s.line("let wk = w + \(lane.text) // the parameters from this group's first lane on") }
-        for q in code.blockInputSteps { s.line("let xs\(q) = x + \(q == 0 ? "s0" : "(s0 + \(q))") * Offset.inputStep") }
+        for q in code.blockInputSteps { s.line("let xs\(q) = x + \(blockStep(q)) * Offset.inputStep") }
         func lower(_ statements: [ProductStatement], _ s: inout SourceWriter) {
             for statement in statements {
                 switch statement {
@@ -64,6 +64,9 @@ extension KernelEmitter {
         }
     }
 
+    /// The step index s0 + q of tile step q of the block product ("s0", "(s0 + 1)", …).
+    func blockStep(_ q: Int) -> String { q == 0 ? "s0" : "(s0 + \(q))" }
+
     /// Swift text of a multiply-add's second factor.
     func render(_ operand: ProductOperand) -> String {
         switch operand {
@@ -99,7 +102,7 @@ extension KernelEmitter {
         switch sink {
         case let .activation(b, k): emitActivation(&s, chunk: k, sequence: b, accumulators: registers)
         case let .preactivation(b, offset): emitStorePreactivation(&s, offset: offset.text, sequence: b, accumulators: registers)
-        case let .blockStep(q, offset): s.line("put(\(sum), z, \(q == 0 ? "s0" : "(s0 + \(q))") * zStride + \(offset.text))")
+        case let .blockStep(q, offset): s.line("put(\(sum), z, \(blockStep(q)) * zStride + \(offset.text))")
         case let .gradient(place): s.line("put(\(sum), g, \(render(place)))")
         case let .reductionStage(offset): s.line("put(\(sum), scratch, \(named("reduction", offset.text)))")
         }
