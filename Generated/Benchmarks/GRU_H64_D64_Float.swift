@@ -32,8 +32,6 @@ private enum Offset {
     static let reduction = 640
     /// Steps of one block whose W·x_t + b is computed ahead.
     static let blockSteps = 21
-    /// W·x_t + b of a block (blockSteps × P), after the lone sequence's inference ring.
-    static let ringProducts = 1280
     /// W·x_t + b kept apart from U·h_{t−1}, in scratch.
     static let inputProducts = 256
     /// U·h_{t−1} kept apart, in scratch.
@@ -142,7 +140,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
             if batch.count == 1 {
                 // At least 4 steps add one block's W·x_t + b after the ring.
                 if batch.length >= 4 {
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.ringProducts + Offset.blockSteps * Offset.lanes) {
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing + Offset.blockSteps * Offset.lanes) {
                         forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true, blocks: true)
                     }
                     return
@@ -274,7 +272,7 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
         var prev0 = tape0
         if blocks {
             // Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).
-            let products = ring ? tapes + Offset.ringProducts : tape0 + (batch.length + 1) * Offset.recordStride
+            let products = ring ? tapes + Offset.inferenceRing : tape0 + (batch.length + 1) * Offset.recordStride
             let productStride = ring ? Offset.lanes : Offset.deltaStride
             var t0 = 0
             while t0 < batch.length {

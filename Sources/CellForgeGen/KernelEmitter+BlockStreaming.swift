@@ -29,11 +29,10 @@ extension KernelEmitter {
         return (1...min(fit, layout.chunkCount)).last { layout.chunkCount % $0 == 0 }!
     }
 
-    /// Named offsets of block streaming.
+    /// Named offsets of block streaming (its products follow the lone sequence's ring, at
+    /// `Offset.inferenceRing`).
     var blockOffsets: [NamedOffset] {
-        [NamedOffset(name: "blockSteps", value: blockSteps, doc: "steps of one block whose W·x_t + b is computed ahead"),
-         NamedOffset(name: "ringProducts", value: inferenceRing,
-                     doc: "W·x_t + b of a block (blockSteps × P), after the lone sequence's inference ring")]
+        [NamedOffset(name: "blockSteps", value: blockSteps, doc: "steps of one block whose W·x_t + b is computed ahead")]
     }
 
     /// Scalars of one sequence's inference ring: two records, then the part of the scratch the
@@ -41,7 +40,8 @@ extension KernelEmitter {
     /// that a lone sequence's ring stays within the 1 KiB that `withUnsafeTemporaryAllocation`
     /// always takes from the stack for as many sizes as possible.
     var inferenceRing: Int {
-        2 * recordStride + (cell.keepsRecurrentProductApart || cell.forward.areas.contains(.scratch) ? Scratch.reduction(layout) : 0)
+        let forwardScratch = Scratch.recurrentProduct(layout) + P  // through U·h_{t−1} kept apart
+        return 2 * recordStride + (cell.keepsRecurrentProductApart || cell.forward.areas.contains(.scratch) ? forwardScratch : 0)
     }
 
     /// The block product: z_s = b + W·x_s for `steps` steps of input from `x`, z_s at
@@ -91,7 +91,7 @@ extension KernelEmitter {
     /// The block loop of one sequence around `step` (which reads z_t at `zt0`).
     func emitBlockLoop(_ s: inout SourceWriter, step: (inout SourceWriter) -> Void) {
         s.line("// Blocks of steps: W·x_t + b for the block first, then the recurrence (with a tape, z_t lies in step t's deltas).")
-        s.line("let products = ring ? tapes + Offset.ringProducts : tape0 + (batch.length + 1) * Offset.recordStride")
+        s.line("let products = ring ? tapes + Offset.inferenceRing : tape0 + (batch.length + 1) * Offset.recordStride")
         s.line("let productStride = ring ? Offset.lanes : Offset.deltaStride")
         s.line("var t0 = 0")
         s.block("while t0 < batch.length") { s in

@@ -132,7 +132,7 @@ struct KernelEmitter {
                     if streamsBlocks {
                         s.line("// At least \(Self.tileSteps) steps add one block's W·x_t + b after the ring.")
                         s.block("if batch.length >= \(Self.tileSteps)") { s in
-                            s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: Offset.ringProducts + Offset.blockSteps * Offset.lanes)") { s in
+                            s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: Offset.inferenceRing + Offset.blockSteps * Offset.lanes)") { s in
                                 s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true, blocks: true)")
                             }
                             s.line("return")
@@ -229,10 +229,10 @@ struct KernelEmitter {
 
     /// Copies one H-vector (state, output, or their gradients) between the caller's buffers and
     /// a record or scratch, `index(k)` giving the offset of scalar k on each side: the whole
-    /// parts as vectors, the scalars past them (H not a multiple of the part) one by one. Vector loads of scalars just stored
-    /// (or scalar loads of a vector just stored) wait for the stores to retire, as store
-    /// forwarding does not split or merge them: one call of one step of LSTM H8 D1 took 79 ns
-    /// against 39 ns per step inside a call.
+    /// parts as vectors, the scalars past them (H not a multiple of the part) one by one.
+    /// Vector loads of scalars just stored (or scalar loads of a vector just stored) wait for
+    /// the stores to retire, as store forwarding does not split or merge them: one call of one
+    /// step of LSTM H8 D1 took 79 ns against 39 ns per step inside a call.
     func copyHidden(to destination: String, _ destinationIndex: (String) -> String,
                     from source: String, _ sourceIndex: (String) -> String) -> String {
         let wp = layout.partWidth, full = wp > 1 ? H / wp : 0
