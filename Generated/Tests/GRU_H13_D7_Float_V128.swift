@@ -25,7 +25,7 @@ private enum Offset {
     /// Scalars in one tape record.
     static let recordStride = 80
     /// Scalars of one sequence's inference ring: two records, then the scratch the forward uses.
-    static let inferenceRing = 320
+    static let inferenceRing = 256
     /// Scalars of one step's gate deltas.
     static let deltaStride = 96
     /// Staging of reduction accumulators in scratch.
@@ -168,28 +168,28 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
-        let scratch0 = tape0 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        let scratch0 = tape0 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<3 { put(part(state0, m * 4), tape0, Offset.h + m * 4) }; for k in 12..<13 { tape0[Offset.h + k] = state0[k] }
         var prev0 = tape0
         let x1 = batch.input + (first + 1) * batch.inputStride, state1 = batch.state! + (first + 1) * batch.stateStride
         let output1 = batch.output.map { $0 + (first + 1) * batch.outputStride }, tape1 = tapes + 1 * tapeStride
-        let scratch1 = tape1 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        let scratch1 = tape1 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape1.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<3 { put(part(state1, m * 4), tape1, Offset.h + m * 4) }; for k in 12..<13 { tape1[Offset.h + k] = state1[k] }
         var prev1 = tape1
         let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
         let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
-        let scratch2 = tape2 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        let scratch2 = tape2 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape2.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<3 { put(part(state2, m * 4), tape2, Offset.h + m * 4) }; for k in 12..<13 { tape2[Offset.h + k] = state2[k] }
         var prev2 = tape2
         let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
         let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
-        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape3.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<3 { put(part(state3, m * 4), tape3, Offset.h + m * 4) }; for k in 12..<13 { tape3[Offset.h + k] = state3[k] }
@@ -557,7 +557,7 @@ public struct GRU_H13_D7_Float_V128: GeneratedKernel {
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
-        let scratch0 = tape0 + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
+        let scratch0 = tape0 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
         // Record 0 is the initial state, padding lanes zero.
         tape0.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<3 { put(part(state0, m * 4), tape0, Offset.h + m * 4) }; for k in 12..<13 { tape0[Offset.h + k] = state0[k] }

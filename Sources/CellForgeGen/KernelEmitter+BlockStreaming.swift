@@ -36,11 +36,13 @@ extension KernelEmitter {
     }
 
     /// Scalars of one sequence's inference ring: two records, then the part of the scratch the
-    /// forward uses (the GRU's W·x_t + b and U·h_{t−1} kept apart; nothing for the others), so
-    /// that a lone sequence's ring stays within the 1 KiB that `withUnsafeTemporaryAllocation`
-    /// always takes from the stack for as many sizes as possible.
+    /// forward uses (the GRU's W·x_t + b and U·h_{t−1} kept apart, from `Scratch.inputProduct`;
+    /// nothing for the others), so that a lone sequence's ring stays within the 1 KiB that
+    /// `withUnsafeTemporaryAllocation` always takes from the stack for as many sizes as possible.
+    /// In a ring the scratch pointer lies `Scratch.inputProduct` before the end of the records:
+    /// the backward's carried δ in front of the products is never touched there.
     var inferenceRing: Int {
-        let forwardScratch = Scratch.recurrentProduct(layout) + P  // through U·h_{t−1} kept apart
+        let forwardScratch = Scratch.recurrentProduct(layout) + P - Scratch.inputProduct(layout)
         return 2 * recordStride + (cell.keepsRecurrentProductApart || cell.forward.areas.contains(.scratch) ? forwardScratch : 0)
     }
 

@@ -186,7 +186,7 @@ struct KernelEmitter {
                 s.line("let x\(b) = batch.input + (first + \(b)) * batch.inputStride, state\(b) = batch.state! + (first + \(b)) * batch.stateStride")
                 s.line("let output\(b) = batch.output.map { $0 + (first + \(b)) * batch.outputStride }, tape\(b) = tapes + \(b) * tapeStride")
                 if cell.keepsRecurrentProductApart {
-                    s.line("let scratch\(b) = tape\(b) + (ring ? 2 * Offset.recordStride : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)")
+                    s.line("let scratch\(b) = tape\(b) + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)")
                 }
                 s.line("// Record 0 is the initial state, padding lanes zero.")
                 s.line("tape\(b).update(repeating: 0, count: Offset.recordStride)")
