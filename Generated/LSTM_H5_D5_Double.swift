@@ -115,8 +115,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 4 sequences in lockstep.
-    public var interleave: Int { 4 }
+    /// Batched entry points run 2 sequences in lockstep.
+    public var interleave: Int { 2 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -126,7 +126,7 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
+    /// Runs groups of 2 sequences in lockstep, each weight load serving all 2; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H5_D5_Double.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "LSTM_H5_D5_Double.forward: the batch has no state buffer")
@@ -139,7 +139,7 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                 }
                 return
             }
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * Offset.inferenceRing) {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * Offset.inferenceRing) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
@@ -147,13 +147,13 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 2 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 4 <= batch.count {
-            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 4
+        while first + 2 <= batch.count {
+            forwardSteps2(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 2
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -161,8 +161,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Runs sequences first..<first + 2 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps2(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -178,244 +178,120 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
         put(part(state1, 0), tape1, Offset.h); for k in 4..<5 { tape1[Offset.h + k] = state1[k] }
         put(part(state1, Offset.stateC), tape1, Offset.c); for k in 4..<5 { tape1[Offset.c + k] = state1[Offset.stateC + k] }
         var prev1 = tape1
-        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
-        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
-        // Record 0 is the initial state, padding lanes zero.
-        tape2.update(repeating: 0, count: Offset.recordStride)
-        put(part(state2, 0), tape2, Offset.h); for k in 4..<5 { tape2[Offset.h + k] = state2[k] }
-        put(part(state2, Offset.stateC), tape2, Offset.c); for k in 4..<5 { tape2[Offset.c + k] = state2[Offset.stateC + k] }
-        var prev2 = tape2
-        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
-        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
-        // Record 0 is the initial state, padding lanes zero.
-        tape3.update(repeating: 0, count: Offset.recordStride)
-        put(part(state3, 0), tape3, Offset.h); for k in 4..<5 { tape3[Offset.h + k] = state3[k] }
-        put(part(state3, Offset.stateC), tape3, Offset.c); for k in 4..<5 { tape3[Offset.c + k] = state3[Offset.stateC + k] }
-        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
-            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
+            // z = b + W·x_t + U·h_{t−1}, 4 chunks at a time; then one activation per chunk: tanh on a, σ on i, f, o.
             do {
                 var z0_0 = chunk(w, Offset.bias)
                 var z0_1 = chunk(w, Offset.bias + 4)
+                var z0_2 = chunk(w, Offset.bias + 8)
+                var z0_3 = chunk(w, Offset.bias + 12)
                 var z1_0 = chunk(w, Offset.bias)
                 var z1_1 = chunk(w, Offset.bias + 4)
-                var z2_0 = chunk(w, Offset.bias)
-                var z2_1 = chunk(w, Offset.bias + 4)
-                var z3_0 = chunk(w, Offset.bias)
-                var z3_1 = chunk(w, Offset.bias + 4)
+                var z1_2 = chunk(w, Offset.bias + 8)
+                var z1_3 = chunk(w, Offset.bias + 12)
                 for j in 0..<5 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
                     let c1 = chunk(w, 4 + j * Offset.lanes)
+                    let c2 = chunk(w, 8 + j * Offset.lanes)
+                    let c3 = chunk(w, 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                 }
                 for j in 0..<5 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                 }
                 put(SIMDMath.tanh(z0_0), cur0, Offset.gates)
                 put(SIMDMath.tanh(z0_1), cur0, Offset.gates + 4)
+                put(SIMDMath.sigmoid(z0_2), cur0, Offset.gates + 8)
+                put(SIMDMath.sigmoid(z0_3), cur0, Offset.gates + 12)
                 put(SIMDMath.tanh(z1_0), cur1, Offset.gates)
                 put(SIMDMath.tanh(z1_1), cur1, Offset.gates + 4)
-                put(SIMDMath.tanh(z2_0), cur2, Offset.gates)
-                put(SIMDMath.tanh(z2_1), cur2, Offset.gates + 4)
-                put(SIMDMath.tanh(z3_0), cur3, Offset.gates)
-                put(SIMDMath.tanh(z3_1), cur3, Offset.gates + 4)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 8)
-                var z0_1 = chunk(w, Offset.bias + 12)
-                var z1_0 = chunk(w, Offset.bias + 8)
-                var z1_1 = chunk(w, Offset.bias + 12)
-                var z2_0 = chunk(w, Offset.bias + 8)
-                var z2_1 = chunk(w, Offset.bias + 12)
-                var z3_0 = chunk(w, Offset.bias + 8)
-                var z3_1 = chunk(w, Offset.bias + 12)
-                for j in 0..<5 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let v3 = SIMD4<Double>(repeating: xt3[j])
-                    let c0 = chunk(w, 8 + j * Offset.lanes)
-                    let c1 = chunk(w, 12 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
-                }
-                for j in 0..<5 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
-                }
-                put(SIMDMath.sigmoid(z0_0), cur0, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z0_1), cur0, Offset.gates + 12)
-                put(SIMDMath.sigmoid(z1_0), cur1, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z1_1), cur1, Offset.gates + 12)
-                put(SIMDMath.sigmoid(z2_0), cur2, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z2_1), cur2, Offset.gates + 12)
-                put(SIMDMath.sigmoid(z3_0), cur3, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z3_1), cur3, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z1_2), cur1, Offset.gates + 8)
+                put(SIMDMath.sigmoid(z1_3), cur1, Offset.gates + 12)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 16)
                 var z0_1 = chunk(w, Offset.bias + 20)
+                var z0_2 = chunk(w, Offset.bias + 24)
+                var z0_3 = chunk(w, Offset.bias + 28)
                 var z1_0 = chunk(w, Offset.bias + 16)
                 var z1_1 = chunk(w, Offset.bias + 20)
-                var z2_0 = chunk(w, Offset.bias + 16)
-                var z2_1 = chunk(w, Offset.bias + 20)
-                var z3_0 = chunk(w, Offset.bias + 16)
-                var z3_1 = chunk(w, Offset.bias + 20)
+                var z1_2 = chunk(w, Offset.bias + 24)
+                var z1_3 = chunk(w, Offset.bias + 28)
                 for j in 0..<5 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let v3 = SIMD4<Double>(repeating: xt3[j])
                     let c0 = chunk(w, 16 + j * Offset.lanes)
                     let c1 = chunk(w, 20 + j * Offset.lanes)
+                    let c2 = chunk(w, 24 + j * Offset.lanes)
+                    let c3 = chunk(w, 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                 }
                 for j in 0..<5 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
                     let c1 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
+                    let c2 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c3 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z0_1 = SIMDMath.madd(z0_1, c1, v0)
+                    z0_2 = SIMDMath.madd(z0_2, c2, v0)
+                    z0_3 = SIMDMath.madd(z0_3, c3, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
                     z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
+                    z1_2 = SIMDMath.madd(z1_2, c2, v1)
+                    z1_3 = SIMDMath.madd(z1_3, c3, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0), cur0, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z0_1), cur0, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z0_2), cur0, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z0_3), cur0, Offset.gates + 28)
                 put(SIMDMath.sigmoid(z1_0), cur1, Offset.gates + 16)
                 put(SIMDMath.sigmoid(z1_1), cur1, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z2_0), cur2, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_1), cur2, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z3_0), cur3, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z3_1), cur3, Offset.gates + 20)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 24)
-                var z0_1 = chunk(w, Offset.bias + 28)
-                var z1_0 = chunk(w, Offset.bias + 24)
-                var z1_1 = chunk(w, Offset.bias + 28)
-                var z2_0 = chunk(w, Offset.bias + 24)
-                var z2_1 = chunk(w, Offset.bias + 28)
-                var z3_0 = chunk(w, Offset.bias + 24)
-                var z3_1 = chunk(w, Offset.bias + 28)
-                for j in 0..<5 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let v3 = SIMD4<Double>(repeating: xt3[j])
-                    let c0 = chunk(w, 24 + j * Offset.lanes)
-                    let c1 = chunk(w, 28 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
-                }
-                for j in 0..<5 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD4<Double>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    let c1 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z2_1 = SIMDMath.madd(z2_1, c1, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                    z3_1 = SIMDMath.madd(z3_1, c1, v3)
-                }
-                put(SIMDMath.sigmoid(z0_0), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z0_1), cur0, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z1_0), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z1_1), cur1, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z2_0), cur2, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_1), cur2, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z3_0), cur3, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z3_1), cur3, Offset.gates + 28)
+                put(SIMDMath.sigmoid(z1_2), cur1, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z1_3), cur1, Offset.gates + 28)
             }
             forwardPointwise(prev0, cur0)
             if let output = output0 { let cur = cur0; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 4..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(prev1, cur1)
             if let output = output1 { let cur = cur1; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 4..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            forwardPointwise(prev2, cur2)
-            if let output = output2 { let cur = cur2; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 4..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            forwardPointwise(prev3, cur3)
-            if let output = output3 { let cur = cur3; put(part(cur, Offset.h), output, t * Offset.outputStep); for k in 4..<5 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
+            prev0 = cur0; prev1 = cur1
         }
         put(part(prev0, Offset.h), state0, 0); for k in 4..<5 { state0[k] = prev0[Offset.h + k] }
         put(part(prev0, Offset.c), state0, Offset.stateC); for k in 4..<5 { state0[Offset.stateC + k] = prev0[Offset.c + k] }
         put(part(prev1, Offset.h), state1, 0); for k in 4..<5 { state1[k] = prev1[Offset.h + k] }
         put(part(prev1, Offset.c), state1, Offset.stateC); for k in 4..<5 { state1[Offset.stateC + k] = prev1[Offset.c + k] }
-        put(part(prev2, Offset.h), state2, 0); for k in 4..<5 { state2[k] = prev2[Offset.h + k] }
-        put(part(prev2, Offset.c), state2, Offset.stateC); for k in 4..<5 { state2[Offset.stateC + k] = prev2[Offset.c + k] }
-        put(part(prev3, Offset.h), state3, 0); for k in 4..<5 { state3[k] = prev3[Offset.h + k] }
-        put(part(prev3, Offset.c), state3, Offset.stateC); for k in 4..<5 { state3[Offset.stateC + k] = prev3[Offset.c + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -507,15 +383,15 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 2 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "LSTM_H5_D5_Double.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("LSTM_H5_D5_Double.backward: the batch has no tapes") }
         var first = 0
-        while first + 4 <= batch.count {
-            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 4
+        while first + 2 <= batch.count {
+            backwardSteps2(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 2
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -523,8 +399,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 4 step by step together.
-    private func backwardSteps4(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Backpropagates sequences first..<first + 2 step by step together.
+    private func backwardSteps2(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -547,26 +423,6 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
             put(part(dFinal, 0), scratch1, Offset.carryH); for k in 4..<5 { scratch1[Offset.carryH + k] = dFinal[k] }
             put(part(dFinal, Offset.stateC), scratch1, Offset.carryC); for k in 4..<5 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
-        let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
-        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
-        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
-        // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: Offset.carryArea)
-        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            put(part(dFinal, 0), scratch2, Offset.carryH); for k in 4..<5 { scratch2[Offset.carryH + k] = dFinal[k] }
-            put(part(dFinal, Offset.stateC), scratch2, Offset.carryC); for k in 4..<5 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
-        }
-        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
-        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
-        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
-        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
-        // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: Offset.carryArea)
-        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            put(part(dFinal, 0), scratch3, Offset.carryH); for k in 4..<5 { scratch3[Offset.carryH + k] = dFinal[k] }
-            put(part(dFinal, Offset.stateC), scratch3, Offset.carryC); for k in 4..<5 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
-        }
         for step in 0..<length {
             let t = length - step
             do {
@@ -586,34 +442,6 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                 if let dy = dy1 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
@@ -665,44 +493,6 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                     put(q3, scratch, Offset.reduction + 12)
                     put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH)
                 }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH)
-                }
             }
             do {
                 do {
@@ -723,38 +513,6 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 1 * 4)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 1 * 4)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
                     var q0 = SIMD4<Double>()
                     let q1 = SIMD4<Double>()
                     let q2 = SIMD4<Double>()
@@ -810,44 +568,6 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                     put(q3, scratch, Offset.reduction + 12)
                     SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
             }
             do {
                 if let dx = dx0 {
@@ -884,40 +604,6 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
                     let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
                     dxt[1 * 4 + 0] = v[0]
                 }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -928,18 +614,8 @@ public struct LSTM_H5_D5_Double: GeneratedKernel {
             put(part(scratch1, Offset.carryH), dInitial, 0); for k in 4..<5 { dInitial[k] = scratch1[Offset.carryH + k] }
             put(part(scratch1, Offset.carryC), dInitial, Offset.stateC); for k in 4..<5 { dInitial[Offset.stateC + k] = scratch1[Offset.carryC + k] }
         }
-        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            put(part(scratch2, Offset.carryH), dInitial, 0); for k in 4..<5 { dInitial[k] = scratch2[Offset.carryH + k] }
-            put(part(scratch2, Offset.carryC), dInitial, Offset.stateC); for k in 4..<5 { dInitial[Offset.stateC + k] = scratch2[Offset.carryC + k] }
-        }
-        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            put(part(scratch3, Offset.carryH), dInitial, 0); for k in 4..<5 { dInitial[k] = scratch3[Offset.carryH + k] }
-            put(part(scratch3, Offset.carryC), dInitial, Offset.stateC); for k in 4..<5 { dInitial[Offset.stateC + k] = scratch3[Offset.carryC + k] }
-        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
-        accumulateParameterGradients(x2, length, tape2, g)
-        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -117,8 +117,8 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 4 sequences in lockstep.
-    public var interleave: Int { 4 }
+    /// Batched entry points run 2 sequences in lockstep.
+    public var interleave: Int { 2 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -128,7 +128,7 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 4 sequences in lockstep, each weight load serving all 4; the rest one at a time.
+    /// Runs groups of 2 sequences in lockstep, each weight load serving all 2; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H20_D1_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H20_D1_Float.forward: the batch has no state buffer")
@@ -141,7 +141,7 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                 }
                 return
             }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * Offset.inferenceRing) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Offset.inferenceRing) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
@@ -149,13 +149,13 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 4 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 2 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 4 <= batch.count {
-            forwardSteps4(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 4
+        while first + 2 <= batch.count {
+            forwardSteps2(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 2
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -163,8 +163,8 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 4 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 2 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps2(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -180,376 +180,182 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
         tape1.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<2 { put(part(state1, m * 8), tape1, Offset.h + m * 8) }; for k in 16..<20 { tape1[Offset.h + k] = state1[k] }
         var prev1 = tape1
-        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
-        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
-        let scratch2 = tape2 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
-        // Record 0 is the initial state, padding lanes zero.
-        tape2.update(repeating: 0, count: Offset.recordStride)
-        for m in 0..<2 { put(part(state2, m * 8), tape2, Offset.h + m * 8) }; for k in 16..<20 { tape2[Offset.h + k] = state2[k] }
-        var prev2 = tape2
-        let x3 = batch.input + (first + 3) * batch.inputStride, state3 = batch.state! + (first + 3) * batch.stateStride
-        let output3 = batch.output.map { $0 + (first + 3) * batch.outputStride }, tape3 = tapes + 3 * tapeStride
-        let scratch3 = tape3 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
-        // Record 0 is the initial state, padding lanes zero.
-        tape3.update(repeating: 0, count: Offset.recordStride)
-        for m in 0..<2 { put(part(state3, m * 8), tape3, Offset.h + m * 8) }; for k in 16..<20 { tape3[Offset.h + k] = state3[k] }
-        var prev3 = tape3
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
-            let cur3 = tape3 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt3 = x3 + t * Offset.inputStep
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
+                var z0_1 = chunk(w, Offset.bias + 8)
                 var z1_0 = chunk(w, Offset.bias)
-                var z2_0 = chunk(w, Offset.bias)
-                var z3_0 = chunk(w, Offset.bias)
+                var z1_1 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, j * Offset.lanes)
+                    let c1 = chunk(w, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 8)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
-                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 8)
-                var z1_0 = chunk(w, Offset.bias + 8)
-                var z2_0 = chunk(w, Offset.bias + 8)
-                var z3_0 = chunk(w, Offset.bias + 8)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
-                for j in 0..<1 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
-                    let c0 = chunk(w, 8 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 8)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 8)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 16)
+                var z0_1 = chunk(w, Offset.bias + 24)
                 var z1_0 = chunk(w, Offset.bias + 16)
-                var z2_0 = chunk(w, Offset.bias + 16)
-                var z3_0 = chunk(w, Offset.bias + 16)
+                var z1_1 = chunk(w, Offset.bias + 24)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, 16 + j * Offset.lanes)
+                    let c1 = chunk(w, 24 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 24)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 16)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 24)
-                var z1_0 = chunk(w, Offset.bias + 24)
-                var z2_0 = chunk(w, Offset.bias + 24)
-                var z3_0 = chunk(w, Offset.bias + 24)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
-                for j in 0..<1 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
-                    let c0 = chunk(w, 24 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 24)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 32)
+                var z0_1 = chunk(w, Offset.bias + 40)
                 var z1_0 = chunk(w, Offset.bias + 32)
-                var z2_0 = chunk(w, Offset.bias + 32)
-                var z3_0 = chunk(w, Offset.bias + 32)
+                var z1_1 = chunk(w, Offset.bias + 40)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, 32 + j * Offset.lanes)
+                    let c1 = chunk(w, 40 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 32)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 40)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 32)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 40)
-                var z1_0 = chunk(w, Offset.bias + 40)
-                var z2_0 = chunk(w, Offset.bias + 40)
-                var z3_0 = chunk(w, Offset.bias + 40)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
-                for j in 0..<1 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
-                    let c0 = chunk(w, 40 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z3_0 + r3_0), cur3, Offset.gates + 40)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 40)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 48)
+                var z0_1 = chunk(w, Offset.bias + 56)
                 var z1_0 = chunk(w, Offset.bias + 48)
-                var z2_0 = chunk(w, Offset.bias + 48)
-                var z3_0 = chunk(w, Offset.bias + 48)
+                var z1_1 = chunk(w, Offset.bias + 56)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, 48 + j * Offset.lanes)
+                    let c1 = chunk(w, 56 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 48)
                 put(r0_0, scratch0, Offset.recurrentProducts + 48)
+                put(z0_1, scratch0, Offset.inputProducts + 56)
+                put(r0_1, scratch0, Offset.recurrentProducts + 56)
                 put(z1_0, scratch1, Offset.inputProducts + 48)
                 put(r1_0, scratch1, Offset.recurrentProducts + 48)
-                put(z2_0, scratch2, Offset.inputProducts + 48)
-                put(r2_0, scratch2, Offset.recurrentProducts + 48)
-                put(z3_0, scratch3, Offset.inputProducts + 48)
-                put(r3_0, scratch3, Offset.recurrentProducts + 48)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 56)
-                var z1_0 = chunk(w, Offset.bias + 56)
-                var z2_0 = chunk(w, Offset.bias + 56)
-                var z3_0 = chunk(w, Offset.bias + 56)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
-                for j in 0..<1 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
-                    let c0 = chunk(w, 56 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
-                }
-                for j in 0..<20 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
-                }
-                put(z0_0, scratch0, Offset.inputProducts + 56)
-                put(r0_0, scratch0, Offset.recurrentProducts + 56)
-                put(z1_0, scratch1, Offset.inputProducts + 56)
-                put(r1_0, scratch1, Offset.recurrentProducts + 56)
-                put(z2_0, scratch2, Offset.inputProducts + 56)
-                put(r2_0, scratch2, Offset.recurrentProducts + 56)
-                put(z3_0, scratch3, Offset.inputProducts + 56)
-                put(r3_0, scratch3, Offset.recurrentProducts + 56)
+                put(z1_1, scratch1, Offset.inputProducts + 56)
+                put(r1_1, scratch1, Offset.recurrentProducts + 56)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 64)
                 var z1_0 = chunk(w, Offset.bias + 64)
-                var z2_0 = chunk(w, Offset.bias + 64)
-                var z3_0 = chunk(w, Offset.bias + 64)
                 var r0_0 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                var r3_0 = SIMD8<Float>()
                 for j in 0..<1 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let v3 = SIMD8<Float>(repeating: xt3[j])
                     let c0 = chunk(w, 64 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                    z3_0 = SIMDMath.madd(z3_0, c0, v3)
                 }
                 for j in 0..<20 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let v3 = SIMD8<Float>(repeating: prev3[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                    r3_0 = SIMDMath.madd(r3_0, c0, v3)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 64)
                 put(r0_0, scratch0, Offset.recurrentProducts + 64)
                 put(z1_0, scratch1, Offset.inputProducts + 64)
                 put(r1_0, scratch1, Offset.recurrentProducts + 64)
-                put(z2_0, scratch2, Offset.inputProducts + 64)
-                put(r2_0, scratch2, Offset.recurrentProducts + 64)
-                put(z3_0, scratch3, Offset.inputProducts + 64)
-                put(r3_0, scratch3, Offset.recurrentProducts + 64)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
             if let output = output1 { let cur = cur1; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            forwardPointwise(w, prev3, cur3, scratch3)
-            if let output = output3 { let cur = cur3; for m in 0..<2 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) }; for k in 16..<20 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2; prev3 = cur3
+            prev0 = cur0; prev1 = cur1
         }
         for m in 0..<2 { put(part(prev0, Offset.h + m * 8), state0, m * 8) }; for k in 16..<20 { state0[k] = prev0[Offset.h + k] }
         for m in 0..<2 { put(part(prev1, Offset.h + m * 8), state1, m * 8) }; for k in 16..<20 { state1[k] = prev1[Offset.h + k] }
-        for m in 0..<2 { put(part(prev2, Offset.h + m * 8), state2, m * 8) }; for k in 16..<20 { state2[k] = prev2[Offset.h + k] }
-        for m in 0..<2 { put(part(prev3, Offset.h + m * 8), state3, m * 8) }; for k in 16..<20 { state3[k] = prev3[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -674,15 +480,15 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 4 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 2 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H20_D1_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H20_D1_Float.backward: the batch has no tapes") }
         var first = 0
-        while first + 4 <= batch.count {
-            backwardSteps4(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 4
+        while first + 2 <= batch.count {
+            backwardSteps2(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 2
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -690,8 +496,8 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 4 step by step together.
-    private func backwardSteps4(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 2 step by step together.
+    private func backwardSteps2(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -711,24 +517,6 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<2 { put(part(dFinal, m * 8), scratch1, Offset.carryH + m * 8) }; for k in 16..<20 { scratch1[Offset.carryH + k] = dFinal[k] }
-        }
-        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
-        let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
-        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
-        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
-        // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: Offset.carryArea)
-        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for m in 0..<2 { put(part(dFinal, m * 8), scratch2, Offset.carryH + m * 8) }; for k in 16..<20 { scratch2[Offset.carryH + k] = dFinal[k] }
-        }
-        let x3 = batch.input + (first + 3) * batch.inputStride, tape3 = tapes + 3 * batch.tapeStride
-        let deltas3 = tape3 + (length + 1) * Offset.recordStride, scratch3 = deltas3 + length * Offset.deltaStride
-        let dy3 = batch.outputGradient.map { $0 + (first + 3) * batch.outputStride }
-        let dx3 = batch.inputGradient.map { $0 + (first + 3) * batch.inputStride }
-        // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch3.update(repeating: 0, count: Offset.carryArea)
-        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for m in 0..<2 { put(part(dFinal, m * 8), scratch3, Offset.carryH + m * 8) }; for k in 16..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
         for step in 0..<length {
             let t = length - step
@@ -757,50 +545,6 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                 if let dy = dy1 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (1 - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (1 - y * y), delta, Offset.gateDeltas + 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
-                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (1 - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (1 - y * y), delta, Offset.gateDeltas + 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
-                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
@@ -884,68 +628,6 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                     put(q7, scratch, Offset.reduction + 56)
                     put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
                 }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<9 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<9 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
-                }
             }
             do {
                 do {
@@ -1002,60 +684,6 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                     put(q7, scratch, Offset.reduction + 56)
                     put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 2 * 8), scratch, Offset.carryH + 2 * 8)
                 }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    let q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<9 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 2 * 8), scratch, Offset.carryH + 2 * 8)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    let q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<9 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + 2 * 8), scratch, Offset.carryH + 2 * 8)
-                }
             }
             // δx_t = Wᵀ·δz for the sequences that asked for it.
             do {
@@ -1077,24 +705,6 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                     }
                     dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    for k in 0..<9 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    for k in 0..<9 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
-                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -1103,16 +713,8 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<2 { put(part(scratch1, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch1[Offset.carryH + k] }
         }
-        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for m in 0..<2 { put(part(scratch2, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch2[Offset.carryH + k] }
-        }
-        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
-            for m in 0..<2 { put(part(scratch3, Offset.carryH + m * 8), dInitial, m * 8) }; for k in 16..<20 { dInitial[k] = scratch3[Offset.carryH + k] }
-        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
-        accumulateParameterGradients(x2, length, tape2, g)
-        accumulateParameterGradients(x3, length, tape3, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -117,8 +117,8 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 2 sequences in lockstep.
+    public var interleave: Int { 2 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Double>, input x: UnsafePointer<Double>, length: Int,
@@ -128,7 +128,7 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 2 sequences in lockstep, each weight load serving all 2; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Double.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H13_D7_Double.forward: the batch has no state buffer")
@@ -141,7 +141,7 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                 }
                 return
             }
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * Offset.inferenceRing) {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * Offset.inferenceRing) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
@@ -149,13 +149,13 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 2 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>,
                                _ tapes: UnsafeMutablePointer<Double>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 2 <= batch.count {
+            forwardSteps2(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 2
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -163,8 +163,8 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Runs sequences first..<first + 2 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps2(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Double>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -180,389 +180,230 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         tape1.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<3 { put(part(state1, m * 4), tape1, Offset.h + m * 4) }; for k in 12..<13 { tape1[Offset.h + k] = state1[k] }
         var prev1 = tape1
-        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
-        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
-        let scratch2 = tape2 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
-        // Record 0 is the initial state, padding lanes zero.
-        tape2.update(repeating: 0, count: Offset.recordStride)
-        for m in 0..<3 { put(part(state2, m * 4), tape2, Offset.h + m * 4) }; for k in 12..<13 { tape2[Offset.h + k] = state2[k] }
-        var prev2 = tape2
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
+                var z0_1 = chunk(w, Offset.bias + 4)
                 var z1_0 = chunk(w, Offset.bias)
-                var z2_0 = chunk(w, Offset.bias)
+                var z1_1 = chunk(w, Offset.bias + 4)
                 var r0_0 = SIMD4<Double>()
+                var r0_1 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
+                var r1_1 = SIMD4<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
                     let c0 = chunk(w, j * Offset.lanes)
+                    let c1 = chunk(w, 4 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 4)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 4)
-                var z1_0 = chunk(w, Offset.bias + 4)
-                var z2_0 = chunk(w, Offset.bias + 4)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 4 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 4 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 4)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 4)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 4)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 4)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 8)
+                var z0_1 = chunk(w, Offset.bias + 12)
                 var z1_0 = chunk(w, Offset.bias + 8)
-                var z2_0 = chunk(w, Offset.bias + 8)
+                var z1_1 = chunk(w, Offset.bias + 12)
                 var r0_0 = SIMD4<Double>()
+                var r0_1 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
+                var r1_1 = SIMD4<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
                     let c0 = chunk(w, 8 + j * Offset.lanes)
+                    let c1 = chunk(w, 12 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 8)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 12)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 8)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 12)
-                var z1_0 = chunk(w, Offset.bias + 12)
-                var z2_0 = chunk(w, Offset.bias + 12)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 12 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 12 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 12)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 12)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 12)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 12)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 16)
+                var z0_1 = chunk(w, Offset.bias + 20)
                 var z1_0 = chunk(w, Offset.bias + 16)
-                var z2_0 = chunk(w, Offset.bias + 16)
+                var z1_1 = chunk(w, Offset.bias + 20)
                 var r0_0 = SIMD4<Double>()
+                var r0_1 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
+                var r1_1 = SIMD4<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
                     let c0 = chunk(w, 16 + j * Offset.lanes)
+                    let c1 = chunk(w, 20 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 20)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 16)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 20)
-                var z1_0 = chunk(w, Offset.bias + 20)
-                var z2_0 = chunk(w, Offset.bias + 20)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 20 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 20 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 20)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 20)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 20)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 24)
+                var z0_1 = chunk(w, Offset.bias + 28)
                 var z1_0 = chunk(w, Offset.bias + 24)
-                var z2_0 = chunk(w, Offset.bias + 24)
+                var z1_1 = chunk(w, Offset.bias + 28)
                 var r0_0 = SIMD4<Double>()
+                var r0_1 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
+                var r1_1 = SIMD4<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
                     let c0 = chunk(w, 24 + j * Offset.lanes)
+                    let c1 = chunk(w, 28 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 28)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 24)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 28)
-                var z1_0 = chunk(w, Offset.bias + 28)
-                var z2_0 = chunk(w, Offset.bias + 28)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 28 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 28 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 28)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 28)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 28)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 32)
+                var z0_1 = chunk(w, Offset.bias + 36)
                 var z1_0 = chunk(w, Offset.bias + 32)
-                var z2_0 = chunk(w, Offset.bias + 32)
+                var z1_1 = chunk(w, Offset.bias + 36)
                 var r0_0 = SIMD4<Double>()
+                var r0_1 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
+                var r1_1 = SIMD4<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
                     let c0 = chunk(w, 32 + j * Offset.lanes)
+                    let c1 = chunk(w, 36 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 32)
                 put(r0_0, scratch0, Offset.recurrentProducts + 32)
+                put(z0_1, scratch0, Offset.inputProducts + 36)
+                put(r0_1, scratch0, Offset.recurrentProducts + 36)
                 put(z1_0, scratch1, Offset.inputProducts + 32)
                 put(r1_0, scratch1, Offset.recurrentProducts + 32)
-                put(z2_0, scratch2, Offset.inputProducts + 32)
-                put(r2_0, scratch2, Offset.recurrentProducts + 32)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 36)
-                var z1_0 = chunk(w, Offset.bias + 36)
-                var z2_0 = chunk(w, Offset.bias + 36)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 36 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 36 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(z0_0, scratch0, Offset.inputProducts + 36)
-                put(r0_0, scratch0, Offset.recurrentProducts + 36)
-                put(z1_0, scratch1, Offset.inputProducts + 36)
-                put(r1_0, scratch1, Offset.recurrentProducts + 36)
-                put(z2_0, scratch2, Offset.inputProducts + 36)
-                put(r2_0, scratch2, Offset.recurrentProducts + 36)
+                put(z1_1, scratch1, Offset.inputProducts + 36)
+                put(r1_1, scratch1, Offset.recurrentProducts + 36)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 40)
+                var z0_1 = chunk(w, Offset.bias + 44)
                 var z1_0 = chunk(w, Offset.bias + 40)
-                var z2_0 = chunk(w, Offset.bias + 40)
+                var z1_1 = chunk(w, Offset.bias + 44)
                 var r0_0 = SIMD4<Double>()
+                var r0_1 = SIMD4<Double>()
                 var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
+                var r1_1 = SIMD4<Double>()
                 for j in 0..<7 {
                     let v0 = SIMD4<Double>(repeating: xt0[j])
                     let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
                     let c0 = chunk(w, 40 + j * Offset.lanes)
+                    let c1 = chunk(w, 44 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<13 {
                     let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 40)
                 put(r0_0, scratch0, Offset.recurrentProducts + 40)
+                put(z0_1, scratch0, Offset.inputProducts + 44)
+                put(r0_1, scratch0, Offset.recurrentProducts + 44)
                 put(z1_0, scratch1, Offset.inputProducts + 40)
                 put(r1_0, scratch1, Offset.recurrentProducts + 40)
-                put(z2_0, scratch2, Offset.inputProducts + 40)
-                put(r2_0, scratch2, Offset.recurrentProducts + 40)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 44)
-                var z1_0 = chunk(w, Offset.bias + 44)
-                var z2_0 = chunk(w, Offset.bias + 44)
-                var r0_0 = SIMD4<Double>()
-                var r1_0 = SIMD4<Double>()
-                var r2_0 = SIMD4<Double>()
-                for j in 0..<7 {
-                    let v0 = SIMD4<Double>(repeating: xt0[j])
-                    let v1 = SIMD4<Double>(repeating: xt1[j])
-                    let v2 = SIMD4<Double>(repeating: xt2[j])
-                    let c0 = chunk(w, 44 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<13 {
-                    let v0 = SIMD4<Double>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD4<Double>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD4<Double>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 44 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(z0_0, scratch0, Offset.inputProducts + 44)
-                put(r0_0, scratch0, Offset.recurrentProducts + 44)
-                put(z1_0, scratch1, Offset.inputProducts + 44)
-                put(r1_0, scratch1, Offset.recurrentProducts + 44)
-                put(z2_0, scratch2, Offset.inputProducts + 44)
-                put(r2_0, scratch2, Offset.recurrentProducts + 44)
+                put(z1_1, scratch1, Offset.inputProducts + 44)
+                put(r1_1, scratch1, Offset.recurrentProducts + 44)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for m in 0..<3 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) }; for k in 12..<13 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
             forwardPointwise(w, prev1, cur1, scratch1)
             if let output = output1 { let cur = cur1; for m in 0..<3 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) }; for k in 12..<13 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for m in 0..<3 { put(part(cur, Offset.h + m * 4), output, t * Offset.outputStep + m * 4) }; for k in 12..<13 { output[t * Offset.outputStep + k] = cur[Offset.h + k] } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            prev0 = cur0; prev1 = cur1
         }
         for m in 0..<3 { put(part(prev0, Offset.h + m * 4), state0, m * 4) }; for k in 12..<13 { state0[k] = prev0[Offset.h + k] }
         for m in 0..<3 { put(part(prev1, Offset.h + m * 4), state1, m * 4) }; for k in 12..<13 { state1[k] = prev1[Offset.h + k] }
-        for m in 0..<3 { put(part(prev2, Offset.h + m * 4), state2, m * 4) }; for k in 12..<13 { state2[k] = prev2[Offset.h + k] }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -709,15 +550,15 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 2 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Double>, batch: KernelBatch<Double>, parameterGradient g: UnsafeMutablePointer<Double>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Double.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H13_D7_Double.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 2 <= batch.count {
+            backwardSteps2(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 2
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -725,8 +566,8 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
+    /// Backpropagates sequences first..<first + 2 step by step together.
+    private func backwardSteps2(_ w: UnsafePointer<Double>, _ batch: KernelBatch<Double>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -746,15 +587,6 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<3 { put(part(dFinal, m * 4), scratch1, Offset.carryH + m * 4) }; for k in 12..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
-        }
-        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
-        let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
-        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
-        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
-        // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: Offset.carryArea)
-        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for m in 0..<3 { put(part(dFinal, m * 4), scratch2, Offset.carryH + m * 4) }; for k in 12..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
         }
         for step in 0..<length {
             let t = length - step
@@ -788,33 +620,6 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                 if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
@@ -879,25 +684,6 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                     put(q3, scratch, Offset.reduction + 12)
                     put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
                 }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
-                }
             }
             do {
                 do {
@@ -918,22 +704,6 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD4<Double>()
                     let q1 = SIMD4<Double>()
                     let q2 = SIMD4<Double>()
@@ -989,25 +759,6 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                     put(q3, scratch, Offset.reduction + 12)
                     SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
             }
             do {
                 if let dx = dx0 {
@@ -1052,27 +803,6 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
                     dxt[1 * 4 + 1] = v[1]
                     dxt[1 * 4 + 2] = v[2]
                 }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
-                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -1081,12 +811,8 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<3 { put(part(scratch1, Offset.carryH + m * 4), dInitial, m * 4) }; for k in 12..<13 { dInitial[k] = scratch1[Offset.carryH + k] }
         }
-        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for m in 0..<3 { put(part(scratch2, Offset.carryH + m * 4), dInitial, m * 4) }; for k in 12..<13 { dInitial[k] = scratch2[Offset.carryH + k] }
-        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
-        accumulateParameterGradients(x2, length, tape2, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -117,8 +117,8 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
     /// A kernel; parameters live in caller-owned storage.
     public init() {}
 
-    /// Batched entry points run 3 sequences in lockstep.
-    public var interleave: Int { 3 }
+    /// Batched entry points run 2 sequences in lockstep.
+    public var interleave: Int { 2 }
 
     /// One sequence (see `RecurrentKernel.forward`): a batch of one.
     public func forward(parameters w: UnsafePointer<Float>, input x: UnsafePointer<Float>, length: Int,
@@ -128,7 +128,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                                                   state: state, stateStride: 0, output: output, tape: tape))
     }
 
-    /// Runs groups of 3 sequences in lockstep, each weight load serving all 3; the rest one at a time.
+    /// Runs groups of 2 sequences in lockstep, each weight load serving all 2; the rest one at a time.
     public func forward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H32_D32_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H32_D32_Float.forward: the batch has no state buffer")
@@ -141,7 +141,7 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 }
                 return
             }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * Offset.inferenceRing) {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Offset.inferenceRing) {
                 forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
             }
             return
@@ -149,13 +149,13 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         forwardGroups(w, batch, tapes, tapeStride: batch.tapeStride, ring: false)
     }
 
-    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 3 two-record rings.
+    /// Splits the batch into lockstep groups; with `ring`, every group reuses the same 2 two-record rings.
     private func forwardGroups(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>,
                                _ tapes: UnsafeMutablePointer<Float>, tapeStride: Int, ring: Bool) {
         var first = 0
-        while first + 3 <= batch.count {
-            forwardSteps3(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
-            first += 3
+        while first + 2 <= batch.count {
+            forwardSteps2(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
+            first += 2
         }
         while first < batch.count {
             forwardSteps1(w, batch, first, ring ? tapes : tapes + first * tapeStride, tapeStride, ring: ring)
@@ -163,8 +163,8 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         }
     }
 
-    /// Runs sequences first..<first + 3 step by step together; with `ring`, records alternate between two slots.
-    private func forwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Runs sequences first..<first + 2 step by step together; with `ring`, records alternate between two slots.
+    private func forwardSteps2(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                             _ tapes: UnsafeMutablePointer<Float>, _ tapeStride: Int, ring: Bool) {
         let x0 = batch.input + (first + 0) * batch.inputStride, state0 = batch.state! + (first + 0) * batch.stateStride
         let output0 = batch.output.map { $0 + (first + 0) * batch.outputStride }, tape0 = tapes + 0 * tapeStride
@@ -180,389 +180,230 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         tape1.update(repeating: 0, count: Offset.recordStride)
         for m in 0..<4 { put(part(state1, m * 8), tape1, Offset.h + m * 8) }
         var prev1 = tape1
-        let x2 = batch.input + (first + 2) * batch.inputStride, state2 = batch.state! + (first + 2) * batch.stateStride
-        let output2 = batch.output.map { $0 + (first + 2) * batch.outputStride }, tape2 = tapes + 2 * tapeStride
-        let scratch2 = tape2 + (ring ? 2 * Offset.recordStride - Offset.inputProducts : (batch.length + 1) * Offset.recordStride + batch.length * Offset.deltaStride)
-        // Record 0 is the initial state, padding lanes zero.
-        tape2.update(repeating: 0, count: Offset.recordStride)
-        for m in 0..<4 { put(part(state2, m * 8), tape2, Offset.h + m * 8) }
-        var prev2 = tape2
         for t in 0..<batch.length {
             let cur0 = tape0 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt0 = x0 + t * Offset.inputStep
             let cur1 = tape1 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt1 = x1 + t * Offset.inputStep
-            let cur2 = tape2 + (ring ? (t + 1) & 1 : t + 1) * Offset.recordStride, xt2 = x2 + t * Offset.inputStep
-            // z = b + W·x_t + U·h_{t−1}, 1 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
+            // z = b + W·x_t + U·h_{t−1}, 2 chunks at a time; then one activation per chunk: σ on r, u, n after, pointwise.
             do {
                 var z0_0 = chunk(w, Offset.bias)
+                var z0_1 = chunk(w, Offset.bias + 8)
                 var z1_0 = chunk(w, Offset.bias)
-                var z2_0 = chunk(w, Offset.bias)
+                var z1_1 = chunk(w, Offset.bias + 8)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
                     let c0 = chunk(w, j * Offset.lanes)
+                    let c1 = chunk(w, 8 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 8)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 8)
-                var z1_0 = chunk(w, Offset.bias + 8)
-                var z2_0 = chunk(w, Offset.bias + 8)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 8 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 8 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 8)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 8)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 8)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 16)
+                var z0_1 = chunk(w, Offset.bias + 24)
                 var z1_0 = chunk(w, Offset.bias + 16)
-                var z2_0 = chunk(w, Offset.bias + 16)
+                var z1_1 = chunk(w, Offset.bias + 24)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
                     let c0 = chunk(w, 16 + j * Offset.lanes)
+                    let c1 = chunk(w, 24 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 16 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 16)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 24)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 16)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 16)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 24)
-                var z1_0 = chunk(w, Offset.bias + 24)
-                var z2_0 = chunk(w, Offset.bias + 24)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 24 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 24 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 24)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 24)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 24)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 32)
+                var z0_1 = chunk(w, Offset.bias + 40)
                 var z1_0 = chunk(w, Offset.bias + 32)
-                var z2_0 = chunk(w, Offset.bias + 32)
+                var z1_1 = chunk(w, Offset.bias + 40)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
                     let c0 = chunk(w, 32 + j * Offset.lanes)
+                    let c1 = chunk(w, 40 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 32 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 32)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 40)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 32)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 32)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 40)
-                var z1_0 = chunk(w, Offset.bias + 40)
-                var z2_0 = chunk(w, Offset.bias + 40)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 40 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 40 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 40)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 40)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 40)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 48)
+                var z0_1 = chunk(w, Offset.bias + 56)
                 var z1_0 = chunk(w, Offset.bias + 48)
-                var z2_0 = chunk(w, Offset.bias + 48)
+                var z1_1 = chunk(w, Offset.bias + 56)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
                     let c0 = chunk(w, 48 + j * Offset.lanes)
+                    let c1 = chunk(w, 56 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 48 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 48)
+                put(SIMDMath.sigmoid(z0_1 + r0_1), cur0, Offset.gates + 56)
                 put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 48)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 48)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 56)
-                var z1_0 = chunk(w, Offset.bias + 56)
-                var z2_0 = chunk(w, Offset.bias + 56)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 56 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 56 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(SIMDMath.sigmoid(z0_0 + r0_0), cur0, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z1_0 + r1_0), cur1, Offset.gates + 56)
-                put(SIMDMath.sigmoid(z2_0 + r2_0), cur2, Offset.gates + 56)
+                put(SIMDMath.sigmoid(z1_1 + r1_1), cur1, Offset.gates + 56)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 64)
+                var z0_1 = chunk(w, Offset.bias + 72)
                 var z1_0 = chunk(w, Offset.bias + 64)
-                var z2_0 = chunk(w, Offset.bias + 64)
+                var z1_1 = chunk(w, Offset.bias + 72)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
                     let c0 = chunk(w, 64 + j * Offset.lanes)
+                    let c1 = chunk(w, 72 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 64 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 64)
                 put(r0_0, scratch0, Offset.recurrentProducts + 64)
+                put(z0_1, scratch0, Offset.inputProducts + 72)
+                put(r0_1, scratch0, Offset.recurrentProducts + 72)
                 put(z1_0, scratch1, Offset.inputProducts + 64)
                 put(r1_0, scratch1, Offset.recurrentProducts + 64)
-                put(z2_0, scratch2, Offset.inputProducts + 64)
-                put(r2_0, scratch2, Offset.recurrentProducts + 64)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 72)
-                var z1_0 = chunk(w, Offset.bias + 72)
-                var z2_0 = chunk(w, Offset.bias + 72)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 72 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 72 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(z0_0, scratch0, Offset.inputProducts + 72)
-                put(r0_0, scratch0, Offset.recurrentProducts + 72)
-                put(z1_0, scratch1, Offset.inputProducts + 72)
-                put(r1_0, scratch1, Offset.recurrentProducts + 72)
-                put(z2_0, scratch2, Offset.inputProducts + 72)
-                put(r2_0, scratch2, Offset.recurrentProducts + 72)
+                put(z1_1, scratch1, Offset.inputProducts + 72)
+                put(r1_1, scratch1, Offset.recurrentProducts + 72)
             }
             do {
                 var z0_0 = chunk(w, Offset.bias + 80)
+                var z0_1 = chunk(w, Offset.bias + 88)
                 var z1_0 = chunk(w, Offset.bias + 80)
-                var z2_0 = chunk(w, Offset.bias + 80)
+                var z1_1 = chunk(w, Offset.bias + 88)
                 var r0_0 = SIMD8<Float>()
+                var r0_1 = SIMD8<Float>()
                 var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
+                var r1_1 = SIMD8<Float>()
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: xt0[j])
                     let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
                     let c0 = chunk(w, 80 + j * Offset.lanes)
+                    let c1 = chunk(w, 88 + j * Offset.lanes)
                     z0_0 = SIMDMath.madd(z0_0, c0, v0)
+                    z0_1 = SIMDMath.madd(z0_1, c1, v0)
                     z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
+                    z1_1 = SIMDMath.madd(z1_1, c1, v1)
                 }
                 for j in 0..<32 {
                     let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
                     let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
                     let c0 = chunk(w, Offset.recurrentColumns + 80 + j * Offset.lanes)
+                    let c1 = chunk(w, Offset.recurrentColumns + 88 + j * Offset.lanes)
                     r0_0 = SIMDMath.madd(r0_0, c0, v0)
+                    r0_1 = SIMDMath.madd(r0_1, c1, v0)
                     r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
+                    r1_1 = SIMDMath.madd(r1_1, c1, v1)
                 }
                 put(z0_0, scratch0, Offset.inputProducts + 80)
                 put(r0_0, scratch0, Offset.recurrentProducts + 80)
+                put(z0_1, scratch0, Offset.inputProducts + 88)
+                put(r0_1, scratch0, Offset.recurrentProducts + 88)
                 put(z1_0, scratch1, Offset.inputProducts + 80)
                 put(r1_0, scratch1, Offset.recurrentProducts + 80)
-                put(z2_0, scratch2, Offset.inputProducts + 80)
-                put(r2_0, scratch2, Offset.recurrentProducts + 80)
-            }
-            do {
-                var z0_0 = chunk(w, Offset.bias + 88)
-                var z1_0 = chunk(w, Offset.bias + 88)
-                var z2_0 = chunk(w, Offset.bias + 88)
-                var r0_0 = SIMD8<Float>()
-                var r1_0 = SIMD8<Float>()
-                var r2_0 = SIMD8<Float>()
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: xt0[j])
-                    let v1 = SIMD8<Float>(repeating: xt1[j])
-                    let v2 = SIMD8<Float>(repeating: xt2[j])
-                    let c0 = chunk(w, 88 + j * Offset.lanes)
-                    z0_0 = SIMDMath.madd(z0_0, c0, v0)
-                    z1_0 = SIMDMath.madd(z1_0, c0, v1)
-                    z2_0 = SIMDMath.madd(z2_0, c0, v2)
-                }
-                for j in 0..<32 {
-                    let v0 = SIMD8<Float>(repeating: prev0[Offset.h + j])
-                    let v1 = SIMD8<Float>(repeating: prev1[Offset.h + j])
-                    let v2 = SIMD8<Float>(repeating: prev2[Offset.h + j])
-                    let c0 = chunk(w, Offset.recurrentColumns + 88 + j * Offset.lanes)
-                    r0_0 = SIMDMath.madd(r0_0, c0, v0)
-                    r1_0 = SIMDMath.madd(r1_0, c0, v1)
-                    r2_0 = SIMDMath.madd(r2_0, c0, v2)
-                }
-                put(z0_0, scratch0, Offset.inputProducts + 88)
-                put(r0_0, scratch0, Offset.recurrentProducts + 88)
-                put(z1_0, scratch1, Offset.inputProducts + 88)
-                put(r1_0, scratch1, Offset.recurrentProducts + 88)
-                put(z2_0, scratch2, Offset.inputProducts + 88)
-                put(r2_0, scratch2, Offset.recurrentProducts + 88)
+                put(z1_1, scratch1, Offset.inputProducts + 88)
+                put(r1_1, scratch1, Offset.recurrentProducts + 88)
             }
             forwardPointwise(w, prev0, cur0, scratch0)
             if let output = output0 { let cur = cur0; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
             forwardPointwise(w, prev1, cur1, scratch1)
             if let output = output1 { let cur = cur1; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
-            forwardPointwise(w, prev2, cur2, scratch2)
-            if let output = output2 { let cur = cur2; for m in 0..<4 { put(part(cur, Offset.h + m * 8), output, t * Offset.outputStep + m * 8) } }
-            prev0 = cur0; prev1 = cur1; prev2 = cur2
+            prev0 = cur0; prev1 = cur1
         }
         for m in 0..<4 { put(part(prev0, Offset.h + m * 8), state0, m * 8) }
         for m in 0..<4 { put(part(prev1, Offset.h + m * 8), state1, m * 8) }
-        for m in 0..<4 { put(part(prev2, Offset.h + m * 8), state2, m * 8) }
     }
 
     /// Runs sequences first..<first + 1 step by step together; with `ring`, records alternate between two slots.
@@ -709,15 +550,15 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                  parameterGradient: g)
     }
 
-    /// Backpropagates groups of 3 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
+    /// Backpropagates groups of 2 sequences in lockstep, the rest one at a time; parameter gradients are added in sequence order.
     public func backward(parameters w: UnsafePointer<Float>, batch: KernelBatch<Float>, parameterGradient g: UnsafeMutablePointer<Float>) {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H32_D32_Float.backward: negative count or length")
         guard batch.count > 0 else { return }
         guard let tapes = batch.tape else { preconditionFailure("GRU_H32_D32_Float.backward: the batch has no tapes") }
         var first = 0
-        while first + 3 <= batch.count {
-            backwardSteps3(w, batch, first, tapes + first * batch.tapeStride, g)
-            first += 3
+        while first + 2 <= batch.count {
+            backwardSteps2(w, batch, first, tapes + first * batch.tapeStride, g)
+            first += 2
         }
         while first < batch.count {
             backwardSteps1(w, batch, first, tapes + first * batch.tapeStride, g)
@@ -725,8 +566,8 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         }
     }
 
-    /// Backpropagates sequences first..<first + 3 step by step together.
-    private func backwardSteps3(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
+    /// Backpropagates sequences first..<first + 2 step by step together.
+    private func backwardSteps2(_ w: UnsafePointer<Float>, _ batch: KernelBatch<Float>, _ first: Int,
                              _ tapes: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>) {
         let length = batch.length
         let x0 = batch.input + (first + 0) * batch.inputStride, tape0 = tapes + 0 * batch.tapeStride
@@ -746,15 +587,6 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         scratch1.update(repeating: 0, count: Offset.carryArea)
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<4 { put(part(dFinal, m * 8), scratch1, Offset.carryH + m * 8) }
-        }
-        let x2 = batch.input + (first + 2) * batch.inputStride, tape2 = tapes + 2 * batch.tapeStride
-        let deltas2 = tape2 + (length + 1) * Offset.recordStride, scratch2 = deltas2 + length * Offset.deltaStride
-        let dy2 = batch.outputGradient.map { $0 + (first + 2) * batch.outputStride }
-        let dx2 = batch.inputGradient.map { $0 + (first + 2) * batch.inputStride }
-        // Carried δ of the state, from the final state's gradient; padding lanes zero.
-        scratch2.update(repeating: 0, count: Offset.carryArea)
-        if let dFinal = batch.finalStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for m in 0..<4 { put(part(dFinal, m * 8), scratch2, Offset.carryH + m * 8) }
         }
         for step in 0..<length {
             let t = length - step
@@ -788,33 +620,6 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
             do {
                 let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
                 if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
-                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
-                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
-                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
                 backwardPointwise(prev, cur, delta, scratch)
                 // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
                 do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
@@ -874,37 +679,6 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                 }
                 do {
                     let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
                     var q0 = SIMD8<Float>()
                     var q1 = SIMD8<Float>()
                     var q2 = SIMD8<Float>()
@@ -999,37 +773,6 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
                     put(q7, scratch, Offset.reduction + 56)
                     SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
-                }
             }
         }
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
@@ -1038,12 +781,8 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         if let dInitial = batch.initialStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<4 { put(part(scratch1, Offset.carryH + m * 8), dInitial, m * 8) }
         }
-        if let dInitial = batch.initialStateGradient.map({ $0 + (first + 2) * batch.stateStride }) {
-            for m in 0..<4 { put(part(scratch2, Offset.carryH + m * 8), dInitial, m * 8) }
-        }
         accumulateParameterGradients(x0, length, tape0, g)
         accumulateParameterGradients(x1, length, tape1, g)
-        accumulateParameterGradients(x2, length, tape2, g)
     }
 
     /// Backpropagates sequences first..<first + 1 step by step together.

@@ -35,22 +35,32 @@ public struct KernelSpec: Equatable, Sendable {
 
     /// Sequences the batched entry points run in lockstep (the kernel's `interleave`).
     ///
-    /// Measured rule (LSTM Float, N = 256, T = 64, one core, AMD EPYC Zen 4, machine shared:
-    /// training with δx and SGD through `BatchDriver`, and inference; 2, 3, 4 and 6 at H8 D8,
-    /// H16 D1, H20 D1, H32 D32 and H64 D64, 256 and 512 bits; best of 2–4 runs, ns per
-    /// sequence-step). Inference: 4 was the fastest or within 2% of it at every size but H20 D1
-    /// at 256 bits (76.9 against 72.8 for 3), and well ahead at H64 D64 512 bits (619 against
-    /// 713 for 3) and H8 D8 256 bits (22.4 against 25.9); 2 the slowest.
-    /// Training: 4 or 6 beat 3 at H8 D8 (73 and 73 against 78 ns) and H64 D64 512 bits (3267
-    /// and 3212 against 3535); elsewhere the run-to-run spread (up to 3× from the stack's
-    /// offset in its page alone) exceeds the differences. 6 gains nothing over 4 and spills
-    /// more. With 16 registers and 16 chunks or more (256-bit H ≥ 32) 3 and 4 tie in both
-    /// (H64 D64: 4871 and 4699 ns training, 1445 and 1240 inference, within the spread), and
-    /// 3 keeps fewer values spilled: 3 there. At 12 chunks (256-bit LSTM H20 D1), 4 lost in
-    /// both measurements: inference above, and against the kernels before per-kernel
-    /// interleave, which ran 3 (quick side-by-side run, two rounds: 4 took 1.08× the time in
-    /// inference and 1.10× in training): 3 from 12 chunks up.
-    public var interleave: Int { target.registers == 16 && layout.chunkCount >= 12 ? 3 : 4 }
+    /// Measured rule (Float, N = 256, T = 64, one core, through `BatchDriver`: training with δx
+    /// and SGD, and inference; ns per sequence-step). With 32 registers (AMD EPYC Zen 4; LSTM
+    /// 2, 3, 4 and 6 at H8 D8, H16 D1, H20 D1, H32 D32 and H64 D64, 512 bits; best of 2–4
+    /// runs): 4 was the fastest or within 2% of it in inference, well ahead at H64 D64 (619
+    /// against 713 for 3), and 4 or 6 beat 3 in training at H8 D8 and H64 D64; 6 gained nothing
+    /// over 4 and spilled more: 4.
+    ///
+    /// With 16 registers, measured where there are only 16 (AMD EPYC Zen 3, AVX2; `-target-cpu
+    /// native` on an AVX-512 machine lets the compiler use 32 and hides the spills): LSTM, GRU
+    /// and RNN at 2, 3, 4 and 6, 14 sizes from H8 D1 to H64 D64, the variants side by side in
+    /// one process, medians of 9–15 runs, 2–4 sweeps. From 5 to 12 chunks 2 won in both modes,
+    /// training most: GRU H16 D16 255–358 against 296–462 for 4, H20 D1 292–399 against
+    /// 336–485, H32 D32 (12 chunks, 3 before) 921–1182 against 1025–1263 for 3, LSTM H16 D16
+    /// 384–498 against 463–557 for 4, H20 D1 (12 chunks) 327–495 against 355–541 for 3; RNN
+    /// H64 D64 (8 chunks) tied. At 4 chunks or fewer 3 and 4 were within 5% in training (LSTM
+    /// H8 D8 134–172 and 135–177) and 4 led RNN inference (H8 D1 12.8–14.6 against 14.4–15.4;
+    /// RNN H16 D16 trained faster at 2, 156 against 182–197, but inferred slower): 4. From 16 chunks (LSTM H32 D32, H64 D64)
+    /// 2, 3 and 4 stayed within 5%, 4 a little ahead at H64: 3 kept, as before.
+    public var interleave: Int {
+        guard target.registers == 16 else { return 4 }
+        switch layout.chunkCount {
+        case ...4: return 4
+        case ...12: return 2
+        default: return 3
+        }
+    }
 
     /// The emitted type's name, e.g. `LSTM_H8_D8_Float` (256 bits) or `LSTM_H32_D32_Float_V512`:
     /// kernels of one size for several targets can live in one package.
