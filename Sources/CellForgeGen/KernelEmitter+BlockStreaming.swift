@@ -35,15 +35,16 @@ extension KernelEmitter {
         [NamedOffset(name: "blockSteps", value: blockSteps, doc: "steps of one block whose W·x_t + b is computed ahead")]
     }
 
-    /// Scalars of one sequence's inference ring: two records, then the part of the scratch the
-    /// forward uses (the GRU's W·x_t + b and U·h_{t−1} kept apart, from `Scratch.inputProduct`;
-    /// nothing for the others), so that a lone sequence's ring stays within the 1 KiB that
+    /// Scalars of one sequence's inference ring: two records, then the only scratch a forward
+    /// uses, the products a cell keeps apart (the GRU's W·x_t + b and U·h_{t−1}, from
+    /// `Scratch.inputProduct`), so that a lone sequence's ring stays within the 1 KiB that
     /// `withUnsafeTemporaryAllocation` always takes from the stack for as many sizes as possible.
-    /// In a ring the scratch pointer lies `Scratch.inputProduct` before the end of the records:
-    /// the backward's carried δ in front of the products is never touched there.
+    /// In a ring the scratch pointer lies `Scratch.inputProduct` before the end of the records
+    /// (emitted under the same condition): the backward's carried δ in front of the products
+    /// is never touched there.
     var inferenceRing: Int {
-        let forwardScratch = Scratch.recurrentProduct(layout) + P - Scratch.inputProduct(layout)
-        return 2 * recordStride + (cell.keepsRecurrentProductApart || cell.forward.areas.contains(.scratch) ? forwardScratch : 0)
+        let products = Scratch.recurrentProduct(layout) + P - Scratch.inputProduct(layout)
+        return 2 * recordStride + (cell.keepsRecurrentProductApart ? products : 0)
     }
 
     /// The block product: z_s = b + W·x_s for `steps` steps of input from `x`, z_s at

@@ -51,8 +51,9 @@ public struct KernelSpec: Equatable, Sendable {
     /// 384–498 against 463–557 for 4, H20 D1 (12 chunks) 327–495 against 355–541 for 3; RNN
     /// H64 D64 (8 chunks) tied. At 4 chunks or fewer 3 and 4 were within 5% in training (LSTM
     /// H8 D8 134–172 and 135–177) and 4 led RNN inference (H8 D1 12.8–14.6 against 14.4–15.4;
-    /// RNN H16 D16 trained faster at 2, 156 against 182–197, but inferred slower): 4. From 16 chunks (LSTM H32 D32, H64 D64)
-    /// 2, 3 and 4 stayed within 5%, 4 a little ahead at H64: 3 kept, as before.
+    /// RNN H16 D16 trained faster at 2, 156 against 182–197, but inferred slower): 4. From 16
+    /// chunks (LSTM H32 D32, H64 D64) 2, 3 and 4 stayed within 5%, 4 a little ahead at H64: 3
+    /// kept, as before.
     public var interleave: Int {
         guard target.registers == 16 else { return 4 }
         switch layout.chunkCount {
