@@ -228,6 +228,10 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// for this scalar (SIMD8<Float>, SIMD4<Double>), the peak the issue targets quote; nil
     /// otherwise (for a 256-bit kernel it is `percentOfPeak`).
     public var percentOfPeak256: Stats?
+    /// Heap allocations per step, counted where the process runs under the malloc-counting
+    /// shim (README, "Real-time rules"); set for `streaming` (one `forward` call per step),
+    /// nil otherwise and without the shim.
+    public var allocationsPerStep: Double?
 
     /// A result with every derived figure computed from `secondsPerStep`.
     public init(kernel: String, implementation: String, runner: String, cell: Cell, hidden: Int, input: Int,

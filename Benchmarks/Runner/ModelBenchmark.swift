@@ -19,7 +19,7 @@ struct ModelBenchmark {
         let (N, T) = (options.sequences, options.length)
         let training = try! trainingModel(N: N, T: T)
         let step = stopwatch.measure(units: Double(N * T)) { training() }
-        let trainingAllocations = countAllocations(repetitions: 5, training)
+        let trainingAllocations = MallocCounter.perCall(repetitions: 5, training)
         let head = stopwatch.measure(units: Double(N * T), headPass(steps: N * T))
 
         let stream = try! ModelStream(parameters: try! ModelParameters<Float>.random(
@@ -42,7 +42,7 @@ struct ModelBenchmark {
         }
         let sample = stopwatch.measure(units: Double(signal.count), perSample)
         let block = stopwatch.measure(units: Double(signal.count), perBlock)
-        let sampleAllocations = countAllocations(repetitions: 25, perSample)
+        let sampleAllocations = MallocCounter.perCall(repetitions: 25, perSample)
 
         let ns = step.stats.median * 1e9
         print("Models, one core (median of \(step.samples) samples)")
@@ -102,16 +102,6 @@ struct ModelBenchmark {
             }
             sink += Double(dh[0])
         }
-    }
-
-    /// Allocations per call of `body` (after one warm-up call), or nil without the counting shim.
-    func countAllocations(repetitions: Int, _ body: () -> Void) -> Double? {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "cellforge_malloc_count") else { return nil }
-        let count = unsafeBitCast(symbol, to: (@convention(c) () -> Int).self)
-        body()
-        let before = count()
-        for _ in 0..<repetitions { body() }
-        return Double(count() - before) / Double(repetitions)
     }
 
     /// Sequence-steps per second from a `torch_model.py` JSON.

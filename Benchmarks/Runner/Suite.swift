@@ -35,8 +35,11 @@ final class Suite {
         }
         if modes.contains(.streaming) {
             progress.show("\(label) streaming")
-            results.append(result(kernel, "cellforge", "sequential", .streaming, threads: 1, sequences: 1,
-                                  measured: streaming(batch)))
+            let pass = streaming(batch)
+            var r = result(kernel, "cellforge", "sequential", .streaming, threads: 1, sequences: 1,
+                           measured: stopwatch.measure(units: Double(batch.length), pass))
+            r.allocationsPerStep = MallocCounter.perCall(repetitions: 3, pass).map { $0 / Double(batch.length) }
+            results.append(r)
         }
         // The runners measured: one kernel call per sequence, then the batch driver (which
         // hands the kernel interleaved pieces) on one worker and on every core.
@@ -66,22 +69,18 @@ final class Suite {
         return r
     }
 
-    /// Per-sample streaming latency: the sequence of `latency`, one `forward` call of length 1
-    /// per sample (T calls), the state carried: what a caller pays that hands each sample over
-    /// as it arrives.
-    func streaming<K: RecurrentKernel>(_ b: Batch<K>) -> Measurement {
+    /// Per-sample streaming: the sequence of `latency`, one `forward` call of length 1 per
+    /// sample (T calls, `tape: nil`), the state carried: what a caller pays that hands each
+    /// sample over as it arrives. Returns one pass over the T samples.
+    func streaming<K: RecurrentKernel>(_ b: Batch<K>) -> () -> Void {
         let (T, kernel, D, H) = (b.length, b.kernel, b.kernel.inputSize, b.kernel.hiddenSize)
-        let (w, x, out) = (b.parameters.baseAddress!, b.input.baseAddress!, b.output.baseAddress!)
-        let state = UnsafeMutableBufferPointer<K.Scalar>.allocate(capacity: kernel.stateSize)
-        state.initialize(repeating: 0)
-        defer { state.deallocate() }
-        let r = stopwatch.measure(units: Double(T)) {
+        let (w, x, out, state) = (b.parameters.baseAddress!, b.input.baseAddress!, b.output.baseAddress!, b.state.baseAddress!)
+        return {
             for t in 0..<T {
-                kernel.forward(parameters: w, input: x + t * D, length: 1, state: state.baseAddress!, output: out + t * H, tape: nil)
+                kernel.forward(parameters: w, input: x + t * D, length: 1, state: state, output: out + t * H, tape: nil)
             }
+            sink += Double(out[(T - 1) * H])
         }
-        sink += Double(out[(T - 1) * H])
-        return r
     }
 
     /// Forward and training throughput of the whole batch through `runner`.
