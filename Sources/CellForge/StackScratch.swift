@@ -1,0 +1,67 @@
+/// Scratch memory for a generated kernel's lone-sequence inference (`forward` with
+/// `tape: nil`): from the stack up to `maximumBytes`, so that calls without a tape stay off
+/// the heap (LSTM H20 D1 needs 1,344 bytes at 256 bits; GRU H64 D64 4 KiB per sample and
+/// about 20 KB for a block).
+///
+/// `withUnsafeTemporaryAllocation` takes only 1 KiB from the stack on Linux and goes to the
+/// heap above it. Between 1 KiB and `maximumBytes` this zero-fills a local value of the next
+/// power-of-two size (2 to 32 KiB) instead: a memset of at most twice the request, on every
+/// call, in place of a heap allocation and its release.
+public enum StackScratch {
+    /// Largest scratch taken from the stack: 32 KiB. Larger requests come from the heap.
+    public static let maximumBytes = 32 * 1024
+
+    /// Calls `body` with scratch for `capacity` ≥ 0 scalars (contents unspecified; at least
+    /// 16-byte aligned), valid only during the call: from the stack when `capacity` scalars
+    /// take at most `maximumBytes`, else from the heap.
+    @inlinable @inline(__always)
+    public static func with<Scalar: CellScalar, Result>(_ type: Scalar.Type, capacity: Int,
+                                                        _ body: (UnsafeMutablePointer<Scalar>) throws -> Result) rethrows -> Result {
+        let bytes = capacity * MemoryLayout<Scalar>.stride
+        if bytes <= 1024 || bytes > maximumBytes {
+            return try withUnsafeTemporaryAllocation(of: Scalar.self, capacity: max(capacity, 1)) { try body($0.baseAddress!) }
+        }
+        if bytes <= 2048 { return try onStack(StackBytes2K(), capacity: capacity, body) }
+        if bytes <= 4096 { return try onStack(StackBytes4K(), capacity: capacity, body) }
+        if bytes <= 8192 { return try onStack(StackBytes8K(), capacity: capacity, body) }
+        if bytes <= 16384 { return try onStack(StackBytes16K(), capacity: capacity, body) }
+        return try onStack(StackBytes32K(), capacity: capacity, body)
+    }
+
+    /// `body` on the bytes of a local copy of `storage`, seen as `capacity` scalars.
+    @inlinable @inline(__always)
+    static func onStack<Storage: StackBytes, Scalar: CellScalar, Result>(
+        _ storage: Storage, capacity: Int, _ body: (UnsafeMutablePointer<Scalar>) throws -> Result) rethrows -> Result {
+        var storage = storage
+        return try withUnsafeMutablePointer(to: &storage) {
+            try $0.withMemoryRebound(to: Scalar.self, capacity: capacity) { try body($0) }
+        }
+    }
+}
+
+/// A fixed number of zero bytes held in a value, so that a local variable of it lives on the stack.
+@usableFromInline
+protocol StackBytes {
+    /// All zero.
+    init()
+}
+
+extension SIMD64: StackBytes where Scalar == UInt8 {}
+
+/// Twice `Half`'s bytes, one after the other.
+@frozen @usableFromInline
+struct StackBytesPair<Half: StackBytes>: StackBytes {
+    @usableFromInline var low: Half
+    @usableFromInline var high: Half
+    @inlinable init() { (low, high) = (Half(), Half()) }
+}
+
+@usableFromInline typealias StackBytes128 = StackBytesPair<SIMD64<UInt8>>
+@usableFromInline typealias StackBytes256 = StackBytesPair<StackBytes128>
+@usableFromInline typealias StackBytes512 = StackBytesPair<StackBytes256>
+@usableFromInline typealias StackBytes1K = StackBytesPair<StackBytes512>
+@usableFromInline typealias StackBytes2K = StackBytesPair<StackBytes1K>
+@usableFromInline typealias StackBytes4K = StackBytesPair<StackBytes2K>
+@usableFromInline typealias StackBytes8K = StackBytesPair<StackBytes4K>
+@usableFromInline typealias StackBytes16K = StackBytesPair<StackBytes8K>
+@usableFromInline typealias StackBytes32K = StackBytesPair<StackBytes16K>
