@@ -72,6 +72,10 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 24
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 192
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 192
 }
 
 /// The pointwise GRU forward update, over the 1 part of 8 lanes of each H-vector.
@@ -427,252 +431,172 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<5 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<24 {
+                for j in 0..<5 { transposed[r * 8 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 5..<8 { transposed[r * 8 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-            }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    let q3 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                do {
+                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
+                    var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
+                    var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 24, by: 2) {
+                        let u0 = part(transposed, r * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[r + 1]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    let v = SIMDMath.foldHalves(s2)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
+                    put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put(a1_0 + a1_1 + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
+                    put(a2_0 + a2_1 + part(scratch2, Offset.directHiddenGradient), scratch2, Offset.carryH)
+                    put(a3_0 + a3_1 + part(scratch3, Offset.directHiddenGradient), scratch3, Offset.carryH)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    let q3 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Float>()
+                        var q1 = SIMD8<Float>()
+                        var q2 = SIMD8<Float>()
+                        let q3 = SIMD8<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(s0, s1)
+                        let v = SIMDMath.foldHalves(s2)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    let v = SIMDMath.foldHalves(s2)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    let q3 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Float>()
+                        var q1 = SIMD8<Float>()
+                        var q2 = SIMD8<Float>()
+                        let q3 = SIMD8<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(s0, s1)
+                        let v = SIMDMath.foldHalves(s2)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    let v = SIMDMath.foldHalves(s2)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    let q3 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Float>()
+                        var q1 = SIMD8<Float>()
+                        var q2 = SIMD8<Float>()
+                        let q3 = SIMD8<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(s0, s1)
+                        let v = SIMDMath.foldHalves(s2)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    let v = SIMDMath.foldHalves(s2)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Float>()
+                        var q1 = SIMD8<Float>()
+                        var q2 = SIMD8<Float>()
+                        let q3 = SIMD8<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(s0, s1)
+                        let v = SIMDMath.foldHalves(s2)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                    }
                 }
             }
         }
@@ -707,72 +631,61 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<5 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<24 {
+                for j in 0..<5 { transposed[r * 8 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 5..<8 { transposed[r * 8 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    let q5 = SIMD8<Float>()
-                    let q6 = SIMD8<Float>()
-                    let q7 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    let q3 = SIMD8<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                do {
+                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 24, by: 2) {
+                        let u0 = part(transposed, r * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    let v = SIMDMath.foldHalves(s2)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
+                    put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Float>()
+                        var q1 = SIMD8<Float>()
+                        var q2 = SIMD8<Float>()
+                        let q3 = SIMD8<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 8), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 8), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(s0, s1)
+                        let v = SIMDMath.foldHalves(s2)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                    }
                 }
             }
         }

@@ -66,6 +66,10 @@ private enum Offset {
     static let carryArea = 128
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 4096
+    /// Scalars of the backward's transposed copies of U and W (on the stack).
+    static let transposedCount = 8192
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 8 lanes of each H-vector.
@@ -462,246 +466,108 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             for m in 0..<4 { put(part(dFinal, m * 8), scratch2, Offset.carryH + m * 8) }
             for m in 0..<4 { put(part(dFinal, Offset.stateC + m * 8), scratch2, Offset.carryC + m * 8) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<128 {
+                for j in 0..<32 { transposed[r * 32 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 0..<32 { transposed[Offset.transposedInput + r * 32 + j] = w[j * Offset.lanes + r] }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<4 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
+                    for m in 4..<16 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
+                    for m in 4..<16 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
+                    for m in 4..<16 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<4 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
+                    var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 128, by: 2) {
+                        let u0 = part(transposed, r * 32 + m * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
+                        let u1 = part(transposed, (r + 1) * 32 + m * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 8)
+                    put(a1_0 + a1_1, scratch1, Offset.carryH + m * 8)
+                    put(a2_0 + a2_1, scratch2, Offset.carryH + m * 8)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0, let dx1, let dx2 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    for m in 0..<4 {
+                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                        var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
+                        var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 128, by: 2) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 32 + m * 8)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + m * 8)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                        }
+                        put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, m * 8)
+                        put(a1_0 + a1_1, dx1 + (t - 1) * Offset.inputStep, m * 8)
+                        put(a2_0 + a2_1, dx2 + (t - 1) * Offset.inputStep, m * 8)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
             }
         }
@@ -736,90 +602,56 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
             for m in 0..<4 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }
             for m in 0..<4 { put(part(dFinal, Offset.stateC + m * 8), scratch0, Offset.carryC + m * 8) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 8
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<128 {
+                for j in 0..<32 { transposed[r * 32 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 0..<32 { transposed[Offset.transposedInput + r * 32 + j] = w[j * Offset.lanes + r] }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<4 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), scratch, Offset.carryH + m * 8)
+                    for m in 4..<16 {
+                        let k = m * 8
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<4 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 128, by: 2) {
+                        let u0 = part(transposed, r * 32 + m * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 32 + m * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
+                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 8)
+                }
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    for m in 0..<4 {
+                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 128, by: 2) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 32 + m * 8)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + m * 8)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        }
+                        put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, m * 8)
+                    }
                 }
             }
         }

@@ -66,6 +66,10 @@ private enum Offset {
     static let carryArea = 32
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 256
+    /// Scalars of the backward's transposed copies of U and W (on the stack).
+    static let transposedCount = 512
 }
 
 /// The pointwise LSTM forward update, over the 2 parts of 4 lanes of each H-vector.
@@ -424,116 +428,90 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             for m in 0..<2 { put(part(dFinal, m * 4), scratch1, Offset.carryH + m * 4) }
             for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch1, Offset.carryC + m * 4) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<32 {
+                for j in 0..<8 { transposed[r * 8 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 0..<8 { transposed[Offset.transposedInput + r * 8 + j] = w[j * Offset.lanes + r] }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<2 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<2 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<2 {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 32, by: 4) {
+                        let u0 = part(transposed, r * 8 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                        let u1 = part(transposed, (r + 1) * 8 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 8 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 8 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Double>(repeating: dz1[r + 3]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 4)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0, let dx1 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    for m in 0..<2 {
+                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                        var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
+                        for r in stride(from: 0, to: 32, by: 4) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 8 + m * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 8 + m * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 8 + m * 4)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[r + 2]))
+                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 8 + m * 4)
+                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
+                            a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Double>(repeating: dz1[r + 3]))
+                        }
+                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 4)
+                        put((a1_0 + a1_1) + (a1_2 + a1_3), dx1 + (t - 1) * Offset.inputStep, m * 4)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
                 }
             }
         }
@@ -563,64 +541,62 @@ public struct LSTM_H8_D8_Double: GeneratedKernel {
             for m in 0..<2 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }
             for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 4), scratch0, Offset.carryC + m * 4) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<32 {
+                for j in 0..<8 { transposed[r * 8 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 0..<8 { transposed[Offset.transposedInput + r * 8 + j] = w[j * Offset.lanes + r] }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<2 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<2 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<2 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 4 + 3) * Offset.lanes + k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<2 {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 32, by: 4) {
+                        let u0 = part(transposed, r * 8 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 8 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 8 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 8 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, m * 4)
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                }
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    for m in 0..<2 {
+                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                        for r in stride(from: 0, to: 32, by: 4) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 8 + m * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 8 + m * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 8 + m * 4)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 8 + m * 4)
+                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
+                        }
+                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 4)
+                    }
                 }
             }
         }

@@ -72,6 +72,10 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 48
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 768
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 768
 }
 
 /// The pointwise GRU forward update, over the 4 parts of 4 lanes of each H-vector.
@@ -589,220 +593,176 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<3 { put(part(dFinal, m * 4), scratch1, Offset.carryH + m * 4) }; for k in 12..<13 { scratch1[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<48 {
+                for j in 0..<13 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<16 { transposed[r * 16 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
-            }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            for m in 0..<3 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                    do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                    do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                    put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                    put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                    put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                    put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                    do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                    do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                    put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                    put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                    put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                    put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 48, by: 4) {
+                        let u0 = part(transposed, r * 16 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 16 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 16 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Double>(repeating: dz1[r + 3]))
+                    }
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 4), scratch0, Offset.carryH + m * 4)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3) + part(scratch1, Offset.directHiddenGradient + m * 4), scratch1, Offset.carryH + m * 4)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
+                    }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
                 }
             }
         }
@@ -829,118 +789,102 @@ public struct GRU_H13_D7_Double: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for m in 0..<3 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }; for k in 12..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<48 {
+                for j in 0..<13 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<16 { transposed[r * 16 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            for m in 0..<3 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 4), scratch, Offset.carryH + m * 4)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 28); put(chunk(delta, Offset.gateDeltas + 28) * (y - y * y), delta, Offset.gateDeltas + 28) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 36); put(chunk(delta, Offset.gateDeltas + 36) * (1 - y * y), delta, Offset.gateDeltas + 36) }
+                    do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (1 - y * y), delta, Offset.gateDeltas + 40) }
+                    do { let y = chunk(cur, Offset.gates + 44); put(chunk(delta, Offset.gateDeltas + 44) * (1 - y * y), delta, Offset.gateDeltas + 44) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                    put(chunk(delta, Offset.gateDeltas + 12), delta, Offset.recurrentDeltas + 12)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                    put(chunk(delta, Offset.gateDeltas + 20), delta, Offset.recurrentDeltas + 20)
+                    put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                    put(chunk(delta, Offset.gateDeltas + 28), delta, Offset.recurrentDeltas + 28)
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 48, by: 4) {
+                        let u0 = part(transposed, r * 16 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 16 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 16 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
+                    }
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 4), scratch0, Offset.carryH + m * 4)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient + 3 * 4), scratch, Offset.carryH + 3 * 4)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
                 }
             }
         }

@@ -72,6 +72,10 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 42
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 588
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 588
 }
 
 /// The pointwise GRU forward update, over the 7 parts of 2 lanes of each H-vector.
@@ -541,304 +545,254 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for m in 0..<6 { put(part(dFinal, m * 2), scratch3, Offset.carryH + m * 2) }; for k in 12..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<14 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-                for m in 14..<21 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for m in 0..<14 {
-                    let k = m * 2
-                    put(chunk(delta, k), delta, Offset.lanes + k)
-                }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<42 {
+                for j in 0..<13 { transposed[r * 14 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<14 { transposed[r * 14 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<14 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-                for m in 14..<21 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for m in 0..<14 {
-                    let k = m * 2
-                    put(chunk(delta, k), delta, Offset.lanes + k)
-                }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<14 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-                for m in 14..<21 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for m in 0..<14 {
-                    let k = m * 2
-                    put(chunk(delta, k), delta, Offset.lanes + k)
-                }
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<14 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-                for m in 14..<21 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for m in 0..<14 {
-                    let k = m * 2
-                    put(chunk(delta, k), delta, Offset.lanes + k)
-                }
-            }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            for m in 0..<6 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
+                    for m in 14..<21 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        put(chunk(delta, k), delta, Offset.lanes + k)
+                    }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
+                    for m in 14..<21 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        put(chunk(delta, k), delta, Offset.lanes + k)
+                    }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
+                    for m in 14..<21 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        put(chunk(delta, k), delta, Offset.lanes + k)
+                    }
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
+                    for m in 14..<21 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        put(chunk(delta, k), delta, Offset.lanes + k)
+                    }
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                for m in 0..<7 {
+                    var a0_0 = SIMD2<Double>(); var a0_1 = SIMD2<Double>(); var a0_2 = SIMD2<Double>(); var a0_3 = SIMD2<Double>()
+                    var a1_0 = SIMD2<Double>(); var a1_1 = SIMD2<Double>(); var a1_2 = SIMD2<Double>(); var a1_3 = SIMD2<Double>()
+                    var a2_0 = SIMD2<Double>(); var a2_1 = SIMD2<Double>(); var a2_2 = SIMD2<Double>(); var a2_3 = SIMD2<Double>()
+                    var a3_0 = SIMD2<Double>(); var a3_1 = SIMD2<Double>(); var a3_2 = SIMD2<Double>(); var a3_3 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 40, by: 4) {
+                        let u0 = part(transposed, r * 14 + m * 2)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD2<Double>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD2<Double>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD2<Double>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 14 + m * 2)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD2<Double>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD2<Double>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD2<Double>(repeating: dz3[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 14 + m * 2)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD2<Double>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD2<Double>(repeating: dz1[r + 2]))
+                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD2<Double>(repeating: dz2[r + 2]))
+                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD2<Double>(repeating: dz3[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 14 + m * 2)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD2<Double>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD2<Double>(repeating: dz1[r + 3]))
+                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD2<Double>(repeating: dz2[r + 3]))
+                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD2<Double>(repeating: dz3[r + 3]))
+                    }
+                    let u0 = part(transposed, 40 * 14 + m * 2)
+                    a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[40]))
+                    a1_0 = SIMDMath.madd(a1_0, u0, SIMD2<Double>(repeating: dz1[40]))
+                    a2_0 = SIMDMath.madd(a2_0, u0, SIMD2<Double>(repeating: dz2[40]))
+                    a3_0 = SIMDMath.madd(a3_0, u0, SIMD2<Double>(repeating: dz3[40]))
+                    let u1 = part(transposed, 41 * 14 + m * 2)
+                    a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[41]))
+                    a1_1 = SIMDMath.madd(a1_1, u1, SIMD2<Double>(repeating: dz1[41]))
+                    a2_1 = SIMDMath.madd(a2_1, u1, SIMD2<Double>(repeating: dz2[41]))
+                    a3_1 = SIMDMath.madd(a3_1, u1, SIMD2<Double>(repeating: dz3[41]))
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 2), scratch0, Offset.carryH + m * 2)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3) + part(scratch1, Offset.directHiddenGradient + m * 2), scratch1, Offset.carryH + m * 2)
+                    put((a2_0 + a2_1) + (a2_2 + a2_3) + part(scratch2, Offset.directHiddenGradient + m * 2), scratch2, Offset.carryH + m * 2)
+                    put((a3_0 + a3_1) + (a3_2 + a3_3) + part(scratch3, Offset.directHiddenGradient + m * 2), scratch3, Offset.carryH + m * 2)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                for m in 0..<3 {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
+                    }
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
+                    }
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
+                    }
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
+                    }
+                }
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[3 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
-                }
-                do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[3 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[3 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[3 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<3 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[3 * 2 + 0] = v[0]
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[3 * 2 + 0] = v[0]
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[3 * 2 + 0] = v[0]
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[3 * 2 + 0] = v[0]
                 }
             }
         }
@@ -873,88 +827,86 @@ public struct GRU_H13_D7_Double_V128: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for m in 0..<6 { put(part(dFinal, m * 2), scratch0, Offset.carryH + m * 2) }; for k in 12..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<14 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-                for m in 14..<21 {
-                    let k = m * 2
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                for m in 0..<14 {
-                    let k = m * 2
-                    put(chunk(delta, k), delta, Offset.lanes + k)
-                }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<42 {
+                for j in 0..<13 { transposed[r * 14 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<14 { transposed[r * 14 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            for m in 0..<6 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + m * 2), scratch, Offset.carryH + m * 2)
+                    for m in 14..<21 {
+                        let k = m * 2
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    for m in 0..<14 {
+                        let k = m * 2
+                        put(chunk(delta, k), delta, Offset.lanes + k)
+                    }
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                for m in 0..<7 {
+                    var a0_0 = SIMD2<Double>(); var a0_1 = SIMD2<Double>(); var a0_2 = SIMD2<Double>(); var a0_3 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 40, by: 4) {
+                        let u0 = part(transposed, r * 14 + m * 2)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 14 + m * 2)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 14 + m * 2)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD2<Double>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 14 + m * 2)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD2<Double>(repeating: dz0[r + 3]))
+                    }
+                    let u0 = part(transposed, 40 * 14 + m * 2)
+                    a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[40]))
+                    let u1 = part(transposed, 41 * 14 + m * 2)
+                    a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[41]))
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 2), scratch0, Offset.carryH + m * 2)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                for m in 0..<3 {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
+                    }
+                }
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 2), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<21 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[3 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self) + part(scratch, Offset.directHiddenGradient + 6 * 2), scratch, Offset.carryH + 6 * 2)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<3 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, m * 2)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<21 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 6 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[3 * 2 + 0] = v[0]
                 }
             }
         }

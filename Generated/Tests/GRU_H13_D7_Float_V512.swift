@@ -72,6 +72,10 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 48
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 768
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 768
 }
 
 /// The pointwise GRU forward update, over the 1 part of 16 lanes of each H-vector.
@@ -413,412 +417,246 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<13 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<48 {
+                for j in 0..<13 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<16 { transposed[r * 16 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-            }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    var q8 = SIMD16<Float>()
-                    var q9 = SIMD16<Float>()
-                    var q10 = SIMD16<Float>()
-                    var q11 = SIMD16<Float>()
-                    var q12 = SIMD16<Float>()
-                    let q13 = SIMD16<Float>()
-                    let q14 = SIMD16<Float>()
-                    let q15 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 16)
-                    put(q2, scratch, Offset.reduction + 32)
-                    put(q3, scratch, Offset.reduction + 48)
-                    put(q4, scratch, Offset.reduction + 64)
-                    put(q5, scratch, Offset.reduction + 80)
-                    put(q6, scratch, Offset.reduction + 96)
-                    put(q7, scratch, Offset.reduction + 112)
-                    put(q8, scratch, Offset.reduction + 128)
-                    put(q9, scratch, Offset.reduction + 144)
-                    put(q10, scratch, Offset.reduction + 160)
-                    put(q11, scratch, Offset.reduction + 176)
-                    put(q12, scratch, Offset.reduction + 192)
-                    put(q13, scratch, Offset.reduction + 208)
-                    put(q14, scratch, Offset.reduction + 224)
-                    put(q15, scratch, Offset.reduction + 240)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    var q8 = SIMD16<Float>()
-                    var q9 = SIMD16<Float>()
-                    var q10 = SIMD16<Float>()
-                    var q11 = SIMD16<Float>()
-                    var q12 = SIMD16<Float>()
-                    let q13 = SIMD16<Float>()
-                    let q14 = SIMD16<Float>()
-                    let q15 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 16)
-                    put(q2, scratch, Offset.reduction + 32)
-                    put(q3, scratch, Offset.reduction + 48)
-                    put(q4, scratch, Offset.reduction + 64)
-                    put(q5, scratch, Offset.reduction + 80)
-                    put(q6, scratch, Offset.reduction + 96)
-                    put(q7, scratch, Offset.reduction + 112)
-                    put(q8, scratch, Offset.reduction + 128)
-                    put(q9, scratch, Offset.reduction + 144)
-                    put(q10, scratch, Offset.reduction + 160)
-                    put(q11, scratch, Offset.reduction + 176)
-                    put(q12, scratch, Offset.reduction + 192)
-                    put(q13, scratch, Offset.reduction + 208)
-                    put(q14, scratch, Offset.reduction + 224)
-                    put(q15, scratch, Offset.reduction + 240)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    var q8 = SIMD16<Float>()
-                    var q9 = SIMD16<Float>()
-                    var q10 = SIMD16<Float>()
-                    var q11 = SIMD16<Float>()
-                    var q12 = SIMD16<Float>()
-                    let q13 = SIMD16<Float>()
-                    let q14 = SIMD16<Float>()
-                    let q15 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 16)
-                    put(q2, scratch, Offset.reduction + 32)
-                    put(q3, scratch, Offset.reduction + 48)
-                    put(q4, scratch, Offset.reduction + 64)
-                    put(q5, scratch, Offset.reduction + 80)
-                    put(q6, scratch, Offset.reduction + 96)
-                    put(q7, scratch, Offset.reduction + 112)
-                    put(q8, scratch, Offset.reduction + 128)
-                    put(q9, scratch, Offset.reduction + 144)
-                    put(q10, scratch, Offset.reduction + 160)
-                    put(q11, scratch, Offset.reduction + 176)
-                    put(q12, scratch, Offset.reduction + 192)
-                    put(q13, scratch, Offset.reduction + 208)
-                    put(q14, scratch, Offset.reduction + 224)
-                    put(q15, scratch, Offset.reduction + 240)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    var q8 = SIMD16<Float>()
-                    var q9 = SIMD16<Float>()
-                    var q10 = SIMD16<Float>()
-                    var q11 = SIMD16<Float>()
-                    var q12 = SIMD16<Float>()
-                    let q13 = SIMD16<Float>()
-                    let q14 = SIMD16<Float>()
-                    let q15 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 16)
-                    put(q2, scratch, Offset.reduction + 32)
-                    put(q3, scratch, Offset.reduction + 48)
-                    put(q4, scratch, Offset.reduction + 64)
-                    put(q5, scratch, Offset.reduction + 80)
-                    put(q6, scratch, Offset.reduction + 96)
-                    put(q7, scratch, Offset.reduction + 112)
-                    put(q8, scratch, Offset.reduction + 128)
-                    put(q9, scratch, Offset.reduction + 144)
-                    put(q10, scratch, Offset.reduction + 160)
-                    put(q11, scratch, Offset.reduction + 176)
-                    put(q12, scratch, Offset.reduction + 192)
-                    put(q13, scratch, Offset.reduction + 208)
-                    put(q14, scratch, Offset.reduction + 224)
-                    put(q15, scratch, Offset.reduction + 240)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                do {
+                    var a0_0 = SIMD16<Float>(); var a0_1 = SIMD16<Float>(); var a0_2 = SIMD16<Float>(); var a0_3 = SIMD16<Float>()
+                    var a1_0 = SIMD16<Float>(); var a1_1 = SIMD16<Float>(); var a1_2 = SIMD16<Float>(); var a1_3 = SIMD16<Float>()
+                    var a2_0 = SIMD16<Float>(); var a2_1 = SIMD16<Float>(); var a2_2 = SIMD16<Float>(); var a2_3 = SIMD16<Float>()
+                    var a3_0 = SIMD16<Float>(); var a3_1 = SIMD16<Float>(); var a3_2 = SIMD16<Float>(); var a3_3 = SIMD16<Float>()
+                    for r in stride(from: 0, to: 48, by: 4) {
+                        let u0 = part(transposed, r * 16)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD16<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD16<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD16<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 16)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD16<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD16<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD16<Float>(repeating: dz3[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 16)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD16<Float>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD16<Float>(repeating: dz1[r + 2]))
+                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD16<Float>(repeating: dz2[r + 2]))
+                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD16<Float>(repeating: dz3[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 16)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD16<Float>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD16<Float>(repeating: dz1[r + 3]))
+                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD16<Float>(repeating: dz2[r + 3]))
+                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD16<Float>(repeating: dz3[r + 3]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                    dxt[0 + 5] = v[5]
-                    dxt[0 + 6] = v[6]
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3) + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
+                    put((a2_0 + a2_1) + (a2_2 + a2_3) + part(scratch2, Offset.directHiddenGradient), scratch2, Offset.carryH)
+                    put((a3_0 + a3_1) + (a3_2 + a3_3) + part(scratch3, Offset.directHiddenGradient), scratch3, Offset.carryH)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                        dxt[0 + 5] = v[5]
+                        dxt[0 + 6] = v[6]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                    dxt[0 + 5] = v[5]
-                    dxt[0 + 6] = v[6]
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                        dxt[0 + 5] = v[5]
+                        dxt[0 + 6] = v[6]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                    dxt[0 + 5] = v[5]
-                    dxt[0 + 6] = v[6]
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                        dxt[0 + 5] = v[5]
+                        dxt[0 + 6] = v[6]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                    dxt[0 + 5] = v[5]
-                    dxt[0 + 6] = v[6]
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                        dxt[0 + 5] = v[5]
+                        dxt[0 + 6] = v[6]
+                    }
                 }
             }
         }
@@ -853,112 +691,81 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<48 {
+                for j in 0..<13 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<16 { transposed[r * 16 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    var q8 = SIMD16<Float>()
-                    var q9 = SIMD16<Float>()
-                    var q10 = SIMD16<Float>()
-                    var q11 = SIMD16<Float>()
-                    var q12 = SIMD16<Float>()
-                    let q13 = SIMD16<Float>()
-                    let q14 = SIMD16<Float>()
-                    let q15 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + 7 * Offset.lanes + k * 16), d)
-                        q8 = SIMDMath.madd(q8, chunk(w, Offset.recurrentColumns + 8 * Offset.lanes + k * 16), d)
-                        q9 = SIMDMath.madd(q9, chunk(w, Offset.recurrentColumns + 9 * Offset.lanes + k * 16), d)
-                        q10 = SIMDMath.madd(q10, chunk(w, Offset.recurrentColumns + 10 * Offset.lanes + k * 16), d)
-                        q11 = SIMDMath.madd(q11, chunk(w, Offset.recurrentColumns + 11 * Offset.lanes + k * 16), d)
-                        q12 = SIMDMath.madd(q12, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 16), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 16)
-                    put(q2, scratch, Offset.reduction + 32)
-                    put(q3, scratch, Offset.reduction + 48)
-                    put(q4, scratch, Offset.reduction + 64)
-                    put(q5, scratch, Offset.reduction + 80)
-                    put(q6, scratch, Offset.reduction + 96)
-                    put(q7, scratch, Offset.reduction + 112)
-                    put(q8, scratch, Offset.reduction + 128)
-                    put(q9, scratch, Offset.reduction + 144)
-                    put(q10, scratch, Offset.reduction + 160)
-                    put(q11, scratch, Offset.reduction + 176)
-                    put(q12, scratch, Offset.reduction + 192)
-                    put(q13, scratch, Offset.reduction + 208)
-                    put(q14, scratch, Offset.reduction + 224)
-                    put(q15, scratch, Offset.reduction + 240)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD16<Float>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (1 - y * y), delta, Offset.gateDeltas + 32) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                do {
+                    var a0_0 = SIMD16<Float>(); var a0_1 = SIMD16<Float>(); var a0_2 = SIMD16<Float>(); var a0_3 = SIMD16<Float>()
+                    for r in stride(from: 0, to: 48, by: 4) {
+                        let u0 = part(transposed, r * 16)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 16)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 16)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD16<Float>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 16)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD16<Float>(repeating: dz0[r + 3]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                    dxt[0 + 5] = v[5]
-                    dxt[0 + 6] = v[6]
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                        dxt[0 + 5] = v[5]
+                        dxt[0 + 6] = v[6]
+                    }
                 }
             }
         }

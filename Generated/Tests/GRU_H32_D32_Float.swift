@@ -72,6 +72,10 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 96
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 3072
+    /// Scalars of the backward's transposed copies of U and W (on the stack).
+    static let transposedCount = 6144
 }
 
 /// The pointwise GRU forward update, over the 4 parts of 8 lanes of each H-vector.
@@ -589,190 +593,116 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<4 { put(part(dFinal, m * 8), scratch1, Offset.carryH + m * 8) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
-                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
-                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
-                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<96 {
+                for j in 0..<32 { transposed[r * 32 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 0..<32 { transposed[Offset.transposedInput + r * 32 + j] = w[j * Offset.lanes + r] }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
-                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
-                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
-                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
-            }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            for m in 0..<4 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                    do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                    do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                    do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                    do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                    do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                    do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                    put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                    put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                    put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                    put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                    put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                    do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                    do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                    do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                    do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                    do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                    do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                    put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                    put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                    put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                    put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                    put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<4 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
+                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 96, by: 4) {
+                        let u0 = part(transposed, r * 32 + m * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                        let u1 = part(transposed, (r + 1) * 32 + m * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 32 + m * 8)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 32 + m * 8)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 8), scratch0, Offset.carryH + m * 8)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3) + part(scratch1, Offset.directHiddenGradient + m * 8), scratch1, Offset.carryH + m * 8)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0, let dx1 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    for m in 0..<4 {
+                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
+                        var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 96, by: 4) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 32 + m * 8)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + m * 8)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 32 + m * 8)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
+                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
+                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 32 + m * 8)
+                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                            a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
+                        }
+                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 8)
+                        put((a1_0 + a1_1) + (a1_2 + a1_3), dx1 + (t - 1) * Offset.inputStep, m * 8)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
                 }
             }
         }
@@ -799,101 +729,75 @@ public struct GRU_H32_D32_Float: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for m in 0..<4 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
-                put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
-                put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
-                put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
-                put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
-                put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
-                put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<96 {
+                for j in 0..<32 { transposed[r * 32 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 0..<32 { transposed[Offset.transposedInput + r * 32 + j] = w[j * Offset.lanes + r] }
             }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            for m in 0..<4 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self) + part(scratch, Offset.directHiddenGradient + m * 8), scratch, Offset.carryH + m * 8)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 8) + part(dy, (t - 1) * Offset.outputStep + m * 8), scratch, Offset.carryH + m * 8) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 24); put(chunk(delta, Offset.gateDeltas + 24) * (y - y * y), delta, Offset.gateDeltas + 24) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 40); put(chunk(delta, Offset.gateDeltas + 40) * (y - y * y), delta, Offset.gateDeltas + 40) }
+                    do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                    do { let y = chunk(cur, Offset.gates + 56); put(chunk(delta, Offset.gateDeltas + 56) * (y - y * y), delta, Offset.gateDeltas + 56) }
+                    do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (1 - y * y), delta, Offset.gateDeltas + 64) }
+                    do { let y = chunk(cur, Offset.gates + 72); put(chunk(delta, Offset.gateDeltas + 72) * (1 - y * y), delta, Offset.gateDeltas + 72) }
+                    do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (1 - y * y), delta, Offset.gateDeltas + 80) }
+                    do { let y = chunk(cur, Offset.gates + 88); put(chunk(delta, Offset.gateDeltas + 88) * (1 - y * y), delta, Offset.gateDeltas + 88) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 8), delta, Offset.recurrentDeltas + 8)
+                    put(chunk(delta, Offset.gateDeltas + 16), delta, Offset.recurrentDeltas + 16)
+                    put(chunk(delta, Offset.gateDeltas + 24), delta, Offset.recurrentDeltas + 24)
+                    put(chunk(delta, Offset.gateDeltas + 32), delta, Offset.recurrentDeltas + 32)
+                    put(chunk(delta, Offset.gateDeltas + 40), delta, Offset.recurrentDeltas + 40)
+                    put(chunk(delta, Offset.gateDeltas + 48), delta, Offset.recurrentDeltas + 48)
+                    put(chunk(delta, Offset.gateDeltas + 56), delta, Offset.recurrentDeltas + 56)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            for m in 0..<4 {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD8<Float>()
-                    var q1 = SIMD8<Float>()
-                    var q2 = SIMD8<Float>()
-                    var q3 = SIMD8<Float>()
-                    var q4 = SIMD8<Float>()
-                    var q5 = SIMD8<Float>()
-                    var q6 = SIMD8<Float>()
-                    var q7 = SIMD8<Float>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, (m * 8 + 7) * Offset.lanes + k * 8), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 96, by: 4) {
+                        let u0 = part(transposed, r * 32 + m * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 32 + m * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 32 + m * 8)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 32 + m * 8)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Float>.self), dxt, m * 8)
+                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 8), scratch0, Offset.carryH + m * 8)
+                }
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    for m in 0..<4 {
+                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 96, by: 4) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 32 + m * 8)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + m * 8)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 32 + m * 8)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
+                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 32 + m * 8)
+                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                        }
+                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 8)
+                    }
                 }
             }
         }

@@ -72,6 +72,10 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 12
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 48
+    /// Scalars of the backward's transposed copies of U and W (on the stack).
+    static let transposedCount = 96
 }
 
 /// The pointwise GRU forward update, over the 1 part of 4 lanes of each H-vector.
@@ -427,208 +431,119 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<12 {
+                for j in 0..<3 { transposed[r * 4 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 3..<4 { transposed[r * 4 + j] = 0 }
+                for j in 0..<4 { transposed[Offset.transposedInput + r * 4 + j] = w[j * Offset.lanes + r] }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
-            }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                do {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
+                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
+                    var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
+                    var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 12, by: 2) {
+                        let u0 = part(transposed, r * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[r + 1]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
+                    put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put(a1_0 + a1_1 + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
+                    put(a2_0 + a2_1 + part(scratch2, Offset.directHiddenGradient), scratch2, Offset.carryH)
+                    put(a3_0 + a3_1 + part(scratch3, Offset.directHiddenGradient), scratch3, Offset.carryH)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0, let dx1, let dx2, let dx3 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    do {
+                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
+                        var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
+                        var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
+                        var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>()
+                        for r in stride(from: 0, to: 12, by: 2) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[r]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[r + 1]))
+                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[r + 1]))
+                        }
+                        put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put(a1_0 + a1_1, dx1 + (t - 1) * Offset.inputStep, 0)
+                        put(a2_0 + a2_1, dx2 + (t - 1) * Offset.inputStep, 0)
+                        put(a3_0 + a3_1, dx3 + (t - 1) * Offset.inputStep, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                 }
             }
         }
@@ -663,61 +578,53 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
-                put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
-                put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros), then W[r, ·].
+            for r in 0..<12 {
+                for j in 0..<3 { transposed[r * 4 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 3..<4 { transposed[r * 4 + j] = 0 }
+                for j in 0..<4 { transposed[Offset.transposedInput + r * 4 + j] = w[j * Offset.lanes + r] }
             }
-            // δh_{t−1} = Uᵀ·δz + u ⊙ δh_t: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.recurrentDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self) + part(scratch, Offset.directHiddenGradient), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (y - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (y - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    // Recurrent-side δz: δz on r and u lanes; the candidate's lanes hold r ⊙ δn.
+                    put(chunk(delta, Offset.gateDeltas), delta, Offset.recurrentDeltas)
+                    put(chunk(delta, Offset.gateDeltas + 4), delta, Offset.recurrentDeltas + 4)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
+                do {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 12, by: 2) {
+                        let u0 = part(transposed, r * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
+                    put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                }
+                // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
+                if let dx0 {
+                    let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                    do {
+                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
+                        for r in stride(from: 0, to: 12, by: 2) {
+                            let u0 = part(transposed + Offset.transposedInput, r * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        }
+                        put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, 0)
+                    }
                 }
             }
         }

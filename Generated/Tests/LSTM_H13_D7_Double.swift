@@ -66,6 +66,10 @@ private enum Offset {
     static let carryArea = 64
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 1024
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 1024
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 4 lanes of each H-vector.
@@ -462,289 +466,209 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             for m in 0..<3 { put(part(dFinal, m * 4), scratch2, Offset.carryH + m * 4) }; for k in 12..<13 { scratch2[Offset.carryH + k] = dFinal[k] }
             for m in 0..<3 { put(part(dFinal, Offset.stateC + m * 4), scratch2, Offset.carryC + m * 4) }; for k in 12..<13 { scratch2[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<64 {
+                for j in 0..<13 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<16 { transposed[r * 16 + j] = 0 }
+            }
+            for step in 0..<length {
+                let t = length - step
+                do {
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
+                }
+                do {
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
+                }
+                do {
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
+                }
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<3 {
-                do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
+                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
+                    var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0 = part(transposed, r * 16 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[r]))
+                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[r + 1]))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 4)
+                    put(a1_0 + a1_1, scratch1, Offset.carryH + m * 4)
+                    put(a2_0 + a2_1, scratch2, Offset.carryH + m * 4)
                 }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
+                    }
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
+                    }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
-                }
-            }
-            do {
-                do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
-                }
-                do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
                 }
             }
         }
@@ -779,107 +703,87 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
             for m in 0..<3 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }; for k in 12..<13 { scratch0[Offset.carryH + k] = dFinal[k] }
             for m in 0..<3 { put(part(dFinal, Offset.stateC + m * 4), scratch0, Offset.carryC + m * 4) }; for k in 12..<13 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<64 {
+                for j in 0..<13 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 13..<16 { transposed[r * 16 + j] = 0 }
+            }
+            for step in 0..<length {
+                let t = length - step
+                do {
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<13 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
+                    }
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
+                }
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0 = part(transposed, r * 16 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                    }
+                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 4)
                 }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<3 {
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        var q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
                 }
-            }
-            do {
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    let q1 = SIMD4<Double>()
-                    let q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 12 * Offset.lanes + k * 4), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD4<Double>()
+                        var q1 = SIMD4<Double>()
+                        var q2 = SIMD4<Double>()
+                        let q3 = SIMD4<Double>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 4)
+                        put(q2, scratch, Offset.reduction + 8)
+                        put(q3, scratch, Offset.reduction + 12)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
+                        dxt[1 * 4 + 0] = v[0]
+                        dxt[1 * 4 + 1] = v[1]
+                        dxt[1 * 4 + 2] = v[2]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + 3 * 4)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), dxt, 0)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    let q3 = SIMD4<Double>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, 4 * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 5 * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 6 * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self)
-                    dxt[1 * 4 + 0] = v[0]
-                    dxt[1 * 4 + 1] = v[1]
-                    dxt[1 * 4 + 2] = v[2]
                 }
             }
         }

@@ -66,6 +66,10 @@ private enum Offset {
     static let carryArea = 64
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 1024
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 1024
 }
 
 /// The pointwise LSTM forward update, over the 4 parts of 4 lanes of each H-vector.
@@ -596,188 +600,153 @@ public struct LSTM_H16_D1_Float_V128: GeneratedKernel {
             for m in 0..<4 { put(part(dFinal, m * 4), scratch3, Offset.carryH + m * 4) }
             for m in 0..<4 { put(part(dFinal, Offset.stateC + m * 4), scratch3, Offset.carryC + m * 4) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<64 {
+                for j in 0..<16 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<4 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Float>()
-                    var q1 = SIMD4<Float>()
-                    var q2 = SIMD4<Float>()
-                    var q3 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Float>()
-                    var q1 = SIMD4<Float>()
-                    var q2 = SIMD4<Float>()
-                    var q3 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD4<Float>()
-                    var q1 = SIMD4<Float>()
-                    var q2 = SIMD4<Float>()
-                    var q3 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD4<Float>()
-                    var q1 = SIMD4<Float>()
-                    var q2 = SIMD4<Float>()
-                    var q3 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
+                    var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>(); var a1_3 = SIMD4<Float>()
+                    var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>(); var a2_3 = SIMD4<Float>()
+                    var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>(); var a3_3 = SIMD4<Float>()
+                    for r in stride(from: 0, to: 64, by: 4) {
+                        let u0 = part(transposed, r * 16 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 16 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Float>(repeating: dz1[r + 2]))
+                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Float>(repeating: dz2[r + 2]))
+                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Float>(repeating: dz3[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 16 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Float>(repeating: dz1[r + 3]))
+                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD4<Float>(repeating: dz2[r + 3]))
+                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD4<Float>(repeating: dz3[r + 3]))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 4)
+                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH + m * 4)
+                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH + m * 4)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Float>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Float>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Float>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Float>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    }
                 }
             }
         }
@@ -817,56 +786,57 @@ public struct LSTM_H16_D1_Float_V128: GeneratedKernel {
             for m in 0..<4 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }
             for m in 0..<4 { put(part(dFinal, Offset.stateC + m * 4), scratch0, Offset.carryC + m * 4) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
-                for m in 0..<4 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (1 - y * y), delta, k)
-                }
-                for m in 4..<16 {
-                    let k = m * 4
-                    let y = chunk(cur, Offset.gates + k)
-                    put(chunk(delta, k) * (y - y * y), delta, k)
-                }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<64 {
+                for j in 0..<16 { transposed[r * 16 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<4 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Float>()
-                    var q1 = SIMD4<Float>()
-                    var q2 = SIMD4<Float>()
-                    var q3 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<4 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y), one loop per run of gate blocks: 1 − y² on tanh, y − y² on σ.
+                    for m in 0..<4 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (1 - y * y), delta, k)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Float>.self), scratch, Offset.carryH + m * 4)
+                    for m in 4..<16 {
+                        let k = m * 4
+                        let y = chunk(cur, Offset.gates + k)
+                        put(chunk(delta, k) * (y - y * y), delta, k)
+                    }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Float>()
-                    for k in 0..<16 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<4 {
+                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
+                    for r in stride(from: 0, to: 64, by: 4) {
+                        let u0 = part(transposed, r * 16 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 16 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 16 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Float>()
+                        for k in 0..<16 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    }
                 }
             }
         }

@@ -66,6 +66,10 @@ private enum Offset {
     static let carryArea = 128
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 4096
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 4096
 }
 
 /// The pointwise LSTM forward update, over the 2 parts of 16 lanes of each H-vector.
@@ -424,160 +428,128 @@ public struct LSTM_H24_D8_Float_V512_R16: GeneratedKernel {
             put(part(dFinal, 0), scratch1, Offset.carryH); for k in 16..<24 { scratch1[Offset.carryH + k] = dFinal[k] }
             put(part(dFinal, Offset.stateC), scratch1, Offset.carryC); for k in 16..<24 { scratch1[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, Offset.gateDeltas + 96) * (y - y * y), delta, Offset.gateDeltas + 96) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, Offset.gateDeltas + 112) * (y - y * y), delta, Offset.gateDeltas + 112) }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<128 {
+                for j in 0..<24 { transposed[r * 32 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 24..<32 { transposed[r * 32 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, Offset.gateDeltas + 96) * (y - y * y), delta, Offset.gateDeltas + 96) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, Offset.gateDeltas + 112) * (y - y * y), delta, Offset.gateDeltas + 112) }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<3 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(SIMDMath.foldHalves(s6), scratch, Offset.carryH + m * 8)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                    do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                    do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                    do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, Offset.gateDeltas + 96) * (y - y * y), delta, Offset.gateDeltas + 96) }
+                    do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, Offset.gateDeltas + 112) * (y - y * y), delta, Offset.gateDeltas + 112) }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(SIMDMath.foldHalves(s6), scratch, Offset.carryH + m * 8)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                    do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                    do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                    do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, Offset.gateDeltas + 96) * (y - y * y), delta, Offset.gateDeltas + 96) }
+                    do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, Offset.gateDeltas + 112) * (y - y * y), delta, Offset.gateDeltas + 112) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<2 {
+                    var a0_0 = SIMD16<Float>(); var a0_1 = SIMD16<Float>(); var a0_2 = SIMD16<Float>(); var a0_3 = SIMD16<Float>()
+                    var a1_0 = SIMD16<Float>(); var a1_1 = SIMD16<Float>(); var a1_2 = SIMD16<Float>(); var a1_3 = SIMD16<Float>()
+                    for r in stride(from: 0, to: 128, by: 4) {
+                        let u0 = part(transposed, r * 32 + m * 16)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD16<Float>(repeating: dz1[r]))
+                        let u1 = part(transposed, (r + 1) * 32 + m * 16)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD16<Float>(repeating: dz1[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 32 + m * 16)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD16<Float>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD16<Float>(repeating: dz1[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 32 + m * 16)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD16<Float>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD16<Float>(repeating: dz1[r + 3]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 16)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 16)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        var q7 = SIMD16<Float>()
+                        for k in 0..<8 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                            q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        var q7 = SIMD16<Float>()
+                        for k in 0..<8 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                            q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
+                    }
                 }
             }
         }
@@ -607,86 +579,77 @@ public struct LSTM_H24_D8_Float_V512_R16: GeneratedKernel {
             put(part(dFinal, 0), scratch0, Offset.carryH); for k in 16..<24 { scratch0[Offset.carryH + k] = dFinal[k] }
             put(part(dFinal, Offset.stateC), scratch0, Offset.carryC); for k in 16..<24 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
-                do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
-                do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
-                do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
-                do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, Offset.gateDeltas + 96) * (y - y * y), delta, Offset.gateDeltas + 96) }
-                do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, Offset.gateDeltas + 112) * (y - y * y), delta, Offset.gateDeltas + 112) }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<128 {
+                for j in 0..<24 { transposed[r * 32 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 24..<32 { transposed[r * 32 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<3 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(SIMDMath.foldHalves(s6), scratch, Offset.carryH + m * 8)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<24 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 32); put(chunk(delta, Offset.gateDeltas + 32) * (y - y * y), delta, Offset.gateDeltas + 32) }
+                    do { let y = chunk(cur, Offset.gates + 48); put(chunk(delta, Offset.gateDeltas + 48) * (y - y * y), delta, Offset.gateDeltas + 48) }
+                    do { let y = chunk(cur, Offset.gates + 64); put(chunk(delta, Offset.gateDeltas + 64) * (y - y * y), delta, Offset.gateDeltas + 64) }
+                    do { let y = chunk(cur, Offset.gates + 80); put(chunk(delta, Offset.gateDeltas + 80) * (y - y * y), delta, Offset.gateDeltas + 80) }
+                    do { let y = chunk(cur, Offset.gates + 96); put(chunk(delta, Offset.gateDeltas + 96) * (y - y * y), delta, Offset.gateDeltas + 96) }
+                    do { let y = chunk(cur, Offset.gates + 112); put(chunk(delta, Offset.gateDeltas + 112) * (y - y * y), delta, Offset.gateDeltas + 112) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    var q5 = SIMD16<Float>()
-                    var q6 = SIMD16<Float>()
-                    var q7 = SIMD16<Float>()
-                    for k in 0..<8 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<2 {
+                    var a0_0 = SIMD16<Float>(); var a0_1 = SIMD16<Float>(); var a0_2 = SIMD16<Float>(); var a0_3 = SIMD16<Float>()
+                    for r in stride(from: 0, to: 128, by: 4) {
+                        let u0 = part(transposed, r * 32 + m * 16)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 32 + m * 16)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 32 + m * 16)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD16<Float>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 32 + m * 16)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD16<Float>(repeating: dz0[r + 3]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 16)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        var q5 = SIMD16<Float>()
+                        var q6 = SIMD16<Float>()
+                        var q7 = SIMD16<Float>()
+                        for k in 0..<8 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                            q5 = SIMDMath.madd(q5, chunk(w, 5 * Offset.lanes + k * 16), d)
+                            q6 = SIMDMath.madd(q6, chunk(w, 6 * Offset.lanes + k * 16), d)
+                            q7 = SIMDMath.madd(q7, chunk(w, 7 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        SIMDMath.store(SIMDMath.foldHalves(s6), dxt, 0)
+                    }
                 }
             }
         }

@@ -67,6 +67,10 @@ private enum Offset {
     static let carryArea = 16
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 64
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 64
 }
 
 /// The pointwise LSTM forward update, over the 1 part of 4 lanes of each H-vector.
@@ -358,236 +362,210 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
             for k in 0..<3 { scratch3[Offset.carryH + k] = dFinal[k] }
             for k in 0..<3 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<16 {
+                for j in 0..<3 { transposed[r * 4 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 3..<4 { transposed[r * 4 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    let q3 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    let q3 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    let q3 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    let q3 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    let q5 = SIMD16<Float>()
-                    let q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                do {
+                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
+                    var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>(); var a1_3 = SIMD4<Float>()
+                    var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>(); var a2_3 = SIMD4<Float>()
+                    var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>(); var a3_3 = SIMD4<Float>()
+                    for r in stride(from: 0, to: 16, by: 4) {
+                        let u0 = part(transposed, r * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Float>(repeating: dz1[r + 2]))
+                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Float>(repeating: dz2[r + 2]))
+                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Float>(repeating: dz3[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Float>(repeating: dz1[r + 3]))
+                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD4<Float>(repeating: dz2[r + 3]))
+                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD4<Float>(repeating: dz3[r + 3]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH)
+                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH)
+                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    let q5 = SIMD16<Float>()
-                    let q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        let q5 = SIMD16<Float>()
+                        let q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<1 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    let q5 = SIMD16<Float>()
-                    let q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        let q5 = SIMD16<Float>()
+                        let q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<1 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    let q5 = SIMD16<Float>()
-                    let q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        let q5 = SIMD16<Float>()
+                        let q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<1 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        let q5 = SIMD16<Float>()
+                        let q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<1 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                    }
                 }
             }
         }
@@ -627,68 +605,72 @@ public struct LSTM_H3_D5_Float_V512: GeneratedKernel {
             for k in 0..<3 { scratch0[Offset.carryH + k] = dFinal[k] }
             for k in 0..<3 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
+        StackScratch.with(Float.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<16 {
+                for j in 0..<3 { transposed[r * 4 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 3..<4 { transposed[r * 4 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            do {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    let q3 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 2 * Offset.lanes + k * 16), d)
-                    }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(s0, s1)
-                    put(SIMDMath.foldHalves(SIMDMath.foldHalves(s2)), scratch, Offset.carryH)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<3 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (SIMDMath.madd(SIMD16<Float>(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), SIMD16<Float>(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), y) - y * y), delta, Offset.gateDeltas) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD16<Float>()
-                    var q1 = SIMD16<Float>()
-                    var q2 = SIMD16<Float>()
-                    var q3 = SIMD16<Float>()
-                    var q4 = SIMD16<Float>()
-                    let q5 = SIMD16<Float>()
-                    let q6 = SIMD16<Float>()
-                    let q7 = SIMD16<Float>()
-                    for k in 0..<1 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 16)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                do {
+                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
+                    for r in stride(from: 0, to: 16, by: 4) {
+                        let u0 = part(transposed, r * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
                     }
-                    let s0 = SIMDMath.foldPairs(q0, q1)
-                    let s1 = SIMDMath.foldPairs(q2, q3)
-                    let s2 = SIMDMath.foldPairs(q4, q5)
-                    let s3 = SIMDMath.foldPairs(q6, q7)
-                    let s4 = SIMDMath.foldPairs(s0, s1)
-                    let s5 = SIMDMath.foldPairs(s2, s3)
-                    let s6 = SIMDMath.foldPairs(s4, s5)
-                    let v = SIMDMath.foldHalves(s6)
-                    dxt[0 + 0] = v[0]
-                    dxt[0 + 1] = v[1]
-                    dxt[0 + 2] = v[2]
-                    dxt[0 + 3] = v[3]
-                    dxt[0 + 4] = v[4]
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD16<Float>()
+                        var q1 = SIMD16<Float>()
+                        var q2 = SIMD16<Float>()
+                        var q3 = SIMD16<Float>()
+                        var q4 = SIMD16<Float>()
+                        let q5 = SIMD16<Float>()
+                        let q6 = SIMD16<Float>()
+                        let q7 = SIMD16<Float>()
+                        for k in 0..<1 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 16)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 16), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 16), d)
+                            q2 = SIMDMath.madd(q2, chunk(w, 2 * Offset.lanes + k * 16), d)
+                            q3 = SIMDMath.madd(q3, chunk(w, 3 * Offset.lanes + k * 16), d)
+                            q4 = SIMDMath.madd(q4, chunk(w, 4 * Offset.lanes + k * 16), d)
+                        }
+                        let s0 = SIMDMath.foldPairs(q0, q1)
+                        let s1 = SIMDMath.foldPairs(q2, q3)
+                        let s2 = SIMDMath.foldPairs(q4, q5)
+                        let s3 = SIMDMath.foldPairs(q6, q7)
+                        let s4 = SIMDMath.foldPairs(s0, s1)
+                        let s5 = SIMDMath.foldPairs(s2, s3)
+                        let s6 = SIMDMath.foldPairs(s4, s5)
+                        let v = SIMDMath.foldHalves(s6)
+                        dxt[0 + 0] = v[0]
+                        dxt[0 + 1] = v[1]
+                        dxt[0 + 2] = v[2]
+                        dxt[0 + 3] = v[3]
+                        dxt[0 + 4] = v[4]
+                    }
                 }
             }
         }

@@ -66,6 +66,10 @@ private enum Offset {
     static let carryArea = 24
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 144
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 144
 }
 
 /// The pointwise LSTM forward update, over the 3 parts of 2 lanes of each H-vector.
@@ -650,292 +654,232 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
             for m in 0..<2 { put(part(dFinal, m * 2), scratch3, Offset.carryH + m * 2) }; for k in 4..<5 { scratch3[Offset.carryH + k] = dFinal[k] }
             for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 2), scratch3, Offset.carryC + m * 2) }; for k in 4..<5 { scratch3[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<24 {
+                for j in 0..<5 { transposed[r * 6 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 5..<6 { transposed[r * 6 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<2 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
+                    let cur = tape1 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
+                    let cur = tape2 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
+                    let cur = tape3 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<3 {
+                    var a0_0 = SIMD2<Double>(); var a0_1 = SIMD2<Double>(); var a0_2 = SIMD2<Double>(); var a0_3 = SIMD2<Double>()
+                    var a1_0 = SIMD2<Double>(); var a1_1 = SIMD2<Double>(); var a1_2 = SIMD2<Double>(); var a1_3 = SIMD2<Double>()
+                    var a2_0 = SIMD2<Double>(); var a2_1 = SIMD2<Double>(); var a2_2 = SIMD2<Double>(); var a2_3 = SIMD2<Double>()
+                    var a3_0 = SIMD2<Double>(); var a3_1 = SIMD2<Double>(); var a3_2 = SIMD2<Double>(); var a3_3 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 24, by: 4) {
+                        let u0 = part(transposed, r * 6 + m * 2)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD2<Double>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD2<Double>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD2<Double>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 6 + m * 2)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD2<Double>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD2<Double>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD2<Double>(repeating: dz3[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 6 + m * 2)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD2<Double>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD2<Double>(repeating: dz1[r + 2]))
+                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD2<Double>(repeating: dz2[r + 2]))
+                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD2<Double>(repeating: dz3[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 6 + m * 2)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD2<Double>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD2<Double>(repeating: dz1[r + 3]))
+                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD2<Double>(repeating: dz2[r + 3]))
+                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD2<Double>(repeating: dz3[r + 3]))
+                    }
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 2)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 2)
+                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH + m * 2)
+                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH + m * 2)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
+                    }
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
+                    }
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
+                    }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[1 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[1 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[1 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[1 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[1 * 2 + 0] = v[0]
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch1
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[1 * 2 + 0] = v[0]
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch2
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[1 * 2 + 0] = v[0]
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch3
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[1 * 2 + 0] = v[0]
                 }
             }
         }
@@ -975,85 +919,79 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
             for m in 0..<2 { put(part(dFinal, m * 2), scratch0, Offset.carryH + m * 2) }; for k in 4..<5 { scratch0[Offset.carryH + k] = dFinal[k] }
             for m in 0..<2 { put(part(dFinal, Offset.stateC + m * 2), scratch0, Offset.carryC + m * 2) }; for k in 4..<5 { scratch0[Offset.carryC + k] = dFinal[Offset.stateC + k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(prev, cur, delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
-                do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
-                do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
-                do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<24 {
+                for j in 0..<5 { transposed[r * 6 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 5..<6 { transposed[r * 6 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<2 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 2) * Offset.lanes + k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 2 + 1) * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + m * 2)
+                    let cur = tape0 + t * Offset.recordStride, prev = cur - Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<5 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(prev, cur, delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 2); put(chunk(delta, Offset.gateDeltas + 2) * (1 - y * y), delta, Offset.gateDeltas + 2) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 6); put(chunk(delta, Offset.gateDeltas + 6) * (y - y * y), delta, Offset.gateDeltas + 6) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (y - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 10); put(chunk(delta, Offset.gateDeltas + 10) * (y - y * y), delta, Offset.gateDeltas + 10) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (y - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 14); put(chunk(delta, Offset.gateDeltas + 14) * (y - y * y), delta, Offset.gateDeltas + 14) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (y - y * y), delta, Offset.gateDeltas + 16) }
+                    do { let y = chunk(cur, Offset.gates + 18); put(chunk(delta, Offset.gateDeltas + 18) * (y - y * y), delta, Offset.gateDeltas + 18) }
+                    do { let y = chunk(cur, Offset.gates + 20); put(chunk(delta, Offset.gateDeltas + 20) * (y - y * y), delta, Offset.gateDeltas + 20) }
+                    do { let y = chunk(cur, Offset.gates + 22); put(chunk(delta, Offset.gateDeltas + 22) * (y - y * y), delta, Offset.gateDeltas + 22) }
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<3 {
+                    var a0_0 = SIMD2<Double>(); var a0_1 = SIMD2<Double>(); var a0_2 = SIMD2<Double>(); var a0_3 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 24, by: 4) {
+                        let u0 = part(transposed, r * 6 + m * 2)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 6 + m * 2)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 6 + m * 2)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD2<Double>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 6 + m * 2)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD2<Double>(repeating: dz0[r + 3]))
+                    }
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 2)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 4 * Offset.lanes + k * 2), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        var q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
+                            q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), scratch, Offset.carryH + 2 * 2)
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    var q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 2), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, 1 * Offset.lanes + k * 2), d)
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
+                        var q0 = SIMD2<Double>()
+                        let q1 = SIMD2<Double>()
+                        for k in 0..<12 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 2)
+                            q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
+                        }
+                        put(q0, scratch, Offset.reduction)
+                        put(q1, scratch, Offset.reduction + 2)
+                        let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
+                        dxt[1 * 2 + 0] = v[0]
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    SIMDMath.store(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self), dxt, 0)
-                }
-            }
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep, scratch = scratch0
-                    var q0 = SIMD2<Double>()
-                    let q1 = SIMD2<Double>()
-                    for k in 0..<12 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 2)
-                        q0 = SIMDMath.madd(q0, chunk(w, 2 * Offset.lanes + k * 2), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 2)
-                    let v = SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD2<Double>.self)
-                    dxt[1 * 2 + 0] = v[0]
                 }
             }
         }

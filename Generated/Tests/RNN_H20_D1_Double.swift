@@ -46,6 +46,10 @@ private enum Offset {
     static let carryArea = 80
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 400
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 400
 }
 
 /// The pointwise RNN forward update, over the 5 parts of 4 lanes of each H-vector.
@@ -329,90 +333,79 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 1) * batch.stateStride }) {
             for m in 0..<5 { put(part(dFinal, m * 4), scratch1, Offset.carryH + m * 4) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<20 {
+                for j in 0..<20 { transposed[r * 20 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<5 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<5 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<5 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Double>()
-                    for k in 0..<5 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<5 {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 20, by: 4) {
+                        let u0 = part(transposed, r * 20 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
+                        let u1 = part(transposed, (r + 1) * 20 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 20 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 20 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Double>(repeating: dz1[r + 3]))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 4)
                 }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Double>()
-                    for k in 0..<5 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Double>()
+                        for k in 0..<5 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Double>()
+                        for k in 0..<5 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    }
                 }
             }
         }
@@ -439,51 +432,52 @@ public struct RNN_H20_D1_Double: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for m in 0..<5 { put(part(dFinal, m * 4), scratch0, Offset.carryH + m * 4) }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<20 {
+                for j in 0..<20 { transposed[r * 20 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<5 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD4<Double>()
-                    var q1 = SIMD4<Double>()
-                    var q2 = SIMD4<Double>()
-                    var q3 = SIMD4<Double>()
-                    for k in 0..<5 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 4) * Offset.lanes + k * 4), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 4 + 1) * Offset.lanes + k * 4), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 4 + 2) * Offset.lanes + k * 4), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 4 + 3) * Offset.lanes + k * 4), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 4)
-                    put(q2, scratch, Offset.reduction + 8)
-                    put(q3, scratch, Offset.reduction + 12)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD4<Double>.self), scratch, Offset.carryH + m * 4)
+                    let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for m in 0..<5 { put(part(scratch, Offset.carryH + m * 4) + part(dy, (t - 1) * Offset.outputStep + m * 4), scratch, Offset.carryH + m * 4) } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 4); put(chunk(delta, Offset.gateDeltas + 4) * (1 - y * y), delta, Offset.gateDeltas + 4) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 12); put(chunk(delta, Offset.gateDeltas + 12) * (1 - y * y), delta, Offset.gateDeltas + 12) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD4<Double>()
-                    for k in 0..<5 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 4)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<5 {
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    for r in stride(from: 0, to: 20, by: 4) {
+                        let u0 = part(transposed, r * 20 + m * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 20 + m * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 20 + m * 4)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 20 + m * 4)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Double>(repeating: dz0[r + 3]))
                     }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
+                do {
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD4<Double>()
+                        for k in 0..<5 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 4)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 4), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(q0))
+                    }
                 }
             }
         }

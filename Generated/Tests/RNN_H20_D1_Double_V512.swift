@@ -46,6 +46,10 @@ private enum Offset {
     static let carryArea = 96
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
+    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
+    static let transposedInput = 576
+    /// Scalars of the backward's transposed copies of U (on the stack).
+    static let transposedCount = 576
 }
 
 /// The pointwise RNN forward update, over the 3 parts of 8 lanes of each H-vector.
@@ -368,318 +372,126 @@ public struct RNN_H20_D1_Double_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 3) * batch.stateStride }) {
             for m in 0..<2 { put(part(dFinal, m * 8), scratch3, Offset.carryH + m * 8) }; for k in 16..<20 { scratch3[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<24 {
+                for j in 0..<20 { transposed[r * 24 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 20..<24 { transposed[r * 24 + j] = 0 }
             }
-            do {
-                let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                if let dy = dy1 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-            }
-            do {
-                let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                if let dy = dy2 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-            }
-            do {
-                let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                if let dy = dy3 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
-            }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<2 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    var q4 = SIMD8<Double>()
-                    var q5 = SIMD8<Double>()
-                    var q6 = SIMD8<Double>()
-                    var q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
+                    let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
                 do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    var q4 = SIMD8<Double>()
-                    var q5 = SIMD8<Double>()
-                    var q6 = SIMD8<Double>()
-                    var q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
+                    let cur = tape1 + t * Offset.recordStride, delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
+                    if let dy = dy1 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
                 do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    var q4 = SIMD8<Double>()
-                    var q5 = SIMD8<Double>()
-                    var q6 = SIMD8<Double>()
-                    var q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
+                    let cur = tape2 + t * Offset.recordStride, delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
+                    if let dy = dy2 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
                 do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    var q4 = SIMD8<Double>()
-                    var q5 = SIMD8<Double>()
-                    var q6 = SIMD8<Double>()
-                    var q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
+                    let cur = tape3 + t * Offset.recordStride, delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
+                    if let dy = dy3 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<3 {
+                    var a0_0 = SIMD8<Double>(); var a0_1 = SIMD8<Double>(); var a0_2 = SIMD8<Double>(); var a0_3 = SIMD8<Double>()
+                    var a1_0 = SIMD8<Double>(); var a1_1 = SIMD8<Double>(); var a1_2 = SIMD8<Double>(); var a1_3 = SIMD8<Double>()
+                    var a2_0 = SIMD8<Double>(); var a2_1 = SIMD8<Double>(); var a2_2 = SIMD8<Double>(); var a2_3 = SIMD8<Double>()
+                    var a3_0 = SIMD8<Double>(); var a3_1 = SIMD8<Double>(); var a3_2 = SIMD8<Double>(); var a3_3 = SIMD8<Double>()
+                    for r in stride(from: 0, to: 24, by: 4) {
+                        let u0 = part(transposed, r * 24 + m * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Double>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Double>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Double>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Double>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 24 + m * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Double>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Double>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Double>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Double>(repeating: dz3[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 24 + m * 8)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Double>(repeating: dz0[r + 2]))
+                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Double>(repeating: dz1[r + 2]))
+                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD8<Double>(repeating: dz2[r + 2]))
+                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD8<Double>(repeating: dz3[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 24 + m * 8)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Double>(repeating: dz0[r + 3]))
+                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Double>(repeating: dz1[r + 3]))
+                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD8<Double>(repeating: dz2[r + 3]))
+                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD8<Double>(repeating: dz3[r + 3]))
+                    }
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
+                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 8)
+                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH + m * 8)
+                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH + m * 8)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    let q4 = SIMD8<Double>()
-                    let q5 = SIMD8<Double>()
-                    let q6 = SIMD8<Double>()
-                    let q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Double>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
-                }
-                do {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, scratch = scratch1
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    let q4 = SIMD8<Double>()
-                    let q5 = SIMD8<Double>()
-                    let q6 = SIMD8<Double>()
-                    let q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
+                    if let dx = dx1 {
+                        let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Double>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
-                }
-                do {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, scratch = scratch2
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    let q4 = SIMD8<Double>()
-                    let q5 = SIMD8<Double>()
-                    let q6 = SIMD8<Double>()
-                    let q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
+                    if let dx = dx2 {
+                        let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Double>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
-                }
-                do {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, scratch = scratch3
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    let q4 = SIMD8<Double>()
-                    let q5 = SIMD8<Double>()
-                    let q6 = SIMD8<Double>()
-                    let q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
+                    if let dx = dx3 {
+                        let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Double>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
-                }
-                if let dx = dx1 {
-                    let delta = deltas1 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
-                }
-                if let dx = dx2 {
-                    let delta = deltas2 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
-                }
-                if let dx = dx3 {
-                    let delta = deltas3 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
             }
         }
@@ -714,90 +526,51 @@ public struct RNN_H20_D1_Double_V512: GeneratedKernel {
         if let dFinal = batch.finalStateGradient.map({ $0 + (first + 0) * batch.stateStride }) {
             for m in 0..<2 { put(part(dFinal, m * 8), scratch0, Offset.carryH + m * 8) }; for k in 16..<20 { scratch0[Offset.carryH + k] = dFinal[k] }
         }
-        for step in 0..<length {
-            let t = length - step
-            do {
-                let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
-                backwardPointwise(delta, scratch)
-                // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
-                do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
-                do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
-                do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
+        StackScratch.with(Double.self, capacity: Offset.transposedCount) {
+            let transposed = $0
+            // Row r of the copies: U[r, ·] (padded to Hp with zeros).
+            for r in 0..<24 {
+                for j in 0..<20 { transposed[r * 24 + j] = w[Offset.recurrentColumns + j * Offset.lanes + r] }
+                for j in 20..<24 { transposed[r * 24 + j] = 0 }
             }
-            // δh_{t−1} = Uᵀ·δz: each block of U columns serves every sequence.
-            for m in 0..<2 {
+            for step in 0..<length {
+                let t = length - step
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    var q4 = SIMD8<Double>()
-                    var q5 = SIMD8<Double>()
-                    var q6 = SIMD8<Double>()
-                    var q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + (m * 8) * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + (m * 8 + 1) * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + (m * 8 + 2) * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + (m * 8 + 3) * Offset.lanes + k * 8), d)
-                        q4 = SIMDMath.madd(q4, chunk(w, Offset.recurrentColumns + (m * 8 + 4) * Offset.lanes + k * 8), d)
-                        q5 = SIMDMath.madd(q5, chunk(w, Offset.recurrentColumns + (m * 8 + 5) * Offset.lanes + k * 8), d)
-                        q6 = SIMDMath.madd(q6, chunk(w, Offset.recurrentColumns + (m * 8 + 6) * Offset.lanes + k * 8), d)
-                        q7 = SIMDMath.madd(q7, chunk(w, Offset.recurrentColumns + (m * 8 + 7) * Offset.lanes + k * 8), d)
-                    }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + m * 8)
+                    let cur = tape0 + t * Offset.recordStride, delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
+                    if let dy = dy0 { for k in 0..<20 { scratch[Offset.carryH + k] += dy[(t - 1) * Offset.outputStep + k] } }
+                    backwardPointwise(delta, scratch)
+                    // δz = upstream ⊙ act′(y) in one fused expression per chunk: (σ lane ? y : 1) − y².
+                    do { let y = chunk(cur, Offset.gates); put(chunk(delta, Offset.gateDeltas) * (1 - y * y), delta, Offset.gateDeltas) }
+                    do { let y = chunk(cur, Offset.gates + 8); put(chunk(delta, Offset.gateDeltas + 8) * (1 - y * y), delta, Offset.gateDeltas + 8) }
+                    do { let y = chunk(cur, Offset.gates + 16); put(chunk(delta, Offset.gateDeltas + 16) * (1 - y * y), delta, Offset.gateDeltas + 16) }
                 }
-            }
-            do {
+                // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
+                let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
+                for m in 0..<3 {
+                    var a0_0 = SIMD8<Double>(); var a0_1 = SIMD8<Double>(); var a0_2 = SIMD8<Double>(); var a0_3 = SIMD8<Double>()
+                    for r in stride(from: 0, to: 24, by: 4) {
+                        let u0 = part(transposed, r * 24 + m * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Double>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 24 + m * 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Double>(repeating: dz0[r + 1]))
+                        let u2 = part(transposed, (r + 2) * 24 + m * 8)
+                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Double>(repeating: dz0[r + 2]))
+                        let u3 = part(transposed, (r + 3) * 24 + m * 8)
+                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Double>(repeating: dz0[r + 3]))
+                    }
+                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
+                }
+                // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, scratch = scratch0
-                    var q0 = SIMD8<Double>()
-                    var q1 = SIMD8<Double>()
-                    var q2 = SIMD8<Double>()
-                    var q3 = SIMD8<Double>()
-                    let q4 = SIMD8<Double>()
-                    let q5 = SIMD8<Double>()
-                    let q6 = SIMD8<Double>()
-                    let q7 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, Offset.recurrentColumns + 16 * Offset.lanes + k * 8), d)
-                        q1 = SIMDMath.madd(q1, chunk(w, Offset.recurrentColumns + 17 * Offset.lanes + k * 8), d)
-                        q2 = SIMDMath.madd(q2, chunk(w, Offset.recurrentColumns + 18 * Offset.lanes + k * 8), d)
-                        q3 = SIMDMath.madd(q3, chunk(w, Offset.recurrentColumns + 19 * Offset.lanes + k * 8), d)
+                    if let dx = dx0 {
+                        let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
+                        var q0 = SIMD8<Double>()
+                        for k in 0..<3 {
+                            let d = chunk(delta, Offset.gateDeltas + k * 8)
+                            q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
+                        }
+                        dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                     }
-                    put(q0, scratch, Offset.reduction)
-                    put(q1, scratch, Offset.reduction + 8)
-                    put(q2, scratch, Offset.reduction + 16)
-                    put(q3, scratch, Offset.reduction + 24)
-                    put(q4, scratch, Offset.reduction + 32)
-                    put(q5, scratch, Offset.reduction + 40)
-                    put(q6, scratch, Offset.reduction + 48)
-                    put(q7, scratch, Offset.reduction + 56)
-                    put(SIMDMath.transposedSum(scratch + Offset.reduction, as: SIMD8<Double>.self), scratch, Offset.carryH + 2 * 8)
-                }
-            }
-            // δx_t = Wᵀ·δz for the sequences that asked for it.
-            do {
-                if let dx = dx0 {
-                    let delta = deltas0 + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep
-                    var q0 = SIMD8<Double>()
-                    for k in 0..<3 {
-                        let d = chunk(delta, Offset.gateDeltas + k * 8)
-                        q0 = SIMDMath.madd(q0, chunk(w, k * 8), d)
-                    }
-                    dxt[0] = SIMDMath.foldHalves(SIMDMath.foldHalves(SIMDMath.foldHalves(q0)))
                 }
             }
         }

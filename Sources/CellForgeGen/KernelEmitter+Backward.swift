@@ -44,46 +44,7 @@ extension KernelEmitter {
                     }
                 }
             }
-            s.block("for step in 0..<length") { s in
-                s.line("let t = length - step")
-                for b in all {
-                    s.block("do") { s in
-                        let readsPrevious = cell.backward.areas.contains(.previous)
-                        s.line("let cur = tape\(b) + t * Offset.recordStride\(readsPrevious ? ", prev = cur - Offset.recordStride" : ""), delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)")
-                        s.line("if let dy = dy\(b) { \(addOutputGradient) }")
-                        let arguments: [Area: String] = [.parameters: "w", .previous: "prev", .current: "cur", .delta: "delta", .scratch: "scratch"]
-                        s.line(pointwiseCall("backwardPointwise", cell.backward) { arguments[$0]! })
-                        if layout.gateLaneCount < P {
-                            s.line("for k in \(layout.gateLaneCount)..<Offset.lanes { delta[k] = 0 }")
-                        }
-                        if isCompact {
-                            emitCompactDerivative(&s)
-                            emitCompactRecurrentDelta(&s)
-                        } else {
-                            emitFusedDerivative(&s)
-                            emitRecurrentDelta(&s)
-                        }
-                    }
-                }
-                s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
-                let n = recurrentGroupWidth, carryH = offsetName(.carry("h"))
-                emitTransposedProduct(&s, block: .recurrentColumn, count: H, groupWidth: n, deltas: recurrentDeltas,
-                                      sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)"]) }) { offset, value, _ in
-                    // Groups narrower than a part (a 16-register target at 512 bits) load and store their own width.
-                    let (load, store) = n == layout.partWidth ? ("part", "put") : ("SIMDMath.load", "SIMDMath.store")
-                    let sum = cell.hasDirectHiddenPath ? "\(value) + \(load)(scratch, \(named(offsetName(.directHiddenGradient), offset)))" : value
-                    return ["\(store)(\(sum), scratch, \(named(carryH, offset)))"]
-                }
-                s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
-                emitTransposedProduct(&s, block: .inputColumn, count: D, groupWidth: dxGroupWidth, deltas: .gates,
-                                      sequences: all.map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep"
-                                                                                        + (stagesReduction(dxGroupWidth) ? ", scratch = scratch\(b)" : "")]) }) { offset, value, lanes in
-                    if lanes == dxGroupWidth {
-                        return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
-                    }
-                    return ["let v = \(value)"] + (0..<lanes).map { "dxt[\(plus(0, offset)) + \($0)] = v[\($0)]" }
-                }
-            }
+            withTransposedCopies(&s) { s in emitBackwardStepLoop(&s, sequences: B) }
             for b in all {
                 s.block("if let dInitial = batch.initialStateGradient.map({ $0 + (first + \(b)) * batch.stateStride })") { s in
                     for (v, name) in stateVectors.enumerated() {
@@ -92,6 +53,88 @@ extension KernelEmitter {
                 }
             }
             for b in all { s.line("accumulateParameterGradients(x\(b), length, tape\(b), g)") }
+        }
+    }
+
+    /// The reverse step loop itself, for `sequences` sequences in lockstep: the pointwise δ
+    /// and δz of each sequence, then Uᵀ·δz and Wᵀ·δz for all of them.
+    func emitBackwardStepLoop(_ s: inout SourceWriter, sequences B: Int) {
+        let all = 0..<B
+        s.block("for step in 0..<length") { s in
+            s.line("let t = length - step")
+            for b in all {
+                s.block("do") { s in
+                    let readsPrevious = cell.backward.areas.contains(.previous)
+                    s.line("let cur = tape\(b) + t * Offset.recordStride\(readsPrevious ? ", prev = cur - Offset.recordStride" : ""), delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)")
+                    s.line("if let dy = dy\(b) { \(addOutputGradient) }")
+                    let arguments: [Area: String] = [.parameters: "w", .previous: "prev", .current: "cur", .delta: "delta", .scratch: "scratch"]
+                    s.line(pointwiseCall("backwardPointwise", cell.backward) { arguments[$0]! })
+                    if layout.gateLaneCount < P {
+                        s.line("for k in \(layout.gateLaneCount)..<Offset.lanes { delta[k] = 0 }")
+                    }
+                    if isCompact {
+                        emitCompactDerivative(&s)
+                        emitCompactRecurrentDelta(&s)
+                    } else {
+                        emitFusedDerivative(&s)
+                        emitRecurrentDelta(&s)
+                    }
+                }
+            }
+            if transposesRecurrent { emitRecurrentGradientFromCopy(&s, sequences: B) } else { emitRecurrentGradient(&s, sequences: B) }
+            if transposesInput { emitInputGradientFromCopy(&s, sequences: B) } else { emitInputGradient(&s, sequences: B) }
+        }
+    }
+
+    /// δh_{t−1} = Uᵀ·δz (+ u ⊙ δh_t for the GRU) into each sequence's carry, as dot products
+    /// over the columns of U ending in transposing reductions.
+    func emitRecurrentGradient(_ s: inout SourceWriter, sequences B: Int) {
+        let all = 0..<B
+        s.line("// δh_{t−1} = Uᵀ·δz\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each block of U columns serves every sequence.")
+        let n = recurrentGroupWidth, carryH = offsetName(.carry("h"))
+        emitTransposedProduct(&s, block: .recurrentColumn, count: H, groupWidth: n, deltas: recurrentDeltas,
+                              sequences: all.map { b in ("do", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, scratch = scratch\(b)"]) }) { offset, value, _ in
+            // Groups narrower than a part (a 16-register target at 512 bits) load and store their own width.
+            let (load, store) = n == layout.partWidth ? ("part", "put") : ("SIMDMath.load", "SIMDMath.store")
+            let sum = cell.hasDirectHiddenPath ? "\(value) + \(load)(scratch, \(named(offsetName(.directHiddenGradient), offset)))" : value
+            return ["\(store)(\(sum), scratch, \(named(carryH, offset)))"]
+        }
+    }
+
+    /// δh_{t−1} as `emitRecurrentGradient`, from the transposed copy of U: broadcast
+    /// multiply-adds over its rows, no reduction.
+    func emitRecurrentGradientFromCopy(_ s: inout SourceWriter, sequences B: Int) {
+        let carryH = offsetName(.carry("h"))
+        s.line("// δh_{t−1} = Σ_r δz[r]·U[r, ·]\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each row of the copy of U serves every sequence.")
+        emitBroadcastProduct(&s, copy: "transposed", width: layout.paddedHidden, deltas: recurrentDeltas,
+                             sequences: (0..<B).map { "deltas\($0)" }) { b, offset, value in
+            let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch\(b), \(named(offsetName(.directHiddenGradient), offset)))" : value
+            return ["put(\(sum), scratch\(b), \(named(carryH, offset)))"]
+        }
+    }
+
+    /// δx_t = Wᵀ·δz for the sequences that asked for it, as dot products over the columns of W.
+    func emitInputGradient(_ s: inout SourceWriter, sequences B: Int) {
+        s.line("// δx_t = Wᵀ·δz for the sequences that asked for it.")
+        emitTransposedProduct(&s, block: .inputColumn, count: D, groupWidth: dxGroupWidth, deltas: .gates,
+                              sequences: (0..<B).map { b in ("if let dx = dx\(b)", ["let delta = deltas\(b) + (t - 1) * Offset.deltaStride, dxt = dx + (t - 1) * Offset.inputStep"
+                                                                                  + (stagesReduction(dxGroupWidth) ? ", scratch = scratch\(b)" : "")]) }) { offset, value, lanes in
+            if lanes == dxGroupWidth {
+                return [dxGroupWidth == 1 ? "dxt[\(offset)] = \(value)" : "SIMDMath.store(\(value), dxt, \(offset))"]
+            }
+            return ["let v = \(value)"] + (0..<lanes).map { "dxt[\(plus(0, offset)) + \($0)] = v[\($0)]" }
+        }
+    }
+
+    /// δx_t as `emitInputGradient`, from the transposed copy of W. A batch asks for δx for
+    /// all its sequences or none.
+    func emitInputGradientFromCopy(_ s: inout SourceWriter, sequences B: Int) {
+        s.line("// δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).")
+        s.block("if \((0..<B).map { "let dx\($0)" }.joined(separator: ", "))") { s in
+            emitBroadcastProduct(&s, copy: "transposed + Offset.transposedInput", width: D, deltas: .gates,
+                                 sequences: (0..<B).map { "deltas\($0)" }) { b, offset, value in
+                ["put(\(value), dx\(b) + (t - 1) * Offset.inputStep, \(offset))"]
+            }
         }
     }
 

@@ -75,7 +75,7 @@ extension KernelEmitter {
             guard seen.insert(name).inserted else { continue }
             list.append(NamedOffset(name: name, value: offsetValue(slot), doc: slotDoc(slot)))
         }
-        return list + backwardOffsets
+        return list + backwardOffsets + transposedOffsets
     }
 
     /// The constants only the step loop and the parameter-gradient pass use: strides of the

@@ -12,15 +12,59 @@ import Testing
         return String(text[start...])
     }
 
-    /// Transposed products keep one accumulator per column, at most R/2 of them: 8 for a
-    /// 16-register target even at 512 bits (16 lanes), 16 with 32 registers.
+    /// Transposed products without copies (H64: the copy of U would exceed the stack scratch)
+    /// keep one accumulator per column, at most R/2 of them: 8 for a 16-register target even
+    /// at 512 bits (16 lanes), 16 with 32 registers.
     @Test func transposedProductsFollowTheRegisterCount() throws {
         for (cell, registers, widest) in [(CellKind.lstm, 16, 8), (.lstm, 32, 16), (.gru, 16, 8), (.gru, 32, 16)] {
-            let spec = try KernelSpec(cell: cell, hiddenSize: 32, inputSize: 32, scalar: .float,
+            let spec = try KernelSpec(cell: cell, hiddenSize: 64, inputSize: 64, scalar: .float,
                                       target: try KernelTarget(vectorBits: 512, registers: registers))
             let text = backwardText(spec)
             #expect(text.contains("var q\(widest - 1) = SIMD16<Float>()"), "\(cell) R\(registers): groups of \(widest)")
             #expect(!text.contains("var q\(widest) = "), "\(cell) R\(registers): no group wider than \(widest)")
+        }
+    }
+
+    /// Uᵀ·δz reads a transposed copy of U where it fits the stack scratch (and Wᵀ·δz one of W
+    /// where D is whole parts and both fit): no transposing reduction is left there. Larger
+    /// kernels, and H ≤ 2 (scalar parts), keep the dot products.
+    @Test func transposedCopiesWhereTheyFit() throws {
+        // (cell, H, D, scalar, bits, copies of U, of W, scalars of the copies)
+        let cases: [(CellKind, Int, Int, ScalarType, Int, Bool, Bool, Int)] = [
+            (.lstm, 16, 16, .float, 512, true, true, 64 * 32),
+            (.lstm, 8, 8, .float, 256, true, true, 32 * 16),
+            (.lstm, 20, 1, .float, 256, true, false, 96 * 24),
+            (.gru, 32, 32, .float, 512, true, true, 96 * 64),
+            (.lstm, 32, 32, .double, 512, true, false, 128 * 32),
+            (.rnn, 64, 64, .float, 512, true, true, 64 * 128),
+            (.lstm, 64, 64, .float, 512, false, false, 0),
+            (.gru, 1, 3, .float, 256, false, false, 0),
+        ]
+        for (cell, h, d, scalar, bits, copiesU, copiesW, count) in cases {
+            let spec = try KernelSpec(cell: cell, hiddenSize: h, inputSize: d, scalar: scalar, target: try KernelTarget(vectorBits: bits))
+            let text = backwardText(spec), source = KernelGenerator.source(for: spec)
+            let name = spec.typeName
+            #expect(text.contains("StackScratch.with(\(scalar.swiftName).self, capacity: Offset.transposedCount)") == copiesU, "\(name)")
+            #expect(text.contains("each row of the copy of U serves every sequence") == copiesU, "\(name)")
+            #expect(text.contains("δz[r]·W[r, ·]") == copiesW, "\(name)")
+            #expect(text.contains("SIMDMath.transposedSum") == (!copiesW && text.contains("Offset.reduction")), "\(name)")
+            if copiesU { #expect(source.contains("static let transposedCount = \(count)\n"), "\(name)") }
+            #expect(source.contains("static let transposedInput") == copiesU, "\(name)")
+        }
+    }
+
+    /// The copies' products split each part's sum over R/2 ÷ interleave accumulators (2 to 4),
+    /// the same for one sequence as for a lockstep group, so that both sum alike.
+    @Test func transposedCopySplitsFollowTheRegisterCount() throws {
+        for (registers, splits) in [(16, 2), (32, 4)] {
+            let spec = try KernelSpec(cell: .lstm, hiddenSize: 16, inputSize: 16, scalar: .float,
+                                      target: try KernelTarget(vectorBits: 512, registers: registers))
+            let text = backwardText(spec)
+            for steps in ["backwardSteps\(spec.interleave)(", "backwardSteps1("] {
+                let body = String(text[text.range(of: "private func \(steps)")!.lowerBound...])
+                #expect(body.contains("var a0_\(splits - 1) = SIMD16<Float>()"), "R\(registers) \(steps)")
+                #expect(!body.contains("var a0_\(splits) = "), "R\(registers) \(steps)")
+            }
         }
     }
 
