@@ -72,8 +72,6 @@ private enum Offset {
     static let gateDeltas = 0
     /// The recurrent-side δz in a step's deltas.
     static let recurrentDeltas = 48
-    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
-    static let transposedInput = 768
     /// Scalars of the backward's transposed copies of U (on the stack).
     static let transposedCount = 768
 }

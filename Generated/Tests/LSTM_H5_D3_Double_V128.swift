@@ -66,8 +66,6 @@ private enum Offset {
     static let carryArea = 24
     /// Δz of the gate group in a step's deltas.
     static let gateDeltas = 0
-    /// The copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies.
-    static let transposedInput = 144
     /// Scalars of the backward's transposed copies of U (on the stack).
     static let transposedCount = 144
 }

@@ -31,12 +31,12 @@ extension KernelEmitter {
     var transposedOffsets: [NamedOffset] {
         guard transposesRecurrent else { return [] }
         let input = transposesInput
-        return [
-            NamedOffset(name: "transposedInput", value: transposedRows * layout.paddedHidden,
-                        doc: "the copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies"),
-            NamedOffset(name: "transposedCount", value: transposedRows * (layout.paddedHidden + (input ? D : 0)),
-                        doc: "scalars of the backward's transposed copies of U\(input ? " and W" : "") (on the stack)"),
-        ]
+        let count = NamedOffset(name: "transposedCount", value: transposedRows * (layout.paddedHidden + (input ? D : 0)),
+                                doc: "scalars of the backward's transposed copies of U\(input ? " and W" : "") (on the stack)")
+        guard input else { return [count] }
+        return [NamedOffset(name: "transposedInput", value: transposedRows * layout.paddedHidden,
+                            doc: "the copy of W, row by row (D scalars a row), after that of U (Hp a row) in the transposed copies"),
+                count]
     }
 
     /// Wraps the backward's step loop in the stack scratch that holds the transposed copies,

@@ -49,7 +49,7 @@ import Testing
             #expect(text.contains("δz[r]·W[r, ·]") == copiesW, "\(name)")
             #expect(text.contains("SIMDMath.transposedSum") == (!copiesW && text.contains("Offset.reduction")), "\(name)")
             if copiesU { #expect(source.contains("static let transposedCount = \(count)\n"), "\(name)") }
-            #expect(source.contains("static let transposedInput") == copiesU, "\(name)")
+            #expect(source.contains("static let transposedInput") == copiesW, "\(name)")
         }
     }
 
