@@ -135,19 +135,18 @@ public struct GRU_H64_D64_Float: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H64_D64_Float.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H64_D64_Float.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference: two records per sequence (and the scratch its forward uses). A lone sequence's ring
-            // comes from the stack up to 32 KiB (`StackScratch`), a group's from a temporary allocation,
-            // on the stack up to 1 KiB; pass a tape to never allocate.
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
             if batch.count == 1 {
                 // At least 4 steps add one block's W·x_t + b after the ring.
                 if batch.length >= 4 {
-                    StackScratch.with(Float.self, capacity: Offset.inferenceRing + Offset.blockSteps * Offset.lanes) {
-                        forwardGroups(w, batch, $0, tapeStride: Offset.inferenceRing, ring: true, blocks: true)
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing + Offset.blockSteps * Offset.lanes) {
+                        forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true, blocks: true)
                     }
                     return
                 }
-                StackScratch.with(Float.self, capacity: Offset.inferenceRing) {
-                    forwardGroups(w, batch, $0, tapeStride: Offset.inferenceRing, ring: true, blocks: false)
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true, blocks: false)
                 }
                 return
             }

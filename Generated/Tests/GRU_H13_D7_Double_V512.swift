@@ -135,12 +135,11 @@ public struct GRU_H13_D7_Double_V512: GeneratedKernel {
         precondition(batch.count >= 0 && batch.length >= 0, "GRU_H13_D7_Double_V512.forward: negative count or length")
         precondition(batch.state != nil || batch.count == 0, "GRU_H13_D7_Double_V512.forward: the batch has no state buffer")
         guard let tapes = batch.tape else {
-            // Inference: two records per sequence (and the scratch its forward uses). A lone sequence's ring
-            // comes from the stack up to 32 KiB (`StackScratch`), a group's from a temporary allocation,
-            // on the stack up to 1 KiB; pass a tape to never allocate.
+            // Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,
+            // on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).
             if batch.count == 1 {
-                StackScratch.with(Double.self, capacity: Offset.inferenceRing) {
-                    forwardGroups(w, batch, $0, tapeStride: Offset.inferenceRing, ring: true)
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: Offset.inferenceRing) {
+                    forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true)
                 }
                 return
             }

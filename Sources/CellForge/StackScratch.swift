@@ -1,14 +1,16 @@
-/// Scratch memory for a generated kernel's lone-sequence inference (`forward` with
-/// `tape: nil`): from the stack up to `maximumBytes`, so that calls without a tape stay off
-/// the heap (LSTM H20 D1 needs 1,344 bytes at 256 bits; GRU H64 D64 4 KiB per sample and
-/// about 20 KB for a block).
+/// Stack scratch for a generated kernel's backward: the transposed copies of U and W that
+/// its transposed products read (see README, "Inside a kernel"), up to `maximumBytes`, with
+/// no allocation in the training step.
 ///
 /// `withUnsafeTemporaryAllocation` takes only 1 KiB from the stack on Linux and goes to the
 /// heap above it. Between 1 KiB and `maximumBytes` this zero-fills a local value of the next
-/// power-of-two size (2 to 32 KiB) instead: a memset of at most twice the request, on every
-/// call, in place of a heap allocation and its release.
+/// power-of-two size (2 to 32 KiB) instead: at most twice the request, once per backward call
+/// (T steps of work). For per-call scratch on a short path it costs more than glibc's malloc:
+/// lone-sequence inference rings of 1.3–2 KiB were 5–50% slower per sample on the stack this
+/// way (README, "Using a generated kernel"), so those keep `withUnsafeTemporaryAllocation`.
 public enum StackScratch {
-    /// Largest scratch taken from the stack: 32 KiB. Larger requests come from the heap.
+    /// Largest scratch taken from the stack: 32 KiB. Larger requests come from the heap;
+    /// generated kernels only ask for what fits.
     public static let maximumBytes = 32 * 1024
 
     /// Calls `body` with scratch for `capacity` ≥ 0 scalars (contents unspecified; at least

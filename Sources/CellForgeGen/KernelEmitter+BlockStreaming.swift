@@ -38,7 +38,7 @@ extension KernelEmitter {
     /// Scalars of one sequence's inference ring: two records, then the only scratch a forward
     /// uses, the products a cell keeps apart (the GRU's W·x_t + b and U·h_{t−1}, from
     /// `Scratch.inputProduct`), so that a lone sequence's ring stays within the 1 KiB that
-    /// `StackScratch` takes from the stack without zero-filling it for as many sizes as possible.
+    /// `withUnsafeTemporaryAllocation` always takes from the stack for as many sizes as possible.
     /// In a ring the scratch pointer lies `Scratch.inputProduct` before the end of the records
     /// (emitted under the same condition): the backward's carried δ in front of the products
     /// is never touched there.

@@ -125,22 +125,21 @@ struct KernelEmitter {
             s.line("precondition(batch.count >= 0 && batch.length >= 0, \"\(spec.typeName).forward: negative count or length\")")
             s.line("precondition(batch.state != nil || batch.count == 0, \"\(spec.typeName).forward: the batch has no state buffer\")")
             s.block("guard let tapes = batch.tape else") { s in
-                s.line("// Inference: two records per sequence (and the scratch its forward uses). A lone sequence's ring")
-                s.line("// comes from the stack up to 32 KiB (`StackScratch`), a group's from a temporary allocation,")
-                s.line("// on the stack up to 1 KiB; pass a tape to never allocate.")
+                s.line("// Inference: two records per sequence (and the scratch its forward uses) in a temporary allocation,")
+                s.line("// on the stack up to 1 KiB (a lone sequence needs one ring; pass a tape to never allocate).")
                 let blocks = streamsBlocks ? ", blocks: false" : ""
                 s.block("if batch.count == 1") { s in
                     if streamsBlocks {
                         s.line("// At least \(Self.tileSteps) steps add one block's W·x_t + b after the ring.")
                         s.block("if batch.length >= \(Self.tileSteps)") { s in
-                            s.block("StackScratch.with(\(scalar).self, capacity: Offset.inferenceRing + Offset.blockSteps * Offset.lanes)") { s in
-                                s.line("forwardGroups(w, batch, $0, tapeStride: Offset.inferenceRing, ring: true, blocks: true)")
+                            s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: Offset.inferenceRing + Offset.blockSteps * Offset.lanes)") { s in
+                                s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true, blocks: true)")
                             }
                             s.line("return")
                         }
                     }
-                    s.block("StackScratch.with(\(scalar).self, capacity: Offset.inferenceRing)") { s in
-                        s.line("forwardGroups(w, batch, $0, tapeStride: Offset.inferenceRing, ring: true\(blocks))")
+                    s.block("withUnsafeTemporaryAllocation(of: \(scalar).self, capacity: Offset.inferenceRing)") { s in
+                        s.line("forwardGroups(w, batch, $0.baseAddress!, tapeStride: Offset.inferenceRing, ring: true\(blocks))")
                     }
                     s.line("return")
                 }

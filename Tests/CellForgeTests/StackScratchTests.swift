@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// `StackScratch`: scratch of the requested size, aligned, distinct for nested calls, and
-/// from the stack up to `maximumBytes` (the lone-sequence inference ring of every kernel).
+/// from the stack up to `maximumBytes` (the backward's transposed copies).
 @Suite struct StackScratchTests {
     /// Capacities around each size class's edges, in scalars of `Scalar`.
     static func capacities<Scalar: CellScalar>(_: Scalar.Type) -> [Int] {

@@ -18,8 +18,8 @@ extension BatchDriver {
         let (H, D, S, chunk) = (kernel.hiddenSize, kernel.inputSize, kernel.stateSize, sequencesPerChunk)
         let parameters = UnsafePointer(storage.baseAddress!)
         // Each worker's tapes serve as the kernel's scratch: with no tape a generated
-        // kernel takes a batch's scratch from withUnsafeTemporaryAllocation, which falls
-        // back to the heap above 1 KiB (H ≥ 16 in Float), once per call.
+        // kernel takes its scratch from withUnsafeTemporaryAllocation, which falls back
+        // to the heap above 1 KiB (H ≥ 16 in Float), once per call.
         let chunks = chunkCount(sequences: batch.count)
         workspace.reserve(chunks: 0, workers: workers(chunks: chunks), tapeCount: kernel.tapeCount(length: batch.maxLength),
                           outputCount: 0)

@@ -17,8 +17,8 @@ extension ModelDriver {
         let (D, O, S) = (architecture.inputSize, architecture.outputSize, model.stateSize)
         let outputCount = batch.totalSteps * O
         if outputs.count != outputCount { outputs = Array(repeating: 0, count: outputCount) }
-        // The tapes serve as the kernels' scratch: without one a generated kernel may take a
-        // batch's scratch from the heap (above 1 KiB).
+        // The tapes serve as the kernels' scratch: without one a generated kernel may take its
+        // scratch from the heap (above 1 KiB).
         let chunks = chunkCount(sequences: batch.count)
         workspace.reserve(chunks: 0, workers: workers(chunks: chunks), length: batch.maxLength)
         batch.inputs.withUnsafeBufferPointer { x in
