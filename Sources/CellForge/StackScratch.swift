@@ -23,18 +23,18 @@ public enum StackScratch {
         if bytes <= 1024 || bytes > maximumBytes {
             return try withUnsafeTemporaryAllocation(of: Scalar.self, capacity: max(capacity, 1)) { try body($0.baseAddress!) }
         }
-        if bytes <= 2048 { return try onStack(StackBytes2K(), capacity: capacity, body) }
-        if bytes <= 4096 { return try onStack(StackBytes4K(), capacity: capacity, body) }
-        if bytes <= 8192 { return try onStack(StackBytes8K(), capacity: capacity, body) }
-        if bytes <= 16384 { return try onStack(StackBytes16K(), capacity: capacity, body) }
-        return try onStack(StackBytes32K(), capacity: capacity, body)
+        if bytes <= 2048 { return try onStack(StackBytes2K.self, capacity: capacity, body) }
+        if bytes <= 4096 { return try onStack(StackBytes4K.self, capacity: capacity, body) }
+        if bytes <= 8192 { return try onStack(StackBytes8K.self, capacity: capacity, body) }
+        if bytes <= 16384 { return try onStack(StackBytes16K.self, capacity: capacity, body) }
+        return try onStack(StackBytes32K.self, capacity: capacity, body)
     }
 
-    /// `body` on the bytes of a local copy of `storage`, seen as `capacity` scalars.
+    /// `body` on the bytes of a local zero value of `Storage`, seen as `capacity` scalars.
     @inlinable @inline(__always)
     static func onStack<Storage: StackBytes, Scalar: CellScalar, Result>(
-        _ storage: Storage, capacity: Int, _ body: (UnsafeMutablePointer<Scalar>) throws -> Result) rethrows -> Result {
-        var storage = storage
+        _: Storage.Type, capacity: Int, _ body: (UnsafeMutablePointer<Scalar>) throws -> Result) rethrows -> Result {
+        var storage = Storage()
         return try withUnsafeMutablePointer(to: &storage) {
             try $0.withMemoryRebound(to: Scalar.self, capacity: capacity) { try body($0) }
         }

@@ -14,17 +14,19 @@ extension KernelEmitter {
     /// Rows of a transposed copy: the gate lanes (padding lanes past them hold zero δz).
     var transposedRows: Int { layout.gateLaneCount }
 
+    /// Whether copies with rows of `width` scalars fit the stack scratch.
+    func copiesFit(width: Int) -> Bool {
+        transposedRows * width * spec.scalar.bits / 8 <= StackScratch.maximumBytes
+    }
+
     /// Whether Uᵀ·δz reads a transposed copy of U: parts are vectors (H > 2), and the copy
     /// fits the stack scratch.
-    var transposesRecurrent: Bool {
-        layout.partWidth > 1 && transposedRows * layout.paddedHidden * spec.scalar.bits / 8 <= StackScratch.maximumBytes
-    }
+    var transposesRecurrent: Bool { layout.partWidth > 1 && copiesFit(width: layout.paddedHidden) }
 
     /// Whether δx_t = Wᵀ·δz reads a transposed copy of W as well: D whole parts, and both
     /// copies fit the stack scratch.
     var transposesInput: Bool {
-        transposesRecurrent && D % layout.partWidth == 0
-            && transposedRows * (layout.paddedHidden + D) * spec.scalar.bits / 8 <= StackScratch.maximumBytes
+        transposesRecurrent && D % layout.partWidth == 0 && copiesFit(width: layout.paddedHidden + D)
     }
 
     /// Named offsets of the transposed copies (only in kernels that use them).
