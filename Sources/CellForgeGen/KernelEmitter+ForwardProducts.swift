@@ -22,18 +22,9 @@ extension KernelEmitter {
     /// z = b + W·x_t + U·h_{t−1} group by group, each loaded weight chunk feeding every
     /// sequence's accumulators, then the one activation over the gate lanes.
     ///
-    /// Group size, from the target's registers R: one sequence keeps R/2 accumulators in
-    /// flight; several sequences keep g·B·a accumulators (a per chunk and sequence), g chunks
-    /// and B broadcasts within R − 1 registers (more spills to the stack every column), except
-    /// that small gate groups (≤ R/4 chunks) take R/8 chunks at a time: measured 26.5 against
-    /// 21 GFLOP/s at H8 D8 with R = 16.
+    /// Group size: see `forwardGroupChunks`.
     func emitForwardProducts(_ s: inout SourceWriter, sequences B: Int, hoisted: Bool) {
-        // Accumulators per chunk and sequence, from the form: 2 where U·h stays apart, else 1.
-        let perChunk = forwardProducts(sequences: 1, chunks: 1, offset: { SymbolicOffset($0) }, hoisted: false).accumulators.count
-        let target = spec.target
-        let group = B == 1 ? min(layout.chunkCount, max(1, target.accumulatorBudget / perChunk))
-                  : layout.chunkCount <= target.registers / 4 ? min(layout.chunkCount, target.registers / 8)
-                  : max(1, min(layout.chunkCount, (target.freeRegisters - B) / (B * perChunk + 1)))
+        let group = forwardGroupChunks(sequences: B)
         s.line("// z = " + (hoisted ? "(b + W·x_t from the block)" : "b + W·x_t") + " + U·h_{t−1}, \(group) chunks at a time; then " + (isCompact
             ? "one activation pass per gate block: \(activationSummary)."
             : "one activation per chunk: \(activationSummary)."))
@@ -41,6 +32,27 @@ extension KernelEmitter {
             lower(forwardProducts(sequences: B, chunks: n, offset: offset, hoisted: hoisted), into: &s)
         }
         if isCompact { for b in 0..<B { emitActivationPass(&s, sequence: b) } }
+    }
+
+    /// Chunks the forward products take at a time, from the target's registers R: one sequence
+    /// keeps R/2 accumulators in flight; several sequences keep g·B·a accumulators (a per chunk
+    /// and sequence: 2 where U·h stays apart, else 1), g chunks and B broadcasts within R − 1
+    /// registers (more spills to the stack every column). Small gate groups (≤ R/4 chunks) take
+    /// R/8 chunks at a time even where their accumulators spill: measured 26.5 against
+    /// 21 GFLOP/s at H8 D8 with R = 16 (2 chunks' 16 accumulators). One exception, measured on
+    /// an Intel Xeon with AVX-512 (R = 32, N = 256, one binary, bits unchanged): where one chunk
+    /// fewer splits the gate group evenly and fits, it is taken. That is 6 chunks as 3 + 3, 24
+    /// accumulators, instead of 4 + 2, 32 (GRU H20 D1 and H32 D32: inference 1.02–1.08×,
+    /// training 1.02–1.08×); 4 chunks as 3 + 1 was slower (LSTM H16 D16, RNN H64 D64: 0.89–0.96×
+    /// inference), so they stay whole.
+    func forwardGroupChunks(sequences B: Int) -> Int {
+        let perChunk = forwardProducts(sequences: 1, chunks: 1, offset: { SymbolicOffset($0) }, hoisted: false).accumulators.count
+        let (count, R) = (layout.chunkCount, spec.target.registers)
+        if B == 1 { return min(count, max(1, spec.target.accumulatorBudget / perChunk)) }
+        guard count <= R / 4 else { return max(1, min(count, (spec.target.freeRegisters - B) / (B * perChunk + 1))) }
+        let group = min(count, R / 8)
+        let fits = { (g: Int) in B * perChunk * g + g + 1 <= R }
+        return group > 2 && !fits(group) && count % (group - 1) == 0 && fits(group - 1) ? group - 1 : group
     }
 
     /// One chunk group of the forward products for B sequences in lockstep: n chunks at lane

@@ -89,6 +89,24 @@ import Testing
         }
     }
 
+    /// The forward's chunk groups (see `KernelEmitter.forwardGroupChunks`): small gate groups
+    /// take R/8 chunks even where they spill (4 + 4 of 8 with R = 32, 2 of 4 with R = 16), except
+    /// 6 chunks with R = 32, which take 3 + 3 (24 accumulators) instead of 4 + 2 (32); 4 chunks
+    /// stay whole. Larger groups take as many as fit; one sequence takes R/2 accumulators' worth.
+    @Test func forwardChunkGroupsFollowTheRegisterCount() throws {
+        for (cell, h, bits, registers, sequences, expected) in [
+            (CellKind.gru, 32, 512, 32, 4, 3), (.gru, 20, 512, 32, 4, 3), (.lstm, 16, 512, 32, 4, 4), (.rnn, 64, 512, 32, 4, 4),
+            (.lstm, 32, 512, 32, 4, 4), (.lstm, 8, 256, 16, 4, 2), (.gru, 32, 256, 16, 3, 1), (.gru, 32, 512, 32, 1, 6),
+            (.lstm, 64, 512, 32, 4, 5)] {
+            let spec = try KernelSpec(cell: cell, hiddenSize: h, inputSize: h, scalar: .float,
+                                      target: try KernelTarget(vectorBits: bits, registers: registers))
+            let e = KernelEmitter(spec: spec, regenerate: spec.command)
+            #expect(e.forwardGroupChunks(sequences: sequences) == expected, "\(spec.typeName) R\(registers) B\(sequences)")
+        }
+        let spec = try KernelSpec(cell: .gru, hiddenSize: 32, inputSize: 32, scalar: .float, target: try KernelTarget(vectorBits: 512, registers: 32))
+        #expect(KernelGenerator.source(for: spec).contains("U·h_{t−1}, 3 chunks at a time"))
+    }
+
     /// The interleave rule (see `KernelSpec.interleave`): 4, except at 16 registers 2 from 5 to
     /// 12 chunks and 3 above; the kernel reports what its batched entry points run.
     @Test func interleaveFollowsTheMeasuredRule() throws {
