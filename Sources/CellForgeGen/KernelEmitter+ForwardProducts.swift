@@ -49,10 +49,11 @@ extension KernelEmitter {
         let perChunk = forwardProducts(sequences: 1, chunks: 1, offset: { SymbolicOffset($0) }, hoisted: false).accumulators.count
         let (count, R) = (layout.chunkCount, spec.target.registers)
         if B == 1 { return min(count, max(1, spec.target.accumulatorBudget / perChunk)) }
-        guard count <= R / 4 else { return max(1, min(count, (spec.target.freeRegisters - B) / (B * perChunk + 1))) }
+        // The most chunks whose accumulators, chunks and broadcasts fit R − 1 registers.
+        let fitting = max(1, (spec.target.freeRegisters - B) / (B * perChunk + 1))
+        guard count <= R / 4 else { return min(count, fitting) }
         let group = min(count, R / 8)
-        let fits = { (g: Int) in B * perChunk * g + g + 1 <= R }
-        return group > 2 && !fits(group) && count % (group - 1) == 0 && fits(group - 1) ? group - 1 : group
+        return group > 2 && group > fitting && count % (group - 1) == 0 && group - 1 <= fitting ? group - 1 : group
     }
 
     /// One chunk group of the forward products for B sequences in lockstep: n chunks at lane
