@@ -41,10 +41,13 @@ extension KernelEmitter {
     /// R/8 chunks at a time even where their accumulators spill: measured 26.5 against
     /// 21 GFLOP/s at H8 D8 with R = 16 (2 chunks' 16 accumulators). One exception, measured on
     /// an Intel Xeon with AVX-512 (R = 32, N = 256, one binary, bits unchanged): where one chunk
-    /// fewer splits the gate group evenly and fits, it is taken. That is 6 chunks as 3 + 3, 24
-    /// accumulators, instead of 4 + 2, 32 (GRU H20 D1 and H32 D32: inference 1.02–1.08×,
-    /// training 1.02–1.08×); 4 chunks as 3 + 1 was slower (LSTM H16 D16, RNN H64 D64: 0.89–0.96×
-    /// inference), so they stay whole.
+    /// fewer splits the gate group evenly and fits, it is taken. That is 6 GRU chunks (2
+    /// accumulators each) as 3 + 3, 24 accumulators, instead of 4 + 2, 32 (GRU H32 D32, and GRU
+    /// H20 D1 when it padded to 32 lanes a gate: inference 1.02–1.08×, training 1.02–1.08×);
+    /// 4 chunks as 3 + 1 was slower (LSTM H16 D16, RNN H64 D64: 0.89–0.96× inference), so they
+    /// stay whole. Not taken either: 5 GRU chunks (H20 D1) as 3 + 2 against 4 + 1, training
+    /// 1.01–1.04×, inference level; 6 LSTM chunks (H20 D1) as 3 + 3 against 4 + 2, inference
+    /// 0.96–1.00×.
     func forwardGroupChunks(sequences B: Int) -> Int {
         let perChunk = forwardProducts(sequences: 1, chunks: 1, offset: { SymbolicOffset($0) }, hoisted: false).accumulators.count
         let (count, R) = (layout.chunkCount, spec.target.registers)

@@ -18,6 +18,23 @@ import Testing
         #expect(d.paddedHidden == 8 && d.chunkWidth == 4 && d.chunkCount == 8)
     }
 
+    /// With 16 lanes, parts of 8 where they need fewer gate-group vectors than parts of 16.
+    @Test func sixteenLanesTakePartsOfEightWhereThoseNeedFewerVectors() {
+        func layout(_ kind: CellKind, _ H: Int, _ lanes: Int = 16) -> KernelLayout {
+            KernelLayout(kind: kind, hiddenSize: H, inputSize: 1, vectorWidth: lanes)
+        }
+        let lstm20 = layout(.lstm, 20), gru20 = layout(.gru, 20), rnn20 = layout(.rnn, 20)
+        #expect(lstm20.paddedHidden == 24 && lstm20.partWidth == 8 && lstm20.chunkCount == 6)   // not 32: 8 vectors
+        #expect(gru20.paddedHidden == 24 && gru20.partWidth == 8 && gru20.laneCount == 80)      // 72 lanes in 5 vectors, not 6
+        #expect(rnn20.paddedHidden == 32 && rnn20.partWidth == 16 && rnn20.chunkCount == 2)     // 24 lanes need 2 vectors too
+        let lstm40 = layout(.lstm, 40), lstm12 = layout(.lstm, 12), lstm64 = layout(.lstm, 64)
+        #expect(lstm40.paddedHidden == 40 && lstm40.chunkCount == 10)
+        #expect(lstm12.paddedHidden == 16 && lstm12.partWidth == 16)                            // a tie keeps 16
+        #expect(lstm64.paddedHidden == 64 && lstm64.partWidth == 16)
+        let eightLanes = layout(.lstm, 20, 8)
+        #expect(eightLanes.paddedHidden == 24 && eightLanes.partWidth == 8 && eightLanes.chunkCount == 12)
+    }
+
     @Test(arguments: [(CellKind.lstm, 3, 5), (.gru, 5, 2), (.rnn, 1, 1), (.gru, 9, 4)])
     func packThenUnpackIsIdentityAndPaddingIsZero(_ kind: CellKind, _ H: Int, _ D: Int) throws {
         let layout = KernelLayout(kind: kind, hiddenSize: H, inputSize: D, vectorWidth: 8)
