@@ -28,7 +28,7 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     /// Hp: H padded so that gate blocks line up with vector parts.
     public let paddedHidden: Int
     /// Lanes in one piece of an H-vector (c, h, a gate block): H when H ≤ 2, else a power of
-    /// two from 4 to `vectorWidth`.
+    /// two from 2 to `vectorWidth`.
     public let partWidth: Int
     /// Lanes in one stored vector of the gate group.
     public let chunkWidth: Int
@@ -68,7 +68,7 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
             if wp == 16, Self.laneCount(kind, hiddenSize, partWidth: 8, vectorWidth) < Self.laneCount(kind, hiddenSize, partWidth: 16, vectorWidth) {
                 wp = 8
             }
-            (paddedHidden, partWidth) = ((hiddenSize + wp - 1) / wp * wp, wp)
+            (paddedHidden, partWidth) = (Self.paddedHidden(hiddenSize, partWidth: wp), wp)
         }
         chunkWidth = Self.chunkWidth(kind.gateCount * paddedHidden, vectorWidth)
         laneCount = Self.laneCount(kind, hiddenSize, partWidth: partWidth, vectorWidth)
@@ -81,9 +81,14 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
         return width
     }
 
+    /// Hp for parts of `partWidth` lanes: H rounded up to whole parts.
+    private static func paddedHidden(_ hiddenSize: Int, partWidth: Int) -> Int {
+        (hiddenSize + partWidth - 1) / partWidth * partWidth
+    }
+
     /// P for gate blocks padded to whole parts of `partWidth` lanes.
     private static func laneCount(_ kind: CellKind, _ hiddenSize: Int, partWidth: Int, _ vectorWidth: Int) -> Int {
-        let used = kind.gateCount * ((hiddenSize + partWidth - 1) / partWidth * partWidth)
+        let used = kind.gateCount * paddedHidden(hiddenSize, partWidth: partWidth)
         let width = chunkWidth(used, vectorWidth)
         return (used + width - 1) / width * width
     }
