@@ -59,38 +59,29 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
         self.hiddenSize = hiddenSize
         self.inputSize = inputSize
         self.vectorWidth = vectorWidth
-        if hiddenSize <= 2 {
-            (paddedHidden, partWidth) = (hiddenSize, hiddenSize)
-        } else {
-            var wp = 4
+        var wp = hiddenSize
+        if hiddenSize > 2 {
+            wp = 4
             while wp < hiddenSize && wp < vectorWidth { wp *= 2 }
             wp = min(wp, vectorWidth)
-            if wp == 16, Self.laneCount(kind, hiddenSize, partWidth: 8, vectorWidth) < Self.laneCount(kind, hiddenSize, partWidth: 16, vectorWidth) {
+            if wp == 16, Self.packing(kind, hiddenSize, partWidth: 8, vectorWidth).laneCount
+                < Self.packing(kind, hiddenSize, partWidth: 16, vectorWidth).laneCount {
                 wp = 8
             }
-            (paddedHidden, partWidth) = (Self.paddedHidden(hiddenSize, partWidth: wp), wp)
         }
-        chunkWidth = Self.chunkWidth(kind.gateCount * paddedHidden, vectorWidth)
-        laneCount = Self.laneCount(kind, hiddenSize, partWidth: partWidth, vectorWidth)
+        partWidth = wp
+        (paddedHidden, chunkWidth, laneCount) = Self.packing(kind, hiddenSize, partWidth: wp, vectorWidth)
     }
 
-    /// The vector width of a gate group of `used` lanes: a power of two from 2 to `vectorWidth`.
-    private static func chunkWidth(_ used: Int, _ vectorWidth: Int) -> Int {
+    /// Hp (H rounded up to whole parts of `partWidth` lanes), the chunk width (a power of two
+    /// from 2 to `vectorWidth`) and P (the G·Hp gate lanes rounded up to whole chunks).
+    private static func packing(_ kind: CellKind, _ hiddenSize: Int, partWidth: Int,
+                                _ vectorWidth: Int) -> (paddedHidden: Int, chunkWidth: Int, laneCount: Int) {
+        let paddedHidden = (hiddenSize + partWidth - 1) / partWidth * partWidth
+        let used = kind.gateCount * paddedHidden
         var width = 2
         while width < used && width < vectorWidth { width *= 2 }
-        return width
-    }
-
-    /// Hp for parts of `partWidth` lanes: H rounded up to whole parts.
-    private static func paddedHidden(_ hiddenSize: Int, partWidth: Int) -> Int {
-        (hiddenSize + partWidth - 1) / partWidth * partWidth
-    }
-
-    /// P for gate blocks padded to whole parts of `partWidth` lanes.
-    private static func laneCount(_ kind: CellKind, _ hiddenSize: Int, partWidth: Int, _ vectorWidth: Int) -> Int {
-        let used = kind.gateCount * paddedHidden(hiddenSize, partWidth: partWidth)
-        let width = chunkWidth(used, vectorWidth)
-        return (used + width - 1) / width * width
+        return (paddedHidden, width, (used + width - 1) / width * width)
     }
 
     /// G, the number of gate blocks.
