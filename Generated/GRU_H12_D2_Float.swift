@@ -478,25 +478,46 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 48, by: 4) {
-                        let u0 = part(transposed, r * 16 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 16 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 16 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
-                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>(); var a1_0_2 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>(); var a1_1_2 = SIMD8<Float>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<3 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 3) {
+                            let u0_0 = part(transposed, (base + j) * 16)
+                            let u1_0 = part(transposed, (base + j) * 16 + 8)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[base + j]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 8)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[base + j + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                            let u0_2 = part(transposed, (base + j + 2) * 16)
+                            let u1_2 = part(transposed, (base + j + 2) * 16 + 8)
+                            let d0_2 = dz0[base + j + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Float>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Float>(repeating: d0_2))
+                            let d1_2 = dz1[base + j + 2]
+                            a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD8<Float>(repeating: d1_2))
+                            a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD8<Float>(repeating: d1_2))
+                        }
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 8), scratch0, Offset.carryH + m * 8)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3) + part(scratch1, Offset.directHiddenGradient + m * 8), scratch1, Offset.carryH + m * 8)
+                    put((a0_0_0 + a0_0_1) + a0_0_2 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2 + part(scratch0, Offset.directHiddenGradient + 8), scratch0, Offset.carryH + 8)
+                    put((a1_0_0 + a1_0_1) + a1_0_2 + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
+                    put((a1_1_0 + a1_1_1) + a1_1_2 + part(scratch1, Offset.directHiddenGradient + 8), scratch1, Offset.carryH + 8)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
@@ -578,19 +599,33 @@ public struct GRU_H12_D2_Float: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 48, by: 4) {
-                        let u0 = part(transposed, r * 16 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 16 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 16 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<3 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 3) {
+                            let u0_0 = part(transposed, (base + j) * 16)
+                            let u1_0 = part(transposed, (base + j) * 16 + 8)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 8)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let u0_2 = part(transposed, (base + j + 2) * 16)
+                            let u1_2 = part(transposed, (base + j + 2) * 16 + 8)
+                            let d0_2 = dz0[base + j + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Float>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Float>(repeating: d0_2))
+                        }
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient + m * 8), scratch0, Offset.carryH + m * 8)
+                    put((a0_0_0 + a0_0_1) + a0_0_2 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2 + part(scratch0, Offset.directHiddenGradient + 8), scratch0, Offset.carryH + 8)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {

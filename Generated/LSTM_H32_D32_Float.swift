@@ -526,46 +526,166 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<4 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
-                    var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                    var a2_0_0 = SIMD8<Float>(); var a2_0_1 = SIMD8<Float>()
+                    var a2_1_0 = SIMD8<Float>(); var a2_1_1 = SIMD8<Float>()
                     for r in stride(from: 0, to: 128, by: 2) {
-                        let u0 = part(transposed, r * 32 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
-                        let u1 = part(transposed, (r + 1) * 32 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                        let u0_0 = part(transposed, r * 32)
+                        let u1_0 = part(transposed, r * 32 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Float>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Float>(repeating: d2_0))
+                        let u0_1 = part(transposed, (r + 1) * 32)
+                        let u1_1 = part(transposed, (r + 1) * 32 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Float>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Float>(repeating: d2_1))
                     }
-                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 8)
-                    put(a1_0 + a1_1, scratch1, Offset.carryH + m * 8)
-                    put(a2_0 + a2_1, scratch2, Offset.carryH + m * 8)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 8)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 8)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 8)
+                }
+                // Lanes 16..<32 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                    var a2_0_0 = SIMD8<Float>(); var a2_0_1 = SIMD8<Float>()
+                    var a2_1_0 = SIMD8<Float>(); var a2_1_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 128, by: 2) {
+                        let u0_0 = part(transposed, r * 32 + 16)
+                        let u1_0 = part(transposed, r * 32 + 24)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Float>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Float>(repeating: d2_0))
+                        let u0_1 = part(transposed, (r + 1) * 32 + 16)
+                        let u1_1 = part(transposed, (r + 1) * 32 + 24)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Float>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Float>(repeating: d2_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 16)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 24)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 16)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 24)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH + 16)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 24)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0, let dx1, let dx2 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<4 {
-                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                        var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
-                        var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
+                    // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                        var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                        var a2_0_0 = SIMD8<Float>(); var a2_0_1 = SIMD8<Float>()
+                        var a2_1_0 = SIMD8<Float>(); var a2_1_1 = SIMD8<Float>()
                         for r in stride(from: 0, to: 128, by: 2) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 32 + m * 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + m * 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 32)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 32 + 8)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            let d2_0 = dz2[r]
+                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Float>(repeating: d2_0))
+                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Float>(repeating: d2_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 32)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + 8)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                            let d2_1 = dz2[r + 1]
+                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Float>(repeating: d2_1))
+                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Float>(repeating: d2_1))
                         }
-                        put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, m * 8)
-                        put(a1_0 + a1_1, dx1 + (t - 1) * Offset.inputStep, m * 8)
-                        put(a2_0 + a2_1, dx2 + (t - 1) * Offset.inputStep, m * 8)
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 8)
+                        put(a1_0_0 + a1_0_1, dx1 + (t - 1) * Offset.inputStep, 0)
+                        put(a1_1_0 + a1_1_1, dx1 + (t - 1) * Offset.inputStep, 8)
+                        put(a2_0_0 + a2_0_1, dx2 + (t - 1) * Offset.inputStep, 0)
+                        put(a2_1_0 + a2_1_1, dx2 + (t - 1) * Offset.inputStep, 8)
+                    }
+                    // Lanes 16..<32 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                        var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                        var a2_0_0 = SIMD8<Float>(); var a2_0_1 = SIMD8<Float>()
+                        var a2_1_0 = SIMD8<Float>(); var a2_1_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 128, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 32 + 16)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 32 + 24)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            let d2_0 = dz2[r]
+                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Float>(repeating: d2_0))
+                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Float>(repeating: d2_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + 16)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + 24)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                            let d2_1 = dz2[r + 1]
+                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Float>(repeating: d2_1))
+                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Float>(repeating: d2_1))
+                        }
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 16)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 24)
+                        put(a1_0_0 + a1_0_1, dx1 + (t - 1) * Offset.inputStep, 16)
+                        put(a1_1_0 + a1_1_1, dx1 + (t - 1) * Offset.inputStep, 24)
+                        put(a2_0_0 + a2_0_1, dx2 + (t - 1) * Offset.inputStep, 16)
+                        put(a2_1_0 + a2_1_1, dx2 + (t - 1) * Offset.inputStep, 24)
                     }
                 }
             }
@@ -628,28 +748,84 @@ public struct LSTM_H32_D32_Float: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<4 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
                     for r in stride(from: 0, to: 128, by: 2) {
-                        let u0 = part(transposed, r * 32 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 32 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        let u0_0 = part(transposed, r * 32)
+                        let u1_0 = part(transposed, r * 32 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 32)
+                        let u1_1 = part(transposed, (r + 1) * 32 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
                     }
-                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 8)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 8)
+                }
+                // Lanes 16..<32 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 128, by: 2) {
+                        let u0_0 = part(transposed, r * 32 + 16)
+                        let u1_0 = part(transposed, r * 32 + 24)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 32 + 16)
+                        let u1_1 = part(transposed, (r + 1) * 32 + 24)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 16)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 24)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<4 {
-                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
+                    // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
                         for r in stride(from: 0, to: 128, by: 2) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 32 + m * 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + m * 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 32)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 32 + 8)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 32)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + 8)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
                         }
-                        put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, m * 8)
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 8)
+                    }
+                    // Lanes 16..<32 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 128, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 32 + 16)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 32 + 24)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + 16)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 32 + 24)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        }
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 16)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 24)
                     }
                 }
             }

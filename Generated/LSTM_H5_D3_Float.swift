@@ -518,17 +518,26 @@ public struct LSTM_H5_D3_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 32, by: 2) {
-                        let u0 = part(transposed, r * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[r]))
-                        let u1 = part(transposed, (r + 1) * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[r + 1]))
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 8
+                        for j in stride(from: 0, to: 4, by: 2) {
+                            let u0 = part(transposed, (base + j) * 8)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[base + j]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[base + j]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 8)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[base + j + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[base + j + 1]))
+                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[base + j + 1]))
+                        }
+                        let u0 = part(transposed, (base + 4) * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + 4]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[base + 4]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[base + 4]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[base + 4]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH)
                     put(a1_0 + a1_1, scratch1, Offset.carryH)
@@ -679,11 +688,17 @@ public struct LSTM_H5_D3_Float: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 32, by: 2) {
-                        let u0 = part(transposed, r * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 8
+                        for j in stride(from: 0, to: 4, by: 2) {
+                            let u0 = part(transposed, (base + j) * 8)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 8)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
+                        }
+                        let u0 = part(transposed, (base + 4) * 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + 4]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH)
                 }

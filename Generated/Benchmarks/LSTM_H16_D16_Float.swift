@@ -467,49 +467,99 @@ public struct LSTM_H16_D16_Float: GeneratedKernel {
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 64, by: 4) {
-                        let u0 = part(transposed, r * 16 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 16 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 16 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
-                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>(); var a1_0_2 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>(); var a1_1_2 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 63, by: 3) {
+                        let u0_0 = part(transposed, r * 16)
+                        let u1_0 = part(transposed, r * 16 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        let u0_1 = part(transposed, (r + 1) * 16)
+                        let u1_1 = part(transposed, (r + 1) * 16 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                        let u0_2 = part(transposed, (r + 2) * 16)
+                        let u1_2 = part(transposed, (r + 2) * 16 + 8)
+                        let d0_2 = dz0[r + 2]
+                        a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Float>(repeating: d0_2))
+                        a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Float>(repeating: d0_2))
+                        let d1_2 = dz1[r + 2]
+                        a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD8<Float>(repeating: d1_2))
+                        a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD8<Float>(repeating: d1_2))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 8)
+                    let u0_0 = part(transposed, 63 * 16)
+                    let u1_0 = part(transposed, 63 * 16 + 8)
+                    let d0_0 = dz0[63]
+                    a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                    a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                    let d1_0 = dz1[63]
+                    a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                    a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                    put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 8)
+                    put((a1_0_0 + a1_0_1) + a1_0_2, scratch1, Offset.carryH)
+                    put((a1_1_0 + a1_1_1) + a1_1_2, scratch1, Offset.carryH + 8)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0, let dx1 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<2 {
-                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                        var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
-                        for r in stride(from: 0, to: 64, by: 4) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 16 + m * 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 16 + m * 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 16 + m * 8)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
-                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 16 + m * 8)
-                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
-                            a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
+                    // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
+                        var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>(); var a1_0_2 = SIMD8<Float>()
+                        var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>(); var a1_1_2 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 63, by: 3) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 16)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 16 + 8)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 16)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 16 + 8)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                            let u0_2 = part(transposed + Offset.transposedInput, (r + 2) * 16)
+                            let u1_2 = part(transposed + Offset.transposedInput, (r + 2) * 16 + 8)
+                            let d0_2 = dz0[r + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Float>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Float>(repeating: d0_2))
+                            let d1_2 = dz1[r + 2]
+                            a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD8<Float>(repeating: d1_2))
+                            a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD8<Float>(repeating: d1_2))
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 8)
-                        put((a1_0 + a1_1) + (a1_2 + a1_3), dx1 + (t - 1) * Offset.inputStep, m * 8)
+                        let u0_0 = part(transposed + Offset.transposedInput, 63 * 16)
+                        let u1_0 = part(transposed + Offset.transposedInput, 63 * 16 + 8)
+                        let d0_0 = dz0[63]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[63]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        put((a0_0_0 + a0_0_1) + a0_0_2, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put((a0_1_0 + a0_1_1) + a0_1_2, dx0 + (t - 1) * Offset.inputStep, 8)
+                        put((a1_0_0 + a1_0_1) + a1_0_2, dx1 + (t - 1) * Offset.inputStep, 0)
+                        put((a1_1_0 + a1_1_1) + a1_1_2, dx1 + (t - 1) * Offset.inputStep, 8)
                     }
                 }
             }
@@ -565,36 +615,66 @@ public struct LSTM_H16_D16_Float: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 64, by: 4) {
-                        let u0 = part(transposed, r * 16 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 16 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 16 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 63, by: 3) {
+                        let u0_0 = part(transposed, r * 16)
+                        let u1_0 = part(transposed, r * 16 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 16)
+                        let u1_1 = part(transposed, (r + 1) * 16 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        let u0_2 = part(transposed, (r + 2) * 16)
+                        let u1_2 = part(transposed, (r + 2) * 16 + 8)
+                        let d0_2 = dz0[r + 2]
+                        a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Float>(repeating: d0_2))
+                        a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Float>(repeating: d0_2))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
+                    let u0_0 = part(transposed, 63 * 16)
+                    let u1_0 = part(transposed, 63 * 16 + 8)
+                    let d0_0 = dz0[63]
+                    a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                    a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                    put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 8)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<2 {
-                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                        for r in stride(from: 0, to: 64, by: 4) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 16 + m * 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 16 + m * 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 16 + m * 8)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 16 + m * 8)
-                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                    // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 63, by: 3) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 16)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 16 + 8)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 16)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 16 + 8)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let u0_2 = part(transposed + Offset.transposedInput, (r + 2) * 16)
+                            let u1_2 = part(transposed + Offset.transposedInput, (r + 2) * 16 + 8)
+                            let d0_2 = dz0[r + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Float>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Float>(repeating: d0_2))
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 8)
+                        let u0_0 = part(transposed + Offset.transposedInput, 63 * 16)
+                        let u1_0 = part(transposed + Offset.transposedInput, 63 * 16 + 8)
+                        let d0_0 = dz0[63]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        put((a0_0_0 + a0_0_1) + a0_0_2, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put((a0_1_0 + a0_1_1) + a0_1_2, dx0 + (t - 1) * Offset.inputStep, 8)
                     }
                 }
             }

@@ -420,49 +420,223 @@ public struct RNN_H64_D64_Float: GeneratedKernel {
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<8 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                    var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 64, by: 4) {
-                        let u0 = part(transposed, r * 64 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                        let u1 = part(transposed, (r + 1) * 64 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 64 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 64 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
-                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0_0 = part(transposed, r * 64)
+                        let u1_0 = part(transposed, r * 64 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        let u0_1 = part(transposed, (r + 1) * 64)
+                        let u1_1 = part(transposed, (r + 1) * 64 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 8)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 8)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 8)
+                }
+                // Lanes 16..<40 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                    var a1_2_0 = SIMD8<Float>(); var a1_2_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0_0 = part(transposed, r * 64 + 16)
+                        let u1_0 = part(transposed, r * 64 + 24)
+                        let u2_0 = part(transposed, r * 64 + 32)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD8<Float>(repeating: d1_0))
+                        let u0_1 = part(transposed, (r + 1) * 64 + 16)
+                        let u1_1 = part(transposed, (r + 1) * 64 + 24)
+                        let u2_1 = part(transposed, (r + 1) * 64 + 32)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                        a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD8<Float>(repeating: d1_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 16)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 24)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 32)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 16)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 24)
+                    put(a1_2_0 + a1_2_1, scratch1, Offset.carryH + 32)
+                }
+                // Lanes 40..<64 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                    var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                    var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                    var a1_2_0 = SIMD8<Float>(); var a1_2_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0_0 = part(transposed, r * 64 + 40)
+                        let u1_0 = part(transposed, r * 64 + 48)
+                        let u2_0 = part(transposed, r * 64 + 56)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                        a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD8<Float>(repeating: d1_0))
+                        let u0_1 = part(transposed, (r + 1) * 64 + 40)
+                        let u1_1 = part(transposed, (r + 1) * 64 + 48)
+                        let u2_1 = part(transposed, (r + 1) * 64 + 56)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                        a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD8<Float>(repeating: d1_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 40)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 48)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 56)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 40)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 48)
+                    put(a1_2_0 + a1_2_1, scratch1, Offset.carryH + 56)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0, let dx1 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<8 {
-                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                        var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>(); var a1_2 = SIMD8<Float>(); var a1_3 = SIMD8<Float>()
-                        for r in stride(from: 0, to: 64, by: 4) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 64 + m * 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + m * 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 64 + m * 8)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Float>(repeating: dz1[r + 2]))
-                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 64 + m * 8)
-                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
-                            a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Float>(repeating: dz1[r + 3]))
+                    // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                        var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 64, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 64)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 64 + 8)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 64)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 8)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 8)
-                        put((a1_0 + a1_1) + (a1_2 + a1_3), dx1 + (t - 1) * Offset.inputStep, m * 8)
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 8)
+                        put(a1_0_0 + a1_0_1, dx1 + (t - 1) * Offset.inputStep, 0)
+                        put(a1_1_0 + a1_1_1, dx1 + (t - 1) * Offset.inputStep, 8)
+                    }
+                    // Lanes 16..<40 of each row: 3 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                        var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                        var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                        var a1_2_0 = SIMD8<Float>(); var a1_2_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 64, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 64 + 16)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 64 + 24)
+                            let u2_0 = part(transposed + Offset.transposedInput, r * 64 + 32)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD8<Float>(repeating: d1_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 16)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 24)
+                            let u2_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 32)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                            a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD8<Float>(repeating: d1_1))
+                        }
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 16)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 24)
+                        put(a0_2_0 + a0_2_1, dx0 + (t - 1) * Offset.inputStep, 32)
+                        put(a1_0_0 + a1_0_1, dx1 + (t - 1) * Offset.inputStep, 16)
+                        put(a1_1_0 + a1_1_1, dx1 + (t - 1) * Offset.inputStep, 24)
+                        put(a1_2_0 + a1_2_1, dx1 + (t - 1) * Offset.inputStep, 32)
+                    }
+                    // Lanes 40..<64 of each row: 3 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                        var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
+                        var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
+                        var a1_2_0 = SIMD8<Float>(); var a1_2_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 64, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 64 + 40)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 64 + 48)
+                            let u2_0 = part(transposed + Offset.transposedInput, r * 64 + 56)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Float>(repeating: d1_0))
+                            a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD8<Float>(repeating: d1_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 40)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 48)
+                            let u2_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 56)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Float>(repeating: d1_1))
+                            a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD8<Float>(repeating: d1_1))
+                        }
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 40)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 48)
+                        put(a0_2_0 + a0_2_1, dx0 + (t - 1) * Offset.inputStep, 56)
+                        put(a1_0_0 + a1_0_1, dx1 + (t - 1) * Offset.inputStep, 40)
+                        put(a1_1_0 + a1_1_1, dx1 + (t - 1) * Offset.inputStep, 48)
+                        put(a1_2_0 + a1_2_1, dx1 + (t - 1) * Offset.inputStep, 56)
                     }
                 }
             }
@@ -515,36 +689,146 @@ public struct RNN_H64_D64_Float: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<8 {
-                    var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                    for r in stride(from: 0, to: 64, by: 4) {
-                        let u0 = part(transposed, r * 64 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 64 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 64 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 64 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0_0 = part(transposed, r * 64)
+                        let u1_0 = part(transposed, r * 64 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 64)
+                        let u1_1 = part(transposed, (r + 1) * 64 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 8)
+                }
+                // Lanes 16..<40 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0_0 = part(transposed, r * 64 + 16)
+                        let u1_0 = part(transposed, r * 64 + 24)
+                        let u2_0 = part(transposed, r * 64 + 32)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 64 + 16)
+                        let u1_1 = part(transposed, (r + 1) * 64 + 24)
+                        let u2_1 = part(transposed, (r + 1) * 64 + 32)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 16)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 24)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 32)
+                }
+                // Lanes 40..<64 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                    var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                    var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                    for r in stride(from: 0, to: 64, by: 2) {
+                        let u0_0 = part(transposed, r * 64 + 40)
+                        let u1_0 = part(transposed, r * 64 + 48)
+                        let u2_0 = part(transposed, r * 64 + 56)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 64 + 40)
+                        let u1_1 = part(transposed, (r + 1) * 64 + 48)
+                        let u2_1 = part(transposed, (r + 1) * 64 + 56)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 40)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 48)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 56)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<8 {
-                        var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>(); var a0_2 = SIMD8<Float>(); var a0_3 = SIMD8<Float>()
-                        for r in stride(from: 0, to: 64, by: 4) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 64 + m * 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + m * 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 64 + m * 8)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Float>(repeating: dz0[r + 2]))
-                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 64 + m * 8)
-                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Float>(repeating: dz0[r + 3]))
+                    // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 64, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 64)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 64 + 8)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 64)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 8)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 8)
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 8)
+                    }
+                    // Lanes 16..<40 of each row: 3 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 64, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 64 + 16)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 64 + 24)
+                            let u2_0 = part(transposed + Offset.transposedInput, r * 64 + 32)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 16)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 24)
+                            let u2_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 32)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                        }
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 16)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 24)
+                        put(a0_2_0 + a0_2_1, dx0 + (t - 1) * Offset.inputStep, 32)
+                    }
+                    // Lanes 40..<64 of each row: 3 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
+                        var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
+                        var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
+                        for r in stride(from: 0, to: 64, by: 2) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 64 + 40)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 64 + 48)
+                            let u2_0 = part(transposed + Offset.transposedInput, r * 64 + 56)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Float>(repeating: d0_0))
+                            a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 40)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 48)
+                            let u2_1 = part(transposed + Offset.transposedInput, (r + 1) * 64 + 56)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Float>(repeating: d0_1))
+                            a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Float>(repeating: d0_1))
+                        }
+                        put(a0_0_0 + a0_0_1, dx0 + (t - 1) * Offset.inputStep, 40)
+                        put(a0_1_0 + a0_1_1, dx0 + (t - 1) * Offset.inputStep, 48)
+                        put(a0_2_0 + a0_2_1, dx0 + (t - 1) * Offset.inputStep, 56)
                     }
                 }
             }

@@ -495,17 +495,21 @@ public struct GRU_H12_D2_Float_V512_R16: GeneratedKernel {
                     var a1_0 = SIMD16<Float>(); var a1_1 = SIMD16<Float>()
                     var a2_0 = SIMD16<Float>(); var a2_1 = SIMD16<Float>()
                     var a3_0 = SIMD16<Float>(); var a3_1 = SIMD16<Float>()
-                    for r in stride(from: 0, to: 48, by: 2) {
-                        let u0 = part(transposed, r * 16)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD16<Float>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD16<Float>(repeating: dz2[r]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD16<Float>(repeating: dz3[r]))
-                        let u1 = part(transposed, (r + 1) * 16)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD16<Float>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD16<Float>(repeating: dz2[r + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD16<Float>(repeating: dz3[r + 1]))
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<3 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 2) {
+                            let u0 = part(transposed, (base + j) * 16)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[base + j]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD16<Float>(repeating: dz1[base + j]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD16<Float>(repeating: dz2[base + j]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD16<Float>(repeating: dz3[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 16)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[base + j + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD16<Float>(repeating: dz1[base + j + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD16<Float>(repeating: dz2[base + j + 1]))
+                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD16<Float>(repeating: dz3[base + j + 1]))
+                        }
                     }
                     put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
                     put(a1_0 + a1_1 + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
@@ -621,11 +625,15 @@ public struct GRU_H12_D2_Float_V512_R16: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
                     var a0_0 = SIMD16<Float>(); var a0_1 = SIMD16<Float>()
-                    for r in stride(from: 0, to: 48, by: 2) {
-                        let u0 = part(transposed, r * 16)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 16)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[r + 1]))
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<3 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 2) {
+                            let u0 = part(transposed, (base + j) * 16)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD16<Float>(repeating: dz0[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 16)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD16<Float>(repeating: dz0[base + j + 1]))
+                        }
                     }
                     put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
                 }

@@ -498,17 +498,26 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
                     var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
                     var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>()
-                    for r in stride(from: 0, to: 12, by: 2) {
-                        let u0 = part(transposed, r * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[r]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[r]))
-                        let u1 = part(transposed, (r + 1) * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[r + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[r + 1]))
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<3 {
+                        let base = block * 4
+                        for j in stride(from: 0, to: 2, by: 2) {
+                            let u0 = part(transposed, (base + j) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + j]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + j]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[base + j + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[base + j + 1]))
+                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[base + j + 1]))
+                        }
+                        let u0 = part(transposed, (base + 2) * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 2]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + 2]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + 2]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + 2]))
                     }
                     put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
                     put(a1_0 + a1_1 + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
@@ -526,17 +535,26 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
                         var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
                         var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>()
-                        for r in stride(from: 0, to: 12, by: 2) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[r]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[r + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[r + 1]))
+                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        for block in 0..<3 {
+                            let base = block * 4
+                            for j in stride(from: 0, to: 2, by: 2) {
+                                let u0 = part(transposed + Offset.transposedInput, (base + j) * 4)
+                                a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                                a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + j]))
+                                a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + j]))
+                                a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + j]))
+                                let u1 = part(transposed + Offset.transposedInput, (base + j + 1) * 4)
+                                a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                                a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[base + j + 1]))
+                                a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[base + j + 1]))
+                                a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[base + j + 1]))
+                            }
+                            let u0 = part(transposed + Offset.transposedInput, (base + 2) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 2]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + 2]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + 2]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + 2]))
                         }
                         put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, 0)
                         put(a1_0 + a1_1, dx1 + (t - 1) * Offset.inputStep, 0)
@@ -603,11 +621,17 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
                     var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
-                    for r in stride(from: 0, to: 12, by: 2) {
-                        let u0 = part(transposed, r * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<3 {
+                        let base = block * 4
+                        for j in stride(from: 0, to: 2, by: 2) {
+                            let u0 = part(transposed, (base + j) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                        }
+                        let u0 = part(transposed, (base + 2) * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 2]))
                     }
                     put(a0_0 + a0_1 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
                 }
@@ -616,11 +640,17 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     do {
                         var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
-                        for r in stride(from: 0, to: 12, by: 2) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        for block in 0..<3 {
+                            let base = block * 4
+                            for j in stride(from: 0, to: 2, by: 2) {
+                                let u0 = part(transposed + Offset.transposedInput, (base + j) * 4)
+                                a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                                let u1 = part(transposed + Offset.transposedInput, (base + j + 1) * 4)
+                                a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                            }
+                            let u0 = part(transposed + Offset.transposedInput, (base + 2) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 2]))
                         }
                         put(a0_0 + a0_1, dx0 + (t - 1) * Offset.inputStep, 0)
                     }

@@ -524,23 +524,113 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<4 {
-                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
-                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
-                    var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
-                    for r in stride(from: 0, to: 64, by: 2) {
-                        let u0 = part(transposed, r * 16 + m * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[r + 1]))
+                // Lanes 0..<8 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>()
+                    var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>()
+                    var a1_0_0 = SIMD4<Double>(); var a1_0_1 = SIMD4<Double>()
+                    var a1_1_0 = SIMD4<Double>(); var a1_1_1 = SIMD4<Double>()
+                    var a2_0_0 = SIMD4<Double>(); var a2_0_1 = SIMD4<Double>()
+                    var a2_1_0 = SIMD4<Double>(); var a2_1_1 = SIMD4<Double>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 2) {
+                            let u0_0 = part(transposed, (base + j) * 16)
+                            let u1_0 = part(transposed, (base + j) * 16 + 4)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                            let d1_0 = dz1[base + j]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Double>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Double>(repeating: d1_0))
+                            let d2_0 = dz2[base + j]
+                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Double>(repeating: d2_0))
+                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Double>(repeating: d2_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 4)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Double>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Double>(repeating: d0_1))
+                            let d1_1 = dz1[base + j + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD4<Double>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD4<Double>(repeating: d1_1))
+                            let d2_1 = dz2[base + j + 1]
+                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD4<Double>(repeating: d2_1))
+                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD4<Double>(repeating: d2_1))
+                        }
+                        let u0_0 = part(transposed, (base + 12) * 16)
+                        let u1_0 = part(transposed, (base + 12) * 16 + 4)
+                        let d0_0 = dz0[base + 12]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                        let d1_0 = dz1[base + 12]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Double>(repeating: d1_0))
+                        let d2_0 = dz2[base + 12]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Double>(repeating: d2_0))
                     }
-                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 4)
-                    put(a1_0 + a1_1, scratch1, Offset.carryH + m * 4)
-                    put(a2_0 + a2_1, scratch2, Offset.carryH + m * 4)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 4)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 4)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 4)
+                }
+                // Lanes 8..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>()
+                    var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>()
+                    var a1_0_0 = SIMD4<Double>(); var a1_0_1 = SIMD4<Double>()
+                    var a1_1_0 = SIMD4<Double>(); var a1_1_1 = SIMD4<Double>()
+                    var a2_0_0 = SIMD4<Double>(); var a2_0_1 = SIMD4<Double>()
+                    var a2_1_0 = SIMD4<Double>(); var a2_1_1 = SIMD4<Double>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 2) {
+                            let u0_0 = part(transposed, (base + j) * 16 + 8)
+                            let u1_0 = part(transposed, (base + j) * 16 + 12)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                            let d1_0 = dz1[base + j]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Double>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Double>(repeating: d1_0))
+                            let d2_0 = dz2[base + j]
+                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Double>(repeating: d2_0))
+                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Double>(repeating: d2_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16 + 8)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 12)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Double>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Double>(repeating: d0_1))
+                            let d1_1 = dz1[base + j + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD4<Double>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD4<Double>(repeating: d1_1))
+                            let d2_1 = dz2[base + j + 1]
+                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD4<Double>(repeating: d2_1))
+                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD4<Double>(repeating: d2_1))
+                        }
+                        let u0_0 = part(transposed, (base + 12) * 16 + 8)
+                        let u1_0 = part(transposed, (base + 12) * 16 + 12)
+                        let d0_0 = dz0[base + 12]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                        let d1_0 = dz1[base + 12]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Double>(repeating: d1_0))
+                        let d2_0 = dz2[base + 12]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Double>(repeating: d2_0))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 8)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 12)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 8)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 12)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH + 8)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 12)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
@@ -727,15 +817,61 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<4 {
-                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
-                    for r in stride(from: 0, to: 64, by: 2) {
-                        let u0 = part(transposed, r * 16 + m * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[r + 1]))
+                // Lanes 0..<8 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>()
+                    var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 2) {
+                            let u0_0 = part(transposed, (base + j) * 16)
+                            let u1_0 = part(transposed, (base + j) * 16 + 4)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 4)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Double>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Double>(repeating: d0_1))
+                        }
+                        let u0_0 = part(transposed, (base + 12) * 16)
+                        let u1_0 = part(transposed, (base + 12) * 16 + 4)
+                        let d0_0 = dz0[base + 12]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
                     }
-                    put(a0_0 + a0_1, scratch0, Offset.carryH + m * 4)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 4)
+                }
+                // Lanes 8..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>()
+                    var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 2) {
+                            let u0_0 = part(transposed, (base + j) * 16 + 8)
+                            let u1_0 = part(transposed, (base + j) * 16 + 12)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16 + 8)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 12)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Double>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Double>(repeating: d0_1))
+                        }
+                        let u0_0 = part(transposed, (base + 12) * 16 + 8)
+                        let u1_0 = part(transposed, (base + 12) * 16 + 12)
+                        let d0_0 = dz0[base + 12]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Double>(repeating: d0_0))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 8)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 12)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {

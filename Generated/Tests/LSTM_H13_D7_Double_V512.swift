@@ -611,37 +611,86 @@ public struct LSTM_H13_D7_Double_V512: GeneratedKernel {
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD8<Double>(); var a0_1 = SIMD8<Double>(); var a0_2 = SIMD8<Double>(); var a0_3 = SIMD8<Double>()
-                    var a1_0 = SIMD8<Double>(); var a1_1 = SIMD8<Double>(); var a1_2 = SIMD8<Double>(); var a1_3 = SIMD8<Double>()
-                    var a2_0 = SIMD8<Double>(); var a2_1 = SIMD8<Double>(); var a2_2 = SIMD8<Double>(); var a2_3 = SIMD8<Double>()
-                    var a3_0 = SIMD8<Double>(); var a3_1 = SIMD8<Double>(); var a3_2 = SIMD8<Double>(); var a3_3 = SIMD8<Double>()
-                    for r in stride(from: 0, to: 64, by: 4) {
-                        let u0 = part(transposed, r * 16 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Double>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Double>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Double>(repeating: dz2[r]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Double>(repeating: dz3[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Double>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Double>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Double>(repeating: dz2[r + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Double>(repeating: dz3[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 16 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Double>(repeating: dz0[r + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD8<Double>(repeating: dz1[r + 2]))
-                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD8<Double>(repeating: dz2[r + 2]))
-                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD8<Double>(repeating: dz3[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 16 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Double>(repeating: dz0[r + 3]))
-                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD8<Double>(repeating: dz1[r + 3]))
-                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD8<Double>(repeating: dz2[r + 3]))
-                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD8<Double>(repeating: dz3[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Double>(); var a0_0_1 = SIMD8<Double>(); var a0_0_2 = SIMD8<Double>()
+                    var a0_1_0 = SIMD8<Double>(); var a0_1_1 = SIMD8<Double>(); var a0_1_2 = SIMD8<Double>()
+                    var a1_0_0 = SIMD8<Double>(); var a1_0_1 = SIMD8<Double>(); var a1_0_2 = SIMD8<Double>()
+                    var a1_1_0 = SIMD8<Double>(); var a1_1_1 = SIMD8<Double>(); var a1_1_2 = SIMD8<Double>()
+                    var a2_0_0 = SIMD8<Double>(); var a2_0_1 = SIMD8<Double>(); var a2_0_2 = SIMD8<Double>()
+                    var a2_1_0 = SIMD8<Double>(); var a2_1_1 = SIMD8<Double>(); var a2_1_2 = SIMD8<Double>()
+                    var a3_0_0 = SIMD8<Double>(); var a3_0_1 = SIMD8<Double>(); var a3_0_2 = SIMD8<Double>()
+                    var a3_1_0 = SIMD8<Double>(); var a3_1_1 = SIMD8<Double>(); var a3_1_2 = SIMD8<Double>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 3) {
+                            let u0_0 = part(transposed, (base + j) * 16)
+                            let u1_0 = part(transposed, (base + j) * 16 + 8)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
+                            let d1_0 = dz1[base + j]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Double>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Double>(repeating: d1_0))
+                            let d2_0 = dz2[base + j]
+                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Double>(repeating: d2_0))
+                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Double>(repeating: d2_0))
+                            let d3_0 = dz3[base + j]
+                            a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD8<Double>(repeating: d3_0))
+                            a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD8<Double>(repeating: d3_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 8)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Double>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Double>(repeating: d0_1))
+                            let d1_1 = dz1[base + j + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Double>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Double>(repeating: d1_1))
+                            let d2_1 = dz2[base + j + 1]
+                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Double>(repeating: d2_1))
+                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Double>(repeating: d2_1))
+                            let d3_1 = dz3[base + j + 1]
+                            a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD8<Double>(repeating: d3_1))
+                            a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD8<Double>(repeating: d3_1))
+                            let u0_2 = part(transposed, (base + j + 2) * 16)
+                            let u1_2 = part(transposed, (base + j + 2) * 16 + 8)
+                            let d0_2 = dz0[base + j + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Double>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Double>(repeating: d0_2))
+                            let d1_2 = dz1[base + j + 2]
+                            a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD8<Double>(repeating: d1_2))
+                            a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD8<Double>(repeating: d1_2))
+                            let d2_2 = dz2[base + j + 2]
+                            a2_0_2 = SIMDMath.madd(a2_0_2, u0_2, SIMD8<Double>(repeating: d2_2))
+                            a2_1_2 = SIMDMath.madd(a2_1_2, u1_2, SIMD8<Double>(repeating: d2_2))
+                            let d3_2 = dz3[base + j + 2]
+                            a3_0_2 = SIMDMath.madd(a3_0_2, u0_2, SIMD8<Double>(repeating: d3_2))
+                            a3_1_2 = SIMDMath.madd(a3_1_2, u1_2, SIMD8<Double>(repeating: d3_2))
+                        }
+                        let u0_0 = part(transposed, (base + 12) * 16)
+                        let u1_0 = part(transposed, (base + 12) * 16 + 8)
+                        let d0_0 = dz0[base + 12]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
+                        let d1_0 = dz1[base + 12]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Double>(repeating: d1_0))
+                        let d2_0 = dz2[base + 12]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Double>(repeating: d2_0))
+                        let d3_0 = dz3[base + 12]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD8<Double>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD8<Double>(repeating: d3_0))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 8)
-                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH + m * 8)
-                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH + m * 8)
+                    put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 8)
+                    put((a1_0_0 + a1_0_1) + a1_0_2, scratch1, Offset.carryH)
+                    put((a1_1_0 + a1_1_1) + a1_1_2, scratch1, Offset.carryH + 8)
+                    put((a2_0_0 + a2_0_1) + a2_0_2, scratch2, Offset.carryH)
+                    put((a2_1_0 + a2_1_1) + a2_1_2, scratch2, Offset.carryH + 8)
+                    put((a3_0_0 + a3_0_1) + a3_0_2, scratch3, Offset.carryH)
+                    put((a3_1_0 + a3_1_1) + a3_1_2, scratch3, Offset.carryH + 8)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
@@ -857,19 +906,38 @@ public struct LSTM_H13_D7_Double_V512: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD8<Double>(); var a0_1 = SIMD8<Double>(); var a0_2 = SIMD8<Double>(); var a0_3 = SIMD8<Double>()
-                    for r in stride(from: 0, to: 64, by: 4) {
-                        let u0 = part(transposed, r * 16 + m * 8)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Double>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 16 + m * 8)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Double>(repeating: dz0[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 16 + m * 8)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD8<Double>(repeating: dz0[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 16 + m * 8)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD8<Double>(repeating: dz0[r + 3]))
+                // Lanes 0..<16 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD8<Double>(); var a0_0_1 = SIMD8<Double>(); var a0_0_2 = SIMD8<Double>()
+                    var a0_1_0 = SIMD8<Double>(); var a0_1_1 = SIMD8<Double>(); var a0_1_2 = SIMD8<Double>()
+                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    for block in 0..<4 {
+                        let base = block * 16
+                        for j in stride(from: 0, to: 12, by: 3) {
+                            let u0_0 = part(transposed, (base + j) * 16)
+                            let u1_0 = part(transposed, (base + j) * 16 + 8)
+                            let d0_0 = dz0[base + j]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
+                            let u0_1 = part(transposed, (base + j + 1) * 16)
+                            let u1_1 = part(transposed, (base + j + 1) * 16 + 8)
+                            let d0_1 = dz0[base + j + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Double>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Double>(repeating: d0_1))
+                            let u0_2 = part(transposed, (base + j + 2) * 16)
+                            let u1_2 = part(transposed, (base + j + 2) * 16 + 8)
+                            let d0_2 = dz0[base + j + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD8<Double>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD8<Double>(repeating: d0_2))
+                        }
+                        let u0_0 = part(transposed, (base + 12) * 16)
+                        let u1_0 = part(transposed, (base + 12) * 16 + 8)
+                        let d0_0 = dz0[base + 12]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 8)
+                    put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 8)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {

@@ -613,37 +613,237 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<10 {
-                    var a0_0 = SIMD2<Double>(); var a0_1 = SIMD2<Double>(); var a0_2 = SIMD2<Double>(); var a0_3 = SIMD2<Double>()
-                    var a1_0 = SIMD2<Double>(); var a1_1 = SIMD2<Double>(); var a1_2 = SIMD2<Double>(); var a1_3 = SIMD2<Double>()
-                    var a2_0 = SIMD2<Double>(); var a2_1 = SIMD2<Double>(); var a2_2 = SIMD2<Double>(); var a2_3 = SIMD2<Double>()
-                    var a3_0 = SIMD2<Double>(); var a3_1 = SIMD2<Double>(); var a3_2 = SIMD2<Double>(); var a3_3 = SIMD2<Double>()
-                    for r in stride(from: 0, to: 20, by: 4) {
-                        let u0 = part(transposed, r * 20 + m * 2)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD2<Double>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD2<Double>(repeating: dz2[r]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD2<Double>(repeating: dz3[r]))
-                        let u1 = part(transposed, (r + 1) * 20 + m * 2)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD2<Double>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD2<Double>(repeating: dz2[r + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD2<Double>(repeating: dz3[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 20 + m * 2)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD2<Double>(repeating: dz0[r + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD2<Double>(repeating: dz1[r + 2]))
-                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD2<Double>(repeating: dz2[r + 2]))
-                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD2<Double>(repeating: dz3[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 20 + m * 2)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD2<Double>(repeating: dz0[r + 3]))
-                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD2<Double>(repeating: dz1[r + 3]))
-                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD2<Double>(repeating: dz2[r + 3]))
-                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD2<Double>(repeating: dz3[r + 3]))
+                // Lanes 0..<4 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    var a1_0_0 = SIMD2<Double>(); var a1_0_1 = SIMD2<Double>()
+                    var a1_1_0 = SIMD2<Double>(); var a1_1_1 = SIMD2<Double>()
+                    var a2_0_0 = SIMD2<Double>(); var a2_0_1 = SIMD2<Double>()
+                    var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>()
+                    var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
+                    var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20)
+                        let u1_0 = part(transposed, r * 20 + 2)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD2<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD2<Double>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD2<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD2<Double>(repeating: d2_0))
+                        let d3_0 = dz3[r]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD2<Double>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD2<Double>(repeating: d3_0))
+                        let u0_1 = part(transposed, (r + 1) * 20)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 2)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD2<Double>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD2<Double>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD2<Double>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD2<Double>(repeating: d2_1))
+                        let d3_1 = dz3[r + 1]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD2<Double>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD2<Double>(repeating: d3_1))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 2)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 2)
-                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH + m * 2)
-                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH + m * 2)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 2)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 2)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 2)
+                    put(a3_0_0 + a3_0_1, scratch3, Offset.carryH)
+                    put(a3_1_0 + a3_1_1, scratch3, Offset.carryH + 2)
+                }
+                // Lanes 4..<10 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    var a0_2_0 = SIMD2<Double>(); var a0_2_1 = SIMD2<Double>()
+                    var a1_0_0 = SIMD2<Double>(); var a1_0_1 = SIMD2<Double>()
+                    var a1_1_0 = SIMD2<Double>(); var a1_1_1 = SIMD2<Double>()
+                    var a1_2_0 = SIMD2<Double>(); var a1_2_1 = SIMD2<Double>()
+                    var a2_0_0 = SIMD2<Double>(); var a2_0_1 = SIMD2<Double>()
+                    var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>()
+                    var a2_2_0 = SIMD2<Double>(); var a2_2_1 = SIMD2<Double>()
+                    var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
+                    var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
+                    var a3_2_0 = SIMD2<Double>(); var a3_2_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20 + 4)
+                        let u1_0 = part(transposed, r * 20 + 6)
+                        let u2_0 = part(transposed, r * 20 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD2<Double>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD2<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD2<Double>(repeating: d1_0))
+                        a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD2<Double>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD2<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD2<Double>(repeating: d2_0))
+                        a2_2_0 = SIMDMath.madd(a2_2_0, u2_0, SIMD2<Double>(repeating: d2_0))
+                        let d3_0 = dz3[r]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD2<Double>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD2<Double>(repeating: d3_0))
+                        a3_2_0 = SIMDMath.madd(a3_2_0, u2_0, SIMD2<Double>(repeating: d3_0))
+                        let u0_1 = part(transposed, (r + 1) * 20 + 4)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 6)
+                        let u2_1 = part(transposed, (r + 1) * 20 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD2<Double>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD2<Double>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD2<Double>(repeating: d1_1))
+                        a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD2<Double>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD2<Double>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD2<Double>(repeating: d2_1))
+                        a2_2_1 = SIMDMath.madd(a2_2_1, u2_1, SIMD2<Double>(repeating: d2_1))
+                        let d3_1 = dz3[r + 1]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD2<Double>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD2<Double>(repeating: d3_1))
+                        a3_2_1 = SIMDMath.madd(a3_2_1, u2_1, SIMD2<Double>(repeating: d3_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 4)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 6)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 8)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 4)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 6)
+                    put(a1_2_0 + a1_2_1, scratch1, Offset.carryH + 8)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH + 4)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 6)
+                    put(a2_2_0 + a2_2_1, scratch2, Offset.carryH + 8)
+                    put(a3_0_0 + a3_0_1, scratch3, Offset.carryH + 4)
+                    put(a3_1_0 + a3_1_1, scratch3, Offset.carryH + 6)
+                    put(a3_2_0 + a3_2_1, scratch3, Offset.carryH + 8)
+                }
+                // Lanes 10..<14 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    var a1_0_0 = SIMD2<Double>(); var a1_0_1 = SIMD2<Double>()
+                    var a1_1_0 = SIMD2<Double>(); var a1_1_1 = SIMD2<Double>()
+                    var a2_0_0 = SIMD2<Double>(); var a2_0_1 = SIMD2<Double>()
+                    var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>()
+                    var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
+                    var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20 + 10)
+                        let u1_0 = part(transposed, r * 20 + 12)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD2<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD2<Double>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD2<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD2<Double>(repeating: d2_0))
+                        let d3_0 = dz3[r]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD2<Double>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD2<Double>(repeating: d3_0))
+                        let u0_1 = part(transposed, (r + 1) * 20 + 10)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 12)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD2<Double>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD2<Double>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD2<Double>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD2<Double>(repeating: d2_1))
+                        let d3_1 = dz3[r + 1]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD2<Double>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD2<Double>(repeating: d3_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 10)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 12)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 10)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 12)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH + 10)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 12)
+                    put(a3_0_0 + a3_0_1, scratch3, Offset.carryH + 10)
+                    put(a3_1_0 + a3_1_1, scratch3, Offset.carryH + 12)
+                }
+                // Lanes 14..<20 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    var a0_2_0 = SIMD2<Double>(); var a0_2_1 = SIMD2<Double>()
+                    var a1_0_0 = SIMD2<Double>(); var a1_0_1 = SIMD2<Double>()
+                    var a1_1_0 = SIMD2<Double>(); var a1_1_1 = SIMD2<Double>()
+                    var a1_2_0 = SIMD2<Double>(); var a1_2_1 = SIMD2<Double>()
+                    var a2_0_0 = SIMD2<Double>(); var a2_0_1 = SIMD2<Double>()
+                    var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>()
+                    var a2_2_0 = SIMD2<Double>(); var a2_2_1 = SIMD2<Double>()
+                    var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
+                    var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
+                    var a3_2_0 = SIMD2<Double>(); var a3_2_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20 + 14)
+                        let u1_0 = part(transposed, r * 20 + 16)
+                        let u2_0 = part(transposed, r * 20 + 18)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD2<Double>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD2<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD2<Double>(repeating: d1_0))
+                        a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD2<Double>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD2<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD2<Double>(repeating: d2_0))
+                        a2_2_0 = SIMDMath.madd(a2_2_0, u2_0, SIMD2<Double>(repeating: d2_0))
+                        let d3_0 = dz3[r]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD2<Double>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD2<Double>(repeating: d3_0))
+                        a3_2_0 = SIMDMath.madd(a3_2_0, u2_0, SIMD2<Double>(repeating: d3_0))
+                        let u0_1 = part(transposed, (r + 1) * 20 + 14)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 16)
+                        let u2_1 = part(transposed, (r + 1) * 20 + 18)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD2<Double>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD2<Double>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD2<Double>(repeating: d1_1))
+                        a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD2<Double>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD2<Double>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD2<Double>(repeating: d2_1))
+                        a2_2_1 = SIMDMath.madd(a2_2_1, u2_1, SIMD2<Double>(repeating: d2_1))
+                        let d3_1 = dz3[r + 1]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD2<Double>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD2<Double>(repeating: d3_1))
+                        a3_2_1 = SIMDMath.madd(a3_2_1, u2_1, SIMD2<Double>(repeating: d3_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 14)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 16)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 18)
+                    put(a1_0_0 + a1_0_1, scratch1, Offset.carryH + 14)
+                    put(a1_1_0 + a1_1_1, scratch1, Offset.carryH + 16)
+                    put(a1_2_0 + a1_2_1, scratch1, Offset.carryH + 18)
+                    put(a2_0_0 + a2_0_1, scratch2, Offset.carryH + 14)
+                    put(a2_1_0 + a2_1_1, scratch2, Offset.carryH + 16)
+                    put(a2_2_0 + a2_2_1, scratch2, Offset.carryH + 18)
+                    put(a3_0_0 + a3_0_1, scratch3, Offset.carryH + 14)
+                    put(a3_1_0 + a3_1_1, scratch3, Offset.carryH + 16)
+                    put(a3_2_0 + a3_2_1, scratch3, Offset.carryH + 18)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
@@ -743,19 +943,93 @@ public struct RNN_H20_D1_Double_V128: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<10 {
-                    var a0_0 = SIMD2<Double>(); var a0_1 = SIMD2<Double>(); var a0_2 = SIMD2<Double>(); var a0_3 = SIMD2<Double>()
-                    for r in stride(from: 0, to: 20, by: 4) {
-                        let u0 = part(transposed, r * 20 + m * 2)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD2<Double>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 20 + m * 2)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD2<Double>(repeating: dz0[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 20 + m * 2)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD2<Double>(repeating: dz0[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 20 + m * 2)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD2<Double>(repeating: dz0[r + 3]))
+                // Lanes 0..<4 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20)
+                        let u1_0 = part(transposed, r * 20 + 2)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 20)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 2)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 2)
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 2)
+                }
+                // Lanes 4..<10 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    var a0_2_0 = SIMD2<Double>(); var a0_2_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20 + 4)
+                        let u1_0 = part(transposed, r * 20 + 6)
+                        let u2_0 = part(transposed, r * 20 + 8)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD2<Double>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 20 + 4)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 6)
+                        let u2_1 = part(transposed, (r + 1) * 20 + 8)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD2<Double>(repeating: d0_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 4)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 6)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 8)
+                }
+                // Lanes 10..<14 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20 + 10)
+                        let u1_0 = part(transposed, r * 20 + 12)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 20 + 10)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 12)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 10)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 12)
+                }
+                // Lanes 14..<20 of each row: 3 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
+                    var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
+                    var a0_2_0 = SIMD2<Double>(); var a0_2_1 = SIMD2<Double>()
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 20 + 14)
+                        let u1_0 = part(transposed, r * 20 + 16)
+                        let u2_0 = part(transposed, r * 20 + 18)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD2<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD2<Double>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD2<Double>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 20 + 14)
+                        let u1_1 = part(transposed, (r + 1) * 20 + 16)
+                        let u2_1 = part(transposed, (r + 1) * 20 + 18)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD2<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD2<Double>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD2<Double>(repeating: d0_1))
+                    }
+                    put(a0_0_0 + a0_0_1, scratch0, Offset.carryH + 14)
+                    put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 16)
+                    put(a0_2_0 + a0_2_1, scratch0, Offset.carryH + 18)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {

@@ -388,37 +388,96 @@ public struct RNN_H8_D8_Float_V128: GeneratedKernel {
                 let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
-                    var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>(); var a1_3 = SIMD4<Float>()
-                    var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>(); var a2_3 = SIMD4<Float>()
-                    var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>(); var a3_3 = SIMD4<Float>()
-                    for r in stride(from: 0, to: 8, by: 4) {
-                        let u0 = part(transposed, r * 8 + m * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[r]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[r]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[r]))
-                        let u1 = part(transposed, (r + 1) * 8 + m * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[r + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[r + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 8 + m * 4)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Float>(repeating: dz1[r + 2]))
-                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Float>(repeating: dz2[r + 2]))
-                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Float>(repeating: dz3[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 8 + m * 4)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
-                        a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Float>(repeating: dz1[r + 3]))
-                        a2_3 = SIMDMath.madd(a2_3, u3, SIMD4<Float>(repeating: dz2[r + 3]))
-                        a3_3 = SIMDMath.madd(a3_3, u3, SIMD4<Float>(repeating: dz3[r + 3]))
+                // Lanes 0..<8 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD4<Float>(); var a0_0_1 = SIMD4<Float>(); var a0_0_2 = SIMD4<Float>()
+                    var a0_1_0 = SIMD4<Float>(); var a0_1_1 = SIMD4<Float>(); var a0_1_2 = SIMD4<Float>()
+                    var a1_0_0 = SIMD4<Float>(); var a1_0_1 = SIMD4<Float>(); var a1_0_2 = SIMD4<Float>()
+                    var a1_1_0 = SIMD4<Float>(); var a1_1_1 = SIMD4<Float>(); var a1_1_2 = SIMD4<Float>()
+                    var a2_0_0 = SIMD4<Float>(); var a2_0_1 = SIMD4<Float>(); var a2_0_2 = SIMD4<Float>()
+                    var a2_1_0 = SIMD4<Float>(); var a2_1_1 = SIMD4<Float>(); var a2_1_2 = SIMD4<Float>()
+                    var a3_0_0 = SIMD4<Float>(); var a3_0_1 = SIMD4<Float>(); var a3_0_2 = SIMD4<Float>()
+                    var a3_1_0 = SIMD4<Float>(); var a3_1_1 = SIMD4<Float>(); var a3_1_2 = SIMD4<Float>()
+                    for r in stride(from: 0, to: 6, by: 3) {
+                        let u0_0 = part(transposed, r * 8)
+                        let u1_0 = part(transposed, r * 8 + 4)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Float>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Float>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Float>(repeating: d2_0))
+                        let d3_0 = dz3[r]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD4<Float>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD4<Float>(repeating: d3_0))
+                        let u0_1 = part(transposed, (r + 1) * 8)
+                        let u1_1 = part(transposed, (r + 1) * 8 + 4)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD4<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD4<Float>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD4<Float>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD4<Float>(repeating: d2_1))
+                        let d3_1 = dz3[r + 1]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD4<Float>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD4<Float>(repeating: d3_1))
+                        let u0_2 = part(transposed, (r + 2) * 8)
+                        let u1_2 = part(transposed, (r + 2) * 8 + 4)
+                        let d0_2 = dz0[r + 2]
+                        a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD4<Float>(repeating: d0_2))
+                        a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD4<Float>(repeating: d0_2))
+                        let d1_2 = dz1[r + 2]
+                        a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD4<Float>(repeating: d1_2))
+                        a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD4<Float>(repeating: d1_2))
+                        let d2_2 = dz2[r + 2]
+                        a2_0_2 = SIMDMath.madd(a2_0_2, u0_2, SIMD4<Float>(repeating: d2_2))
+                        a2_1_2 = SIMDMath.madd(a2_1_2, u1_2, SIMD4<Float>(repeating: d2_2))
+                        let d3_2 = dz3[r + 2]
+                        a3_0_2 = SIMDMath.madd(a3_0_2, u0_2, SIMD4<Float>(repeating: d3_2))
+                        a3_1_2 = SIMDMath.madd(a3_1_2, u1_2, SIMD4<Float>(repeating: d3_2))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH + m * 4)
-                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH + m * 4)
-                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH + m * 4)
+                    let u0_0 = part(transposed, 6 * 8)
+                    let u1_0 = part(transposed, 6 * 8 + 4)
+                    let d0_0 = dz0[6]
+                    a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                    a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                    let d1_0 = dz1[6]
+                    a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Float>(repeating: d1_0))
+                    a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Float>(repeating: d1_0))
+                    let d2_0 = dz2[6]
+                    a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Float>(repeating: d2_0))
+                    a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Float>(repeating: d2_0))
+                    let d3_0 = dz3[6]
+                    a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD4<Float>(repeating: d3_0))
+                    a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD4<Float>(repeating: d3_0))
+                    let u0_1 = part(transposed, 7 * 8)
+                    let u1_1 = part(transposed, 7 * 8 + 4)
+                    let d0_1 = dz0[7]
+                    a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                    a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                    let d1_1 = dz1[7]
+                    a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD4<Float>(repeating: d1_1))
+                    a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD4<Float>(repeating: d1_1))
+                    let d2_1 = dz2[7]
+                    a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD4<Float>(repeating: d2_1))
+                    a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD4<Float>(repeating: d2_1))
+                    let d3_1 = dz3[7]
+                    a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD4<Float>(repeating: d3_1))
+                    a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD4<Float>(repeating: d3_1))
+                    put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 4)
+                    put((a1_0_0 + a1_0_1) + a1_0_2, scratch1, Offset.carryH)
+                    put((a1_1_0 + a1_1_1) + a1_1_2, scratch1, Offset.carryH + 4)
+                    put((a2_0_0 + a2_0_1) + a2_0_2, scratch2, Offset.carryH)
+                    put((a2_1_0 + a2_1_1) + a2_1_2, scratch2, Offset.carryH + 4)
+                    put((a3_0_0 + a3_0_1) + a3_0_2, scratch3, Offset.carryH)
+                    put((a3_1_0 + a3_1_1) + a3_1_2, scratch3, Offset.carryH + 4)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0, let dx1, let dx2, let dx3 {
@@ -426,37 +485,96 @@ public struct RNN_H8_D8_Float_V128: GeneratedKernel {
                     let dz1 = deltas1 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<2 {
-                        var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
-                        var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>(); var a1_3 = SIMD4<Float>()
-                        var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>(); var a2_3 = SIMD4<Float>()
-                        var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>(); var a3_3 = SIMD4<Float>()
-                        for r in stride(from: 0, to: 8, by: 4) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 8 + m * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[r]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[r]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 8 + m * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[r + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[r + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[r + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 8 + m * 4)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
-                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Float>(repeating: dz1[r + 2]))
-                            a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Float>(repeating: dz2[r + 2]))
-                            a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Float>(repeating: dz3[r + 2]))
-                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 8 + m * 4)
-                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
-                            a1_3 = SIMDMath.madd(a1_3, u3, SIMD4<Float>(repeating: dz1[r + 3]))
-                            a2_3 = SIMDMath.madd(a2_3, u3, SIMD4<Float>(repeating: dz2[r + 3]))
-                            a3_3 = SIMDMath.madd(a3_3, u3, SIMD4<Float>(repeating: dz3[r + 3]))
+                    // Lanes 0..<8 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD4<Float>(); var a0_0_1 = SIMD4<Float>(); var a0_0_2 = SIMD4<Float>()
+                        var a0_1_0 = SIMD4<Float>(); var a0_1_1 = SIMD4<Float>(); var a0_1_2 = SIMD4<Float>()
+                        var a1_0_0 = SIMD4<Float>(); var a1_0_1 = SIMD4<Float>(); var a1_0_2 = SIMD4<Float>()
+                        var a1_1_0 = SIMD4<Float>(); var a1_1_1 = SIMD4<Float>(); var a1_1_2 = SIMD4<Float>()
+                        var a2_0_0 = SIMD4<Float>(); var a2_0_1 = SIMD4<Float>(); var a2_0_2 = SIMD4<Float>()
+                        var a2_1_0 = SIMD4<Float>(); var a2_1_1 = SIMD4<Float>(); var a2_1_2 = SIMD4<Float>()
+                        var a3_0_0 = SIMD4<Float>(); var a3_0_1 = SIMD4<Float>(); var a3_0_2 = SIMD4<Float>()
+                        var a3_1_0 = SIMD4<Float>(); var a3_1_1 = SIMD4<Float>(); var a3_1_2 = SIMD4<Float>()
+                        for r in stride(from: 0, to: 6, by: 3) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 8)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 8 + 4)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                            let d1_0 = dz1[r]
+                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Float>(repeating: d1_0))
+                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Float>(repeating: d1_0))
+                            let d2_0 = dz2[r]
+                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Float>(repeating: d2_0))
+                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Float>(repeating: d2_0))
+                            let d3_0 = dz3[r]
+                            a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD4<Float>(repeating: d3_0))
+                            a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD4<Float>(repeating: d3_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 8)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 8 + 4)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                            let d1_1 = dz1[r + 1]
+                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD4<Float>(repeating: d1_1))
+                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD4<Float>(repeating: d1_1))
+                            let d2_1 = dz2[r + 1]
+                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD4<Float>(repeating: d2_1))
+                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD4<Float>(repeating: d2_1))
+                            let d3_1 = dz3[r + 1]
+                            a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD4<Float>(repeating: d3_1))
+                            a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD4<Float>(repeating: d3_1))
+                            let u0_2 = part(transposed + Offset.transposedInput, (r + 2) * 8)
+                            let u1_2 = part(transposed + Offset.transposedInput, (r + 2) * 8 + 4)
+                            let d0_2 = dz0[r + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD4<Float>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD4<Float>(repeating: d0_2))
+                            let d1_2 = dz1[r + 2]
+                            a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD4<Float>(repeating: d1_2))
+                            a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD4<Float>(repeating: d1_2))
+                            let d2_2 = dz2[r + 2]
+                            a2_0_2 = SIMDMath.madd(a2_0_2, u0_2, SIMD4<Float>(repeating: d2_2))
+                            a2_1_2 = SIMDMath.madd(a2_1_2, u1_2, SIMD4<Float>(repeating: d2_2))
+                            let d3_2 = dz3[r + 2]
+                            a3_0_2 = SIMDMath.madd(a3_0_2, u0_2, SIMD4<Float>(repeating: d3_2))
+                            a3_1_2 = SIMDMath.madd(a3_1_2, u1_2, SIMD4<Float>(repeating: d3_2))
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 4)
-                        put((a1_0 + a1_1) + (a1_2 + a1_3), dx1 + (t - 1) * Offset.inputStep, m * 4)
-                        put((a2_0 + a2_1) + (a2_2 + a2_3), dx2 + (t - 1) * Offset.inputStep, m * 4)
-                        put((a3_0 + a3_1) + (a3_2 + a3_3), dx3 + (t - 1) * Offset.inputStep, m * 4)
+                        let u0_0 = part(transposed + Offset.transposedInput, 6 * 8)
+                        let u1_0 = part(transposed + Offset.transposedInput, 6 * 8 + 4)
+                        let d0_0 = dz0[6]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                        let d1_0 = dz1[6]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD4<Float>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD4<Float>(repeating: d1_0))
+                        let d2_0 = dz2[6]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD4<Float>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD4<Float>(repeating: d2_0))
+                        let d3_0 = dz3[6]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD4<Float>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD4<Float>(repeating: d3_0))
+                        let u0_1 = part(transposed + Offset.transposedInput, 7 * 8)
+                        let u1_1 = part(transposed + Offset.transposedInput, 7 * 8 + 4)
+                        let d0_1 = dz0[7]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                        let d1_1 = dz1[7]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD4<Float>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD4<Float>(repeating: d1_1))
+                        let d2_1 = dz2[7]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD4<Float>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD4<Float>(repeating: d2_1))
+                        let d3_1 = dz3[7]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD4<Float>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD4<Float>(repeating: d3_1))
+                        put((a0_0_0 + a0_0_1) + a0_0_2, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put((a0_1_0 + a0_1_1) + a0_1_2, dx0 + (t - 1) * Offset.inputStep, 4)
+                        put((a1_0_0 + a1_0_1) + a1_0_2, dx1 + (t - 1) * Offset.inputStep, 0)
+                        put((a1_1_0 + a1_1_1) + a1_1_2, dx1 + (t - 1) * Offset.inputStep, 4)
+                        put((a2_0_0 + a2_0_1) + a2_0_2, dx2 + (t - 1) * Offset.inputStep, 0)
+                        put((a2_1_0 + a2_1_1) + a2_1_2, dx2 + (t - 1) * Offset.inputStep, 4)
+                        put((a3_0_0 + a3_0_1) + a3_0_2, dx3 + (t - 1) * Offset.inputStep, 0)
+                        put((a3_1_0 + a3_1_1) + a3_1_2, dx3 + (t - 1) * Offset.inputStep, 4)
                     }
                 }
             }
@@ -511,36 +629,76 @@ public struct RNN_H8_D8_Float_V128: GeneratedKernel {
                 }
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                for m in 0..<2 {
-                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
-                    for r in stride(from: 0, to: 8, by: 4) {
-                        let u0 = part(transposed, r * 8 + m * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
-                        let u1 = part(transposed, (r + 1) * 8 + m * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
-                        let u2 = part(transposed, (r + 2) * 8 + m * 4)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
-                        let u3 = part(transposed, (r + 3) * 8 + m * 4)
-                        a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
+                // Lanes 0..<8 of each row: 2 vectors per δz broadcast.
+                do {
+                    var a0_0_0 = SIMD4<Float>(); var a0_0_1 = SIMD4<Float>(); var a0_0_2 = SIMD4<Float>()
+                    var a0_1_0 = SIMD4<Float>(); var a0_1_1 = SIMD4<Float>(); var a0_1_2 = SIMD4<Float>()
+                    for r in stride(from: 0, to: 6, by: 3) {
+                        let u0_0 = part(transposed, r * 8)
+                        let u1_0 = part(transposed, r * 8 + 4)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 8)
+                        let u1_1 = part(transposed, (r + 1) * 8 + 4)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                        let u0_2 = part(transposed, (r + 2) * 8)
+                        let u1_2 = part(transposed, (r + 2) * 8 + 4)
+                        let d0_2 = dz0[r + 2]
+                        a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD4<Float>(repeating: d0_2))
+                        a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD4<Float>(repeating: d0_2))
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH + m * 4)
+                    let u0_0 = part(transposed, 6 * 8)
+                    let u1_0 = part(transposed, 6 * 8 + 4)
+                    let d0_0 = dz0[6]
+                    a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                    a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                    let u0_1 = part(transposed, 7 * 8)
+                    let u1_1 = part(transposed, 7 * 8 + 4)
+                    let d0_1 = dz0[7]
+                    a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                    a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                    put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
+                    put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 4)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
-                    for m in 0..<2 {
-                        var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
-                        for r in stride(from: 0, to: 8, by: 4) {
-                            let u0 = part(transposed + Offset.transposedInput, r * 8 + m * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
-                            let u1 = part(transposed + Offset.transposedInput, (r + 1) * 8 + m * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (r + 2) * 8 + m * 4)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[r + 2]))
-                            let u3 = part(transposed + Offset.transposedInput, (r + 3) * 8 + m * 4)
-                            a0_3 = SIMDMath.madd(a0_3, u3, SIMD4<Float>(repeating: dz0[r + 3]))
+                    // Lanes 0..<8 of each row: 2 vectors per δz broadcast.
+                    do {
+                        var a0_0_0 = SIMD4<Float>(); var a0_0_1 = SIMD4<Float>(); var a0_0_2 = SIMD4<Float>()
+                        var a0_1_0 = SIMD4<Float>(); var a0_1_1 = SIMD4<Float>(); var a0_1_2 = SIMD4<Float>()
+                        for r in stride(from: 0, to: 6, by: 3) {
+                            let u0_0 = part(transposed + Offset.transposedInput, r * 8)
+                            let u1_0 = part(transposed + Offset.transposedInput, r * 8 + 4)
+                            let d0_0 = dz0[r]
+                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                            let u0_1 = part(transposed + Offset.transposedInput, (r + 1) * 8)
+                            let u1_1 = part(transposed + Offset.transposedInput, (r + 1) * 8 + 4)
+                            let d0_1 = dz0[r + 1]
+                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                            let u0_2 = part(transposed + Offset.transposedInput, (r + 2) * 8)
+                            let u1_2 = part(transposed + Offset.transposedInput, (r + 2) * 8 + 4)
+                            let d0_2 = dz0[r + 2]
+                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD4<Float>(repeating: d0_2))
+                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD4<Float>(repeating: d0_2))
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, m * 4)
+                        let u0_0 = part(transposed + Offset.transposedInput, 6 * 8)
+                        let u1_0 = part(transposed + Offset.transposedInput, 6 * 8 + 4)
+                        let d0_0 = dz0[6]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD4<Float>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD4<Float>(repeating: d0_0))
+                        let u0_1 = part(transposed + Offset.transposedInput, 7 * 8)
+                        let u1_1 = part(transposed + Offset.transposedInput, 7 * 8 + 4)
+                        let d0_1 = dz0[7]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD4<Float>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD4<Float>(repeating: d0_1))
+                        put((a0_0_0 + a0_0_1) + a0_0_2, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put((a0_1_0 + a0_1_1) + a0_1_2, dx0 + (t - 1) * Offset.inputStep, 4)
                     }
                 }
             }

@@ -107,8 +107,8 @@ extension KernelEmitter {
         let carryH = offsetName(.carry("h"))
         s.line("// δh_{t−1} = Σ_r δz[r]·U[r, ·]\(cell.hasDirectHiddenPath ? " + u ⊙ δh_t" : ""): each row of the copy of U serves every sequence.")
         emitBroadcastProduct(&s, copy: "transposed", width: layout.paddedHidden, deltas: recurrentDeltas,
-                             sequences: (0..<B).map { "deltas\($0)" }) { b, offset, value in
-            let sum = cell.hasDirectHiddenPath ? "\(value) + part(scratch\(b), \(named(offsetName(.directHiddenGradient), offset)))" : value
+                             sequences: (0..<B).map { "deltas\($0)" }) { b, offset, value, load in
+            let sum = cell.hasDirectHiddenPath ? "\(value) + \(load)(scratch\(b), \(named(offsetName(.directHiddenGradient), offset)))" : value
             return ["put(\(sum), scratch\(b), \(named(carryH, offset)))"]
         }
     }
@@ -132,7 +132,7 @@ extension KernelEmitter {
         s.line("// δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).")
         s.block("if \((0..<B).map { "let dx\($0)" }.joined(separator: ", "))") { s in
             emitBroadcastProduct(&s, copy: "transposed + Offset.transposedInput", width: D, deltas: .gates,
-                                 sequences: (0..<B).map { "deltas\($0)" }) { b, offset, value in
+                                 sequences: (0..<B).map { "deltas\($0)" }) { b, offset, value, _ in
                 ["put(\(value), dx\(b) + (t - 1) * Offset.inputStep, \(offset))"]
             }
         }

@@ -68,6 +68,45 @@ import Testing
         }
     }
 
+    /// The copies' products block rows as `KernelEmitter.broadcastBlocking` says: whole chunks,
+    /// then parts (24 lanes at 512 bits: a 16-lane chunk and an 8-lane part); as many pieces
+    /// per δz broadcast as fit with two accumulators each, as evenly as possible; splits as
+    /// many as fit, at most the single piece's; only real rows where H does not fill its gate
+    /// blocks. One sequence takes the blocking of the lockstep group.
+    @Test func broadcastBlockingFollowsTheRegisterCount() throws {
+        // (cell, H, D, bits, registers, pieces, per broadcast, splits, gate blocks skip padding rows)
+        let cases: [(CellKind, Int, Int, Int, Int, Int, Int, Int, Bool)] = [
+            (.lstm, 20, 1, 512, 32, 2, 2, 3, true),
+            (.lstm, 16, 16, 512, 32, 1, 1, 4, false),
+            (.lstm, 16, 16, 512, 16, 1, 1, 2, false),
+            (.lstm, 32, 32, 256, 16, 4, 2, 2, false),
+            (.rnn, 64, 64, 512, 32, 4, 2, 3, false),
+            (.gru, 13, 7, 512, 32, 1, 1, 4, true),
+            (.gru, 13, 7, 256, 16, 2, 2, 3, true),
+            (.lstm, 24, 8, 512, 16, 2, 2, 3, false),
+        ]
+        for (cell, h, d, bits, registers, pieces, group, splits, skips) in cases {
+            let spec = try KernelSpec(cell: cell, hiddenSize: h, inputSize: d, scalar: .float,
+                                      target: try KernelTarget(vectorBits: bits, registers: registers))
+            let e = KernelEmitter(spec: spec, regenerate: spec.command)
+            let name = "\(spec.typeName) R\(registers)"
+            let rowPieces = e.rowPieces(width: spec.layout.paddedHidden)
+            #expect(rowPieces.count == pieces, "\(name)")
+            #expect(rowPieces.map(\.lanes).reduce(0, +) == spec.layout.paddedHidden, "\(name)")
+            let blocking = e.broadcastBlocking(pieces: pieces)
+            #expect(blocking.group == group && blocking.splits == splits, "\(name): \(blocking)")
+            let text = backwardText(spec)
+            #expect(text.contains("Rows of real lanes only") == skips, "\(name)")
+            for steps in ["backwardSteps\(spec.interleave)(", "backwardSteps1("] {
+                let body = String(text[text.range(of: "private func \(steps)")!.lowerBound...])
+                let last = group == 1 ? "a0_\(splits - 1)" : "a0_\(group - 1)_\(splits - 1)"
+                let over = group == 1 ? "a0_\(splits)" : "a0_\(group - 1)_\(splits)"
+                #expect(body.contains("var \(last) = "), "\(name) \(steps)")
+                #expect(!body.contains("var \(over) = "), "\(name) \(steps)")
+            }
+        }
+    }
+
     /// No bare numeric offsets in the backward code: every offset into the tape, the deltas,
     /// scratch, the parameters, the state and the caller's per-step vectors starts from a named
     /// constant, 0, a loop index or a column number times `Offset.lanes` (unrolled chunk
