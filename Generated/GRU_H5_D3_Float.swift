@@ -495,7 +495,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 8
                         for j in stride(from: 0, to: 4, by: 2) {
@@ -662,7 +662,7 @@ public struct GRU_H5_D3_Float: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 8
                         for j in stride(from: 0, to: 4, by: 2) {

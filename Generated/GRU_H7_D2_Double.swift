@@ -484,7 +484,7 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                     var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>(); var a0_1_2 = SIMD4<Double>()
                     var a1_0_0 = SIMD4<Double>(); var a1_0_1 = SIMD4<Double>(); var a1_0_2 = SIMD4<Double>()
                     var a1_1_0 = SIMD4<Double>(); var a1_1_1 = SIMD4<Double>(); var a1_1_2 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 8
                         for j in stride(from: 0, to: 6, by: 3) {
@@ -611,7 +611,7 @@ public struct GRU_H7_D2_Double: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>(); var a0_0_2 = SIMD4<Double>()
                     var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>(); var a0_1_2 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 8
                         for j in stride(from: 0, to: 6, by: 3) {

@@ -584,7 +584,7 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                     var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>()
                     var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>()
                     var a1_2_0 = SIMD8<Float>(); var a1_2_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -703,7 +703,7 @@ public struct GRU_H20_D1_Float: GeneratedKernel {
                     var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>()
                     var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>()
                     var a0_2_0 = SIMD8<Float>(); var a0_2_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {

@@ -481,7 +481,7 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                     var a1_0 = SIMD16<Float>(); var a1_1 = SIMD16<Float>(); var a1_2 = SIMD16<Float>(); var a1_3 = SIMD16<Float>()
                     var a2_0 = SIMD16<Float>(); var a2_1 = SIMD16<Float>(); var a2_2 = SIMD16<Float>(); var a2_3 = SIMD16<Float>()
                     var a3_0 = SIMD16<Float>(); var a3_1 = SIMD16<Float>(); var a3_2 = SIMD16<Float>(); var a3_3 = SIMD16<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 4) {
@@ -722,7 +722,7 @@ public struct GRU_H13_D7_Float_V512: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
                     var a0_0 = SIMD16<Float>(); var a0_1 = SIMD16<Float>(); var a0_2 = SIMD16<Float>(); var a0_3 = SIMD16<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 4) {

@@ -498,7 +498,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
                     var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
                     var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
                         for j in stride(from: 0, to: 2, by: 2) {
@@ -535,7 +535,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                         var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>()
                         var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>()
                         var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>()
-                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
                             for j in stride(from: 0, to: 2, by: 2) {
@@ -621,7 +621,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
                     var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
                         for j in stride(from: 0, to: 2, by: 2) {
@@ -640,7 +640,7 @@ public struct GRU_H3_D4_Double: GeneratedKernel {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     do {
                         var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>()
-                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
                             for j in stride(from: 0, to: 2, by: 2) {

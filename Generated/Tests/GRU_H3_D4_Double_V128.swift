@@ -621,7 +621,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                     var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>(); var a2_1_2 = SIMD2<Double>()
                     var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>(); var a3_0_2 = SIMD2<Double>()
                     var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>(); var a3_1_2 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
                         for j in stride(from: 0, to: 3, by: 3) {
@@ -694,7 +694,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                         var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>(); var a2_1_2 = SIMD2<Double>()
                         var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>(); var a3_0_2 = SIMD2<Double>()
                         var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>(); var a3_1_2 = SIMD2<Double>()
-                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
                             for j in stride(from: 0, to: 3, by: 3) {
@@ -818,7 +818,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>(); var a0_0_2 = SIMD2<Double>()
                     var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>(); var a0_1_2 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
                         for j in stride(from: 0, to: 3, by: 3) {
@@ -849,7 +849,7 @@ public struct GRU_H3_D4_Double_V128: GeneratedKernel {
                     do {
                         var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>(); var a0_0_2 = SIMD2<Double>()
                         var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>(); var a0_1_2 = SIMD2<Double>()
-                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
                             for j in stride(from: 0, to: 3, by: 3) {

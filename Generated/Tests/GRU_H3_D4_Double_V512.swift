@@ -461,7 +461,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
                     var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>(); var a2_2 = SIMD4<Double>(); var a2_3 = SIMD4<Double>()
                     var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>(); var a3_2 = SIMD4<Double>(); var a3_3 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
                         let u0 = part(transposed, (base + 0) * 4)
@@ -496,7 +496,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                         var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
                         var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>(); var a2_2 = SIMD4<Double>(); var a2_3 = SIMD4<Double>()
                         var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>(); var a3_2 = SIMD4<Double>(); var a3_3 = SIMD4<Double>()
-                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
                             let u0 = part(transposed + Offset.transposedInput, (base + 0) * 4)
@@ -580,7 +580,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
                     var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
                         let u0 = part(transposed, (base + 0) * 4)
@@ -597,7 +597,7 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     do {
                         var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
-                        // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                        // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
                             let u0 = part(transposed + Offset.transposedInput, (base + 0) * 4)

@@ -532,7 +532,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                     var a1_1_0 = SIMD4<Double>(); var a1_1_1 = SIMD4<Double>()
                     var a2_0_0 = SIMD4<Double>(); var a2_0_1 = SIMD4<Double>()
                     var a2_1_0 = SIMD4<Double>(); var a2_1_1 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -586,7 +586,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                     var a1_1_0 = SIMD4<Double>(); var a1_1_1 = SIMD4<Double>()
                     var a2_0_0 = SIMD4<Double>(); var a2_0_1 = SIMD4<Double>()
                     var a2_1_0 = SIMD4<Double>(); var a2_1_1 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -821,7 +821,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>()
                     var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -849,7 +849,7 @@ public struct LSTM_H13_D7_Double: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD4<Double>(); var a0_0_1 = SIMD4<Double>()
                     var a0_1_0 = SIMD4<Double>(); var a0_1_1 = SIMD4<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 2) {

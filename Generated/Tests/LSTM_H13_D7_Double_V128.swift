@@ -801,7 +801,7 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                     var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>()
                     var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
                     var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 14
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -868,7 +868,7 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                     var a2_1_0 = SIMD2<Double>(); var a2_1_1 = SIMD2<Double>()
                     var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
                     var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 14
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -939,7 +939,7 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                     var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
                     var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
                     var a3_2_0 = SIMD2<Double>(); var a3_2_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 14
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -1193,7 +1193,7 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
                     var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 14
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -1221,7 +1221,7 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
                     var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 14
                         for j in stride(from: 0, to: 12, by: 2) {
@@ -1250,7 +1250,7 @@ public struct LSTM_H13_D7_Double_V128: GeneratedKernel {
                     var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
                     var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
                     var a0_2_0 = SIMD2<Double>(); var a0_2_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 14
                         for j in stride(from: 0, to: 12, by: 2) {

@@ -621,7 +621,7 @@ public struct LSTM_H13_D7_Double_V512: GeneratedKernel {
                     var a2_1_0 = SIMD8<Double>(); var a2_1_1 = SIMD8<Double>(); var a2_1_2 = SIMD8<Double>()
                     var a3_0_0 = SIMD8<Double>(); var a3_0_1 = SIMD8<Double>(); var a3_0_2 = SIMD8<Double>()
                     var a3_1_0 = SIMD8<Double>(); var a3_1_1 = SIMD8<Double>(); var a3_1_2 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 3) {
@@ -910,7 +910,7 @@ public struct LSTM_H13_D7_Double_V512: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD8<Double>(); var a0_0_1 = SIMD8<Double>(); var a0_0_2 = SIMD8<Double>()
                     var a0_1_0 = SIMD8<Double>(); var a0_1_1 = SIMD8<Double>(); var a0_1_2 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 3) {

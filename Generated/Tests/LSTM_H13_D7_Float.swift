@@ -471,7 +471,7 @@ public struct LSTM_H13_D7_Float: GeneratedKernel {
                     var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
                     var a1_0_0 = SIMD8<Float>(); var a1_0_1 = SIMD8<Float>(); var a1_0_2 = SIMD8<Float>()
                     var a1_1_0 = SIMD8<Float>(); var a1_1_1 = SIMD8<Float>(); var a1_1_2 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 3) {
@@ -648,7 +648,7 @@ public struct LSTM_H13_D7_Float: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD8<Float>(); var a0_0_1 = SIMD8<Float>(); var a0_0_2 = SIMD8<Float>()
                     var a0_1_0 = SIMD8<Float>(); var a0_1_1 = SIMD8<Float>(); var a0_1_2 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 16
                         for j in stride(from: 0, to: 12, by: 3) {

@@ -751,7 +751,7 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     var a3_0_0 = SIMD8<Double>(); var a3_0_1 = SIMD8<Double>()
                     var a3_1_0 = SIMD8<Double>(); var a3_1_1 = SIMD8<Double>()
                     var a3_2_0 = SIMD8<Double>(); var a3_2_1 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -919,7 +919,7 @@ public struct LSTM_H20_D1_Double_V512: GeneratedKernel {
                     var a0_0_0 = SIMD8<Double>(); var a0_0_1 = SIMD8<Double>()
                     var a0_1_0 = SIMD8<Double>(); var a0_1_1 = SIMD8<Double>()
                     var a0_2_0 = SIMD8<Double>(); var a0_2_1 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {

@@ -504,7 +504,7 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
                     var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>(); var a1_3 = SIMD4<Float>()
                     var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>(); var a2_3 = SIMD4<Float>()
                     var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>(); var a3_3 = SIMD4<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 4
                         let u0 = part(transposed, (base + 0) * 4)
@@ -738,7 +738,7 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 do {
                     var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 4
                         let u0 = part(transposed, (base + 0) * 4)

@@ -751,7 +751,7 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                     var a3_0_0 = SIMD2<Double>(); var a3_0_1 = SIMD2<Double>()
                     var a3_1_0 = SIMD2<Double>(); var a3_1_1 = SIMD2<Double>()
                     var a3_2_0 = SIMD2<Double>(); var a3_2_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 6
                         for j in stride(from: 0, to: 4, by: 2) {
@@ -1008,7 +1008,7 @@ public struct LSTM_H5_D3_Double_V128: GeneratedKernel {
                     var a0_0_0 = SIMD2<Double>(); var a0_0_1 = SIMD2<Double>()
                     var a0_1_0 = SIMD2<Double>(); var a0_1_1 = SIMD2<Double>()
                     var a0_2_0 = SIMD2<Double>(); var a0_2_1 = SIMD2<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 6
                         for j in stride(from: 0, to: 4, by: 2) {

@@ -621,7 +621,7 @@ public struct LSTM_H5_D3_Float_V128: GeneratedKernel {
                     var a2_1_0 = SIMD4<Float>(); var a2_1_1 = SIMD4<Float>(); var a2_1_2 = SIMD4<Float>()
                     var a3_0_0 = SIMD4<Float>(); var a3_0_1 = SIMD4<Float>(); var a3_0_2 = SIMD4<Float>()
                     var a3_1_0 = SIMD4<Float>(); var a3_1_1 = SIMD4<Float>(); var a3_1_2 = SIMD4<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 8
                         for j in stride(from: 0, to: 3, by: 3) {
@@ -860,7 +860,7 @@ public struct LSTM_H5_D3_Float_V128: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD4<Float>(); var a0_0_1 = SIMD4<Float>(); var a0_0_2 = SIMD4<Float>()
                     var a0_1_0 = SIMD4<Float>(); var a0_1_1 = SIMD4<Float>(); var a0_1_2 = SIMD4<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 8
                         for j in stride(from: 0, to: 3, by: 3) {

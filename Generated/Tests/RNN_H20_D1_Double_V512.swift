@@ -433,7 +433,7 @@ public struct RNN_H20_D1_Double_V512: GeneratedKernel {
                     var a3_0_0 = SIMD8<Double>(); var a3_0_1 = SIMD8<Double>()
                     var a3_1_0 = SIMD8<Double>(); var a3_1_1 = SIMD8<Double>()
                     var a3_2_0 = SIMD8<Double>(); var a3_2_1 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -587,7 +587,7 @@ public struct RNN_H20_D1_Double_V512: GeneratedKernel {
                     var a0_0_0 = SIMD8<Double>(); var a0_0_1 = SIMD8<Double>()
                     var a0_1_0 = SIMD8<Double>(); var a0_1_1 = SIMD8<Double>()
                     var a0_2_0 = SIMD8<Double>(); var a0_2_1 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {

@@ -439,7 +439,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -466,7 +466,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -493,7 +493,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -609,7 +609,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 // Lanes 0..<8 of each row: 1 vector per δz broadcast.
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -624,7 +624,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 // Lanes 8..<16 of each row: 1 vector per δz broadcast.
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {
@@ -639,7 +639,7 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 // Lanes 16..<24 of each row: 1 vector per δz broadcast.
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 24
                         for j in stride(from: 0, to: 20, by: 2) {

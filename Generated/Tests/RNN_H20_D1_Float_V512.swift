@@ -396,7 +396,7 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var a2_1_0 = SIMD16<Float>(); var a2_1_1 = SIMD16<Float>(); var a2_1_2 = SIMD16<Float>()
                     var a3_0_0 = SIMD16<Float>(); var a3_0_1 = SIMD16<Float>(); var a3_0_2 = SIMD16<Float>()
                     var a3_1_0 = SIMD16<Float>(); var a3_1_1 = SIMD16<Float>(); var a3_1_2 = SIMD16<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 32
                         for j in stride(from: 0, to: 18, by: 3) {
@@ -576,7 +576,7 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD16<Float>(); var a0_0_1 = SIMD16<Float>(); var a0_0_2 = SIMD16<Float>()
                     var a0_1_0 = SIMD16<Float>(); var a0_1_1 = SIMD16<Float>(); var a0_1_2 = SIMD16<Float>()
-                    // Rows of real lanes only, gate block by block: padding rows hold zero δz.
+                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<1 {
                         let base = block * 32
                         for j in stride(from: 0, to: 18, by: 3) {
