@@ -203,7 +203,7 @@ struct KernelEmitter {
                 emitForwardProducts(&s, sequences: B, hoisted: hoisted)
                 for b in all {
                     let arguments: [Area: String] = [.parameters: "w", .previous: "prev\(b)", .current: "cur\(b)", .scratch: "scratch\(b)"]
-                    s.line(pointwiseCall("forwardPointwise", cell.forward) { arguments[$0]! })
+                    s.line(pointwiseCall(B > 1 && forwardPieces != nil ? "forwardPointwiseByChunks" : "forwardPointwise", cell.forward) { arguments[$0]! })
                     s.line("if let output = output\(b) { let cur = cur\(b); \(copyOutput) }")
                 }
                 s.line(all.map { "prev\($0) = cur\($0)" }.joined(separator: "; "))

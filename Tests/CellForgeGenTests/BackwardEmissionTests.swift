@@ -107,6 +107,30 @@ import Testing
         }
     }
 
+    /// The lockstep groups' forward update takes an H-vector as whole chunks, then parts,
+    /// where it holds a chunk and more than parts of one (`KernelEmitter.forwardPieces`); one
+    /// sequence, and every backward update, keep the parts.
+    @Test func forwardPiecesWhereAChunkAndMoreFit() throws {
+        // (cell, H, bits, lanes of each piece, or nil)
+        let cases: [(CellKind, Int, Int, [Int]?)] = [
+            (.lstm, 20, 512, [16, 8]), (.gru, 20, 512, [16, 8]), (.gru, 40, 512, [16, 16, 8]),
+            (.lstm, 16, 512, nil), (.lstm, 20, 256, nil), (.rnn, 20, 512, nil), (.lstm, 64, 512, nil),
+        ]
+        for (cell, h, bits, lanes) in cases {
+            let spec = try KernelSpec(cell: cell, hiddenSize: h, inputSize: 1, scalar: .float, target: try KernelTarget(vectorBits: bits))
+            let e = KernelEmitter(spec: spec, regenerate: spec.command)
+            #expect(e.forwardPieces?.map(\.lanes) == lanes, "\(spec.typeName)")
+            let source = KernelGenerator.source(for: spec)
+            let groupStart = source.range(of: "private func forwardSteps\(spec.interleave)(")!.lowerBound
+            let singleStart = source.range(of: "private func forwardSteps1(")!.lowerBound
+            let group = String(source[groupStart..<singleStart]), single = String(source[singleStart...])
+            #expect(group.contains("forwardPointwiseByChunks(") == (lanes != nil), "\(spec.typeName)")
+            #expect(group.contains("forwardPointwise(") == (lanes == nil), "\(spec.typeName)")
+            #expect(single.contains("forwardPointwise(") && !single.contains("forwardPointwiseByChunks("), "\(spec.typeName)")
+            #expect(!source.contains("backwardPointwiseByChunks"), "\(spec.typeName)")
+        }
+    }
+
     /// No bare numeric offsets in the backward code: every offset into the tape, the deltas,
     /// scratch, the parameters, the state and the caller's per-step vectors starts from a named
     /// constant, 0, a loop index or a column number times `Offset.lanes` (unrolled chunk
