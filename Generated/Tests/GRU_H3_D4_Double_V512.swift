@@ -457,33 +457,35 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
-                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
-                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
-                    var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>(); var a2_2 = SIMD4<Double>(); var a2_3 = SIMD4<Double>()
-                    var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>(); var a3_2 = SIMD4<Double>(); var a3_3 = SIMD4<Double>()
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>()
+                    var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>()
+                    var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>(); var a2_2 = SIMD4<Double>()
+                    var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>(); var a3_2 = SIMD4<Double>()
                     // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
-                        let u0 = part(transposed, (base + 0) * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 0]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + 0]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + 0]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + 0]))
-                        let u1 = part(transposed, (base + 1) * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[base + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[base + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[base + 1]))
-                        let u2 = part(transposed, (base + 2) * 4)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[base + 2]))
-                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Double>(repeating: dz2[base + 2]))
-                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Double>(repeating: dz3[base + 2]))
+                        for j in stride(from: 0, to: 3, by: 3) {
+                            let u0 = part(transposed, (base + j) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + j]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + j]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[base + j + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[base + j + 1]))
+                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[base + j + 1]))
+                            let u2 = part(transposed, (base + j + 2) * 4)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + j + 2]))
+                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[base + j + 2]))
+                            a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Double>(repeating: dz2[base + j + 2]))
+                            a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Double>(repeating: dz3[base + j + 2]))
+                        }
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3) + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
-                    put((a2_0 + a2_1) + (a2_2 + a2_3) + part(scratch2, Offset.directHiddenGradient), scratch2, Offset.carryH)
-                    put((a3_0 + a3_1) + (a3_2 + a3_3) + part(scratch3, Offset.directHiddenGradient), scratch3, Offset.carryH)
+                    put((a0_0 + a0_1) + a0_2 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put((a1_0 + a1_1) + a1_2 + part(scratch1, Offset.directHiddenGradient), scratch1, Offset.carryH)
+                    put((a2_0 + a2_1) + a2_2 + part(scratch2, Offset.directHiddenGradient), scratch2, Offset.carryH)
+                    put((a3_0 + a3_1) + a3_2 + part(scratch3, Offset.directHiddenGradient), scratch3, Offset.carryH)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0, let dx1, let dx2, let dx3 {
@@ -492,33 +494,35 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                     let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     do {
-                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
-                        var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>(); var a1_3 = SIMD4<Double>()
-                        var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>(); var a2_2 = SIMD4<Double>(); var a2_3 = SIMD4<Double>()
-                        var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>(); var a3_2 = SIMD4<Double>(); var a3_3 = SIMD4<Double>()
+                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>()
+                        var a1_0 = SIMD4<Double>(); var a1_1 = SIMD4<Double>(); var a1_2 = SIMD4<Double>()
+                        var a2_0 = SIMD4<Double>(); var a2_1 = SIMD4<Double>(); var a2_2 = SIMD4<Double>()
+                        var a3_0 = SIMD4<Double>(); var a3_1 = SIMD4<Double>(); var a3_2 = SIMD4<Double>()
                         // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
-                            let u0 = part(transposed + Offset.transposedInput, (base + 0) * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 0]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + 0]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + 0]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + 0]))
-                            let u1 = part(transposed + Offset.transposedInput, (base + 1) * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[base + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[base + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[base + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (base + 2) * 4)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + 2]))
-                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[base + 2]))
-                            a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Double>(repeating: dz2[base + 2]))
-                            a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Double>(repeating: dz3[base + 2]))
+                            for j in stride(from: 0, to: 3, by: 3) {
+                                let u0 = part(transposed + Offset.transposedInput, (base + j) * 4)
+                                a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                                a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Double>(repeating: dz1[base + j]))
+                                a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Double>(repeating: dz2[base + j]))
+                                a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Double>(repeating: dz3[base + j]))
+                                let u1 = part(transposed + Offset.transposedInput, (base + j + 1) * 4)
+                                a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                                a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Double>(repeating: dz1[base + j + 1]))
+                                a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Double>(repeating: dz2[base + j + 1]))
+                                a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Double>(repeating: dz3[base + j + 1]))
+                                let u2 = part(transposed + Offset.transposedInput, (base + j + 2) * 4)
+                                a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + j + 2]))
+                                a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Double>(repeating: dz1[base + j + 2]))
+                                a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Double>(repeating: dz2[base + j + 2]))
+                                a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Double>(repeating: dz3[base + j + 2]))
+                            }
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, 0)
-                        put((a1_0 + a1_1) + (a1_2 + a1_3), dx1 + (t - 1) * Offset.inputStep, 0)
-                        put((a2_0 + a2_1) + (a2_2 + a2_3), dx2 + (t - 1) * Offset.inputStep, 0)
-                        put((a3_0 + a3_1) + (a3_2 + a3_3), dx3 + (t - 1) * Offset.inputStep, 0)
+                        put((a0_0 + a0_1) + a0_2, dx0 + (t - 1) * Offset.inputStep, 0)
+                        put((a1_0 + a1_1) + a1_2, dx1 + (t - 1) * Offset.inputStep, 0)
+                        put((a2_0 + a2_1) + a2_2, dx2 + (t - 1) * Offset.inputStep, 0)
+                        put((a3_0 + a3_1) + a3_2, dx3 + (t - 1) * Offset.inputStep, 0)
                     }
                 }
             }
@@ -579,35 +583,39 @@ public struct GRU_H3_D4_Double_V512: GeneratedKernel {
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·] + u ⊙ δh_t: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.recurrentDeltas
                 do {
-                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                    var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>()
                     // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<3 {
                         let base = block * 4
-                        let u0 = part(transposed, (base + 0) * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 0]))
-                        let u1 = part(transposed, (base + 1) * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + 1]))
-                        let u2 = part(transposed, (base + 2) * 4)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + 2]))
+                        for j in stride(from: 0, to: 3, by: 3) {
+                            let u0 = part(transposed, (base + j) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                            let u2 = part(transposed, (base + j + 2) * 4)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + j + 2]))
+                        }
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3) + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
+                    put((a0_0 + a0_1) + a0_2 + part(scratch0, Offset.directHiddenGradient), scratch0, Offset.carryH)
                 }
                 // δx_t = Σ_r δz[r]·W[r, ·] where asked for (a batch asks for every sequence or none).
                 if let dx0 {
                     let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                     do {
-                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>(); var a0_3 = SIMD4<Double>()
+                        var a0_0 = SIMD4<Double>(); var a0_1 = SIMD4<Double>(); var a0_2 = SIMD4<Double>()
                         // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                         for block in 0..<3 {
                             let base = block * 4
-                            let u0 = part(transposed + Offset.transposedInput, (base + 0) * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + 0]))
-                            let u1 = part(transposed + Offset.transposedInput, (base + 1) * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + 1]))
-                            let u2 = part(transposed + Offset.transposedInput, (base + 2) * 4)
-                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + 2]))
+                            for j in stride(from: 0, to: 3, by: 3) {
+                                let u0 = part(transposed + Offset.transposedInput, (base + j) * 4)
+                                a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Double>(repeating: dz0[base + j]))
+                                let u1 = part(transposed + Offset.transposedInput, (base + j + 1) * 4)
+                                a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Double>(repeating: dz0[base + j + 1]))
+                                let u2 = part(transposed + Offset.transposedInput, (base + j + 2) * 4)
+                                a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Double>(repeating: dz0[base + j + 2]))
+                            }
                         }
-                        put((a0_0 + a0_1) + (a0_2 + a0_3), dx0 + (t - 1) * Offset.inputStep, 0)
+                        put((a0_0 + a0_1) + a0_2, dx0 + (t - 1) * Offset.inputStep, 0)
                     }
                 }
             }

@@ -500,33 +500,35 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
                 let dz2 = deltas2 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 let dz3 = deltas3 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 do {
-                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
-                    var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>(); var a1_3 = SIMD4<Float>()
-                    var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>(); var a2_3 = SIMD4<Float>()
-                    var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>(); var a3_3 = SIMD4<Float>()
+                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>()
+                    var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>(); var a1_2 = SIMD4<Float>()
+                    var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>(); var a2_2 = SIMD4<Float>()
+                    var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>(); var a3_2 = SIMD4<Float>()
                     // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 4
-                        let u0 = part(transposed, (base + 0) * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + 0]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[base + 0]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[base + 0]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[base + 0]))
-                        let u1 = part(transposed, (base + 1) * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[base + 1]))
-                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[base + 1]))
-                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[base + 1]))
-                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[base + 1]))
-                        let u2 = part(transposed, (base + 2) * 4)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[base + 2]))
-                        a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Float>(repeating: dz1[base + 2]))
-                        a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Float>(repeating: dz2[base + 2]))
-                        a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Float>(repeating: dz3[base + 2]))
+                        for j in stride(from: 0, to: 3, by: 3) {
+                            let u0 = part(transposed, (base + j) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + j]))
+                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[base + j]))
+                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[base + j]))
+                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[base + j + 1]))
+                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[base + j + 1]))
+                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[base + j + 1]))
+                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[base + j + 1]))
+                            let u2 = part(transposed, (base + j + 2) * 4)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[base + j + 2]))
+                            a1_2 = SIMDMath.madd(a1_2, u2, SIMD4<Float>(repeating: dz1[base + j + 2]))
+                            a2_2 = SIMDMath.madd(a2_2, u2, SIMD4<Float>(repeating: dz2[base + j + 2]))
+                            a3_2 = SIMDMath.madd(a3_2, u2, SIMD4<Float>(repeating: dz3[base + j + 2]))
+                        }
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH)
-                    put((a1_0 + a1_1) + (a1_2 + a1_3), scratch1, Offset.carryH)
-                    put((a2_0 + a2_1) + (a2_2 + a2_3), scratch2, Offset.carryH)
-                    put((a3_0 + a3_1) + (a3_2 + a3_3), scratch3, Offset.carryH)
+                    put((a0_0 + a0_1) + a0_2, scratch0, Offset.carryH)
+                    put((a1_0 + a1_1) + a1_2, scratch1, Offset.carryH)
+                    put((a2_0 + a2_1) + a2_2, scratch2, Offset.carryH)
+                    put((a3_0 + a3_1) + a3_2, scratch3, Offset.carryH)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {
@@ -737,18 +739,20 @@ public struct LSTM_H3_D5_Float_V128: GeneratedKernel {
                 // δh_{t−1} = Σ_r δz[r]·U[r, ·]: each row of the copy of U serves every sequence.
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 do {
-                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>(); var a0_3 = SIMD4<Float>()
+                    var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>(); var a0_2 = SIMD4<Float>()
                     // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
                     for block in 0..<4 {
                         let base = block * 4
-                        let u0 = part(transposed, (base + 0) * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + 0]))
-                        let u1 = part(transposed, (base + 1) * 4)
-                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[base + 1]))
-                        let u2 = part(transposed, (base + 2) * 4)
-                        a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[base + 2]))
+                        for j in stride(from: 0, to: 3, by: 3) {
+                            let u0 = part(transposed, (base + j) * 4)
+                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + j]))
+                            let u1 = part(transposed, (base + j + 1) * 4)
+                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[base + j + 1]))
+                            let u2 = part(transposed, (base + j + 2) * 4)
+                            a0_2 = SIMDMath.madd(a0_2, u2, SIMD4<Float>(repeating: dz0[base + j + 2]))
+                        }
                     }
-                    put((a0_0 + a0_1) + (a0_2 + a0_3), scratch0, Offset.carryH)
+                    put((a0_0 + a0_1) + a0_2, scratch0, Offset.carryH)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.
                 do {

@@ -433,49 +433,45 @@ public struct RNN_H20_D1_Double_V512: GeneratedKernel {
                     var a3_0_0 = SIMD8<Double>(); var a3_0_1 = SIMD8<Double>()
                     var a3_1_0 = SIMD8<Double>(); var a3_1_1 = SIMD8<Double>()
                     var a3_2_0 = SIMD8<Double>(); var a3_2_1 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0_0 = part(transposed, (base + j) * 24)
-                            let u1_0 = part(transposed, (base + j) * 24 + 8)
-                            let u2_0 = part(transposed, (base + j) * 24 + 16)
-                            let d0_0 = dz0[base + j]
-                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
-                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
-                            a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Double>(repeating: d0_0))
-                            let d1_0 = dz1[base + j]
-                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Double>(repeating: d1_0))
-                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Double>(repeating: d1_0))
-                            a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD8<Double>(repeating: d1_0))
-                            let d2_0 = dz2[base + j]
-                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Double>(repeating: d2_0))
-                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Double>(repeating: d2_0))
-                            a2_2_0 = SIMDMath.madd(a2_2_0, u2_0, SIMD8<Double>(repeating: d2_0))
-                            let d3_0 = dz3[base + j]
-                            a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD8<Double>(repeating: d3_0))
-                            a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD8<Double>(repeating: d3_0))
-                            a3_2_0 = SIMDMath.madd(a3_2_0, u2_0, SIMD8<Double>(repeating: d3_0))
-                            let u0_1 = part(transposed, (base + j + 1) * 24)
-                            let u1_1 = part(transposed, (base + j + 1) * 24 + 8)
-                            let u2_1 = part(transposed, (base + j + 1) * 24 + 16)
-                            let d0_1 = dz0[base + j + 1]
-                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Double>(repeating: d0_1))
-                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Double>(repeating: d0_1))
-                            a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Double>(repeating: d0_1))
-                            let d1_1 = dz1[base + j + 1]
-                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Double>(repeating: d1_1))
-                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Double>(repeating: d1_1))
-                            a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD8<Double>(repeating: d1_1))
-                            let d2_1 = dz2[base + j + 1]
-                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Double>(repeating: d2_1))
-                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Double>(repeating: d2_1))
-                            a2_2_1 = SIMDMath.madd(a2_2_1, u2_1, SIMD8<Double>(repeating: d2_1))
-                            let d3_1 = dz3[base + j + 1]
-                            a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD8<Double>(repeating: d3_1))
-                            a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD8<Double>(repeating: d3_1))
-                            a3_2_1 = SIMDMath.madd(a3_2_1, u2_1, SIMD8<Double>(repeating: d3_1))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 24)
+                        let u1_0 = part(transposed, r * 24 + 8)
+                        let u2_0 = part(transposed, r * 24 + 16)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Double>(repeating: d0_0))
+                        let d1_0 = dz1[r]
+                        a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD8<Double>(repeating: d1_0))
+                        a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD8<Double>(repeating: d1_0))
+                        a1_2_0 = SIMDMath.madd(a1_2_0, u2_0, SIMD8<Double>(repeating: d1_0))
+                        let d2_0 = dz2[r]
+                        a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD8<Double>(repeating: d2_0))
+                        a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD8<Double>(repeating: d2_0))
+                        a2_2_0 = SIMDMath.madd(a2_2_0, u2_0, SIMD8<Double>(repeating: d2_0))
+                        let d3_0 = dz3[r]
+                        a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD8<Double>(repeating: d3_0))
+                        a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD8<Double>(repeating: d3_0))
+                        a3_2_0 = SIMDMath.madd(a3_2_0, u2_0, SIMD8<Double>(repeating: d3_0))
+                        let u0_1 = part(transposed, (r + 1) * 24)
+                        let u1_1 = part(transposed, (r + 1) * 24 + 8)
+                        let u2_1 = part(transposed, (r + 1) * 24 + 16)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Double>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Double>(repeating: d0_1))
+                        let d1_1 = dz1[r + 1]
+                        a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD8<Double>(repeating: d1_1))
+                        a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD8<Double>(repeating: d1_1))
+                        a1_2_1 = SIMDMath.madd(a1_2_1, u2_1, SIMD8<Double>(repeating: d1_1))
+                        let d2_1 = dz2[r + 1]
+                        a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD8<Double>(repeating: d2_1))
+                        a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD8<Double>(repeating: d2_1))
+                        a2_2_1 = SIMDMath.madd(a2_2_1, u2_1, SIMD8<Double>(repeating: d2_1))
+                        let d3_1 = dz3[r + 1]
+                        a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD8<Double>(repeating: d3_1))
+                        a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD8<Double>(repeating: d3_1))
+                        a3_2_1 = SIMDMath.madd(a3_2_1, u2_1, SIMD8<Double>(repeating: d3_1))
                     }
                     put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
                     put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 8)
@@ -587,25 +583,21 @@ public struct RNN_H20_D1_Double_V512: GeneratedKernel {
                     var a0_0_0 = SIMD8<Double>(); var a0_0_1 = SIMD8<Double>()
                     var a0_1_0 = SIMD8<Double>(); var a0_1_1 = SIMD8<Double>()
                     var a0_2_0 = SIMD8<Double>(); var a0_2_1 = SIMD8<Double>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0_0 = part(transposed, (base + j) * 24)
-                            let u1_0 = part(transposed, (base + j) * 24 + 8)
-                            let u2_0 = part(transposed, (base + j) * 24 + 16)
-                            let d0_0 = dz0[base + j]
-                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
-                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
-                            a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Double>(repeating: d0_0))
-                            let u0_1 = part(transposed, (base + j + 1) * 24)
-                            let u1_1 = part(transposed, (base + j + 1) * 24 + 8)
-                            let u2_1 = part(transposed, (base + j + 1) * 24 + 16)
-                            let d0_1 = dz0[base + j + 1]
-                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Double>(repeating: d0_1))
-                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Double>(repeating: d0_1))
-                            a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Double>(repeating: d0_1))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0_0 = part(transposed, r * 24)
+                        let u1_0 = part(transposed, r * 24 + 8)
+                        let u2_0 = part(transposed, r * 24 + 16)
+                        let d0_0 = dz0[r]
+                        a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD8<Double>(repeating: d0_0))
+                        a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD8<Double>(repeating: d0_0))
+                        a0_2_0 = SIMDMath.madd(a0_2_0, u2_0, SIMD8<Double>(repeating: d0_0))
+                        let u0_1 = part(transposed, (r + 1) * 24)
+                        let u1_1 = part(transposed, (r + 1) * 24 + 8)
+                        let u2_1 = part(transposed, (r + 1) * 24 + 16)
+                        let d0_1 = dz0[r + 1]
+                        a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD8<Double>(repeating: d0_1))
+                        a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD8<Double>(repeating: d0_1))
+                        a0_2_1 = SIMDMath.madd(a0_2_1, u2_1, SIMD8<Double>(repeating: d0_1))
                     }
                     put(a0_0_0 + a0_0_1, scratch0, Offset.carryH)
                     put(a0_1_0 + a0_1_1, scratch0, Offset.carryH + 8)

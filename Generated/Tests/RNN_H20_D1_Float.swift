@@ -439,21 +439,17 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0 = part(transposed, (base + j) * 24)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[base + j]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[base + j]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 24)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[base + j + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[base + j + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[base + j + 1]))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0 = part(transposed, r * 24)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 24)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[r + 1]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH)
                     put(a1_0 + a1_1, scratch1, Offset.carryH)
@@ -466,21 +462,17 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0 = part(transposed, (base + j) * 24 + 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[base + j]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[base + j]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 24 + 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[base + j + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[base + j + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[base + j + 1]))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0 = part(transposed, r * 24 + 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 24 + 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[r + 1]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH + 8)
                     put(a1_0 + a1_1, scratch1, Offset.carryH + 8)
@@ -493,21 +485,17 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                     var a1_0 = SIMD8<Float>(); var a1_1 = SIMD8<Float>()
                     var a2_0 = SIMD8<Float>(); var a2_1 = SIMD8<Float>()
                     var a3_0 = SIMD8<Float>(); var a3_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0 = part(transposed, (base + j) * 24 + 16)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[base + j]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[base + j]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 24 + 16)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[base + j + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[base + j + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[base + j + 1]))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0 = part(transposed, r * 24 + 16)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD8<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD8<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD8<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 24 + 16)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD8<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD8<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD8<Float>(repeating: dz3[r + 1]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH + 16)
                     put(a1_0 + a1_1, scratch1, Offset.carryH + 16)
@@ -609,45 +597,33 @@ public struct RNN_H20_D1_Float: GeneratedKernel {
                 // Lanes 0..<8 of each row: 1 vector per δz broadcast.
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0 = part(transposed, (base + j) * 24)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 24)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0 = part(transposed, r * 24)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 24)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH)
                 }
                 // Lanes 8..<16 of each row: 1 vector per δz broadcast.
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0 = part(transposed, (base + j) * 24 + 8)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 24 + 8)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0 = part(transposed, r * 24 + 8)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 24 + 8)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH + 8)
                 }
                 // Lanes 16..<24 of each row: 1 vector per δz broadcast.
                 do {
                     var a0_0 = SIMD8<Float>(); var a0_1 = SIMD8<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 24
-                        for j in stride(from: 0, to: 20, by: 2) {
-                            let u0 = part(transposed, (base + j) * 24 + 16)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 24 + 16)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[base + j + 1]))
-                        }
+                    for r in stride(from: 0, to: 20, by: 2) {
+                        let u0 = part(transposed, r * 24 + 16)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD8<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 24 + 16)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD8<Float>(repeating: dz0[r + 1]))
                     }
                     put(a0_0 + a0_1, scratch0, Offset.carryH + 16)
                 }

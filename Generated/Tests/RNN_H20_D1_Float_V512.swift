@@ -396,82 +396,78 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                     var a2_1_0 = SIMD16<Float>(); var a2_1_1 = SIMD16<Float>(); var a2_1_2 = SIMD16<Float>()
                     var a3_0_0 = SIMD16<Float>(); var a3_0_1 = SIMD16<Float>(); var a3_0_2 = SIMD16<Float>()
                     var a3_1_0 = SIMD16<Float>(); var a3_1_1 = SIMD16<Float>(); var a3_1_2 = SIMD16<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 32
-                        for j in stride(from: 0, to: 18, by: 3) {
-                            let u0_0 = part(transposed, (base + j) * 32)
-                            let u1_0 = part(transposed, (base + j) * 32 + 16)
-                            let d0_0 = dz0[base + j]
-                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD16<Float>(repeating: d0_0))
-                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD16<Float>(repeating: d0_0))
-                            let d1_0 = dz1[base + j]
-                            a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD16<Float>(repeating: d1_0))
-                            a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD16<Float>(repeating: d1_0))
-                            let d2_0 = dz2[base + j]
-                            a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD16<Float>(repeating: d2_0))
-                            a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD16<Float>(repeating: d2_0))
-                            let d3_0 = dz3[base + j]
-                            a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD16<Float>(repeating: d3_0))
-                            a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD16<Float>(repeating: d3_0))
-                            let u0_1 = part(transposed, (base + j + 1) * 32)
-                            let u1_1 = part(transposed, (base + j + 1) * 32 + 16)
-                            let d0_1 = dz0[base + j + 1]
-                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD16<Float>(repeating: d0_1))
-                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD16<Float>(repeating: d0_1))
-                            let d1_1 = dz1[base + j + 1]
-                            a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD16<Float>(repeating: d1_1))
-                            a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD16<Float>(repeating: d1_1))
-                            let d2_1 = dz2[base + j + 1]
-                            a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD16<Float>(repeating: d2_1))
-                            a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD16<Float>(repeating: d2_1))
-                            let d3_1 = dz3[base + j + 1]
-                            a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD16<Float>(repeating: d3_1))
-                            a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD16<Float>(repeating: d3_1))
-                            let u0_2 = part(transposed, (base + j + 2) * 32)
-                            let u1_2 = part(transposed, (base + j + 2) * 32 + 16)
-                            let d0_2 = dz0[base + j + 2]
-                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD16<Float>(repeating: d0_2))
-                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD16<Float>(repeating: d0_2))
-                            let d1_2 = dz1[base + j + 2]
-                            a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD16<Float>(repeating: d1_2))
-                            a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD16<Float>(repeating: d1_2))
-                            let d2_2 = dz2[base + j + 2]
-                            a2_0_2 = SIMDMath.madd(a2_0_2, u0_2, SIMD16<Float>(repeating: d2_2))
-                            a2_1_2 = SIMDMath.madd(a2_1_2, u1_2, SIMD16<Float>(repeating: d2_2))
-                            let d3_2 = dz3[base + j + 2]
-                            a3_0_2 = SIMDMath.madd(a3_0_2, u0_2, SIMD16<Float>(repeating: d3_2))
-                            a3_1_2 = SIMDMath.madd(a3_1_2, u1_2, SIMD16<Float>(repeating: d3_2))
-                        }
-                        let u0_0 = part(transposed, (base + 18) * 32)
-                        let u1_0 = part(transposed, (base + 18) * 32 + 16)
-                        let d0_0 = dz0[base + 18]
+                    for r in stride(from: 0, to: 18, by: 3) {
+                        let u0_0 = part(transposed, r * 32)
+                        let u1_0 = part(transposed, r * 32 + 16)
+                        let d0_0 = dz0[r]
                         a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD16<Float>(repeating: d0_0))
                         a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD16<Float>(repeating: d0_0))
-                        let d1_0 = dz1[base + 18]
+                        let d1_0 = dz1[r]
                         a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD16<Float>(repeating: d1_0))
                         a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD16<Float>(repeating: d1_0))
-                        let d2_0 = dz2[base + 18]
+                        let d2_0 = dz2[r]
                         a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD16<Float>(repeating: d2_0))
                         a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD16<Float>(repeating: d2_0))
-                        let d3_0 = dz3[base + 18]
+                        let d3_0 = dz3[r]
                         a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD16<Float>(repeating: d3_0))
                         a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD16<Float>(repeating: d3_0))
-                        let u0_1 = part(transposed, (base + 19) * 32)
-                        let u1_1 = part(transposed, (base + 19) * 32 + 16)
-                        let d0_1 = dz0[base + 19]
+                        let u0_1 = part(transposed, (r + 1) * 32)
+                        let u1_1 = part(transposed, (r + 1) * 32 + 16)
+                        let d0_1 = dz0[r + 1]
                         a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD16<Float>(repeating: d0_1))
                         a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD16<Float>(repeating: d0_1))
-                        let d1_1 = dz1[base + 19]
+                        let d1_1 = dz1[r + 1]
                         a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD16<Float>(repeating: d1_1))
                         a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD16<Float>(repeating: d1_1))
-                        let d2_1 = dz2[base + 19]
+                        let d2_1 = dz2[r + 1]
                         a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD16<Float>(repeating: d2_1))
                         a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD16<Float>(repeating: d2_1))
-                        let d3_1 = dz3[base + 19]
+                        let d3_1 = dz3[r + 1]
                         a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD16<Float>(repeating: d3_1))
                         a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD16<Float>(repeating: d3_1))
+                        let u0_2 = part(transposed, (r + 2) * 32)
+                        let u1_2 = part(transposed, (r + 2) * 32 + 16)
+                        let d0_2 = dz0[r + 2]
+                        a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD16<Float>(repeating: d0_2))
+                        a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD16<Float>(repeating: d0_2))
+                        let d1_2 = dz1[r + 2]
+                        a1_0_2 = SIMDMath.madd(a1_0_2, u0_2, SIMD16<Float>(repeating: d1_2))
+                        a1_1_2 = SIMDMath.madd(a1_1_2, u1_2, SIMD16<Float>(repeating: d1_2))
+                        let d2_2 = dz2[r + 2]
+                        a2_0_2 = SIMDMath.madd(a2_0_2, u0_2, SIMD16<Float>(repeating: d2_2))
+                        a2_1_2 = SIMDMath.madd(a2_1_2, u1_2, SIMD16<Float>(repeating: d2_2))
+                        let d3_2 = dz3[r + 2]
+                        a3_0_2 = SIMDMath.madd(a3_0_2, u0_2, SIMD16<Float>(repeating: d3_2))
+                        a3_1_2 = SIMDMath.madd(a3_1_2, u1_2, SIMD16<Float>(repeating: d3_2))
                     }
+                    let u0_0 = part(transposed, 18 * 32)
+                    let u1_0 = part(transposed, 18 * 32 + 16)
+                    let d0_0 = dz0[18]
+                    a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD16<Float>(repeating: d0_0))
+                    a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD16<Float>(repeating: d0_0))
+                    let d1_0 = dz1[18]
+                    a1_0_0 = SIMDMath.madd(a1_0_0, u0_0, SIMD16<Float>(repeating: d1_0))
+                    a1_1_0 = SIMDMath.madd(a1_1_0, u1_0, SIMD16<Float>(repeating: d1_0))
+                    let d2_0 = dz2[18]
+                    a2_0_0 = SIMDMath.madd(a2_0_0, u0_0, SIMD16<Float>(repeating: d2_0))
+                    a2_1_0 = SIMDMath.madd(a2_1_0, u1_0, SIMD16<Float>(repeating: d2_0))
+                    let d3_0 = dz3[18]
+                    a3_0_0 = SIMDMath.madd(a3_0_0, u0_0, SIMD16<Float>(repeating: d3_0))
+                    a3_1_0 = SIMDMath.madd(a3_1_0, u1_0, SIMD16<Float>(repeating: d3_0))
+                    let u0_1 = part(transposed, 19 * 32)
+                    let u1_1 = part(transposed, 19 * 32 + 16)
+                    let d0_1 = dz0[19]
+                    a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD16<Float>(repeating: d0_1))
+                    a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD16<Float>(repeating: d0_1))
+                    let d1_1 = dz1[19]
+                    a1_0_1 = SIMDMath.madd(a1_0_1, u0_1, SIMD16<Float>(repeating: d1_1))
+                    a1_1_1 = SIMDMath.madd(a1_1_1, u1_1, SIMD16<Float>(repeating: d1_1))
+                    let d2_1 = dz2[19]
+                    a2_0_1 = SIMDMath.madd(a2_0_1, u0_1, SIMD16<Float>(repeating: d2_1))
+                    a2_1_1 = SIMDMath.madd(a2_1_1, u1_1, SIMD16<Float>(repeating: d2_1))
+                    let d3_1 = dz3[19]
+                    a3_0_1 = SIMDMath.madd(a3_0_1, u0_1, SIMD16<Float>(repeating: d3_1))
+                    a3_1_1 = SIMDMath.madd(a3_1_1, u1_1, SIMD16<Float>(repeating: d3_1))
                     put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
                     put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 16)
                     put((a1_0_0 + a1_0_1) + a1_0_2, scratch1, Offset.carryH)
@@ -576,37 +572,33 @@ public struct RNN_H20_D1_Float_V512: GeneratedKernel {
                 do {
                     var a0_0_0 = SIMD16<Float>(); var a0_0_1 = SIMD16<Float>(); var a0_0_2 = SIMD16<Float>()
                     var a0_1_0 = SIMD16<Float>(); var a0_1_1 = SIMD16<Float>(); var a0_1_2 = SIMD16<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 32
-                        for j in stride(from: 0, to: 18, by: 3) {
-                            let u0_0 = part(transposed, (base + j) * 32)
-                            let u1_0 = part(transposed, (base + j) * 32 + 16)
-                            let d0_0 = dz0[base + j]
-                            a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD16<Float>(repeating: d0_0))
-                            a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD16<Float>(repeating: d0_0))
-                            let u0_1 = part(transposed, (base + j + 1) * 32)
-                            let u1_1 = part(transposed, (base + j + 1) * 32 + 16)
-                            let d0_1 = dz0[base + j + 1]
-                            a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD16<Float>(repeating: d0_1))
-                            a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD16<Float>(repeating: d0_1))
-                            let u0_2 = part(transposed, (base + j + 2) * 32)
-                            let u1_2 = part(transposed, (base + j + 2) * 32 + 16)
-                            let d0_2 = dz0[base + j + 2]
-                            a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD16<Float>(repeating: d0_2))
-                            a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD16<Float>(repeating: d0_2))
-                        }
-                        let u0_0 = part(transposed, (base + 18) * 32)
-                        let u1_0 = part(transposed, (base + 18) * 32 + 16)
-                        let d0_0 = dz0[base + 18]
+                    for r in stride(from: 0, to: 18, by: 3) {
+                        let u0_0 = part(transposed, r * 32)
+                        let u1_0 = part(transposed, r * 32 + 16)
+                        let d0_0 = dz0[r]
                         a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD16<Float>(repeating: d0_0))
                         a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD16<Float>(repeating: d0_0))
-                        let u0_1 = part(transposed, (base + 19) * 32)
-                        let u1_1 = part(transposed, (base + 19) * 32 + 16)
-                        let d0_1 = dz0[base + 19]
+                        let u0_1 = part(transposed, (r + 1) * 32)
+                        let u1_1 = part(transposed, (r + 1) * 32 + 16)
+                        let d0_1 = dz0[r + 1]
                         a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD16<Float>(repeating: d0_1))
                         a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD16<Float>(repeating: d0_1))
+                        let u0_2 = part(transposed, (r + 2) * 32)
+                        let u1_2 = part(transposed, (r + 2) * 32 + 16)
+                        let d0_2 = dz0[r + 2]
+                        a0_0_2 = SIMDMath.madd(a0_0_2, u0_2, SIMD16<Float>(repeating: d0_2))
+                        a0_1_2 = SIMDMath.madd(a0_1_2, u1_2, SIMD16<Float>(repeating: d0_2))
                     }
+                    let u0_0 = part(transposed, 18 * 32)
+                    let u1_0 = part(transposed, 18 * 32 + 16)
+                    let d0_0 = dz0[18]
+                    a0_0_0 = SIMDMath.madd(a0_0_0, u0_0, SIMD16<Float>(repeating: d0_0))
+                    a0_1_0 = SIMDMath.madd(a0_1_0, u1_0, SIMD16<Float>(repeating: d0_0))
+                    let u0_1 = part(transposed, 19 * 32)
+                    let u1_1 = part(transposed, 19 * 32 + 16)
+                    let d0_1 = dz0[19]
+                    a0_0_1 = SIMDMath.madd(a0_0_1, u0_1, SIMD16<Float>(repeating: d0_1))
+                    a0_1_1 = SIMDMath.madd(a0_1_1, u1_1, SIMD16<Float>(repeating: d0_1))
                     put((a0_0_0 + a0_0_1) + a0_0_2, scratch0, Offset.carryH)
                     put((a0_1_0 + a0_1_1) + a0_1_2, scratch0, Offset.carryH + 16)
                 }

@@ -352,27 +352,23 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                     var a1_0 = SIMD4<Float>(); var a1_1 = SIMD4<Float>()
                     var a2_0 = SIMD4<Float>(); var a2_1 = SIMD4<Float>()
                     var a3_0 = SIMD4<Float>(); var a3_1 = SIMD4<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 4
-                        for j in stride(from: 0, to: 2, by: 2) {
-                            let u0 = part(transposed, (base + j) * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + j]))
-                            a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[base + j]))
-                            a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[base + j]))
-                            a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[base + j + 1]))
-                            a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[base + j + 1]))
-                            a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[base + j + 1]))
-                            a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[base + j + 1]))
-                        }
-                        let u0 = part(transposed, (base + 2) * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + 2]))
-                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[base + 2]))
-                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[base + 2]))
-                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[base + 2]))
+                    for r in stride(from: 0, to: 2, by: 2) {
+                        let u0 = part(transposed, r * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
+                        a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[r]))
+                        a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[r]))
+                        a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[r]))
+                        let u1 = part(transposed, (r + 1) * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
+                        a1_1 = SIMDMath.madd(a1_1, u1, SIMD4<Float>(repeating: dz1[r + 1]))
+                        a2_1 = SIMDMath.madd(a2_1, u1, SIMD4<Float>(repeating: dz2[r + 1]))
+                        a3_1 = SIMDMath.madd(a3_1, u1, SIMD4<Float>(repeating: dz3[r + 1]))
                     }
+                    let u0 = part(transposed, 2 * 4)
+                    a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[2]))
+                    a1_0 = SIMDMath.madd(a1_0, u0, SIMD4<Float>(repeating: dz1[2]))
+                    a2_0 = SIMDMath.madd(a2_0, u0, SIMD4<Float>(repeating: dz2[2]))
+                    a3_0 = SIMDMath.madd(a3_0, u0, SIMD4<Float>(repeating: dz3[2]))
                     put(a0_0 + a0_1, scratch0, Offset.carryH)
                     put(a1_0 + a1_1, scratch1, Offset.carryH)
                     put(a2_0 + a2_1, scratch2, Offset.carryH)
@@ -482,18 +478,14 @@ public struct RNN_H3_D2_Float: GeneratedKernel {
                 let dz0 = deltas0 + (t - 1) * Offset.deltaStride + Offset.gateDeltas
                 do {
                     var a0_0 = SIMD4<Float>(); var a0_1 = SIMD4<Float>()
-                    // Rows of real lanes only, gate block by block: the copy's padding rows are zero.
-                    for block in 0..<1 {
-                        let base = block * 4
-                        for j in stride(from: 0, to: 2, by: 2) {
-                            let u0 = part(transposed, (base + j) * 4)
-                            a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + j]))
-                            let u1 = part(transposed, (base + j + 1) * 4)
-                            a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[base + j + 1]))
-                        }
-                        let u0 = part(transposed, (base + 2) * 4)
-                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[base + 2]))
+                    for r in stride(from: 0, to: 2, by: 2) {
+                        let u0 = part(transposed, r * 4)
+                        a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[r]))
+                        let u1 = part(transposed, (r + 1) * 4)
+                        a0_1 = SIMDMath.madd(a0_1, u1, SIMD4<Float>(repeating: dz0[r + 1]))
                     }
+                    let u0 = part(transposed, 2 * 4)
+                    a0_0 = SIMDMath.madd(a0_0, u0, SIMD4<Float>(repeating: dz0[2]))
                     put(a0_0 + a0_1, scratch0, Offset.carryH)
                 }
                 // δx_t = Wᵀ·δz for the sequences that asked for it.

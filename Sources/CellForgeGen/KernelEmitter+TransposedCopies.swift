@@ -114,8 +114,9 @@ extension KernelEmitter {
     /// out_b = Σ_r δz_b[r] · row r of a transposed copy, for each sequence b of `sequences`
     /// (names of its step's deltas), over the rows of real gate lanes only (a gate block's
     /// padding rows are zero in U and W, so they add nothing). Rows are cut into pieces (`rowPieces`) and blocked by
-    /// `broadcastBlocking`: per piece and sequence, `splits` accumulators take every
-    /// splits-th row of each gate block, summed in a fixed tree at the end. The blocking is
+    /// `broadcastBlocking`: per piece and sequence, `splits` accumulators (no more than a
+    /// gate block has rows) take every splits-th row of each gate block, summed in a fixed
+    /// tree at the end. The blocking is
     /// computed from the interleave, not from `sequences.count`, so one sequence sums exactly
     /// as a lockstep group does. `copy` is the copy's base ("transposed" or "transposed +
     /// Offset.transposedInput"), `width` its row length, `deltas` the δz block;
@@ -125,13 +126,15 @@ extension KernelEmitter {
                               store: (Int, String, String, String) -> [String]) {
         let B = sequences.count, Hp = layout.paddedHidden, G = layout.gateCount
         let pieces = rowPieces(width: width)
-        let (groupSize, splits) = broadcastBlocking(pieces: pieces.count)
+        let (groupSize, most) = broadcastBlocking(pieces: pieces.count)
         let groupCount = (pieces.count + groupSize - 1) / groupSize
         let groups = (0..<groupCount).map { i in
             Array(pieces[(i * pieces.count / groupCount)..<((i + 1) * pieces.count / groupCount)])
         }
-        // Real rows: all G·H of them at once where H fills its gate blocks, else block by block.
-        let (blockRows, blockLoop) = Hp == H ? (G * H, false) : (H, true)
+        // Real rows: all G·H of them at once where H fills its gate blocks (or there is one
+        // block), else block by block; no more accumulators than a block has rows.
+        let (blockRows, blockLoop) = Hp == H || G == 1 ? (G * H, false) : (H, true)
+        let splits = min(most, blockRows)
         let full = blockRows / splits * splits
         for (b, deltasName) in sequences.enumerated() {
             s.line("let dz\(b) = \(deltasName) + (t - 1) * Offset.deltaStride + Offset.\(deltas.name)")
