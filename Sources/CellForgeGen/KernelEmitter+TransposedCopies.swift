@@ -113,12 +113,12 @@ extension KernelEmitter {
 
     /// out_b = Σ_r δz_b[r] · row r of a transposed copy, for each sequence b of `sequences`
     /// (names of its step's deltas), over the rows of real gate lanes only (a gate block's
-    /// padding rows are zero in U and W, so they add nothing). Rows are cut into pieces (`rowPieces`) and blocked by
-    /// `broadcastBlocking`: per piece and sequence, `splits` accumulators (no more than a
-    /// gate block has rows) take every splits-th row of each gate block, summed in a fixed
-    /// tree at the end. The blocking is
-    /// computed from the interleave, not from `sequences.count`, so one sequence sums exactly
-    /// as a lockstep group does. `copy` is the copy's base ("transposed" or "transposed +
+    /// padding rows are zero in the copies of U and W, so they add nothing). Rows are cut
+    /// into pieces (`rowPieces`) and blocked by `broadcastBlocking`: per piece and sequence,
+    /// `splits` accumulators (no more than a gate block has rows) take every splits-th row
+    /// of each gate block, summed in a fixed tree at the end. The blocking is computed from
+    /// the interleave, not from `sequences.count`, so one sequence sums exactly as a lockstep
+    /// group does. `copy` is the copy's base ("transposed" or "transposed +
     /// Offset.transposedInput"), `width` its row length, `deltas` the δz block;
     /// `store(b, offset, value, load)` writes sequence b's piece at lane `offset`, `load`
     /// naming the helper that reads a vector of the piece's width.
