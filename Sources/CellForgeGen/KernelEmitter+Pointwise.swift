@@ -145,11 +145,15 @@ extension KernelEmitter {
     /// per sequence-step and N = 256 inference in 23.2 against 53.4 (GRU H8 D8 and RNN H16
     /// D16 training 4% faster, LSTM H16 D16 512-bit one sequence 45.9 against 49.4 ns).
     func emitPointwiseFunctions(_ s: inout SourceWriter) {
-        for (name, code, what) in [("forwardPointwise", cell.forward, "forward update"), ("backwardPointwise", cell.backward, "backward step: the upstream value of each gate block")] {
+        func function(_ name: String, _ code: Pointwise, doc: String, body: (inout SourceWriter) -> Void) {
             s.line()
-            s.line("/// The pointwise \(spec.cell.displayName) \(what), over the \(layout.partCount) part\(layout.partCount == 1 ? "" : "s") of \(layout.partWidth) lane\(layout.partWidth == 1 ? "" : "s") of each H-vector.")
+            s.line("/// \(doc)")
             s.line("@_transparent")
-            s.block("private func \(name)(\(code.areas.map(areaParameter).joined(separator: ", ")))") { s in
+            s.block("private func \(name)(\(code.areas.map(areaParameter).joined(separator: ", ")))", body)
+        }
+        let parts = "the \(layout.partCount) part\(layout.partCount == 1 ? "" : "s") of \(layout.partWidth) lane\(layout.partWidth == 1 ? "" : "s")"
+        for (name, code, what) in [("forwardPointwise", cell.forward, "forward update"), ("backwardPointwise", cell.backward, "backward step: the upstream value of each gate block")] {
+            function(name, code, doc: "The pointwise \(spec.cell.displayName) \(what), over \(parts) of each H-vector.") { s in
                 if layout.partCount == 1 {
                     lower(code, offset: "0", into: &s)
                 } else {
@@ -162,10 +166,8 @@ extension KernelEmitter {
         }
         guard let pieces = forwardPieces else { return }
         let over = pieces.map { "lanes \($0.offset)..<\($0.offset + $0.lanes)" }.joined(separator: ", then ")
-        s.line()
-        s.line("/// `forwardPointwise` over \(over) of each H-vector, for the lockstep groups: the same bits in fewer vector operations.")
-        s.line("@_transparent")
-        s.block("private func forwardPointwiseByChunks(\(cell.forward.areas.map(areaParameter).joined(separator: ", ")))") { s in
+        function("forwardPointwiseByChunks", cell.forward,
+                 doc: "`forwardPointwise` over \(over) of each H-vector, for the lockstep groups: the same bits in fewer vector operations.") { s in
             for piece in pieces {
                 s.block("do") { s in lower(cell.forward, offset: "\(piece.offset)", load: piece.load, into: &s) }
             }
