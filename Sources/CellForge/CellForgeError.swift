@@ -1,4 +1,7 @@
-/// Every error CellForge throws. Each case's description is one line a user can act on.
+/// Every error CellForge throws. Each case's description is one line a user can act on:
+/// text that came from a file or an argument is shown with control characters, line
+/// separators and bidirectional-text overrides escaped (`MessageText.escaped(_:)`), so a
+/// message can neither break a line nor reorder what a terminal shows.
 ///
 /// The library's contract for bad input: public APIs that take user data
 /// (arrays, files, sizes) validate it and throw one of these before touching
@@ -21,7 +24,9 @@ public enum CellForgeError: Error, Equatable, Sendable, CustomStringConvertible 
     /// Any other invalid argument, with what was wrong.
     case invalidArgument(String)
 
-    public var description: String {
+    public var description: String { MessageText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case let .invalidSize(name, value, allowed):
             "invalid \(name) \(value): must be \(allowed)"

@@ -42,11 +42,7 @@ public struct KernelManifest: Equatable, Sendable {
     /// Reads and checks the manifest at `url`.
     /// - Throws: `CellForgeError.invalidArgument`, one line naming the file, the entry and the field.
     public static func load(from url: URL) throws -> KernelManifest {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw CellForgeError.invalidArgument("cannot read manifest \(url.path): \(error.localizedDescription)")
-        }
-        return try parse(data, name: url.path)
+        try parse(RegularFile.read(url), name: url.path)
     }
 
     /// Parses manifest JSON; `name` (the file's path) starts every error message.

@@ -1,44 +1,12 @@
 import Foundation
 
 extension SafeTensors {
-    /// Reads a safetensors file: the whole file into one buffer, which the tensors share
-    /// (the data is not copied again), so reading costs about the file's size in memory.
+    /// Reads a safetensors file: the whole file into one buffer (`RegularFile.read(_:)`), which
+    /// the tensors share (the data is not copied again), so reading costs about the file's size
+    /// in memory.
     /// - Throws: `CellForgeError.invalidArgument` if the file cannot be read, otherwise as `init(data:)`.
     public init(contentsOf url: URL) throws {
-        try self.init(data: Self.readFile(url))
-    }
-
-    /// The whole file in one buffer: its size from `fstat`, then `read` until it is full
-    /// (one allocation, no growing copies; a mapped file could fault if truncated meanwhile).
-    static func readFile(_ url: URL) throws -> Data {
-        func fail(_ step: String) -> CellForgeError {
-            .invalidArgument("cannot read \(url.path): \(step) failed: \(String(cString: strerror(errno)))")
-        }
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw fail("opening") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw fail("stat") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw CellForgeError.invalidArgument("cannot read \(url.path): not a regular file")
-        }
-        let size = Int(info.st_size)
-        var data = Data(count: size)
-        let done = try data.withUnsafeMutableBytes { raw -> Int in
-            var done = 0
-            while done < size {
-                let n = read(fd, raw.baseAddress! + done, size - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw fail("reading") }
-                if n == 0 { break }
-                done += n
-            }
-            return done
-        }
-        guard done == size else {
-            throw CellForgeError.invalidArgument("cannot read \(url.path): expected \(size) bytes (its size when opened), got \(done)")
-        }
-        return data
+        try self.init(data: RegularFile.read(url))
     }
 
     /// Parses safetensors bytes, validating the whole header before taking any tensor data.

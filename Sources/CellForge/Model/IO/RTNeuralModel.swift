@@ -20,11 +20,7 @@ public enum RTNeuralModel {
     /// The model in an RTNeural JSON file.
     /// - Throws: as `parameters(json:as:)`, or `CellForgeError.invalidArgument` if the file cannot be read.
     public static func parameters<S: CellScalar>(contentsOf url: URL, as _: S.Type = S.self) throws -> ModelParameters<S> {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw CellForgeError.invalidArgument("cannot read \(url.path): \(SafeTensors.oneLine(error))")
-        }
-        return try parameters(json: data)
+        try parameters(json: RegularFile.read(url))
     }
 
     /// The model in RTNeural JSON bytes, validated in full (every layer's type and every
