@@ -64,6 +64,9 @@ let package = Package(
         // from two threads, which must trap; the ConcurrentMisuseTests of the driver and model
         // tests run it as a child process (built with the tests).
         .executableTarget(name: "cellforge-misuse-probe", dependencies: ["CellForge"], path: "Tests/MisuseProbe"),
+        // Test support, not a product: loads one file with a chosen loader in a fresh process and
+        // prints its peak memory, for the model and weights tests' memory bounds.
+        .executableTarget(name: "cellforge-load-probe", dependencies: ["CellForge"], path: "Tests/LoadProbe"),
         .testTarget(name: "BenchmarkKitTests", dependencies: ["BenchmarkKit"]),
         .testTarget(name: "CellForgeModelTests", dependencies: ["CellForgeKernels", "CellForgeExamples", "CellForgeTestSupport"]),
     ]
