@@ -39,7 +39,7 @@ enum SwiftNames {
 
     /// Why `name` cannot name the registry type, or nil if it can.
     static func registryNameProblem(_ name: String) -> String? {
-        if !isIdentifier(name) { return "not a Swift identifier (ASCII letters, digits and _, not starting with a digit)" }
+        if !isIdentifier(name) { return "not a Swift identifier: ASCII letters, digits and _, not starting with a digit" }
         if keywords.contains(name) { return "a Swift keyword" }
         if generatedCodeNames.contains(name) { return "a name the generated code uses" }
         if let cell = CellKind.allCases.first(where: { name.hasPrefix($0.displayName + "_") }) {

@@ -8,18 +8,11 @@ import Testing
 /// and a large manifest validates in linear time.
 @Suite struct ManifestStagingTests {
     /// A fresh temporary folder holding `manifest` as kernels.json.
-    func folder(manifest: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-staging-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(manifest.utf8).write(to: folder.appendingPathComponent("kernels.json"))
-        return folder
-    }
+    func folder(manifest: String) throws -> URL { try ManifestTests().folder(manifest: manifest) }
 
     /// Runs `codegen --manifest folder/kernels.json`; returns status and stderr.
     func codegen(in folder: URL) -> (Int32, String) {
-        var err = ""
-        let status = CodegenCommand.run(["--manifest", folder.appendingPathComponent("kernels.json").path],
-                                        out: { _ in }, err: { err += $0 + "\n" })
+        let (status, _, err) = ManifestTests().codegen(["--manifest", folder.appendingPathComponent("kernels.json").path])
         return (status, err)
     }
 
