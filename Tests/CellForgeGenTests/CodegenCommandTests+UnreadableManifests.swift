@@ -3,7 +3,8 @@ import CellForgeGen
 import Foundation
 import Testing
 
-/// What `codegen --manifest` says when the manifest is a named pipe, a device or a folder.
+/// What `codegen --manifest` says when the manifest is a named pipe, a device or a folder, or
+/// too large to read.
 extension CodegenCommandTests {
     /// What one run printed and returned.
     final class Outcome: @unchecked Sendable {
@@ -48,5 +49,22 @@ extension CodegenCommandTests {
             #expect(outcome.err == "codegen: error: cannot read \(path): it is \(kind), not a regular file\n", "\(outcome.err)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty, "nothing written")
         }
+    }
+
+    /// A manifest over `KernelManifest.maximumFileSize` is refused before it is read: status 2,
+    /// one line naming its size and the limit.
+    @Test func oversizedManifestExitsTwoNamingItsSize() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = folder.appendingPathComponent("kernels.json")
+        let size = KernelManifest.maximumFileSize + 1
+        #expect(FileManager.default.createFile(atPath: manifest.path, contents: nil))
+        #expect(truncate(manifest.path, off_t(size)) == 0, "a sparse file: nothing is written to disk")
+        var err = ""
+        let status = CodegenCommand.run(["--manifest", manifest.path], out: { _ in }, err: { err += $0 + "\n" })
+        #expect(status == 2)
+        #expect(err == "codegen: error: cannot read \(manifest.path): its \(size) bytes exceed the limit of \(size - 1)\n", "\(err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["kernels.json"], "nothing written")
     }
 }
