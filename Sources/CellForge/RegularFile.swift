@@ -51,7 +51,7 @@ public enum RegularFile {
     }
 
     /// What a file of mode `mode` is, in words, unless it is a regular file.
-    static func nonRegularKind(_ mode: mode_t) -> String? {
+    public static func nonRegularKind(_ mode: mode_t) -> String? {
         switch mode & S_IFMT {
         case S_IFREG: nil
         case S_IFDIR: "a folder"

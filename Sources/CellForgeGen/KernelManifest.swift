@@ -14,12 +14,14 @@ import Foundation
 ///       ]
 ///     }
 ///
-/// `registry` is optional (default `Kernels`); in an entry `cell`, `hidden` and `input` are
+/// `registry` is optional (default `Kernels`) and must be a Swift identifier that is not a
+/// keyword, a name the generated files use or a kernel type's (`SwiftNames`); in an entry `cell`, `hidden` and `input` are
 /// required, `scalar` is optional (default `float`), `vectorBits` (128, 256 or 512) defaults
 /// to the manifest's top-level `vectorBits` or, without one, to the platform's width
 /// (`KernelTarget.platformDefault`; give it in committed manifests so they regenerate the
 /// same bytes on every machine), and `registers` (16 or 32) to the width's usual count.
-/// Unknown fields and duplicate entries are errors, so a typo never silently drops a kernel.
+/// Unknown fields, values of the wrong JSON type and duplicate entries are errors, so a typo
+/// never silently drops a kernel.
 public struct KernelManifest: Equatable, Sendable {
     /// The registry type's name when the manifest gives none.
     public static let defaultRegistryName = "Kernels"
@@ -39,10 +41,14 @@ public struct KernelManifest: Equatable, Sendable {
         self.kernels = kernels
     }
 
-    /// Reads and checks the manifest at `url`.
-    /// - Throws: `CellForgeError.invalidArgument`, one line naming the file, the entry and the field.
+    /// The largest manifest file `load` reads: 16 MiB (10,000 entries take about 600 KB).
+    public static let maximumFileSize = 16 << 20
+
+    /// Reads and checks the manifest at `url`, a regular file of at most `maximumFileSize` bytes.
+    /// - Throws: `CellForgeError.invalidArgument`, one line naming the file, the entry and the
+    ///   field, or what the path is if it is not a regular file, or its size if it is too large.
     public static func load(from url: URL) throws -> KernelManifest {
-        try parse(RegularFile.read(url), name: url.path)
+        try parse(RegularFile.read(url, maximumSize: maximumFileSize), name: url.path)
     }
 
     /// Parses manifest JSON; `name` (the file's path) starts every error message.
@@ -57,19 +63,20 @@ public struct KernelManifest: Equatable, Sendable {
         }
         let defaultBits = try top["vectorBits"].map { try vectorBits($0, field: "\"vectorBits\"", fail: fail) }
             ?? KernelTarget.platformDefault.vectorBits
-        var registry = defaultRegistryName
-        if let value = top["registry"] {
-            guard let text = value as? String, isIdentifier(text), !reservedNames.contains(text) else {
-                throw fail("\"registry\" must be a Swift type name other than \(reservedNames.joined(separator: " and ")), got \(value)")
-            }
-            registry = text
+        let registry = try top["registry"].map {
+            try ManifestJSON.value($0, "\"registry\"", expected: "a string", fail: fail, ManifestJSON.string)
+        } ?? defaultRegistryName
+        if let problem = SwiftNames.registryNameProblem(registry) {
+            throw fail("\"registry\" must be a Swift type name, found \(ManifestJSON.describe(registry)) (\(problem))")
         }
-        guard let entries = top["kernels"] as? [Any] else { throw fail("\"kernels\" must be a list of kernel entries") }
+        guard let list = top["kernels"] else { throw fail("missing field \"kernels\" (a list of kernel entries)") }
+        let entries = try ManifestJSON.value(list, "\"kernels\"", expected: "a list of kernel entries", fail: fail) { $0 as? [Any] }
         var kernels: [KernelSpec] = []
+        var indexOfKey: [KernelKey: Int] = [:]
         for (index, value) in entries.enumerated() {
-            guard let object = value as? [String: Any] else { throw fail("kernels[\(index)] is not an object") }
+            let object = try ManifestJSON.value(value, "kernels[\(index)]", expected: "an object", fail: fail) { $0 as? [String: Any] }
             let spec = try entry(object, vectorBits: defaultBits) { fail("kernels[\(index)]: \($0)") }
-            if let first = kernels.firstIndex(where: { $0.key == spec.key }) {
+            if let first = indexOfKey.updateValue(index, forKey: spec.key) {
                 throw fail("kernels[\(index)] repeats kernels[\(first)] (\(spec.typeName))")
             }
             kernels.append(spec)
@@ -79,8 +86,6 @@ public struct KernelManifest: Equatable, Sendable {
 
     /// The fields an entry may have. To add one, list it here and read it in `entry`.
     static let entryFields = ["cell", "hidden", "input", "scalar", "vectorBits", "registers"]
-    /// Names the registry may not take: the library's and the committed kernels' modules.
-    static let reservedNames = ["CellForge", "CellForgeKernels"]
 
     /// One entry as a spec; `fail` turns a message into the error naming the entry.
     static func entry(_ object: [String: Any], vectorBits defaultBits: Int,
@@ -88,59 +93,32 @@ public struct KernelManifest: Equatable, Sendable {
         if let unknown = object.keys.sorted().first(where: { !entryFields.contains($0) }) {
             throw fail("unknown field \"\(unknown)\" (expected \(entryFields.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
-        func text(_ field: String, default value: String?) throws -> String {
-            guard let raw = object[field] else {
-                guard let value else { throw fail("missing field \"\(field)\"") }
-                return value
-            }
-            guard let text = raw as? String else { throw fail("field \"\(field)\" must be a string, got \(raw)") }
-            return text
+        /// Field `field` read by `read`, or nil when it is absent.
+        func optional<T>(_ field: String, expected: String, _ read: (Any) -> T?) throws -> T? {
+            try object[field].map { try ManifestJSON.value($0, "field \"\(field)\"", expected: expected, fail: fail, read) }
         }
-        func size(_ field: String) throws -> Int {
-            guard let raw = object[field] else { throw fail("missing field \"\(field)\"") }
-            guard let n = wholeNumber(raw), (1...KernelSpec.maximumSize).contains(n) else {
-                throw fail("field \"\(field)\" must be a whole number from 1 to \(KernelSpec.maximumSize), got \(raw)")
-            }
-            return n
+        func required<T>(_ field: String, expected: String, _ read: (Any) -> T?) throws -> T {
+            guard let value = try optional(field, expected: expected, read) else { throw fail("missing field \"\(field)\"") }
+            return value
         }
-        let cellText = try text("cell", default: nil)
-        guard let cell = CellKind(rawValue: cellText) else {
-            throw fail("field \"cell\" must be lstm, rnn or gru, got \"\(cellText)\"")
-        }
-        let hidden = try size("hidden"), input = try size("input")
-        let scalarText = try text("scalar", default: ScalarType.float.rawValue)
-        guard let scalar = ScalarType(rawValue: scalarText) else {
-            throw fail("field \"scalar\" must be float or double, got \"\(scalarText)\"")
-        }
+        let sizes = 1...KernelSpec.maximumSize
+        func size(_ raw: Any) -> Int? { ManifestJSON.integer(raw, where: sizes.contains) }
+        let cell = try required("cell", expected: "lstm, rnn or gru") { ManifestJSON.string($0).flatMap(CellKind.init(rawValue:)) }
+        let hidden = try required("hidden", expected: "an integer from 1 to \(KernelSpec.maximumSize)", size)
+        let input = try required("input", expected: "an integer from 1 to \(KernelSpec.maximumSize)", size)
+        let scalar = try optional("scalar", expected: "float or double") { ManifestJSON.string($0).flatMap(ScalarType.init(rawValue:)) }
         let bits = try object["vectorBits"].map { try vectorBits($0, field: "field \"vectorBits\"", fail: fail) } ?? defaultBits
-        let registers = try object["registers"].map { raw in
-            guard let n = wholeNumber(raw), KernelTarget.supportedRegisters.contains(n) else {
-                throw fail("field \"registers\" must be 16 or 32, got \(raw)")
-            }
-            return n
+        let registers = try optional("registers", expected: "16 or 32") {
+            ManifestJSON.integer($0, where: KernelTarget.supportedRegisters.contains)
         }
-        return try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar,
+        return try KernelSpec(cell: cell, hiddenSize: hidden, inputSize: input, scalar: scalar ?? .float,
                               target: KernelTarget(vectorBits: bits, registers: registers))
     }
 
     /// A vector width in bits (128, 256 or 512) from JSON; `field` names it in the error.
     static func vectorBits(_ raw: Any, field: String, fail: (String) -> CellForgeError) throws -> Int {
-        guard let n = wholeNumber(raw), KernelTarget.supportedVectorBits.contains(n) else {
-            throw fail("\(field) must be 128, 256 or 512, got \(raw)")
+        try ManifestJSON.value(raw, field, expected: "128, 256 or 512", fail: fail) {
+            ManifestJSON.integer($0, where: KernelTarget.supportedVectorBits.contains)
         }
-        return n
-    }
-
-    /// A JSON number that is a whole number, or nil (JSON true and false arrive as NSNumbers
-    /// of objCType "c" (char); numbers never do).
-    static func wholeNumber(_ raw: Any) -> Int? {
-        guard let number = raw as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
-        return Int(exactly: number.doubleValue)
-    }
-
-    /// Whether `text` is a plain Swift identifier (ASCII letters, digits, underscores; no leading digit).
-    static func isIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
     }
 }

@@ -29,12 +29,23 @@ public struct ManifestGenerator: Sendable {
     /// The file names `write` produces: one per kernel, then the registry.
     public var fileNames: [String] { manifest.kernels.map(\.fileName) + [KernelManifest.registryFileName] }
 
-    /// Writes every file into `directory`. Each goes first into a staging folder inside
-    /// `directory` through `KernelGenerator.write`; only when all are written are they renamed
-    /// into place, so a failure before that leaves the old files untouched. Files of kernels
-    /// no longer in the manifest are left alone.
+    /// Writes every file into `directory`, all or nothing as far as the file system allows:
+    ///
+    /// 1. Every target is checked first: one that exists and is neither a regular file nor a
+    ///    symbolic link (a folder, say) is refused before anything is written.
+    /// 2. Leftover staging folders of killed runs are removed (`StagingFolder`).
+    /// 3. Each file is written into a fresh staging folder inside `directory` through
+    ///    `KernelGenerator.write`; a failure here leaves every old file untouched.
+    /// 4. The files are renamed into place, kernels first and the registry last; each rename
+    ///    replaces its target atomically. If one fails midway (the folder changed since step 1,
+    ///    say), the run stops there: some kernels are new, the rest and the registry old, which
+    ///    still compiles (every kernel the old registry names still exists); rerunning finishes.
+    ///
+    /// The staging folder is removed in every case. Files of kernels no longer in the manifest
+    /// are left alone.
     /// - Returns: the written files' URLs, in `fileNames` order.
-    /// - Throws: `CellForgeError.invalidArgument` if `directory` is not a writable folder or a write fails.
+    /// - Throws: `CellForgeError.invalidArgument` if `directory` is not a writable folder, a
+    ///   target cannot be replaced or a write fails.
     @discardableResult
     public func write(to directory: URL) throws -> [URL] {
         let fm = FileManager.default
@@ -42,24 +53,25 @@ public struct ManifestGenerator: Sendable {
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CellForgeError.invalidArgument("output folder \(directory.path) does not exist or is not a folder")
         }
-        let staging = directory.appendingPathComponent(".codegen-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw CellForgeError.invalidArgument("output folder \(directory.path) is not writable: \(error.localizedDescription)")
+        let targets = fileNames.map { directory.appendingPathComponent($0) }
+        for target in targets {
+            var info = stat()
+            guard lstat(target.path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK,
+                  let kind = RegularFile.nonRegularKind(info.st_mode) else { continue }
+            throw CellForgeError.invalidArgument("cannot replace \(target.path): it is \(kind), not a regular file")
         }
+        StagingFolder.removeStale(in: directory)
+        let staging = try StagingFolder.create(in: directory)
         defer { try? fm.removeItem(at: staging) }
         for spec in manifest.kernels {
             try KernelGenerator.write(spec, regenerate: kernelCommand(spec), to: staging)
         }
         try KernelGenerator.write(registrySource(), named: KernelManifest.registryFileName, to: staging)
-        return try fileNames.map { name in
-            let target = directory.appendingPathComponent(name)
-            // rename(2) replaces each target atomically: readers see the old file or the new one.
+        for (name, target) in zip(fileNames, targets) {
             guard rename(staging.appendingPathComponent(name).path, target.path) == 0 else {
                 throw CellForgeError.invalidArgument("could not write \(target.path): \(String(cString: strerror(errno)))")
             }
-            return target
         }
+        return targets
     }
 }
