@@ -6,8 +6,8 @@
 # Builds the CellForge library and the harness FuzzTarget.swift with swiftc into Fuzz/.build
 # (-sanitize=fuzzer,address; the harness with -parse-as-library, so libFuzzer's main is the
 # entry point), without SwiftPM, whose fuzzer builds of path dependencies were unreliable.
-# TARGET is a case of FuzzTarget (FuzzTarget.swift): safetensors, checkpoint or
-# model. Seeds come from corpus/TARGET (corpus/safetensors if that folder does not
+# TARGET is a case of FuzzTarget (FuzzTarget.swift): safetensors, checkpoint, model or
+# model-checkpoint. Seeds come from corpus/TARGET (corpus/safetensors if that folder does not
 # exist); inputs the fuzzer finds interesting go to a temporary folder, so the committed
 # corpus does not change. A crashing input is saved as Fuzz/artifacts/crash-…: add it to
 # Tests/CellForgeTests/Weights/SafeTensorsFuzzTests.swift as a regression input.
