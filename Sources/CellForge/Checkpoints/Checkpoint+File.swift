@@ -44,8 +44,8 @@ extension Checkpoint {
     /// the expected ones (no conversion: a Double checkpoint loads only as Double, a Float one
     /// only as Float, so a resumed run stays exact); the optimizer name and, for Adam, a step
     /// count that is an integer ≥ 0; no unknown "cellforge." metadata key; every expected tensor
-    /// present and no other; each tensor's dtype; the tensors' checksums (`TensorChecksums`);
-    /// each tensor's shape; finite values; Adam's second moment ≥ 0.
+    /// present and no other; each tensor's dtype and shape; the tensors' checksums
+    /// (`TensorChecksums`); finite values; Adam's second moment ≥ 0.
     /// - Throws: `CellForgeError` naming what does not match (a tensor's name and both shapes).
     public init(_ file: SafeTensors, kind: CellKind, hiddenSize: Int, inputSize: Int) throws {
         try CellParameters<Scalar>.validate(hiddenSize: hiddenSize, inputSize: inputSize)
@@ -68,6 +68,7 @@ extension Checkpoint {
             throw CellForgeError.invalidFormat("checkpoint tensor \(SafeTensors.quoted(name)) is \(file[name]!.dtype), "
                 + "but \(Scalar.typeName) checkpoints store \(dtype)")
         }
+        try set.checkShapes(prefixes.flatMap { p in shapes.map { (p + $0.name, $0.shape) } })
         try TensorChecksums.verify(file, file: "checkpoint")
         let tensors = try prefixes.map { prefix in
             try CellParameters(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize,

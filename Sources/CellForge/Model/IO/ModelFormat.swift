@@ -121,11 +121,7 @@ enum ModelFormat {
     /// each of `prefixes`) whose shape differs from the architecture's, so that a file declaring
     /// a large architecture with small tensors is refused before any parameter is allocated.
     static func checkShapes(_ architecture: ModelArchitecture, in set: WeightSet, prefixes: [String] = [""]) throws {
-        for prefix in prefixes {
-            for t in expected(architecture, prefix: prefix) where set.shape(t.name) != t.shape {
-                throw set.mismatch(t.name, expected: SafeTensors.Tensor.format(t.shape))
-            }
-        }
+        for prefix in prefixes { try set.checkShapes(expected(architecture, prefix: prefix)) }
     }
 
     /// The parameters of `architecture` read from `set` (already checked to hold exactly the
