@@ -13,6 +13,9 @@ enum FuzzTarget: String, CaseIterable {
     /// `AnyModelFile.parse(data:)`, the model-file reader; an accepted model must write and
     /// read back to itself.
     case model
+    /// `ModelCheckpoint(_:)` in the scalar type the header names, on whatever
+    /// `SafeTensors(data:)` accepts; an accepted checkpoint must write and read back to itself.
+    case modelCheckpoint = "model-checkpoint"
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["CELLFORGE_FUZZ_TARGET"] ?? "safetensors"
@@ -41,7 +44,20 @@ enum FuzzTarget: String, CaseIterable {
             }
             let again = try? AnyModelFile.parse(data: written.serialized())
             precondition(again == model, "model file round trip changed the model")
+        case .modelCheckpoint:
+            guard let file = try? SafeTensors(data: data), let header = try? ModelFileHeader(file, kind: .checkpoint) else { return }
+            switch header.scalar {
+            case .float: Self.roundTrip(try? ModelCheckpoint<Float>(file))
+            case .double: Self.roundTrip(try? ModelCheckpoint<Double>(file))
+            }
         }
+    }
+
+    /// Traps unless `checkpoint` (nil: refused, nothing to check) writes and reads back to itself.
+    static func roundTrip<S: CellScalar>(_ checkpoint: ModelCheckpoint<S>?) {
+        guard let checkpoint else { return }
+        let again = try? ModelCheckpoint<S>(SafeTensors(data: checkpoint.safeTensors().serialized()))
+        precondition(again == checkpoint, "model checkpoint round trip changed the checkpoint")
     }
 }
 

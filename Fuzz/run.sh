@@ -7,7 +7,8 @@
 # Fuzz/.build (-sanitize=fuzzer,address; the harness with -parse-as-library, so libFuzzer's
 # main is the entry point), without SwiftPM, whose fuzzer builds of path dependencies were
 # unreliable; then runs each TARGET in turn, for its own =RUNS if given, else RUNS.
-# A TARGET is a case of FuzzTarget (FuzzTarget.swift), e.g. safetensors, checkpoint, model.
+# A TARGET is a case of FuzzTarget (FuzzTarget.swift): safetensors, checkpoint, model,
+# model-checkpoint, …
 # Seeds come from corpus/TARGET (corpus/safetensors if that folder does not exist); inputs the
 # fuzzer finds interesting go to a temporary folder, so the committed corpus does not change.
 # A crashing input is saved as Fuzz/artifacts/crash-…: add it to the target's regression

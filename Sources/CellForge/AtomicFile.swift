@@ -11,6 +11,10 @@ import Foundation
 /// and `fsync`s the folder, so the rename survives a crash. On any failure the temporary file
 /// is removed and the target is left as it was.
 ///
+/// Permissions: replacing an existing file keeps its permission bits (a 0600 file stays
+/// 0600); a new file gets 0644 less the process's umask. A target path ending in "/" names
+/// a folder and is refused.
+///
 /// A process killed mid-write leaves its temporary file behind. The next write to the same
 /// target removes such leftovers of that target (names of exactly this pattern) that are
 /// older than `staleAge`; younger ones may belong to a write still in progress in another
@@ -23,12 +27,18 @@ public enum AtomicFile {
     /// - Throws: `CellForgeError.invalidArgument`, one line naming the file, the step that
     ///   failed and the system's reason.
     public static func write(_ data: Data, to url: URL) throws {
+        guard !url.hasDirectoryPath, !url.path.hasSuffix("/") else {
+            let shown = url.path.hasSuffix("/") ? url.path : url.path + "/"
+            throw CellForgeError.invalidArgument("cannot write \(shown): a path ending in \"/\" names a folder, not a file")
+        }
         let folder = url.deletingLastPathComponent()
         let name = url.lastPathComponent
         removeStaleTemporaryFiles(of: name, in: folder)
         func fail(_ step: String, _ path: String) -> CellForgeError {
             .invalidArgument("cannot write \(url.path): \(step) \(path) failed: \(String(cString: strerror(errno)))")
         }
+        var target = stat()
+        let existingMode = stat(url.path, &target) == 0 && target.st_mode & S_IFMT == S_IFREG ? target.st_mode & 0o777 : nil
         var temporary = ""
         var fd: Int32 = -1
         for _ in 0..<16 where fd < 0 {
@@ -39,6 +49,7 @@ public enum AtomicFile {
         guard fd >= 0 else { throw fail("creating", temporary) }
         var isOpen = true
         do {
+            if let existingMode { guard fchmod(fd, existingMode) == 0 else { throw fail("setting the permissions of", temporary) } }
             try data.withUnsafeBytes { raw in
                 var done = 0
                 while done < raw.count {

@@ -68,4 +68,50 @@ import Testing
                     && message.hasSuffix(" failed: No such file or directory") && !message.contains("\n"), "\(message)")
         }
     }
+
+    /// Replacing a file keeps its permission bits; a new file gets 0644 less the umask.
+    @Test func replacingKeepsTheTargetsPermissionBits() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("private.safetensors")
+        try AtomicFile.write(Data("old".utf8), to: url)
+        let mask = umask(0o022)
+        umask(mask)
+        #expect(try Self.mode(url) == 0o644 & ~mask)
+        for mode in [0o600, 0o640, 0o755] as [mode_t] {
+            #expect(chmod(url.path, mode) == 0)
+            try AtomicFile.write(Data("new".utf8), to: url)
+            #expect(try Self.mode(url) == mode, "re-saving a \(String(mode, radix: 8)) file")
+            #expect(try Data(contentsOf: url) == Data("new".utf8))
+        }
+    }
+
+    static func mode(_ url: URL) throws -> mode_t {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { throw CellForgeError.invalidArgument("cannot stat \(url.path)") }
+        return info.st_mode & 0o777
+    }
+
+    /// A path ending in "/" names a folder: refused in one line, nothing written at the name without it.
+    @Test func pathEndingInSlashIsRefused() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for url in [URL(fileURLWithPath: folder.path + "/x.cfm/"), URL(fileURLWithPath: folder.path + "/x.cfm", isDirectory: true)] {
+            #expect(url.hasDirectoryPath)
+            do {
+                try AtomicFile.write(Data("model".utf8), to: url)
+                Issue.record("wrote \(url.path)")
+            } catch {
+                #expect("\(error)" == "cannot write \(folder.path)/x.cfm/: a path ending in \"/\" names a folder, not a file")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        do {
+            try SafeTensors().write(to: URL(fileURLWithPath: folder.path + "/y.safetensors/"))
+            Issue.record("SafeTensors.write wrote through a path ending in /")
+        } catch {
+            #expect("\(error)".contains("names a folder"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
 }

@@ -10,6 +10,7 @@ let formats: [String: (URL) throws -> Void] = [
     "model": { _ = try AnyModelParameters(modelFileAt: $0) },
     "model-checkpoint-float": { _ = try ModelCheckpoint<Float>.load(from: $0) },
     "model-checkpoint-double": { _ = try ModelCheckpoint<Double>.load(from: $0) },
+    "cell-checkpoint": { _ = try Checkpoint<Float>.load(from: $0, kind: .lstm, hiddenSize: 3, inputSize: 2) },
     "rtneural": { _ = try AnyModelParameters(rtNeuralAt: $0) },
     "keras": { _ = try KerasModelWeights.parameters(from: SafeTensors(contentsOf: $0)) as ModelParameters<Float> },
     "safetensors": { _ = try SafeTensors(contentsOf: $0) },

@@ -20,7 +20,7 @@ extension Checkpoint {
         info[Key.scalar] = Scalar.typeName
         info[Key.optimizer] = optimizer.name
         if case let .adam(stepCount, _, _) = optimizer { info[Key.adamStepCount] = String(stepCount) }
-        return SafeTensors(tensors: tensors, metadata: info)
+        return TensorChecksums.file(tensors: tensors, metadata: info)
     }
 
     /// Saves the checkpoint atomically (`SafeTensors.write(to:)`): to a temporary file in the same
@@ -44,7 +44,8 @@ extension Checkpoint {
     /// the expected ones (no conversion: a Double checkpoint loads only as Double, a Float one
     /// only as Float, so a resumed run stays exact); the optimizer name and, for Adam, a step
     /// count that is an integer ≥ 0; no unknown "cellforge." metadata key; every expected tensor
-    /// present and no other; each tensor's dtype and shape; finite values; Adam's second moment ≥ 0.
+    /// present and no other; each tensor's dtype and shape; the tensors' checksums
+    /// (`TensorChecksums`); finite values; Adam's second moment ≥ 0.
     /// - Throws: `CellForgeError` naming what does not match (a tensor's name and both shapes).
     public init(_ file: SafeTensors, kind: CellKind, hiddenSize: Int, inputSize: Int) throws {
         try CellParameters<Scalar>.validate(hiddenSize: hiddenSize, inputSize: inputSize)
@@ -59,8 +60,7 @@ extension Checkpoint {
                 + "\(info.scalar) (checkpoints are not converted, so that a resumed run stays exact)")
         }
 
-        let zero = try CellParameters<Scalar>(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize)
-        let shapes = CheckpointFormat.tensors(of: zero)
+        let shapes = CheckpointFormat.shapes(kind, hiddenSize: hiddenSize, inputSize: inputSize)
         let prefixes = [""] + info.optimizerPrefixes
         let set = try WeightSet(prefixes.flatMap { p in shapes.map { p + $0.name } }, from: file, prefix: "", source: "checkpoint")
         let dtype = SafeTensors.DType.matching(Scalar.self)
@@ -68,6 +68,8 @@ extension Checkpoint {
             throw CellForgeError.invalidFormat("checkpoint tensor \(SafeTensors.quoted(name)) is \(file[name]!.dtype), "
                 + "but \(Scalar.typeName) checkpoints store \(dtype)")
         }
+        try set.checkShapes(prefixes.flatMap { p in shapes.map { (p + $0.name, $0.shape) } })
+        try TensorChecksums.verify(file, file: "checkpoint")
         let tensors = try prefixes.map { prefix in
             try CellParameters(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize,
                                values: shapes.flatMap { try set.values(prefix + $0.name, shape: $0.shape, as: Scalar.self) })

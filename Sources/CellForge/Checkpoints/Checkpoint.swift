@@ -8,7 +8,8 @@
 /// `momentum.velocity.`, or `adam.m.` and `adam.v.`; F32 for Float, F64 for Double.
 /// `__metadata__` holds "cellforge.checkpoint": "1" (the format tag), `cellforge.cell`,
 /// `cellforge.hidden_size`, `cellforge.input_size`, `cellforge.scalar`,
-/// `cellforge.optimizer`, `cellforge.adam.step_count` (Adam only), and the user's metadata.
+/// `cellforge.optimizer`, `cellforge.adam.step_count` (Adam only), a `cellforge.crc32c.NAME`
+/// checksum per tensor (`TensorChecksums`), and the user's metadata.
 /// Optimizer hyperparameters (learning rate, β, ε, momentum) are not stored.
 public struct Checkpoint<Scalar: CellScalar>: Equatable, Sendable {
     /// The cell's parameters.

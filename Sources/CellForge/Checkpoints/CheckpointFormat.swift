@@ -34,8 +34,15 @@ enum CheckpointFormat {
     /// The canonical tensors of `p` as a checkpoint stores them, in `values` order: `W` [G·H, D],
     /// `U` [G·H, H], `b` [G·H] and, for a GRU, `b_hn` [H].
     static func tensors<S: CellScalar>(of p: CellParameters<S>) -> [(name: String, shape: [Int], values: ArraySlice<S>)] {
-        let (rows, H, D) = (p.rowCount, p.hiddenSize, p.inputSize)
-        let main = [("W", [rows, D], p.W), ("U", [rows, H], p.U), ("b", [rows], p.b)]
-        return p.kind.hasRecurrentCandidateBias ? main + [("b_hn", [H], p.recurrentBias)] : main
+        let values = [p.W, p.U, p.b, p.recurrentBias]
+        return zip(shapes(p.kind, hiddenSize: p.hiddenSize, inputSize: p.inputSize), values).map { ($0.name, $0.shape, $1) }
+    }
+
+    /// The names and shapes of `tensors(of:)` for a cell of this kind and sizes, computed
+    /// without allocating any parameters.
+    static func shapes(_ kind: CellKind, hiddenSize H: Int, inputSize D: Int) -> [(name: String, shape: [Int])] {
+        let rows = kind.gateCount * H
+        let main = [("W", [rows, D]), ("U", [rows, H]), ("b", [rows])]
+        return kind.hasRecurrentCandidateBias ? main + [("b_hn", [H])] : main
     }
 }

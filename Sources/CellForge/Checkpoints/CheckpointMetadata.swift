@@ -55,7 +55,7 @@ struct CheckpointMetadata {
         var known: Set = [Key.format, Key.cell, Key.hiddenSize, Key.inputSize, Key.scalar, Key.optimizer]
         if adamStepCount != nil { known.insert(Key.adamStepCount) }
         let reserved = metadata.keys.filter { $0.hasPrefix(CheckpointFormat.reservedPrefix) }
-        if let key = reserved.sorted().first(where: { !known.contains($0) }) {
+        if let key = reserved.sorted().first(where: { !known.contains($0) && !TensorChecksums.isKey($0) }) {
             throw CellForgeError.invalidFormat("checkpoint __metadata__ has an unexpected entry \(SafeTensors.quoted(key))"
                 + (key == Key.adamStepCount ? " (the optimizer is \(optimizer), not adam)" : ""))
         }

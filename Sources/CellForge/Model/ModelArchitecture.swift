@@ -72,13 +72,25 @@ public struct ModelArchitecture: Equatable, Hashable, Sendable, CustomStringConv
     /// The dense head, or nil.
     public let head: DenseHeadShape?
 
-    /// An architecture from its parts.
-    /// - Throws: `CellForgeError` if there is no layer, or a layer's D is not the H of the
-    ///   layer below, or the head's input size is not the top layer's H (naming the layer).
-    public init(layers: [RecurrentLayerShape], head: DenseHeadShape? = nil) throws {
-        guard let top = layers.last else {
-            throw CellForgeError.invalidArgument("a model needs at least one recurrent layer, got none")
+    /// The most recurrent layers a model may have. Every model is built through
+    /// `init(layers:head:)`, which enforces it, so every model that can be saved also loads.
+    public static var maximumLayerCount: Int { 1024 }
+
+    /// Throws unless 1 ≤ `layerCount` ≤ `maximumLayerCount`.
+    /// - Throws: `CellForgeError.invalidSize` naming the count and the allowed range.
+    public static func validate(layerCount: Int) throws {
+        guard (1...maximumLayerCount).contains(layerCount) else {
+            throw CellForgeError.invalidSize(name: "layer count", value: layerCount, allowed: "between 1 and \(maximumLayerCount)")
         }
+    }
+
+    /// An architecture from its parts.
+    /// - Throws: `CellForgeError` if the layer count is outside `validate(layerCount:)`'s range,
+    ///   or a layer's D is not the H of the layer below, or the head's input size is not the
+    ///   top layer's H (naming the layer).
+    public init(layers: [RecurrentLayerShape], head: DenseHeadShape? = nil) throws {
+        try Self.validate(layerCount: layers.count)
+        let top = layers[layers.count - 1]
         for l in layers.indices.dropFirst() where layers[l].inputSize != layers[l - 1].hiddenSize {
             throw CellForgeError.shapeMismatch(name: "layer \(l) input size",
                                                expected: "\(layers[l - 1].hiddenSize) (the hidden size of layer \(l - 1))",

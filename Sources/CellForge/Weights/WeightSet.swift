@@ -36,6 +36,15 @@ struct WeightSet {
     /// The shape of tensor `name` (without prefix).
     func shape(_ name: String) -> [Int] { tensors[prefix + name]!.shape }
 
+    /// Throws naming the first of `expected` (names without prefix) whose shape differs, so that
+    /// shapes are checked before any value is read or allocated.
+    /// - Throws: `CellForgeError.shapeMismatch` naming the tensor and both shapes.
+    func checkShapes(_ expected: [(name: String, shape: [Int])]) throws {
+        if let t = expected.first(where: { shape($0.name) != $0.shape }) {
+            throw mismatch(t.name, expected: SafeTensors.Tensor.format(t.shape))
+        }
+    }
+
     /// The values of tensor `name`, checked against `expected` shape and for finiteness.
     /// - Throws: `CellForgeError.shapeMismatch` naming the tensor and both shapes, or `.nonFinite`.
     func values<S: CellScalar>(_ name: String, shape expected: [Int], as _: S.Type = S.self) throws -> [S] {

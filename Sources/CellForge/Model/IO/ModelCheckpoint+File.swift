@@ -29,7 +29,7 @@ extension ModelCheckpoint {
     /// optimizer's under the same names prefixed `momentum.velocity.`, or `adam.m.` and
     /// `adam.v.`; `__metadata__` with the architecture (`ModelFormat`), the format tag
     /// `"cellforge.model_checkpoint": "1"`, `cellforge.optimizer`, `cellforge.adam.step_count`
-    /// (Adam only) and the user's entries.
+    /// (Adam only), the tensors' checksums (`TensorChecksums`) and the user's entries.
     /// - Throws: as `validate()`.
     public func safeTensors() throws -> SafeTensors {
         try validate()
@@ -44,7 +44,7 @@ extension ModelCheckpoint {
         info[ModelCheckpointFormat.formatKey] = ModelCheckpointFormat.version
         info[ModelCheckpointFormat.optimizerKey] = optimizer.name
         if case let .adam(stepCount, _, _) = optimizer { info[ModelCheckpointFormat.adamStepCountKey] = String(stepCount) }
-        return SafeTensors(tensors: tensors, metadata: info)
+        return TensorChecksums.file(tensors: tensors, metadata: info)
     }
 
     /// Saves the checkpoint atomically (`SafeTensors.write(to:)`): a failed save leaves the
@@ -61,7 +61,9 @@ extension ModelCheckpoint {
     /// the format tag and version, the architecture (as `ModelFile`), the scalar type (exact,
     /// no conversion, so a resumed run stays bit for bit), the optimizer name and Adam's step
     /// count, no unknown "cellforge." entry, every tensor present and no other, dtypes and
-    /// shapes, and `validate()`.
+    /// shapes, the tensors' checksums (`TensorChecksums`), and `validate()`. As for
+    /// `ModelFile`, nothing is allocated for the parameters before the tensors are known to be
+    /// present and of the right shapes.
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor or entry at fault.
     public init(_ file: SafeTensors) throws {
         let what = ModelCheckpointFormat.what
@@ -94,6 +96,8 @@ extension ModelCheckpoint {
         let names = allPrefixes.flatMap { p in ModelFormat.expected(header.architecture, prefix: p).map(\.name) }
         let set = try WeightSet(names, from: file, prefix: "", source: what, inScope: { _ in true })
         try ModelFormat.checkDType(file, scalar: header.scalar, file: what)
+        try ModelFormat.checkShapes(header.architecture, in: set, prefixes: allPrefixes)
+        try TensorChecksums.verify(file, file: what)
         let models: [ModelParameters<Scalar>] = try allPrefixes.map { try ModelFormat.parameters(header.architecture, from: set, prefix: $0) }
         let optimizer: ModelOptimizerState<Scalar> = switch name {
         case "momentum": .momentum(velocity: models[1])

@@ -3,8 +3,9 @@ import Foundation
 /// A model saved by CellForge: its architecture (layers, sizes, head, activation, scalar
 /// type) and parameters in one safetensors file, plus the user's string metadata.
 ///
-/// Layout: `ModelFormat`'s architecture metadata and tensors, and the format tag
-/// `"cellforge.model": "1"`. User metadata keys may not start with "cellforge.".
+/// Layout: `ModelFormat`'s architecture metadata and tensors, the format tag
+/// `"cellforge.model": "1"` and a checksum per tensor (`TensorChecksums`). User metadata
+/// keys may not start with "cellforge.".
 /// `save(to:)` is atomic; `load(from:)` validates everything before returning.
 public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
     /// The format tag's metadata key.
@@ -36,7 +37,7 @@ public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
             tensors[t.name] = try! SafeTensors.Tensor(shape: t.shape, values: Array(t.values))
         }
         let info = metadata.merging(ModelFormat.metadata(parameters.architecture, scalar: Scalar.self)) { _, own in own }
-        return SafeTensors(tensors: tensors, metadata: info.merging([Self.formatKey: Self.version]) { _, own in own })
+        return TensorChecksums.file(tensors: tensors, metadata: info.merging([Self.formatKey: Self.version]) { _, own in own })
     }
 
     /// Saves the model atomically (`SafeTensors.write(to:)`): a failed save leaves the previous file intact.
@@ -54,7 +55,9 @@ public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
     /// cell CellForge has, sizes in range, each layer's D the H below, the head's input the top
     /// H); the scalar type (no conversion: a Float file loads only as Float); no unknown
     /// "cellforge." entry; every tensor present and no other; each tensor's dtype and shape;
-    /// finite values.
+    /// the tensors' checksums (`TensorChecksums`); finite values. Nothing is allocated for the
+    /// parameters before the tensors are known to be present and of the right shapes, so a
+    /// load's memory is bounded by the file's size.
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor or entry at fault.
     public init(_ file: SafeTensors) throws {
         let header = try ModelFileHeader(file, kind: .model)
@@ -65,6 +68,8 @@ public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
         let set = try WeightSet(ModelFormat.expected(header.architecture).map(\.name), from: file, prefix: "", source: Self.what,
                                 inScope: { _ in true })
         try ModelFormat.checkDType(file, scalar: header.scalar, file: Self.what)
+        try ModelFormat.checkShapes(header.architecture, in: set)
+        try TensorChecksums.verify(file, file: Self.what)
         try self.init(parameters: ModelFormat.parameters(header.architecture, from: set), metadata: header.user)
     }
 }
@@ -152,9 +157,12 @@ public struct ModelFileHeader: Equatable, Sendable {
         if kind == .model { try checkNoUnknownEntries(file.metadata, known: self.keys, file: what) }
     }
 
-    /// Throws naming a "cellforge." entry of `metadata` not in `known`.
+    /// Throws naming a "cellforge." entry of `metadata` not in `known` and not a checksum
+    /// entry (those are checked by `TensorChecksums.verify`).
     func checkNoUnknownEntries(_ metadata: [String: String], known: Set<String>, file what: String) throws {
-        if let key = metadata.keys.sorted().first(where: { $0.hasPrefix(CheckpointFormat.reservedPrefix) && !known.contains($0) }) {
+        if let key = metadata.keys.sorted().first(where: {
+            $0.hasPrefix(CheckpointFormat.reservedPrefix) && !known.contains($0) && !TensorChecksums.isKey($0)
+        }) {
             throw CellForgeError.invalidFormat("\(what) __metadata__ has an unexpected entry \(SafeTensors.quoted(key))")
         }
     }

@@ -20,9 +20,6 @@ enum ModelFormat {
         static let headActivation = "cellforge.head.activation"
     }
 
-    /// The most layers a file may declare (a bound for corrupted counts, far above real models).
-    static let maximumLayerCount = 1024
-
     /// The metadata describing `architecture` with values of type `S`.
     static func metadata<S: CellScalar>(_ architecture: ModelArchitecture, scalar _: S.Type) -> [String: String] {
         var info = [Key.scalar: S.typeName, Key.layerCount: String(architecture.layers.count)]
@@ -62,8 +59,8 @@ enum ModelFormat {
             throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(Key.scalar)\" is \(SafeTensors.quoted(scalarName)), not Float or Double")
         }
         let count = try integer(Key.layerCount)
-        guard (1...maximumLayerCount).contains(count) else {
-            throw CellForgeError.invalidSize(name: "\(what) layer count", value: count, allowed: "between 1 and \(maximumLayerCount)")
+        do { try ModelArchitecture.validate(layerCount: count) } catch let error as CellForgeError {
+            throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(Key.layerCount)\": \(error)")
         }
         var layers: [RecurrentLayerShape] = []
         for l in 0..<count {
@@ -96,44 +93,54 @@ enum ModelFormat {
         }
     }
 
-    /// The tensors of `model`, each name prefixed with `prefix`, in canonical order.
+    /// The tensors of `model`, each name prefixed with `prefix`, in canonical order
+    /// (`expected(_:prefix:)`'s names and shapes with the values).
     static func tensors<S: CellScalar>(of model: ModelParameters<S>, prefix: String = "")
         -> [(name: String, shape: [Int], values: ArraySlice<S>)] {
-        var out: [(name: String, shape: [Int], values: ArraySlice<S>)] = []
-        for (l, p) in model.layers.enumerated() {
-            out += CheckpointFormat.tensors(of: p).map { ("\(prefix)layer.\(l).\($0.name)", $0.shape, $0.values) }
+        let values = model.layers.flatMap { CheckpointFormat.tensors(of: $0).map(\.values) }
+            + (model.head.map { [$0.weight, $0.bias] } ?? [])
+        return zip(expected(model.architecture, prefix: prefix), values).map { ($0.name, $0.shape, $1) }
+    }
+
+    /// The tensor names and shapes of a model of `architecture`, prefixed with `prefix`, in
+    /// the order of `tensors(of:prefix:)`; computed without allocating any parameters.
+    static func expected(_ architecture: ModelArchitecture, prefix: String = "") -> [(name: String, shape: [Int])] {
+        var out: [(name: String, shape: [Int])] = []
+        for (l, shape) in architecture.layers.enumerated() {
+            out += CheckpointFormat.shapes(shape.kind, hiddenSize: shape.hiddenSize, inputSize: shape.inputSize)
+                .map { ("\(prefix)layer.\(l).\($0.name)", $0.shape) }
         }
-        if let head = model.head {
-            out.append(("\(prefix)head.V", [head.shape.outputSize, head.shape.inputSize], head.weight))
-            out.append(("\(prefix)head.c", [head.shape.outputSize], head.bias))
+        if let head = architecture.head {
+            out.append(("\(prefix)head.V", [head.outputSize, head.inputSize]))
+            out.append(("\(prefix)head.c", [head.outputSize]))
         }
         return out
     }
 
-    /// The tensor names and shapes of a model of `architecture`, prefixed with `prefix`.
-    static func expected(_ architecture: ModelArchitecture, prefix: String = "") -> [(name: String, shape: [Int])] {
-        // Zero parameters only provide the names and shapes; the architecture is valid.
-        let zero = try! ModelParameters<Float>(zerosFor: architecture)
-        return tensors(of: zero, prefix: prefix).map { ($0.name, $0.shape) }
+    /// Throws naming the first tensor of `set` (holding the names of `expected(_:prefix:)` for
+    /// each of `prefixes`) whose shape differs from the architecture's, so that a file declaring
+    /// a large architecture with small tensors is refused before any parameter is allocated.
+    static func checkShapes(_ architecture: ModelArchitecture, in set: WeightSet, prefixes: [String] = [""]) throws {
+        for prefix in prefixes { try set.checkShapes(expected(architecture, prefix: prefix)) }
     }
 
     /// The parameters of `architecture` read from `set` (already checked to hold exactly the
-    /// expected tensors) under `prefix`.
+    /// expected tensors, in the expected shapes: `checkShapes`) under `prefix`. Only the
+    /// file's values are allocated, so memory stays proportional to the file's size.
     /// - Throws: `CellForgeError` naming a tensor of the wrong shape or with non-finite values.
     static func parameters<S: CellScalar>(_ architecture: ModelArchitecture, from set: WeightSet,
                                           prefix: String = "") throws -> ModelParameters<S> {
-        var model = try ModelParameters<S>(zerosFor: architecture)
-        for (l, shape) in architecture.layers.enumerated() {
-            let names = CheckpointFormat.tensors(of: model.layers[l])
-            let values = try names.flatMap { try set.values("\(prefix)layer.\(l).\($0.name)", shape: $0.shape, as: S.self) }
-            model.layers[l] = try CellParameters(kind: shape.kind, hiddenSize: shape.hiddenSize, inputSize: shape.inputSize, values: values)
+        var remaining = expected(architecture, prefix: prefix)[...]
+        func take(_ count: Int) throws -> [S] {
+            defer { remaining = remaining.dropFirst(count) }
+            return try remaining.prefix(count).flatMap { try set.values($0.name, shape: $0.shape, as: S.self) }
         }
-        if let head = architecture.head {
-            let V: [S] = try set.values("\(prefix)head.V", shape: [head.outputSize, head.inputSize])
-            let c: [S] = try set.values("\(prefix)head.c", shape: [head.outputSize])
-            model.head = try DenseParameters(shape: head, weight: V, bias: c)
+        let layers = try architecture.layers.map { shape in
+            let count = CheckpointFormat.shapes(shape.kind, hiddenSize: shape.hiddenSize, inputSize: shape.inputSize).count
+            return try CellParameters(kind: shape.kind, hiddenSize: shape.hiddenSize, inputSize: shape.inputSize, values: take(count))
         }
-        return model
+        let head = try architecture.head.map { try DenseParameters(shape: $0, weight: take(1), bias: take(1)) }
+        return try ModelParameters(architecture: architecture, layers: layers, head: head)
     }
 
     /// Throws naming the first tensor of `file` whose dtype is not the one `scalar` is stored as.

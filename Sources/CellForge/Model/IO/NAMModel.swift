@@ -110,7 +110,7 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
             return n
         }
         let (D, H) = (try size("input_size"), try size("hidden_size"))
-        let L = try size("num_layers", allowed: 1...ModelFormat.maximumLayerCount)
+        let L = try size("num_layers", allowed: 1...ModelArchitecture.maximumLayerCount)
         let O = try size("out_channels", default: 1)
         let inChannels = try size("in_channels", default: D)
         guard inChannels == D else {
