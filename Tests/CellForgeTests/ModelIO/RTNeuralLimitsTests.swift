@@ -52,8 +52,8 @@ import Testing
         func load(_ text: String) throws { _ = try RTNeuralModel.parameters(json: Data(text.utf8), as: Float.self) }
         let cases: [(String, [String])] = [
             ("", ["RTNeural model is not valid JSON: the input is empty at byte 0 (line 1, column 1)"]),
-            (String(decoding: Self.model([Self.lstm("NaN")]), as: UTF8.self), ["no NaN or Infinity", "line 1, column 123"]),
-            (String(decoding: Self.model([Self.lstm("1e400")]), as: UTF8.self), ["number 1e400 is out of Double range", "line 1, column 123"]),
+            (String(decoding: Self.model([Self.lstm("NaN")]), as: UTF8.self), ["no NaN or Infinity", "line 1, column 121"]),
+            (String(decoding: Self.model([Self.lstm("1e400")]), as: UTF8.self), ["number 1e400 is out of Double range", "line 1, column 121"]),
             (String(repeating: "[", count: 600), ["nesting deeper than 512 (the limit) at byte 512"]),
             ("{\"in_shape\": [null, null, 1], \"layers\": [", ["the input ends inside the array opened at byte 40"]),
             ("{\"in_shape\": [null, null, 1], \"layers\": []} []", ["after the end of the document at byte 44"]),
