@@ -13,6 +13,12 @@ enum FuzzTarget: String, CaseIterable {
     /// `AnyModelFile.parse(data:)`, the model-file reader; an accepted model must write and
     /// read back to itself.
     case model
+    /// `RTNeuralModel.parameters(json:)` as Float; an accepted model must export
+    /// (`RTNeuralModel.json`) and import back to itself.
+    case rtneural
+    /// `KerasModelWeights.parameters(from:)` on whatever `SafeTensors(data:)` accepts, as
+    /// Float; an accepted model must export under Keras's names and import back to itself.
+    case keras
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["CELLFORGE_FUZZ_TARGET"] ?? "safetensors"
@@ -41,6 +47,17 @@ enum FuzzTarget: String, CaseIterable {
             }
             let again = try? AnyModelFile.parse(data: written.serialized())
             precondition(again == model, "model file round trip changed the model")
+        case .rtneural:
+            guard let model = try? RTNeuralModel.parameters(json: data, as: Float.self) else { return }
+            let again = try? RTNeuralModel.parameters(json: RTNeuralModel.json(model), as: Float.self)
+            precondition(again == model, "RTNeural round trip changed the model")
+        case .keras:
+            guard let file = try? SafeTensors(data: data),
+                  let model = try? KerasModelWeights.parameters(from: file, as: Float.self) else { return }
+            let names = KerasModelWeights.layerNames(for: model.architecture)
+            let again = try? KerasModelWeights.parameters(from: KerasModelWeights.tensors(model), layers: names.layers,
+                                                          head: names.head, as: Float.self)
+            precondition(again == model, "Keras round trip changed the model")
         }
     }
 }
