@@ -113,7 +113,7 @@ import Testing
     @Test func numbersReadBackBitExactly() throws {
         var rng = SplitMix64(seed: 0x15_0E_2026)
         var doubles: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
-                                 -.greatestFiniteMagnitude, 0.1, 1e23, 5e-324, 2.2250738585072014e-308, 9007199254740993]
+                                 -.greatestFiniteMagnitude, 0.1, 1e23, 5e-324, 2.2250738585072014e-308, 9007199254740992]
         while doubles.count < 50_000 {
             let d = Double(bitPattern: rng.next())
             if d.isFinite { doubles.append(d) }
