@@ -113,7 +113,7 @@ import Testing
     @Test func numbersReadBackBitExactly() throws {
         var rng = SplitMix64(seed: 0x15_0E_2026)
         var doubles: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
-                                 -.greatestFiniteMagnitude, 0.1, 1e23, 5e-324, 2.2250738585072014e-308, 9007199254740992]
+                                 -.greatestFiniteMagnitude, 0.1, 1e23, 2.2250738585072014e-308, 9007199254740992]
         while doubles.count < 50_000 {
             let d = Double(bitPattern: rng.next())
             if d.isFinite { doubles.append(d) }
@@ -124,6 +124,6 @@ import Testing
         let wrong = zip(read, doubles).filter { $0.bitPattern != $1.bitPattern }
         #expect(wrong.isEmpty, "\(wrong.count) differ, first \(wrong.first.map { "\($0.0) for \($0.1)" } ?? "")")
         let rounded = try parse("[9007199254740993, 9007199254740995, 1e-400, 2.4703282292062328e-324]")
-        #expect(rounded == .numbers([9007199254740992, 9007199254740996, 0, 5e-324]))
+        #expect(rounded == .numbers([9007199254740992, 9007199254740996, 0, .leastNonzeroMagnitude]))
     }
 }
