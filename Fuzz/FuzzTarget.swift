@@ -16,6 +16,12 @@ enum FuzzTarget: String, CaseIterable {
     /// `ModelCheckpoint(_:)` in the scalar type the header names, on whatever
     /// `SafeTensors(data:)` accepts; an accepted checkpoint must write and read back to itself.
     case modelCheckpoint = "model-checkpoint"
+    /// `RTNeuralModel.parameters(json:)` as Float; an accepted model must export
+    /// (`RTNeuralModel.json`) and import back to itself.
+    case rtneural
+    /// `KerasModelWeights.parameters(from:)` on whatever `SafeTensors(data:)` accepts, as
+    /// Float; an accepted model must export under Keras's names and import back to itself.
+    case keras
 
     static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["CELLFORGE_FUZZ_TARGET"] ?? "safetensors"
@@ -50,6 +56,17 @@ enum FuzzTarget: String, CaseIterable {
             case .float: Self.roundTrip(try? ModelCheckpoint<Float>(file))
             case .double: Self.roundTrip(try? ModelCheckpoint<Double>(file))
             }
+        case .rtneural:
+            guard let model = try? RTNeuralModel.parameters(json: data, as: Float.self) else { return }
+            let again = try? RTNeuralModel.parameters(json: RTNeuralModel.json(model), as: Float.self)
+            precondition(again == model, "RTNeural round trip changed the model")
+        case .keras:
+            guard let file = try? SafeTensors(data: data),
+                  let model = try? KerasModelWeights.parameters(from: file, as: Float.self) else { return }
+            let names = KerasModelWeights.layerNames(for: model.architecture)
+            let again = try? KerasModelWeights.parameters(from: KerasModelWeights.tensors(model), layers: names.layers,
+                                                          head: names.head, as: Float.self)
+            precondition(again == model, "Keras round trip changed the model")
         }
     }
 

@@ -3,9 +3,11 @@
 (F32 and F64 tensors, metadata, a CellForge LSTM H3 D2 checkpoint) and a few invalid ones;
 Fuzz/corpus/model/, a few valid CellForge model files (stacked LSTM with a head, Float; GRU with
 a tanh head, Double; RNN without a head; the first also with per-tensor CRC-32C checksums) and
-invalid ones (truncated, a checksum mismatch, a tiny file declaring huge layers); and
+invalid ones (truncated, a checksum mismatch, a tiny file declaring huge layers);
 Fuzz/corpus/model-checkpoint/, model checkpoints (Adam, momentum, none; with and without
-checksums) and the same kinds of invalid ones.
+checksums) and the same kinds of invalid ones; Fuzz/corpus/rtneural/, RTNeural JSON models
+(valid ones and the JSON and size errors the strict parser refuses); and Fuzz/corpus/keras/,
+Keras weights as safetensors (valid, .weights.h5 paths, ambiguous names).
 Python standard library only; run from anywhere: python3 Fuzz/make-corpus.py"""
 import json, math, os, struct
 
@@ -159,3 +161,64 @@ write("invalid-huge-declared-layers.safetensors",
       huge_declaration({"cellforge.model_checkpoint": "1", "cellforge.optimizer": "adam", "cellforge.adam.step_count": "1"}),
       checkpoints)
 write("invalid-truncated.safetensors", adam[:-5], checkpoints)
+
+# RTNeural JSON models (RTNeuralModel.swift): in_shape, then lstm/gru layers with Keras's
+# arrays [kernel [D, G·H], recurrent_kernel [H, G·H], bias [G·H] or [2, G·H] (GRU)] and a dense head.
+rtneural = os.path.join(corpus, "rtneural")
+os.makedirs(rtneural, exist_ok=True)
+
+def rt_layer(kind, D, H, value=0.25):
+    G = GATES[kind]
+    rows = lambda n, m: [[round(value * ((i * m + j) % 7 - 3) / 3, 6) for j in range(m)] for i in range(n)]
+    bias = rows(2, G * H) if kind == "gru" else rows(1, G * H)[0]
+    return {"type": kind, "activation": "tanh", "shape": [None, None, H], "weights": [rows(D, G * H), rows(H, G * H), bias]}
+
+def rt_model(layers, D=1, head=(1, "")):
+    items, size = [], D
+    for kind, H in layers:
+        items.append(rt_layer(kind, size, H))
+        size = H
+    if head:
+        O, activation = head
+        items.append({"type": "dense", "activation": activation, "shape": [None, None, O],
+                      "weights": [[[0.5] * O] * size, [0.125] * O]})
+    return json.dumps({"in_shape": [None, None, D], "layers": items}).encode()
+
+valid_rt = rt_model([("gru", 3), ("lstm", 2)], head=(1, "sigmoid"))
+write("valid-gru-lstm-dense.json", valid_rt, rtneural)
+write("valid-lstm-no-head.json", rt_model([("lstm", 2)], D=2, head=None), rtneural)
+write("invalid-truncated.json", valid_rt[:-7], rtneural)
+write("invalid-nan.json", valid_rt.replace(b"0.125", b"NaN", 1), rtneural)
+write("invalid-1e400.json", valid_rt.replace(b"0.125", b"1e400", 1), rtneural)
+write("invalid-float-range.json", valid_rt.replace(b"0.125", b"1e39", 1), rtneural)
+write("invalid-deep.json", b"[" * 600 + b"]" * 600, rtneural)
+write("invalid-trailing-comma.json", valid_rt[:-2] + b",]}", rtneural)
+write("invalid-utf8.json", valid_rt.replace(b'"lstm"', b'"ls\xff"', 1), rtneural)
+write("invalid-layer-count.json", json.dumps({"in_shape": [None, None, 1], "layers": [{"type": "lstm"}] * 1100}).encode(), rtneural)
+
+# Keras weights (KerasModelWeights.swift) as safetensors: <layer>/kernel [D, G·H],
+# <layer>/recurrent_kernel [H, G·H], <layer>/bias, dense/kernel [H, O], dense/bias [O].
+keras = os.path.join(corpus, "keras")
+os.makedirs(keras, exist_ok=True)
+
+def keras_layer(name, kind, D, H):
+    G = GATES[kind]
+    ramp = lambda n: [((i % 11) - 5) / 20 for i in range(n)]
+    return {name + "/kernel": ("F32", [D, G * H], ramp(D * G * H)),
+            name + "/recurrent_kernel": ("F32", [H, G * H], ramp(H * G * H)),
+            name + "/bias": ("F32", [2, G * H] if kind == "gru" else [G * H], ramp((2 if kind == "gru" else 1) * G * H))}
+
+stack = {**keras_layer("lstm", "lstm", 2, 3), **keras_layer("lstm_1", "lstm", 3, 3),
+         "dense/kernel": ("F32", [3, 1], [0.5, -0.25, 0.125]), "dense/bias": ("F32", [1], [0.1])}
+write("valid-lstm2-dense.safetensors", safetensors(stack), keras)
+write("valid-gru.safetensors", safetensors(keras_layer("gru", "gru", 1, 2)), keras)
+h5 = {}
+for name, value in stack.items():
+    layer, weight = name.split("/")
+    index = {"kernel": 0, "recurrent_kernel": 1, "bias": 2}[weight] if layer != "dense" else {"kernel": 0, "bias": 1}[weight]
+    h5["layers/%s/%svars/%d" % (layer, "" if layer == "dense" else "cell/", index)] = value
+write("valid-weights-h5-paths.safetensors", safetensors(h5), keras)
+write("invalid-same-number.safetensors", safetensors({**keras_layer("lstm", "lstm", 2, 3), **keras_layer("lstm_0", "lstm", 3, 3)}), keras)
+write("invalid-h5-and-plain.safetensors", safetensors({**stack, "layers/lstm/cell/vars/0": stack["lstm/kernel"]}), keras)
+write("invalid-plus-zero.safetensors", safetensors({**h5, "layers/lstm/cell/vars/+0": h5["layers/lstm/cell/vars/0"]}), keras)
+write("invalid-float-range.safetensors", safetensors({**stack, "dense/bias": ("F64", [1], [1e39])}), keras)

@@ -20,7 +20,14 @@ public enum KerasWeights {
     ///   different cell), or non-finite values. Nothing is returned partially.
     public static func parameters<S: CellScalar>(_ kind: CellKind, from file: SafeTensors, prefix: String = "",
                                                  as _: S.Type = S.self) throws -> CellParameters<S> {
-        let set = try WeightSet(tensorNames, from: file, prefix: prefix, source: "Keras \(kind) weights")
+        try parameters(kind, from: file, prefix: prefix, source: "Keras \(kind) weights")
+    }
+
+    /// As `parameters(_:from:prefix:as:)`, with messages naming `source` as what is read
+    /// (a format that stores Keras's arrays, such as RTNeural's).
+    static func parameters<S: CellScalar>(_ kind: CellKind, from file: SafeTensors, prefix: String = "",
+                                          source: String) throws -> CellParameters<S> {
+        let set = try WeightSet(tensorNames, from: file, prefix: prefix, source: source)
         let G = kind.gateCount
         let (H, D) = try set.sizes(from: "kernel", gates: G, transposed: true)
         let kernel: [S] = try set.values("kernel", shape: [D, G * H])

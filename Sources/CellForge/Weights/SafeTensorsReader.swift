@@ -64,8 +64,8 @@ extension SafeTensors {
                 guard let m = root[name] as? [String: Any] else {
                     throw CellForgeError.invalidFormat("safetensors __metadata__ is not a JSON object")
                 }
-                for (key, value) in m {
-                    guard let s = value as? String else {
+                for key in m.keys.sorted() {
+                    guard let s = m[key] as? String else {
                         throw CellForgeError.invalidFormat("safetensors __metadata__ value for \(quoted(key)) is not a string")
                     }
                     metadata[key] = s

@@ -45,13 +45,19 @@ struct WeightSet {
         }
     }
 
-    /// The values of tensor `name`, checked against `expected` shape and for finiteness.
-    /// - Throws: `CellForgeError.shapeMismatch` naming the tensor and both shapes, or `.nonFinite`.
+    /// The values of tensor `name` as `S`, checked against `expected` shape, for finiteness,
+    /// and for finite values too large for `S` (a Double 1e39 read as Float).
+    /// - Throws: `CellForgeError.shapeMismatch` naming the tensor and both shapes, `.nonFinite`,
+    ///   or `.invalidFormat` naming the tensor and value that is out of `S`'s range.
     func values<S: CellScalar>(_ name: String, shape expected: [Int], as _: S.Type = S.self) throws -> [S] {
         let tensor = tensors[prefix + name]!
         guard tensor.shape == expected else { throw mismatch(name, expected: SafeTensors.Tensor.format(expected)) }
         let values = tensor.values(as: S.self)
         if let k = values.firstIndex(where: { !$0.isFinite }) {
+            let stored: Double = tensor.values()[k]
+            guard !stored.isFinite else {
+                throw CellForgeError.invalidFormat("\(source) tensor \(prefix + name): value \(k) (\(stored)) is out of \(S.typeName) range")
+            }
             throw CellForgeError.nonFinite(name: "\(source) tensor \(prefix + name) (as \(S.typeName), value \(k) is \(values[k]))")
         }
         return values

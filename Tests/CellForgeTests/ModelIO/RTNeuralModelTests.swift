@@ -47,26 +47,26 @@ import Testing
     @Test func badFilesAreRefusedNamingLayerIndexAndType() throws {
         func load(_ data: Data) throws { _ = try RTNeuralModel.parameters(json: data, as: Double.self) }
         let conv = try edited { root in var l = layers(root); l[1]["type"] = "conv1d"; root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 1 (conv1d)", "no conv1d layer"]) { try load(conv) }
+        ModelIOTestSupport.expectError(["layer 1 (\"conv1d\")", "no \"conv1d\" layer"]) { try load(conv) }
         let relu = try edited { root in var l = layers(root); l[2]["activation"] = "relu"; root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 2 (dense)", "relu"]) { try load(relu) }
+        ModelIOTestSupport.expectError(["layer 2 (\"dense\")", "relu"]) { try load(relu) }
         let chain = try edited { root in var l = layers(root); l[0]["shape"] = [NSNull(), NSNull(), 5]; root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 0 (gru)", "weights[0] (kernel)", "[1, 15]", "[1, 18]"]) { try load(chain) }
+        ModelIOTestSupport.expectError(["layer 0 (\"gru\")", "weights[0] (kernel)", "[1, 15]", "[1, 18]"]) { try load(chain) }
         let input = try edited { root in root["in_shape"] = [NSNull(), NSNull(), 2] }
-        ModelIOTestSupport.expectError(["layer 0 (gru)", "kernel", "[2, 18]", "[1, 18]"]) { try load(input) }
+        ModelIOTestSupport.expectError(["layer 0 (\"gru\")", "kernel", "[2, 18]", "[1, 18]"]) { try load(input) }
         let ragged = try edited { root in
             var l = layers(root); var w = l[1]["weights"] as! [Any]; var k = w[1] as! [[Any]]
             k[2].removeLast(); w[1] = k; l[1]["weights"] = w; root["layers"] = l
         }
-        ModelIOTestSupport.expectError(["layer 1 (lstm)", "weights[1] (recurrent_kernel)", "rectangular"]) { try load(ragged) }
+        ModelIOTestSupport.expectError(["layer 1 (\"lstm\")", "weights[1] (recurrent_kernel)", "rectangular"]) { try load(ragged) }
         let text = try edited { root in
             var l = layers(root); var w = l[2]["weights"] as! [Any]; w[1] = ["x"]; l[2]["weights"] = w; root["layers"] = l
         }
-        ModelIOTestSupport.expectError(["layer 2 (dense)", "weights[1] (bias)", "not a number"]) { try load(text) }
+        ModelIOTestSupport.expectError(["layer 2 (\"dense\")", "weights[1] (bias)", "not a number"]) { try load(text) }
         let missing = try edited { root in var l = layers(root); l[1]["weights"] = Array((l[1]["weights"] as! [Any]).prefix(2)); root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 1 (lstm) weights", "3 arrays", "2"]) { try load(missing) }
+        ModelIOTestSupport.expectError(["layer 1 (\"lstm\") weights", "3 arrays", "2"]) { try load(missing) }
         let afterHead = try edited { root in var l = layers(root); l.append(l[0]); root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 3 (gru)", "follows the dense layer"]) { try load(afterHead) }
+        ModelIOTestSupport.expectError(["layer 3 (\"gru\")", "follows the dense layer"]) { try load(afterHead) }
         let activationLayer = try edited { root in
             var l = layers(root); l[2]["activation"] = ""
             l.append(["type": "activation", "activation": "tanh", "shape": [NSNull(), NSNull(), 1], "weights": [Any]()])
@@ -76,7 +76,7 @@ import Testing
         #expect(model.head?.shape.activation == .tanh, "an activation layer after a plain dense sets the head's activation")
         ModelIOTestSupport.expectError(["not valid JSON"]) { try load(Data("{\"in_shape\": [".utf8)) }
         let zero = try edited { root in var l = layers(root); l[0]["shape"] = [NSNull(), NSNull(), 0]; root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 0 (gru)", "hidden size 0"]) { try load(zero) }
+        ModelIOTestSupport.expectError(["layer 0 (\"gru\")", "hidden size 0"]) { try load(zero) }
     }
 
     /// Truncated and bit-flipped copies of the fixture are refused with one line, or load.

@@ -1,36 +1,37 @@
 import Foundation
 
-/// A parsed JSON document, read with `JSONDecoder`, whose numbers are correctly rounded
-/// (swift-corelibs-foundation's `JSONSerialization` is not: on Linux it misreads about 60% of
-/// shortest-form doubles by an ulp or more, which would break exact round trips).
-enum JSONValue: Decodable, Equatable {
+/// A parsed JSON document (`JSONParser`). An array whose elements are all numbers is held as
+/// `numbers`, one contiguous `[Double]`; every other array as `array`.
+enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
+    case numbers([Double])
     case object([String: JSONValue])
 
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-
-    /// Parses `data`.
-    /// - Throws: `CellForgeError.invalidFormat` saying what `what` is and why it is not JSON.
-    static func parse(_ data: Data, what: String) throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw CellForgeError.invalidFormat("\(what) is not valid JSON: \(SafeTensors.oneLine(error))")
+    /// Parses `data` within `limits`.
+    /// - Throws: `CellForgeError.invalidFormat`, one line saying what `what` is, the problem,
+    ///   and where: byte offset, line and column (1-based, in bytes).
+    static func parse(_ data: Data, what: String, limits: JSONLimits) throws -> JSONValue {
+        do { return try JSONParser.parse(data, limits: limits) } catch {
+            let before = data.prefix(min(error.offset, data.count))
+            let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let column = error.offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 - data.startIndex + 1 } ?? 0) + 1
+            throw CellForgeError.invalidFormat("\(what) is not valid JSON: \(error.problem) "
+                + "at byte \(error.offset) (line \(line), column \(column))")
         }
     }
 
     /// The elements of an array, or nil.
-    var array: [JSONValue]? { if case let .array(a) = self { a } else { nil } }
+    var array: [JSONValue]? {
+        switch self {
+        case let .array(a): a
+        case let .numbers(n): n.map(JSONValue.number)
+        default: nil
+        }
+    }
     /// The members of an object, or nil.
     var object: [String: JSONValue]? { if case let .object(o) = self { o } else { nil } }
     /// The string, or nil.
@@ -48,7 +49,7 @@ enum JSONValue: Decodable, Equatable {
         case let .bool(b): "\(b)"
         case let .number(d): "\(d)"
         case let .string(s): SafeTensors.quoted(s)
-        case .array: "an array"
+        case .array, .numbers: "an array"
         case .object: "an object"
         }
     }

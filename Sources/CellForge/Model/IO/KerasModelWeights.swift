@@ -15,7 +15,8 @@ public enum KerasModelWeights {
     /// - Parameters:
     ///   - layers: the recurrent layers' names, bottom first; nil finds them: every name with a
     ///     `recurrent_kernel`, ordered by Keras's numbering (`lstm`, `lstm_1`, `lstm_2`, …),
-    ///     which is only unambiguous when all share one base name.
+    ///     which is only unambiguous when all share one base name and no two have the same
+    ///     number (`lstm` and `lstm_0` are refused).
     ///   - head: the Dense layer's name; nil finds it: the only other layer with a `kernel`, or
     ///     no head. When both are found, every tensor must belong to one of the layers.
     ///   - activation: the Dense layer's activation.
@@ -30,6 +31,7 @@ public enum KerasModelWeights {
             throw CellForgeError.invalidFormat("Keras weights hold layers of several names (\(bases.sorted().joined(separator: ", "))) "
                 + "whose order cannot be told from the file: pass layers: with their names, bottom first")
         }
+        if layers == nil { try checkNumbering(found.recurrent) }
         let names = layers ?? found.recurrent
         let dense = head ?? found.dense
         guard !names.isEmpty else { throw CellForgeError.invalidFormat("Keras weights have no recurrent layer (no tensor named */recurrent_kernel)") }
@@ -89,26 +91,34 @@ public enum KerasModelWeights {
         return file
     }
 
-    /// `file` with Keras 3 `.weights.h5` paths (`layers/<layer>/cell/vars/k`, `layers/<layer>/vars/k`)
-    /// renamed to `<layer>/kernel`, `<layer>/recurrent_kernel`, `<layer>/bias`; unchanged if it has none.
-    /// - Throws: `CellForgeError.invalidFormat` naming a path with an index beyond the layer's weights.
+    /// `file` with Keras 3 `.weights.h5` paths (`layers/<layer>/cell/vars/k`, `layers/<layer>/vars/k`,
+    /// k written as Keras writes it: 0, 1, 2) renamed to `<layer>/kernel`, `<layer>/recurrent_kernel`,
+    /// `<layer>/bias`; unchanged if it has none. Other names are kept as they are.
+    /// - Throws: `CellForgeError.invalidFormat` naming a path with an index beyond the layer's
+    ///   weights, or two tensors that would get the same name (`lstm/kernel` and
+    ///   `layers/lstm/cell/vars/0`): which one is meant cannot be told.
     static func renamingWeightsH5Paths(_ file: SafeTensors) throws -> SafeTensors {
         guard file.names.contains(where: { $0.hasPrefix("layers/") && $0.contains("/vars/") }) else { return file }
         var renamed = SafeTensors(metadata: file.metadata)
-        for (name, tensor) in file.tensors {
+        var origin: [String: String] = [:]
+        for name in file.names {
             let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             let isCell = parts.count == 5 && parts[2] == "cell" && parts[3] == "vars"
             let isDense = parts.count == 4 && parts[2] == "vars"
-            guard parts.first == "layers", isCell || isDense, let k = Int(parts[parts.count - 1]) else {
-                renamed[name] = tensor
-                continue
+            var target = name
+            if parts.first == "layers", isCell || isDense {
+                let names = isCell ? KerasWeights.tensorNames : ["kernel", "bias"]  // .weights.h5 order
+                guard let k = names.indices.first(where: { String($0) == parts[parts.count - 1] }) else {
+                    throw CellForgeError.invalidFormat("Keras weights tensor \(SafeTensors.quoted(name)): a "
+                        + (isCell ? "recurrent layer has vars 0 to 2" : "Dense layer has vars 0 and 1"))
+                }
+                target = "\(parts[1])/\(names[k])"
             }
-            let names = isCell ? KerasWeights.tensorNames : ["kernel", "bias"]  // .weights.h5 order
-            guard names.indices.contains(k) else {
-                throw CellForgeError.invalidFormat("Keras weights tensor \(SafeTensors.quoted(name)): a "
-                    + (isCell ? "recurrent layer has vars 0 to 2" : "Dense layer has vars 0 and 1"))
+            if let first = origin.updateValue(name, forKey: target) {
+                throw CellForgeError.invalidFormat("Keras weights tensors \(SafeTensors.quoted(first)) and \(SafeTensors.quoted(name)) "
+                    + "are both \(SafeTensors.quoted(target)): keep one of them")
             }
-            renamed["\(parts[1])/\(names[k])"] = tensor
+            renamed[target] = file[name]
         }
         return renamed
     }
@@ -141,11 +151,13 @@ public enum KerasModelWeights {
         return kind
     }
 
-    /// The recurrent layers in Keras's numbering and the only Dense layer, found by their tensors.
+    /// The recurrent layers in Keras's numbering (names with the same place in it, such as
+    /// `lstm` and `lstm_0`, by name; `checkNumbering` refuses them) and the only Dense layer,
+    /// found by their tensors.
     static func discover(_ file: SafeTensors) throws -> (recurrent: [String], dense: String?) {
         let layers = Set(file.names.compactMap { name in name.lastIndex(of: "/").map { String(name[..<$0]) } })
         let recurrent = layers.filter { file[$0 + "/recurrent_kernel"] != nil }
-            .sorted { (numbered($0).base, numbered($0).index) < (numbered($1).base, numbered($1).index) }
+            .sorted { (numbered($0).base, numbered($0).index, $0) < (numbered($1).base, numbered($1).index, $1) }
         let dense = layers.filter { file[$0 + "/kernel"] != nil && file[$0 + "/recurrent_kernel"] == nil }.sorted()
         guard dense.count <= 1 else {
             throw CellForgeError.invalidFormat("Keras weights have several Dense-like layers (\(dense.map(SafeTensors.quoted).joined(separator: ", "))): "
@@ -154,10 +166,25 @@ public enum KerasModelWeights {
         return (recurrent, dense.first)
     }
 
-    /// ("lstm", 2) for "lstm_2", ("lstm", 0) for "lstm".
+    /// Throws unless every layer of `recurrent` (in Keras's numbering) has its own place in it.
+    /// - Throws: `CellForgeError.invalidFormat` naming two layers with the same place
+    ///   (`lstm` and `lstm_0`, `lstm_1` and `lstm_01`), whose order cannot be told.
+    static func checkNumbering(_ recurrent: [String]) throws {
+        for (a, b) in zip(recurrent, recurrent.dropFirst()) where numbered(a) == numbered(b) {
+            throw CellForgeError.invalidFormat("Keras layers \(SafeTensors.quoted(a)) and \(SafeTensors.quoted(b)) have the same place "
+                + "in Keras's numbering (\(numbered(a).base) \(numbered(a).index)), so their order cannot be told: "
+                + "pass layers: with their names, bottom first")
+        }
+    }
+
+    /// ("lstm", 2) for "lstm_2", ("lstm", 0) for "lstm": a suffix of an underscore and decimal
+    /// digits (only) is the index; "lstm_0" and "lstm_00" are ("lstm", 0) too.
     static func numbered(_ name: String) -> (base: String, index: Int) {
-        if let cut = name.lastIndex(of: "_"), let n = Int(name[name.index(after: cut)...]), n >= 0 {
-            return (String(name[..<cut]), n)
+        if let cut = name.lastIndex(of: "_") {
+            let digits = name.utf8[name.utf8.index(after: cut)...]
+            if !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+                return (String(name[..<cut]), digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) })
+            }
         }
         return (name, 0)
     }

@@ -17,29 +17,42 @@ import Foundation
 /// or "sigmoid", optionally followed by an `activation` layer giving the activation instead.
 /// Any other layer type or activation (conv1d, prelu, batchnorm, relu, …) is refused.
 public enum RTNeuralModel {
-    /// The model in an RTNeural JSON file.
+    /// The model in an RTNeural JSON file of at most `maximumFileSize` bytes.
     /// - Throws: as `parameters(json:as:)`, or `CellForgeError.invalidArgument` if the file cannot be read.
     public static func parameters<S: CellScalar>(contentsOf url: URL, as _: S.Type = S.self) throws -> ModelParameters<S> {
-        try parameters(json: RegularFile.read(url))
+        try parameters(json: RegularFile.read(url, maximumSize: maximumFileSize))
     }
 
     /// The model in RTNeural JSON bytes, validated in full (every layer's type and every
     /// array's shape, against the sizes that chain from `in_shape`) before anything is built.
-    /// - Throws: a one-line `CellForgeError` naming the layer index, its type and the array at fault.
+    ///
+    /// The JSON is read strictly (RFC 8259, `JSONParser`) within this type's limits: at most
+    /// `maximumFileSize` bytes, `maximumJSONDepth` nesting, `maximumJSONValueCount` values and
+    /// `maximumJSONContainerCount` arrays and objects, and at most 1024 lstm and gru layers
+    /// (counted before any layer is built), so memory stays within a small multiple of the size.
+    /// - Throws: a one-line `CellForgeError` naming the layer index, its type and the array at
+    ///   fault, or for bad JSON the problem and its byte offset, line and column.
     public static func parameters<S: CellScalar>(json data: Data, as _: S.Type = S.self) throws -> ModelParameters<S> {
-        guard let root = try JSONValue.parse(data, what: "RTNeural model").object else {
+        guard data.count <= maximumFileSize else {
+            throw CellForgeError.invalidFormat("RTNeural model of \(data.count) bytes exceeds the limit of \(maximumFileSize) bytes")
+        }
+        guard let root = try JSONValue.parse(data, what: "RTNeural model", limits: jsonLimits).object else {
             throw CellForgeError.invalidFormat("RTNeural model is not a JSON object")
         }
         var size = try lastDimension(root["in_shape"], "RTNeural \"in_shape\"")
         guard let layers = root["layers"]?.array else { throw CellForgeError.invalidFormat("RTNeural model has no \"layers\" array") }
+        let recurrentCount = layers.count { ["lstm", "gru"].contains($0.object?["type"]?.string) }
+        guard layers.count <= maximumLayerItems, recurrentCount <= ModelArchitecture.maximumLayerCount else {
+            throw CellForgeError.invalidFormat("RTNeural model has \(layers.count) layers (\(recurrentCount) lstm or gru): the limit is "
+                + "\(ModelArchitecture.maximumLayerCount) lstm or gru layers and a dense head (with an optional activation layer)")
+        }
         var recurrent: [CellParameters<S>] = []
         var head: DenseParameters<S>?
         for (index, item) in layers.enumerated() {
             guard let layer = item.object, let type = layer["type"]?.string else {
                 throw CellForgeError.invalidFormat("RTNeural layer \(index) is not an object with a string \"type\"")
             }
-            // Shown as is when short and printable, so messages stay one line.
-            let shown = type.count <= 32 && type.allSatisfy({ !$0.isNewline && $0 != "\"" }) ? type : SafeTensors.quoted(type)
+            let shown = SafeTensors.quoted(type)
             let what = "RTNeural layer \(index) (\(shown))"
             let activation = layer["activation"]?.string ?? ""
             if head != nil {
@@ -66,11 +79,11 @@ public enum RTNeuralModel {
                                                        actual: "\(weights.count)")
                 }
                 let file = SafeTensors(tensors: [
-                    "kernel": try JSONTensor(weights[0], name: "\(what) weights[0] (kernel)", shape: [size, G * out]).tensor,
-                    "recurrent_kernel": try JSONTensor(weights[1], name: "\(what) weights[1] (recurrent_kernel)", shape: [out, G * out]).tensor,
-                    "bias": try JSONTensor(weights[2], name: "\(what) weights[2] (bias)", shape: kind == .gru ? [2, G * out] : [G * out]).tensor,
+                    "kernel": try JSONTensor.tensor(weights[0], name: "\(what) weights[0] (kernel)", shape: [size, G * out]),
+                    "recurrent_kernel": try JSONTensor.tensor(weights[1], name: "\(what) weights[1] (recurrent_kernel)", shape: [out, G * out]),
+                    "bias": try JSONTensor.tensor(weights[2], name: "\(what) weights[2] (bias)", shape: kind == .gru ? [2, G * out] : [G * out]),
                 ])
-                recurrent.append(try KerasWeights.parameters(kind, from: file))
+                recurrent.append(try KerasWeights.parameters(kind, from: file, source: what))
             case "dense", "time-distributed-dense":
                 guard !recurrent.isEmpty else {
                     throw CellForgeError.invalidFormat("\(what) comes before any recurrent layer: a CellForge model starts with lstm or gru layers")
@@ -78,12 +91,11 @@ public enum RTNeuralModel {
                 guard (1...2).contains(weights.count) else {
                     throw CellForgeError.shapeMismatch(name: "\(what) weights", expected: "1 or 2 arrays [kernel, bias]", actual: "\(weights.count)")
                 }
-                let kernel = try JSONTensor(weights[0], name: "\(what) weights[0] (kernel)", shape: [size, out])
-                let bias = try weights.count == 2 ? JSONTensor(weights[1], name: "\(what) weights[1] (bias)", shape: [out]) : nil
-                var tensors = ["kernel": kernel.tensor]
-                tensors["bias"] = bias?.tensor
-                let set = try WeightSet(Array(tensors.keys), from: SafeTensors(tensors: tensors), prefix: "", source: what)
-                head = try DenseWeights.parameters(from: set, weight: "kernel", bias: bias == nil ? nil : "bias", inputSize: size,
+                var tensors = ["kernel": try JSONTensor.tensor(weights[0], name: "\(what) weights[0] (kernel)", shape: [size, out])]
+                tensors["bias"] = try weights.count == 2 ? JSONTensor.tensor(weights[1], name: "\(what) weights[1] (bias)", shape: [out]) : nil
+                let bias: String? = tensors["bias"] == nil ? nil : "bias"
+                let set = try WeightSet(["kernel"] + [bias].compactMap { $0 }, from: SafeTensors(tensors: tensors), prefix: "", source: what)
+                head = try DenseWeights.parameters(from: set, weight: "kernel", bias: bias, inputSize: size,
                                                    activation: headActivation(activation, what), transposed: true)
             default:
                 throw CellForgeError.invalidFormat("\(what): CellForge models have only lstm and gru layers and a dense head "
