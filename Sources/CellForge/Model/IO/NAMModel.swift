@@ -69,9 +69,13 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
         self.sampleRate = sampleRate
     }
 
+    /// The largest `.nam` file read: that of the other JSON model format, RTNeural's
+    /// (`RTNeuralModel.maximumFileSize`, 256 MiB), whose JSON limits (nesting, values) apply too.
+    public static var maximumFileSize: Int { RTNeuralModel.maximumFileSize }
+
     /// Reads the `.nam` file at `url` (`RegularFile.read(_:maximumSize:)`); see `init(json:)`.
     public static func load(contentsOf url: URL) throws -> NAMModel {
-        try NAMModel(json: RegularFile.read(url))
+        try NAMModel(json: RegularFile.read(url, maximumSize: maximumFileSize))
     }
 
     /// The model in `.nam` JSON bytes, validated in full before anything is built: the
@@ -83,7 +87,10 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
     ///   the layer and tensor it belongs to.
     public init(json data: Data) throws {
         let what = Self.what
-        guard let root = try JSONValue.parse(data, what: "NAM model").object else {
+        guard data.count <= Self.maximumFileSize else {
+            throw CellForgeError.invalidFormat("NAM model of \(data.count) bytes exceeds the limit of \(Self.maximumFileSize) bytes")
+        }
+        guard let root = try JSONValue.parse(data, what: "NAM model", limits: RTNeuralModel.jsonLimits).object else {
             throw CellForgeError.invalidFormat("NAM model is not a JSON object")
         }
         guard let architecture = root["architecture"]?.string else {
