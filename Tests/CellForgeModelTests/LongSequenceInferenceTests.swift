@@ -39,7 +39,7 @@ import Testing
 
     /// Peak memory of inferring one sequence of 10⁵ steps (in a child process) exceeds that of
     /// 10³ steps by at most the caller's own inputs and outputs (8 bytes a step) and 16 MiB; with
-    /// scratch for every step it took about 170 MB more.
+    /// scratch for every step it took about 150 MB more.
     @Test func memoryDoesNotGrowWithLength() throws {
         let (short, long) = (try InferenceProbe.peakKiB("model", steps: 1000), try InferenceProbe.peakKiB("model", steps: 100_000))
         #expect(long - short <= 100_000 * 8 / 1024 + 16 * 1024, "peak \(long) KiB at 10⁵ steps, \(short) KiB at 10³")
