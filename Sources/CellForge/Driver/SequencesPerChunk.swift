@@ -2,9 +2,8 @@
 /// a batch is cut into.
 @usableFromInline
 enum SequencesPerChunk {
-    /// The largest value accepted, 2²⁰ = 1,048,576: a chunk holding the whole batch is one
-    /// thread's work, so larger values add nothing, and a chunk's end (its first sequence plus
-    /// this) stays far from overflow.
+    /// The largest value accepted (see `BatchDriver.maximumSequencesPerChunk`); it also keeps a
+    /// chunk's end, its first sequence plus this, far from overflow.
     @usableFromInline static let maximum = 1 << 20
 
     /// Throws unless `count` is between 1 and `maximum`.
