@@ -67,6 +67,10 @@ let package = Package(
         // Test support, not a product: loads one file with a chosen loader in a fresh process and
         // prints its peak memory, for the model and weights tests' memory bounds.
         .executableTarget(name: "cellforge-load-probe", dependencies: ["CellForge"], path: "Tests/LoadProbe"),
+        // Test support, not a product: infers one long sequence in a fresh process and prints its
+        // peak memory, for the driver and model tests' bound on inference memory.
+        .executableTarget(name: "cellforge-inference-probe", dependencies: ["CellForge", "CellForgeKernels"],
+                          path: "Tests/InferenceProbe"),
         .testTarget(name: "BenchmarkKitTests", dependencies: ["BenchmarkKit"]),
         .testTarget(name: "CellForgeModelTests", dependencies: ["CellForgeKernels", "CellForgeExamples", "CellForgeTestSupport"]),
     ]

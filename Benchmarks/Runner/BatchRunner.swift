@@ -51,7 +51,7 @@ final class Batch<K: RecurrentKernel> {
         tapes = (0..<workers).map { _ in zeros(kernel.tapeCount(length: T)) }
         // A mean-loss learning rate: the summed gradient of N·T terms moves parameters little,
         // so the repetitions all run on parameters of the same scale.
-        sgd = SGD(learningRate: S(0.01) / S(N * T))
+        sgd = try! SGD(learningRate: S(0.01) / S(N * T))  // finite and > 0 for any N, T ≥ 1
     }
 
     deinit {

@@ -12,7 +12,7 @@ import CellForge
 enum ReferenceBenchmark {
     static func measure(_ p: CellParameters<Float>, _ xs: [[[Float]]], _ dys: [[[Float]]], _ stopwatch: Stopwatch,
                         modes: Set<Mode>) throws -> [Mode: Measurement] {
-        var sgd = SGD<Float>(learningRate: 0.01 / Float(xs.count * xs[0].count))
+        var sgd = try SGD<Float>(learningRate: 0.01 / Float(xs.count * xs[0].count))
         switch p.kind {
         case .lstm:
             var c = try ReferenceLSTM(parameters: p)
@@ -37,7 +37,7 @@ enum ReferenceBenchmark {
 
     static func measure(_ p: CellParameters<Double>, _ xs: [[[Double]]], _ dys: [[[Double]]], _ stopwatch: Stopwatch,
                         modes: Set<Mode>) throws -> [Mode: Measurement] {
-        var sgd = SGD<Double>(learningRate: 0.01 / Double(xs.count * xs[0].count))
+        var sgd = try SGD<Double>(learningRate: 0.01 / Double(xs.count * xs[0].count))
         switch p.kind {
         case .lstm:
             var c = try ReferenceLSTM(parameters: p)

@@ -79,7 +79,7 @@ extension RecurrentKernel {
     public func forwardEachSequence(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
         for b in 0..<batch.count {
             let s = batch.sequence(b)
-            guard let state = s.state else { preconditionFailure("forward needs the batch's state buffer") }
+            guard let state = s.state else { fatalError("forward needs the batch's state buffer") }
             forward(parameters: parameters, input: s.input, length: s.length, state: state, output: s.output, tape: s.tape)
         }
     }
@@ -87,7 +87,7 @@ extension RecurrentKernel {
     /// Runs every sequence of the batch through `backward`, one after another.
     public func backwardEachSequence(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
                                      parameterGradient: UnsafeMutablePointer<Scalar>) {
-        precondition(batch.tape != nil || batch.count == 0, "backward needs the tapes forward recorded")
+        Contract.require(batch.tape != nil || batch.count == 0, "backward needs the tapes forward recorded")
         for b in 0..<batch.count {
             let s = batch.sequence(b)
             backward(parameters: parameters, input: s.input, length: s.length, tape: s.tape!,

@@ -53,8 +53,8 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     /// LSTM inference 0.74–0.85×, the pointwise work on 4-lane parts costing more than the
     /// padding it saves.
     public init(kind: CellKind, hiddenSize: Int, inputSize: Int, vectorWidth: Int) {
-        precondition(hiddenSize >= 1 && inputSize >= 1, "KernelLayout: sizes must be positive")
-        precondition([2, 4, 8, 16].contains(vectorWidth), "KernelLayout: vector width must be 2, 4, 8 or 16")
+        Contract.require(hiddenSize >= 1 && inputSize >= 1, "KernelLayout: sizes must be positive")
+        Contract.require([2, 4, 8, 16].contains(vectorWidth), "KernelLayout: vector width must be 2, 4, 8 or 16")
         self.kind = kind
         self.hiddenSize = hiddenSize
         self.inputSize = inputSize
@@ -121,7 +121,7 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     }
     /// Offset of a record vector inside a record.
     public func recordOffset(_ name: String) -> Int {
-        guard let k = recordVectors.firstIndex(of: name) else { preconditionFailure("no record vector \(name)") }
+        guard let k = recordVectors.firstIndex(of: name) else { fatalError("no record vector \(name)") }
         return k * paddedHidden
     }
     /// Offset of the activated gate group y inside a record.
@@ -142,16 +142,16 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
 
     /// Writes canonical parameters into storage (every padding lane set to zero).
     public func pack<S: CellScalar>(_ p: CellParameters<S>, into storage: UnsafeMutableBufferPointer<S>) {
-        precondition(p.kind == kind && p.hiddenSize == hiddenSize && p.inputSize == inputSize,
+        Contract.require(p.kind == kind && p.hiddenSize == hiddenSize && p.inputSize == inputSize,
                      "KernelLayout.pack: parameters are \(p.kind) H\(p.hiddenSize) D\(p.inputSize), layout is \(self)")
-        precondition(storage.count == parameterStorageCount, "KernelLayout.pack: storage has the wrong size")
+        Contract.require(storage.count == parameterStorageCount, "KernelLayout.pack: storage has the wrong size")
         storage.update(repeating: 0)
         forEachPair { canonical, stored in storage[stored] = p.values[canonical] }
     }
 
     /// Reads canonical parameters (or gradients) out of storage; padding lanes are ignored.
     public func unpack<S: CellScalar>(_ storage: UnsafeBufferPointer<S>) -> CellParameters<S> {
-        precondition(storage.count == parameterStorageCount, "KernelLayout.unpack: storage has the wrong size")
+        Contract.require(storage.count == parameterStorageCount, "KernelLayout.unpack: storage has the wrong size")
         var p = try! CellParameters<S>(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize)
         forEachPair { canonical, stored in p.values[canonical] = storage[stored] }
         return p

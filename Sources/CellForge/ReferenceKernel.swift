@@ -33,21 +33,21 @@ public struct ReferenceKernel<Scalar: CellScalar>: RecurrentKernel {
     public func tapeCount(length: Int) -> Int { stateSize + length * recordStride }
 
     public func pack(_ parameters: CellParameters<Scalar>, into storage: UnsafeMutableBufferPointer<Scalar>) {
-        precondition(parameters.kind == kind && parameters.hiddenSize == hiddenSize && parameters.inputSize == inputSize,
+        Contract.require(parameters.kind == kind && parameters.hiddenSize == hiddenSize && parameters.inputSize == inputSize,
                      "ReferenceKernel.pack: parameters have another kind or shape")
-        precondition(storage.count == parameterStorageCount, "ReferenceKernel.pack: storage has the wrong size")
+        Contract.require(storage.count == parameterStorageCount, "ReferenceKernel.pack: storage has the wrong size")
         _ = storage.update(fromContentsOf: parameters.values)
     }
 
     public func unpack(_ storage: UnsafeBufferPointer<Scalar>) -> CellParameters<Scalar> {
-        precondition(storage.count == parameterStorageCount, "ReferenceKernel.unpack: storage has the wrong size")
+        Contract.require(storage.count == parameterStorageCount, "ReferenceKernel.unpack: storage has the wrong size")
         return try! CellParameters(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize, values: Array(storage))
     }
 
     public func forward(parameters: UnsafePointer<Scalar>, input: UnsafePointer<Scalar>, length: Int,
                         state: UnsafeMutablePointer<Scalar>, output: UnsafeMutablePointer<Scalar>?,
                         tape: UnsafeMutablePointer<Scalar>?) {
-        precondition(length >= 0, "ReferenceKernel.forward: negative length")
+        Contract.require(length >= 0, "ReferenceKernel.forward: negative length")
         let H = hiddenSize
         tape?.update(from: state, count: stateSize)
         guard length > 0 else { return }
@@ -74,7 +74,7 @@ public struct ReferenceKernel<Scalar: CellScalar>: RecurrentKernel {
                          outputGradient: UnsafePointer<Scalar>?, finalStateGradient: UnsafePointer<Scalar>?,
                          inputGradient: UnsafeMutablePointer<Scalar>?, initialStateGradient: UnsafeMutablePointer<Scalar>?,
                          parameterGradient: UnsafeMutablePointer<Scalar>) {
-        precondition(length >= 0, "ReferenceKernel.backward: negative length")
+        Contract.require(length >= 0, "ReferenceKernel.backward: negative length")
         let (H, S) = (hiddenSize, stateSize)
         guard length > 0 else {
             if let initialStateGradient {

@@ -37,7 +37,7 @@ enum ThroughputBenchmark {
                                         rates.best / 1e6, rates.median / 1e6, rates.best * flopsPerStep / 1e9))
         }
         let drivers = try [1, workers].map { try BatchDriver(kernel: kernel, parameters: p, workerCount: $0) }
-        var sgd = SGD<Float>(learningRate: 1e-7)
+        var sgd = try SGD<Float>(learningRate: 1e-7)
         // Rounds alternate between the three so that load from other processes hits all alike.
         var states = [Float](repeating: 0, count: sequences * kernel.stateSize), outputs: [Float] = []
         var dx = [Float](repeating: 0, count: x.count)
@@ -92,7 +92,7 @@ enum ThroughputBenchmark {
         defer { state.deallocate(); tape.deallocate(); output.deallocate(); dx.deallocate(); storage.deallocate(); gradient.deallocate() }
         kernel.pack(p, into: storage)
         gradient.initialize(repeating: 0)
-        var sgd = SGD<Float>(learningRate: 1e-7)
+        var sgd = try SGD<Float>(learningRate: 1e-7)
         x.withUnsafeBufferPointer { x in
             y.withUnsafeBufferPointer { y in
                 let w = UnsafePointer(storage.baseAddress!)

@@ -56,7 +56,7 @@ import Testing
         #expect(states[0..<16].allSatisfy { $0 == 9 } && states[32..<64].allSatisfy { $0 == 9 }, "length 0 keeps its state")
 
         let empty = try SequenceBatch<Float>(inputs: [], lengths: [0, 0, 0], inputSize: 8)
-        var sgd = SGD<Float>(learningRate: 0.1)
+        var sgd = try SGD<Float>(learningRate: 0.1)
         let before = DriverTestSupport.storageBits(driver)
         let r = try driver.train(empty, supervision: .targets([]), optimizer: &sgd)
         #expect(r.refusal == .noSteps && r.loss == 0 && r.gradientNorm == 0, "no steps, no optimizer step")

@@ -76,7 +76,7 @@ import Testing
     @Test func momentumAndPlainSGDResumeBitForBit() throws {
         try resume(LSTM_H8_D8_Float(), { try MomentumSGD<Float>(learningRate: 0.01) }, clipping: nil,
                    stateBits: { DriverTestSupport.bits($0.velocity) })
-        try resume(LSTM_H8_D8_Float(), { SGD<Float>(learningRate: 0.01) }, clipping: nil, stateBits: { _ in [] })
+        try resume(LSTM_H8_D8_Float(), { try SGD<Float>(learningRate: 0.01) }, clipping: nil, stateBits: { _ in [] })
     }
 
     /// A checkpoint taken before the first step restores an optimizer that has not stepped.
@@ -119,7 +119,7 @@ import Testing
         expectRefused(try Checkpoint(parameters: small), ["got LSTM H 4, D 8"])
         expectRefused(try Checkpoint(parameters: lstm), ["optimizer state is none, but Adam needs adam"])
         expectRefused(try Checkpoint(parameters: lstm, optimizer: .momentum(velocity: lstm)), ["is momentum, but Adam needs adam"])
-        var sgd = SGD<Float>(learningRate: 0.1)
+        var sgd = try SGD<Float>(learningRate: 0.1)
         #expect(throws: CellForgeError.self) { try Checkpoint(parameters: lstm, optimizer: .momentum(velocity: lstm)).restore(into: driver, optimizer: &sgd) }
         #expect(DriverTestSupport.storageBits(driver) == bits)
 

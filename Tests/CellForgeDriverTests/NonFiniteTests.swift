@@ -45,7 +45,7 @@ import Testing
     @Test func infiniteTargetIsRefused() throws {
         let c = try DriverTestSupport.randomCase(.lstm, hidden: 8, input: 8, lengths: [3], seed: 11, as: Float.self)
         let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: 1)
-        var sgd = SGD<Float>(learningRate: 0.1)
+        var sgd = try SGD<Float>(learningRate: 0.1)
         var targets = c.targets
         targets[0] = -.infinity
         let bits = DriverTestSupport.storageBits(driver)

@@ -40,7 +40,7 @@ import Testing
     /// Finding 1: a Float target of 3e38 gives a loss of 4.5e76, finite only in Double: refused.
     @Test func lossBeyondTheScalarTypeIsRefused() throws {
         let (driver, c) = try driver()
-        var sgd = SGD<Float>(learningRate: 1e-30)
+        var sgd = try SGD<Float>(learningRate: 1e-30)
         var targets = c.targets
         targets[5] = 3e38
         let bits = DriverTestSupport.storageBits(driver)
@@ -62,7 +62,7 @@ import Testing
     /// Finding 9: a refused step prints a non-finite norm as "not finite", not "-nan".
     @Test func refusedStepPrintsNormInWords() throws {
         let (driver, c) = try driver()
-        var sgd = SGD<Float>(learningRate: 0.01)
+        var sgd = try SGD<Float>(learningRate: 0.01)
         var gradients = c.targets
         gradients[3] = -.nan
         let r = try driver.train(c.batch, supervision: .outputGradients(gradients), optimizer: &sgd)
@@ -73,7 +73,7 @@ import Testing
     /// Finding 4: per-worker buffers are sized for the workers a call uses, min(workerCount, chunks).
     @Test func workspaceFollowsTheWorkersUsed() throws {
         let (driver, c) = try driver(workers: 4096)
-        var sgd = SGD<Float>(learningRate: 0.01)
+        var sgd = try SGD<Float>(learningRate: 0.01)
         _ = try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &sgd)
         #expect(driver.workspace.workerCapacity == 1, "one chunk, one worker's buffers")
         var states = [Float](repeating: 0, count: 16)

@@ -35,7 +35,7 @@ import Testing
 
         let batch = try SequenceBatch<Float>(inputs: Array(repeating: 0.1, count: 5 * 8), lengths: [2, 3], inputSize: 8)
         let targets = [Float](repeating: 0, count: 5 * 8)
-        var sgd = SGD<Float>(learningRate: 0.1)
+        var sgd = try SGD<Float>(learningRate: 0.1)
         let bits = DriverTestSupport.storageBits(driver)
         #expect(throws: CellForgeError.shapeMismatch(name: "targets", expected: "40 values (H 8 × 5 steps)", actual: "39")) {
             try driver.train(batch, supervision: .targets(Array(targets.dropLast())), optimizer: &sgd)

@@ -23,7 +23,7 @@ import Testing
         kernel.backward(parameters: w, input: x, length: T, tape: &tape, outputGradient: dh,
                         finalStateGradient: nil, inputGradient: nil, initialStateGradient: nil,
                         parameterGradient: &g)
-        var sgd = SGD<Float>(learningRate: 0.01)
+        var sgd = try SGD<Float>(learningRate: 0.01)
         w.withUnsafeMutableBufferPointer { pw in g.withUnsafeBufferPointer { _ = sgd.step(parameters: pw, gradients: $0) } }
         let trained = w.withUnsafeBufferPointer { kernel.unpack($0) }       // packed -> canonical
 

@@ -42,7 +42,7 @@ import Testing
         close(grads.U, [-0.01040, -0.00060, -0.00338, -0.02970], "δU")
         close(grads.b, [-0.03641, -0.00276, -0.00631, -0.05361], "δb")
 
-        var sgd = SGD<Float>(learningRate: 0.1)
+        var sgd = try SGD<Float>(learningRate: 0.1)
         w.withUnsafeMutableBufferPointer { pw in g.withUnsafeBufferPointer { _ = sgd.step(parameters: pw, gradients: $0) } }
         let updated = w.withUnsafeBufferPointer { kernel.unpack($0) }
         close(updated.W, [0.45267, 0.25922, 0.95022, 0.80067, 0.70031, 0.45189, 0.60259, 0.41626], "W new")

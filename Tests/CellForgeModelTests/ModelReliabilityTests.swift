@@ -43,7 +43,7 @@ import Testing
     /// A Float target of 3e38 gives an L2 loss of about 4.5e76, finite only in Double: refused.
     @Test func lossBeyondTheScalarTypeIsRefused() throws {
         let (driver, c) = try driver()
-        var sgd = SGD<Float>(learningRate: 1e-30)
+        var sgd = try SGD<Float>(learningRate: 1e-30)
         var targets = c.targets
         targets[5] = 3e38
         let bits = flatBits(driver)
@@ -67,7 +67,7 @@ import Testing
     /// Per-worker buffers are sized for the workers a call uses, min(workerCount, chunks).
     @Test func workspaceFollowsTheWorkersUsed() throws {
         let (driver, c) = try driver(workers: 4096)
-        var sgd = SGD<Float>(learningRate: 0.01)
+        var sgd = try SGD<Float>(learningRate: 0.01)
         _ = try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &sgd)
         #expect(driver.workspace.workerCapacity == 1, "one chunk, one worker's buffers")
         var states = [Float](repeating: 0, count: c.batch.count * driver.model.stateSize)

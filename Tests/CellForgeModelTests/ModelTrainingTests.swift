@@ -40,7 +40,7 @@ import Testing
     @Test func clippingCoversEveryParameter() throws {
         let c = try ModelTestSupport.randomCase(Self.architecture, lengths: Self.lengths, seed: 4, as: Double.self)
         let driver = try ModelDriver(parameters: c.parameters, layers: Self.architecture.referenceLayers(Double.self), workerCount: 1)
-        var sgd = SGD<Double>(learningRate: 0.1)
+        var sgd = try SGD<Double>(learningRate: 0.1)
         let r = try driver.train(c.batch, initialStates: c.states, supervision: .l2(targets: c.targets), optimizer: &sgd,
                                  clipping: try GradientClipping(maxNorm: 1e-3))
         #expect(r.clipped)

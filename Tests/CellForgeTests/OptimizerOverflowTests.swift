@@ -59,7 +59,7 @@ import Testing
         let v = momentum.velocity
         let (applied, theta) = Self.step(&momentum, [0], [3e38])   // v = 0.9·3e38 + 3e38 overflows
         #expect(!applied && theta == [0] && momentum.velocity == v)
-        var sgd = SGD<Float>(learningRate: 10)
+        var sgd = try SGD<Float>(learningRate: 10)
         let (sgdApplied, sgdTheta) = Self.step(&sgd, [1, -3e38], [0, 1e38])
         #expect(!sgdApplied && sgdTheta == [1, -3e38])
     }

@@ -85,6 +85,16 @@ import Testing
     }
 
     /// State sized for one parameter count is reported, not trapped on, for another.
+    /// SGD's learning rate is checked as Adam's and momentum's are.
+    @Test func sgdLearningRateIsValidated() throws {
+        for bad in [-1, 0, Float.nan, .infinity] {
+            #expect(throws: CellForgeError.invalidArgument("invalid learning rate \(bad): must be finite and greater than 0")) {
+                try SGD<Float>(learningRate: bad)
+            }
+        }
+        #expect(try SGD<Float>(learningRate: 0.5).learningRate == 0.5)
+    }
+
     @Test func stateOfAnotherSizeThrows() throws {
         var adam = try Adam<Double>(learningRate: 0.1)
         try adam.restore(.init(stepCount: 1, firstMoment: [0, 0], secondMoment: [0, 0]))

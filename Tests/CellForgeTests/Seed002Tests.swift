@@ -77,7 +77,7 @@ import Testing
 
         // (d) SGD with λ = 0.1.
         var updated = parameters
-        var sgd = SGD<Double>(learningRate: 0.1)
+        var sgd = try SGD<Double>(learningRate: 0.1)
         try sgd.step(&updated, gradient: g.parameters)
         expectClose(Array(updated.W), [0.45267, 0.25922, 0.95022, 0.80067, 0.70031, 0.45189, 0.60259, 0.41626], "W new")
         expectClose(Array(updated.U), [0.15104, 0.80006, 0.10034, 0.25297], "U new")

@@ -60,7 +60,7 @@ import Testing
         #expect(throws: CellForgeError.self) { try L2Loss.value(outputs: [[1.0]], targets: [[1.0], [2.0]]) }
         #expect(throws: CellForgeError.self) { try L2Loss.gradient(outputs: [[1.0]], targets: [[1.0, 2.0]]) }
         var p = lstm.parameters
-        var sgd = SGD<Double>(learningRate: 0.1)
+        var sgd = try SGD<Double>(learningRate: 0.1)
         #expect(throws: CellForgeError.cellMismatch(expected: .lstm, actual: .rnn)) { try sgd.step(&p, gradient: rnn.parameters) }
         #expect(p == lstm.parameters, "a refused step changes nothing")
     }

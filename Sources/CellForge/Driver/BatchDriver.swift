@@ -48,20 +48,23 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     /// cannot help, and Dispatch would create them all.
     public static var maximumWorkerCount: Int { WorkerCount.maximum }
 
+    /// The largest `sequencesPerChunk` accepted, 2²⁰ = 1,048,576: a chunk holding the whole
+    /// batch is one thread's work, so larger values add nothing.
+    public static var maximumSequencesPerChunk: Int { SequencesPerChunk.maximum }
+
     /// A driver for `kernel` starting from `parameters`.
     /// - Parameters:
     ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
     ///   - sequencesPerChunk: sequences per chunk (default 12, a multiple of the three
-    ///     sequences generated kernels interleave). Results depend on it (the summation
-    ///     order does), not on `workerCount`. Each worker keeps `kernel.interleave` tapes.
+    ///     sequences generated kernels interleave), 1 to `maximumSequencesPerChunk`. Results
+    ///     depend on it (the summation order does), not on `workerCount`. Each worker keeps
+    ///     `kernel.interleave` tapes.
     /// - Throws: `CellForgeError` if the parameters do not fit the kernel or a count is out of range.
     public init(kernel: Kernel, parameters: CellParameters<Scalar>,
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 sequencesPerChunk: Int = 12) throws {
         try WorkerCount.validate(workerCount)
-        guard sequencesPerChunk >= 1 else {
-            throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
-        }
+        try SequencesPerChunk.validate(sequencesPerChunk)
         try Self.check(parameters, fits: kernel)
         self.kernel = kernel
         self.workerCount = workerCount
@@ -98,7 +101,7 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
 
     /// Number of chunks a batch of `count` sequences is cut into.
     @inlinable public func chunkCount(sequences count: Int) -> Int {
-        (count + sequencesPerChunk - 1) / sequencesPerChunk
+        SequencesPerChunk.chunks(count, perChunk: sequencesPerChunk)
     }
 
     /// Workers a call over `chunks` chunks uses: min(`workerCount`, chunks), at least 1.

@@ -3,7 +3,8 @@ import Synchronization
 /// A driver's in-use mark: `enter` at the start of every call that touches the driver's
 /// buffers or parameters, `leave` at its end. A second `enter` before the `leave` means two
 /// threads are in one driver at once, and traps with a message naming the driver, instead
-/// of letting them corrupt each other's memory. One atomic compare-exchange per call.
+/// of letting them corrupt each other's memory, in every build configuration. One atomic
+/// compare-exchange per call.
 @usableFromInline
 final class InUseFlag: Sendable {
     private let flag = Atomic<Bool>(false)
@@ -19,7 +20,7 @@ final class InUseFlag: Sendable {
     /// Marks the driver in use, trapping if it already is (another thread is in a call).
     @usableFromInline func enter() {
         guard flag.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
-            preconditionFailure(message)
+            fatalError(message)  // not preconditionFailure, whose message -O builds drop
         }
     }
 

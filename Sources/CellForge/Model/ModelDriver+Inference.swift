@@ -1,7 +1,9 @@
 extension ModelDriver {
     /// Runs every sequence forward from `states` and leaves each sequence's final state there,
     /// so many independent streams can be fed in blocks: the next call continues where this one
-    /// stopped. A length-0 sequence keeps its state.
+    /// stopped. A length-0 sequence keeps its state. Memory does not grow with the sequences'
+    /// length: they run in segments of a fixed number of steps, the state carried, with the same
+    /// results bit for bit.
     /// - Parameters:
     ///   - states: N × `model.stateSize` scalars (each layer's [h, c], layer-major), the caller's
     ///     to keep between calls.
@@ -18,9 +20,11 @@ extension ModelDriver {
         let outputCount = batch.totalSteps * O
         if outputs.count != outputCount { outputs = Array(repeating: 0, count: outputCount) }
         // The tapes serve as the kernels' scratch: without one a generated kernel may take its
-        // scratch from the heap (above 1 KiB).
+        // scratch from the heap (above 1 KiB). Sequences run in segments, so tapes and layer
+        // outputs cover one segment, not the longest sequence.
         let chunks = chunkCount(sequences: batch.count)
-        workspace.reserve(chunks: 0, workers: workers(chunks: chunks), length: batch.maxLength)
+        let segment = StepSegments.inference
+        workspace.reserve(chunks: 0, workers: workers(chunks: chunks), length: min(batch.maxLength, segment))
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in
                 batch.stepOffsets.withUnsafeBufferPointer { offsets in
@@ -30,11 +34,14 @@ extension ModelDriver {
                                 let first = c * sequencesPerChunk
                                 forEachRun(from: first, to: min(batch.count, first + sequencesPerChunk),
                                            lengths: lengths.baseAddress!, piece: workspace.slotCount) { n, run, length in
-                                    forwardPiece(worker: w, run: run, length: length, input: x.baseAddress! + offsets[n] * D,
-                                                 inputStride: length * D, state: states.baseAddress! + n * S, stateStride: S)
-                                    for r in 0..<run {
-                                        (outputs.baseAddress! + offsets[n + r] * O)
-                                            .update(from: modelOutput(worker: w, slot: r), count: length * O)
+                                    StepSegments.forEach(length: length, maximum: segment) { start, steps in
+                                        forwardPiece(worker: w, run: run, length: steps,
+                                                     input: x.baseAddress! + (offsets[n] + start) * D, inputStride: length * D,
+                                                     state: states.baseAddress! + n * S, stateStride: S)
+                                        for r in 0..<run {
+                                            (outputs.baseAddress! + (offsets[n + r] + start) * O)
+                                                .update(from: modelOutput(worker: w, slot: r), count: steps * O)
+                                        }
                                     }
                                 }
                             }

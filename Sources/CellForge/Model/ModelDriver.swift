@@ -40,18 +40,20 @@ public final class ModelDriver<Scalar: CellScalar> {
     /// The largest `workerCount` accepted, 4096, as for `BatchDriver`.
     public static var maximumWorkerCount: Int { WorkerCount.maximum }
 
+    /// The largest `sequencesPerChunk` accepted, 2²⁰ = 1,048,576, as for `BatchDriver`.
+    public static var maximumSequencesPerChunk: Int { SequencesPerChunk.maximum }
+
     /// A driver running `layers` (one per recurrent layer of `parameters.architecture`).
     /// - Parameters:
     ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
-    ///   - sequencesPerChunk: sequences per chunk (results depend on it, not on `workerCount`).
+    ///   - sequencesPerChunk: sequences per chunk, 1 to `maximumSequencesPerChunk` (results depend
+    ///     on it, not on `workerCount`).
     /// - Throws: `CellForgeError` if a layer does not match the architecture or a count is out of range.
     public init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>],
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 sequencesPerChunk: Int = 12) throws {
         try WorkerCount.validate(workerCount)
-        guard sequencesPerChunk >= 1 else {
-            throw CellForgeError.invalidSize(name: "sequences per chunk", value: sequencesPerChunk, allowed: "at least 1")
-        }
+        try SequencesPerChunk.validate(sequencesPerChunk)
         let model = try PackedModel(architecture: parameters.architecture, layers: layers)
         let storage = UnsafeMutableBufferPointer<Scalar>(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
                                                  count: model.parameterCount)
@@ -104,7 +106,7 @@ public final class ModelDriver<Scalar: CellScalar> {
 
     /// Number of chunks a batch of `count` sequences is cut into.
     @inlinable public func chunkCount(sequences count: Int) -> Int {
-        (count + sequencesPerChunk - 1) / sequencesPerChunk
+        SequencesPerChunk.chunks(count, perChunk: sequencesPerChunk)
     }
 
     /// Workers a call over `chunks` chunks uses: min(`workerCount`, chunks), at least 1.

@@ -9,12 +9,20 @@
 /// Outputs equal `ModelDriver.infer` on the same samples bit for bit (the kernels' batched and
 /// single-sequence paths agree bit for bit, and the head is the same code).
 ///
+/// **Non-finite input.** The state carries what it is given: a NaN input (or one that makes a
+/// gate NaN) leaves a NaN state, and every later output is NaN until `reset()` or `setState(_:)`.
+/// `stateIsFinite` detects it without allocating (safe on an audio thread); `checkFinite()`
+/// reports the layer.
+///
 /// Not thread-safe: one stream per thread (copy-free: each stream owns its buffers).
 public final class ModelStream<Scalar: CellScalar> {
     /// The layers and parameter layout.
     public let model: PackedModel<Scalar>
     /// The most steps one kernel call covers.
     public let maximumBlock: Int
+    /// The largest `maximumBlock` accepted, 65,536 steps: the stream allocates an output buffer
+    /// and a tape for that many steps per layer, and longer blocks are run in pieces anyway.
+    public static var maximumBlockLimit: Int { 1 << 16 }
     @usableFromInline let parameters: UnsafeMutablePointer<Scalar>
     @usableFromInline let state: UnsafeMutablePointer<Scalar>
     @usableFromInline let outputs: [UnsafeMutablePointer<Scalar>]
@@ -36,9 +44,12 @@ public final class ModelStream<Scalar: CellScalar> {
     }
 
     /// A stream of `parameters` through `layers`, starting from the zero state.
-    /// - Throws: `CellForgeError` if a layer does not match the architecture or `maximumBlock` < 1.
+    /// - Throws: `CellForgeError` if a layer does not match the architecture or `maximumBlock` is not
+    ///   between 1 and `maximumBlockLimit`.
     public init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>], maximumBlock: Int = 64) throws {
-        guard maximumBlock >= 1 else { throw CellForgeError.invalidSize(name: "maximum block", value: maximumBlock, allowed: "at least 1") }
+        guard (1...Self.maximumBlockLimit).contains(maximumBlock) else {
+            throw CellForgeError.invalidSize(name: "maximum block", value: maximumBlock, allowed: "between 1 and \(Self.maximumBlockLimit)")
+        }
         let model = try PackedModel(architecture: parameters.architecture, layers: layers)
         let storage = UnsafeMutableBufferPointer<Scalar>(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
                                                  count: model.parameterCount)
@@ -75,7 +86,6 @@ public final class ModelStream<Scalar: CellScalar> {
         tapes.forEach { $0.deallocate() }
     }
 
-
     /// The carried state, `model.stateSize` scalars (each layer's [h, c], layer-major).
     public var currentState: [Scalar] { Array(UnsafeBufferPointer(start: state, count: model.stateSize)) }
 
@@ -84,24 +94,40 @@ public final class ModelStream<Scalar: CellScalar> {
     public func reset() { state.update(repeating: 0, count: model.stateSize) }
 
     /// Replaces the carried state.
-    /// - Throws: `CellForgeError` unless `values` has `model.stateSize` scalars (nothing changes).
+    /// - Throws: `CellForgeError` unless `values` has `model.stateSize` scalars, all finite (nothing changes).
     public func setState(_ values: [Scalar]) throws {
         guard values.count == model.stateSize else {
             throw CellForgeError.shapeMismatch(name: "stream state", expected: "\(model.stateSize) values", actual: "\(values.count)")
         }
+        if let k = values.firstIndex(where: { !$0.isFinite }) {
+            throw CellForgeError.nonFinite(name: "stream state (value \(k) is \(values[k]))")
+        }
         values.withUnsafeBufferPointer { state.update(from: $0.baseAddress!, count: model.stateSize) }
     }
+
+    /// Whether every value of the carried state is finite: O(state size), no allocation, no lock.
+    @inlinable
+    public var stateIsFinite: Bool { firstNonFiniteState == nil }
+
+    /// Throws unless every value of the carried state is finite.
+    /// - Throws: `CellForgeError.nonFinite` naming the first layer with a NaN or infinite state value.
+    public func checkFinite() throws {
+        guard let k = firstNonFiniteState else { return }
+        let layer = model.stateOffsets.lastIndex { $0 <= k }!
+        throw CellForgeError.nonFinite(name: "stream state of layer \(layer) (value \(k - model.stateOffsets[layer]) is \(state[k]))")
+    }
+
+    /// The index of the first NaN or infinite value of the carried state, or nil.
+    @inlinable
+    var firstNonFiniteState: Int? { UnsafeBufferPointer(start: state, count: model.stateSize).firstIndex { !$0.isFinite } }
 
     /// Runs `frames` samples: D scalars each from `input`, O scalars each into `output`.
     /// Unchecked (a real-time entry point): the pointers must hold that many scalars.
     @inlinable
     public func process(input: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>, frames: Int) {
         let (D, O) = (inputSize, outputSize)
-        var done = 0
-        while done < frames {
-            let length = min(maximumBlock, frames - done)
-            run(input + done * D, length, output + done * O)
-            done += length
+        StepSegments.forEach(length: frames, maximum: maximumBlock) { start, steps in
+            run(input + start * D, steps, output + start * O)
         }
     }
 
@@ -114,7 +140,7 @@ public final class ModelStream<Scalar: CellScalar> {
     /// One sample of a model with D = 1 and O = 1.
     @inlinable
     public func process(_ sample: Scalar) -> Scalar {
-        precondition(inputSize == 1 && outputSize == 1, "ModelStream.process(_:) needs D = 1 and O = 1")
+        Contract.require(inputSize == 1 && outputSize == 1, "ModelStream.process(_:) needs D = 1 and O = 1")
         var x = sample, y: Scalar = 0
         run(&x, 1, &y)
         return y

@@ -56,7 +56,7 @@ public struct PackedModel<Scalar: CellScalar>: Sendable {
             throw CellForgeError.shapeMismatch(name: "model parameters", expected: "\(architecture)",
                                                actual: "\(parameters.architecture)")
         }
-        precondition(storage.count == parameterCount, "PackedModel.pack: storage has the wrong size")
+        Contract.require(storage.count == parameterCount, "PackedModel.pack: storage has the wrong size")
         storage.update(repeating: 0)
         for (l, layer) in layers.enumerated() {
             layer.pack(parameters.layers[l], into: segment(storage, l))
@@ -68,7 +68,7 @@ public struct PackedModel<Scalar: CellScalar>: Sendable {
 
     /// The canonical parameters (or gradients, or optimizer state) held in `storage`.
     public func unpack(_ storage: UnsafeBufferPointer<Scalar>) -> ModelParameters<Scalar> {
-        precondition(storage.count == parameterCount, "PackedModel.unpack: storage has the wrong size")
+        Contract.require(storage.count == parameterCount, "PackedModel.unpack: storage has the wrong size")
         let cells = layers.indices.map { l in
             layers[l].unpack(UnsafeBufferPointer(rebasing: storage[layerOffsets[l]..<(layerOffsets[l] + layers[l].parameterStorageCount)]))
         }

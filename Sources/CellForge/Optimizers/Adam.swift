@@ -92,9 +92,9 @@ public struct Adam<Scalar: CellScalar>: Optimizer {
     @inlinable
     @discardableResult
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
-        precondition(parameters.count == gradients.count, "Adam: parameter and gradient counts differ")
+        Contract.require(parameters.count == gradients.count, "Adam: parameter and gradient counts differ")
         let fresh = storedState.firstMoment.isEmpty
-        precondition(fresh || storedState.firstMoment.count == parameters.count, "Adam: state sized for another parameter count")
+        Contract.require(fresh || storedState.firstMoment.count == parameters.count, "Adam: state sized for another parameter count")
         guard storedState.stepCount < Int.max else { return false }
         // Bias corrections in Double, then one rounding to Scalar.
         let t = Double(storedState.stepCount + 1)

@@ -41,9 +41,9 @@ public struct MomentumSGD<Scalar: CellScalar>: Optimizer {
     @inlinable
     @discardableResult
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
-        precondition(parameters.count == gradients.count, "MomentumSGD: parameter and gradient counts differ")
+        Contract.require(parameters.count == gradients.count, "MomentumSGD: parameter and gradient counts differ")
         let fresh = storedVelocity.isEmpty
-        precondition(fresh || storedVelocity.count == parameters.count, "MomentumSGD: state sized for another parameter count")
+        Contract.require(fresh || storedVelocity.count == parameters.count, "MomentumSGD: state sized for another parameter count")
         let (lr, mu) = (learningRate, momentum)
         /// Parameter k's new (θ, v) from the old v.
         func update(_ k: Int, _ v: Scalar) -> (Scalar, Scalar) {

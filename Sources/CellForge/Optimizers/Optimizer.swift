@@ -47,14 +47,18 @@ public struct SGD<Scalar: CellScalar>: Optimizer {
     public var learningRate: Scalar
 
     /// SGD with learning rate λ.
-    public init(learningRate: Scalar) { self.learningRate = learningRate }
+    /// - Throws: `CellForgeError.invalidArgument` unless λ > 0 is finite.
+    public init(learningRate: Scalar) throws {
+        try HyperParameter.checkPositive("learning rate", learningRate)
+        self.learningRate = learningRate
+    }
 
     /// Applies θ ← θ − λ·δθ, or refuses it (returning false, parameters unchanged) when a new
     /// parameter would not be finite.
     @inlinable
     @discardableResult
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) -> Bool {
-        precondition(parameters.count == gradients.count, "SGD: parameter and gradient counts differ")
+        Contract.require(parameters.count == gradients.count, "SGD: parameter and gradient counts differ")
         let lr = learningRate
         guard parameters.indices.allSatisfy({ (parameters[$0] - lr * gradients[$0]).isFinite }) else { return false }
         for k in parameters.indices { parameters[k] -= lr * gradients[k] }
