@@ -21,7 +21,9 @@ import Foundation
 /// (`KernelTarget.platformDefault`; give it in committed manifests so they regenerate the
 /// same bytes on every machine), and `registers` (16 or 32) to the width's usual count.
 /// Unknown fields, values of the wrong JSON type and duplicate entries are errors, so a typo
-/// never silently drops a kernel.
+/// never silently drops a kernel. The JSON is read strictly (`ManifestJSON.limits`): a syntax
+/// error, a NaN literal, a number beyond Double's range, a duplicate key or invalid UTF-8 is
+/// named with its byte offset.
 public struct KernelManifest: Equatable, Sendable {
     /// The registry type's name when the manifest gives none.
     public static let defaultRegistryName = "Kernels"
@@ -52,10 +54,13 @@ public struct KernelManifest: Equatable, Sendable {
     }
 
     /// Parses manifest JSON; `name` (the file's path) starts every error message.
-    /// - Throws: `CellForgeError.invalidArgument`, one line naming the entry and the field.
+    /// - Throws: `CellForgeError.invalidArgument`, one line naming the entry and the field, or
+    ///   for JSON that is not valid, the problem and its byte offset, line and column.
     public static func parse(_ data: Data, name: String) throws -> KernelManifest {
         func fail(_ message: String) -> CellForgeError { .invalidArgument("\(name): \(message)") }
-        guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let json: JSONValue
+        do { json = try JSONValue.parse(data, limits: ManifestJSON.limits) } catch { throw fail("not valid JSON: \(error)") }
+        guard let top = json.object else {
             throw fail("not a JSON object (expected {\"registry\": …, \"kernels\": […]})")
         }
         if let unknown = top.keys.sorted().first(where: { !["registry", "vectorBits", "kernels"].contains($0) }) {
@@ -64,17 +69,17 @@ public struct KernelManifest: Equatable, Sendable {
         let defaultBits = try top["vectorBits"].map { try vectorBits($0, field: "\"vectorBits\"", fail: fail) }
             ?? KernelTarget.platformDefault.vectorBits
         let registry = try top["registry"].map {
-            try ManifestJSON.value($0, "\"registry\"", expected: "a string", fail: fail, ManifestJSON.string)
+            try ManifestJSON.value($0, "\"registry\"", expected: "a string", fail: fail, \.string)
         } ?? defaultRegistryName
         if let problem = SwiftNames.registryNameProblem(registry) {
             throw fail("\"registry\" must be a Swift type name, found \(ManifestJSON.describe(registry)) (\(problem))")
         }
         guard let list = top["kernels"] else { throw fail("missing field \"kernels\" (a list of kernel entries)") }
-        let entries = try ManifestJSON.value(list, "\"kernels\"", expected: "a list of kernel entries", fail: fail) { $0 as? [Any] }
+        let entries = try ManifestJSON.value(list, "\"kernels\"", expected: "a list of kernel entries", fail: fail, \.array)
         var kernels: [KernelSpec] = []
         var indexOfKey: [KernelKey: Int] = [:]
         for (index, value) in entries.enumerated() {
-            let object = try ManifestJSON.value(value, "kernels[\(index)]", expected: "an object", fail: fail) { $0 as? [String: Any] }
+            let object = try ManifestJSON.value(value, "kernels[\(index)]", expected: "an object", fail: fail, \.object)
             let spec = try entry(object, vectorBits: defaultBits) { fail("kernels[\(index)]: \($0)") }
             if let first = indexOfKey.updateValue(index, forKey: spec.key) {
                 throw fail("kernels[\(index)] repeats kernels[\(first)] (\(spec.typeName))")
@@ -88,25 +93,25 @@ public struct KernelManifest: Equatable, Sendable {
     static let entryFields = ["cell", "hidden", "input", "scalar", "vectorBits", "registers"]
 
     /// One entry as a spec; `fail` turns a message into the error naming the entry.
-    static func entry(_ object: [String: Any], vectorBits defaultBits: Int,
+    static func entry(_ object: [String: JSONValue], vectorBits defaultBits: Int,
                       fail: (String) -> CellForgeError) throws -> KernelSpec {
         if let unknown = object.keys.sorted().first(where: { !entryFields.contains($0) }) {
             throw fail("unknown field \"\(unknown)\" (expected \(entryFields.map { "\"\($0)\"" }.joined(separator: ", ")))")
         }
         /// Field `field` read by `read`, or nil when it is absent.
-        func optional<T>(_ field: String, expected: String, _ read: (Any) -> T?) throws -> T? {
+        func optional<T>(_ field: String, expected: String, _ read: (JSONValue) -> T?) throws -> T? {
             try object[field].map { try ManifestJSON.value($0, "field \"\(field)\"", expected: expected, fail: fail, read) }
         }
-        func required<T>(_ field: String, expected: String, _ read: (Any) -> T?) throws -> T {
+        func required<T>(_ field: String, expected: String, _ read: (JSONValue) -> T?) throws -> T {
             guard let value = try optional(field, expected: expected, read) else { throw fail("missing field \"\(field)\"") }
             return value
         }
         let sizes = 1...KernelSpec.maximumSize
-        func size(_ raw: Any) -> Int? { ManifestJSON.integer(raw, where: sizes.contains) }
-        let cell = try required("cell", expected: "lstm, rnn or gru") { ManifestJSON.string($0).flatMap(CellKind.init(rawValue:)) }
+        func size(_ raw: JSONValue) -> Int? { ManifestJSON.integer(raw, where: sizes.contains) }
+        let cell = try required("cell", expected: "lstm, rnn or gru") { $0.string.flatMap(CellKind.init(rawValue:)) }
         let hidden = try required("hidden", expected: "an integer from 1 to \(KernelSpec.maximumSize)", size)
         let input = try required("input", expected: "an integer from 1 to \(KernelSpec.maximumSize)", size)
-        let scalar = try optional("scalar", expected: "float or double") { ManifestJSON.string($0).flatMap(ScalarType.init(rawValue:)) }
+        let scalar = try optional("scalar", expected: "float or double") { $0.string.flatMap(ScalarType.init(rawValue:)) }
         let bits = try object["vectorBits"].map { try vectorBits($0, field: "field \"vectorBits\"", fail: fail) } ?? defaultBits
         let registers = try optional("registers", expected: "16 or 32") {
             ManifestJSON.integer($0, where: KernelTarget.supportedRegisters.contains)
@@ -116,7 +121,7 @@ public struct KernelManifest: Equatable, Sendable {
     }
 
     /// A vector width in bits (128, 256 or 512) from JSON; `field` names it in the error.
-    static func vectorBits(_ raw: Any, field: String, fail: (String) -> CellForgeError) throws -> Int {
+    static func vectorBits(_ raw: JSONValue, field: String, fail: (String) -> CellForgeError) throws -> Int {
         try ManifestJSON.value(raw, field, expected: "128, 256 or 512", fail: fail) {
             ManifestJSON.integer($0, where: KernelTarget.supportedVectorBits.contains)
         }

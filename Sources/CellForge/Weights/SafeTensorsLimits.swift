@@ -9,6 +9,13 @@ extension SafeTensors {
     /// so that parsing work and memory stay proportional to a sane header.
     public static var maximumHeaderValueCount: Int { 1 << 20 }
 
+    /// The limits the header's JSON is parsed within: nesting at most 64 deep (a valid header
+    /// nests 3 deep: the header, a tensor's entry, its shape), and at most
+    /// `maximumHeaderValueCount` values, arrays and objects included.
+    static var headerJSONLimits: JSONLimits {
+        JSONLimits(maximumDepth: 64, maximumValueCount: maximumHeaderValueCount, maximumContainerCount: maximumHeaderValueCount)
+    }
+
     /// Counts the header's top-level entries and its JSON values in one pass over the bytes
     /// (strings skipped), before any parsing, and throws if either is over its limit.
     /// - Throws: `CellForgeError.invalidFormat` naming the count and the limit.

@@ -15,11 +15,17 @@ extension SafeTensors {
     /// Checked: the header length fits in the file and is at most `maximumHeaderLength`; a
     /// scan of the header, before it is parsed, finds at most `maximumTensorCount` entries and
     /// `maximumHeaderValueCount` JSON values (so a small header cannot cost gigabytes); the
-    /// header is a JSON object; each entry has a dtype (F32 or F64; others are refused by name),
-    /// a shape of non-negative integers whose element and byte counts do not overflow, and
-    /// integer `data_offsets` [begin, end] with begin ≤ end ≤ the data size and
+    /// header is strict JSON (`headerJSONLimits`: UTF-8, no NaN or Infinity, no number beyond
+    /// Double's range, no trailing comma, nesting at most 64 deep, and no duplicate key, which
+    /// would make the header ambiguous), and if it is not the message names the problem and
+    /// its byte offset; the header is a JSON object; each entry has a dtype (F32 or F64; others
+    /// are refused by name), a shape of non-negative integers whose element and byte counts do
+    /// not overflow, and integer `data_offsets` [begin, end] with begin ≤ end ≤ the data size and
     /// end − begin = the byte count; no two tensors' ranges overlap; `__metadata__`, if
-    /// present, maps strings to strings. So no tensor is larger than the file.
+    /// present, maps strings to strings. So no tensor is larger than the file. A dimension or
+    /// offset must be written as a JSON integer (not a boolean or a fraction) below 2^53: JSON
+    /// numbers are read as Double, which holds every such integer exactly, and a larger one
+    /// (which may have been rounded) is refused rather than rounded.
     /// - Throws: `CellForgeError.invalidFormat` naming the tensor at fault.
     public init(data: Data) throws {
         guard data.count >= 8 else {
@@ -50,22 +56,18 @@ extension SafeTensors {
 
     /// Parses and validates the JSON header against a data section of `dataSize` bytes.
     private static func parseHeader(_ bytes: Data, dataSize: Int) throws -> (entries: [String: Entry], metadata: [String: String]) {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: bytes) } catch {
-            throw CellForgeError.invalidFormat("safetensors header is not valid JSON: \(oneLine(error))")
-        }
-        guard let root = object as? [String: Any] else {
+        guard let root = try JSONValue.parse(bytes, what: "safetensors header", limits: headerJSONLimits).object else {
             throw CellForgeError.invalidFormat("safetensors header is not a JSON object")
         }
         var entries: [String: Entry] = [:]
         var metadata: [String: String] = [:]
         for name in root.keys.sorted() {
             if name == "__metadata__" {
-                guard let m = root[name] as? [String: Any] else {
+                guard let m = root[name]?.object else {
                     throw CellForgeError.invalidFormat("safetensors __metadata__ is not a JSON object")
                 }
                 for key in m.keys.sorted() {
-                    guard let s = m[key] as? String else {
+                    guard let s = m[key]?.string else {
                         throw CellForgeError.invalidFormat("safetensors __metadata__ value for \(quoted(key)) is not a string")
                     }
                     metadata[key] = s
@@ -79,26 +81,26 @@ extension SafeTensors {
     }
 
     /// Validates one tensor's header entry.
-    private static func entry(_ name: String, _ value: Any, dataSize: Int) throws -> Entry {
+    private static func entry(_ name: String, _ value: JSONValue, dataSize: Int) throws -> Entry {
         func fail(_ what: String) -> CellForgeError { .invalidFormat("safetensors tensor \(quoted(name)): \(what)") }
-        guard let fields = value as? [String: Any] else { throw fail("entry is not a JSON object") }
-        guard let dtypeName = fields["dtype"] as? String else { throw fail("missing or non-string dtype") }
+        guard let fields = value.object else { throw fail("entry is not a JSON object") }
+        guard let dtypeName = fields["dtype"]?.string else { throw fail("missing or non-string dtype") }
         guard let dtype = DType(rawValue: dtypeName) else {
             throw fail(knownDTypes.contains(dtypeName)
                        ? "dtype \(dtypeName) is not supported (CellForge reads F32 and F64)"
                        : "unknown dtype \(quoted(dtypeName))")
         }
-        guard let shapeItems = fields["shape"] as? [Any] else { throw fail("missing or non-array shape") }
-        let shape = shapeItems.compactMap(integer).filter { $0 >= 0 }
-        guard shape.count == shapeItems.count else { throw fail("shape dimensions must be non-negative integers") }
+        guard let shapeItems = fields["shape"]?.array else { throw fail("missing or non-array shape") }
+        let shape = shapeItems.compactMap(\.integer).filter { $0 >= 0 }
+        guard shape.count == shapeItems.count else { throw fail("shape dimensions must be non-negative integers below 2^53") }
         guard let count = Tensor.elementCount(shape) else {
             throw fail("shape \(Tensor.format(shape)) has more elements than can be counted")
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)
         guard !overflow else { throw fail("shape \(Tensor.format(shape)) of \(dtype) overflows the byte count") }
-        guard let offsets = fields["data_offsets"] as? [Any], offsets.count == 2,
-              let begin = integer(offsets[0]), let end = integer(offsets[1]), begin >= 0, end >= 0 else {
-            throw fail("data_offsets must be two non-negative integers [begin, end]")
+        guard let offsets = fields["data_offsets"]?.array, offsets.count == 2,
+              let begin = offsets[0].integer, let end = offsets[1].integer, begin >= 0, end >= 0 else {
+            throw fail("data_offsets must be two non-negative integers below 2^53 [begin, end]")
         }
         guard begin <= end, end <= dataSize else {
             throw fail("data_offsets [\(begin), \(end)] do not fit the \(dataSize)-byte data section")
@@ -119,12 +121,6 @@ extension SafeTensors {
         }
     }
 
-    /// A JSON integer as `Int`, or nil for booleans, non-integers and values out of range.
-    private static func integer(_ value: Any) -> Int? {
-        guard let n = value as? NSNumber, !["c", "d", "f"].contains(String(cString: n.objCType)) else { return nil }
-        return value as? Int
-    }
-
     /// The dtypes the safetensors format defines, to tell "unsupported" from "unknown".
     private static let knownDTypes: Set<String> = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3",
                                                    "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "I64", "U64", "C64"]
@@ -132,12 +128,5 @@ extension SafeTensors {
     /// A name for a one-line message: quoted, escaped, at most 64 characters.
     static func quoted(_ name: String) -> String {
         name.count <= 64 ? name.debugDescription : (name.prefix(61) + "...").debugDescription
-    }
-
-    /// An error's description on one line.
-    static func oneLine(_ error: Error) -> String {
-        let nsError = error as NSError
-        let reason = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
-        return reason.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

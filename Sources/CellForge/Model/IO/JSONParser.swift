@@ -336,11 +336,19 @@ private extension String {
 
 /// How much one JSON document may hold, so that parsing work and memory stay proportional to
 /// a sane document whatever the input.
-struct JSONLimits: Sendable {
+package struct JSONLimits: Sendable {
     /// The deepest nesting of arrays and objects.
     let maximumDepth: Int
     /// The most values of any kind (numbers, strings, literals, arrays, objects).
     let maximumValueCount: Int
     /// The most arrays and objects.
     let maximumContainerCount: Int
+
+    /// Limits of `maximumDepth` nesting, `maximumValueCount` values and `maximumContainerCount`
+    /// arrays and objects.
+    package init(maximumDepth: Int, maximumValueCount: Int, maximumContainerCount: Int) {
+        self.maximumDepth = maximumDepth
+        self.maximumValueCount = maximumValueCount
+        self.maximumContainerCount = maximumContainerCount
+    }
 }
