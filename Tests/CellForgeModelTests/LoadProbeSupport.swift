@@ -6,10 +6,12 @@ import Testing
 /// Runs `cellforge-load-probe` (Tests/LoadProbe) on one file in a fresh process, so a loader's
 /// peak memory can be bounded and a loader that blocks hangs only the child, which is killed.
 enum LoadProbe {
-    /// What the probe printed: "loaded" or "refused: …", and its peak resident set in KiB.
+    /// What the probe printed: "loaded" or "refused: …", its peak resident set in KiB, and
+    /// whether it runs under a sanitizer (whose allocator's memory no bound describes).
     struct Outcome {
         var result: String
         var peakKiB: Int
+        var sanitized: Bool
     }
 
     /// Loads `url` with the probe's loader `format`, waiting at most `timeout` seconds.
@@ -25,11 +27,12 @@ enum LoadProbe {
             return nil
         }
         let lines = r.output.split(separator: "\n").map(String.init)
-        guard lines.count == 2, let peak = lines[1].split(separator: " ").last.flatMap({ Int($0) }) else {
+        guard lines.count == 2 || lines.count == 3 && lines[2] == "sanitizer yes",
+              let peak = lines[1].split(separator: " ").last.flatMap({ Int($0) }) else {
             Issue.record("unexpected probe output: \(r.output)", sourceLocation: sourceLocation)
             return nil
         }
-        return Outcome(result: lines[0], peakKiB: peak)
+        return Outcome(result: lines[0], peakKiB: peak, sanitized: lines.count == 3)
     }
 
     /// A fresh temporary folder.

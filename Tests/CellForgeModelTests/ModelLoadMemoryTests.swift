@@ -4,7 +4,8 @@ import Testing
 
 /// Loading a model file or model checkpoint costs memory bounded by the file's size: a tiny
 /// file declaring a huge architecture is refused (missing tensors first, then wrong shapes)
-/// before anything is allocated for the declared parameters. Measured in a child process.
+/// before anything is allocated for the declared parameters. Measured in a child process;
+/// under a sanitizer (CI's TSan and ASan runs) only the refusals are checked, not the bound.
 @Suite(.serialized) struct ModelLoadMemoryTests {
     /// How far above the probe's own baseline a refused tiny file may take the peak.
     static let slackKiB = 64 * 1024
@@ -50,7 +51,7 @@ import Testing
                 guard let outcome = try LoadProbe.run(format, url) else { continue }
                 #expect(outcome.result.hasPrefix("refused:") && outcome.result.contains("missing \"layer.0.W\""),
                         "\(layers) layers, \(size) bytes: \(outcome.result.prefix(200))")
-                #expect(outcome.peakKiB < base + Self.slackKiB,
+                #expect(outcome.sanitized || outcome.peakKiB < base + Self.slackKiB,
                         "\(layers) layers in \(size) bytes: peak \(outcome.peakKiB) KiB, baseline \(base) KiB")
             }
         }
@@ -74,7 +75,7 @@ import Testing
             guard let outcome = try LoadProbe.run(checkpoint ? "model-checkpoint-float" : "model", url) else { continue }
             #expect(outcome.result.hasPrefix("refused:") && outcome.result.contains("layer.0.W")
                     && outcome.result.contains("[16384, 4096]"), "\(outcome.result)")
-            #expect(outcome.peakKiB < base + Self.slackKiB, "peak \(outcome.peakKiB) KiB, baseline \(base) KiB")
+            #expect(outcome.sanitized || outcome.peakKiB < base + Self.slackKiB, "peak \(outcome.peakKiB) KiB, baseline \(base) KiB")
         }
     }
 }
