@@ -24,10 +24,10 @@ targets=("$@")
 build=.build
 mkdir -p "$build"
 flags=(-O -g -sanitize=fuzzer,address)
-swiftc -emit-library -static -parse-as-library -module-name CellForge "${flags[@]}" \
+swiftc -emit-library -static -parse-as-library -module-name CellForge -package-name CellForge "${flags[@]}" \
     -emit-module -emit-module-path "$build/CellForge.swiftmodule" \
     $(find ../Sources/CellForge -name '*.swift' | sort) -o "$build/libCellForge.a"
-swiftc -parse-as-library "${flags[@]}" -I "$build" -L "$build" -lCellForge FuzzTarget.swift -o "$build/cellforge-fuzz" \
+swiftc -parse-as-library -package-name CellForge "${flags[@]}" -I "$build" -L "$build" -lCellForge FuzzTarget.swift -o "$build/cellforge-fuzz" \
     2>&1 | { grep -v "Cannot export local symbol" || true; }
 mkdir -p artifacts
 for spec in "${targets[@]}"; do
