@@ -93,11 +93,7 @@ extension ModelCheckpoint {
         try header.checkNoUnknownEntries(file.metadata, known: known, file: what)
 
         let allPrefixes = [""] + prefixes
-        let names = allPrefixes.flatMap { p in ModelFormat.expected(header.architecture, prefix: p).map(\.name) }
-        let set = try WeightSet(names, from: file, prefix: "", source: what, inScope: { _ in true })
-        try ModelFormat.checkDType(file, scalar: header.scalar, file: what)
-        try ModelFormat.checkShapes(header.architecture, in: set, prefixes: allPrefixes)
-        try TensorChecksums.verify(file, file: what)
+        let set = try ModelFormat.checkedTensors(header, in: file, prefixes: allPrefixes, file: what)
         let models: [ModelParameters<Scalar>] = try allPrefixes.map { try ModelFormat.parameters(header.architecture, from: set, prefix: $0) }
         let optimizer: ModelOptimizerState<Scalar> = switch name {
         case "momentum": .momentum(velocity: models[1])

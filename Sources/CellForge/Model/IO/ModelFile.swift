@@ -65,11 +65,7 @@ public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
             throw CellForgeError.invalidArgument("\(Self.what) holds \(header.scalar.swiftName) values, not \(Scalar.typeName): load it as "
                 + "\(header.scalar.swiftName) and convert with `converted(to:)` if needed")
         }
-        let set = try WeightSet(ModelFormat.expected(header.architecture).map(\.name), from: file, prefix: "", source: Self.what,
-                                inScope: { _ in true })
-        try ModelFormat.checkDType(file, scalar: header.scalar, file: Self.what)
-        try ModelFormat.checkShapes(header.architecture, in: set)
-        try TensorChecksums.verify(file, file: Self.what)
+        let set = try ModelFormat.checkedTensors(header, in: file, file: Self.what)
         try self.init(parameters: ModelFormat.parameters(header.architecture, from: set), metadata: header.user)
     }
 }

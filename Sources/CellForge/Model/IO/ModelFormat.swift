@@ -117,15 +117,25 @@ enum ModelFormat {
         return out
     }
 
-    /// Throws naming the first tensor of `set` (holding the names of `expected(_:prefix:)` for
-    /// each of `prefixes`) whose shape differs from the architecture's, so that a file declaring
-    /// a large architecture with small tensors is refused before any parameter is allocated.
-    static func checkShapes(_ architecture: ModelArchitecture, in set: WeightSet, prefixes: [String] = [""]) throws {
-        for prefix in prefixes { try set.checkShapes(expected(architecture, prefix: prefix)) }
+    /// The tensors of a model of `header`'s architecture under each of `prefixes`, picked out of
+    /// `file` and checked in the order every CellForge loader keeps, before any parameter is
+    /// allocated (so a file declaring a large architecture with small or no tensors costs
+    /// memory bounded by its size): every tensor present and no other (missing ones named
+    /// first), each dtype the header's scalar type stores, each shape the architecture's, and
+    /// the checksums (`TensorChecksums`).
+    /// - Throws: a one-line `CellForgeError` naming the tensor or entry at fault.
+    static func checkedTensors(_ header: ModelFileHeader, in file: SafeTensors, prefixes: [String] = [""],
+                               file what: String) throws -> WeightSet {
+        let tensors = prefixes.flatMap { expected(header.architecture, prefix: $0) }
+        let set = try WeightSet(tensors.map(\.name), from: file, prefix: "", source: what, inScope: { _ in true })
+        try checkDType(file, scalar: header.scalar, file: what)
+        try set.checkShapes(tensors)
+        try TensorChecksums.verify(file, file: what)
+        return set
     }
 
     /// The parameters of `architecture` read from `set` (already checked to hold exactly the
-    /// expected tensors, in the expected shapes: `checkShapes`) under `prefix`. Only the
+    /// expected tensors, in the expected shapes: `checkedTensors`) under `prefix`. Only the
     /// file's values are allocated, so memory stays proportional to the file's size.
     /// - Throws: `CellForgeError` naming a tensor of the wrong shape or with non-finite values.
     static func parameters<S: CellScalar>(_ architecture: ModelArchitecture, from set: WeightSet,
