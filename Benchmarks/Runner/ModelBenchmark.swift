@@ -78,10 +78,11 @@ struct ModelBenchmark {
         }
     }
 
-    /// The head's forward and backward over `steps` steps (the runtime-sized loops `ModelDriver` runs).
+    /// A dense layer's (8 → 1, the head of the benchmark's model) forward and backward over
+    /// `steps` steps, as `ModelDriver` runs it.
     func headPass(steps: Int) -> () -> Void {
-        let shape = try! DenseHeadShape(inputSize: 8, outputSize: 1)
-        let parameters = DenseParameters<Float>.random(shape: shape, seed: 3).values
+        let layer = DenseLayer<Float>(shape: try! DenseLayerShape(inputSize: 8, outputSize: 1))
+        let parameters = DenseParameters<Float>.random(shape: layer.dense, seed: 3).values
         var rng = SplitMix64(seed: 4)
         let h = (0..<(steps * 8)).map { _ in rng.nextSigned(Float.self) }
         var y = [Float](repeating: 0, count: steps), dh = h, g = parameters
@@ -89,12 +90,13 @@ struct ModelBenchmark {
             parameters.withUnsafeBufferPointer { p in
                 h.withUnsafeBufferPointer { h in
                     y.withUnsafeMutableBufferPointer { y in
-                        DenseHead.forward(shape, parameters: p.baseAddress!, input: h.baseAddress!, steps: steps, output: y.baseAddress!)
                         dh.withUnsafeMutableBufferPointer { dh in
                             g.withUnsafeMutableBufferPointer { g in
-                                DenseHead.backward(shape, parameters: p.baseAddress!, input: h.baseAddress!, output: y.baseAddress!,
-                                                   outputGradient: y.baseAddress!, steps: steps, inputGradient: dh.baseAddress!,
-                                                   parameterGradient: g.baseAddress!)
+                                let batch = KernelBatch(count: 1, length: steps, input: h.baseAddress!, inputStride: 0, state: nil,
+                                                        stateStride: 0, output: y.baseAddress!, outputStride: 0,
+                                                        outputGradient: UnsafePointer(y.baseAddress!), inputGradient: dh.baseAddress!)
+                                layer.forward(parameters: p.baseAddress!, batch: batch)
+                                layer.backward(parameters: p.baseAddress!, batch: batch, parameterGradient: g.baseAddress!)
                             }
                         }
                     }

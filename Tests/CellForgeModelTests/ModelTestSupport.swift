@@ -47,7 +47,7 @@ enum ModelTestSupport {
         let (D, O) = (parameters.architecture.inputSize, parameters.architecture.outputSize)
         let S = initialStates.map { $0.count / batch.count } ?? 0
         let count = Double(batch.totalSteps * O)
-        var result = ModelOutcome(loss: 0, gradient: try ModelParameters(zerosFor: parameters.architecture), outputs: [],
+        var result = ModelOutcome(loss: 0, gradient: ModelParameters(zerosFor: parameters.architecture), outputs: [],
                                   finalStates: [], initialStateGradients: [], inputGradients: [])
         for n in 0..<batch.count {
             let (first, length) = (batch.stepOffsets[n], batch.lengths[n])
@@ -71,7 +71,6 @@ enum ModelTestSupport {
             for l in g.parameters.layers.indices {
                 for k in g.parameters.layers[l].values.indices { result.gradient.layers[l].values[k] += g.parameters.layers[l].values[k] }
             }
-            for k in g.parameters.head!.values.indices { result.gradient.head!.values[k] += g.parameters.head!.values[k] }
             result.outputs += trace.outputs.flatMap { $0 }
             result.finalStates += trace.finalState
             result.initialStateGradients += g.initialState
@@ -82,17 +81,17 @@ enum ModelTestSupport {
 
     /// Every scalar of a model's parameters (or gradient), flat in canonical order.
     static func flat<S: CellScalar>(_ p: ModelParameters<S>) -> [S] {
-        p.layers.flatMap(\.values) + (p.head?.values ?? [])
+        p.layers.flatMap(\.values)
     }
 
     /// A random stacked model case: parameters in ±0.5, inputs and states in ±1, targets in ±0.5.
     static func randomCase<S: CellScalar>(_ architecture: ModelArchitecture, lengths: [Int], seed: UInt64, as _: S.Type = S.self)
     throws -> (parameters: ModelParameters<S>, batch: SequenceBatch<S>, states: [S], targets: [S]) {
         var rng = SplitMix64(seed: seed)
-        var p = try ModelParameters<S>.random(architecture, seed: seed)
+        var p = ModelParameters<S>.random(architecture, seed: seed)
         for l in p.layers.indices { p.layers[l].values = p.layers[l].values.map { _ in rng.nextSigned(S.self) / 2 } }
         let steps = lengths.reduce(0, +)
-        let stateSize = architecture.layers.reduce(0) { $0 + $1.hiddenSize * $1.kind.stateVectorCount }
+        let stateSize = architecture.layers.reduce(0) { $0 + $1.stateSize }
         let x = (0..<(steps * architecture.inputSize)).map { _ in rng.nextSigned(S.self) }
         let h0 = (0..<(lengths.count * stateSize)).map { _ in rng.nextSigned(S.self) }
         let y = (0..<(steps * architecture.outputSize)).map { _ in rng.nextSigned(S.self) / 2 }

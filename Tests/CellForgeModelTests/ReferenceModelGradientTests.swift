@@ -16,11 +16,11 @@ import Testing
     /// Central differences with step 1e-6: truncation error ~h²·f‴ ≈ 1e-12, rounding ε·|L|/h ≈ 1e-10;
     /// 1e-6 of the largest gradient leaves room and catches any wrong term (≥ 1e-3).
     @Test func backwardMatchesFiniteDifferences() throws {
-        let architecture = try ModelArchitecture(layers: [
+        let architecture = try ModelArchitecture(recurrent: [
             RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 3),
             RecurrentLayerShape(kind: .gru, hiddenSize: 3, inputSize: 4),
             RecurrentLayerShape(kind: .rnn, hiddenSize: 2, inputSize: 3),
-        ], head: DenseHeadShape(inputSize: 2, outputSize: 2, activation: .sigmoid))
+        ], head: 2, activation: .sigmoid)
         var rng = SplitMix64(seed: 77)
         let p = try ModelParameters<Double>.random(architecture, seed: 5)
         let T = 4
@@ -62,7 +62,6 @@ import Testing
             q.layers[l].values = Array(values[k..<(k + p.layers[l].values.count)])
             k += p.layers[l].values.count
         }
-        q.head!.values = Array(values[k...])
         return q
     }
 }
