@@ -28,6 +28,16 @@ import Testing
         try agree(architecture, Double.self, tolerance: 1e-10)
     }
 
+    /// Every layer kind around the kernels, Float (same tolerance argument).
+    @Test func floatMixedModelMatchesReference() throws {
+        try agree(ModelTestSupport.mixedFloat, Float.self, tolerance: 1e-5)
+    }
+
+    /// The other layer kinds (leaky ReLU, ELU, identity, softmax) in Double.
+    @Test func doubleMixedModelMatchesReference() throws {
+        try agree(ModelTestSupport.mixedDouble, Double.self, tolerance: 1e-10)
+    }
+
     func agree<S: CellScalar>(_ architecture: ModelArchitecture, _: S.Type, tolerance: Double) throws {
         let c = try ModelTestSupport.randomCase(architecture, lengths: Self.lengths, seed: 41, as: S.self)
         var rng = SplitMix64(seed: 43)

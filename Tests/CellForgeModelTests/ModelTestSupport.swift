@@ -79,6 +79,25 @@ enum ModelTestSupport {
         return result
     }
 
+    /// A model of every layer kind in Float on the generated kernels' sizes, D 1 and O 1:
+    /// Dense(1→8) → tanh → LSTM H8 D8 → PReLU → Dense(8→8) → relu → GRU H8 D8 → Dense(8→1) → sigmoid.
+    static let mixedFloat = try! ModelArchitecture(layers: [
+        .dense(DenseLayerShape(inputSize: 1, outputSize: 8)), .activation(ActivationLayerShape(kind: .tanh, size: 8)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 8, inputSize: 8)), .activation(ActivationLayerShape(kind: .prelu, size: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 8)), .activation(ActivationLayerShape(kind: .relu, size: 8)),
+        .recurrent(RecurrentLayerShape(kind: .gru, hiddenSize: 8, inputSize: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 1)), .activation(ActivationLayerShape(kind: .sigmoid, size: 1)),
+    ])
+
+    /// A model of the other layer kinds in Double on the generated kernels' sizes: Dense(2→3) →
+    /// leaky ReLU(0.2) → LSTM H5 D3 → ELU(0.7) → LSTM H5 D5 → identity → Dense(5→4) → softmax.
+    static let mixedDouble = try! ModelArchitecture(layers: [
+        .dense(DenseLayerShape(inputSize: 2, outputSize: 3)), .activation(ActivationLayerShape(kind: .leakyReLU(slope: 0.2), size: 3)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 3)), .activation(ActivationLayerShape(kind: .elu(alpha: 0.7), size: 5)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 5)), .activation(ActivationLayerShape(kind: .identity, size: 5)),
+        .dense(DenseLayerShape(inputSize: 5, outputSize: 4)), .activation(ActivationLayerShape(kind: .softmax, size: 4)),
+    ])
+
     /// Every scalar of a model's parameters (or gradient), flat in canonical order.
     static func flat<S: CellScalar>(_ p: ModelParameters<S>) -> [S] {
         p.layers.flatMap(\.values)

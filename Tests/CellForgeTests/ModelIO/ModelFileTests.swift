@@ -92,6 +92,23 @@ import Testing
         for (parts, edit) in bad { ModelIOTestSupport.expectError(parts) { try load(edit) } }
     }
 
+    /// Every layer kind, constants included, round-trips exactly; tensors are named by layer.
+    @Test func everyLayerKindRoundTrips() throws {
+        let a = { (kind: ActivationKind, size: Int) in LayerShape.activation(try! ActivationLayerShape(kind: kind, size: size)) }
+        let architecture = try ModelArchitecture(layers: [
+            .dense(DenseLayerShape(inputSize: 2, outputSize: 3)), a(.leakyReLU(slope: 0.1), 3), a(.prelu, 3),
+            .recurrent(RecurrentLayerShape(kind: .gru, hiddenSize: 4, inputSize: 3)), a(.elu(alpha: 1.0 / 3), 4), a(.relu, 4),
+            a(.identity, 4), a(.softmax, 4), a(.tanh, 4), a(.sigmoid, 4),
+        ])
+        let model = try ModelFile(parameters: ModelParameters<Double>.random(architecture, seed: 4))
+        let again = try ModelFile<Double>(SafeTensors(data: model.safeTensors.serialized()))
+        #expect(again == model)
+        #expect(again.parameters.architecture == architecture)
+        #expect(model.safeTensors.names == ["layer.0.bias", "layer.0.weight", "layer.2.slope",
+                                            "layer.3.U", "layer.3.W", "layer.3.b", "layer.3.b_hn"])
+        #expect(model.safeTensors.metadata["cellforge.layer.4.constant"] == String(1.0 / 3))
+    }
+
     @Test func headlessModelsRoundTrip() throws {
         let model = try ModelFile(parameters: ModelParameters<Double>.random(ModelArchitecture(kind: .gru, inputSize: 2, hiddenSizes: [3]), seed: 2))
         #expect(try ModelFile<Double>(model.safeTensors) == model)
