@@ -22,9 +22,9 @@ struct ModelBenchmark {
         let trainingAllocations = MallocCounter.perCall(repetitions: 5, training)
         let head = stopwatch.measure(units: Double(N * T), headPass(steps: N * T))
 
-        let stream = try! ModelStream(parameters: try! ModelParameters<Float>.random(
-            try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1), seed: 2),
-            layers: [KernelLayer(LSTM_H20_D1_Float())], maximumBlock: 64)
+        let streamArchitecture = try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1)
+        let stream = try! ModelStream(parameters: ModelParameters<Float>.random(streamArchitecture, seed: 2),
+            layers: streamArchitecture.openLayers(recurrent: [KernelLayer(LSTM_H20_D1_Float())]), maximumBlock: 64)
         let signal = (0..<4096).map { Float(sin(Double($0) * 0.05)) * 0.8 }
         var out = [Float](repeating: 0, count: signal.count)
         let perSample: () -> Void = {
@@ -66,7 +66,8 @@ struct ModelBenchmark {
     func trainingModel(N: Int, T: Int) throws -> () -> Void {
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
         let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: 1),
-                                     layers: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())], workerCount: 1)
+                                     layers: architecture.openLayers(recurrent: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())]),
+                                     workerCount: 1)
         var rng = SplitMix64(seed: 9)
         let batch = try SequenceBatch(inputs: (0..<(N * T)).map { _ in rng.nextSigned(Float.self) },
                                       lengths: Array(repeating: T, count: N), inputSize: 1)
