@@ -3,7 +3,8 @@ import CellForge
 import CellForgeKernels
 import Foundation
 
-/// `--models`: whole models on one core. Training of LSTM(1→8) → LSTM(8→8) → Dense(8→1) with
+/// `--models`: whole models on one core. Training of LSTM(1→8) → LSTM(8→8) → Dense(8→1) and of
+/// the mixed model Dense(1→8) → tanh → LSTM(8→8) → Dense(8→8) → sigmoid → Dense(8→1) with
 /// `ModelDriver` (one worker, MSE, Adam; sequence-steps per second) and per-sample and per-block
 /// streaming of LSTM(1→20) → Dense(20→1) with `ModelStream` (ns per sample). When the process
 /// runs under a malloc-counting LD_PRELOAD shim that exports `cellforge_malloc_count()` (see
@@ -17,9 +18,13 @@ struct ModelBenchmark {
         #endif
         let stopwatch = Stopwatch(policy: options.repetitions)
         let (N, T) = (options.sequences, options.length)
-        let training = try! trainingModel(N: N, T: T)
+        let stacked = try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
+        let training = try! trainingModel(stacked, recurrent: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())],
+                                          N: N, T: T)
         let step = stopwatch.measure(units: Double(N * T)) { training() }
         let trainingAllocations = MallocCounter.perCall(repetitions: 5, training)
+        let mixedTraining = try! trainingModel(Self.mixed, recurrent: [KernelLayer(LSTM_H8_D8_Float())], N: N, T: T)
+        let mixedStep = stopwatch.measure(units: Double(N * T)) { mixedTraining() }
         let head = stopwatch.measure(units: Double(N * T), headPass(steps: N * T))
 
         let streamArchitecture = try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1)
@@ -48,9 +53,16 @@ struct ModelBenchmark {
         print("Models, one core (median of \(step.samples) samples)")
         print("  training  LSTM(1→8) → LSTM(8→8) → Dense(8→1), N \(N) × T \(T), MSE + Adam, ModelDriver 1 worker:")
         print("            \(Units.significant(ns)) ns per sequence-step, \(Units.significant(1e3 / ns)) M sequence-steps/s")
-        if let peer = options.compare.flatMap(peerSteps) {
+        if let peer = options.compare.flatMap({ peerSteps($0, key: "training_sequence_steps_per_second") }) {
             print("            PyTorch (1 thread, same model, N, T, loss and optimizer): \(Units.significant(peer / 1e6)) M sequence-steps/s;"
                   + " CellForge \(Units.significant((1e9 / ns) / peer))× PyTorch")
+        }
+        let mixedNs = mixedStep.stats.median * 1e9
+        print("  training  \(Self.mixed), N \(N) × T \(T), MSE + Adam, ModelDriver 1 worker:")
+        print("            \(Units.significant(mixedNs)) ns per sequence-step, \(Units.significant(1e3 / mixedNs)) M sequence-steps/s")
+        if let peer = options.compare.flatMap({ peerSteps($0, key: "mixed_training_sequence_steps_per_second") }) {
+            print("            PyTorch (1 thread, same model, N, T, loss and optimizer): \(Units.significant(peer / 1e6)) M sequence-steps/s;"
+                  + " CellForge \(Units.significant((1e9 / mixedNs) / peer))× PyTorch")
         }
         print("            of which the Dense(8→1) head, forward + backward: \(Units.significant(head.stats.median * 1e9)) ns per sequence-step")
         print("  streaming LSTM(1→20) → Dense(20→1), ModelStream:")
@@ -62,12 +74,18 @@ struct ModelBenchmark {
         }
     }
 
-    /// A closure doing one training step of the 2×8 model on a fixed random batch.
-    func trainingModel(N: Int, T: Int) throws -> () -> Void {
-        let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
-        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: 1),
-                                     layers: architecture.openLayers(recurrent: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())]),
-                                     workerCount: 1)
+    /// Dense(1→8) → tanh → LSTM(8→8) → Dense(8→8) → sigmoid → Dense(8→1).
+    static let mixed = try! ModelArchitecture(layers: [
+        .dense(DenseLayerShape(inputSize: 1, outputSize: 8)), .activation(ActivationLayerShape(kind: .tanh, size: 8)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 8, inputSize: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 8)), .activation(ActivationLayerShape(kind: .sigmoid, size: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 1)),
+    ])
+
+    /// A closure doing one training step of `architecture` (input and output size 1) on a fixed random batch.
+    func trainingModel(_ architecture: ModelArchitecture, recurrent: [any ModelLayer<Float>], N: Int, T: Int) throws -> () -> Void {
+        let driver = try ModelDriver(parameters: ModelParameters<Float>.random(architecture, seed: 1),
+                                     layers: architecture.openLayers(recurrent: recurrent), workerCount: 1)
         var rng = SplitMix64(seed: 9)
         let batch = try SequenceBatch(inputs: (0..<(N * T)).map { _ in rng.nextSigned(Float.self) },
                                       lengths: Array(repeating: T, count: N), inputSize: 1)
@@ -107,11 +125,11 @@ struct ModelBenchmark {
         }
     }
 
-    /// Sequence-steps per second from a `torch_model.py` JSON.
-    func peerSteps(_ path: String) -> Double? {
+    /// Sequence-steps per second under `key` in a `torch_model.py` JSON.
+    func peerSteps(_ path: String, key: String) -> Double? {
         guard let data = FileManager.default.contents(atPath: path),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let value = json["training_sequence_steps_per_second"] as? Double else {
+              let value = json[key] as? Double else {
             fail("cannot read \(path): not a Benchmarks/peers/torch_model.py JSON", status: 1)
         }
         return value
