@@ -33,8 +33,9 @@ N(0, 1) (`loss_weights`). Written per model:
 - <name>.json: `layers` (index, module, type and sizes of each layer in order), N, T, D, O,
   `shapes` (of every state_dict tensor and of x, outputs, loss_weights), and flat arrays in
   PyTorch's row-major order: `parameters` (by state_dict name), `x` [N, T, D], `outputs`
-  [N, T, O], `layer_outputs` (layer i's output [N, T, size], one per layer), `loss_weights`,
-  `loss`, `gradients` (dL/d of every state_dict tensor, by name) and `dx` (dL/dx).
+  [N, T, O], `layer_outputs` (layer i's output [N, T, size], one per layer),
+  `layer_output_gradients` (dL/d of layer i's output, same shapes), `loss_weights`, `loss`,
+  `gradients` (dL/d of every state_dict tensor, by name) and `dx` (dL/dx).
 
 Seeds are fixed and torch runs single-threaded and deterministic: the same torch version on
 the CPU writes the same bytes. Not part of `swift test`.
@@ -98,6 +99,8 @@ def write_fixture(folder, name, make_layers, D, seed):
     model = model.double()
     x = torch.randn(N, T, D, dtype=torch.float64).requires_grad_(True)
     y, outputs = model(x)
+    for o in outputs:
+        o.retain_grad()
     O = y.shape[-1]
     w = torch.randn(N, T, O, dtype=torch.float64)
     loss = (w * y * y).sum()
@@ -118,6 +121,7 @@ def write_fixture(folder, name, make_layers, D, seed):
                    **{k: list(v.shape) for k, v in state.items()}},
         "parameters": {k: flat(v) for k, v in state.items()},
         "x": flat(x), "outputs": flat(y), "layer_outputs": [flat(o) for o in outputs],
+        "layer_output_gradients": [flat(o.grad) for o in outputs],
         "loss_weights": flat(w), "loss": float(loss.detach()),
         "gradients": {k: flat(p.grad) for k, p in model.named_parameters()},
         "dx": flat(x.grad),
