@@ -73,16 +73,11 @@ struct ModelFixture {
         return states
     }
 
-    /// A model gradient as PyTorch names it, through `PyTorchModelWeights.tensors` (bias gradients:
-    /// ∂L/∂bias_ih = ∂L/∂bias_hh = δb, except a GRU's n block of bias_hh, which is δb_hn).
+    /// A model gradient as PyTorch names it (`PyTorchModelWeights.gradientTensors`: ∂L/∂bias_ih =
+    /// ∂L/∂bias_hh = δb, except a GRU's n block of bias_hh, which is δb_hn).
     func torchGradients<S: CellScalar>(_ g: ModelParameters<S>) throws -> [String: [Double]] {
-        let t = try PyTorchModelWeights.tensors(g.converted(to: Double.self))
-        var out = Dictionary(uniqueKeysWithValues: t.names.map { ($0, t[$0]!.values(as: Double.self)) })
-        for l in 0..<layers {
-            let bias = out["rnn.bias_ih_l\(l)"]!, recurrent = out["rnn.bias_hh_l\(l)"]!
-            out["rnn.bias_hh_l\(l)"] = kind == .gru ? Array(bias[..<(2 * H)] + recurrent[(2 * H)...]) : bias
-        }
-        return out
+        let t = try PyTorchModelWeights.gradientTensors(g.converted(to: Double.self))
+        return Dictionary(uniqueKeysWithValues: t.names.map { ($0, t[$0]!.values(as: Double.self)) })
     }
 }
 

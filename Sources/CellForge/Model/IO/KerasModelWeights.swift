@@ -6,9 +6,9 @@
 ///
 /// Keras 3 saves the same arrays in a `.weights.h5` file as `layers/<layer>/cell/vars/0`
 /// (kernel), `/1` (recurrent_kernel), `/2` (bias) and `layers/dense/vars/0`, `/1`; a
-/// safetensors file holding those paths as names (a plain h5 dump) loads too, and the script
-/// `Tests/Fixtures/formats/make_format_fixtures.py` shows a conversion to the names above
-/// (`keras_h5_to_safetensors`). Each layer maps as `KerasWeights` describes. A Dense's
+/// safetensors file holding those paths as names (a plain h5 dump) loads too, and
+/// `tools/keras_weights_to_safetensors.py` converts a `.weights.h5` or `.keras` file to the
+/// names above (docs/keras.md). Each layer maps as `KerasWeights` describes. A Dense's
 /// activation is not in its weights, so it is a parameter of the import.
 public enum KerasModelWeights {
     /// The model in a Keras weights file.
