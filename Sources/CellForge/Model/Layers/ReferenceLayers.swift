@@ -30,7 +30,7 @@ public enum ReferenceLayers {
     @_specialize(where S == Float) @_specialize(where S == Double)
     public static func activation<S: CellScalar>(_ shape: ActivationLayerShape, parameters: [S], input z: [S]) throws -> [S] {
         let n = shape.size
-        try check("\(shape.kind) activation parameters", parameters.count, shape.parameterCount, "[\(shape.parameterCount)]")
+        try check(shape.kind == .prelu ? "prelu slopes" : "\(shape.kind) activation parameters", parameters.count, shape.parameterCount, "[\(shape.parameterCount)]")
         try check("\(shape.kind) activation input", z.count, n, "[\(n)]")
         switch shape.kind {
         case .identity: return z
