@@ -1,8 +1,8 @@
 import CellForge
 import Foundation
 
-// Times DenseLayer.forward (DenseMath: SIMD8 over the input dimension) against DenseHead.forward
-// (four scalar partial sums, identity activation) on one sequence of `steps` steps, for the
+// Times DenseLayer.forward (DenseMath: SIMD8 over the input dimension) against `scalarForward`
+// (the dense head's loop before the layers: four scalar partial sums) on one sequence of `steps` steps, for the
 // sizes of issue 25; prints nanoseconds of thread CPU time per step (the minimum over samples) and, under the
 // malloc-counting shim, allocations per forward and backward call. Built by run.sh.
 
@@ -25,12 +25,39 @@ let steps = 256
     return best
 }
 
+/// y_t = W·x_t + b with four scalar partial sums per row (element j into sum j mod 4, the bias
+/// into the first, then (s0 + s1) + (s2 + s3)): the model head's loop before the dense layer.
+@inline(__always) func scalarForward<S: CellScalar>(inputSize I: Int, outputSize O: Int, parameters: UnsafePointer<S>,
+                                                    input h: UnsafePointer<S>, steps: Int, output y: UnsafeMutablePointer<S>) {
+    let bias = parameters + O * I
+    for t in 0..<steps {
+        let ht = h + t * I, yt = y + t * O
+        for o in 0..<O {
+            let row = parameters + o * I
+            var (s0, s1, s2, s3) = (bias[o], S(0), S(0), S(0))
+            var j = 0
+            while j + 4 <= I {
+                s0 += row[j] * ht[j]
+                s1 += row[j + 1] * ht[j + 1]
+                s2 += row[j + 2] * ht[j + 2]
+                s3 += row[j + 3] * ht[j + 3]
+                j += 4
+            }
+            while j < I {
+                s0 += row[j] * ht[j]
+                j += 1
+            }
+            yt[o] = (s0 + s1) + (s2 + s3)
+        }
+    }
+}
+
 typealias Counter = @convention(c) () -> Int
 let mallocCount: Counter? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "cellforge_malloc_count")
     .map { unsafeBitCast($0, to: Counter.self) }
 
 func run<S: CellScalar>(_: S.Type) {
-    print("\(S.typeName): ns per step (\(steps) steps), DenseHead (4 scalar sums) | DenseLayer (SIMD8) | ratio")
+    print("\(S.typeName): ns per step (\(steps) steps), scalar (4 partial sums) | DenseLayer (SIMD8) | ratio")
     for (I, O) in sizes {
         var rng = SplitMix64(seed: UInt64(I * 1000 + O))
         let p: [S] = (0..<(O * (I + 1))).map { _ in rng.nextSigned(S.self) }
@@ -39,9 +66,8 @@ func run<S: CellScalar>(_: S.Type) {
         for k in dy.indices { dy[k] = rng.nextSigned(S.self) }
         var dx = x, g = p
         let layer = DenseLayer<S>(shape: try! DenseLayerShape(inputSize: I, outputSize: O))
-        let head = try! DenseHeadShape(inputSize: I, outputSize: O, activation: .identity)
         let tHead = p.withUnsafeBufferPointer { pp in x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
-            minimumSeconds { DenseHead.forward(head, parameters: pp.baseAddress!, input: xp.baseAddress!, steps: steps, output: yp.baseAddress!) }
+            minimumSeconds { scalarForward(inputSize: I, outputSize: O, parameters: pp.baseAddress!, input: xp.baseAddress!, steps: steps, output: yp.baseAddress!) }
         } } }
         let tLayer = p.withUnsafeBufferPointer { pp in x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
             let batch = KernelBatch(count: 1, length: steps, input: xp.baseAddress!, inputStride: steps * I, state: nil, stateStride: 0,

@@ -104,11 +104,12 @@ struct LayerRun<L: BatchLayer> {
 
 /// Bitwise equality of two arrays (NaN payloads included).
 func sameBits<S: CellScalar>(_ a: [S], _ b: [S]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+    a.count == b.count && zip(a, b).allSatisfy { $0.layerTestBits == $1.layerTestBits }
 }
 
 extension CellScalar {
-    var bitPattern: UInt64 {
+    /// The value's bits (Float's widened), for bitwise comparisons in generic tests.
+    var layerTestBits: UInt64 {
         if let f = self as? Float { UInt64(f.bitPattern) } else { (self as! Double).bitPattern }
     }
 }
