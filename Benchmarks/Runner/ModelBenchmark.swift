@@ -101,7 +101,7 @@ struct ModelBenchmark {
     /// `steps` steps, as `ModelDriver` runs it.
     func headPass(steps: Int) -> () -> Void {
         let layer = DenseLayer<Float>(shape: try! DenseLayerShape(inputSize: 8, outputSize: 1))
-        let parameters = DenseParameters<Float>.random(shape: layer.dense, seed: 3).values
+        let parameters = DenseParameters<Float>.random(shape: layer.denseShape, seed: 3).values
         var rng = SplitMix64(seed: 4)
         let h = (0..<(steps * 8)).map { _ in rng.nextSigned(Float.self) }
         var y = [Float](repeating: 0, count: steps), dh = h, g = parameters

@@ -25,7 +25,7 @@ public enum LayerParameters<Scalar: CellScalar>: Equatable, Sendable {
         case let .recurrent(s):
             .recurrent(try! CellParameters.random(kind: s.kind, hiddenSize: s.hiddenSize, inputSize: s.inputSize, seed: seed))
         case let .dense(s): .dense(DenseParameters.random(shape: s, seed: seed))
-        case let .activation(s): .activation(ActivationParameters.initial(shape: s))
+        case let .activation(s): .activation(ActivationParameters.random(shape: s, seed: seed))
         }
     }
 

@@ -1,5 +1,5 @@
 /// A whole model in plain loops over arrays: the reference cells for recurrent layers and
-/// plain dense and activation layers (`ReferencePointwise`), each reading the outputs of the
+/// plain dense and activation layers (`ReferenceLayers`), each reading the outputs of the
 /// layer before. The oracle for `ModelDriver` and `ModelStream`, as the reference cells are
 /// for the kernels; it allocates freely.
 ///
@@ -71,7 +71,7 @@ public struct ReferenceModel<Scalar: CellScalar>: Sendable {
                 traces[l] = trace
                 x = trace.hidden
             } else {
-                x = x.map { ReferencePointwise.forward(layer, $0) }
+                x = try x.map { try ReferenceLayers.forward(layer, $0) }
             }
             outs.append(x)
         }
@@ -106,7 +106,7 @@ public struct ReferenceModel<Scalar: CellScalar>: Sendable {
             } else {
                 var g = grads.layers[l].values
                 delta = delta.indices.map { t in
-                    ReferencePointwise.backward(parameters.layers[l], input: trace.inputs[l][t], output: trace.layerOutputs[l][t],
+                    ReferenceLayers.backward(parameters.layers[l], input: trace.inputs[l][t], output: trace.layerOutputs[l][t],
                                                 outputGradient: delta[t], parameterGradient: &g)
                 }
                 grads.layers[l].values = g

@@ -1,33 +1,11 @@
-/// Dense and activation layers for one time step in plain scalar loops, written out here so
-/// the oracle (`ReferenceModel`) shares no code with `DenseLayer` and `ActivationLayer`.
-enum ReferencePointwise {
-    /// The layer's output for input `x` (a contract: `layer` is dense or activation).
-    static func forward<S: CellScalar>(_ layer: LayerParameters<S>, _ x: [S]) -> [S] {
+extension ReferenceLayers {
+    /// The layer's output for one step through `dense` or `activation` (a contract: `layer` is
+    /// not recurrent; its sizes are the parameters' own).
+    static func forward<S: CellScalar>(_ layer: LayerParameters<S>, _ x: [S]) throws -> [S] {
         switch layer {
-        case let .dense(p):
-            let (I, O) = (p.shape.inputSize, p.shape.outputSize)
-            return (0..<O).map { o in
-                var z = p.values[O * I + o]
-                for j in 0..<I { z += p.values[o * I + j] * x[j] }
-                return z
-            }
-        case let .activation(p):
-            switch p.shape.kind {
-            case .identity: return x
-            case .tanh: return x.map { S.tanh($0) }
-            case .sigmoid: return x.map { 1 / (1 + S.exp(-$0)) }
-            case .relu: return x.map { $0 > 0 ? $0 : 0 }
-            case let .leakyReLU(slope): return x.map { $0 > 0 ? $0 : S(slope) * $0 }
-            case let .elu(alpha): return x.map { $0 > 0 ? $0 : S(alpha) * (S.exp($0) - 1) }
-            case .prelu: return x.indices.map { x[$0] > 0 ? x[$0] : p.values[$0] * x[$0] }
-            case .softmax:
-                let m = x.max()!
-                let e = x.map { S.exp($0 - m) }
-                let sum = e.reduce(0, +)
-                return e.map { $0 / sum }
-            }
-        case .recurrent:
-            fatalError("ReferencePointwise.forward: a recurrent layer")
+        case let .dense(p): try dense(p.shape, parameters: p.values, input: x)
+        case let .activation(p): try activation(p.shape, parameters: p.values, input: x)
+        case .recurrent: fatalError("ReferenceLayers.forward: a recurrent layer")
         }
     }
 
@@ -66,7 +44,7 @@ enum ReferencePointwise {
                 return y.indices.map { y[$0] * (dy[$0] - dot) }
             }
         case .recurrent:
-            fatalError("ReferencePointwise.backward: a recurrent layer")
+            fatalError("ReferenceLayers.backward: a recurrent layer")
         }
     }
 }
