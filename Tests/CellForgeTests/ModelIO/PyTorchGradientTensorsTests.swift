@@ -81,10 +81,13 @@ import Testing
         #expect(relativeError(inputGradients, dx) <= 1e-10, "δx: relative error \(relativeError(inputGradients, dx))")
         let named = PyTorchWeights.gradientTensors(gradient, prefix: prefix, dtype: .f64)
         #expect(Set(named.names) == Set(fixture.gradients.keys.filter { $0.hasPrefix(prefix) }))
+        var worst = 0.0
         for name in named.names {
             let e = relativeError(named[name]!.values(as: Double.self), fixture.gradients[name] ?? [])
             #expect(e <= 1e-10, "gradient of \(name): relative error \(e)")
+            worst = max(worst, e)
         }
+        print("\(c.testDescription): largest relative error of a named gradient vs autograd \(worst)")
     }
 
     /// Largest |a − b| relative to the largest |b| (infinite when the counts differ).
