@@ -13,7 +13,7 @@ struct ModelFixture {
     let name: String
     let kind: CellKind
     let layers: Int, H: Int, D: Int, O: Int, N: Int, T: Int
-    let activation: HeadActivation
+    let activation: ActivationKind
     let x: [Double], h0: [Double], c0: [Double]?, targets: [Double]
     let float64: Run, float32: Run
 
@@ -35,7 +35,7 @@ struct ModelFixture {
         kind = CellKind(rawValue: d["cell"] as! String)!
         (layers, H, D, O, N, T) = (d["layers"] as! Int, d["hidden"] as! Int, d["input"] as! Int, d["output"] as! Int,
                                    d["N"] as! Int, d["T"] as! Int)
-        activation = HeadActivation(rawValue: d["activation"] as! String)!
+        activation = ActivationKind.plainKinds.first { $0.description == d["activation"] as! String }!
         x = numbers(d["x"])
         h0 = numbers(d["h0"])
         c0 = d["c0"].map(numbers)

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Trains and runs a whole model (recurrent layers and an optional dense head) over batches
-/// of independent sequences, spread across cores like `BatchDriver`.
+/// Trains and runs a whole model (recurrent, dense and activation layers) over batches of
+/// independent sequences, spread across cores like `BatchDriver`.
 ///
 /// The driver owns the parameters in one flat buffer (`PackedModel`: every layer's packed
-/// kernel storage, then the head), so one optimizer and one gradient clipping cover the
+/// storage), so one optimizer and one gradient clipping cover the
 /// whole model. Buffers are allocated once and grown only for a longer sequence or more
 /// chunks than before; a call on a batch no larger than an earlier one allocates nothing
 /// beyond what Dispatch itself does.
@@ -43,7 +43,7 @@ public final class ModelDriver<Scalar: CellScalar> {
     /// The largest `sequencesPerChunk` accepted, 2²⁰ = 1,048,576, as for `BatchDriver`.
     public static var maximumSequencesPerChunk: Int { SequencesPerChunk.maximum }
 
-    /// A driver running `layers` (one per recurrent layer of `parameters.architecture`).
+    /// A driver running `layers` (one per layer of `parameters.architecture`).
     /// - Parameters:
     ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
     ///   - sequencesPerChunk: sequences per chunk, 1 to `maximumSequencesPerChunk` (results depend
@@ -134,7 +134,7 @@ public final class ModelDriver<Scalar: CellScalar> {
     }
 
     /// Runs a piece of `run` sequences of `length` steps (slot r reads `input + r·inputStride`) forward
-    /// through every layer and the head, states at `state + r·stateStride` (layer l at its state
+    /// through every layer, states at `state + r·stateStride` (layer l at its state
     /// offset) carried in place; leaves the outputs in worker w's buffers (see `modelOutput`).
     @inlinable
     func forwardPiece(worker w: Int, run: Int, length: Int, input: UnsafePointer<Scalar>, inputStride: Int,
@@ -151,24 +151,19 @@ public final class ModelDriver<Scalar: CellScalar> {
             x = UnsafePointer(ws.output(w, l))
             xStride = ws.outputStrides[l]
         }
-        guard let head = architecture.head else { return }
-        for r in 0..<run {
-            DenseHead.forward(head, parameters: parameters + model.headOffset, input: x + r * xStride, steps: length,
-                              output: ws.headOutput(w, r))
-        }
     }
 
-    /// Worker w's model output y for slot r (the head's, or the top layer's h).
+    /// Worker w's model output y for slot r (the last layer's output).
     @inlinable
     func modelOutput(worker w: Int, slot r: Int) -> UnsafeMutablePointer<Scalar> {
         let top = model.layers.count - 1
-        return architecture.head == nil ? workspace.output(w, top) + r * workspace.outputStrides[top] : workspace.headOutput(w, r)
+        return workspace.output(w, top) + r * workspace.outputStrides[top]
     }
 
     /// Worker w's Δy buffer for slot r.
     @inlinable
     func modelOutputGradient(worker w: Int, slot r: Int) -> UnsafeMutablePointer<Scalar> {
         let top = model.layers.count - 1
-        return architecture.head == nil ? workspace.delta(w, top) + r * workspace.outputStrides[top] : workspace.headDelta(w, r)
+        return workspace.delta(w, top) + r * workspace.outputStrides[top]
     }
 }
