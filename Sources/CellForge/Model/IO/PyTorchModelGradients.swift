@@ -10,7 +10,7 @@ extension PyTorchModelWeights {
     public static func gradientTensors<S: CellScalar>(_ gradient: ModelParameters<S>, recurrent: String = "rnn.",
                                                       head: String = "head.", dtype: SafeTensors.DType? = nil) throws -> SafeTensors {
         var file = try tensors(gradient, recurrent: recurrent, head: head, dtype: dtype)
-        for (l, p) in gradient.layers.enumerated() {
+        for (l, p) in gradient.recurrentLayers.enumerated() {
             file.tensors.merge(PyTorchWeights.gradientTensors(p, prefix: recurrent, layer: l, dtype: dtype).tensors) { _, new in new }
         }
         return file
