@@ -14,8 +14,9 @@ archive): `layers/<layer>/cell/vars/0, 1, 2` of an LSTM, GRU or SimpleRNN layer 
 A weights file does not hold the model's architecture. Given a `.keras` archive, the script
 also reads its config.json and prints what the import needs: the recurrent layers' names
 bottom first (`layers:`), the Dense layer (`head:`) and its activation (`activation:`),
-refusing what CellForge does not compute (non-default activations, GRU reset_after=False,
-return_sequences=False below the top, layers other than LSTM, GRU, SimpleRNN and one last Dense).
+refusing what CellForge does not compute (non-default recurrent activations, GRU
+reset_after=False, return_sequences=False below the top, layers other than LSTM, GRU,
+SimpleRNN and one last Dense, a Dense activation CellForge lacks).
 """
 import argparse
 import io
@@ -28,6 +29,10 @@ import numpy as np
 from safetensors.numpy import save_file
 
 RECURRENT = {"LSTM", "GRU", "SimpleRNN"}
+# Keras's activation names -> CellForge's ActivationKind, as its description prints it (Keras 3's
+# leaky_relu has negative_slope 0.2, its elu alpha 1.0, its softmax acts on the last axis).
+ACTIVATIONS = {"linear": "identity", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu", "softmax": "softmax",
+               "elu": "elu(1.0)", "leaky_relu": "leaky_relu(0.2)"}
 
 
 class Refusal(Exception):
@@ -83,9 +88,10 @@ def describe(config):
                 raise Refusal(f"{what} has return_sequences=False but layers follow it")
             recurrent.append(c["name"])
         elif cls == "Dense" and head is None and i == len(layers) - 1:
-            head, activation = c["name"], {"linear": "identity"}.get(c.get("activation", "linear"), c.get("activation"))
-            if activation not in ("identity", "tanh", "sigmoid"):
-                raise Refusal(f"{what} has activation {activation!r}: CellForge heads have identity, tanh or sigmoid")
+            head, name = c["name"], c.get("activation", "linear")
+            if not isinstance(name, str) or name not in ACTIVATIONS:
+                raise Refusal(f"{what} has activation {name!r}: CellForge's are {', '.join(ACTIVATIONS)}")
+            activation = ACTIVATIONS[name]
         else:
             raise Refusal(f"{what}: a CellForge model is LSTM, GRU and SimpleRNN layers and at most one last Dense")
     if not recurrent:

@@ -81,10 +81,13 @@ import Testing
         #expect(relativeError(inputGradients, dx) <= 1e-10, "δx: relative error \(relativeError(inputGradients, dx))")
         let named = PyTorchWeights.gradientTensors(gradient, prefix: prefix, dtype: .f64)
         #expect(Set(named.names) == Set(fixture.gradients.keys.filter { $0.hasPrefix(prefix) }))
+        var worst = 0.0
         for name in named.names {
             let e = relativeError(named[name]!.values(as: Double.self), fixture.gradients[name] ?? [])
             #expect(e <= 1e-10, "gradient of \(name): relative error \(e)")
+            worst = max(worst, e)
         }
+        print("\(c.testDescription): largest relative error of a named gradient vs autograd \(worst)")
     }
 
     /// Largest |a − b| relative to the largest |b| (infinite when the counts differ).
@@ -102,7 +105,10 @@ struct MixedModelFixture {
         .deletingLastPathComponent().appendingPathComponent("Fixtures/pytorch")
 
     let weights: SafeTensors
-    let N: Int, T: Int
+    let N: Int, T: Int, D: Int, O: Int
+    /// The fixture's `layers`: each layer's `type` and sizes, as the script describes them.
+    let layers: [[String: Any]]
+    let x: [Double], outputs: [Double], lossWeights: [Double], loss: Double, dx: [Double]
     let layerOutputs: [[Double]], layerOutputGradients: [[Double]]
     let gradients: [String: [Double]]
     let x: [Double], outputs: [Double], dx: [Double], lossWeights: [Double], loss: Double
@@ -112,12 +118,96 @@ struct MixedModelFixture {
         let data = try Data(contentsOf: Self.folder.appendingPathComponent(name + ".json"))
         let d = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         func numbers(_ v: Any?) throws -> [Double] { try #require(v as? [NSNumber]).map(\.doubleValue) }
-        N = try #require(d["N"] as? Int)
-        T = try #require(d["T"] as? Int)
+        func int(_ key: String) throws -> Int { try #require(d[key] as? Int, "\(key)") }
+        (N, T, D, O) = (try int("N"), try int("T"), try int("D"), try int("O"))
+        layers = try #require(d["layers"] as? [[String: Any]])
+        x = try numbers(d["x"])
+        outputs = try numbers(d["outputs"])
+        lossWeights = try numbers(d["loss_weights"])
+        loss = try #require(d["loss"] as? Double)
+        dx = try numbers(d["dx"])
         layerOutputs = try #require(d["layer_outputs"] as? [Any]).map(numbers)
         layerOutputGradients = try #require(d["layer_output_gradients"] as? [Any]).map(numbers)
         gradients = try #require(d["gradients"] as? [String: Any]).mapValues(numbers)
         (x, outputs, dx, lossWeights) = (try numbers(d["x"]), try numbers(d["outputs"]), try numbers(d["dx"]), try numbers(d["loss_weights"]))
         loss = try #require(d["loss"] as? Double)
+    }
+
+    /// The PyTorch modules of the fixture's `layers`, in order, each under `layers.<index>.`.
+    func modules() throws -> [PyTorchModule] {
+        try layers.enumerated().map { i, layer in
+            let prefix = "layers.\(i)."
+            switch layer["type"] as? String {
+            case "dense": return .linear(prefix: prefix)
+            case "lstm", "gru", "rnn": return .recurrent(prefix: prefix)
+            case "activation":
+                switch layer["kind"] as? String {
+                case "tanh": return .activation(.tanh)
+                case "sigmoid": return .activation(.sigmoid)
+                case "relu": return .activation(.relu)
+                case "softmax": return .activation(.softmax)
+                case "leaky_relu": return .activation(.leakyReLU(slope: try #require(layer["slope"] as? Double)))
+                case "elu": return .activation(.elu(alpha: try #require(layer["alpha"] as? Double)))
+                case "prelu": return .prelu(prefix: prefix)
+                case let kind: throw FixtureError("layer \(i): activation \(kind ?? "none") unknown to this test")
+                }
+            case let type: throw FixtureError("layer \(i): type \(type ?? "none") unknown to this test")
+            }
+        }
+    }
+
+    /// Steps t of sequence n of a flat [N, T, width] array.
+    func sequence(_ flat: [Double], _ n: Int, width: Int) -> [[Double]] {
+        (0..<T).map { t in Array(flat[((n * T + t) * width)..<((n * T + t + 1) * width)]) }
+    }
+}
+
+/// The whole mixed PyTorch models of Tests/Fixtures/pytorch (Linear, LSTM, GRU, RNN, tanh,
+/// sigmoid, relu, leaky_relu, elu, PReLU, softmax), imported module by module
+/// (`PyTorchModelWeights.parameters(from:modules:)`) and run by the reference model in Double:
+/// PyTorch's outputs, loss L = Σ w·y², δx and the gradient of every state_dict tensor under
+/// its name (`sequentialGradientTensors`). Tolerance as for the recurrent layers alone: the same
+/// math in float64, ~1e-15 relative; 1e-10 catches any layout, bias share or derivative error.
+@Suite struct MixedModelFixtureTests {
+    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn"]) func referenceModelMatchesAutograd(_ name: String) throws {
+        let f = try MixedModelFixture(name)
+        let modules = try f.modules()
+        let p = try PyTorchModelWeights.parameters(from: f.weights, modules: modules, inputSize: f.D, as: Double.self)
+        #expect(PyTorchModule.modules(for: p.architecture) == modules)
+        #expect(PyTorchModelWeights.sequentialTensors(p, dtype: .f64).names == f.weights.names)
+        let model = try ReferenceModel(parameters: p)
+        var outputs: [Double] = [], dx: [Double] = [], loss = 0.0
+        var gradient = ModelParameters<Double>(zerosFor: p.architecture)
+        for n in 0..<f.N {
+            let trace = try model.forward(f.sequence(f.x, n, width: f.D))
+            let y = trace.outputs, w = f.sequence(f.lossWeights, n, width: f.O)
+            loss += zip(y, w).reduce(0) { $0 + zip($1.0, $1.1).reduce(0) { $0 + $1.1 * $1.0 * $1.0 } }
+            let dy = zip(y, w).map { zip($0, $1).map { 2 * $1 * $0 } }
+            let g = try model.backward(trace, outputGradients: dy)
+            outputs += y.joined()
+            dx += g.inputs.joined()
+            for l in gradient.layers.indices { gradient.layers[l].values = zip(gradient.layers[l].values, g.parameters.layers[l].values).map(+) }
+        }
+        var worst = 0.0
+        for (what, actual, wanted) in [("outputs", outputs, f.outputs), ("loss", [loss], [f.loss]), ("δx", dx, f.dx)] {
+            let e = relativeError(actual, wanted)
+            #expect(e <= 1e-10, "\(name) \(what): relative error \(e)")
+            worst = max(worst, e)
+        }
+        let named = PyTorchModelWeights.sequentialGradientTensors(gradient, dtype: .f64)
+        #expect(Set(named.names) == Set(f.gradients.keys))
+        for (tensor, wanted) in f.gradients {
+            let e = relativeError(named[tensor]?.values(as: Double.self) ?? [], wanted)
+            #expect(e <= 1e-10, "\(name) gradient of \(tensor): relative error \(e)")
+            worst = max(worst, e)
+        }
+        print("\(name): largest relative error vs PyTorch (outputs, loss, δx, every named gradient) \(worst)")
+    }
+
+    /// Largest |a − b| relative to the largest |b| (infinite when the counts differ).
+    func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count, !b.isEmpty else { return .infinity }
+        let scale = max(b.map(abs).max()!, 1e-300)
+        return zip(a, b).map { abs($0 - $1) }.max()! / scale
     }
 }
