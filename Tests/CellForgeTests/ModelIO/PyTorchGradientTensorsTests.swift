@@ -111,7 +111,6 @@ struct MixedModelFixture {
     let x: [Double], outputs: [Double], lossWeights: [Double], loss: Double, dx: [Double]
     let layerOutputs: [[Double]], layerOutputGradients: [[Double]]
     let gradients: [String: [Double]]
-    let x: [Double], outputs: [Double], dx: [Double], lossWeights: [Double], loss: Double
 
     init(_ name: String) throws {
         weights = try SafeTensors(contentsOf: Self.folder.appendingPathComponent(name + ".safetensors"))
@@ -129,8 +128,6 @@ struct MixedModelFixture {
         layerOutputs = try #require(d["layer_outputs"] as? [Any]).map(numbers)
         layerOutputGradients = try #require(d["layer_output_gradients"] as? [Any]).map(numbers)
         gradients = try #require(d["gradients"] as? [String: Any]).mapValues(numbers)
-        (x, outputs, dx, lossWeights) = (try numbers(d["x"]), try numbers(d["outputs"]), try numbers(d["dx"]), try numbers(d["loss_weights"]))
-        loss = try #require(d["loss"] as? Double)
     }
 
     /// The PyTorch modules of the fixture's `layers`, in order, each under `layers.<index>.`.
