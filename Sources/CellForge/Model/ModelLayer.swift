@@ -76,16 +76,14 @@ public struct ModelLayerOpener<Scalar: CellScalar>: KernelOpener {
 }
 
 extension ModelArchitecture {
-    /// One layer per recurrent layer, each opened from `registry`.
-    /// - Throws: `checkKernels(in:scalar:)`'s one-line error when a size has no kernel (checked
-    ///   for every layer before any is opened), or the registry's error naming the layer.
+    /// One layer per recurrent layer: the registry's generated kernel where it has one, else the
+    /// run-time kernel (`openRecurrentLayer`; `specialisation(in:scalar:)` says which is which).
+    /// - Throws: the registry's or opener's error, naming the layer.
     @inlinable
     public func openLayers<R: KernelRegistry, S: CellScalar>(_ registry: R.Type, scalar: S.Type = S.self) throws -> [any ModelLayer<S>] {
-        try checkKernels(in: registry, scalar: ScalarType(S.self))
-        return try layers.enumerated().map { l, layer in
-            let key = layer.kernelKey(scalar: ScalarType(S.self))
-            do { return try R.open(key, with: ModelLayerOpener<S>()) } catch let error as CellForgeError {
-                throw CellForgeError.invalidArgument("layer \(l) (\(key)): \(error)")
+        try layers.enumerated().map { l, layer in
+            do { return try Self.openRecurrentLayer(layer, registry: registry, scalar: scalar) } catch let error as CellForgeError {
+                throw CellForgeError.invalidArgument("layer \(l) (\(layer.kernelKey(scalar: ScalarType(S.self)))): \(error)")
             }
         }
     }
