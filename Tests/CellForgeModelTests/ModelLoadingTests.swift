@@ -52,25 +52,37 @@ import Testing
     }
 
     /// An RTNeural model (GRU H6 D1 → LSTM H4 D6 → Dense) whose kernels the registry lacks: the
-    /// stream and the driver refuse it with one line naming both layers, their kernels and how to
-    /// add them, before anything is allocated.
-    @Test func sizeWithoutKernelIsOneLineError() throws {
+    /// stream and the driver open it on the run-time kernel and agree with the reference model;
+    /// the architecture names both layers and the manifest entries that would specialise them, and
+    /// `checkKernels` refuses it with one line naming both layers, their kernels and how to add them.
+    @Test func sizeWithoutKernelRunsOnTheRunTimeKernel() throws {
         let url = ModelFixture.directory.deletingLastPathComponent().appendingPathComponent("formats/rtneural_gru_lstm_dense_sigmoid.json")
         let model = try AnyModelParameters(rtNeuralAt: url)
         guard case let .float(p) = model else { Issue.record("expected Float"); return }
+        let notes = p.architecture.runTimeLayerNotes(in: GeneratedKernels.self, scalar: .float)
+        #expect(notes.count == 2)
+        #expect(notes.first?.contains("layer 0 (GRU H6 D1 Float) runs on the run-time kernel") == true)
+        #expect(notes.last?.contains("{\"cell\": \"lstm\", \"hidden\": 4, \"input\": 6, \"scalar\": \"float\"}") == true)
+        let x = (0..<32).map { Float(sin(Double($0) * 0.3)) * 0.8 }
+        let stream = try ModelStream(parameters: p, registry: GeneratedKernels.self)
+        let streamed = x.map { stream.process($0) }
+        let driver = try ModelDriver(parameters: p, registry: GeneratedKernels.self, workerCount: 1)
+        var states = [Float](repeating: 0, count: driver.model.stateSize)
+        let inferred = try driver.infer(try SequenceBatch(inputs: x, lengths: [x.count], inputSize: 1), states: &states)
+        #expect(inferred.map(\.bitPattern) == streamed.map(\.bitPattern))
+        let reference = try ReferenceModel(parameters: p.converted(to: Double.self)).forward(x.map { [Double($0)] })
+        let e = relativeError(streamed, reference.outputs.flatMap { $0 })
+        #expect(e <= 1e-5, "stream against the reference model: \(e)")
         let parts = ["GRU H6 D1 Float (layer 0)", "LSTM H4 D6 Float (layer 1)", "in GeneratedKernels",
                      "Generated/kernels.json", "swift run codegen --manifest Generated/kernels.json",
                      "swift run codegen --hidden 6 --input 1 --cell gru --scalar float"]
-        for open in [{ _ = try ModelStream(parameters: p, registry: GeneratedKernels.self) },
-                     { _ = try ModelDriver(parameters: p, registry: GeneratedKernels.self) }] as [() throws -> Void] {
-            do {
-                try open()
-                Issue.record("expected the missing-kernel error")
-            } catch let error as CellForgeError {
-                let text = "\(error)"
-                #expect(!text.contains("\n"))
-                for part in parts { #expect(text.contains(part), "\(text) lacks \(part)") }
-            }
+        do {
+            try p.architecture.checkKernels(in: GeneratedKernels.self, scalar: .float)
+            Issue.record("expected the missing-kernel error")
+        } catch let error as CellForgeError {
+            let text = "\(error)"
+            #expect(!text.contains("\n"))
+            for part in parts { #expect(text.contains(part), "\(text) lacks \(part)") }
         }
         #expect(try AnyModelParameters(rtNeuralAt: url, scalar: .double).scalar == .double)
     }

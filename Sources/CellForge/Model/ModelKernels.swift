@@ -15,8 +15,9 @@ extension ModelArchitecture {
         return keys
     }
 
-    /// Throws unless `registry` has every kernel of `kernelKeys(scalar:)`. `openLayers` calls it
-    /// first, so a model with a size the registry lacks fails before anything is opened.
+    /// Throws unless `registry` has every kernel of `kernelKeys(scalar:)`: for callers that require
+    /// every layer specialised. (`openLayers` does not call it: a layer without a generated kernel
+    /// runs on the run-time kernel; `specialisation(in:scalar:)` reports which layers do.)
     /// - Throws: one-line `CellForgeError.invalidArgument` naming each missing kernel and its
     ///   layers, and the manifest entry or codegen command that adds it.
     public func checkKernels<R: KernelRegistry>(in registry: R.Type, scalar: ScalarType) throws {

@@ -85,18 +85,17 @@ public struct ModelLayerOpener<Scalar: CellScalar>: KernelOpener {
 }
 
 extension ModelArchitecture {
-    /// One layer per layer of the architecture: recurrent layers opened from `registry`, dense
-    /// and activation layers as `DenseLayer` and `ActivationLayer`.
-    /// - Throws: `checkKernels(in:scalar:)`'s one-line error when a size has no kernel (checked
-    ///   for every layer before any is opened), or the registry's error naming the layer.
+    /// One layer per layer of the architecture: each recurrent layer on the registry's generated
+    /// kernel where it has one, else on the run-time kernel (`openRecurrentLayer`;
+    /// `specialisation(in:scalar:)` says which is which); dense and activation layers as
+    /// `DenseLayer` and `ActivationLayer`.
+    /// - Throws: the registry's or opener's error, naming the layer.
     @inlinable
     public func openLayers<R: KernelRegistry, S: CellScalar>(_ registry: R.Type, scalar: S.Type = S.self) throws -> [any ModelLayer<S>] {
-        try checkKernels(in: registry, scalar: ScalarType(S.self))
-        return try layers.enumerated().map { l, layer in
+        try layers.enumerated().map { l, layer in
             guard case let .recurrent(shape) = layer else { return Self.openPointwise(layer, scalar: S.self) }
-            let key = shape.kernelKey(scalar: ScalarType(S.self))
-            do { return try R.open(key, with: ModelLayerOpener<S>()) } catch let error as CellForgeError {
-                throw CellForgeError.invalidArgument("layer \(l) (\(key)): \(error)")
+            do { return try Self.openRecurrentLayer(shape, registry: registry, scalar: scalar) } catch let error as CellForgeError {
+                throw CellForgeError.invalidArgument("layer \(l) (\(shape.kernelKey(scalar: ScalarType(S.self)))): \(error)")
             }
         }
     }

@@ -16,8 +16,9 @@ import Foundation
 /// }
 /// ```
 ///
-/// A size the registry lacks fails in `ModelStream`/`ModelDriver`'s initialiser, before
-/// anything is allocated, with `ModelArchitecture.checkKernels(in:scalar:)`'s one-line error.
+/// A layer whose size the registry lacks runs on the run-time kernel (`RuntimeKernel`);
+/// `ModelArchitecture.specialisation(in:scalar:)` names those layers and the manifest entries
+/// that would specialise them, and `checkKernels(in:scalar:)` refuses them where that matters.
 public enum AnyModelParameters: Equatable, Sendable {
     /// A model computing in Float.
     case float(ModelParameters<Float>)
