@@ -30,6 +30,8 @@ public struct Options: Equatable, Sendable {
     public var help = false
     /// Measure the models (2×8 LSTM + Dense training, LSTM(1→20) + Dense streaming) instead of kernels.
     public var models = false
+    /// Compare the run-time kernel with the selected generated kernels instead of the full suite.
+    public var runtime = false
 
     public init() {}
 
@@ -56,6 +58,10 @@ public struct Options: Equatable, Sendable {
                                 LSTM(1→8) → LSTM(8→8) → Dense(8→1) and per-sample streaming
                                 of LSTM(1→20) → Dense(20→1); with --compare, the JSON that
                                 Benchmarks/peers/torch_model.py printed
+      --runtime                 compare RuntimeKernel (sizes read at run time) with each
+                                selected generated kernel (default: Float, 256 bits, H 8,
+                                16, 20, 32, 64 with D 1 or D = H), one core: per-sample
+                                streaming, N-sequence inference and training
 
     workload and repetitions:
       --sequences N             sequences per batch (default 256)
@@ -139,6 +145,7 @@ public struct Options: Equatable, Sendable {
             case "--quiet": o.quiet = true
             case "--list": o.list = true
             case "--models": o.models = true
+            case "--runtime": o.runtime = true
             case "--help", "-h": o.help = true
             default: throw OptionsError.unknown(a)
             }

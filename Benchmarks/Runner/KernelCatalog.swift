@@ -20,6 +20,8 @@ struct KernelEntry: Sendable {
     let vectorBits: Int
     /// Runs the suite on the kernel through a concrete call site (so everything specialises).
     let run: @Sendable (Suite) throws -> [BenchmarkResult]
+    /// Times the kernel and `RuntimeKernel` of the same sizes (`--runtime`), each through a concrete call site.
+    let compareRuntime: @Sendable (Stopwatch, Options) -> (generated: RuntimeTimings, runtime: RuntimeTimings)
 
     /// "LSTM H8 D8 Float", "LSTM H32 D32 Float V512".
     var displayName: String { typeName.replacingOccurrences(of: "_", with: " ") }
@@ -34,6 +36,12 @@ struct KernelEntry: Sendable {
         scalar = K.Scalar.typeName.lowercased()
         vectorBits = KernelKey(K.self).vectorBits ?? 256
         run = { try $0.run(K()) }
+        compareRuntime = { stopwatch, options in
+            let p = try! CellParameters<K.Scalar>.random(kind: layout.kind, hiddenSize: layout.hiddenSize,
+                                                         inputSize: layout.inputSize, seed: 2)
+            let runtime = try! RuntimeKernel<K.Scalar>(kind: layout.kind, hiddenSize: layout.hiddenSize, inputSize: layout.inputSize)
+            return (RuntimeTimings.measure(K(), p, stopwatch, options), RuntimeTimings.measure(runtime, p, stopwatch, options))
+        }
     }
 }
 

@@ -43,6 +43,10 @@ if options.models {
     ModelBenchmark(options: options).run()
     exit(0)
 }
+if options.runtime {
+    RuntimeBenchmark(options: options).run()
+    exit(0)
+}
 let selected = kernelCatalog.filter {
     options.selects(names: [$0.typeName, $0.displayName], cell: $0.cell, hidden: $0.hidden, input: $0.input, scalar: $0.scalar,
                     vectorBits: $0.vectorBits)
