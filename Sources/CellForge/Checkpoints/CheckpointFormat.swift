@@ -42,52 +42,31 @@ enum CheckpointFormat {
     }
 
     /// A cell checkpoint file rewritten as the one-layer model checkpoint it is: the cell and
-    /// sizes become layer 0 of the architecture, every tensor name (and its checksum entry)
-    /// gains `layer.0.` after its optimizer prefix; the data is not touched, so the model
-    /// checkpoint loader checks everything else (scalar type, optimizer, tensors, checksums, values).
-    /// - Throws: a one-line `CellForgeError.invalidFormat` naming the missing or malformed entry.
+    /// sizes become layer 0's entries (`cellforge.layer.0.cell`, `…hidden_size`, `…input_size`,
+    /// with `cellforge.layer_count` 1) and every tensor name (and its checksum entry) gains
+    /// `layer.0.` after its optimizer prefix. Nothing else is read or touched: the model
+    /// checkpoint loader checks it all (architecture, scalar type, optimizer, tensors,
+    /// checksums, values), so its errors name these entries and tensors by their model names.
+    /// - Throws: `CellForgeError.invalidFormat` if the format version is not `version`.
     static func modelCheckpoint(fromCell file: SafeTensors) throws -> SafeTensors {
-        let what = "cell checkpoint"
-        func value(_ key: String) throws -> String {
-            guard let v = file.metadata[key] else { throw CellForgeError.invalidFormat("\(what) __metadata__ has no \"\(key)\" entry") }
-            return v
-        }
-        func integer(_ key: String) throws -> Int {
-            let v = try value(key)
-            guard let n = Int(v) else {
-                throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(key)\" is \(SafeTensors.quoted(v)), not an integer")
-            }
-            return n
-        }
-        let found = try value(Key.format)
-        guard found == version else {
-            throw CellForgeError.invalidFormat("\(what) format version \(SafeTensors.quoted(found)) is not supported "
+        if let found = file.metadata[Key.format], found != version {
+            throw CellForgeError.invalidFormat("cell checkpoint format version \(SafeTensors.quoted(found)) is not supported "
                 + "(CellForge reads version \(version))")
-        }
-        let cell = try value(Key.cell)
-        guard let kind = CellKind(rawValue: cell) else {
-            throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(Key.cell)\" is \(SafeTensors.quoted(cell)), not lstm, rnn or gru")
-        }
-        let (H, D) = (try integer(Key.hiddenSize), try integer(Key.inputSize))
-        let architecture: ModelArchitecture
-        do { architecture = try ModelArchitecture(kind: kind, inputSize: D, hiddenSizes: [H]) } catch let error as CellForgeError {
-            throw CellForgeError.invalidFormat("\(what): \(error)")
         }
         func renamed(_ name: String) -> String {
             let prefix = ModelCheckpointFormat.optimizerPrefixes.first { name.hasPrefix($0) } ?? ""
             return prefix + "layer.0." + name.dropFirst(prefix.count)
         }
+        let layerKeys = [Key.cell: "cell", Key.hiddenSize: "hidden_size", Key.inputSize: "input_size"]
         var tensors: [String: SafeTensors.Tensor] = [:]
         for name in file.names { tensors[renamed(name)] = file[name] }
-        let cellKeys: Set = [Key.format, Key.cell, Key.hiddenSize, Key.inputSize]
         var info: [String: String] = [:]
-        for (key, value) in file.metadata where !cellKeys.contains(key) {
+        for (key, value) in file.metadata where key != Key.format && layerKeys[key] == nil {
             info[TensorChecksums.isKey(key) ? TensorChecksums.keyPrefix + renamed(String(key.dropFirst(TensorChecksums.keyPrefix.count))) : key] = value
         }
-        // The layer entries are added; the scalar entry stays as written (the loader checks it).
-        var layers = ModelFormat.metadata(architecture, scalar: Float.self)
-        layers.removeValue(forKey: ModelFormat.Key.scalar)
-        info.merge(layers) { _, layer in layer }
+        // The layer entries win over any the file has (a cell file has none), so the result does not depend on order.
+        for (key, field) in layerKeys { info[ModelFormat.Key.layer(0, field)] = file.metadata[key] }
+        info[ModelFormat.Key.layerCount] = "1"
         info[ModelCheckpointFormat.formatKey] = ModelCheckpointFormat.version
         return SafeTensors(tensors: tensors, metadata: info)
     }

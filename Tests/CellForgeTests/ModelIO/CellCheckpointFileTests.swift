@@ -4,7 +4,7 @@ import Testing
 
 /// Cell checkpoint files (format version 1) load as the one-layer model checkpoints they are:
 /// exactly, for every cell, scalar and optimizer, with everything a model checkpoint refuses
-/// refused, naming the entry or tensor (tensors under their model names, `layer.0.…`).
+/// refused, naming the entry or tensor by its model name (`cellforge.layer.0.…`, `layer.0.…`).
 @Suite struct CellCheckpointFileTests {
     typealias Tensor = SafeTensors.Tensor
 
@@ -39,7 +39,7 @@ import Testing
         Self.expectRefused(file, as: Double.self, ["holds Float values, not Double", "load it as Float"])
         var zero = file
         zero.metadata["cellforge.hidden_size"] = "0"
-        Self.expectRefused(zero, ["cell checkpoint", "hidden size 0"])
+        Self.expectRefused(zero, ["layer 0", "hidden size 0"])
     }
 
     @Test func missingExtraAndMisshapenTensorsAreNamed() throws {
@@ -88,9 +88,9 @@ import Testing
         Self.expectRefused(with("cellforge.adam.step_count", nil), ["\"cellforge.adam.step_count\" is missing"])
         Self.expectRefused(with("cellforge.adam.step_count", "0"), ["adam.m.layer.0.W is not zero", "step count is 0"])
         Self.expectRefused(with("cellforge.checkpoint", "2"), ["cell checkpoint format version \"2\" is not supported"])
-        Self.expectRefused(with("cellforge.cell", "lstm2"), ["\"cellforge.cell\" is \"lstm2\", not lstm, rnn or gru"])
-        Self.expectRefused(with("cellforge.hidden_size", "three"), ["\"cellforge.hidden_size\" is \"three\", not an integer"])
-        Self.expectRefused(with("cellforge.input_size", nil), ["no \"cellforge.input_size\" entry"])
+        Self.expectRefused(with("cellforge.cell", "lstm2"), ["layer 0 has cell \"lstm2\""])
+        Self.expectRefused(with("cellforge.hidden_size", "three"), ["\"cellforge.layer.0.hidden_size\" is \"three\", not an integer"])
+        Self.expectRefused(with("cellforge.input_size", nil), ["no \"cellforge.layer.0.input_size\" entry"])
         Self.expectRefused(with("cellforge.scalar", "Half"), ["\"cellforge.scalar\" is \"Half\", not Float or Double"])
         Self.expectRefused(with("cellforge.optimizer", "rmsprop"), ["\"cellforge.optimizer\" is \"rmsprop\", not none, momentum or adam"])
         var relabelled = with("cellforge.optimizer", "momentum")
