@@ -193,8 +193,7 @@ struct TrainingPiece<Scalar: CellScalar> {
 
     /// Sequence m's loss term, writing Δy: MSE Σ(y − t)² with Δ = (2/valueCount)(y − t) (the
     /// sum is divided by valueCount once, after the chunks are summed); L2 ½Σ(y − t)² with
-    /// Δ = y − t; the custom loss; or, for output gradients, Δ as given and 0. Sums in Double,
-    /// in index order.
+    /// Δ = y − t (`squaredResidual`); the custom loss; or, for output gradients, Δ as given and 0.
     @inlinable
     func lossAndGradient(sequence m: Int, outputs y: UnsafeMutablePointer<Scalar>, gradient dy: UnsafeMutablePointer<Scalar>,
                          count: Int) -> Double {
@@ -207,14 +206,8 @@ struct TrainingPiece<Scalar: CellScalar> {
             return 0
         case .meanSquaredError, .l2:
             let isMean = if case .meanSquaredError = supervision { true } else { false }
-            let t = targets! + offsets[m] * outputSize
-            let scale: Scalar = isMean ? Scalar(2 / Double(valueCount)) : 1
-            var sum = 0.0
-            for k in 0..<count {
-                let d = y[k] - t[k]
-                dy[k] = isMean ? scale * d : d
-                sum += Double(d) * Double(d)
-            }
+            let sum = squaredResidual(y, minus: targets! + offsets[m] * outputSize,
+                                      scale: isMean ? Scalar(2 / Double(valueCount)) : nil, into: dy, count: count)
             return isMean ? sum : sum / 2
         }
     }
