@@ -3,7 +3,8 @@ import CellForge
 import CellForgeKernels
 import Foundation
 
-/// `--models`: whole models on one core. Training of LSTM(1→8) → LSTM(8→8) → Dense(8→1) with
+/// `--models`: whole models on one core. Training of LSTM(1→8) → LSTM(8→8) → Dense(8→1) and of
+/// the mixed model Dense(1→8) → tanh → LSTM(8→8) → Dense(8→8) → sigmoid → Dense(8→1) with
 /// `ModelDriver` (one worker, MSE, Adam; sequence-steps per second) and per-sample and per-block
 /// streaming of LSTM(1→20) → Dense(20→1) with `ModelStream` (ns per sample). When the process
 /// runs under a malloc-counting LD_PRELOAD shim that exports `cellforge_malloc_count()` (see
@@ -17,14 +18,18 @@ struct ModelBenchmark {
         #endif
         let stopwatch = Stopwatch(policy: options.repetitions)
         let (N, T) = (options.sequences, options.length)
-        let training = try! trainingModel(N: N, T: T)
+        let stacked = try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
+        let training = try! trainingModel(stacked, recurrent: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())],
+                                          N: N, T: T)
         let step = stopwatch.measure(units: Double(N * T)) { training() }
         let trainingAllocations = MallocCounter.perCall(repetitions: 5, training)
+        let mixedTraining = try! trainingModel(Self.mixed, recurrent: [KernelLayer(LSTM_H8_D8_Float())], N: N, T: T)
+        let mixedStep = stopwatch.measure(units: Double(N * T)) { mixedTraining() }
         let head = stopwatch.measure(units: Double(N * T), headPass(steps: N * T))
 
-        let stream = try! ModelStream(parameters: try! ModelParameters<Float>.random(
-            try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1), seed: 2),
-            layers: [KernelLayer(LSTM_H20_D1_Float())], maximumBlock: 64)
+        let streamArchitecture = try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1)
+        let stream = try! ModelStream(parameters: ModelParameters<Float>.random(streamArchitecture, seed: 2),
+            layers: streamArchitecture.openLayers(recurrent: [KernelLayer(LSTM_H20_D1_Float())]), maximumBlock: 64)
         let signal = (0..<4096).map { Float(sin(Double($0) * 0.05)) * 0.8 }
         var out = [Float](repeating: 0, count: signal.count)
         let perSample: () -> Void = {
@@ -48,9 +53,16 @@ struct ModelBenchmark {
         print("Models, one core (median of \(step.samples) samples)")
         print("  training  LSTM(1→8) → LSTM(8→8) → Dense(8→1), N \(N) × T \(T), MSE + Adam, ModelDriver 1 worker:")
         print("            \(Units.significant(ns)) ns per sequence-step, \(Units.significant(1e3 / ns)) M sequence-steps/s")
-        if let peer = options.compare.flatMap(peerSteps) {
+        if let peer = options.compare.flatMap({ peerSteps($0, key: "training_sequence_steps_per_second") }) {
             print("            PyTorch (1 thread, same model, N, T, loss and optimizer): \(Units.significant(peer / 1e6)) M sequence-steps/s;"
                   + " CellForge \(Units.significant((1e9 / ns) / peer))× PyTorch")
+        }
+        let mixedNs = mixedStep.stats.median * 1e9
+        print("  training  \(Self.mixed), N \(N) × T \(T), MSE + Adam, ModelDriver 1 worker:")
+        print("            \(Units.significant(mixedNs)) ns per sequence-step, \(Units.significant(1e3 / mixedNs)) M sequence-steps/s")
+        if let peer = options.compare.flatMap({ peerSteps($0, key: "mixed_training_sequence_steps_per_second") }) {
+            print("            PyTorch (1 thread, same model, N, T, loss and optimizer): \(Units.significant(peer / 1e6)) M sequence-steps/s;"
+                  + " CellForge \(Units.significant((1e9 / mixedNs) / peer))× PyTorch")
         }
         print("            of which the Dense(8→1) head, forward + backward: \(Units.significant(head.stats.median * 1e9)) ns per sequence-step")
         print("  streaming LSTM(1→20) → Dense(20→1), ModelStream:")
@@ -62,11 +74,18 @@ struct ModelBenchmark {
         }
     }
 
-    /// A closure doing one training step of the 2×8 model on a fixed random batch.
-    func trainingModel(N: Int, T: Int) throws -> () -> Void {
-        let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
-        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: 1),
-                                     layers: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())], workerCount: 1)
+    /// Dense(1→8) → tanh → LSTM(8→8) → Dense(8→8) → sigmoid → Dense(8→1).
+    static let mixed = try! ModelArchitecture(layers: [
+        .dense(DenseLayerShape(inputSize: 1, outputSize: 8)), .activation(ActivationLayerShape(kind: .tanh, size: 8)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 8, inputSize: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 8)), .activation(ActivationLayerShape(kind: .sigmoid, size: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 1)),
+    ])
+
+    /// A closure doing one training step of `architecture` (input and output size 1) on a fixed random batch.
+    func trainingModel(_ architecture: ModelArchitecture, recurrent: [any ModelLayer<Float>], N: Int, T: Int) throws -> () -> Void {
+        let driver = try ModelDriver(parameters: ModelParameters<Float>.random(architecture, seed: 1),
+                                     layers: architecture.openLayers(recurrent: recurrent), workerCount: 1)
         var rng = SplitMix64(seed: 9)
         let batch = try SequenceBatch(inputs: (0..<(N * T)).map { _ in rng.nextSigned(Float.self) },
                                       lengths: Array(repeating: T, count: N), inputSize: 1)
@@ -78,10 +97,11 @@ struct ModelBenchmark {
         }
     }
 
-    /// The head's forward and backward over `steps` steps (the runtime-sized loops `ModelDriver` runs).
+    /// A dense layer's (8 → 1, the head of the benchmark's model) forward and backward over
+    /// `steps` steps, as `ModelDriver` runs it.
     func headPass(steps: Int) -> () -> Void {
-        let shape = try! DenseHeadShape(inputSize: 8, outputSize: 1)
-        let parameters = DenseParameters<Float>.random(shape: shape, seed: 3).values
+        let layer = DenseLayer<Float>(shape: try! DenseLayerShape(inputSize: 8, outputSize: 1))
+        let parameters = DenseParameters<Float>.random(shape: layer.dense, seed: 3).values
         var rng = SplitMix64(seed: 4)
         let h = (0..<(steps * 8)).map { _ in rng.nextSigned(Float.self) }
         var y = [Float](repeating: 0, count: steps), dh = h, g = parameters
@@ -89,12 +109,13 @@ struct ModelBenchmark {
             parameters.withUnsafeBufferPointer { p in
                 h.withUnsafeBufferPointer { h in
                     y.withUnsafeMutableBufferPointer { y in
-                        DenseHead.forward(shape, parameters: p.baseAddress!, input: h.baseAddress!, steps: steps, output: y.baseAddress!)
                         dh.withUnsafeMutableBufferPointer { dh in
                             g.withUnsafeMutableBufferPointer { g in
-                                DenseHead.backward(shape, parameters: p.baseAddress!, input: h.baseAddress!, output: y.baseAddress!,
-                                                   outputGradient: y.baseAddress!, steps: steps, inputGradient: dh.baseAddress!,
-                                                   parameterGradient: g.baseAddress!)
+                                let batch = KernelBatch(count: 1, length: steps, input: h.baseAddress!, inputStride: 0, state: nil,
+                                                        stateStride: 0, output: y.baseAddress!, outputStride: 0,
+                                                        outputGradient: UnsafePointer(y.baseAddress!), inputGradient: dh.baseAddress!)
+                                layer.forward(parameters: p.baseAddress!, batch: batch)
+                                layer.backward(parameters: p.baseAddress!, batch: batch, parameterGradient: g.baseAddress!)
                             }
                         }
                     }
@@ -104,11 +125,11 @@ struct ModelBenchmark {
         }
     }
 
-    /// Sequence-steps per second from a `torch_model.py` JSON.
-    func peerSteps(_ path: String) -> Double? {
+    /// Sequence-steps per second under `key` in a `torch_model.py` JSON.
+    func peerSteps(_ path: String, key: String) -> Double? {
         guard let data = FileManager.default.contents(atPath: path),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let value = json["training_sequence_steps_per_second"] as? Double else {
+              let value = json[key] as? Double else {
             fail("cannot read \(path): not a Benchmarks/peers/torch_model.py JSON", status: 1)
         }
         return value

@@ -59,7 +59,8 @@ public enum TorchModelStreaming {
             throw CellForgeError.shapeMismatch(name: "torch_lstm20_softclip.json outputs", expected: "\(samples.x.count) values",
                                                actual: "\(samples.float32.count) and \(samples.float64.count)")
         }
-        let stream = try ModelStream(parameters: parameters, layers: [KernelLayer(LSTM_H20_D1_Float())])
+        let stream = try ModelStream(parameters: parameters,
+                                     layers: parameters.architecture.openLayers(recurrent: [KernelLayer(LSTM_H20_D1_Float())]))
         let outputs = samples.x.map { stream.process($0) }
         var e64 = 0.0, e32 = 0.0, clipper = 0.0
         for (k, y) in outputs.enumerated() {

@@ -74,7 +74,7 @@ enum DriverTestSupport {
     /// The one-layer model (no head) holding the cell parameters `p`.
     static func model<S: CellScalar>(_ p: CellParameters<S>) throws -> ModelParameters<S> {
         try ModelParameters(architecture: ModelArchitecture(kind: p.kind, inputSize: p.inputSize, hiddenSizes: [p.hiddenSize]),
-                            layers: [p], head: nil)
+                            layers: [.recurrent(p)])
     }
 
     /// The driver's parameter storage, as raw bit patterns (for bit-identity checks).

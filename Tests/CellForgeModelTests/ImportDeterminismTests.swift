@@ -47,7 +47,7 @@ import Testing
         let model = try ModelParameters<Float>.random(ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [2, 3]), seed: 11)
         func file(_ names: [String]) -> SafeTensors {
             var file = SafeTensors()
-            for (layer, name) in zip(model.layers, names) {
+            for (layer, name) in zip(model.recurrentLayers, names) {
                 for (weight, tensor) in KerasWeights.tensors(layer).tensors { file[name + "/" + weight] = tensor }
             }
             return file

@@ -13,7 +13,7 @@ struct ModelFixture {
     let name: String
     let kind: CellKind
     let layers: Int, H: Int, D: Int, O: Int, N: Int, T: Int
-    let activation: HeadActivation
+    let activation: ActivationKind
     let x: [Double], h0: [Double], c0: [Double]?, targets: [Double]
     let float64: Run, float32: Run
 
@@ -35,7 +35,7 @@ struct ModelFixture {
         kind = CellKind(rawValue: d["cell"] as! String)!
         (layers, H, D, O, N, T) = (d["layers"] as! Int, d["hidden"] as! Int, d["input"] as! Int, d["output"] as! Int,
                                    d["N"] as! Int, d["T"] as! Int)
-        activation = HeadActivation(rawValue: d["activation"] as! String)!
+        activation = ActivationKind.plainKinds.first { $0.description == d["activation"] as! String }!
         x = numbers(d["x"])
         h0 = numbers(d["h0"])
         c0 = d["c0"].map(numbers)
@@ -73,16 +73,11 @@ struct ModelFixture {
         return states
     }
 
-    /// A model gradient as PyTorch names it, through `PyTorchModelWeights.tensors` (bias gradients:
-    /// ∂L/∂bias_ih = ∂L/∂bias_hh = δb, except a GRU's n block of bias_hh, which is δb_hn).
+    /// A model gradient as PyTorch names it (`PyTorchModelWeights.gradientTensors`: ∂L/∂bias_ih =
+    /// ∂L/∂bias_hh = δb, except a GRU's n block of bias_hh, which is δb_hn).
     func torchGradients<S: CellScalar>(_ g: ModelParameters<S>) throws -> [String: [Double]] {
-        let t = try PyTorchModelWeights.tensors(g.converted(to: Double.self))
-        var out = Dictionary(uniqueKeysWithValues: t.names.map { ($0, t[$0]!.values(as: Double.self)) })
-        for l in 0..<layers {
-            let bias = out["rnn.bias_ih_l\(l)"]!, recurrent = out["rnn.bias_hh_l\(l)"]!
-            out["rnn.bias_hh_l\(l)"] = kind == .gru ? Array(bias[..<(2 * H)] + recurrent[(2 * H)...]) : bias
-        }
-        return out
+        let t = try PyTorchModelWeights.gradientTensors(g.converted(to: Double.self))
+        return Dictionary(uniqueKeysWithValues: t.names.map { ($0, t[$0]!.values(as: Double.self)) })
     }
 }
 

@@ -4,11 +4,12 @@ import Testing
 
 /// Streams: per-sample and per-block processing equal the driver's batched inference bit for
 /// bit (generated kernels run a sequence alone or interleaved with others with the same
-/// arithmetic, and the head is the same code), state carried and reset.
+/// arithmetic, and dense and activation layers are the same code), state carried and reset.
 @Suite struct ModelStreamingTests {
     static let architectures = [
         try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [20], outputSize: 1),
         try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1),
+        ModelTestSupport.mixedFloat,
     ]
 
     @Test(arguments: architectures) func sampleEqualsBlockEqualsBatch(_ architecture: ModelArchitecture) throws {

@@ -47,7 +47,7 @@ enum ModelTestSupport {
         let (D, O) = (parameters.architecture.inputSize, parameters.architecture.outputSize)
         let S = initialStates.map { $0.count / batch.count } ?? 0
         let count = Double(batch.totalSteps * O)
-        var result = ModelOutcome(loss: 0, gradient: try ModelParameters(zerosFor: parameters.architecture), outputs: [],
+        var result = ModelOutcome(loss: 0, gradient: ModelParameters(zerosFor: parameters.architecture), outputs: [],
                                   finalStates: [], initialStateGradients: [], inputGradients: [])
         for n in 0..<batch.count {
             let (first, length) = (batch.stepOffsets[n], batch.lengths[n])
@@ -71,7 +71,6 @@ enum ModelTestSupport {
             for l in g.parameters.layers.indices {
                 for k in g.parameters.layers[l].values.indices { result.gradient.layers[l].values[k] += g.parameters.layers[l].values[k] }
             }
-            for k in g.parameters.head!.values.indices { result.gradient.head!.values[k] += g.parameters.head!.values[k] }
             result.outputs += trace.outputs.flatMap { $0 }
             result.finalStates += trace.finalState
             result.initialStateGradients += g.initialState
@@ -80,19 +79,38 @@ enum ModelTestSupport {
         return result
     }
 
+    /// A model of every layer kind in Float on the generated kernels' sizes, D 1 and O 1:
+    /// Dense(1→8) → tanh → LSTM H8 D8 → PReLU → Dense(8→8) → relu → GRU H8 D8 → Dense(8→1) → sigmoid.
+    static let mixedFloat = try! ModelArchitecture(layers: [
+        .dense(DenseLayerShape(inputSize: 1, outputSize: 8)), .activation(ActivationLayerShape(kind: .tanh, size: 8)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 8, inputSize: 8)), .activation(ActivationLayerShape(kind: .prelu, size: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 8)), .activation(ActivationLayerShape(kind: .relu, size: 8)),
+        .recurrent(RecurrentLayerShape(kind: .gru, hiddenSize: 8, inputSize: 8)),
+        .dense(DenseLayerShape(inputSize: 8, outputSize: 1)), .activation(ActivationLayerShape(kind: .sigmoid, size: 1)),
+    ])
+
+    /// A model of the other layer kinds in Double on the generated kernels' sizes: Dense(2→3) →
+    /// leaky ReLU(0.2) → LSTM H5 D3 → ELU(0.7) → LSTM H5 D5 → identity → Dense(5→4) → softmax.
+    static let mixedDouble = try! ModelArchitecture(layers: [
+        .dense(DenseLayerShape(inputSize: 2, outputSize: 3)), .activation(ActivationLayerShape(kind: .leakyReLU(slope: 0.2), size: 3)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 3)), .activation(ActivationLayerShape(kind: .elu(alpha: 0.7), size: 5)),
+        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 5)), .activation(ActivationLayerShape(kind: .identity, size: 5)),
+        .dense(DenseLayerShape(inputSize: 5, outputSize: 4)), .activation(ActivationLayerShape(kind: .softmax, size: 4)),
+    ])
+
     /// Every scalar of a model's parameters (or gradient), flat in canonical order.
     static func flat<S: CellScalar>(_ p: ModelParameters<S>) -> [S] {
-        p.layers.flatMap(\.values) + (p.head?.values ?? [])
+        p.layers.flatMap(\.values)
     }
 
     /// A random stacked model case: parameters in ±0.5, inputs and states in ±1, targets in ±0.5.
     static func randomCase<S: CellScalar>(_ architecture: ModelArchitecture, lengths: [Int], seed: UInt64, as _: S.Type = S.self)
     throws -> (parameters: ModelParameters<S>, batch: SequenceBatch<S>, states: [S], targets: [S]) {
         var rng = SplitMix64(seed: seed)
-        var p = try ModelParameters<S>.random(architecture, seed: seed)
+        var p = ModelParameters<S>.random(architecture, seed: seed)
         for l in p.layers.indices { p.layers[l].values = p.layers[l].values.map { _ in rng.nextSigned(S.self) / 2 } }
         let steps = lengths.reduce(0, +)
-        let stateSize = architecture.layers.reduce(0) { $0 + $1.hiddenSize * $1.kind.stateVectorCount }
+        let stateSize = architecture.layers.reduce(0) { $0 + $1.stateSize }
         let x = (0..<(steps * architecture.inputSize)).map { _ in rng.nextSigned(S.self) }
         let h0 = (0..<(lengths.count * stateSize)).map { _ in rng.nextSigned(S.self) }
         let y = (0..<(steps * architecture.outputSize)).map { _ in rng.nextSigned(S.self) / 2 }

@@ -47,7 +47,7 @@ import Testing
         let g = ModelTestSupport.flat(driver.lastGradient)
         let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(abs(norm - 1e-3) <= 1e-15)
-        #expect(driver.lastGradient.head!.values.contains { $0 != 0 })
+        #expect(driver.lastGradient.layers.last!.values.contains { $0 != 0 })
     }
 
     /// A NaN target is refused: parameters and Adam's state stay exactly as they were.

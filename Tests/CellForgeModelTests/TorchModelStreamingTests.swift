@@ -8,7 +8,7 @@ import Testing
     @Test func streamedOutputsMatchPyTorch() throws {
         let outcome = try TorchModelStreaming.run(rounds: 1)
         #expect(outcome.samples == 256)
-        #expect(outcome.architecture.description == "LSTM H20 D1 → Dense 20 → 1 (identity)")
+        #expect(outcome.architecture.description == "LSTM H20 D1 → Dense 20 → 1")
         #expect(outcome.errorAgainstFloat64 <= TorchModelStreaming.tolerance, "vs float64: \(outcome.errorAgainstFloat64)")
         #expect(outcome.errorAgainstFloat32 <= TorchModelStreaming.tolerance, "vs float32: \(outcome.errorAgainstFloat32)")
         // PyTorch's own test MSE is 1.7e-3 (train_torch_lstm20.py); the same model here must be as good.

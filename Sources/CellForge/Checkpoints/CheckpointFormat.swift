@@ -67,7 +67,7 @@ enum CheckpointFormat {
         // The layer entries win over any the file has (a cell file has none), so the result does not depend on order.
         for (key, field) in layerKeys { info[ModelFormat.Key.layer(0, field)] = file.metadata[key] }
         info[ModelFormat.Key.layerCount] = "1"
-        info[ModelCheckpointFormat.formatKey] = ModelCheckpointFormat.version
+        info[ModelCheckpointFormat.formatKey] = "1"  // the model checkpoint version whose names these are
         return SafeTensors(tensors: tensors, metadata: info)
     }
 }

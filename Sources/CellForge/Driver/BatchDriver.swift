@@ -120,10 +120,10 @@ public final class BatchDriver<Kernel: RecurrentKernel> {
     /// The one-layer model parameters holding the cell's `parameters`.
     /// - Throws: `CellForgeError` naming layer 0 if the cell or sizes are not `architecture`'s.
     static func model(_ parameters: CellParameters<Scalar>, _ architecture: ModelArchitecture) throws -> ModelParameters<Scalar> {
-        try ModelParameters(architecture: architecture, layers: [parameters], head: nil)
+        try ModelParameters(architecture: architecture, layers: [.recurrent(parameters)])
     }
 
-    /// The cell parameters of a one-layer model.
+    /// The cell parameters of the one-layer model (its layer is the kernel's, so recurrent).
     @usableFromInline
-    static func cell(_ model: ModelParameters<Scalar>) -> CellParameters<Scalar> { model.layers[0] }
+    static func cell(_ model: ModelParameters<Scalar>) -> CellParameters<Scalar> { model.layers[0].recurrent! }
 }

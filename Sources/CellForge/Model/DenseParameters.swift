@@ -1,34 +1,34 @@
-/// The parameters of a dense head, y = activation(V·h + c): V [O × H] row-major, then c [O],
-/// back to back in `values` (weights first). Gradients use the same type and layout.
+/// The parameters of a dense layer, y = W·x + b: W [O × I] row-major, then b [O], back to
+/// back in `values` (weights first). Gradients use the same type and layout.
 public struct DenseParameters<Scalar: CellScalar>: Equatable, Sendable {
-    /// The head's shape.
-    public let shape: DenseHeadShape
-    /// V row-major (element (o, j) at o·H + j), then c.
+    /// The layer's shape.
+    public let shape: DenseLayerShape
+    /// W row-major (element (o, j) at o·I + j), then b.
     public var values: [Scalar]
 
     /// Zero parameters for `shape`.
-    public init(shape: DenseHeadShape) {
+    public init(shape: DenseLayerShape) {
         self.shape = shape
         values = Array(repeating: 0, count: shape.parameterCount)
     }
 
     /// Parameters from their tensors.
     /// - Throws: `CellForgeError.shapeMismatch` naming the tensor of the wrong length.
-    public init(shape: DenseHeadShape, weight: [Scalar], bias: [Scalar]) throws {
+    public init(shape: DenseLayerShape, weight: [Scalar], bias: [Scalar]) throws {
         let (O, H) = (shape.outputSize, shape.inputSize)
         guard weight.count == O * H else {
-            throw CellForgeError.shapeMismatch(name: "head weight", expected: "\(O * H) values [\(O) × \(H)]",
+            throw CellForgeError.shapeMismatch(name: "dense weight", expected: "\(O * H) values [\(O) × \(H)]",
                                                actual: "\(weight.count)")
         }
         guard bias.count == O else {
-            throw CellForgeError.shapeMismatch(name: "head bias", expected: "\(O) values [\(O)]", actual: "\(bias.count)")
+            throw CellForgeError.shapeMismatch(name: "dense bias", expected: "\(O) values [\(O)]", actual: "\(bias.count)")
         }
         self.shape = shape
         values = weight + bias
     }
 
-    /// Parameters drawn uniformly from [−scale, scale] (default 1/√H, as PyTorch's nn.Linear).
-    public static func random(shape: DenseHeadShape, scale: Scalar? = nil, seed: UInt64) -> Self {
+    /// Parameters drawn uniformly from [−scale, scale] (default 1/√I, as PyTorch's nn.Linear).
+    public static func random(shape: DenseLayerShape, scale: Scalar? = nil, seed: UInt64) -> Self {
         var p = Self(shape: shape)
         var rng = SplitMix64(seed: seed)
         let s = scale ?? 1 / Scalar(shape.inputSize).squareRoot()
@@ -36,9 +36,9 @@ public struct DenseParameters<Scalar: CellScalar>: Equatable, Sendable {
         return p
     }
 
-    /// V, O·H scalars row-major.
+    /// W, O·I scalars row-major.
     public var weight: ArraySlice<Scalar> { values[..<(shape.outputSize * shape.inputSize)] }
-    /// c, O scalars.
+    /// b, O scalars.
     public var bias: ArraySlice<Scalar> { values[(shape.outputSize * shape.inputSize)...] }
 
     /// The same values in another scalar type.

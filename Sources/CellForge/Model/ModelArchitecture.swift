@@ -1,15 +1,3 @@
-/// The activation applied by a model's dense head.
-public enum HeadActivation: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
-    /// y = z.
-    case identity
-    /// y = tanh(z).
-    case tanh
-    /// y = σ(z) = 1 / (1 + e^(−z)).
-    case sigmoid
-
-    public var description: String { rawValue }
-}
-
 /// The shape of one recurrent layer of a model: its cell and sizes.
 public struct RecurrentLayerShape: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// The cell.
@@ -32,48 +20,17 @@ public struct RecurrentLayerShape: Equatable, Hashable, Sendable, CustomStringCo
     public var description: String { "\(kind.displayName) H\(hiddenSize) D\(inputSize)" }
 }
 
-/// The shape of a model's dense head: y = activation(V·h + c) with V [O × H], c [O].
-public struct DenseHeadShape: Equatable, Hashable, Sendable, CustomStringConvertible {
-    /// H, the size of the top recurrent layer's output.
-    public let inputSize: Int
-    /// O, the number of outputs.
-    public let outputSize: Int
-    /// The activation after the affine map.
-    public let activation: HeadActivation
-
-    /// A head shape.
-    /// - Throws: `CellForgeError.invalidSize` unless 1 ≤ inputSize, outputSize ≤ `CellParameters.maximumSize`.
-    public init(inputSize: Int, outputSize: Int, activation: HeadActivation = .identity) throws {
-        let allowed = "between 1 and \(CellParameters<Float>.maximumSize)"
-        for (name, value) in [("head input size", inputSize), ("head output size", outputSize)]
-        where !(1...CellParameters<Float>.maximumSize).contains(value) {
-            throw CellForgeError.invalidSize(name: name, value: value, allowed: allowed)
-        }
-        self.inputSize = inputSize
-        self.outputSize = outputSize
-        self.activation = activation
-    }
-
-    /// Scalars of the head's parameters: O·H weights then O biases.
-    public var parameterCount: Int { outputSize * (inputSize + 1) }
-
-    /// "Dense 8 → 1 (identity)".
-    public var description: String { "Dense \(inputSize) → \(outputSize) (\(activation))" }
-}
-
-/// A model's architecture: a stack of recurrent layers, each reading the outputs of the
-/// one below (layer 0 reads the model's inputs), and an optional dense head on the top
-/// layer's outputs.
+/// A sequential model's architecture: layers applied in order at every time step, each
+/// reading the outputs of the one before (layer 0 reads the model's inputs). Recurrent layers
+/// carry state between steps; dense and activation layers act on each step alone.
 ///
-/// The model's output at step t is the head's output, or the top layer's h_t without a head.
+/// The model's output at step t is the last layer's output.
 public struct ModelArchitecture: Equatable, Hashable, Sendable, CustomStringConvertible {
-    /// The recurrent layers, bottom first; at least one.
-    public let layers: [RecurrentLayerShape]
-    /// The dense head, or nil.
-    public let head: DenseHeadShape?
+    /// The layers, first (reading the inputs) first; at least one.
+    public let layers: [LayerShape]
 
-    /// The most recurrent layers a model may have. Every model is built through
-    /// `init(layers:head:)`, which enforces it, so every model that can be saved also loads.
+    /// The most layers a model may have. Every model is built through `init(layers:)`, which
+    /// enforces it, so every model that can be saved also loads.
     public static var maximumLayerCount: Int { 1024 }
 
     /// Throws unless 1 ≤ `layerCount` ≤ `maximumLayerCount`.
@@ -84,49 +41,55 @@ public struct ModelArchitecture: Equatable, Hashable, Sendable, CustomStringConv
         }
     }
 
-    /// An architecture from its parts.
+    /// An architecture from its layers.
     /// - Throws: `CellForgeError` if the layer count is outside `validate(layerCount:)`'s range,
-    ///   or a layer's D is not the H of the layer below, or the head's input size is not the
-    ///   top layer's H (naming the layer).
-    public init(layers: [RecurrentLayerShape], head: DenseHeadShape? = nil) throws {
+    ///   or a layer's input size is not the output size of the layer before (naming both layers).
+    public init(layers: [LayerShape]) throws {
         try Self.validate(layerCount: layers.count)
-        let top = layers[layers.count - 1]
-        for l in layers.indices.dropFirst() where layers[l].inputSize != layers[l - 1].hiddenSize {
-            throw CellForgeError.shapeMismatch(name: "layer \(l) input size",
-                                               expected: "\(layers[l - 1].hiddenSize) (the hidden size of layer \(l - 1))",
+        for l in layers.indices.dropFirst() where layers[l].inputSize != layers[l - 1].outputSize {
+            throw CellForgeError.shapeMismatch(name: "layer \(l) (\(layers[l].kindName)) input size",
+                                               expected: "\(layers[l - 1].outputSize) (the output size of layer \(l - 1), \(layers[l - 1]))",
                                                actual: "\(layers[l].inputSize)")
         }
-        if let head, head.inputSize != top.hiddenSize {
-            throw CellForgeError.shapeMismatch(name: "head input size",
-                                               expected: "\(top.hiddenSize) (the hidden size of layer \(layers.count - 1))",
-                                               actual: "\(head.inputSize)")
-        }
         self.layers = layers
-        self.head = head
+    }
+
+    /// A recurrent stack with an optional dense head: `recurrent`, then Dense(H → `head`) when
+    /// `head` is given, then `activation` unless it is identity (an activation without a head
+    /// is applied to the top recurrent layer's outputs).
+    /// - Throws: `CellForgeError` for sizes that do not chain or are out of range.
+    public init(recurrent: [RecurrentLayerShape], head outputSize: Int? = nil, activation: ActivationKind = .identity) throws {
+        var layers = recurrent.map(LayerShape.recurrent)
+        let top = recurrent.last?.hiddenSize ?? 0
+        if let outputSize { layers.append(.dense(try DenseLayerShape(inputSize: top, outputSize: outputSize))) }
+        if activation != .identity {
+            layers.append(.activation(try ActivationLayerShape(kind: activation, size: outputSize ?? top)))
+        }
+        try self.init(layers: layers)
     }
 
     /// A stack of one cell kind: `inputSize` → hiddenSizes[0] → hiddenSizes[1] → …, with an
-    /// optional head of `outputSize` outputs.
+    /// optional dense head of `outputSize` outputs followed by `activation`.
     /// - Throws: `CellForgeError` for an empty stack or a size out of range.
     public init(kind: CellKind, inputSize: Int, hiddenSizes: [Int], outputSize: Int? = nil,
-                activation: HeadActivation = .identity) throws {
+                activation: ActivationKind = .identity) throws {
         var layers: [RecurrentLayerShape] = []
         var below = inputSize
         for h in hiddenSizes {
             layers.append(try RecurrentLayerShape(kind: kind, hiddenSize: h, inputSize: below))
             below = h
         }
-        let head = try outputSize.map { try DenseHeadShape(inputSize: below, outputSize: $0, activation: activation) }
-        try self.init(layers: layers, head: head)
+        try Self.validate(layerCount: layers.count)
+        try self.init(recurrent: layers, head: outputSize, activation: activation)
     }
 
-    /// D of layer 0: scalars per input step.
+    /// Scalars per input step: layer 0's input size.
     public var inputSize: Int { layers[0].inputSize }
-    /// Scalars per output step: the head's O, or the top layer's H.
-    public var outputSize: Int { head?.outputSize ?? layers[layers.count - 1].hiddenSize }
+    /// Scalars per output step: the last layer's output size.
+    public var outputSize: Int { layers[layers.count - 1].outputSize }
+    /// The recurrent layers' shapes, in order.
+    public var recurrentLayers: [RecurrentLayerShape] { layers.compactMap(\.recurrent) }
 
-    /// "LSTM H8 D1 → LSTM H8 D8 → Dense 8 → 1 (identity)".
-    public var description: String {
-        (layers.map(\.description) + (head.map { [$0.description] } ?? [])).joined(separator: " → ")
-    }
+    /// "LSTM H8 D1 → Dense 8 → 1 → tanh (1)".
+    public var description: String { layers.map(\.description).joined(separator: " → ") }
 }

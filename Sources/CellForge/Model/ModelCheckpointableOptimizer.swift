@@ -109,6 +109,6 @@ extension ModelCheckpoint {
 enum ModelValues {
     /// Whether every parameter is finite.
     static func allFinite<S: CellScalar>(_ p: ModelParameters<S>) -> Bool {
-        p.layers.allSatisfy { $0.values.allSatisfy(\.isFinite) } && (p.head?.values.allSatisfy(\.isFinite) ?? true)
+        p.layers.allSatisfy { $0.values.allSatisfy(\.isFinite) }
     }
 }

@@ -1,7 +1,7 @@
 extension ModelDriver {
     /// One training step over the batch, in one forward pass per sequence: forward through every
-    /// layer and the head, the loss and Δy, backward through the head and every layer (δx of
-    /// layer l + 1 is Δh of layer l at every step), gradients summed over the batch, optional
+    /// layer, the loss and Δy, backward through every layer (δx of layer l + 1 is the output
+    /// gradient of layer l at every step), gradients summed over the batch, optional
     /// clipping of the global norm over all parameters, then one optimizer step on the flat buffer.
     ///
     /// Steps are refused (`takeTrainingStep` decides): no steps in the
@@ -83,7 +83,7 @@ extension ModelDriver {
 
     /// Chunk c on worker w: zeroes the chunk's gradient, then takes its sequences in order, in runs
     /// of equal length cut into pieces the kernels run in lockstep: forward, loss and Δy, backward
-    /// through the head and the layers top down, adding each sequence's gradient in sequence order.
+    /// through the layers top down, adding each sequence's gradient in sequence order.
     @inlinable
     func trainChunk(_ c: Int, worker w: Int, _ p: TrainingPiece<Scalar>) {
         let ws = workspace
@@ -124,7 +124,7 @@ extension ModelDriver {
         ws.chunkLosses[c] = loss
     }
 
-    /// Backward through the head and every layer for the piece forward left in worker w's buffers.
+    /// Backward through every layer for the piece forward left in worker w's buffers.
     @inlinable
     func backwardPiece(worker w: Int, run: Int, length: Int, n: Int, x: UnsafePointer<Scalar>,
                        _ p: TrainingPiece<Scalar>, gradient: UnsafeMutablePointer<Scalar>) {
@@ -132,22 +132,13 @@ extension ModelDriver {
         let (D, S) = (architecture.inputSize, model.stateSize)
         let parameters = UnsafePointer(storage.baseAddress!)
         let top = model.layers.count - 1
-        if let head = architecture.head {
-            for r in 0..<run {
-                DenseHead.backward(head, parameters: parameters + model.headOffset,
-                                   input: ws.output(w, top) + r * ws.outputStrides[top], output: ws.headOutput(w, r),
-                                   outputGradient: ws.headDelta(w, r), steps: length,
-                                   inputGradient: ws.delta(w, top) + r * ws.outputStrides[top],
-                                   parameterGradient: gradient + model.headOffset)
-            }
-        }
         for l in stride(from: top, through: 0, by: -1) {
             let below = l > 0
             model.layers[l].backward(parameters: parameters + model.layerOffsets[l], batch: KernelBatch(
                 count: run, length: length,
                 input: below ? UnsafePointer(ws.output(w, l - 1)) : x, inputStride: below ? ws.outputStrides[l - 1] : length * D,
                 state: nil, stateStride: S,
-                outputStride: ws.outputStrides[l],
+                output: ws.output(w, l), outputStride: ws.outputStrides[l],
                 tape: ws.tape(w, l), tapeStride: ws.tapeStrides[l],
                 outputGradient: UnsafePointer(ws.delta(w, l)),
                 finalStateGradient: p.buffers.finalStateGradients.map { $0.baseAddress! + n * S + model.stateOffsets[l] },

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Trains and runs a whole model (recurrent layers and an optional dense head) over batches
-/// of independent sequences, spread across cores with `DispatchQueue.concurrentPerform`. The
+/// Trains and runs a whole model (recurrent, dense and activation layers) over batches of
+/// independent sequences, spread across cores with `DispatchQueue.concurrentPerform`. The
 /// one engine: `BatchDriver` runs a single kernel through it as a one-layer model.
 ///
 /// The driver owns the parameters in one flat buffer (`PackedModel`: every layer's packed
-/// kernel storage, then the head), so one optimizer and one gradient clipping cover the
+/// storage), so one optimizer and one gradient clipping cover the
 /// whole model. Buffers are allocated once and grown only for a longer sequence or more
 /// chunks than before; a call on a batch no larger than an earlier one allocates nothing
 /// beyond what Dispatch itself does.
@@ -49,7 +49,7 @@ public final class ModelDriver<Scalar: CellScalar> {
     /// batch is one thread's work, so larger values add nothing.
     public static var maximumSequencesPerChunk: Int { SequencesPerChunk.maximum }
 
-    /// A driver running `layers` (one per recurrent layer of `parameters.architecture`).
+    /// A driver running `layers` (one per layer of `parameters.architecture`).
     /// - Parameters:
     ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
     ///   - sequencesPerChunk: sequences per chunk, 1 to `maximumSequencesPerChunk` (results depend
@@ -148,7 +148,7 @@ public final class ModelDriver<Scalar: CellScalar> {
     }
 
     /// Runs a piece of `run` sequences of `length` steps (slot r reads `input + r·inputStride`) forward
-    /// through every layer and the head, states at `state + r·stateStride` (layer l at its state
+    /// through every layer, states at `state + r·stateStride` (layer l at its state
     /// offset) carried in place; leaves the outputs in worker w's buffers (see `modelOutput`).
     @inlinable
     func forwardPiece(worker w: Int, run: Int, length: Int, input: UnsafePointer<Scalar>, inputStride: Int,
@@ -165,24 +165,19 @@ public final class ModelDriver<Scalar: CellScalar> {
             x = UnsafePointer(ws.output(w, l))
             xStride = ws.outputStrides[l]
         }
-        guard let head = architecture.head else { return }
-        for r in 0..<run {
-            DenseHead.forward(head, parameters: parameters + model.headOffset, input: x + r * xStride, steps: length,
-                              output: ws.headOutput(w, r))
-        }
     }
 
-    /// Worker w's model output y for slot r (the head's, or the top layer's h).
+    /// Worker w's model output y for slot r (the last layer's output).
     @inlinable
     func modelOutput(worker w: Int, slot r: Int) -> UnsafeMutablePointer<Scalar> {
         let top = model.layers.count - 1
-        return architecture.head == nil ? workspace.output(w, top) + r * workspace.outputStrides[top] : workspace.headOutput(w, r)
+        return workspace.output(w, top) + r * workspace.outputStrides[top]
     }
 
     /// Worker w's Δy buffer for slot r.
     @inlinable
     func modelOutputGradient(worker w: Int, slot r: Int) -> UnsafeMutablePointer<Scalar> {
         let top = model.layers.count - 1
-        return architecture.head == nil ? workspace.delta(w, top) + r * workspace.outputStrides[top] : workspace.headDelta(w, r)
+        return workspace.delta(w, top) + r * workspace.outputStrides[top]
     }
 }

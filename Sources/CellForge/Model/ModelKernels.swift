@@ -11,7 +11,7 @@ extension ModelArchitecture {
     /// repeats (two layers of the same cell and sizes share one kernel).
     public func kernelKeys(scalar: ScalarType) -> [KernelKey] {
         var keys: [KernelKey] = []
-        for layer in layers where !keys.contains(layer.kernelKey(scalar: scalar)) { keys.append(layer.kernelKey(scalar: scalar)) }
+        for layer in recurrentLayers where !keys.contains(layer.kernelKey(scalar: scalar)) { keys.append(layer.kernelKey(scalar: scalar)) }
         return keys
     }
 
@@ -23,7 +23,7 @@ extension ModelArchitecture {
         let missing = kernelKeys(scalar: scalar).filter { !R.contains($0) }
         guard !missing.isEmpty else { return }
         let named = missing.map { key in
-            let at = layers.indices.filter { layers[$0].kernelKey(scalar: scalar) == key }
+            let at = layers.indices.filter { layers[$0].recurrent?.kernelKey(scalar: scalar) == key }
             return "\(key) (layer\(at.count > 1 ? "s" : "") \(at.map(String.init).joined(separator: ", ")))"
         }
         let commands = missing.map {

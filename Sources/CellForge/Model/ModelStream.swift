@@ -7,7 +7,7 @@
 /// Foundation: safe on an audio thread. Blocks longer than `maximumBlock` are run in pieces.
 ///
 /// Outputs equal `ModelDriver.infer` on the same samples bit for bit (the kernels' batched and
-/// single-sequence paths agree bit for bit, and the head is the same code).
+/// single-sequence paths agree bit for bit, and dense and activation layers are the same code).
 ///
 /// **Non-finite input.** The state carries what it is given: a NaN input (or one that makes a
 /// gate NaN) leaves a NaN state, and every later output is NaN until `reset()` or `setState(_:)`.
@@ -29,7 +29,6 @@ public final class ModelStream<Scalar: CellScalar> {
     @usableFromInline let tapes: [UnsafeMutablePointer<Scalar>]
     /// Per layer, what one `run` hands it, resolved once in `init`.
     @usableFromInline let stages: [Stage]
-    @usableFromInline let head: DenseHeadShape?
     /// D and O.
     public let inputSize: Int, outputSize: Int
 
@@ -58,15 +57,14 @@ public final class ModelStream<Scalar: CellScalar> {
         self.maximumBlock = maximumBlock
         self.parameters = storage.baseAddress!
         state = AlignedMemory.zeroed(model.stateSize)
-        outputs = layers.map { AlignedMemory.zeroed(maximumBlock * $0.shape.hiddenSize) }
+        outputs = layers.map { AlignedMemory.zeroed(maximumBlock * $0.shape.outputSize) }
         tapes = layers.map { AlignedMemory.zeroed($0.tapeCount(length: maximumBlock)) }
-        head = model.architecture.head
         inputSize = model.architecture.inputSize
         outputSize = model.architecture.outputSize
-        let (top, hasHead, base, state, outputs, tapes) = (layers.count - 1, head != nil, self.parameters, self.state, outputs, tapes)
+        let (top, base, state, outputs, tapes) = (layers.count - 1, self.parameters, self.state, outputs, tapes)
         stages = layers.indices.map { l in
             Stage(layer: layers[l], parameters: base + model.layerOffsets[l], state: state + model.stateOffsets[l],
-                  tape: tapes[l], output: l == top && !hasHead ? nil : outputs[l])
+                  tape: tapes[l], output: l == top ? nil : outputs[l])
         }
     }
 
@@ -146,7 +144,7 @@ public final class ModelStream<Scalar: CellScalar> {
         return y
     }
 
-    /// Up to `maximumBlock` steps through every layer, then the head.
+    /// Up to `maximumBlock` steps through every layer.
     @inlinable
     func run(_ input: UnsafePointer<Scalar>, _ length: Int, _ output: UnsafeMutablePointer<Scalar>) {
         var x = input
@@ -158,9 +156,6 @@ public final class ModelStream<Scalar: CellScalar> {
                     output: h, outputStride: 0, tape: stage.tape, tapeStride: 0))
                 x = UnsafePointer(h)
             }
-        }
-        if let head {
-            DenseHead.forward(head, parameters: parameters + model.headOffset, input: x, steps: length, output: output)
         }
     }
 }

@@ -4,8 +4,7 @@
 ///
 /// Per chunk: a gradient buffer (the flat model layout) and a loss. Per worker, for
 /// `slotCount` sequences run in lockstep (slots at constant strides): each layer's tapes,
-/// outputs h and output gradients Δh; the head's outputs y and Δy; the model states. Every
-/// area starts on a 64-byte boundary.
+/// outputs and output gradients; the model states. Every area starts on a 64-byte boundary.
 @usableFromInline
 final class ModelWorkspace<Scalar: CellScalar> {
     @usableFromInline let model: PackedModel<Scalar>
@@ -26,9 +25,6 @@ final class ModelWorkspace<Scalar: CellScalar> {
     @usableFromInline var outputStrides: [Int] = []
     @usableFromInline var outputOffsets: [Int] = []
     @usableFromInline var deltaOffsets: [Int] = []
-    @usableFromInline var headStride = 0
-    @usableFromInline var headOutputOffset = 0
-    @usableFromInline var headDeltaOffset = 0
     @usableFromInline var stateOffset = 0
     /// The batch's summed gradient, `model.parameterCount` scalars.
     @usableFromInline let gradient: UnsafeMutableBufferPointer<Scalar>
@@ -76,18 +72,14 @@ final class ModelWorkspace<Scalar: CellScalar> {
         (tapeStrides, tapeOffsets, outputStrides, outputOffsets, deltaOffsets) = ([], [], [], [], [])
         for layer in model.layers {
             let tape = area(layer.tapeCount(length: lengthCapacity))
-            let output = area(lengthCapacity * layer.shape.hiddenSize)
-            let delta = area(lengthCapacity * layer.shape.hiddenSize)
+            let output = area(lengthCapacity * layer.shape.outputSize)
+            let delta = area(lengthCapacity * layer.shape.outputSize)
             tapeStrides.append(tape.stride)
             tapeOffsets.append(tape.offset)
             outputStrides.append(output.stride)
             outputOffsets.append(output.offset)
             deltaOffsets.append(delta.offset)
         }
-        let head = area(lengthCapacity * model.architecture.outputSize)
-        headStride = head.stride
-        headOutputOffset = head.offset
-        headDeltaOffset = area(lengthCapacity * model.architecture.outputSize).offset
         stateOffset = area(model.stateSize).offset
         workerStride = offset
         blocks.deallocate()
@@ -98,18 +90,10 @@ final class ModelWorkspace<Scalar: CellScalar> {
     @inlinable func chunkGradient(_ c: Int) -> UnsafeMutablePointer<Scalar> { chunkGradients + c * gradientStride }
     /// Worker w's tape for layer l, slot 0 (slots at `tapeStrides[l]`).
     @inlinable func tape(_ w: Int, _ l: Int) -> UnsafeMutablePointer<Scalar> { blocks + w * workerStride + tapeOffsets[l] }
-    /// Worker w's outputs h of layer l, slot 0 (slots at `outputStrides[l]`).
+    /// Worker w's outputs of layer l, slot 0 (slots at `outputStrides[l]`).
     @inlinable func output(_ w: Int, _ l: Int) -> UnsafeMutablePointer<Scalar> { blocks + w * workerStride + outputOffsets[l] }
-    /// Worker w's Δh of layer l, slot 0 (slots at `outputStrides[l]`).
+    /// Worker w's output gradients of layer l, slot 0 (slots at `outputStrides[l]`).
     @inlinable func delta(_ w: Int, _ l: Int) -> UnsafeMutablePointer<Scalar> { blocks + w * workerStride + deltaOffsets[l] }
-    /// Worker w's head outputs y, slot s.
-    @inlinable func headOutput(_ w: Int, _ s: Int) -> UnsafeMutablePointer<Scalar> {
-        blocks + w * workerStride + headOutputOffset + s * headStride
-    }
-    /// Worker w's Δy, slot s.
-    @inlinable func headDelta(_ w: Int, _ s: Int) -> UnsafeMutablePointer<Scalar> {
-        blocks + w * workerStride + headDeltaOffset + s * headStride
-    }
     /// Worker w's model state for slot 0 (slots at `stateStride`).
     @inlinable func state(_ w: Int) -> UnsafeMutablePointer<Scalar> { blocks + w * workerStride + stateOffset }
 

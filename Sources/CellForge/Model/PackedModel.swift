@@ -1,17 +1,15 @@
 /// A model's layers and where their packed parameters live in one flat buffer: layer 0's
-/// kernel storage, layer 1's, …, then the head's V and c, each segment starting on a 64-byte
-/// boundary (the gaps hold zeros, with zero gradients, so every optimizer leaves them zero).
-/// Also where each layer's state lives in a model state: layer-major, [h, c] per LSTM layer
-/// (PyTorch's h0/c0 order per layer).
+/// storage, layer 1's, …, each segment starting on a 64-byte boundary (the gaps hold zeros,
+/// with zero gradients, so every optimizer leaves them zero). Also where each recurrent
+/// layer's state lives in a model state: layer-major, [h, c] per LSTM layer (PyTorch's h0/c0
+/// order per layer); other layers have none.
 public struct PackedModel<Scalar: CellScalar>: Sendable {
     /// The architecture.
     public let architecture: ModelArchitecture
-    /// The layers, bottom first.
+    /// The layers, in order.
     public let layers: [any ModelLayer<Scalar>]
     /// Offset of each layer's storage in the flat buffer.
     public let layerOffsets: [Int]
-    /// Offset of the head's parameters (the end of the layers when there is no head).
-    public let headOffset: Int
     /// Scalars of the flat buffer.
     public let parameterCount: Int
     /// Offset of each layer's state in a model state.
@@ -20,14 +18,14 @@ public struct PackedModel<Scalar: CellScalar>: Sendable {
     public let stateSize: Int
 
     /// The packing of `layers` for `architecture`.
-    /// - Throws: `CellForgeError` naming the first layer whose kernel's cell or sizes differ from the architecture's.
+    /// - Throws: `CellForgeError` naming the first layer whose kind or sizes differ from the architecture's.
     public init(architecture: ModelArchitecture, layers: [any ModelLayer<Scalar>]) throws {
         guard layers.count == architecture.layers.count else {
             throw CellForgeError.shapeMismatch(name: "model layers", expected: "\(architecture.layers.count) (\(architecture))",
                                                actual: "\(layers.count)")
         }
         for (l, (layer, shape)) in zip(layers, architecture.layers).enumerated() where layer.shape != shape {
-            throw CellForgeError.shapeMismatch(name: "layer \(l) kernel", expected: "\(shape)", actual: "\(layer.shape)")
+            throw CellForgeError.shapeMismatch(name: "layer \(l)", expected: "\(shape)", actual: "\(layer.shape)")
         }
         self.architecture = architecture
         self.layers = layers
@@ -40,8 +38,7 @@ public struct PackedModel<Scalar: CellScalar>: Sendable {
             state += layer.stateSize
         }
         layerOffsets = offsets
-        headOffset = offset
-        parameterCount = offset + (architecture.head?.parameterCount ?? 0)
+        parameterCount = offset
         stateOffsets = states
         stateSize = state
     }
@@ -61,24 +58,16 @@ public struct PackedModel<Scalar: CellScalar>: Sendable {
         for (l, layer) in layers.enumerated() {
             layer.pack(parameters.layers[l], into: segment(storage, l))
         }
-        if let head = parameters.head {
-            _ = UnsafeMutableBufferPointer(rebasing: storage[headOffset...]).update(fromContentsOf: head.values)
-        }
     }
 
     /// The canonical parameters (or gradients, or optimizer state) held in `storage`.
     public func unpack(_ storage: UnsafeBufferPointer<Scalar>) -> ModelParameters<Scalar> {
         Contract.require(storage.count == parameterCount, "PackedModel.unpack: storage has the wrong size")
-        let cells = layers.indices.map { l in
+        let unpacked = layers.indices.map { l in
             layers[l].unpack(UnsafeBufferPointer(rebasing: storage[layerOffsets[l]..<(layerOffsets[l] + layers[l].parameterStorageCount)]))
         }
-        let head = architecture.head.map { shape in
-            var p = DenseParameters<Scalar>(shape: shape)
-            p.values = Array(storage[headOffset...])
-            return p
-        }
         // Shapes come from this model's own layers, so they agree with the architecture.
-        return try! ModelParameters(architecture: architecture, layers: cells, head: head)
+        return try! ModelParameters(architecture: architecture, layers: unpacked)
     }
 
     /// `unpack` of an array of `parameterCount` scalars.

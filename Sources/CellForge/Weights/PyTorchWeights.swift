@@ -7,7 +7,8 @@
 /// PyTorch applies r to the recurrent term including its bias. A module made with
 /// `bias=False` has no bias tensors; its biases are zero.
 /// Export puts the whole bias in `bias_ih` and zeros in `bias_hh` (GRU: b_hn in its n block),
-/// which computes the same function. Whole stacks (`num_layers` > 1, with a `nn.Linear`
+/// which computes the same function; `gradientTensors` gives a gradient each tensor's true
+/// share instead (both biases carry ∂L/∂b). Whole stacks (`num_layers` > 1, with a `nn.Linear`
 /// head) load with `PyTorchModelWeights`.
 public enum PyTorchWeights {
     /// The names of layer 0's tensors, in the order PyTorch lists them.
@@ -63,7 +64,27 @@ public enum PyTorchWeights {
     /// `dtype` (default: the dtype matching `S`).
     public static func tensors<S: CellScalar>(_ parameters: CellParameters<S>, prefix: String = "", layer: Int = 0,
                                               dtype: SafeTensors.DType? = nil) -> SafeTensors {
-        let p = parameters, G = p.kind.gateCount, H = p.hiddenSize, D = p.inputSize
+        stateDict(parameters, prefix: prefix, layer: layer, dtype: dtype, gradient: false)
+    }
+
+    /// The gradient of a loss with respect to every tensor of the state_dict that
+    /// `parameters(_:from:prefix:as:)` reads, from `gradient`, its gradient with respect to the
+    /// CellForge parameters (a `CellParameters` used as a gradient, as the drivers return it):
+    /// what PyTorch's autograd puts in each tensor's `.grad`, named as `tensors` names them.
+    ///
+    /// The import is linear, so by the chain rule ∂L/∂weight_ih = ∂L/∂W and ∂L/∂weight_hh =
+    /// ∂L/∂U, rows in PyTorch's gate order; b = bias_ih + bias_hh gives ∂L/∂bias_ih =
+    /// ∂L/∂bias_hh = ∂L/∂b, except a GRU's n block: ∂L/∂bias_ih = ∂L/∂b_n and ∂L/∂bias_hh = ∂L/∂b_hn.
+    public static func gradientTensors<S: CellScalar>(_ gradient: CellParameters<S>, prefix: String = "", layer: Int = 0,
+                                                      dtype: SafeTensors.DType? = nil) -> SafeTensors {
+        stateDict(gradient, prefix: prefix, layer: layer, dtype: dtype, gradient: true)
+    }
+
+    /// The four tensors of `p`: `bias_hh` holds b_hn in a GRU's n block and, when `gradient`,
+    /// b in every other block (else zeros there, so that bias_ih + bias_hh = b).
+    private static func stateDict<S: CellScalar>(_ p: CellParameters<S>, prefix: String, layer: Int,
+                                                 dtype: SafeTensors.DType?, gradient: Bool) -> SafeTensors {
+        let G = p.kind.gateCount, H = p.hiddenSize, D = p.inputSize
         let order = GateOrder.pytorch(p.kind)
         var wih = [S](repeating: 0, count: G * H * D), whh = [S](repeating: 0, count: G * H * H)
         var bih = [S](repeating: 0, count: G * H), bhh = bih
@@ -72,6 +93,7 @@ public enum PyTorchWeights {
             for j in 0..<D { wih[t * D + j] = p.w(r, j) }
             for j in 0..<H { whh[t * H + j] = p.u(r, j) }
             bih[t] = p.b(r)
+            if gradient, !(p.kind == .gru && r / H == 2) { bhh[t] = p.b(r) }
         }
         if p.kind == .gru { for k in 0..<H { bhh[2 * H + k] = p.bhn(k) } }
         let names = tensorNames(layer: layer).map { prefix + $0 }

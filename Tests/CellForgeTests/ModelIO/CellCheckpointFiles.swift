@@ -10,7 +10,9 @@ enum CellCheckpointFiles {
     /// The cell checkpoint file of the one-layer `checkpoint`.
     static func file<S: CellScalar>(_ checkpoint: ModelCheckpoint<S>) throws -> SafeTensors {
         let model = try checkpoint.safeTensors()
-        let layer = checkpoint.parameters.architecture.layers[0]
+        guard case let .recurrent(layer) = checkpoint.parameters.architecture.layers[0] else {
+            throw CellForgeError.invalidArgument("a cell checkpoint holds one recurrent layer")
+        }
         func cellName(_ name: String) -> String { name.replacingOccurrences(of: "layer.0.", with: "") }
         var file = SafeTensors()
         for name in model.names { file[cellName(name)] = model[name] }
@@ -28,14 +30,14 @@ enum CellCheckpointFiles {
     static func sample<S: CellScalar>(_ kind: CellKind, optimizer: String, hidden H: Int = 3, input D: Int = 2,
                                       stepCount: Int = 7, as _: S.Type = S.self) throws -> ModelCheckpoint<S> {
         let architecture = try ModelArchitecture(kind: kind, inputSize: D, hiddenSizes: [H])
-        func random(_ seed: UInt64) throws -> ModelParameters<S> { try ModelParameters<S>.random(architecture, seed: seed) }
-        var v = try random(3)
+        func random(_ seed: UInt64) -> ModelParameters<S> { ModelParameters<S>.random(architecture, seed: seed) }
+        var v = random(3)
         v.layers[0].values = v.layers[0].values.map { $0.magnitude }
         let state: ModelOptimizerState<S> = switch optimizer {
-        case "momentum": .momentum(velocity: try random(2))
-        case "adam": .adam(stepCount: stepCount, firstMoment: try random(2), secondMoment: v)
+        case "momentum": .momentum(velocity: random(2))
+        case "adam": .adam(stepCount: stepCount, firstMoment: random(2), secondMoment: v)
         default: .none
         }
-        return try ModelCheckpoint(parameters: try random(1), optimizer: state, metadata: ["run": "sine", "epoch": "3"])
+        return try ModelCheckpoint(parameters: random(1), optimizer: state, metadata: ["run": "sine", "epoch": "3"])
     }
 }

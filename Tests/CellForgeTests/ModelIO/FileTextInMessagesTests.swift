@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func kerasTensorNameIsEscaped() throws {
-        var file = KerasModelWeights.tensors(try ModelParameters<Float>.random(ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [2]), seed: 5))
+        var file = try KerasModelWeights.tensors(try ModelParameters<Float>.random(ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [2]), seed: 5))
         file["lstm/" + Self.hostile] = file["lstm/bias"]
         do {
             _ = try KerasModelWeights.parameters(from: file, as: Float.self)

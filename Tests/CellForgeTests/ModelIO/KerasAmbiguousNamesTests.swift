@@ -10,7 +10,7 @@ import Testing
     static func file(_ names: [String]) throws -> SafeTensors {
         let model = try ModelParameters<Float>.random(ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [2, 2]), seed: 9)
         var file = SafeTensors()
-        for (layer, name) in zip(model.layers, names) {
+        for (layer, name) in zip(model.recurrentLayers, names) {
             for (weight, tensor) in KerasWeights.tensors(layer).tensors { file[name + "/" + weight] = tensor }
         }
         return file

@@ -28,7 +28,7 @@ import Testing
             _ = try KerasModelWeights.parameters(from: file, as: Double.self)
         }
         let model = try KerasModelWeights.parameters(from: file, layers: order, as: Double.self)
-        #expect(model.architecture.layers.map(\.kind) == [.gru, .rnn])
+        #expect(model.architecture.recurrentLayers.map(\.kind) == [.gru, .rnn])
         let d = try ModelIOTestSupport.maxError(model, x: x, expected: y)
         let f = try ModelIOTestSupport.maxError(KerasModelWeights.parameters(from: file, layers: order, as: Float.self), x: x, expected: y)
         print("\(name): Double max error \(d), Float \(f)")
@@ -38,7 +38,7 @@ import Testing
     @Test func exportUsesKerasNamesAndLoadsBackExactly() throws {
         let file = try ModelIOTestSupport.weights("keras_lstm2_dense_tanh")
         let model = try KerasModelWeights.parameters(from: file, activation: .tanh, as: Float.self)
-        let exported = KerasModelWeights.tensors(model)
+        let exported = try KerasModelWeights.tensors(model)
         #expect(exported.names == file.names)
         #expect(exported == file, "Float weights export to the very tensors Keras saved")
         #expect(try KerasModelWeights.parameters(from: exported, activation: .tanh, as: Float.self) == model)

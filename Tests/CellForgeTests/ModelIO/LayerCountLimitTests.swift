@@ -12,7 +12,7 @@ import Testing
         #expect(ModelArchitecture.maximumLayerCount == 1024)
         let shape = try RecurrentLayerShape(kind: .rnn, hiddenSize: 1, inputSize: 1)
         ModelIOTestSupport.expectError(["layer count 1025", "between 1 and 1024"]) {
-            _ = try ModelArchitecture(layers: Array(repeating: shape, count: Self.over))
+            _ = try ModelArchitecture(layers: Array(repeating: .recurrent(shape), count: Self.over))
         }
         ModelIOTestSupport.expectError(["layer count 0", "between 1 and 1024"]) { _ = try ModelArchitecture(layers: []) }
     }
@@ -22,7 +22,7 @@ import Testing
             + #""weights": [[[0.1, 0.2, 0.3, 0.4]], [[0.1, 0.2, 0.3, 0.4]], [0, 0, 0, 0]]}"#
         let json = #"{"in_shape": [null, null, 1], "layers": ["# + Array(repeating: layer, count: Self.over).joined(separator: ",") + "]}"
         // The RTNeural reader counts the layers before building any (ModelArchitecture's limit).
-        ModelIOTestSupport.expectError(["RTNeural", "1025 lstm or gru", "limit is 1024"]) {
+        ModelIOTestSupport.expectError(["RTNeural", "1025 layers", "limit is 1024"]) {
             _ = try RTNeuralModel.parameters(json: Data(json.utf8), as: Float.self)
         }
     }

@@ -7,9 +7,9 @@ import Testing
 /// refused save leaves the previous file as it was.
 @Suite struct ModelCheckpointFileTests {
     static func architecture() throws -> ModelArchitecture {
-        try ModelArchitecture(layers: [RecurrentLayerShape(kind: .gru, hiddenSize: 7, inputSize: 2),
+        try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .gru, hiddenSize: 7, inputSize: 2),
                                        RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 7)],
-                              head: DenseHeadShape(inputSize: 5, outputSize: 3, activation: .tanh))
+                              head: 3, activation: .tanh)
     }
 
     static func checkpoints<S: CellScalar>(_: S.Type) throws -> [ModelCheckpoint<S>] {
@@ -18,7 +18,6 @@ import Testing
         let m = try ModelParameters<S>.random(arch, seed: 2)
         var v = try ModelParameters<S>.random(arch, seed: 3)
         for l in v.layers.indices { v.layers[l].values = v.layers[l].values.map { $0 * $0 } }
-        v.head!.values = v.head!.values.map { $0 * $0 }
         return [try ModelCheckpoint(parameters: p, metadata: ["epoch": "3"]),
                 try ModelCheckpoint(parameters: p, optimizer: .momentum(velocity: m)),
                 try ModelCheckpoint(parameters: p, optimizer: .adam(stepCount: 17, firstMoment: m, secondMoment: v)),
@@ -64,18 +63,18 @@ import Testing
             (["cellforge.adam.step_count", "\"1.5\"", "integer"], adam, { $0.metadata["cellforge.adam.step_count"] = "1.5" }),
             (["cellforge.adam.step_count", "missing"], adam, { $0.metadata["cellforge.adam.step_count"] = nil }),
             (["adam.v.layer.1.U", "at least 0"], adam, { $0["adam.v.layer.1.U"] = try tensor([20, 5], -1e-9) }),
-            (["adam.m.head.c"], adam, { $0["adam.m.head.c"] = try tensor([3], .nan) }),
+            (["adam.m.layer.2.bias"], adam, { $0["adam.m.layer.2.bias"] = try tensor([3], .nan) }),
             (["adam.m.layer.0.W", "not zero", "step count is 0"], 3, { $0["adam.m.layer.0.W"] = try tensor([21, 2], 1e-3) }),
             (["missing", "adam.v.layer.0.b_hn"], adam, { $0["adam.v.layer.0.b_hn"] = nil }),
             (["unexpected", "momentum.velocity.layer.0.W"], adam, { $0["momentum.velocity.layer.0.W"] = $0["adam.m.layer.0.W"] }),
-            (["momentum.velocity.head.V", "[3, 5]", "[3, 4]"], momentum, { $0["momentum.velocity.head.V"] = try tensor([3, 4], 0) }),
+            (["momentum.velocity.layer.2.weight", "[3, 5]", "[3, 4]"], momentum, { $0["momentum.velocity.layer.2.weight"] = try tensor([3, 4], 0) }),
             (["momentum.velocity.layer.1.b", "F32", "F64"], momentum, {
                 $0["momentum.velocity.layer.1.b"] = try SafeTensors.Tensor(shape: [20], values: [Float](repeating: 0, count: 20))
             }),
             (["\"rmsprop\"", "none, momentum or adam"], momentum, { $0.metadata["cellforge.optimizer"] = "rmsprop" }),
             (["unexpected entry", "cellforge.adam.step_count"], momentum, { $0.metadata["cellforge.adam.step_count"] = "3" }),
             (["layer.1.W"], none, { $0["layer.1.W"] = try tensor([20, 7], .infinity) }),
-            (["layer 1 input size", "expected 7"], none, { $0.metadata["cellforge.layer.1.input_size"] = "6" }),
+            (["layer 1 (recurrent) input size", "expected 7"], none, { $0.metadata["cellforge.layer.1.input_size"] = "6" }),
             (["not a CellForge model checkpoint", "it is a model file"], none, { $0.metadata["cellforge.model_checkpoint"] = nil; $0.metadata["cellforge.model"] = "1" }),
         ]
         for (parts, index, edit) in bad { ModelIOTestSupport.expectError(parts) { try load(index, edit) } }

@@ -11,9 +11,9 @@ import Testing
     struct Tally { var refused = 0, accepted = 0 }
 
     static func bases() throws -> [Data] {
-        let arch = try ModelArchitecture(layers: [RecurrentLayerShape(kind: .lstm, hiddenSize: 3, inputSize: 2),
+        let arch = try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .lstm, hiddenSize: 3, inputSize: 2),
                                                   RecurrentLayerShape(kind: .gru, hiddenSize: 2, inputSize: 3)],
-                                         head: DenseHeadShape(inputSize: 2, outputSize: 1, activation: .tanh))
+                                         head: 1, activation: .tanh)
         return [try ModelFile(parameters: ModelParameters<Float>.random(arch, seed: 1)).safeTensors.serialized(),
                 try ModelFile(parameters: ModelParameters<Double>.random(ModelArchitecture(kind: .rnn, inputSize: 1, hiddenSizes: [2, 2]), seed: 2),
                               metadata: ["note": "x"]).safeTensors.serialized()]

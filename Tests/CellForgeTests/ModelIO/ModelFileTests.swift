@@ -7,10 +7,10 @@ import Testing
 /// with one line naming the layer and tensor or entry.
 @Suite struct ModelFileTests {
     static func architecture() throws -> ModelArchitecture {
-        try ModelArchitecture(layers: [RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 3),
+        try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 3),
                                        RecurrentLayerShape(kind: .gru, hiddenSize: 7, inputSize: 5),
                                        RecurrentLayerShape(kind: .rnn, hiddenSize: 4, inputSize: 7)],
-                              head: DenseHeadShape(inputSize: 4, outputSize: 2, activation: .sigmoid))
+                              head: 2, activation: .sigmoid)
     }
 
     static func file<S: CellScalar>(_: S.Type) throws -> ModelFile<S> {
@@ -60,29 +60,53 @@ import Testing
 
     @Test func inconsistentFilesAreRefusedNamingLayerAndTensor() throws {
         let bad: [([String], (inout SafeTensors) throws -> Void)] = [
-            (["layer 1 input size", "expected 5", "got 6"], { $0.metadata["cellforge.layer.1.input_size"] = "6" }),
-            (["layer 1", "\"conv1d\"", "lacks"], { $0.metadata["cellforge.layer.1.cell"] = "conv1d" }),
-            (["head input size", "expected 4", "got 3"], { $0.metadata["cellforge.head.input_size"] = "3" }),
-            (["head.V", "[3, 4]", "[2, 4]"], { $0.metadata["cellforge.head.output_size"] = "3" }),
+            (["layer 1 (recurrent) input size", "expected 5", "got 6"], { $0.metadata["cellforge.layer.1.input_size"] = "6" }),
+            (["layer 1", "\"conv1d\"", "lacks"], { $0.metadata["cellforge.layer.1.kind"] = "conv1d" }),
+            (["layer 3 (dense) input size", "expected 4", "got 3"], { $0.metadata["cellforge.layer.3.input_size"] = "3" }),
+            (["layer.3.weight", "[3, 4]", "[2, 4]"], {
+                $0.metadata["cellforge.layer.3.output_size"] = "3"
+                $0.metadata["cellforge.layer.4.size"] = "3"
+            }),
             (["missing", "layer.2.U"], { $0["layer.2.U"] = nil }),
             (["unexpected", "layer.3.W"], { $0["layer.3.W"] = $0["layer.2.W"] }),
             (["layer.0.W", "[20, 3]", "[20, 2]"], { $0["layer.0.W"] = try SafeTensors.Tensor(shape: [20, 2], values: [Float](repeating: 0, count: 40)) }),
             (["layer.1.b_hn", "F64", "F32"], { $0["layer.1.b_hn"] = try SafeTensors.Tensor(shape: [7], values: [Double](repeating: 0, count: 7)) }),
             (["layer.2.b"], { $0["layer.2.b"] = try SafeTensors.Tensor(shape: [4], values: [Float](repeating: .infinity, count: 4)) }),
-            (["missing", "layer.3.W", "layer.3.U"], {
-                $0.metadata["cellforge.layer_count"] = "4"
-                for f in ["cell": "rnn", "hidden_size": "4", "input_size": "4"] { $0.metadata["cellforge.layer.3.\(f.key)"] = f.value }
-                $0.metadata["cellforge.head.input_size"] = "4"
+            (["missing", "layer.5.slope"], {
+                $0.metadata["cellforge.layer_count"] = "6"
+                for f in ["kind": "prelu", "size": "2"] { $0.metadata["cellforge.layer.5.\(f.key)"] = f.value }
             }),
             (["layer_count", "\"two\"", "integer"], { $0.metadata["cellforge.layer_count"] = "two" }),
             (["cellforge.layer.2.hidden_size"], { $0.metadata["cellforge.layer.2.hidden_size"] = nil }),
             (["unexpected entry", "cellforge.extra"], { $0.metadata["cellforge.extra"] = "1" }),
-            (["version", "\"2\""], { $0.metadata["cellforge.model"] = "2" }),
+            (["version", "\"3\"", "1 and 2"], { $0.metadata["cellforge.model"] = "3" }),
             (["not a CellForge model file", "PyTorchModelWeights"], { $0.metadata["cellforge.model"] = nil }),
-            (["head activation", "\"relu\""], { $0.metadata["cellforge.head.activation"] = "relu" }),
+            (["cellforge.layer.4.constant"], { $0.metadata["cellforge.layer.4.kind"] = "leaky_relu" }),
+            (["cellforge.layer.4.constant", "\"x\"", "finite number"], {
+                $0.metadata["cellforge.layer.4.kind"] = "elu"
+                $0.metadata["cellforge.layer.4.constant"] = "x"
+            }),
+            (["unexpected entry", "cellforge.head.activation"], { $0.metadata["cellforge.head.activation"] = "tanh" }),
             (["layer count", "-1"], { $0.metadata["cellforge.layer_count"] = "-1" }),
         ]
         for (parts, edit) in bad { ModelIOTestSupport.expectError(parts) { try load(edit) } }
+    }
+
+    /// Every layer kind, constants included, round-trips exactly; tensors are named by layer.
+    @Test func everyLayerKindRoundTrips() throws {
+        let a = { (kind: ActivationKind, size: Int) in LayerShape.activation(try! ActivationLayerShape(kind: kind, size: size)) }
+        let architecture = try ModelArchitecture(layers: [
+            .dense(DenseLayerShape(inputSize: 2, outputSize: 3)), a(.leakyReLU(slope: 0.1), 3), a(.prelu, 3),
+            .recurrent(RecurrentLayerShape(kind: .gru, hiddenSize: 4, inputSize: 3)), a(.elu(alpha: 1.0 / 3), 4), a(.relu, 4),
+            a(.identity, 4), a(.softmax, 4), a(.tanh, 4), a(.sigmoid, 4),
+        ])
+        let model = try ModelFile(parameters: ModelParameters<Double>.random(architecture, seed: 4))
+        let again = try ModelFile<Double>(SafeTensors(data: model.safeTensors.serialized()))
+        #expect(again == model)
+        #expect(again.parameters.architecture == architecture)
+        #expect(model.safeTensors.names == ["layer.0.bias", "layer.0.weight", "layer.2.slope",
+                                            "layer.3.U", "layer.3.W", "layer.3.b", "layer.3.b_hn"])
+        #expect(model.safeTensors.metadata["cellforge.layer.4.constant"] == String(1.0 / 3))
     }
 
     @Test func headlessModelsRoundTrip() throws {
@@ -95,7 +119,7 @@ import Testing
         let p = try ModelParameters<Float>.random(Self.architecture(), seed: 1)
         ModelIOTestSupport.expectError(["cellforge.scalar", "reserved"]) { _ = try ModelFile(parameters: p, metadata: ["cellforge.scalar": "x"]) }
         var q = p
-        q.head!.values[3] = .nan
-        ModelIOTestSupport.expectError(["head.V"]) { _ = try ModelFile(parameters: q) }
+        q.layers[3].values[3] = .nan
+        ModelIOTestSupport.expectError(["layer.3.weight"]) { _ = try ModelFile(parameters: q) }
     }
 }

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func missingKernelsAreNamedWithHowToAddThem() throws {
-        let arch = try ModelArchitecture(layers: [RecurrentLayerShape(kind: .lstm, hiddenSize: 8, inputSize: 1),
+        let arch = try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .lstm, hiddenSize: 8, inputSize: 1),
                                                   RecurrentLayerShape(kind: .gru, hiddenSize: 12, inputSize: 8),
                                                   RecurrentLayerShape(kind: .gru, hiddenSize: 12, inputSize: 12),
                                                   RecurrentLayerShape(kind: .gru, hiddenSize: 12, inputSize: 12)])

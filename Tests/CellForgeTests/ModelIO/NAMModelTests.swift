@@ -127,11 +127,17 @@ import Testing
         let mixed = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [4, 6], outputSize: 1)
         ModelIOTestSupport.expectError(["layer 1", "H6", "one hidden size"]) { _ = try NAMModel(parameters: ModelParameters<Float>.random(mixed, seed: 1)) }
         let headless = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [4])
-        ModelIOTestSupport.expectError(["no head"]) { _ = try NAMModel(parameters: ModelParameters<Float>.random(headless, seed: 1)) }
+        ModelIOTestSupport.expectError(["no dense layer"]) { _ = try NAMModel(parameters: ModelParameters<Float>.random(headless, seed: 1)) }
         let tanh = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [4], outputSize: 1, activation: .tanh)
-        ModelIOTestSupport.expectError(["tanh head"]) { _ = try NAMModel(parameters: ModelParameters<Float>.random(tanh, seed: 1)) }
+        ModelIOTestSupport.expectError(["a tanh activation after it"]) { _ = try NAMModel(parameters: ModelParameters<Float>.random(tanh, seed: 1)) }
         let lstm = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [4], outputSize: 1)
         let p = try ModelParameters<Float>.random(lstm, seed: 1)
+        let denseFirst = try ModelArchitecture(layers: [.dense(DenseLayerShape(inputSize: 1, outputSize: 4)),
+                                                        .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 4)),
+                                                        .dense(DenseLayerShape(inputSize: 4, outputSize: 1))])
+        ModelIOTestSupport.expectError(["layer 0 (Dense 1 → 4)", "does not fit"]) {
+            _ = try NAMModel(parameters: ModelParameters<Float>.random(denseFirst, seed: 1))
+        }
         ModelIOTestSupport.expectError(["initial state", "expected 8 values", "got 3"]) { _ = try NAMModel(parameters: p, initialState: [0, 0, 0]) }
         ModelIOTestSupport.expectError(["initial state value 2"]) { _ = try NAMModel(parameters: p, initialState: [0, 0, .nan, 0, 0, 0, 0, 0]) }
         ModelIOTestSupport.expectError(["sample rate"]) { _ = try NAMModel(parameters: p, sampleRate: 0) }

@@ -6,13 +6,13 @@ import Testing
 /// state_dicts PyTorch wrote and reproduce PyTorch's outputs; bad state_dicts are refused
 /// with one line naming the layer and tensor. Tolerances: `ModelIOTolerance`.
 @Suite struct PyTorchModelImportTests {
-    @Test(arguments: [("torch_lstm2_linear", HeadActivation.identity), ("torch_gru_linear_tanh", .tanh)])
-    func stackWithLinearHeadReproducesPyTorch(_ name: String, _ activation: HeadActivation) throws {
+    @Test(arguments: [("torch_lstm2_linear", ActivationKind.identity), ("torch_gru_linear_tanh", .tanh)])
+    func stackWithLinearHeadReproducesPyTorch(_ name: String, _ activation: ActivationKind) throws {
         let file = try ModelIOTestSupport.weights(name)
         let (x, y, _) = try ModelIOTestSupport.io(name + ".json")
         let double = try PyTorchModelWeights.parameters(from: file, activation: activation, as: Double.self)
         let float = try PyTorchModelWeights.parameters(from: file, recurrent: "rnn.", head: "head.", activation: activation, as: Float.self)
-        #expect(double.head?.shape.activation == activation)
+        #expect(try RecurrentStackWithHead(double, format: "a test").activation == activation)
         #expect(double.architecture == float.architecture)
         let d = try ModelIOTestSupport.maxError(double, x: x, expected: y)
         let f = try ModelIOTestSupport.maxError(float, x: x, expected: y)
@@ -35,7 +35,7 @@ import Testing
         let (x, y, _) = try ModelIOTestSupport.io(name + ".json")
         let model = try PyTorchModelWeights.parameters(from: file, as: Double.self)
         #expect(model.architecture == (try ModelArchitecture(kind: .rnn, inputSize: 4, hiddenSizes: [6, 6])))
-        #expect(model.layers.allSatisfy { $0.b.allSatisfy { $0 == 0 } })
+        #expect(model.recurrentLayers.allSatisfy { $0.b.allSatisfy { $0 == 0 } })
         let d = try ModelIOTestSupport.maxError(model, x: x, expected: y)
         #expect(d <= ModelIOTolerance.double, "\(name): \(d)")
     }
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func exportRefusesLayersOneModuleCannotHold() throws {
-        let arch = try ModelArchitecture(layers: [RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 2),
+        let arch = try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 2),
                                                   RecurrentLayerShape(kind: .lstm, hiddenSize: 3, inputSize: 4)])
         let model = try ModelParameters<Float>.random(arch, seed: 1)
         ModelIOTestSupport.expectError(["layer 1", "hidden size 4"]) { _ = try PyTorchModelWeights.tensors(model) }

@@ -22,16 +22,16 @@ import Testing
     @Test func aMillionLayersAreRefusedBeforeAnyIsBuilt() throws {
         let data = Self.model(Array(repeating: "{\"type\": \"lstm\"}", count: 1_000_000))
         let start = Date()
-        ModelIOTestSupport.expectError(["RTNeural model has 1000000 layers (1000000 lstm or gru)", "the limit is 1024 lstm or gru layers"]) {
+        ModelIOTestSupport.expectError(["RTNeural model has 1000000 layers", "the limit is 1024"]) {
             _ = try RTNeuralModel.parameters(json: data, as: Float.self)
         }
         #expect(Date().timeIntervalSince(start) < 30, "refused after \(Date().timeIntervalSince(start)) s")
     }
 
     @Test func moreRecurrentLayersThanAModelMayHaveAreRefused() throws {
-        let ok = Self.model(Array(repeating: Self.lstm(), count: 1024) + [Self.dense])
+        let ok = Self.model(Array(repeating: Self.lstm(), count: 1023) + [Self.dense])
         #expect(try RTNeuralModel.parameters(json: ok, as: Float.self).architecture.layers.count == 1024)
-        ModelIOTestSupport.expectError(["1025 layers (1025 lstm or gru)", "the limit is 1024"]) {
+        ModelIOTestSupport.expectError(["1025 layers", "the limit is 1024"]) {
             _ = try RTNeuralModel.parameters(json: Self.model(Array(repeating: Self.lstm(), count: 1025)), as: Float.self)
         }
     }

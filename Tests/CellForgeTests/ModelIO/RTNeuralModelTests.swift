@@ -13,8 +13,8 @@ import Testing
         let (x, y, _) = try ModelIOTestSupport.io(Self.name + ".outputs.json")
         let double = try RTNeuralModel.parameters(contentsOf: url, as: Double.self)
         #expect(double.architecture == (try ModelArchitecture(
-            layers: [RecurrentLayerShape(kind: .gru, hiddenSize: 6, inputSize: 1), RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 6)],
-            head: DenseHeadShape(inputSize: 4, outputSize: 1, activation: .sigmoid))))
+            recurrent: [RecurrentLayerShape(kind: .gru, hiddenSize: 6, inputSize: 1), RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 6)],
+            head: 1, activation: .sigmoid)))
         let d = try ModelIOTestSupport.maxError(double, x: x, expected: y)
         let f = try ModelIOTestSupport.maxError(RTNeuralModel.parameters(contentsOf: url, as: Float.self), x: x, expected: y)
         print("\(Self.name): Double max error \(d), Float \(f)")
@@ -23,9 +23,9 @@ import Testing
 
     @Test func exportReadsBackExactly() throws {
         for scalarSeed in [UInt64(3), 4] {
-            let arch = try ModelArchitecture(layers: [RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 2),
+            let arch = try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 2),
                                                       RecurrentLayerShape(kind: .gru, hiddenSize: 3, inputSize: 5)],
-                                             head: DenseHeadShape(inputSize: 3, outputSize: 2, activation: .tanh))
+                                             head: 2, activation: .tanh)
             let float = try ModelParameters<Float>.random(arch, seed: scalarSeed)
             #expect(try RTNeuralModel.parameters(json: RTNeuralModel.json(float), as: Float.self) == float)
             let double = try ModelParameters<Double>.random(arch, seed: scalarSeed)
@@ -47,9 +47,11 @@ import Testing
     @Test func badFilesAreRefusedNamingLayerIndexAndType() throws {
         func load(_ data: Data) throws { _ = try RTNeuralModel.parameters(json: data, as: Double.self) }
         let conv = try edited { root in var l = layers(root); l[1]["type"] = "conv1d"; root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 1 (\"conv1d\")", "no \"conv1d\" layer"]) { try load(conv) }
-        let relu = try edited { root in var l = layers(root); l[2]["activation"] = "relu"; root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 2 (\"dense\")", "relu"]) { try load(relu) }
+        ModelIOTestSupport.expectError(["layer 1 (\"conv1d\")", "CellForge reads lstm, gru, dense"]) { try load(conv) }
+        let swish = try edited { root in var l = layers(root); l[2]["activation"] = "swish"; root["layers"] = l }
+        ModelIOTestSupport.expectError(["layer 2 (\"dense\")", "\"swish\""]) { try load(swish) }
+        let reluCell = try edited { root in var l = layers(root); l[1]["activation"] = "relu"; root["layers"] = l }
+        ModelIOTestSupport.expectError(["layer 1 (\"lstm\")", "\"relu\"", "tanh"]) { try load(reluCell) }
         let chain = try edited { root in var l = layers(root); l[0]["shape"] = [NSNull(), NSNull(), 5]; root["layers"] = l }
         ModelIOTestSupport.expectError(["layer 0 (\"gru\")", "weights[0] (kernel)", "[1, 15]", "[1, 18]"]) { try load(chain) }
         let input = try edited { root in root["in_shape"] = [NSNull(), NSNull(), 2] }
@@ -66,14 +68,23 @@ import Testing
         let missing = try edited { root in var l = layers(root); l[1]["weights"] = Array((l[1]["weights"] as! [Any]).prefix(2)); root["layers"] = l }
         ModelIOTestSupport.expectError(["layer 1 (\"lstm\") weights", "3 arrays", "2"]) { try load(missing) }
         let afterHead = try edited { root in var l = layers(root); l.append(l[0]); root["layers"] = l }
-        ModelIOTestSupport.expectError(["layer 3 (\"gru\")", "follows the dense layer"]) { try load(afterHead) }
+        let afterHeadModel = try RTNeuralModel.parameters(json: afterHead, as: Double.self)
+        #expect(afterHeadModel.architecture.layers.map(\.kindName) == ["recurrent", "recurrent", "dense", "activation", "recurrent"],
+                "a recurrent layer may follow a dense one: \(afterHeadModel.architecture)")
+        let activationSize = try edited { root in
+            var l = layers(root)
+            l.append(["type": "activation", "activation": "tanh", "shape": [NSNull(), NSNull(), 2], "weights": [Any]()])
+            root["layers"] = l
+        }
+        ModelIOTestSupport.expectError(["layer 3 (\"activation\") shape", "[null, null, 1]", "2"]) { try load(activationSize) }
         let activationLayer = try edited { root in
             var l = layers(root); l[2]["activation"] = ""
             l.append(["type": "activation", "activation": "tanh", "shape": [NSNull(), NSNull(), 1], "weights": [Any]()])
             root["layers"] = l
         }
         let model = try RTNeuralModel.parameters(json: activationLayer, as: Double.self)
-        #expect(model.head?.shape.activation == .tanh, "an activation layer after a plain dense sets the head's activation")
+        #expect(model.architecture.layers.last == .activation(try ActivationLayerShape(kind: .tanh, size: 1)),
+                "an activation layer after a plain dense: \(model.architecture)")
         ModelIOTestSupport.expectError(["not valid JSON"]) { try load(Data("{\"in_shape\": [".utf8)) }
         let zero = try edited { root in var l = layers(root); l[0]["shape"] = [NSNull(), NSNull(), 0]; root["layers"] = l }
         ModelIOTestSupport.expectError(["layer 0 (\"gru\")", "hidden size 0"]) { try load(zero) }

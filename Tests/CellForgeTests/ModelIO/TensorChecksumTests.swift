@@ -88,7 +88,7 @@ import Testing
         #expect(!old.metadata.keys.contains { $0.hasPrefix(Self.prefix) })
         #expect(try ModelFile<Float>(old).metadata == ["name": "seed"])
         let oldCell = try SafeTensors(contentsOf: seeds.appendingPathComponent("safetensors/checkpoint-lstm-h3-d2.safetensors"))
-        #expect(try ModelCheckpoint<Float>(oldCell).parameters.architecture.layers[0].hiddenSize == 3)
+        #expect(try ModelCheckpoint<Float>(oldCell).parameters.architecture.layers[0].outputSize == 3)
     }
 
     @Test func malformedStrayOrPartialChecksumEntriesAreRefused() throws {

@@ -22,7 +22,9 @@ initial states, so CellForge's Double forward can be compared tightly:
   no head: keys encoder.rnn.weight_ih_l0, …, found by scanning.
 - torch_lstm_bidirectional: nn.LSTM(2, 3, bidirectional=True) + nn.Linear(6, 1), weights only
   (CellForge must refuse it).
-- keras_lstm2_dense_tanh: Sequential(LSTM(5), LSTM(5), Dense(2, tanh)) on D = 3, weights uniform in [-0.6, 0.6]; its .weights.h5 converted by keras_h5_to_safetensors.
+- keras_lstm2_dense_tanh: Sequential(LSTM(5), LSTM(5), Dense(2, tanh)) on D = 3, weights uniform in [-0.6, 0.6];
+  its .weights.h5 converted by tools/keras_weights_to_safetensors.py (and its .keras archive too,
+  checked to give the same bytes and the layer order and activation the model has).
 - keras_gru_rnn_dense: Sequential(GRU(4), SimpleRNN(3), Dense(2)) on D = 2 (mixed kinds: the
   layer order is passed to the importer).
 - rtneural_gru_lstm_dense_sigmoid.json: Sequential(GRU(6), LSTM(4), Dense(1, sigmoid)) on D = 1,
@@ -105,22 +107,12 @@ def write_torch_fixtures():
     save_file({k: v.contiguous() for k, v in m.state_dict().items()}, os.path.join(HERE, "torch_lstm_bidirectional.safetensors"))
 
 
-def keras_h5_to_safetensors(h5_path, out_path):
-    """Keras 3 `.weights.h5` -> safetensors with CellForge's Keras names: layers/<name>/cell/vars/{0,1,2}
-    become <name>/kernel, <name>/recurrent_kernel, <name>/bias; layers/<name>/vars/{0,1} (Dense)
-    become <name>/kernel, <name>/bias."""
-    import h5py
-    tensors = {}
-    with h5py.File(h5_path, "r") as f:
-        for name, layer in f["layers"].items():
-            if "cell" in layer:
-                names, group = ["kernel", "recurrent_kernel", "bias"], layer["cell"]["vars"]
-            else:
-                names, group = ["kernel", "bias"], layer["vars"]
-            for index, key in enumerate(names):
-                if str(index) in group:
-                    tensors[f"{name}/{key}"] = np.ascontiguousarray(group[str(index)][()], dtype=np.float32)
-    save_numpy(tensors, out_path)
+def keras_weights_to_safetensors(source, out_path):
+    """Keras 3 weights -> safetensors with CellForge's Keras names, by the user-facing converter
+    tools/keras_weights_to_safetensors.py; returns what it reads from a .keras archive's config."""
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tools"))
+    from keras_weights_to_safetensors import convert
+    return convert(source, out_path)
 
 
 def keras_model(layers, input_size):
@@ -148,15 +140,25 @@ def randomize(m, seed):
     return [w.astype(np.float32) for w in m.get_weights()]
 
 
-def keras_fixture(name, build, input_size, seed):
+def keras_fixture(name, build, input_size, seed, expected_activation):
     import keras
     keras.utils.set_random_seed(seed)
     m = build()
     weights = randomize(m, seed)
-    h5 = os.path.join(HERE, name + ".weights.h5")
+    h5, archive = os.path.join(HERE, name + ".weights.h5"), os.path.join(HERE, name + ".keras")
     m.save_weights(h5)
-    keras_h5_to_safetensors(h5, os.path.join(HERE, name + ".safetensors"))
+    m.save(archive)
+    out = os.path.join(HERE, name + ".safetensors")
+    keras_weights_to_safetensors(h5, out)
+    with open(out, "rb") as f:
+        from_h5 = f.read()
+    described = keras_weights_to_safetensors(archive, out)
+    with open(out, "rb") as f:
+        assert f.read() == from_h5, "the .keras archive converts to the same file as its .weights.h5"
+    assert described == {"layers": [l.name for l in m.layers[:-1]], "head": m.layers[-1].name,
+                         "activation": expected_activation}, described
     os.remove(h5)
+    os.remove(archive)
     x = np.random.default_rng(seed).uniform(-1, 1, (N, T, input_size))
     write_json(name + ".json", {"x": x.tolist(), "outputs": keras_outputs(build, weights, x).tolist(),
                                 "layers": [l.name for l in m.layers if l.name.split("_")[0] != "dense"]})
@@ -167,9 +169,9 @@ def write_keras_fixtures():
     import keras
     L = keras.layers
     keras_fixture("keras_lstm2_dense_tanh", lambda: keras_model(
-        [L.LSTM(5, return_sequences=True), L.LSTM(5, return_sequences=True), L.Dense(2, activation="tanh")], 3), 3, 21)
+        [L.LSTM(5, return_sequences=True), L.LSTM(5, return_sequences=True), L.Dense(2, activation="tanh")], 3), 3, 21, "tanh")
     keras_fixture("keras_gru_rnn_dense", lambda: keras_model(
-        [L.GRU(4, return_sequences=True), L.SimpleRNN(3, return_sequences=True), L.Dense(2)], 2), 2, 22)
+        [L.GRU(4, return_sequences=True), L.SimpleRNN(3, return_sequences=True), L.Dense(2)], 2), 2, 22, "identity")
 
 
 def write_rtneural_fixture():

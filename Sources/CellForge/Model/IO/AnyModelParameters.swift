@@ -37,7 +37,7 @@ public enum AnyModelParameters: Equatable, Sendable {
     /// in Double when its recurrent weights are stored as F64 and in Float otherwise.
     /// - Throws: as `PyTorchModelWeights`.
     public init(pyTorch file: SafeTensors, recurrent: String? = nil, head: String? = nil, kind: CellKind? = nil,
-                activation: HeadActivation = .identity) throws {
+                activation: ActivationKind = .identity) throws {
         let rnn = try recurrent ?? PyTorchModelWeights.findRecurrentPrefix(in: file)
         if file[rnn + "weight_ih_l0"]?.dtype == .f64 {
             self = .double(try PyTorchModelWeights.parameters(from: file, recurrent: recurrent, head: head, kind: kind,

@@ -6,9 +6,9 @@
 ///
 /// Keras 3 saves the same arrays in a `.weights.h5` file as `layers/<layer>/cell/vars/0`
 /// (kernel), `/1` (recurrent_kernel), `/2` (bias) and `layers/dense/vars/0`, `/1`; a
-/// safetensors file holding those paths as names (a plain h5 dump) loads too, and the script
-/// `Tests/Fixtures/formats/make_format_fixtures.py` shows a conversion to the names above
-/// (`keras_h5_to_safetensors`). Each layer maps as `KerasWeights` describes. A Dense's
+/// safetensors file holding those paths as names (a plain h5 dump) loads too, and
+/// `tools/keras_weights_to_safetensors.py` converts a `.weights.h5` or `.keras` file to the
+/// names above (docs/keras.md). Each layer maps as `KerasWeights` describes. A Dense's
 /// activation is not in its weights, so it is a parameter of the import.
 public enum KerasModelWeights {
     /// The model in a Keras weights file.
@@ -22,7 +22,7 @@ public enum KerasModelWeights {
     ///   - activation: the Dense layer's activation.
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor at fault; nothing is returned partially.
     public static func parameters<S: CellScalar>(from file: SafeTensors, layers: [String]? = nil, head: String? = nil,
-                                                 activation: HeadActivation = .identity,
+                                                 activation: ActivationKind = .identity,
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
         let file = try renamingWeightsH5Paths(file)
         let found = try discover(file)
@@ -53,38 +53,40 @@ public enum KerasModelWeights {
             }
             params.append(p)
         }
-        let shapes = try params.map { try RecurrentLayerShape(kind: $0.kind, hiddenSize: $0.hiddenSize, inputSize: $0.inputSize) }
         let top = params[params.count - 1].hiddenSize
         let headParameters: DenseParameters<S>? = try dense.map { d in
             let bias = file[d + "/bias"] != nil ? d + "/bias" : nil
             let set = try WeightSet(["kernel"] + (bias != nil ? ["bias"] : []), from: file, prefix: d + "/", source: "Keras Dense weights")
             return try DenseWeights.parameters(from: set, weight: "kernel", bias: bias.map { _ in "bias" }, inputSize: top,
-                                               activation: activation, transposed: true)
+                                               transposed: true)
         }
-        return try ModelParameters(architecture: ModelArchitecture(layers: shapes, head: headParameters?.shape),
-                                   layers: params, head: headParameters)
+        return try ModelParameters(recurrent: params, head: headParameters, activation: activation)
     }
 
     /// Keras's default layer names for `architecture`: `lstm`, `lstm_1`, `gru`, `simple_rnn`, …
-    /// numbered per class in order, and `dense` for the head.
+    /// numbered per class in order, and `dense` for the dense layer if there is one.
     public static func layerNames(for architecture: ModelArchitecture) -> (layers: [String], head: String?) {
         var seen: [CellKind: Int] = [:]
-        let names = architecture.layers.map { shape -> String in
+        let names = architecture.recurrentLayers.map { shape -> String in
             let n = seen[shape.kind, default: 0]
             seen[shape.kind] = n + 1
             return baseName(shape.kind) + (n == 0 ? "" : "_\(n)")
         }
-        return (names, architecture.head == nil ? nil : "dense")
+        let hasDense = architecture.layers.contains { if case .dense = $0 { true } else { false } }
+        return (names, hasDense ? "dense" : nil)
     }
 
     /// The weights of `model` under `layerNames(for:)`, stored as `dtype` (default: the dtype matching `S`).
-    public static func tensors<S: CellScalar>(_ model: ModelParameters<S>, dtype: SafeTensors.DType? = nil) -> SafeTensors {
+    /// - Throws: `CellForgeError.invalidArgument` unless the model is recurrent layers, then at
+    ///   most one dense layer and one activation without parameters (the shape this importer reads).
+    public static func tensors<S: CellScalar>(_ model: ModelParameters<S>, dtype: SafeTensors.DType? = nil) throws -> SafeTensors {
+        let stack = try RecurrentStackWithHead(model, format: "Keras weights of recurrent layers and a Dense")
         let names = layerNames(for: model.architecture)
         var file = SafeTensors()
-        for (p, name) in zip(model.layers, names.layers) {
+        for (p, name) in zip(stack.recurrent, names.layers) {
             file.tensors.merge(KerasWeights.tensors(p, prefix: name + "/", dtype: dtype).tensors) { a, _ in a }
         }
-        if let head = model.head, let name = names.head {
+        if let head = stack.head, let name = names.head {
             file.tensors.merge(DenseWeights.tensors(head, weight: name + "/kernel", bias: name + "/bias", transposed: true,
                                                     dtype: dtype).tensors) { a, _ in a }
         }

@@ -4,8 +4,8 @@ import Foundation
 enum ModelCheckpointFormat {
     /// The format tag's metadata key.
     static let formatKey = "cellforge.model_checkpoint"
-    /// The format version written, and the only one read.
-    static let version = "1"
+    /// The format versions read (as `ModelFile`'s); the last is written.
+    static let versions = ["1", "2"]
     /// What messages call this kind of file.
     static let what = "model checkpoint"
     /// `ModelOptimizerState.name`: "none", "momentum" or "adam".
@@ -54,7 +54,7 @@ extension ModelCheckpoint {
             }
         }
         var info = metadata.merging(ModelFormat.metadata(parameters.architecture, scalar: Scalar.self)) { _, own in own }
-        info[ModelCheckpointFormat.formatKey] = ModelCheckpointFormat.version
+        info[ModelCheckpointFormat.formatKey] = ModelCheckpointFormat.versions.last!
         info[ModelCheckpointFormat.optimizerKey] = optimizer.name
         if case let .adam(stepCount, _, _) = optimizer { info[ModelCheckpointFormat.adamStepCountKey] = String(stepCount) }
         return TensorChecksums.file(tensors: tensors, metadata: info)
@@ -112,7 +112,7 @@ extension ModelCheckpoint {
 
         let allPrefixes = [""] + prefixes
         let set = try ModelFormat.checkedTensors(header, in: file, prefixes: allPrefixes, file: what)
-        let models: [ModelParameters<Scalar>] = try allPrefixes.map { try ModelFormat.parameters(header.architecture, from: set, prefix: $0) }
+        let models: [ModelParameters<Scalar>] = try allPrefixes.map { try ModelFormat.parameters(header.architecture, from: set, prefix: $0, version: header.version) }
         let optimizer: ModelOptimizerState<Scalar> = switch name {
         case "momentum": .momentum(velocity: models[1])
         case "adam": .adam(stepCount: stepCount, firstMoment: models[1], secondMoment: models[2])

@@ -4,14 +4,14 @@ import Foundation
 /// type) and parameters in one safetensors file, plus the user's string metadata.
 ///
 /// Layout: `ModelFormat`'s architecture metadata and tensors, the format tag
-/// `"cellforge.model": "1"` and a checksum per tensor (`TensorChecksums`). User metadata
-/// keys may not start with "cellforge.".
+/// `"cellforge.model": "2"` (version 1 files load too) and a checksum per tensor
+/// (`TensorChecksums`). User metadata keys may not start with "cellforge.".
 /// `save(to:)` is atomic; `load(from:)` validates everything before returning.
 public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
     /// The format tag's metadata key.
     static var formatKey: String { "cellforge.model" }
-    /// The format version written, and the only one read.
-    static var version: String { "1" }
+    /// The format versions read; the last is written.
+    static var versions: [String] { ["1", "2"] }
     /// What messages call this kind of file.
     static var what: String { "model file" }
 
@@ -37,7 +37,7 @@ public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
             tensors[t.name] = try! SafeTensors.Tensor(shape: t.shape, values: Array(t.values))
         }
         let info = metadata.merging(ModelFormat.metadata(parameters.architecture, scalar: Scalar.self)) { _, own in own }
-        return TensorChecksums.file(tensors: tensors, metadata: info.merging([Self.formatKey: Self.version]) { _, own in own })
+        return TensorChecksums.file(tensors: tensors, metadata: info.merging([Self.formatKey: Self.versions.last!]) { _, own in own })
     }
 
     /// Saves the model atomically (`SafeTensors.write(to:)`): a failed save leaves the previous file intact.
@@ -66,7 +66,7 @@ public struct ModelFile<Scalar: CellScalar>: Equatable, Sendable {
                 + "\(header.scalar.swiftName) and convert with `converted(to:)` if needed")
         }
         let set = try ModelFormat.checkedTensors(header, in: file, file: Self.what)
-        try self.init(parameters: ModelFormat.parameters(header.architecture, from: set), metadata: header.user)
+        try self.init(parameters: ModelFormat.parameters(header.architecture, from: set, version: header.version), metadata: header.user)
     }
 }
 
@@ -119,6 +119,8 @@ public struct ModelFileHeader: Equatable, Sendable {
     public let user: [String: String]
     /// The "cellforge." entries this header used; checkpoints add theirs before rejecting unknown ones.
     let keys: Set<String>
+    /// The file's format version (tensor names differ between versions).
+    let version: Int
 
     /// The header of the model file (or checkpoint, for `kind` `.checkpoint`) at `url`.
     /// - Throws: `CellForgeError` if the file cannot be read or its header is not valid.
@@ -130,9 +132,9 @@ public struct ModelFileHeader: Equatable, Sendable {
     /// For a model file, also refuses unknown "cellforge." entries.
     /// - Throws: a one-line `CellForgeError` naming the entry at fault.
     public init(_ file: SafeTensors, kind: Kind) throws {
-        let (what, key, version) = kind == .model
-            ? (ModelFile<Float>.what, ModelFile<Float>.formatKey, ModelFile<Float>.version)
-            : (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.version)
+        let (what, key, versions) = kind == .model
+            ? (ModelFile<Float>.what, ModelFile<Float>.formatKey, ModelFile<Float>.versions)
+            : (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.versions)
         guard let found = file.metadata[key] else {
             let hint = switch kind {
             case _ where file.metadata[CheckpointFormat.Key.format] != nil: "(it is a cell checkpoint: load it with ModelCheckpoint)"
@@ -142,10 +144,12 @@ public struct ModelFileHeader: Equatable, Sendable {
             }
             throw CellForgeError.invalidFormat("not a CellForge \(what): its __metadata__ has no \"\(key)\" entry \(hint)")
         }
-        guard found == version else {
-            throw CellForgeError.invalidFormat("\(what) format version \(SafeTensors.quoted(found)) is not supported (CellForge reads version \(version))")
+        guard let v = versions.firstIndex(of: found) else {
+            throw CellForgeError.invalidFormat("\(what) format version \(SafeTensors.quoted(found)) is not supported "
+                + "(CellForge reads versions \(versions.joined(separator: " and ")))")
         }
-        let (architecture, scalar, keys) = try ModelFormat.architecture(from: file.metadata, file: what)
+        version = v + 1
+        let (architecture, scalar, keys) = try ModelFormat.architecture(from: file.metadata, version: version, file: what)
         self.architecture = architecture
         self.scalar = scalar
         self.keys = keys.union([key])

@@ -41,20 +41,21 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
     ///   finite, and the sample rate is positive and finite.
     public init(parameters: ModelParameters<Scalar>, initialState: [Scalar]? = nil, sampleRate: Double? = nil) throws {
         let architecture = parameters.architecture
-        let H = architecture.layers[0].hiddenSize
-        if let l = architecture.layers.firstIndex(where: { $0.kind != .lstm || $0.hiddenSize != H }) {
+        let stack = try RecurrentStackWithHead(parameters, format: Self.what)
+        let H = stack.recurrent[0].hiddenSize
+        if let l = stack.recurrent.firstIndex(where: { $0.kind != .lstm || $0.hiddenSize != H }) {
             throw CellForgeError.invalidArgument("\(Self.what): layer \(l) is \(architecture.layers[l]), but NAM's LSTM has "
                 + "LSTM layers of one hidden size (layer 0's H\(H))")
         }
-        guard architecture.head?.activation == .identity else {
-            throw CellForgeError.invalidArgument("\(Self.what): NAM's LSTM ends in a dense head with no activation, but this "
-                + "model has " + (architecture.head.map { "a \($0.activation) head" } ?? "no head"))
+        guard stack.head != nil, stack.activation == .identity else {
+            throw CellForgeError.invalidArgument("\(Self.what): NAM's LSTM ends in a dense layer with no activation after it, but this "
+                + "model has " + (stack.head == nil ? "no dense layer" : "a \(stack.activation) activation after it"))
         }
-        let stateSize = 2 * H * architecture.layers.count
+        let stateSize = 2 * H * stack.recurrent.count
         let state = initialState ?? [Scalar](repeating: 0, count: stateSize)
         guard state.count == stateSize else {
             throw CellForgeError.shapeMismatch(name: "\(Self.what) initial state",
-                                               expected: "\(stateSize) values (h and c of H\(H) for \(architecture.layers.count) layers)",
+                                               expected: "\(stateSize) values (h and c of H\(H) for \(stack.recurrent.count) layers)",
                                                actual: "\(state.count)")
         }
         try ModelFormat.checkFinite(parameters, file: Self.what)
@@ -164,8 +165,8 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
         let file = try! PyTorchModelWeights.tensors(parameters, recurrent: Layout.recurrent, head: Layout.head, dtype: .f64)
         let numbers = layout.weights(file, initialState: initialState.map { Double($0) }).map(\.description)
         let architecture = parameters.architecture
-        var config = "{\"input_size\": \(architecture.inputSize), \"hidden_size\": \(architecture.layers[0].hiddenSize), "
-            + "\"num_layers\": \(architecture.layers.count)"
+        var config = "{\"input_size\": \(architecture.inputSize), \"hidden_size\": \(layout.hiddenSize), "
+            + "\"num_layers\": \(layout.layerCount)"
         if architecture.outputSize != 1 { config += ", \"out_channels\": \(architecture.outputSize)" }
         var text = "{\"version\": \"\(Self.version)\", \"metadata\": {}, \"architecture\": \"LSTM\", \"config\": \(config)}, "
             + "\"weights\": [" + numbers.joined(separator: ", ") + "]"
@@ -184,8 +185,9 @@ private struct Layout {
     let inputSize: Int, hiddenSize: Int, layerCount: Int, outputSize: Int
 
     init(architecture: ModelArchitecture) {
-        (inputSize, hiddenSize) = (architecture.inputSize, architecture.layers[0].hiddenSize)
-        (layerCount, outputSize) = (architecture.layers.count, architecture.outputSize)
+        let recurrent = architecture.recurrentLayers
+        (inputSize, hiddenSize) = (architecture.inputSize, recurrent[0].hiddenSize)
+        (layerCount, outputSize) = (recurrent.count, architecture.outputSize)
     }
 
     /// D of layer `l`.

@@ -29,7 +29,7 @@ public enum PyTorchModelWeights {
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor at fault (missing,
     ///   unexpected, wrong shape, non-finite, sizes that do not chain); nothing is returned partially.
     public static func parameters<S: CellScalar>(from file: SafeTensors, recurrent: String? = nil, head: String? = nil,
-                                                 kind: CellKind? = nil, activation: HeadActivation = .identity,
+                                                 kind: CellKind? = nil, activation: ActivationKind = .identity,
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
         let rnn = try recurrent ?? findRecurrentPrefix(in: file)
         let scoped: (String) -> Bool = { $0.hasPrefix(rnn) }
@@ -69,32 +69,33 @@ public enum PyTorchModelWeights {
             }
             layers.append(p)
         }
-        let shapes = try layers.map { try RecurrentLayerShape(kind: cell, hiddenSize: $0.hiddenSize, inputSize: $0.inputSize) }
         let dense: DenseParameters<S>? = try linear.map {
             try DenseWeights.parameters(from: set, weight: $0 + "weight", bias: file[$0 + "bias"] != nil ? $0 + "bias" : nil,
-                                        inputSize: layers[layers.count - 1].hiddenSize, activation: activation, transposed: false)
+                                        inputSize: layers[layers.count - 1].hiddenSize, transposed: false)
         }
-        return try ModelParameters(architecture: ModelArchitecture(layers: shapes, head: dense?.shape), layers: layers, head: dense)
+        return try ModelParameters(recurrent: layers, head: dense, activation: activation)
     }
 
     /// The state_dict of a PyTorch module holding `model`: the recurrent layers under `recurrent`
     /// (`rnn.weight_ih_l0`, …) and the head under `head` (`head.weight`, `head.bias`), stored as
     /// `dtype` (default: the dtype matching `S`). It loads with `load_state_dict(strict=True)`
     /// into the module shown on the type (the head's activation is the caller's to apply).
-    /// - Throws: `CellForgeError.invalidArgument` if the layers are not all of one cell and
-    ///   hidden size, which one PyTorch module with `num_layers` requires.
+    /// - Throws: `CellForgeError.invalidArgument` if the model is not recurrent layers all of
+    ///   one cell and hidden size (which one PyTorch module with `num_layers` requires), then
+    ///   at most one dense layer and one activation without parameters.
     public static func tensors<S: CellScalar>(_ model: ModelParameters<S>, recurrent: String = "rnn.", head: String = "head.",
                                               dtype: SafeTensors.DType? = nil) throws -> SafeTensors {
-        let first = model.architecture.layers[0]
-        for (l, shape) in model.architecture.layers.enumerated() where shape.kind != first.kind || shape.hiddenSize != first.hiddenSize {
-            throw CellForgeError.invalidArgument("layer \(l) is \(shape), but one PyTorch module with num_layers needs every "
-                + "layer to be \(first.kind) with hidden size \(first.hiddenSize)")
+        let stack = try RecurrentStackWithHead(model, format: "one PyTorch recurrent module and a Linear")
+        let first = stack.recurrent[0]
+        for (l, p) in stack.recurrent.enumerated() where p.kind != first.kind || p.hiddenSize != first.hiddenSize {
+            throw CellForgeError.invalidArgument("layer \(l) is \(LayerParameters.recurrent(p).shape), but one PyTorch module with "
+                + "num_layers needs every layer to be \(first.kind) with hidden size \(first.hiddenSize)")
         }
         var file = SafeTensors()
-        for (l, p) in model.layers.enumerated() {
+        for (l, p) in stack.recurrent.enumerated() {
             file.tensors.merge(PyTorchWeights.tensors(p, prefix: recurrent, layer: l, dtype: dtype).tensors) { a, _ in a }
         }
-        if let dense = model.head {
+        if let dense = stack.head {
             file.tensors.merge(DenseWeights.tensors(dense, weight: head + "weight", bias: head + "bias", transposed: false,
                                                     dtype: dtype).tensors) { a, _ in a }
         }

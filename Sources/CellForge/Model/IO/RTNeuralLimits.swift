@@ -12,10 +12,6 @@ extension RTNeuralModel {
     /// The most JSON arrays and objects a file may hold, 2^21 (a tensor row is one array).
     public static var maximumJSONContainerCount: Int { 1 << 21 }
 
-    /// The most items in `layers`: `ModelArchitecture.maximumLayerCount` recurrent layers, a dense
-    /// head and the activation layer that may follow it.
-    static var maximumLayerItems: Int { ModelArchitecture.maximumLayerCount + 2 }
-
     static var jsonLimits: JSONLimits {
         JSONLimits(maximumDepth: maximumJSONDepth, maximumValueCount: maximumJSONValueCount,
                    maximumContainerCount: maximumJSONContainerCount)

@@ -5,17 +5,22 @@ import Foundation
 ///
 /// ```json
 /// {"in_shape": [null, null, 1],
-///  "layers": [{"type": "lstm", "activation": "tanh", "shape": [null, null, 8], "weights": [kernel, recurrent_kernel, bias]},
+///  "layers": [{"type": "time-distributed-dense", "activation": "tanh", "shape": [null, null, 8], "weights": [kernel, bias]},
+///             {"type": "lstm", "activation": "tanh", "shape": [null, null, 8], "weights": [kernel, recurrent_kernel, bias]},
 ///             {"type": "dense", "activation": "", "shape": [null, null, 1], "weights": [kernel, bias]}]}
 /// ```
 ///
 /// Layer sizes are the last element of `in_shape` and of each `shape`; `weights` are the Keras
-/// layer's `get_weights()` as nested arrays: `lstm` and `gru` (reset_after=True) in the
-/// layout `KerasWeights` describes, `dense` (or `time-distributed-dense`) kernel [in, out]
-/// and bias [out]. RTNeural has no SimpleRNN layer type, so tanh RNN layers neither import
-/// nor export. The last layer may be `dense` with activation "" (identity), "linear", "tanh"
-/// or "sigmoid", optionally followed by an `activation` layer giving the activation instead.
-/// Any other layer type or activation (conv1d, prelu, batchnorm, relu, …) is refused.
+/// layer's `get_weights()` as nested arrays. Layer types, in any order whose sizes chain:
+/// - `lstm` and `gru` (reset_after=True), in the layout `KerasWeights` describes; their
+///   `activation` must be "tanh" (or absent): the cells implement no other.
+/// - `dense` and `time-distributed-dense`: kernel [in, out] and an optional bias [out]
+///   (zero when absent), then the layer's `activation` as an activation layer.
+/// - `activation`: its `activation` as a layer.
+/// - `prelu`: weights [[[a_1, …, a_N]]], one slope per feature.
+/// Activations: "" and "linear" (none), "tanh", "sigmoid", "relu", "softmax", "elu" (alpha 1,
+/// as RTNeural's loader builds it). Other types (conv1d, conv2d, batchnorm) and activations
+/// are refused. RTNeural has no SimpleRNN layer, so tanh RNN layers neither import nor export.
 public enum RTNeuralModel {
     /// The model in an RTNeural JSON file of at most `maximumFileSize` bytes.
     /// - Throws: as `parameters(json:as:)`, or `CellForgeError.invalidArgument` if the file cannot be read.
@@ -28,8 +33,9 @@ public enum RTNeuralModel {
     ///
     /// The JSON is read strictly (RFC 8259, `JSONParser`) within this type's limits: at most
     /// `maximumFileSize` bytes, `maximumJSONDepth` nesting, `maximumJSONValueCount` values and
-    /// `maximumJSONContainerCount` arrays and objects, and at most 1024 lstm and gru layers
-    /// (counted before any layer is built), so memory stays within a small multiple of the size.
+    /// `maximumJSONContainerCount` arrays and objects, and at most
+    /// `ModelArchitecture.maximumLayerCount` layers (counted before any layer is built), so
+    /// memory stays within a small multiple of the size.
     /// - Throws: a one-line `CellForgeError` naming the layer index, its type and the array at
     ///   fault, or for bad JSON the problem and its byte offset, line and column.
     public static func parameters<S: CellScalar>(json data: Data, as _: S.Type = S.self) throws -> ModelParameters<S> {
@@ -40,39 +46,36 @@ public enum RTNeuralModel {
             throw CellForgeError.invalidFormat("RTNeural model is not a JSON object")
         }
         var size = try lastDimension(root["in_shape"], "RTNeural \"in_shape\"")
-        guard let layers = root["layers"]?.array else { throw CellForgeError.invalidFormat("RTNeural model has no \"layers\" array") }
-        let recurrentCount = layers.count { ["lstm", "gru"].contains($0.object?["type"]?.string) }
-        guard layers.count <= maximumLayerItems, recurrentCount <= ModelArchitecture.maximumLayerCount else {
-            throw CellForgeError.invalidFormat("RTNeural model has \(layers.count) layers (\(recurrentCount) lstm or gru): the limit is "
-                + "\(ModelArchitecture.maximumLayerCount) lstm or gru layers and a dense head (with an optional activation layer)")
+        do { try CellParameters<S>.validate(hiddenSize: 1, inputSize: size) } catch let error as CellForgeError {
+            throw CellForgeError.invalidFormat("RTNeural \"in_shape\": \(error)")
         }
-        var recurrent: [CellParameters<S>] = []
-        var head: DenseParameters<S>?
+        guard let layers = root["layers"]?.array else { throw CellForgeError.invalidFormat("RTNeural model has no \"layers\" array") }
+        guard layers.count <= ModelArchitecture.maximumLayerCount else {
+            throw CellForgeError.invalidFormat("RTNeural model has \(layers.count) layers: the limit is \(ModelArchitecture.maximumLayerCount)")
+        }
+        var built: [LayerParameters<S>] = []
         for (index, item) in layers.enumerated() {
             guard let layer = item.object, let type = layer["type"]?.string else {
                 throw CellForgeError.invalidFormat("RTNeural layer \(index) is not an object with a string \"type\"")
             }
-            let shown = SafeTensors.quoted(type)
-            let what = "RTNeural layer \(index) (\(shown))"
-            let activation = layer["activation"]?.string ?? ""
-            if head != nil {
-                guard type == "activation", index == layers.count - 1, head?.shape.activation == .identity else {
-                    throw CellForgeError.invalidFormat("\(what) follows the dense layer: a CellForge model ends with its dense head "
-                        + "(and at most one activation layer after an activation-less dense)")
-                }
-                head = try DenseParameters(shape: DenseHeadShape(inputSize: head!.shape.inputSize, outputSize: head!.shape.outputSize,
-                                                                 activation: headActivation(activation, what)),
-                                           weight: Array(head!.weight), bias: Array(head!.bias))
-                continue
+            let what = "RTNeural layer \(index) (\(SafeTensors.quoted(type)))"
+            guard let activationName = layer["activation"].map({ $0.string }) ?? "" else {
+                throw CellForgeError.invalidFormat("\(what) \"activation\" is not a string")
             }
             let out = try lastDimension(layer["shape"], "\(what) \"shape\"")
-            guard let weights = layer["weights"]?.array else { throw CellForgeError.invalidFormat("\(what) has no \"weights\" array") }
+            guard let weights = layer["weights"]?.array ?? (type == "activation" ? [] : nil) else {
+                throw CellForgeError.invalidFormat("\(what) has no \"weights\" array")
+            }
+            do { try CellParameters<S>.validate(hiddenSize: out, inputSize: size) } catch let error as CellForgeError {
+                throw CellForgeError.invalidFormat("\(what): \(error)")
+            }
             switch type {
             case "lstm", "gru":
-                let kind: CellKind = type == "lstm" ? .lstm : .gru
-                do { try CellParameters<S>.validate(hiddenSize: out, inputSize: size) } catch let error as CellForgeError {
-                    throw CellForgeError.invalidFormat("\(what): \(error)")
+                guard layer["activation"] == nil || activationName == "tanh" else {
+                    throw CellForgeError.invalidFormat("\(what) has activation \(SafeTensors.quoted(activationName)): CellForge's "
+                        + "\(type) cells use tanh (and sigmoid gates) only")
                 }
+                let kind: CellKind = type == "lstm" ? .lstm : .gru
                 let G = kind.gateCount
                 guard weights.count == 3 else {
                     throw CellForgeError.shapeMismatch(name: "\(what) weights", expected: "3 arrays [kernel, recurrent_kernel, bias]",
@@ -83,34 +86,57 @@ public enum RTNeuralModel {
                     "recurrent_kernel": try JSONTensor.tensor(weights[1], name: "\(what) weights[1] (recurrent_kernel)", shape: [out, G * out]),
                     "bias": try JSONTensor.tensor(weights[2], name: "\(what) weights[2] (bias)", shape: kind == .gru ? [2, G * out] : [G * out]),
                 ])
-                recurrent.append(try KerasWeights.parameters(kind, from: file, source: what))
+                built.append(.recurrent(try KerasWeights.parameters(kind, from: file, source: what)))
             case "dense", "time-distributed-dense":
-                guard !recurrent.isEmpty else {
-                    throw CellForgeError.invalidFormat("\(what) comes before any recurrent layer: a CellForge model starts with lstm or gru layers")
-                }
                 guard (1...2).contains(weights.count) else {
                     throw CellForgeError.shapeMismatch(name: "\(what) weights", expected: "1 or 2 arrays [kernel, bias]", actual: "\(weights.count)")
                 }
+                let activation = try self.activation(activationName, what)
                 var tensors = ["kernel": try JSONTensor.tensor(weights[0], name: "\(what) weights[0] (kernel)", shape: [size, out])]
                 tensors["bias"] = try weights.count == 2 ? JSONTensor.tensor(weights[1], name: "\(what) weights[1] (bias)", shape: [out]) : nil
                 let bias: String? = tensors["bias"] == nil ? nil : "bias"
                 let set = try WeightSet(["kernel"] + [bias].compactMap { $0 }, from: SafeTensors(tensors: tensors), prefix: "", source: what)
-                head = try DenseWeights.parameters(from: set, weight: "kernel", bias: bias, inputSize: size,
-                                                   activation: headActivation(activation, what), transposed: true)
+                built.append(.dense(try DenseWeights.parameters(from: set, weight: "kernel", bias: bias, inputSize: size, transposed: true)))
+                if let activation { built.append(.activation(ActivationParameters(shape: try ActivationLayerShape(kind: activation, size: out)))) }
+            case "activation":
+                guard out == size else {
+                    throw CellForgeError.shapeMismatch(name: "\(what) shape", expected: "[null, null, \(size)] (the size of the layer before)",
+                                                       actual: "[…, \(out)]")
+                }
+                if let activation = try self.activation(activationName, what) {
+                    built.append(.activation(ActivationParameters(shape: try ActivationLayerShape(kind: activation, size: out))))
+                }
+            case "prelu":
+                guard out == size else {
+                    throw CellForgeError.shapeMismatch(name: "\(what) shape", expected: "[null, null, \(size)] (the size of the layer before)",
+                                                       actual: "[…, \(out)]")
+                }
+                guard weights.count == 1 else {
+                    throw CellForgeError.shapeMismatch(name: "\(what) weights", expected: "1 array [alpha]", actual: "\(weights.count)")
+                }
+                let alpha = try JSONTensor.tensor(weights[0], name: "\(what) weights[0] (alpha)", shape: [1, out])
+                let set = try WeightSet(["alpha"], from: SafeTensors(tensors: ["alpha": alpha]), prefix: "", source: what)
+                built.append(.activation(try ActivationParameters(shape: ActivationLayerShape(kind: .prelu, size: out),
+                                                                  values: set.values("alpha", shape: [1, out]))))
             default:
-                throw CellForgeError.invalidFormat("\(what): CellForge models have only lstm and gru layers and a dense head "
-                    + (type == "activation" ? "(an activation layer may only follow the dense head)" : "(no \(shown) layer)"))
+                throw CellForgeError.invalidFormat("\(what): CellForge reads lstm, gru, dense, time-distributed-dense, activation "
+                    + "and prelu layers")
             }
             size = out
         }
-        guard !recurrent.isEmpty else { throw CellForgeError.invalidFormat("RTNeural model has no lstm or gru layer") }
-        let shapes = try recurrent.map { try RecurrentLayerShape(kind: $0.kind, hiddenSize: $0.hiddenSize, inputSize: $0.inputSize) }
-        return try ModelParameters(architecture: ModelArchitecture(layers: shapes, head: head?.shape), layers: recurrent, head: head)
+        guard !built.isEmpty else { throw CellForgeError.invalidFormat("RTNeural model has no layer with an effect") }
+        guard built.count <= ModelArchitecture.maximumLayerCount else {
+            throw CellForgeError.invalidFormat("RTNeural model has \(built.count) layers counting its dense layers' activations: the "
+                + "limit is \(ModelArchitecture.maximumLayerCount)")
+        }
+        return try ModelParameters(layers: built)
     }
 
     /// `model` as RTNeural JSON (what `model_utils.save_model` writes), numbers printed so
-    /// that they read back exactly.
-    /// - Throws: `CellForgeError.invalidArgument` for a tanh RNN layer (RTNeural has none) or a non-finite value.
+    /// that they read back exactly. Activation layers are written as `activation` layers
+    /// (identity ones are left out: RTNeural has no layer for them), PReLU as `prelu`.
+    /// - Throws: `CellForgeError.invalidArgument` naming the layer for a tanh RNN, leaky ReLU or
+    ///   ELU with alpha other than 1 (RTNeural's loader has none), or a non-finite value.
     public static func json<S: CellScalar>(_ model: ModelParameters<S>) throws -> Data {
         func array(_ t: SafeTensors.Tensor, _ name: String) throws -> String {
             let values: [Double] = t.values()
@@ -128,33 +154,49 @@ public enum RTNeuralModel {
         }
         var layers: [String] = []
         for (l, p) in model.layers.enumerated() {
-            guard p.kind != .rnn else {
-                throw CellForgeError.invalidArgument("layer \(l) is a tanh RNN, which RTNeural has no layer type for (it has lstm and gru)")
+            switch p {
+            case let .recurrent(p):
+                guard p.kind != .rnn else {
+                    throw CellForgeError.invalidArgument("layer \(l) is a tanh RNN, which RTNeural has no layer type for (it has lstm and gru)")
+                }
+                let file = KerasWeights.tensors(p, dtype: .f64)
+                layers.append(layer(p.kind.rawValue, "tanh", p.hiddenSize,
+                                    try KerasWeights.tensorNames.map { try array(file[$0]!, "layer \(l) \($0)") }))
+            case let .dense(p):
+                let file = DenseWeights.tensors(p, weight: "kernel", bias: "bias", transposed: true, dtype: .f64)
+                layers.append(layer("dense", "", p.shape.outputSize, try ["kernel", "bias"].map { try array(file[$0]!, "layer \(l) \($0)") }))
+            case let .activation(p):
+                let kind = p.shape.kind
+                switch kind {
+                case .identity: continue
+                case .prelu:
+                    let alpha = try SafeTensors.Tensor(shape: [1, p.shape.size], values: p.values.map(Double.init))
+                    layers.append(layer("prelu", "", p.shape.size, [try array(alpha, "layer \(l) alpha")]))
+                case .tanh, .sigmoid, .relu, .softmax, .elu(alpha: 1):
+                    layers.append(layer("activation", ModelFormat.name(kind), p.shape.size, []))
+                case .leakyReLU, .elu:
+                    throw CellForgeError.invalidArgument("layer \(l) is \(kind), which RTNeural's loader has no activation for "
+                        + "(it has tanh, sigmoid, relu, softmax, elu with alpha 1 and prelu)")
+                }
             }
-            let file = KerasWeights.tensors(p, dtype: .f64)
-            layers.append(layer(p.kind.rawValue, "tanh", p.hiddenSize,
-                                try KerasWeights.tensorNames.map { try array(file[$0]!, "layer \(l) \($0)") }))
-        }
-        if let head = model.head {
-            let file = DenseWeights.tensors(head, weight: "kernel", bias: "bias", transposed: true, dtype: .f64)
-            let activation = head.shape.activation == .identity ? "" : head.shape.activation.rawValue
-            layers.append(layer("dense", activation, head.shape.outputSize,
-                                try ["kernel", "bias"].map { try array(file[$0]!, "head \($0)") }))
         }
         let text = "{\"in_shape\": [null, null, \(model.architecture.inputSize)], \"layers\": [\n"
             + layers.joined(separator: ",\n") + "\n]}\n"
         return Data(text.utf8)
     }
 
-    /// The head activation RTNeural names `name` ("" for none).
-    static func headActivation(_ name: String, _ what: String) throws -> HeadActivation {
+    /// The activation RTNeural names `name`, or nil for none ("" or "linear").
+    static func activation(_ name: String, _ what: String) throws -> ActivationKind? {
         switch name {
-        case "", "linear": return .identity
+        case "", "linear": return nil
         case "tanh": return .tanh
         case "sigmoid": return .sigmoid
+        case "relu": return .relu
+        case "softmax": return .softmax
+        case "elu": return .elu(alpha: 1)
         default:
-            throw CellForgeError.invalidFormat("\(what) has activation \(SafeTensors.quoted(name)): CellForge heads have "
-                + "identity, tanh or sigmoid")
+            throw CellForgeError.invalidFormat("\(what) has activation \(SafeTensors.quoted(name)): CellForge reads \"\", linear, "
+                + "tanh, sigmoid, relu, softmax and elu")
         }
     }
 
