@@ -7,8 +7,8 @@ import Foundation
 enum FuzzTarget: String, CaseIterable {
     /// `SafeTensors(data:)`; an accepted file must serialize and parse back to itself.
     case safetensors
-    /// `Checkpoint(_:kind:hiddenSize:inputSize:)` on whatever `SafeTensors(data:)` accepts,
-    /// as an LSTM H 3, D 2 Float checkpoint.
+    /// `ModelCheckpoint<Float>(_:)` on whatever `SafeTensors(data:)` accepts (the seeds: cell
+    /// checkpoint files, which load as one-layer model checkpoints).
     case checkpoint
     /// `AnyModelFile.parse(data:)`, the model-file reader; an accepted model must write and
     /// read back to itself.
@@ -41,7 +41,7 @@ enum FuzzTarget: String, CaseIterable {
             precondition(again == file, "safetensors round trip changed the file")
         case .checkpoint:
             guard let file = try? SafeTensors(data: data) else { return }
-            _ = try? Checkpoint<Float>(file, kind: .lstm, hiddenSize: 3, inputSize: 2)
+            _ = try? ModelCheckpoint<Float>(file)
         case .model:
             guard let model = try? AnyModelFile.parse(data: data) else { return }
             let written = switch model {

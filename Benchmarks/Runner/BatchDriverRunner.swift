@@ -17,7 +17,7 @@ struct BatchDriverRunner: BatchRunner {
     func train<K: RecurrentKernel>(_ b: Batch<K>) {
         let d = b.driverInputs(workers: workers)
         let result = try! d.driver.train(d.batch, supervision: d.supervision, optimizer: &b.sgd,
-                                         inputGradients: b.inputGradient)
+                                         buffers: ModelStepBuffers(inputGradients: b.inputGradient))
         precondition(result.applied, "benchmark training step refused: \(String(describing: result.refusal))")
     }
 }
@@ -26,7 +26,7 @@ struct BatchDriverRunner: BatchRunner {
 final class DriverInputs<K: RecurrentKernel> {
     let driver: BatchDriver<K>
     let batch: SequenceBatch<K.Scalar>
-    let supervision: BatchSupervision<K.Scalar>
+    let supervision: ModelSupervision<K.Scalar>
     var states: [K.Scalar]
     var outputs: [K.Scalar]
 

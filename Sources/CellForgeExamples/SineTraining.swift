@@ -89,7 +89,7 @@ public enum SineTraining {
         for epoch in 1...max(configuration.epochs, 1) {
             var (loss, outputs, refused) = (0.0, 0, 0)
             for (batch, targets) in batches {
-                let result = try driver.train(batch, supervision: .targets(targets), optimizer: &adam, clipping: clipping)
+                let result = try driver.train(batch, supervision: .l2(targets: targets), optimizer: &adam, clipping: clipping)
                 if result.applied { loss += result.loss ?? 0; outputs += targets.count } else { refused += 1 }
             }
             let report = EpochReport(epoch: epoch, meanLoss: loss / Double(max(outputs, 1)), refusedSteps: refused,

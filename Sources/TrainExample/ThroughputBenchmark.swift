@@ -43,8 +43,8 @@ enum ThroughputBenchmark {
         var dx = [Float](repeating: 0, count: x.count)
         let rates = try measure([
             { try serialLoop(kernel, p, x, y) },
-            { _ = try dx.withUnsafeMutableBufferPointer { try drivers[0].train(batch, supervision: .targets(y), optimizer: &sgd, inputGradients: $0) } },
-            { _ = try dx.withUnsafeMutableBufferPointer { try drivers[1].train(batch, supervision: .targets(y), optimizer: &sgd, inputGradients: $0) } },
+            { _ = try dx.withUnsafeMutableBufferPointer { try drivers[0].train(batch, supervision: .l2(targets: y), optimizer: &sgd, buffers: ModelStepBuffers(inputGradients: $0)) } },
+            { _ = try dx.withUnsafeMutableBufferPointer { try drivers[1].train(batch, supervision: .l2(targets: y), optimizer: &sgd, buffers: ModelStepBuffers(inputGradients: $0)) } },
             { try drivers[0].infer(batch, states: &states, outputs: &outputs) },
             { try drivers[1].infer(batch, states: &states, outputs: &outputs) },
         ])

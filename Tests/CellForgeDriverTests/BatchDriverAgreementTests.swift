@@ -30,7 +30,7 @@ import Testing
             let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: workers, sequencesPerChunk: 3)
             var dx = [K.Scalar](repeating: .nan, count: c.batch.inputs.count)
             let (loss, gradient) = try dx.withUnsafeMutableBufferPointer {
-                try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets), inputGradients: $0)
+                try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .l2(targets: c.targets), buffers: ModelStepBuffers(inputGradients: $0))
             }
             #expect(DriverTestSupport.relativeError(dx, expected.inputGradients) <= tolerance, "\(what): input gradients")
             #expect(abs(loss! - expected.loss) <= tolerance * expected.loss, "\(what): loss \(loss!) vs \(expected.loss)")

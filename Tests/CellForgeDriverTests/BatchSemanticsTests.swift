@@ -12,14 +12,14 @@ import Testing
     @Test func lossAndGradientAreSummedNotAveraged() throws {
         let c = try DriverTestSupport.randomCase(.lstm, hidden: 8, input: 8, lengths: [4, 7, 2], seed: 3, as: Float.self)
         let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: 2, sequencesPerChunk: 1)
-        let (loss, gradient) = try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets))
+        let (loss, gradient) = try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .l2(targets: c.targets))
         var lossSum = 0.0
         var gradientSum = [Double](repeating: 0, count: gradient.values.count)
         for n in 0..<3 {
             let (lo, hi) = (c.batch.stepOffsets[n], c.batch.stepOffsets[n + 1])
             let one = try SequenceBatch(inputs: Array(c.batch.inputs[(lo * 8)..<(hi * 8)]), lengths: [hi - lo], inputSize: 8)
             let (l, g) = try driver.gradient(one, initialStates: Array(c.initialStates[(n * 16)..<((n + 1) * 16)]),
-                                             supervision: .targets(Array(c.targets[(lo * 8)..<(hi * 8)])))
+                                             supervision: .l2(targets: Array(c.targets[(lo * 8)..<(hi * 8)])))
             lossSum += l!
             for k in gradientSum.indices { gradientSum[k] += Double(g.values[k]) }
         }
@@ -28,11 +28,11 @@ import Testing
 
         // With a chunk per copy, the doubled batch sums X + X, which is exactly 2X.
         let byThree = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: 2, sequencesPerChunk: 3)
-        let single = try byThree.gradient(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets))
+        let single = try byThree.gradient(c.batch, initialStates: c.initialStates, supervision: .l2(targets: c.targets))
         let doubled = try SequenceBatch(inputs: c.batch.inputs + c.batch.inputs, lengths: c.batch.lengths + c.batch.lengths,
                                         inputSize: 8)
         let twice = try byThree.gradient(doubled, initialStates: c.initialStates + c.initialStates,
-                                         supervision: .targets(c.targets + c.targets))
+                                         supervision: .l2(targets: c.targets + c.targets))
         #expect(twice.loss! == 2 * single.loss!)
         #expect(twice.gradient.values == single.gradient.values.map { 2 * $0 }, "summed, not averaged")
     }
@@ -45,8 +45,8 @@ import Testing
         let paddedStates = Array(repeating: 9, count: 16) + s[0..<16] + Array(repeating: 9, count: 32) + s[16...]
             + Array(repeating: 9, count: 16)
         let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: 2, sequencesPerChunk: 1)
-        let (loss, gradient) = try driver.gradient(c.batch, initialStates: s, supervision: .targets(c.targets))
-        let (loss0, gradient0) = try driver.gradient(padded, initialStates: paddedStates, supervision: .targets(c.targets))
+        let (loss, gradient) = try driver.gradient(c.batch, initialStates: s, supervision: .l2(targets: c.targets))
+        let (loss0, gradient0) = try driver.gradient(padded, initialStates: paddedStates, supervision: .l2(targets: c.targets))
         #expect(loss0 == loss)
         #expect(gradient0.values == gradient.values, "zero chunks add exact zeros")
 
@@ -58,7 +58,7 @@ import Testing
         let empty = try SequenceBatch<Float>(inputs: [], lengths: [0, 0, 0], inputSize: 8)
         var sgd = try SGD<Float>(learningRate: 0.1)
         let before = DriverTestSupport.storageBits(driver)
-        let r = try driver.train(empty, supervision: .targets([]), optimizer: &sgd)
+        let r = try driver.train(empty, supervision: .l2(targets: []), optimizer: &sgd)
         #expect(r.refusal == .noSteps && r.loss == 0 && r.gradientNorm == 0, "no steps, no optimizer step")
         #expect(DriverTestSupport.storageBits(driver) == before)
     }
@@ -70,7 +70,7 @@ import Testing
         var states = c.initialStates
         let h = try driver.infer(c.batch, states: &states)
         let delta = zip(h, c.targets).map { $0 - $1 }
-        let (loss, byTargets) = try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets))
+        let (loss, byTargets) = try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .l2(targets: c.targets))
         let (none, byDelta) = try driver.gradient(c.batch, initialStates: c.initialStates, supervision: .outputGradients(delta))
         #expect(none == nil && loss != nil)
         #expect(byDelta.values == byTargets.values)
@@ -83,10 +83,10 @@ import Testing
                                                     seed: 7, as: Float.self)
         let reused = try BatchDriver(kernel: kernel, parameters: short.parameters, workerCount: 2)
         let fresh = try BatchDriver(kernel: kernel, parameters: short.parameters, workerCount: 2)
-        _ = try reused.gradient(short.batch, supervision: .targets(short.targets))
-        _ = try reused.gradient(long.batch, supervision: .targets(long.targets))
-        let a = try reused.gradient(short.batch, initialStates: short.initialStates, supervision: .targets(short.targets))
-        let b = try fresh.gradient(short.batch, initialStates: short.initialStates, supervision: .targets(short.targets))
+        _ = try reused.gradient(short.batch, supervision: .l2(targets: short.targets))
+        _ = try reused.gradient(long.batch, supervision: .l2(targets: long.targets))
+        let a = try reused.gradient(short.batch, initialStates: short.initialStates, supervision: .l2(targets: short.targets))
+        let b = try fresh.gradient(short.batch, initialStates: short.initialStates, supervision: .l2(targets: short.targets))
         #expect(a.loss == b.loss && a.gradient.values == b.gradient.values)
     }
 
@@ -96,7 +96,7 @@ import Testing
         let c = try DriverTestSupport.randomCase(.lstm, hidden: 3, input: 5, lengths: [4, 6, 1], seed: 8, as: Float.self)
         let driver = try BatchDriver(kernel: k, parameters: c.parameters, workerCount: 2)
         var adam = try Adam<Float>(learningRate: 0.05)
-        for _ in 0..<3 { _ = try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &adam) }
+        for _ in 0..<3 { _ = try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &adam) }
         var repacked = [Float](repeating: 1, count: k.parameterStorageCount)
         repacked.withUnsafeMutableBufferPointer { k.pack(driver.parameters, into: $0) }
         #expect(driver.withParameterStorage { Array($0) } == repacked)

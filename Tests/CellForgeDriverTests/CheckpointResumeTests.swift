@@ -10,7 +10,7 @@ import Testing
 
     /// Six steps in one go against three, a save to a file, a new driver and optimizer loaded
     /// from it, and three more; two batches alternate so each step sees different data.
-    func resume<K: RecurrentKernel, O: CheckpointableOptimizer>(_ kernel: K, _ makeOptimizer: () throws -> O,
+    func resume<K: RecurrentKernel, O: ModelCheckpointableOptimizer>(_ kernel: K, _ makeOptimizer: () throws -> O,
                                                                 clipping: GradientClipping?,
                                                                 stateBits: (O) -> [UInt64]) throws where O.Scalar == K.Scalar {
         let (kind, H, D) = (kernel.kind, kernel.hiddenSize, kernel.inputSize)
@@ -20,7 +20,7 @@ import Testing
         func train(_ driver: BatchDriver<K>, _ optimizer: inout O, steps: Range<Int>) throws {
             for s in steps {
                 let c = cases[s % 2]
-                let r = try driver.train(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets),
+                let r = try driver.train(c.batch, initialStates: c.initialStates, supervision: .l2(targets: c.targets),
                                          optimizer: &optimizer, clipping: clipping)
                 #expect(r.applied && r.clipped == (clipping != nil), "step \(s)")
             }
@@ -37,21 +37,21 @@ import Testing
             let first = try BatchDriver(kernel: kernel, parameters: cases[0].parameters, workerCount: 2, sequencesPerChunk: 3)
             var optimizer = try makeOptimizer()
             try train(first, &optimizer, steps: 0..<3)
-            try Checkpoint(driver: first, optimizer: optimizer, metadata: ["step": "3"]).save(to: url)
+            try ModelCheckpoint(driver: first.engine, optimizer: optimizer, metadata: ["step": "3"]).save(to: url)
         }
-        let checkpoint = try Checkpoint.load(from: url, kind: kind, hiddenSize: H, inputSize: D, as: K.Scalar.self)
+        let checkpoint = try ModelCheckpoint.load(from: url, as: K.Scalar.self)
         #expect(checkpoint.metadata == ["step": "3"])
         let other = try CellParameters<K.Scalar>.random(kind: kind, hiddenSize: H, inputSize: D, seed: 99)
         let resumed = try BatchDriver(kernel: kernel, parameters: other, workerCount: 2, sequencesPerChunk: 3)
         var resumedOptimizer = try makeOptimizer()
-        try checkpoint.restore(into: resumed, optimizer: &resumedOptimizer)
+        try checkpoint.restore(into: resumed.engine, optimizer: &resumedOptimizer)
         try train(resumed, &resumedOptimizer, steps: 3..<6)
 
         let label = "\(kind) H\(H) D\(D) \(O.self)"
         Self.expectSameBits(DriverTestSupport.storageBits(resumed), DriverTestSupport.storageBits(straight), "\(label): parameters")
         Self.expectSameBits(stateBits(resumedOptimizer), stateBits(straightOptimizer), "\(label): optimizer state")
-        #expect(try Checkpoint(driver: resumed, optimizer: resumedOptimizer)
-                == Checkpoint(driver: straight, optimizer: straightOptimizer))
+        #expect(try ModelCheckpoint(driver: resumed.engine, optimizer: resumedOptimizer)
+                == ModelCheckpoint(driver: straight.engine, optimizer: straightOptimizer))
     }
 
     /// Expects equal bit patterns, reporting how many differ rather than both arrays.
@@ -84,11 +84,11 @@ import Testing
         let kernel = GRU_H5_D3_Float()
         let p = try CellParameters<Float>.random(kind: .gru, hiddenSize: 5, inputSize: 3, seed: 4)
         let driver = try BatchDriver(kernel: kernel, parameters: p, workerCount: 1)
-        let checkpoint = try Checkpoint(driver: driver, optimizer: try Adam<Float>(learningRate: 0.01))
-        let zero = try CellParameters<Float>(kind: .gru, hiddenSize: 5, inputSize: 3)
+        let checkpoint = try ModelCheckpoint(driver: driver.engine, optimizer: try Adam<Float>(learningRate: 0.01))
+        let zero = try ModelParameters<Float>(zerosFor: driver.engine.architecture)
         #expect(checkpoint.optimizer == .adam(stepCount: 0, firstMoment: zero, secondMoment: zero))
         var adam = try Adam<Float>(learningRate: 0.01)
-        try checkpoint.restore(into: driver, optimizer: &adam)
+        try checkpoint.restore(into: driver.engine, optimizer: &adam)
         #expect(adam.state == Adam<Float>.State(stepCount: 0, firstMoment: [], secondMoment: []))
     }
 
@@ -97,13 +97,13 @@ import Testing
         let c = try DriverTestSupport.randomCase(.lstm, hidden: 8, input: 8, lengths: [4, 6, 2], seed: 12, as: Float.self)
         let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: 1)
         var adam = try Adam<Float>(learningRate: 0.01)
-        for _ in 0..<2 { _ = try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &adam) }
+        for _ in 0..<2 { _ = try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &adam) }
         let (bits, state) = (DriverTestSupport.storageBits(driver), adam.state)
-        let lstm = try CellParameters<Float>.random(kind: .lstm, hiddenSize: 8, inputSize: 8, seed: 3)
+        let lstm = try DriverTestSupport.model(CellParameters<Float>.random(kind: .lstm, hiddenSize: 8, inputSize: 8, seed: 3))
 
-        func expectRefused(_ checkpoint: Checkpoint<Float>, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        func expectRefused(_ checkpoint: ModelCheckpoint<Float>, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
             do {
-                try checkpoint.restore(into: driver, optimizer: &adam)
+                try checkpoint.restore(into: driver.engine, optimizer: &adam)
                 Issue.record("restored a checkpoint that does not fit", sourceLocation: sourceLocation)
             } catch {
                 for f in fragments {
@@ -113,28 +113,30 @@ import Testing
             #expect(DriverTestSupport.storageBits(driver) == bits, "parameters unchanged", sourceLocation: sourceLocation)
             #expect(adam.state == state, "optimizer state unchanged", sourceLocation: sourceLocation)
         }
-        let gru = try CellParameters<Float>.random(kind: .gru, hiddenSize: 8, inputSize: 8, seed: 3)
-        expectRefused(try Checkpoint(parameters: gru), ["checkpoint cell", "expected LSTM H 8, D 8 (the driver's kernel)", "got GRU H 8, D 8"])
-        let small = try CellParameters<Float>.random(kind: .lstm, hiddenSize: 4, inputSize: 8, seed: 3)
-        expectRefused(try Checkpoint(parameters: small), ["got LSTM H 4, D 8"])
-        expectRefused(try Checkpoint(parameters: lstm), ["optimizer state is none, but Adam needs adam"])
-        expectRefused(try Checkpoint(parameters: lstm, optimizer: .momentum(velocity: lstm)), ["is momentum, but Adam needs adam"])
+        let gru = try DriverTestSupport.model(CellParameters<Float>.random(kind: .gru, hiddenSize: 8, inputSize: 8, seed: 3))
+        expectRefused(try ModelCheckpoint(parameters: gru), ["checkpoint architecture", "expected LSTM H8 D8 (the driver's)", "got GRU H8 D8"])
+        let small = try DriverTestSupport.model(CellParameters<Float>.random(kind: .lstm, hiddenSize: 4, inputSize: 8, seed: 3))
+        expectRefused(try ModelCheckpoint(parameters: small), ["got LSTM H4 D8"])
+        expectRefused(try ModelCheckpoint(parameters: lstm), ["optimizer state is none, but Adam needs adam"])
+        expectRefused(try ModelCheckpoint(parameters: lstm, optimizer: .momentum(velocity: lstm)), ["is momentum, but Adam needs adam"])
         var sgd = try SGD<Float>(learningRate: 0.1)
-        #expect(throws: CellForgeError.self) { try Checkpoint(parameters: lstm, optimizer: .momentum(velocity: lstm)).restore(into: driver, optimizer: &sgd) }
+        #expect(throws: CellForgeError.self) {
+            try ModelCheckpoint(parameters: lstm, optimizer: .momentum(velocity: lstm)).restore(into: driver.engine, optimizer: &sgd)
+        }
         #expect(DriverTestSupport.storageBits(driver) == bits)
 
         // A file that fails validation gives no checkpoint to restore: nothing changes either.
-        var file = try Checkpoint(driver: driver, optimizer: adam).safeTensors
+        var file = try ModelCheckpoint(driver: driver.engine, optimizer: adam).safeTensors()
         file.metadata["cellforge.adam.step_count"] = "-1"
-        #expect(throws: CellForgeError.invalidSize(name: "checkpoint Adam step count", value: -1,
-                                                   allowed: "from 0 to \(Int.max - 1) (so that the next step can be counted)")) {
-            try Checkpoint<Float>(file, kind: .lstm, hiddenSize: 8, inputSize: 8).restore(into: driver, optimizer: &adam)
+        #expect(throws: CellForgeError.invalidSize(name: "model checkpoint Adam step count", value: -1,
+                                                   allowed: "between 0 and \(Int.max - 1)")) {
+            try ModelCheckpoint<Float>(file).restore(into: driver.engine, optimizer: &adam)
         }
         #expect(DriverTestSupport.storageBits(driver) == bits && adam.state == state)
 
         // Optimizer state sized for another kernel cannot be checkpointed with this driver.
         var foreign = try Adam<Float>(learningRate: 0.01)
         try foreign.restore(.init(stepCount: 1, firstMoment: [0.5], secondMoment: [0.25]))
-        #expect(throws: CellForgeError.self) { try Checkpoint(driver: driver, optimizer: foreign) }
+        #expect(throws: CellForgeError.self) { try ModelCheckpoint(driver: driver.engine, optimizer: foreign) }
     }
 }

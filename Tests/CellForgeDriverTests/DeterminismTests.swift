@@ -23,7 +23,7 @@ import Testing
             let clipping = try GradientClipping(maxNorm: 1)
             var losses: [Double] = []
             for _ in 0..<3 {
-                let r = try driver.train(c.batch, initialStates: c.initialStates, supervision: .targets(c.targets),
+                let r = try driver.train(c.batch, initialStates: c.initialStates, supervision: .l2(targets: c.targets),
                                          optimizer: &adam, clipping: clipping)
                 #expect(r.applied && r.clipped)
                 losses.append(r.loss!)

@@ -71,6 +71,12 @@ enum DriverTestSupport {
         return a.contains { !$0.isFinite } ? .infinity : worst / (scale > 1e-300 ? scale : 1)
     }
 
+    /// The one-layer model (no head) holding the cell parameters `p`.
+    static func model<S: CellScalar>(_ p: CellParameters<S>) throws -> ModelParameters<S> {
+        try ModelParameters(architecture: ModelArchitecture(kind: p.kind, inputSize: p.inputSize, hiddenSizes: [p.hiddenSize]),
+                            layers: [.recurrent(p)])
+    }
+
     /// The driver's parameter storage, as raw bit patterns (for bit-identity checks).
     static func storageBits<K: RecurrentKernel>(_ driver: BatchDriver<K>) -> [UInt64] {
         driver.withParameterStorage { bits(Array($0)) }

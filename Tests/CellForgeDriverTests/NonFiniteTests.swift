@@ -12,19 +12,19 @@ import Testing
         let c = try DriverTestSupport.randomCase(.lstm, hidden: 8, input: 8, lengths: [5, 8, 3, 6], seed: 9, as: Float.self)
         let driver = try BatchDriver(kernel: kernel, parameters: c.parameters, workerCount: workers, sequencesPerChunk: 1)
         var adam = try Adam<Float>(learningRate: 0.01)
-        #expect(try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &adam).applied)
+        #expect(try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &adam).applied)
         let (bits, state) = (DriverTestSupport.storageBits(driver), adam.state)
 
         var inputs = c.batch.inputs
         inputs[(c.batch.stepOffsets[2] + 1) * 8 + 3] = .nan
         let poisoned = try SequenceBatch(inputs: inputs, lengths: c.batch.lengths, inputSize: 8)
-        let r = try driver.train(poisoned, supervision: .targets(c.targets), optimizer: &adam)
+        let r = try driver.train(poisoned, supervision: .l2(targets: c.targets), optimizer: &adam)
         #expect(!r.applied && r.refusal == .nonFiniteLoss)
         #expect(r.loss!.isNaN)
         #expect(DriverTestSupport.storageBits(driver) == bits, "parameters unchanged")
         #expect(adam.state == state, "optimizer state unchanged")
 
-        #expect(try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &adam).applied, "training goes on")
+        #expect(try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &adam).applied, "training goes on")
         #expect(adam.state.stepCount == 2)
     }
 
@@ -49,7 +49,7 @@ import Testing
         var targets = c.targets
         targets[0] = -.infinity
         let bits = DriverTestSupport.storageBits(driver)
-        let r = try driver.train(c.batch, supervision: .targets(targets), optimizer: &sgd)
+        let r = try driver.train(c.batch, supervision: .l2(targets: targets), optimizer: &sgd)
         #expect(r.refusal == .nonFiniteLoss)
         #expect(DriverTestSupport.storageBits(driver) == bits)
     }

@@ -22,10 +22,10 @@ import Testing
         let r = try driver.train(c.batch, supervision: .outputGradients(Array(repeating: 3e19, count: 96)), optimizer: &adam)
         #expect(r.applied, "\(r)")
         #expect(adam.state.secondMoment.allSatisfy(\.isFinite) && adam.state.firstMoment.allSatisfy(\.isFinite))
-        _ = try Checkpoint(driver: driver, optimizer: adam)       // threw "non-finite value … adam.v.W" before
+        _ = try ModelCheckpoint(driver: driver.engine, optimizer: adam)     // threw "non-finite value … adam.v.W" before
 
         let before = DriverTestSupport.storageBits(driver)
-        let normal = try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &adam)
+        let normal = try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &adam)
         #expect(normal.applied)
         let moved = zip(before, DriverTestSupport.storageBits(driver)).filter { $0 != $1 }.count
         let nonzero = adam.state.firstMoment.filter { $0 != 0 }.count
@@ -44,7 +44,7 @@ import Testing
         var targets = c.targets
         targets[5] = 3e38
         let bits = DriverTestSupport.storageBits(driver)
-        let r = try driver.train(c.batch, supervision: .targets(targets), optimizer: &sgd)
+        let r = try driver.train(c.batch, supervision: .l2(targets: targets), optimizer: &sgd)
         #expect(r.refusal == .lossOverflow && r.loss! > 1e76, "\(r)")
         #expect(DriverTestSupport.storageBits(driver) == bits)
     }
@@ -53,9 +53,9 @@ import Testing
     @Test func batchOfEmptySequencesIsNotAStep() throws {
         let (driver, c) = try driver()
         var adam = try Adam<Float>(learningRate: 0.01)
-        #expect(try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &adam).applied)
+        #expect(try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &adam).applied)
         let empty = try SequenceBatch<Float>(inputs: [], lengths: [0, 0, 0], inputSize: 8)
-        let r = try driver.train(empty, supervision: .targets([]), optimizer: &adam)
+        let r = try driver.train(empty, supervision: .l2(targets: []), optimizer: &adam)
         #expect(r.refusal == .noSteps && adam.state.stepCount == 1, "\(r)")
     }
 
@@ -74,16 +74,16 @@ import Testing
     @Test func workspaceFollowsTheWorkersUsed() throws {
         let (driver, c) = try driver(workers: 4096)
         var sgd = try SGD<Float>(learningRate: 0.01)
-        _ = try driver.train(c.batch, supervision: .targets(c.targets), optimizer: &sgd)
-        #expect(driver.workspace.workerCapacity == 1, "one chunk, one worker's buffers")
+        _ = try driver.train(c.batch, supervision: .l2(targets: c.targets), optimizer: &sgd)
+        #expect(driver.engine.workspace.workerCapacity == 1, "one chunk, one worker's buffers")
         var states = [Float](repeating: 0, count: 16)
         _ = try driver.infer(c.batch, states: &states)
-        #expect(driver.workspace.workerCapacity == 1)
+        #expect(driver.engine.workspace.workerCapacity == 1)
 
         let many = try DriverTestSupport.randomCase(.lstm, hidden: 8, input: 8, lengths: Array(repeating: 2, count: 40),
                                                     seed: 3, as: Float.self)
-        _ = try driver.train(many.batch, supervision: .targets(many.targets), optimizer: &sgd)
-        #expect(driver.workspace.workerCapacity == 4, "40 sequences in chunks of 12: 4 chunks")
+        _ = try driver.train(many.batch, supervision: .l2(targets: many.targets), optimizer: &sgd)
+        #expect(driver.engine.workspace.workerCapacity == 4, "40 sequences in chunks of 12: 4 chunks")
     }
 
     /// Finding 4: the worker count is validated, with a one-line error.

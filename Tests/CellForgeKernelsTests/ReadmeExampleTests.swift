@@ -1,5 +1,6 @@
 import CellForge
 import CellForgeKernels
+import Foundation
 import Testing
 
 /// The "Using a generated kernel" example from README.md, line for line, so the
@@ -51,6 +52,32 @@ import Testing
         let direct = try BatchDriver(kernel: LSTM_H8_D8_Float(), parameters: PyTorchWeights.parameters(.lstm, from: file, as: Float.self))
         var state = [Float](repeating: 0, count: 16)
         #expect(h == (try direct.infer(SequenceBatch(inputs: x, lengths: [5], inputSize: 8), states: &state)))
+    }
+
+    /// The "Checkpoints" example: a cell driver's checkpoint is a model checkpoint of its
+    /// engine, and restoring it into a new driver gives back the same parameter bits.
+    @Test func checkpointExample() throws {
+        let p = try CellParameters<Float>.random(kind: .lstm, hiddenSize: 8, inputSize: 8, seed: 2)
+        let batch = try SequenceBatch(inputs: (0..<48).map { Float($0 % 5) / 5 }, lengths: [2, 4], inputSize: 8)
+        let trained = try BatchDriver(kernel: LSTM_H8_D8_Float(), parameters: p)
+        var first = try Adam<Float>(learningRate: 0.01)
+        _ = try trained.train(batch, supervision: .l2(targets: [Float](repeating: 0.5, count: 48)), optimizer: &first)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellforge-readme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("run.safetensors")
+        do {
+            let driver = trained, adam = first
+            try ModelCheckpoint(driver: driver.engine, optimizer: adam, metadata: ["epoch": "12"]).save(to: url)
+        }
+
+        // later, or in another process: a new driver and optimizer continue exactly
+        let checkpoint = try ModelCheckpoint.load(from: url, as: Float.self)
+        let driver = try BatchDriver(kernel: LSTM_H8_D8_Float(), parameters: p)  // any start: restore replaces it
+        var adam = try Adam<Float>(learningRate: 0.01)                 // same hyperparameters as before
+        try checkpoint.restore(into: driver.engine, optimizer: &adam)  // all or nothing
+
+        #expect(driver.parameters == trained.parameters && adam.state == first.state && checkpoint.metadata == ["epoch": "12"])
     }
 
     /// The README's opener, verbatim.

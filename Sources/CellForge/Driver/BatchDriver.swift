@@ -1,145 +1,129 @@
-import Dispatch
 import Foundation
 
-/// Trains and runs a recurrent kernel over batches of independent sequences, spread
-/// across cores with `DispatchQueue.concurrentPerform`.
+/// A `ModelDriver` for one generated kernel, in the kernel's terms: a cell is a one-layer
+/// model without a head, so this driver builds that model from `KernelLayer(kernel)` and
+/// forwards every call to `engine`, translating `CellParameters` to and from
+/// `ModelParameters` in `model(_:)` and `cell(_:)`. Everything the model driver documents
+/// holds here: determinism at any worker count (chunks of `sequencesPerChunk` sequences,
+/// summed in order), allocation-free calls once the buffers have grown, refused steps that
+/// leave parameters and optimizer unchanged, and the in-use trap ("BatchDriver used from two
+/// threads at once").
 ///
-/// The driver owns the parameters (packed in the kernel's storage layout) and every
-/// buffer a batch needs; buffers are allocated once and reused, so the per-sequence
-/// and per-step work allocates nothing (the kernel always gets a tape, so a generated
-/// kernel allocates nothing either).
-///
-/// **Determinism.** A batch of N sequences is cut into ⌈N / `sequencesPerChunk`⌉
-/// chunks of consecutive sequences; the cut depends on N and `sequencesPerChunk`
-/// only, never on `workerCount`. Each chunk adds its sequences' gradients, in order,
-/// into its own buffer; the chunk buffers (and losses) are then summed in chunk
-/// order. Workers claim whole chunks, so results are bit-identical for any worker
-/// count. With one worker every chunk runs inline on the calling thread, without Dispatch.
-///
-/// **Thread safety.** One call at a time: a driver is not `Sendable` and must not
-/// be used from two threads at once. `train`, `gradient`, `infer` and `setParameters`
-/// check an atomic in-use flag and trap ("BatchDriver used from two threads at once")
-/// when another of them is running, instead of corrupting memory. Each call uses up to
-/// `workerCount` threads internally and returns when all of them are done.
-///
-/// **Memory.** Per-worker buffers (tapes, outputs, states) are allocated for the
-/// workers a call actually uses, min(`workerCount`, chunks), and grown lazily, so a
-/// large `workerCount` costs nothing on small batches.
-///
-/// The driver is `@inlinable`, so `BatchDriver<SomeKernel>` is specialised in the
-/// client that names the kernel, and calls the kernel directly once per sequence.
+/// The model's output is the cell's h_t (H per step), so targets and output gradients are
+/// H per step and states `kernel.stateSize` per sequence; `ModelStepBuffers` gives truncated
+/// BPTT, outputs and input gradients as for any model. Checkpoints are `ModelCheckpoint`s of
+/// `engine`.
 public final class BatchDriver<Kernel: RecurrentKernel> {
     /// The scalar type of the kernel.
     public typealias Scalar = Kernel.Scalar
 
     /// The kernel the driver runs.
     public let kernel: Kernel
-    /// Threads a call uses at most (1: inline on the calling thread).
-    public let workerCount: Int
-    /// Sequences per chunk: the unit of work a thread claims, and of gradient summation.
-    public let sequencesPerChunk: Int
-    @usableFromInline let storage: UnsafeMutableBufferPointer<Scalar>
-    @usableFromInline let workspace: BatchWorkspace<Scalar>
-    @usableFromInline let counter = ChunkCounter()
-    /// Set while a call runs (see "Thread safety").
-    @usableFromInline let inUse = InUseFlag(driver: "BatchDriver", calls: "train, gradient, infer, setParameters")
+    /// The model driver doing the work: one layer running `kernel`, no head.
+    public let engine: ModelDriver<Scalar>
 
-    /// The largest `workerCount` accepted, 4096 (as for sizes): more threads than that
-    /// cannot help, and Dispatch would create them all.
+    /// The largest `workerCount` accepted (`ModelDriver.maximumWorkerCount`).
     public static var maximumWorkerCount: Int { WorkerCount.maximum }
 
-    /// The largest `sequencesPerChunk` accepted, 2²⁰ = 1,048,576: a chunk holding the whole
-    /// batch is one thread's work, so larger values add nothing.
+    /// The largest `sequencesPerChunk` accepted (`ModelDriver.maximumSequencesPerChunk`).
     public static var maximumSequencesPerChunk: Int { SequencesPerChunk.maximum }
 
     /// A driver for `kernel` starting from `parameters`.
     /// - Parameters:
     ///   - workerCount: threads to use, default the active processor count; 1 to `maximumWorkerCount`.
-    ///   - sequencesPerChunk: sequences per chunk (default 12, a multiple of the three
-    ///     sequences generated kernels interleave), 1 to `maximumSequencesPerChunk`. Results
-    ///     depend on it (the summation order does), not on `workerCount`. Each worker keeps
-    ///     `kernel.interleave` tapes.
-    /// - Throws: `CellForgeError` if the parameters do not fit the kernel or a count is out of range.
+    ///   - sequencesPerChunk: sequences per chunk (default 12, a multiple of the three sequences
+    ///     generated kernels interleave), 1 to `maximumSequencesPerChunk`. Results depend on it
+    ///     (the summation order does), not on `workerCount`.
+    /// - Throws: `CellForgeError` if a count is out of range or the parameters do not fit the
+    ///   kernel (cell or sizes).
     public init(kernel: Kernel, parameters: CellParameters<Scalar>,
                 workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                 sequencesPerChunk: Int = 12) throws {
-        try WorkerCount.validate(workerCount)
-        try SequencesPerChunk.validate(sequencesPerChunk)
-        try Self.check(parameters, fits: kernel)
         self.kernel = kernel
-        self.workerCount = workerCount
-        self.sequencesPerChunk = sequencesPerChunk
-        storage = UnsafeMutableBufferPointer(start: BatchWorkspace<Scalar>.aligned(kernel.parameterStorageCount),
-                                             count: kernel.parameterStorageCount)
-        kernel.pack(parameters, into: storage)
-        workspace = BatchWorkspace(parameterCount: kernel.parameterStorageCount, stateSize: kernel.stateSize,
-                                   slotCount: kernel.interleave)
+        let architecture = try ModelArchitecture(kind: kernel.kind, inputSize: kernel.inputSize, hiddenSizes: [kernel.hiddenSize])
+        engine = try ModelDriver(parameters: Self.model(parameters, architecture), layers: [KernelLayer(kernel)],
+                                 workerCount: workerCount, sequencesPerChunk: sequencesPerChunk, name: "BatchDriver")
     }
 
-    deinit { storage.deallocate() }
+    /// Threads a call uses at most (1: inline on the calling thread).
+    public var workerCount: Int { engine.workerCount }
+    /// Sequences per chunk: the unit of work a thread claims, and of gradient summation.
+    public var sequencesPerChunk: Int { engine.sequencesPerChunk }
 
     /// The current parameters, in the canonical layout.
-    public var parameters: CellParameters<Scalar> { kernel.unpack(UnsafeBufferPointer(storage)) }
+    public var parameters: CellParameters<Scalar> { Self.cell(engine.parameters) }
 
     /// Replaces the parameters.
-    /// - Throws: `CellForgeError` if they do not fit the kernel (kind, H, D).
+    /// - Throws: `CellForgeError` if they do not fit the kernel (kind, H, D); nothing changes.
     public func setParameters(_ parameters: CellParameters<Scalar>) throws {
-        inUse.enter()
-        defer { inUse.leave() }
-        try Self.check(parameters, fits: kernel)
-        kernel.pack(parameters, into: storage)
+        try engine.setParameters(Self.model(parameters, engine.architecture))
     }
 
-    /// Calls `body` with the parameters as stored (the kernel's layout, `parameterStorageCount` scalars).
+    /// Calls `body` with the parameters as stored: the kernel's layout, `kernel.parameterStorageCount` scalars.
     public func withParameterStorage<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(storage))
+        try engine.withParameterStorage { try body(UnsafeBufferPointer(rebasing: $0.prefix(kernel.parameterStorageCount))) }
     }
 
-    /// The summed gradient of the last `train` or `gradient` call, in the canonical
-    /// layout (after clipping, if `train` clipped it).
-    public var lastGradient: CellParameters<Scalar> { kernel.unpack(UnsafeBufferPointer(workspace.gradient)) }
+    /// The summed gradient of the last `train` or `gradient` call, in the canonical layout
+    /// (after clipping, if `train` clipped it).
+    public var lastGradient: CellParameters<Scalar> { Self.cell(engine.lastGradient) }
 
     /// Number of chunks a batch of `count` sequences is cut into.
-    @inlinable public func chunkCount(sequences count: Int) -> Int {
-        SequencesPerChunk.chunks(count, perChunk: sequencesPerChunk)
-    }
+    @inlinable public func chunkCount(sequences count: Int) -> Int { engine.chunkCount(sequences: count) }
 
-    /// Workers a call over `chunks` chunks uses: min(`workerCount`, chunks), at least 1.
-    @inlinable func workers(chunks: Int) -> Int { WorkerCount.used(workerCount, chunks: chunks) }
-
-    /// Runs `body(chunk, worker)` for every chunk: inline for one worker, otherwise on
-    /// `workers(chunks:)` threads that claim chunks until none is left.
+    /// One training step over the batch (`ModelDriver.train`): gradients summed over the batch,
+    /// optional clipping of the global norm, one optimizer step, or a refusal that changes nothing.
+    /// - Parameters:
+    ///   - initialStates: N × `kernel.stateSize` scalars, or nil for zeros.
+    ///   - supervision: `.l2(targets:)` for seed 002's loss Σ ½‖h_t − y_t‖² (not averaged), or
+    ///     any other model supervision (upstream gradients Δ_t, MSE, a custom loss).
+    ///   - buffers: optional outputs, final states, state gradients (truncated BPTT) and input gradients.
+    /// - Throws: `CellForgeError` if a shape does not match (before computing anything), or if
+    ///   the optimizer's state was sized for another parameter count.
     @inlinable
-    func forEachChunk(_ chunks: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
-        runChunks(chunks, workers: workers(chunks: chunks), counter: counter, body)
+    public func train<O: Optimizer>(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
+                                    supervision: ModelSupervision<Scalar>, optimizer: inout O,
+                                    clipping: GradientClipping? = nil,
+                                    buffers: ModelStepBuffers<Scalar> = ModelStepBuffers()) throws -> TrainingStepResult
+    where O.Scalar == Scalar {
+        try engine.train(batch, initialStates: initialStates, supervision: supervision, optimizer: &optimizer,
+                         clipping: clipping, buffers: buffers)
     }
 
-    private static func check(_ p: CellParameters<Scalar>, fits kernel: Kernel) throws {
-        guard p.kind == kernel.kind else { throw CellForgeError.cellMismatch(expected: kernel.kind, actual: p.kind) }
-        guard p.hiddenSize == kernel.hiddenSize, p.inputSize == kernel.inputSize else {
-            throw CellForgeError.shapeMismatch(name: "parameters", expected: "H \(kernel.hiddenSize), D \(kernel.inputSize)",
-                                               actual: "H \(p.hiddenSize), D \(p.inputSize)")
-        }
+    /// The batch's loss (nil for output gradients) and summed gradient at the current
+    /// parameters, without a step (`ModelDriver.gradient`).
+    /// - Throws: `CellForgeError` if a shape does not match.
+    @inlinable
+    public func gradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
+                         supervision: ModelSupervision<Scalar>,
+                         buffers: ModelStepBuffers<Scalar> = ModelStepBuffers()) throws
+    -> (loss: Double?, gradient: CellParameters<Scalar>) {
+        let (loss, gradient) = try engine.gradient(batch, initialStates: initialStates, supervision: supervision, buffers: buffers)
+        return (supervision.computesLoss ? loss : nil, Self.cell(gradient))
     }
 
-    /// Throws unless `batch` has the kernel's input size.
+    /// Runs every sequence forward from `states` (N × `kernel.stateSize` scalars) and leaves each
+    /// sequence's final state there (`ModelDriver.infer`); `outputs` receives h_t, H per step,
+    /// resized only when its count does not match.
+    /// - Throws: `CellForgeError` if a shape does not match (before computing anything).
+    @inlinable
+    public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar], outputs: inout [Scalar]) throws {
+        try engine.infer(batch, states: &states, outputs: &outputs)
+    }
+
+    /// `infer(_:states:outputs:)` returning a new outputs array.
+    @inlinable
+    public func infer(_ batch: SequenceBatch<Scalar>, states: inout [Scalar]) throws -> [Scalar] {
+        try engine.infer(batch, states: &states)
+    }
+
+    /// The one-layer model parameters holding the cell's `parameters`.
+    /// - Throws: `CellForgeError` naming layer 0 if the cell or sizes are not `architecture`'s.
+    static func model(_ parameters: CellParameters<Scalar>, _ architecture: ModelArchitecture) throws -> ModelParameters<Scalar> {
+        try ModelParameters(architecture: architecture, layers: [.recurrent(parameters)])
+    }
+
+    /// The cell parameters of the one-layer model (its layer is the kernel's, so recurrent).
     @usableFromInline
-    func validate(_ batch: SequenceBatch<Scalar>) throws {
-        guard batch.inputSize == kernel.inputSize else {
-            throw CellForgeError.shapeMismatch(name: "batch input size", expected: "D = \(kernel.inputSize)",
-                                               actual: "D = \(batch.inputSize)")
-        }
-    }
-
-    /// Throws unless an array named `name` has `count` scalars: H per step of `batch`
-    /// (`perStep`), or one state per sequence.
-    @usableFromInline
-    func validate(_ name: String, count: Int, perStep: Bool, of batch: SequenceBatch<Scalar>) throws {
-        let expected = perStep ? batch.totalSteps * kernel.hiddenSize : batch.count * kernel.stateSize
-        guard count == expected else {
-            let shape = perStep ? "H \(kernel.hiddenSize) × \(batch.totalSteps) steps"
-                                : "\(batch.count) sequences × state size \(kernel.stateSize)"
-            throw CellForgeError.shapeMismatch(name: name, expected: "\(expected) values (\(shape))", actual: "\(count)")
-        }
-    }
+    static func cell(_ model: ModelParameters<Scalar>) -> CellParameters<Scalar> { model.layers[0].recurrent! }
 }

@@ -31,7 +31,7 @@ final class ChunkCounter: @unchecked Sendable {
 }
 
 /// A value handed to other threads under a guarantee the compiler cannot check
-/// (see `BatchDriver.forEachChunk`).
+/// (see `runChunks`).
 @usableFromInline
 struct UncheckedSendable<Value>: @unchecked Sendable {
     @usableFromInline let value: Value

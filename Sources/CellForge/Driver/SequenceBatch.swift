@@ -1,4 +1,4 @@
-/// N independent sequences for `BatchDriver`, in one contiguous buffer.
+/// N independent sequences for `ModelDriver` (and `BatchDriver`), in one contiguous buffer.
 ///
 /// Layout, sequence-major: sequence n (0-based) has `lengths[n]` ≥ 0 steps (lengths
 /// may differ, and may be 0), and its inputs x_1…x_L, D scalars per step, start at

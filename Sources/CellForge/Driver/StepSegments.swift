@@ -4,8 +4,8 @@
 /// changing what it computes.
 @usableFromInline
 enum StepSegments {
-    /// The most steps one segment of inference without gradients covers (`BatchDriver.infer`,
-    /// `ModelDriver.infer`), 256: their scratch is sized for this, not for the sequence's length.
+    /// The most steps one segment of inference without gradients covers (`ModelDriver.infer`,
+    /// and so `BatchDriver.infer`), 256: their scratch is sized for this, not for the sequence's length.
     @usableFromInline static let inference = 256
 
     /// Calls `body(start, steps)` for segments of at most `maximum` steps covering steps

@@ -1,6 +1,6 @@
 /// The end of every driver's `train`, once the batch's loss and summed gradient are known:
-/// the gradient norm, the refusals, clipping, then the optimizer step. `BatchDriver` and
-/// `ModelDriver` both call it, so they refuse exactly the same steps.
+/// the gradient norm, the refusals, clipping, then the optimizer step (`ModelDriver.train`,
+/// which `BatchDriver.train` forwards to).
 ///
 /// Refused, in this order, with the parameters and the optimizer (state included) left exactly
 /// as they were: `noSteps` when the batch has no steps; `nonFiniteLoss`; `lossOverflow` when the

@@ -28,8 +28,8 @@ public struct TrainingStepResult: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The loss the step's gradient is of, or nil when training on upstream gradients: `BatchDriver`'s
-    /// L2 and a `ModelDriver`'s `.l2` give Σ ½‖h − y‖² over the batch (summed, not averaged);
+    /// The loss the step's gradient is of, or nil when training on upstream gradients
+    /// (`.outputGradients`): `.l2` gives Σ ½‖y − t‖² over the batch (summed, not averaged);
     /// `.meanSquaredError` gives the mean of (y − t)² over every output value; a custom `ModelLoss`
     /// gives the sum of its per-sequence values.
     public let loss: Double?

@@ -4,14 +4,15 @@ extension ModelDriver {
     /// gradient of layer l at every step), gradients summed over the batch, optional
     /// clipping of the global norm over all parameters, then one optimizer step on the flat buffer.
     ///
-    /// Steps are refused exactly as by `BatchDriver.train` (the same code decides): no steps in the
+    /// Steps are refused (`takeTrainingStep` decides): no steps in the
     /// batch, a non-finite loss or gradient, a loss too large for `Scalar`, or an optimizer update
     /// that would leave a non-finite value. Parameters and optimizer (state included) are then left
     /// exactly as they were, and the result says why (`TrainingStepResult.Refusal`).
     /// - Parameters:
     ///   - initialStates: N × `model.stateSize` scalars, or nil for zeros.
     ///   - buffers: optional outputs, final states, state gradients and input gradients.
-    /// - Returns: the loss (MSE: the mean; L2: the sum; custom: the sum of its per-sequence values).
+    /// - Returns: the loss (MSE: the mean; L2: the sum; custom: the sum of its per-sequence values;
+    ///   nil for output gradients).
     /// - Throws: `CellForgeError` if a shape does not match (before computing anything), or the
     ///   optimizer's state was sized for another parameter count.
     @inlinable
@@ -29,6 +30,7 @@ extension ModelDriver {
     }
 
     /// The batch's loss and summed gradient at the current parameters, without a step.
+    /// - Returns: the loss as `train` reports it (0 for output gradients, which have none) and the gradient.
     /// - Throws: `CellForgeError` if a shape does not match.
     @inlinable
     public func gradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]? = nil,
@@ -38,17 +40,18 @@ extension ModelDriver {
         inUse.enter()
         defer { inUse.leave() }
         let loss = try accumulateGradient(batch, initialStates: initialStates, supervision: supervision, buffers: buffers)
-        return (loss, lastGradient)
+        return (loss ?? 0, lastGradient)
     }
 
-    /// Validates, runs every chunk, leaves the summed gradient in `workspace.gradient` and returns the loss.
+    /// Validates, runs every chunk, leaves the summed gradient in `workspace.gradient` and returns the
+    /// loss (nil for output gradients).
     @inlinable
     func accumulateGradient(_ batch: SequenceBatch<Scalar>, initialStates: [Scalar]?,
-                            supervision: ModelSupervision<Scalar>, buffers: ModelStepBuffers<Scalar>) throws -> Double {
+                            supervision: ModelSupervision<Scalar>, buffers: ModelStepBuffers<Scalar>) throws -> Double? {
         try validate(batch)
         let O = architecture.outputSize
         if let initialStates { try validate("initial states", count: initialStates.count, perStep: nil, of: batch) }
-        if let t = supervision.targets { try validate("targets", count: t.count, perStep: O, of: batch) }
+        if let (name, v) = supervision.perStepValues { try validate(name, count: v.count, perStep: O, of: batch) }
         if let b = buffers.finalStateGradients { try validate("final-state gradients", count: b.count, perStep: nil, of: batch) }
         if let b = buffers.initialStateGradients { try validate("initial-state gradients", count: b.count, perStep: nil, of: batch) }
         if let b = buffers.finalStates { try validate("final states", count: b.count, perStep: nil, of: batch) }
@@ -61,7 +64,7 @@ extension ModelDriver {
         batch.inputs.withUnsafeBufferPointer { x in
             batch.lengths.withUnsafeBufferPointer { lengths in
                 batch.stepOffsets.withUnsafeBufferPointer { offsets in
-                    withOptionalPointer(supervision.targets) { targets in
+                    withOptionalPointer(supervision.perStepValues?.values) { targets in
                         withOptionalPointer(initialStates) { h0 in
                             let piece = TrainingPiece(x: x.baseAddress, lengths: lengths.baseAddress!, offsets: offsets.baseAddress!,
                                                       count: batch.count, initialStates: h0, targets: targets,
@@ -75,7 +78,7 @@ extension ModelDriver {
         }
         let sum = workspace.reduce(chunks: chunks)
         if case .meanSquaredError = supervision { return valueCount == 0 ? 0 : sum / Double(valueCount) }
-        return sum
+        return supervision.computesLoss ? sum : nil
     }
 
     /// Chunk c on worker w: zeroes the chunk's gradient, then takes its sequences in order, in runs
@@ -154,6 +157,7 @@ struct TrainingPiece<Scalar: CellScalar> {
     @usableFromInline let offsets: UnsafePointer<Int>
     @usableFromInline let count: Int
     @usableFromInline let initialStates: UnsafePointer<Scalar>?
+    /// The targets, or the output gradients.
     @usableFromInline let targets: UnsafePointer<Scalar>?
     @usableFromInline let supervision: ModelSupervision<Scalar>
     /// O, output scalars per step.
@@ -180,7 +184,7 @@ struct TrainingPiece<Scalar: CellScalar> {
 
     /// Sequence m's loss term, writing Δy: MSE Σ(y − t)² with Δ = (2/valueCount)(y − t) (the
     /// sum is divided by valueCount once, after the chunks are summed); L2 ½Σ(y − t)² with
-    /// Δ = y − t; or the custom loss. Sums in Double, in index order.
+    /// Δ = y − t (`squaredResidual`); the custom loss; or, for output gradients, Δ as given and 0.
     @inlinable
     func lossAndGradient(sequence m: Int, outputs y: UnsafeMutablePointer<Scalar>, gradient dy: UnsafeMutablePointer<Scalar>,
                          count: Int) -> Double {
@@ -188,16 +192,13 @@ struct TrainingPiece<Scalar: CellScalar> {
         case let .loss(loss):
             return loss.evaluate(sequence: m, outputs: UnsafeBufferPointer(start: y, count: count),
                                  gradient: UnsafeMutableBufferPointer(start: dy, count: count))
+        case .outputGradients:
+            dy.update(from: targets! + offsets[m] * outputSize, count: count)
+            return 0
         case .meanSquaredError, .l2:
             let isMean = if case .meanSquaredError = supervision { true } else { false }
-            let t = targets! + offsets[m] * outputSize
-            let scale: Scalar = isMean ? Scalar(2 / Double(valueCount)) : 1
-            var sum = 0.0
-            for k in 0..<count {
-                let d = y[k] - t[k]
-                dy[k] = isMean ? scale * d : d
-                sum += Double(d) * Double(d)
-            }
+            let sum = squaredResidual(y, minus: targets! + offsets[m] * outputSize,
+                                      scale: isMean ? Scalar(2 / Double(valueCount)) : nil, into: dy, count: count)
             return isMean ? sum : sum / 2
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Trains and runs a whole model (recurrent, dense and activation layers) over batches of
-/// independent sequences, spread across cores like `BatchDriver`.
+/// independent sequences, spread across cores with `DispatchQueue.concurrentPerform`. The
+/// one engine: `BatchDriver` runs a single kernel through it as a one-layer model.
 ///
 /// The driver owns the parameters in one flat buffer (`PackedModel`: every layer's packed
 /// storage), so one optimizer and one gradient clipping cover the
@@ -9,18 +10,21 @@ import Foundation
 /// chunks than before; a call on a batch no larger than an earlier one allocates nothing
 /// beyond what Dispatch itself does.
 ///
-/// **Determinism.** As `BatchDriver`: the batch is cut into chunks of `sequencesPerChunk`
-/// consecutive sequences, each chunk sums its sequences' gradients and losses in order into
-/// its own buffer, and chunks are summed in order, so results are bit-identical for any
-/// worker count.
+/// **Determinism.** The batch is cut into chunks of `sequencesPerChunk` consecutive
+/// sequences (the cut depends on the batch size and `sequencesPerChunk` only, never on
+/// `workerCount`); each chunk sums its sequences' gradients and losses in order into its own
+/// buffer, and chunks are summed in order. Workers claim whole chunks, so results are
+/// bit-identical for any worker count. With one worker every chunk runs inline on the
+/// calling thread, without Dispatch.
 ///
 /// **Layers.** Each layer is called once per piece of sequences (up to the kernels'
 /// interleave, run in lockstep), never per step, so holding them as `any ModelLayer` costs
 /// one indirect call per piece.
 ///
-/// **Thread safety.** One call at a time; not `Sendable`. As in `BatchDriver`, `train`,
-/// `gradient`, `infer` and `setParameters` check an atomic in-use flag and trap ("ModelDriver
-/// used from two threads at once") when another of them is running, instead of corrupting memory.
+/// **Thread safety.** One call at a time; not `Sendable`. `train`, `gradient`, `infer` and
+/// `setParameters` check an atomic in-use flag and trap ("ModelDriver used from two threads at
+/// once", or the name of the wrapper the driver serves) when another of them is running,
+/// instead of corrupting memory.
 ///
 /// **Memory.** Per-worker buffers are allocated for the workers a call actually uses,
 /// min(`workerCount`, chunks), so a large `workerCount` costs nothing on small batches.
@@ -35,12 +39,14 @@ public final class ModelDriver<Scalar: CellScalar> {
     @usableFromInline let workspace: ModelWorkspace<Scalar>
     @usableFromInline let counter = ChunkCounter()
     /// Set while a call runs (see "Thread safety").
-    @usableFromInline let inUse = InUseFlag(driver: "ModelDriver", calls: "train, gradient, infer, setParameters")
+    @usableFromInline let inUse: InUseFlag
 
-    /// The largest `workerCount` accepted, 4096, as for `BatchDriver`.
+    /// The largest `workerCount` accepted, 4096 (as for sizes): more threads than that cannot
+    /// help, and Dispatch would create them all.
     public static var maximumWorkerCount: Int { WorkerCount.maximum }
 
-    /// The largest `sequencesPerChunk` accepted, 2²⁰ = 1,048,576, as for `BatchDriver`.
+    /// The largest `sequencesPerChunk` accepted, 2²⁰ = 1,048,576: a chunk holding the whole
+    /// batch is one thread's work, so larger values add nothing.
     public static var maximumSequencesPerChunk: Int { SequencesPerChunk.maximum }
 
     /// A driver running `layers` (one per layer of `parameters.architecture`).
@@ -49,13 +55,20 @@ public final class ModelDriver<Scalar: CellScalar> {
     ///   - sequencesPerChunk: sequences per chunk, 1 to `maximumSequencesPerChunk` (results depend
     ///     on it, not on `workerCount`).
     /// - Throws: `CellForgeError` if a layer does not match the architecture or a count is out of range.
-    public init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>],
-                workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
-                sequencesPerChunk: Int = 12) throws {
+    public convenience init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>],
+                            workerCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            sequencesPerChunk: Int = 12) throws {
+        try self.init(parameters: parameters, layers: layers, workerCount: workerCount, sequencesPerChunk: sequencesPerChunk,
+                      name: "ModelDriver")
+    }
+
+    /// The designated initializer; `name` is the driver the in-use trap names.
+    init(parameters: ModelParameters<Scalar>, layers: [any ModelLayer<Scalar>], workerCount: Int,
+         sequencesPerChunk: Int, name: String) throws {
         try WorkerCount.validate(workerCount)
         try SequencesPerChunk.validate(sequencesPerChunk)
         let model = try PackedModel(architecture: parameters.architecture, layers: layers)
-        let storage = UnsafeMutableBufferPointer<Scalar>(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
+        let storage = UnsafeMutableBufferPointer<Scalar>(start: AlignedMemory.zeroed(model.parameterCount),
                                                  count: model.parameterCount)
         do { try model.pack(parameters, into: storage) } catch { storage.deallocate(); throw error }
         self.model = model
@@ -63,6 +76,7 @@ public final class ModelDriver<Scalar: CellScalar> {
         self.workerCount = workerCount
         self.sequencesPerChunk = sequencesPerChunk
         workspace = ModelWorkspace(model: model)
+        inUse = InUseFlag(driver: name, calls: "train, gradient, infer, setParameters")
     }
 
     /// A driver whose layers are opened from `registry` by the architecture's sizes.

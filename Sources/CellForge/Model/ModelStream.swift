@@ -50,15 +50,15 @@ public final class ModelStream<Scalar: CellScalar> {
             throw CellForgeError.invalidSize(name: "maximum block", value: maximumBlock, allowed: "between 1 and \(Self.maximumBlockLimit)")
         }
         let model = try PackedModel(architecture: parameters.architecture, layers: layers)
-        let storage = UnsafeMutableBufferPointer<Scalar>(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
+        let storage = UnsafeMutableBufferPointer<Scalar>(start: AlignedMemory.zeroed(model.parameterCount),
                                                  count: model.parameterCount)
         do { try model.pack(parameters, into: storage) } catch { storage.deallocate(); throw error }
         self.model = model
         self.maximumBlock = maximumBlock
         self.parameters = storage.baseAddress!
-        state = BatchWorkspace<Scalar>.aligned(model.stateSize)
-        outputs = layers.map { BatchWorkspace<Scalar>.aligned(maximumBlock * $0.shape.outputSize) }
-        tapes = layers.map { BatchWorkspace<Scalar>.aligned($0.tapeCount(length: maximumBlock)) }
+        state = AlignedMemory.zeroed(model.stateSize)
+        outputs = layers.map { AlignedMemory.zeroed(maximumBlock * $0.shape.outputSize) }
+        tapes = layers.map { AlignedMemory.zeroed($0.tapeCount(length: maximumBlock)) }
         inputSize = model.architecture.inputSize
         outputSize = model.architecture.outputSize
         let (top, base, state, outputs, tapes) = (layers.count - 1, self.parameters, self.state, outputs, tapes)

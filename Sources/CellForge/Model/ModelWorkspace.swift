@@ -35,10 +35,10 @@ final class ModelWorkspace<Scalar: CellScalar> {
         slotCount = model.layers.map(\.interleave).max() ?? 1
         gradientStride = Self.padded(model.parameterCount)
         stateStride = Self.padded(model.stateSize)
-        chunkGradients = BatchWorkspace<Scalar>.aligned(0)
-        chunkLosses = BatchWorkspace<Double>.aligned(0)
-        blocks = BatchWorkspace<Scalar>.aligned(0)
-        gradient = UnsafeMutableBufferPointer(start: BatchWorkspace<Scalar>.aligned(model.parameterCount),
+        chunkGradients = AlignedMemory.zeroed(0)
+        chunkLosses = AlignedMemory.zeroed(0)
+        blocks = AlignedMemory.zeroed(0)
+        gradient = UnsafeMutableBufferPointer(start: AlignedMemory.zeroed(model.parameterCount),
                                               count: model.parameterCount)
     }
 
@@ -55,9 +55,9 @@ final class ModelWorkspace<Scalar: CellScalar> {
     func reserve(chunks: Int, workers: Int, length: Int) {
         if chunks > chunkCapacity {
             chunkGradients.deallocate()
-            chunkGradients = BatchWorkspace<Scalar>.aligned(chunks * gradientStride)
+            chunkGradients = AlignedMemory.zeroed(chunks * gradientStride)
             chunkLosses.deallocate()
-            chunkLosses = BatchWorkspace<Double>.aligned(chunks)
+            chunkLosses = AlignedMemory.zeroed(chunks)
             chunkCapacity = chunks
         }
         guard length > lengthCapacity || workers > workerCapacity else { return }
@@ -83,7 +83,7 @@ final class ModelWorkspace<Scalar: CellScalar> {
         stateOffset = area(model.stateSize).offset
         workerStride = offset
         blocks.deallocate()
-        blocks = BatchWorkspace<Scalar>.aligned(workerCapacity * workerStride)
+        blocks = AlignedMemory.zeroed(workerCapacity * workerStride)
     }
 
     /// Chunk c's gradient buffer.

@@ -28,8 +28,7 @@ import Testing
     @Test func everyWriterStoresOneChecksumPerTensor() throws {
         let model = try Self.smallModel()
         let checkpoint = try ModelCheckpoint(parameters: model.parameters, optimizer: .momentum(velocity: model.parameters))
-        let cell = try Checkpoint(parameters: CellParameters<Float>.random(kind: .gru, hiddenSize: 2, inputSize: 3, seed: 1))
-        for file in [model.safeTensors, try checkpoint.safeTensors(), cell.safeTensors] {
+        for file in [model.safeTensors, try checkpoint.safeTensors()] {
             let keys = file.metadata.keys.filter { $0.hasPrefix(Self.prefix) }.sorted()
             #expect(keys == file.names.map { Self.prefix + $0 })
             #expect(keys.allSatisfy { file.metadata[$0]!.count == 8 })
@@ -63,7 +62,7 @@ import Testing
         }
     }
 
-    @Test func modelCheckpointAndCellCheckpointFlipsAreRefused() throws {
+    @Test func modelCheckpointAndCellCheckpointFileFlipsAreRefused() throws {
         let model = try Self.smallModel()
         let checkpoint = try ModelCheckpoint(parameters: model.parameters, optimizer: .momentum(velocity: model.parameters))
         let modelBytes = try checkpoint.safeTensors().serialized()
@@ -71,11 +70,10 @@ import Testing
         ModelIOTestSupport.expectError(["model checkpoint tensor", "is corrupted"]) {
             _ = try ModelCheckpoint<Float>(SafeTensors(data: Self.flipped(modelBytes, bit: last)))
         }
-        let cell = try Checkpoint(parameters: CellParameters<Float>.random(kind: .lstm, hiddenSize: 3, inputSize: 2, seed: 1))
-        let cellBytes = try cell.safeTensors.serialized()
+        let cell = try CellCheckpointFiles.file(CellCheckpointFiles.sample(.lstm, optimizer: "none", as: Float.self))
+        let cellBytes = try cell.serialized()
         ModelIOTestSupport.expectError(["checkpoint tensor", "is corrupted"]) {
-            _ = try Checkpoint<Float>(SafeTensors(data: Self.flipped(cellBytes, bit: 8 * Self.dataStart(cellBytes))),
-                                      kind: .lstm, hiddenSize: 3, inputSize: 2)
+            _ = try ModelCheckpoint<Float>(SafeTensors(data: Self.flipped(cellBytes, bit: 8 * Self.dataStart(cellBytes))))
         }
     }
 
@@ -90,7 +88,7 @@ import Testing
         #expect(!old.metadata.keys.contains { $0.hasPrefix(Self.prefix) })
         #expect(try ModelFile<Float>(old).metadata == ["name": "seed"])
         let oldCell = try SafeTensors(contentsOf: seeds.appendingPathComponent("safetensors/checkpoint-lstm-h3-d2.safetensors"))
-        #expect(try Checkpoint<Float>(oldCell, kind: .lstm, hiddenSize: 3, inputSize: 2).parameters.hiddenSize == 3)
+        #expect(try ModelCheckpoint<Float>(oldCell).parameters.architecture.layers[0].outputSize == 3)
     }
 
     @Test func malformedStrayOrPartialChecksumEntriesAreRefused() throws {
@@ -109,10 +107,10 @@ import Testing
             edit(&file)
             ModelIOTestSupport.expectError(parts) { _ = try ModelFile<Float>(file) }
         }
-        var cell = try Checkpoint(parameters: CellParameters<Float>.random(kind: .lstm, hiddenSize: 3, inputSize: 2, seed: 1)).safeTensors
+        var cell = try CellCheckpointFiles.file(CellCheckpointFiles.sample(.lstm, optimizer: "none", as: Float.self))
         cell.metadata[Self.prefix + "extra"] = "00000000"
-        ModelIOTestSupport.expectError(["checkpoint", "\"cellforge.crc32c.extra\"", "a tensor the file lacks"]) {
-            _ = try Checkpoint<Float>(cell, kind: .lstm, hiddenSize: 3, inputSize: 2)
+        ModelIOTestSupport.expectError(["checkpoint", "\"cellforge.crc32c.layer.0.extra\"", "a tensor the file lacks"]) {
+            _ = try ModelCheckpoint<Float>(cell)
         }
     }
 }

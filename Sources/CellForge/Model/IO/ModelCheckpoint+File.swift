@@ -13,13 +13,26 @@ enum ModelCheckpointFormat {
     /// Adam's step count, in decimal (Adam only).
     static let adamStepCountKey = "cellforge.adam.step_count"
 
-    /// The optimizer state's tensors with their name prefixes, as in cell checkpoints
+    /// The optimizer state's tensors with their name prefixes, as in cell checkpoint files
     /// (`momentum.velocity.`, `adam.m.`, `adam.v.`) before the model's names.
     static func states<S: CellScalar>(_ optimizer: ModelOptimizerState<S>) -> [(prefix: String, values: ModelParameters<S>)] {
         switch optimizer {
         case .none: []
         case let .momentum(v): [("momentum.velocity.", v)]
         case let .adam(_, m, v): [("adam.m.", m), ("adam.v.", v)]
+        }
+    }
+
+    /// Every optimizer's tensor-name prefixes.
+    static let optimizerPrefixes = ["momentum.velocity.", "adam.m.", "adam.v."]
+
+    /// The tensor-name prefixes of the optimizer called `name`, or nil if unknown.
+    static func prefixes(_ name: String) -> [String]? {
+        switch name {
+        case "none": []
+        case "momentum": ["momentum.velocity."]
+        case "adam": ["adam.m.", "adam.v."]
+        default: nil
         }
     }
 }
@@ -57,7 +70,8 @@ extension ModelCheckpoint {
         try ModelCheckpoint(SafeTensors(contentsOf: url))
     }
 
-    /// The checkpoint a safetensors file holds, validated in full before anything is returned:
+    /// The checkpoint a safetensors file holds, validated in full before anything is returned
+    /// (a cell checkpoint file loads as the one-layer model it is: `CheckpointFormat`):
     /// the format tag and version, the architecture (as `ModelFile`), the scalar type (exact,
     /// no conversion, so a resumed run stays bit for bit), the optimizer name and Adam's step
     /// count, no unknown "cellforge." entry, every tensor present and no other, dtypes and
@@ -66,6 +80,10 @@ extension ModelCheckpoint {
     /// present and of the right shapes.
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor or entry at fault.
     public init(_ file: SafeTensors) throws {
+        if file.metadata[CheckpointFormat.Key.format] != nil {
+            self = try ModelCheckpoint(CheckpointFormat.modelCheckpoint(fromCell: file))
+            return
+        }
         let what = ModelCheckpointFormat.what
         let header = try ModelFileHeader(file, kind: .checkpoint)
         guard header.scalar == ScalarType(Scalar.self) else {
@@ -75,7 +93,7 @@ extension ModelCheckpoint {
         guard let name = file.metadata[ModelCheckpointFormat.optimizerKey] else {
             throw CellForgeError.invalidFormat("\(what) __metadata__ has no \"\(ModelCheckpointFormat.optimizerKey)\" entry")
         }
-        guard let prefixes = OptimizerCheckpoint<Double>.prefixes(name) else {
+        guard let prefixes = ModelCheckpointFormat.prefixes(name) else {
             throw CellForgeError.invalidFormat("\(what) __metadata__ \"\(ModelCheckpointFormat.optimizerKey)\" is \(SafeTensors.quoted(name)), "
                 + "not none, momentum or adam")
         }

@@ -137,7 +137,7 @@ public struct ModelFileHeader: Equatable, Sendable {
             : (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.versions)
         guard let found = file.metadata[key] else {
             let hint = switch kind {
-            case _ where file.metadata[CheckpointFormat.Key.format] != nil: "(it is a cell checkpoint: load it with Checkpoint)"
+            case _ where file.metadata[CheckpointFormat.Key.format] != nil: "(it is a cell checkpoint: load it with ModelCheckpoint)"
             case .model where file.metadata[ModelCheckpointFormat.formatKey] != nil: "(it is a model checkpoint: load it with ModelCheckpoint)"
             case .checkpoint where file.metadata[ModelFile<Float>.formatKey] != nil: "(it is a model file: load it with ModelFile)"
             default: "(PyTorch, Keras and RTNeural models load with PyTorchModelWeights, KerasModelWeights and RTNeuralModel)"
