@@ -15,7 +15,7 @@
 /// **Tape.** T + 1 records of `recordStride` scalars (record t holds h_t and the
 /// cell's other per-step vectors; record 0 the initial state), then T gate-delta
 /// areas of `deltaStride` scalars, then `scratchCount` scalars of scratch.
-public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
+public struct KernelLayout: ColumnMajorCellLayout, Equatable, Sendable {
     /// The cell kind.
     public let kind: CellKind
     /// H.
@@ -99,10 +99,6 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
 
     /// Offset of column j (0 ≤ j < D + H + 1) in parameter storage.
     public func columnOffset(_ j: Int) -> Int { j * laneCount }
-    /// Offset of the bias column.
-    public var biasOffset: Int { columnOffset(inputSize + hiddenSize) }
-    /// Offset of b_hn (GRU).
-    public var recurrentBiasOffset: Int { columnOffset(inputSize + hiddenSize + 1) }
     /// Scalars of parameter storage.
     public var parameterStorageCount: Int {
         recurrentBiasOffset + (kind.hasRecurrentCandidateBias ? paddedHidden : 0)
@@ -136,39 +132,6 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     /// Scalars of tape one sequence of `length` steps needs.
     public func tapeCount(length: Int) -> Int {
         (length + 1) * recordStride + length * deltaStride + scratchCount
-    }
-
-    // MARK: Conversion
-
-    /// Writes canonical parameters into storage (every padding lane set to zero).
-    public func pack<S: CellScalar>(_ p: CellParameters<S>, into storage: UnsafeMutableBufferPointer<S>) {
-        Contract.require(p.kind == kind && p.hiddenSize == hiddenSize && p.inputSize == inputSize,
-                     "KernelLayout.pack: parameters are \(p.kind) H\(p.hiddenSize) D\(p.inputSize), layout is \(self)")
-        Contract.require(storage.count == parameterStorageCount, "KernelLayout.pack: storage has the wrong size")
-        storage.update(repeating: 0)
-        forEachPair { canonical, stored in storage[stored] = p.values[canonical] }
-    }
-
-    /// Reads canonical parameters (or gradients) out of storage; padding lanes are ignored.
-    public func unpack<S: CellScalar>(_ storage: UnsafeBufferPointer<S>) -> CellParameters<S> {
-        Contract.require(storage.count == parameterStorageCount, "KernelLayout.unpack: storage has the wrong size")
-        var p = try! CellParameters<S>(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize)
-        forEachPair { canonical, stored in p.values[canonical] = storage[stored] }
-        return p
-    }
-
-    /// Calls `body(canonical index, storage index)` for every parameter.
-    private func forEachPair(_ body: (Int, Int) -> Void) {
-        let (H, D, rows) = (hiddenSize, inputSize, gateCount * hiddenSize)
-        for r in 0..<rows {
-            let lane = lane(gate: r / H, unit: r % H)
-            for j in 0..<D { body(r * D + j, columnOffset(j) + lane) }
-            for j in 0..<H { body(rows * D + r * H + j, columnOffset(D + j) + lane) }
-            body(rows * (D + H) + r, biasOffset + lane)
-        }
-        if kind.hasRecurrentCandidateBias {
-            for k in 0..<H { body(rows * (D + H + 1) + k, recurrentBiasOffset + k) }
-        }
     }
 
     public var description: String {

@@ -14,7 +14,7 @@
 /// for LSTM or U_n·h_{t−1} + b_hn for GRU, then the activated gates; record 0 the initial
 /// state), then T gate-delta areas of `deltaStride` scalars, then `scratchCount` scalars
 /// carrying δh (and δc) between steps.
-public struct RuntimeLayout: Equatable, Sendable, CustomStringConvertible {
+public struct RuntimeLayout: ColumnMajorCellLayout, Equatable, Sendable {
     /// The cell kind.
     public let kind: CellKind
     /// H.
@@ -50,10 +50,6 @@ public struct RuntimeLayout: Equatable, Sendable, CustomStringConvertible {
     public func columnOffset(_ j: Int) -> Int { j * laneCount }
     /// Offset of the first U column.
     public var recurrentOffset: Int { columnOffset(inputSize) }
-    /// Offset of the bias column.
-    public var biasOffset: Int { columnOffset(inputSize + hiddenSize) }
-    /// Offset of b_hn (GRU).
-    public var recurrentBiasOffset: Int { columnOffset(inputSize + hiddenSize + 1) }
     /// Scalars of parameter storage.
     public var parameterStorageCount: Int {
         recurrentBiasOffset + (kind.hasRecurrentCandidateBias ? paddedHidden : 0)
@@ -88,41 +84,6 @@ public struct RuntimeLayout: Equatable, Sendable, CustomStringConvertible {
     }
     /// Scalars an inference-only forward needs: two records used in turn.
     public var inferenceCount: Int { 2 * recordStride }
-
-    // MARK: Conversion
-
-    /// Writes canonical parameters into storage (every padding lane set to zero).
-    public func pack<S: CellScalar>(_ p: CellParameters<S>, into storage: UnsafeMutableBufferPointer<S>) {
-        Contract.require(p.kind == kind && p.hiddenSize == hiddenSize && p.inputSize == inputSize,
-                         "RuntimeLayout.pack: parameters are \(p.kind) H\(p.hiddenSize) D\(p.inputSize), layout is \(self)")
-        Contract.require(storage.count == parameterStorageCount,
-                         "RuntimeLayout.pack: storage has \(storage.count) scalars, expected \(parameterStorageCount)")
-        storage.update(repeating: 0)
-        forEachPair { canonical, stored in storage[stored] = p.values[canonical] }
-    }
-
-    /// Reads canonical parameters (or gradients) out of storage; padding lanes are ignored.
-    public func unpack<S: CellScalar>(_ storage: UnsafeBufferPointer<S>) -> CellParameters<S> {
-        Contract.require(storage.count == parameterStorageCount,
-                         "RuntimeLayout.unpack: storage has \(storage.count) scalars, expected \(parameterStorageCount)")
-        var p = try! CellParameters<S>(kind: kind, hiddenSize: hiddenSize, inputSize: inputSize)
-        forEachPair { canonical, stored in p.values[canonical] = storage[stored] }
-        return p
-    }
-
-    /// Calls `body(canonical index, storage index)` for every parameter.
-    private func forEachPair(_ body: (Int, Int) -> Void) {
-        let (H, D, rows) = (hiddenSize, inputSize, gateCount * hiddenSize)
-        for r in 0..<rows {
-            let lane = lane(gate: r / H, unit: r % H)
-            for j in 0..<D { body(r * D + j, columnOffset(j) + lane) }
-            for j in 0..<H { body(rows * D + r * H + j, columnOffset(D + j) + lane) }
-            body(rows * (D + H) + r, biasOffset + lane)
-        }
-        if kind.hasRecurrentCandidateBias {
-            for k in 0..<H { body(rows * (D + H + 1) + k, recurrentBiasOffset + k) }
-        }
-    }
 
     public var description: String {
         "\(kind) H\(hiddenSize) D\(inputSize): Hp \(paddedHidden), \(chunkCount) × \(vectorWidth) lanes"
