@@ -32,27 +32,12 @@ public enum PyTorchModelWeights {
                                                  kind: CellKind? = nil, activation: ActivationKind = .identity,
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
         let rnn = try recurrent ?? findRecurrentPrefix(in: file)
-        let scoped: (String) -> Bool = { $0.hasPrefix(rnn) }
-        if let name = file.names.first(where: { scoped($0) && $0.hasSuffix("_reverse") }) {
-            throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(name)) belongs to a "
-                + "bidirectional module, which CellForge does not support (its layers run forward in time only)")
-        }
-        if let name = file.names.first(where: { scoped($0) && $0.hasPrefix(rnn + "weight_hr_l") }) {
-            throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(name)) belongs to an "
-                + "LSTM with proj_size > 0, which CellForge does not support")
-        }
-        var layerCount = 0
-        while file[rnn + "weight_ih_l\(layerCount)"] != nil { layerCount += 1 }
-        guard layerCount > 0 else {
-            throw CellForgeError.invalidFormat("PyTorch state_dict has no tensor \(SafeTensors.quoted(rnn + "weight_ih_l0"))")
-        }
-        let inferred = try inferKind(file, rnn + "weight_hh_l0")
+        let (inferred, layerCount, hasBias) = try recurrentModule(in: file, prefix: rnn)
         if let kind, kind != inferred {
             throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(rnn + "weight_hh_l0")) "
                 + "\(SafeTensors.Tensor.format(file[rnn + "weight_hh_l0"]!.shape)) has the gates of a \(inferred), not a \(kind)")
         }
         let cell = inferred
-        let hasBias = file[rnn + "bias_ih_l0"] != nil
         let linear = try head ?? findHeadPrefix(in: file, excluding: rnn)
         let headNames = linear.map { [$0 + "weight"] + (file[$0 + "bias"] != nil ? [$0 + "bias"] : []) } ?? []
         let names = (0..<layerCount).flatMap { PyTorchWeights.tensorNames(layer: $0, bias: hasBias).map { rnn + $0 } } + headNames
@@ -100,6 +85,28 @@ public enum PyTorchModelWeights {
                                                     dtype: dtype).tensors) { a, _ in a }
         }
         return file
+    }
+
+    /// The cell, layer count and whether it has biases of the recurrent module under `prefix`
+    /// (`weight_ih_l0`, `weight_ih_l1`, …; the cell from the gate count of `weight_hh_l0`).
+    /// - Throws: a one-line `CellForgeError` for a bidirectional or projected (`proj_size`)
+    ///   module, or one without `weight_ih_l0`.
+    static func recurrentModule(in file: SafeTensors, prefix rnn: String) throws -> (kind: CellKind, layerCount: Int, hasBias: Bool) {
+        let scoped: (String) -> Bool = { $0.hasPrefix(rnn) }
+        if let name = file.names.first(where: { scoped($0) && $0.hasSuffix("_reverse") }) {
+            throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(name)) belongs to a "
+                + "bidirectional module, which CellForge does not support (its layers run forward in time only)")
+        }
+        if let name = file.names.first(where: { scoped($0) && $0.hasPrefix(rnn + "weight_hr_l") }) {
+            throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(name)) belongs to an "
+                + "LSTM with proj_size > 0, which CellForge does not support")
+        }
+        var layerCount = 0
+        while file[rnn + "weight_ih_l\(layerCount)"] != nil { layerCount += 1 }
+        guard layerCount > 0 else {
+            throw CellForgeError.invalidFormat("PyTorch state_dict has no tensor \(SafeTensors.quoted(rnn + "weight_ih_l0"))")
+        }
+        return (try inferKind(file, rnn + "weight_hh_l0"), layerCount, file[rnn + "bias_ih_l0"] != nil)
     }
 
     /// The prefix of the only module with a `weight_ih_l0`.

@@ -51,20 +51,10 @@ extension PyTorchModelWeights {
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
         var names: [String] = []
         var recurrent: [String: (kind: CellKind, count: Int, bias: Bool)] = [:]
-        for (m, module) in modules.enumerated() {
+        for module in modules {
             switch module {
             case let .recurrent(prefix):
-                if let name = file.names.first(where: { $0.hasPrefix(prefix) && ($0.hasSuffix("_reverse") || $0.contains("weight_hr_l")) }) {
-                    throw CellForgeError.invalidFormat("PyTorch module \(m) (\(module)) tensor \(SafeTensors.quoted(name)): bidirectional "
-                        + "and proj_size modules are not supported")
-                }
-                var count = 0
-                while file[prefix + "weight_ih_l\(count)"] != nil { count += 1 }
-                guard count > 0 else {
-                    throw CellForgeError.invalidFormat("PyTorch module \(m) (\(module)) has no tensor \(SafeTensors.quoted(prefix + "weight_ih_l0"))")
-                }
-                let kind = try inferKind(file, prefix + "weight_hh_l0")
-                let bias = file[prefix + "bias_ih_l0"] != nil
+                let (kind, count, bias) = try recurrentModule(in: file, prefix: prefix)
                 recurrent[prefix] = (kind, count, bias)
                 names += (0..<count).flatMap { PyTorchWeights.tensorNames(layer: $0, bias: bias).map { prefix + $0 } }
             case let .linear(prefix):
