@@ -115,7 +115,7 @@ public struct KernelLayout: Equatable, Sendable, CustomStringConvertible {
     public var recordVectors: [String] {
         switch kind {
         case .lstm: ["h", "c", "tanhC"]
-        case .rnn: ["h"]
+        case .rnn, .rnnReLU: ["h"]
         case .gru: ["h", "hn"]
         }
     }

@@ -72,7 +72,7 @@ public struct RuntimeLayout: Equatable, Sendable, CustomStringConvertible {
         switch kind {
         case .lstm: 3 * paddedHidden
         case .gru: 2 * paddedHidden
-        case .rnn: paddedHidden
+        case .rnn, .rnnReLU: paddedHidden
         }
     }
     /// Scalars in one tape record.

@@ -4,7 +4,7 @@ import Testing
 
 /// Gradients under PyTorch's state_dict names (`PyTorchWeights.gradientTensors`): the adjoint of
 /// the import (⟨gradientTensors(g), v⟩ = ⟨g, import(v)⟩ for any tensors v), and autograd's
-/// gradients of the LSTM, GRU and RNN layers inside the mixed PyTorch models of
+/// gradients of the LSTM, GRU and RNN (tanh and relu) layers inside the mixed PyTorch models of
 /// Tests/Fixtures/pytorch, reproduced by the reference cells from the layer's input and the
 /// gradient PyTorch sent into its output.
 @Suite struct PyTorchGradientTensorsTests {
@@ -46,7 +46,9 @@ import Testing
 
     static let cases = [Case(fixture: "torch_mixed_dense_lstm", layer: 2, kind: .lstm),
                         Case(fixture: "torch_mixed_gru_rnn", layer: 2, kind: .gru),
-                        Case(fixture: "torch_mixed_gru_rnn", layer: 4, kind: .rnn)]
+                        Case(fixture: "torch_mixed_gru_rnn", layer: 4, kind: .rnn),
+                        Case(fixture: "torch_mixed_rnn_relu", layer: 1, kind: .rnnReLU),
+                        Case(fixture: "torch_mixed_rnn_relu", layer: 3, kind: .rnnReLU)]
 
     /// The layer's input (layer − 1's output) and PyTorch's ∂L/∂(its output) give, through the
     /// reference cell in Double, its outputs, ∂L/∂(its input) and the gradient of each of its
@@ -60,7 +62,7 @@ import Testing
         let cell: any ReferenceCell<Double> = switch c.kind {
         case .lstm: try ReferenceLSTM(parameters: p)
         case .gru: try ReferenceGRU(parameters: p)
-        case .rnn: try ReferenceRNN(parameters: p)
+        case .rnn, .rnnReLU: try ReferenceRNN(parameters: p)
         }
         let (N, T, D, H) = (fixture.N, fixture.T, p.inputSize, p.hiddenSize)
         let x = fixture.layerOutputs[c.layer - 1], y = fixture.layerOutputs[c.layer]
@@ -137,6 +139,7 @@ struct MixedModelFixture {
             switch layer["type"] as? String {
             case "dense": return .linear(prefix: prefix)
             case "lstm", "gru", "rnn": return .recurrent(prefix: prefix)
+            case "rnn_relu": return .reluRNN(prefix: prefix)
             case "activation":
                 switch layer["kind"] as? String {
                 case "tanh": return .activation(.tanh)
