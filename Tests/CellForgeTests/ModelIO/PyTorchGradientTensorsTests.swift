@@ -162,14 +162,14 @@ struct MixedModelFixture {
     }
 }
 
-/// The whole mixed PyTorch models of Tests/Fixtures/pytorch (Linear, LSTM, GRU, RNN, tanh,
+/// The whole mixed PyTorch models of Tests/Fixtures/pytorch (Linear, LSTM, GRU, RNN (tanh, relu), tanh,
 /// sigmoid, relu, leaky_relu, elu, PReLU, softmax), imported module by module
 /// (`PyTorchModelWeights.parameters(from:modules:)`) and run by the reference model in Double:
 /// PyTorch's outputs, loss L = Σ w·y², δx and the gradient of every state_dict tensor under
 /// its name (`sequentialGradientTensors`). Tolerance as for the recurrent layers alone: the same
 /// math in float64, ~1e-15 relative; 1e-10 catches any layout, bias share or derivative error.
 @Suite struct MixedModelFixtureTests {
-    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn"]) func referenceModelMatchesAutograd(_ name: String) throws {
+    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn", "torch_mixed_rnn_relu"]) func referenceModelMatchesAutograd(_ name: String) throws {
         let f = try MixedModelFixture(name)
         let modules = try f.modules()
         let p = try PyTorchModelWeights.parameters(from: f.weights, modules: modules, inputSize: f.D, as: Double.self)
