@@ -20,7 +20,7 @@ enum ReferenceBenchmark {
                             forward: { try c.forward($0, initialHidden: nil, initialCell: nil) },
                             backward: { try c.backward($0, outputGradients: $1, finalHiddenGradient: nil, finalCellGradient: nil) },
                             update: { try sgd.step(&c.parameters, gradient: $0) })
-        case .rnn:
+        case .rnn, .rnnReLU:
             var c = try ReferenceRNN(parameters: p)
             return try time(xs, dys, stopwatch, modes,
                             forward: { try c.forward($0, initialHidden: nil, initialCell: nil) },
@@ -45,7 +45,7 @@ enum ReferenceBenchmark {
                             forward: { try c.forward($0, initialHidden: nil, initialCell: nil) },
                             backward: { try c.backward($0, outputGradients: $1, finalHiddenGradient: nil, finalCellGradient: nil) },
                             update: { try sgd.step(&c.parameters, gradient: $0) })
-        case .rnn:
+        case .rnn, .rnnReLU:
             var c = try ReferenceRNN(parameters: p)
             return try time(xs, dys, stopwatch, modes,
                             forward: { try c.forward($0, initialHidden: nil, initialCell: nil) },

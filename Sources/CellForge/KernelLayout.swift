@@ -111,7 +111,7 @@ public struct KernelLayout: ColumnMajorCellLayout, Equatable, Sendable {
     public var recordVectors: [String] {
         switch kind {
         case .lstm: ["h", "c", "tanhC"]
-        case .rnn: ["h"]
+        case .rnn, .rnnReLU: ["h"]
         case .gru: ["h", "hn"]
         }
     }

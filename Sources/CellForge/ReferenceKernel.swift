@@ -26,7 +26,7 @@ public struct ReferenceKernel<Scalar: CellScalar>: RecurrentKernel {
     }
 
     /// Scalars of `SequenceTrace.gates` per step.
-    private var gateWidth: Int { kind == .rnn ? hiddenSize : 4 * hiddenSize }
+    private var gateWidth: Int { kind.isSimpleRNN ? hiddenSize : 4 * hiddenSize }
     /// Scalars of one step's tape record.
     private var recordStride: Int { stateSize + gateWidth }
 
@@ -110,7 +110,7 @@ public struct ReferenceKernel<Scalar: CellScalar>: RecurrentKernel {
         let p = unpack(UnsafeBufferPointer(start: storage, count: parameterStorageCount))
         return switch kind {
         case .lstm: try! ReferenceLSTM(parameters: p)
-        case .rnn: try! ReferenceRNN(parameters: p)
+        case .rnn, .rnnReLU: try! ReferenceRNN(parameters: p)
         case .gru: try! ReferenceGRU(parameters: p)
         }
     }

@@ -48,7 +48,7 @@ public enum SignalModelTraining {
         }
         let batch = try SequenceBatch(inputs: x, lengths: Array(repeating: length, count: sequences), inputSize: 1)
         let layers = try architecture.openLayers(recurrent: [KernelLayer(LSTM_H8_D1_Float()), KernelLayer(LSTM_H8_D8_Float())])
-        let driver = try ModelDriver(parameters: try .random(architecture, seed: seed), layers: layers, workerCount: workerCount)
+        let driver = try ModelDriver(parameters: .random(architecture, seed: seed), layers: layers, workerCount: workerCount)
         var adam = try Adam<Float>(learningRate: 0.02)
         let clipping = try GradientClipping(maxNorm: 1)
         var losses: [Double] = []

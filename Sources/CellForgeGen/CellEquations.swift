@@ -48,5 +48,6 @@ func equations(for kind: CellKind) -> any CellEquations {
     case .lstm: LSTMEquations()
     case .rnn: RNNEquations()
     case .gru: GRUEquations()
+    case .rnnReLU: preconditionFailure("KernelSpec refuses rnn_relu: relu RNN layers run on the run-time kernel")
     }
 }

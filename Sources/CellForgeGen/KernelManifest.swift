@@ -109,6 +109,7 @@ public struct KernelManifest: Equatable, Sendable {
         let sizes = 1...KernelSpec.maximumSize
         func size(_ raw: JSONValue) -> Int? { ManifestJSON.integer(raw, where: sizes.contains) }
         let cell = try required("cell", expected: "lstm, rnn or gru") { $0.string.flatMap(CellKind.init(rawValue:)) }
+        guard KernelSpec.generatedCells.contains(cell) else { throw fail("cell \"rnn_relu\" has no generated kernel: relu RNN layers run on the run-time kernel") }
         let hidden = try required("hidden", expected: "an integer from 1 to \(KernelSpec.maximumSize)", size)
         let input = try required("input", expected: "an integer from 1 to \(KernelSpec.maximumSize)", size)
         let scalar = try optional("scalar", expected: "float or double") { $0.string.flatMap(ScalarType.init(rawValue:)) }

@@ -18,13 +18,21 @@ public struct KernelSpec: Equatable, Sendable {
     /// (see README, "Generating a kernel"); parameters grow with (D + H + 1)·G·H.
     public static let maximumSize = 1024
 
+    /// The cells the generator emits kernels for: every cell but the relu RNN (`rnn_relu`),
+    /// whose layers run on the run-time kernel (`RuntimeKernel`).
+    public static let generatedCells = CellKind.allCases.filter { $0 != .rnnReLU }
+
     /// A validated spec.
-    /// - Throws: `CellForgeError.invalidSize` unless 1 ≤ H, D ≤ `maximumSize`.
+    /// - Throws: `CellForgeError.invalidSize` unless 1 ≤ H, D ≤ `maximumSize`;
+    ///   `CellForgeError.invalidArgument` for a cell not in `generatedCells`.
     public init(cell: CellKind, hiddenSize: Int, inputSize: Int, scalar: ScalarType,
                 target: KernelTarget = .platformDefault) throws {
         for (name, value) in [("hidden size", hiddenSize), ("input size", inputSize)]
         where !(1...Self.maximumSize).contains(value) {
             throw CellForgeError.invalidSize(name: name, value: value, allowed: "between 1 and \(Self.maximumSize)")
+        }
+        guard Self.generatedCells.contains(cell) else {
+            throw CellForgeError.invalidArgument("cell rnn_relu has no generated kernel: relu RNN layers run on the run-time kernel")
         }
         self.cell = cell
         self.hiddenSize = hiddenSize

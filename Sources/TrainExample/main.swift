@@ -41,7 +41,7 @@ while let flag = arguments.popFirst() {
     }
     switch flag {
     case "--cell":
-        guard let text = arguments.popFirst(), let cell = CellKind(rawValue: text) else { fail("--cell needs lstm, gru or rnn") }
+        guard let text = arguments.popFirst(), let cell = CellKind(rawValue: text), cell != .rnnReLU else { fail("--cell needs lstm, gru or rnn") }
         configuration.cell = cell
     case "--epochs": configuration.epochs = value()
     case "--workers": configuration.workerCount = value()

@@ -40,7 +40,7 @@ enum DriverTestSupport {
         let S = H * kind.stateVectorCount
         let cell: any ReferenceCell<Double> = switch kind {
         case .lstm: try ReferenceLSTM(parameters: p)
-        case .rnn: try ReferenceRNN(parameters: p)
+        case .rnn, .rnnReLU: try ReferenceRNN(parameters: p)
         case .gru: try ReferenceGRU(parameters: p)
         }
         let x = c.batch.inputs.map(Double.init), y = c.targets.map(Double.init), h0 = c.initialStates.map(Double.init)

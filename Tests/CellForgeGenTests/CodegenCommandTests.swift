@@ -161,5 +161,9 @@ import Testing
         #expect(throws: CellForgeError.self) { try KernelSpec(cell: .lstm, hiddenSize: 0, inputSize: 1, scalar: .float) }
         #expect(throws: CellForgeError.self) { try KernelSpec(cell: .lstm, hiddenSize: 1, inputSize: 1025, scalar: .float) }
         #expect((try? KernelSpec(cell: .lstm, hiddenSize: 1024, inputSize: 1024, scalar: .double)) != nil)
+        #expect(throws: CellForgeError.invalidArgument("cell rnn_relu has no generated kernel: relu RNN layers run on the run-time kernel")) {
+            try KernelSpec(cell: .rnnReLU, hiddenSize: 2, inputSize: 2, scalar: .float)
+        }
+        #expect(KernelSpec.generatedCells == [.lstm, .rnn, .gru])
     }
 }

@@ -109,6 +109,15 @@ import Testing
         #expect(registry.contains("@inlinable\n    public static func open<O: KernelOpener>"))
     }
 
+    /// A relu RNN entry is refused with the entry named: such layers run on the run-time kernel.
+    @Test func reluRNNEntryIsRefused() {
+        let json = "{\"kernels\": [{\"cell\": \"rnn\", \"hidden\": 2, \"input\": 1}, {\"cell\": \"rnn_relu\", \"hidden\": 2, \"input\": 1}]}"
+        #expect(throws: CellForgeError.invalidArgument("k.json: kernels[1]: cell \"rnn_relu\" has no generated kernel: "
+                                                       + "relu RNN layers run on the run-time kernel")) {
+            try KernelManifest.parse(Data(json.utf8), name: "k.json")
+        }
+    }
+
     /// Headers name the manifest and --output when they are not the defaults.
     @Test func headersNameNonDefaultPaths() throws {
         let m = try KernelManifest.parse(Data("{\"kernels\": [{\"cell\": \"rnn\", \"hidden\": 2, \"input\": 1}]}".utf8), name: "k")

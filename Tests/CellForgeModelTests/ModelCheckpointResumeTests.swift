@@ -40,7 +40,7 @@ import Testing
         let loaded = try ModelCheckpoint.load(from: url, as: S.self)
         #expect(loaded.metadata == ["run": "resume test"])
         // Fresh driver and optimizer, started from other parameters: the checkpoint must set everything.
-        let resumed = try ModelDriver(parameters: try ModelParameters<S>.random(Self.architecture, seed: seed + 100),
+        let resumed = try ModelDriver(parameters: ModelParameters<S>.random(Self.architecture, seed: seed + 100),
                                       registry: GeneratedKernels.self, workerCount: 2, sequencesPerChunk: 12)
         var fresh = try Adam<S>(learningRate: 0.01)
         try loaded.restore(into: resumed, optimizer: &fresh)

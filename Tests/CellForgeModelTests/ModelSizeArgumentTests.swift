@@ -5,7 +5,7 @@ import Testing
 /// As for `BatchDriver`: `ModelDriver` and `ModelStream` check their size arguments when made,
 /// with one-line errors, so no later call can overflow or make a huge allocation.
 @Suite struct ModelSizeArgumentTests {
-    let parameters = try! ModelParameters<Float>.random(
+    let parameters = ModelParameters<Float>.random(
         try! ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8], outputSize: 1), seed: 1)
 
     @Test func sequencesPerChunkAboveTheLimitIsRefused() {

@@ -98,7 +98,7 @@ import Testing
         _ = try driver.train(c.batch, initialStates: c.states, supervision: .meanSquaredError(targets: c.targets), optimizer: &adam)
         let (before, state) = (flatBits(driver), adam.state)
         let other = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8], outputSize: 1)
-        let wrong = try ModelCheckpoint(parameters: try ModelParameters<Float>.random(other, seed: 1))
+        let wrong = try ModelCheckpoint(parameters: ModelParameters<Float>.random(other, seed: 1))
         #expect(throws: CellForgeError.self) { try wrong.restore(into: driver, optimizer: &adam) }
         let momentum = try ModelCheckpoint(driver: driver, optimizer: try MomentumSGD<Float>(learningRate: 0.1))
         #expect(throws: CellForgeError.self) { try momentum.restore(into: driver, optimizer: &adam) }

@@ -12,7 +12,7 @@ import Testing
     @Test func peakMemoryOfA30MBFileOfShortNumbersIsBelowFiveTimesItsSizePlus60MB() throws {
         // One LSTM of H 800 on D 1000 (5.8 million weights) and a dense head.
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1000, hiddenSizes: [800], outputSize: 1)
-        var model = try ModelParameters<Float>(zerosFor: architecture)
+        var model = ModelParameters<Float>(zerosFor: architecture)
         let pattern: [Float] = [0.5, -0.25, 0]
         model.layers[0].values = model.layers[0].values.indices.map { pattern[$0 % 3] }
         let json = try RTNeuralModel.json(model)

@@ -16,7 +16,7 @@ import Testing
         var outBlock = [Float](repeating: 0, count: 256)
 
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
-        let p = try ModelParameters<Float>.random(architecture, seed: 1)
+        let p = ModelParameters<Float>.random(architecture, seed: 1)
         let driver = try ModelDriver(parameters: p, registry: MyKernels.self)   // workerCount: default all cores
         var adam = try Adam<Float>(learningRate: 0.01)
         let r = try driver.train(batch, initialStates: nil, supervision: .meanSquaredError(targets: y),
@@ -43,7 +43,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("model.safetensors")
         let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8, 8], outputSize: 1)
-        try ModelFile(parameters: try ModelParameters<Float>.random(architecture, seed: 2)).save(to: url)
+        try ModelFile(parameters: ModelParameters<Float>.random(architecture, seed: 2)).save(to: url)
         var opened: [ScalarType] = []
 
         func play<S: CellScalar>(_ p: ModelParameters<S>) throws {
@@ -57,7 +57,7 @@ import Testing
         }
         #expect(opened == [.float])
 
-        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: 3), registry: MyKernels.self)
+        let driver = try ModelDriver(parameters: ModelParameters<Float>.random(architecture, seed: 3), registry: MyKernels.self)
         var adam = try Adam<Float>(learningRate: 0.01)
         let batch = try SequenceBatch(inputs: (0..<16).map { Float($0) / 16 }, lengths: [16], inputSize: 1)
         _ = try driver.train(batch, supervision: .meanSquaredError(targets: [Float](repeating: 0.5, count: 16)), optimizer: &adam)

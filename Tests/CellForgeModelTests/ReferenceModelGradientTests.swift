@@ -22,7 +22,7 @@ import Testing
             RecurrentLayerShape(kind: .rnn, hiddenSize: 2, inputSize: 3),
         ], head: 2, activation: .sigmoid)
         var rng = SplitMix64(seed: 77)
-        let p = try ModelParameters<Double>.random(architecture, seed: 5)
+        let p = ModelParameters<Double>.random(architecture, seed: 5)
         let T = 4
         let x = (0..<T).map { _ in (0..<3).map { _ in rng.nextSigned(Double.self) } }
         let h0 = (0..<(8 + 3 + 2)).map { _ in rng.nextSigned(Double.self) / 2 }

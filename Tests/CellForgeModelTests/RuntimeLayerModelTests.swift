@@ -28,6 +28,15 @@ import Testing
             try ModelArchitecture(kind: .rnn, inputSize: 2, hiddenSizes: [9], outputSize: 1, activation: .sigmoid), Double.self, tolerance: 1e-10)
     }
 
+    /// Relu RNN layers have no generated kernel: every one runs on the run-time kernel, in
+    /// Double (1e-10, as above) and Float (1e-5, as for generated kernels).
+    @Test func reluRNNTrainsLikeReference() throws {
+        let architecture = try ModelArchitecture(kind: .rnnReLU, inputSize: 3, hiddenSizes: [8, 5], outputSize: 2, activation: .tanh)
+        #expect(architecture.specialisation(in: GeneratedKernels.self, scalar: .float).map(\.isGenerated) == [false, false])
+        try KernelModelAgreementTests().agree(architecture, Double.self, tolerance: 1e-10)
+        try KernelModelAgreementTests().agree(architecture, Float.self, tolerance: 1e-5)
+    }
+
     /// A stream of a model with a run-time layer, sample by sample, equals the driver's batched
     /// inference bit for bit and the Double reference model within the Float tolerance.
     @Test func streamMatchesDriverAndReference() throws {

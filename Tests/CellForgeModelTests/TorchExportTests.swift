@@ -54,7 +54,7 @@ import Testing
             }
         }
         let batch = try SequenceBatch(inputs: x.joined().joined().map { Float($0) }, lengths: Array(repeating: T, count: N), inputSize: D)
-        let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: seed), registry: GeneratedKernels.self,
+        let driver = try ModelDriver(parameters: ModelParameters<Float>.random(architecture, seed: seed), registry: GeneratedKernels.self,
                                      workerCount: 1)
         var adam = try Adam<Float>(learningRate: 0.02)
         let losses = try (0..<5).map { _ in

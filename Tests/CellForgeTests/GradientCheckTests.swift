@@ -10,15 +10,22 @@ import Testing
     }
 
     /// H = 1, H not a multiple of 4, D = 1, T = 1, and larger mixed sizes.
-    static let cases: [Case] = [CellKind.lstm, .rnn, .gru].flatMap { kind in
+    static let cases: [Case] = [CellKind.lstm, .rnn, .gru, .rnnReLU].flatMap { kind in
         [(1, 2, 3), (3, 5, 4), (5, 1, 6), (4, 3, 1), (7, 4, 5), (1, 1, 1), (8, 8, 3)].enumerated().map { n, s in
             Case(kind: kind, H: s.0, D: s.1, T: s.2, seed: UInt64(100 + n))
         }
     }
 
     @Test(arguments: cases) func backwardMatchesFiniteDifferences(_ c: Case) throws {
-        var rng = SplitMix64(seed: c.seed)
-        var params = try CellParameters<Double>.random(kind: c.kind, hiddenSize: c.H, inputSize: c.D, scale: 0.8, seed: c.seed)
+        // A relu case takes the first usable seed from its own (see `TestSupport.usableReluSeed`).
+        let seed = c.kind != .rnnReLU ? c.seed : try TestSupport.usableReluSeed(from: c.seed) { s in
+            var rng = SplitMix64(seed: s)
+            let p = try CellParameters<Double>.random(kind: c.kind, hiddenSize: c.H, inputSize: c.D, scale: 0.8, seed: s)
+            let x: [[Double]] = TestSupport.sequence(c.T, c.D, &rng)
+            return (p, x, TestSupport.vector(c.H, &rng))
+        }
+        var rng = SplitMix64(seed: seed)
+        var params = try CellParameters<Double>.random(kind: c.kind, hiddenSize: c.H, inputSize: c.D, scale: 0.8, seed: seed)
         var x: [[Double]] = TestSupport.sequence(c.T, c.D, &rng)
         var h0: [Double] = TestSupport.vector(c.H, &rng)
         var c0: [Double]? = c.kind == .lstm ? TestSupport.vector(c.H, &rng) : nil
@@ -26,6 +33,10 @@ import Testing
         let rh: [Double] = TestSupport.vector(c.H, &rng)
         let rc: [Double] = c.kind == .lstm ? TestSupport.vector(c.H, &rng) : []
 
+        if c.kind == .rnnReLU {  // Perturbations of 2e-3 must not carry any z across relu's kink at 0.
+            let margin = try TestSupport.reluKinkMargin(params, x, h0)
+            #expect(margin > 0.02, "\(c.testDescription): a pre-activation |z| = \(margin) lies near relu's kink")
+        }
         func loss() throws -> Double {
             let trace = try TestSupport.cell(params).forward(x, initialHidden: h0, initialCell: c0)
             return TestSupport.functional(trace, R, rh, rc)

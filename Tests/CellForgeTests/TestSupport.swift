@@ -1,4 +1,5 @@
 import CellForge
+import Foundation
 
 /// Random data and finite differences shared by the reference-cell tests.
 enum TestSupport {
@@ -16,8 +17,36 @@ enum TestSupport {
     static func cell<S: CellScalar>(_ p: CellParameters<S>) throws -> any ReferenceCell<S> {
         switch p.kind {
         case .lstm: try ReferenceLSTM(parameters: p)
-        case .rnn: try ReferenceRNN(parameters: p)
+        case .rnn, .rnnReLU: try ReferenceRNN(parameters: p)
         case .gru: try ReferenceGRU(parameters: p)
+        }
+    }
+
+    /// For a relu RNN, the smallest |z| over every step and unit of its run on x from h0 (z the
+    /// pre-activation, recovered as atanh of one tanh-RNN step from the same h_{t−1}): finite
+    /// differences of step h are exact only when no z lies within a few h of relu's kink at 0.
+    static func reluKinkMargin(_ p: CellParameters<Double>, _ x: [[Double]], _ h0: [Double]) throws -> Double {
+        let trace = try ReferenceRNN(parameters: p).forward(x, initialHidden: h0, initialCell: nil)
+        let tanhCell = try CellParameters<Double>(kind: .rnn, hiddenSize: p.hiddenSize, inputSize: p.inputSize, values: p.values)
+        var margin = Double.infinity
+        for t in x.indices {
+            let h = try ReferenceRNN(parameters: tanhCell).forward([x[t]], initialHidden: trace.previousHidden(t + 1), initialCell: nil)
+            margin = min(margin, h.hidden[0].map { abs(atanh($0)) }.min()!)
+        }
+        return margin
+    }
+
+    /// The first seed from `start` on (in steps of 1000) whose relu RNN data, drawn by `draw`,
+    /// keeps every |z| above 0.02 (finite differences of step 1e-3 then cross no kink) and has
+    /// some h_t > 0 (so the gradients checked are not all zero).
+    static func usableReluSeed(from start: UInt64,
+                               _ draw: (UInt64) throws -> (CellParameters<Double>, [[Double]], [Double])) throws -> UInt64 {
+        var seed = start
+        while true {
+            let (p, x, h0) = try draw(seed)
+            let hidden = try ReferenceRNN(parameters: p).forward(x, initialHidden: h0, initialCell: nil).hidden
+            if try reluKinkMargin(p, x, h0) > 0.02, hidden.joined().contains(where: { $0 > 0 }) { return seed }
+            seed += 1000
         }
     }
 

@@ -17,7 +17,7 @@ let batch = try SequenceBatch(inputs: (0..<steps).map { Float($0 % 64 - 32) / 32
 let outputs: [Float]
 if arguments[0] == "model" {
     let architecture = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [8], outputSize: 1)
-    let driver = try ModelDriver(parameters: try ModelParameters<Float>.random(architecture, seed: 1),
+    let driver = try ModelDriver(parameters: ModelParameters<Float>.random(architecture, seed: 1),
                                  registry: GeneratedKernels.self, workerCount: 1)
     var states = [Float](repeating: 0, count: driver.model.stateSize)
     outputs = try driver.infer(batch, states: &states)

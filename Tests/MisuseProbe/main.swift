@@ -18,7 +18,7 @@ func misuse(_ infer: @escaping @Sendable () -> Void) {
 let batch = try SequenceBatch(inputs: Array(repeating: 0.1, count: 64 * 8 * 8), lengths: Array(repeating: 8, count: 64), inputSize: 8)
 if CommandLine.arguments.dropFirst().first == "model" {
     let architecture = try ModelArchitecture(kind: .lstm, inputSize: 8, hiddenSizes: [8], outputSize: 1)
-    let driver = try ModelDriver(parameters: try ModelParameters<Double>.random(architecture, seed: 1),
+    let driver = try ModelDriver(parameters: ModelParameters<Double>.random(architecture, seed: 1),
                                  layers: architecture.referenceLayers(Double.self), workerCount: 1)
     nonisolated(unsafe) let shared = driver
     misuse {

@@ -66,7 +66,7 @@ enum ModelState {
 
     /// Flat state (or none, before the first step) in the canonical layout.
     static func unpack<S: CellScalar>(_ flat: [S], _ model: PackedModel<S>) throws -> ModelParameters<S> {
-        flat.isEmpty ? try ModelParameters(zerosFor: model.architecture) : model.unpack(flat)
+        flat.isEmpty ? ModelParameters(zerosFor: model.architecture) : model.unpack(flat)
     }
 
     /// Canonical state in `model`'s flat layout.

@@ -43,7 +43,7 @@ public struct ReferenceModel<Scalar: CellScalar>: Sendable {
             guard let p = layer.recurrent else { continue }
             cells[l] = switch p.kind {
             case .lstm: try ReferenceLSTM(parameters: p)
-            case .rnn: try ReferenceRNN(parameters: p)
+            case .rnn, .rnnReLU: try ReferenceRNN(parameters: p)
             case .gru: try ReferenceGRU(parameters: p)
             }
         }

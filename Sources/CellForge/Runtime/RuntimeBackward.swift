@@ -60,6 +60,11 @@ extension RuntimeCell {
                 let y = Self.load(cur, g + k)
                 Self.store(Self.load(carryH, k) * (1 - y * y), delta, k)
             }
+        case .rnnReLU:
+            for k in Swift.stride(from: 0, to: Hp, by: n) {
+                let y = Self.load(cur, g + k)
+                Self.store(Self.load(carryH, k).replacing(with: 0, where: y .<= 0), delta, k)
+            }
         case .gru:
             for k in Swift.stride(from: 0, to: Hp, by: n) {
                 let dh = Self.load(carryH, k)

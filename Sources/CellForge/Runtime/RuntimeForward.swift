@@ -71,6 +71,7 @@ struct RuntimeCell<V: RuntimeLanes> {
         switch layout.kind {
         case .lstm: y = lane < Hp ? V.activatedTanh(z + r) : V.activatedSigmoid(z + r)
         case .rnn: y = V.activatedTanh(z + r)
+        case .rnnReLU: y = pointwiseMax(z + r, V())
         case .gru:
             if lane < 2 * Hp {
                 y = V.activatedSigmoid(z + r)
@@ -99,7 +100,7 @@ struct RuntimeCell<V: RuntimeLanes> {
                 Self.store(tanhC, cur, layout.tanhCellOffset + k)
                 Self.store(tanhC * o, cur, k)
             }
-        case .rnn:
+        case .rnn, .rnnReLU:
             for k in stride(from: 0, to: Hp, by: n) { Self.store(Self.load(cur, g + k), cur, k) }
         case .gru:
             for k in stride(from: 0, to: Hp, by: n) {

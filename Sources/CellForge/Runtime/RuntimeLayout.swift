@@ -68,7 +68,7 @@ public struct RuntimeLayout: ColumnMajorCellLayout, Equatable, Sendable {
         switch kind {
         case .lstm: 3 * paddedHidden
         case .gru: 2 * paddedHidden
-        case .rnn: paddedHidden
+        case .rnn, .rnnReLU: paddedHidden
         }
     }
     /// Scalars in one tape record.

@@ -16,7 +16,7 @@ struct GateOrder {
         switch kind {
         case .lstm: GateOrder(foreignBlock: [2, 0, 1, 3])
         case .gru: GateOrder(foreignBlock: [0, 1, 2])
-        case .rnn: GateOrder(foreignBlock: [0])
+        case .rnn, .rnnReLU: GateOrder(foreignBlock: [0])
         }
     }
 
@@ -25,7 +25,7 @@ struct GateOrder {
         switch kind {
         case .lstm: GateOrder(foreignBlock: [2, 0, 1, 3])
         case .gru: GateOrder(foreignBlock: [1, 0, 2])
-        case .rnn: GateOrder(foreignBlock: [0])
+        case .rnn, .rnnReLU: GateOrder(foreignBlock: [0])
         }
     }
 

@@ -14,9 +14,9 @@ import Testing
 
     static func checkpoints<S: CellScalar>(_: S.Type) throws -> [ModelCheckpoint<S>] {
         let arch = try architecture()
-        let p = try ModelParameters<S>.random(arch, seed: 1)
-        let m = try ModelParameters<S>.random(arch, seed: 2)
-        var v = try ModelParameters<S>.random(arch, seed: 3)
+        let p = ModelParameters<S>.random(arch, seed: 1)
+        let m = ModelParameters<S>.random(arch, seed: 2)
+        var v = ModelParameters<S>.random(arch, seed: 3)
         for l in v.layers.indices { v.layers[l].values = v.layers[l].values.map { $0 * $0 } }
         return [try ModelCheckpoint(parameters: p, metadata: ["epoch": "3"]),
                 try ModelCheckpoint(parameters: p, optimizer: .momentum(velocity: m)),

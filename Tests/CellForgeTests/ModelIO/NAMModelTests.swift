@@ -131,7 +131,7 @@ import Testing
         let tanh = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [4], outputSize: 1, activation: .tanh)
         ModelIOTestSupport.expectError(["a tanh activation after it"]) { _ = try NAMModel(parameters: ModelParameters<Float>.random(tanh, seed: 1)) }
         let lstm = try ModelArchitecture(kind: .lstm, inputSize: 1, hiddenSizes: [4], outputSize: 1)
-        let p = try ModelParameters<Float>.random(lstm, seed: 1)
+        let p = ModelParameters<Float>.random(lstm, seed: 1)
         let denseFirst = try ModelArchitecture(layers: [.dense(DenseLayerShape(inputSize: 1, outputSize: 4)),
                                                         .recurrent(RecurrentLayerShape(kind: .lstm, hiddenSize: 4, inputSize: 4)),
                                                         .dense(DenseLayerShape(inputSize: 4, outputSize: 1))])

@@ -4,7 +4,7 @@ import Testing
 
 /// Gradients under PyTorch's state_dict names (`PyTorchWeights.gradientTensors`): the adjoint of
 /// the import (⟨gradientTensors(g), v⟩ = ⟨g, import(v)⟩ for any tensors v), and autograd's
-/// gradients of the LSTM, GRU and RNN layers inside the mixed PyTorch models of
+/// gradients of the LSTM, GRU and RNN (tanh and relu) layers inside the mixed PyTorch models of
 /// Tests/Fixtures/pytorch, reproduced by the reference cells from the layer's input and the
 /// gradient PyTorch sent into its output.
 @Suite struct PyTorchGradientTensorsTests {
@@ -46,7 +46,9 @@ import Testing
 
     static let cases = [Case(fixture: "torch_mixed_dense_lstm", layer: 2, kind: .lstm),
                         Case(fixture: "torch_mixed_gru_rnn", layer: 2, kind: .gru),
-                        Case(fixture: "torch_mixed_gru_rnn", layer: 4, kind: .rnn)]
+                        Case(fixture: "torch_mixed_gru_rnn", layer: 4, kind: .rnn),
+                        Case(fixture: "torch_mixed_rnn_relu", layer: 1, kind: .rnnReLU),
+                        Case(fixture: "torch_mixed_rnn_relu", layer: 3, kind: .rnnReLU)]
 
     /// The layer's input (layer − 1's output) and PyTorch's ∂L/∂(its output) give, through the
     /// reference cell in Double, its outputs, ∂L/∂(its input) and the gradient of each of its
@@ -60,7 +62,7 @@ import Testing
         let cell: any ReferenceCell<Double> = switch c.kind {
         case .lstm: try ReferenceLSTM(parameters: p)
         case .gru: try ReferenceGRU(parameters: p)
-        case .rnn: try ReferenceRNN(parameters: p)
+        case .rnn, .rnnReLU: try ReferenceRNN(parameters: p)
         }
         let (N, T, D, H) = (fixture.N, fixture.T, p.inputSize, p.hiddenSize)
         let x = fixture.layerOutputs[c.layer - 1], y = fixture.layerOutputs[c.layer]
@@ -137,6 +139,7 @@ struct MixedModelFixture {
             switch layer["type"] as? String {
             case "dense": return .linear(prefix: prefix)
             case "lstm", "gru", "rnn": return .recurrent(prefix: prefix)
+            case "rnn_relu": return .reluRNN(prefix: prefix)
             case "activation":
                 switch layer["kind"] as? String {
                 case "tanh": return .activation(.tanh)
@@ -159,14 +162,14 @@ struct MixedModelFixture {
     }
 }
 
-/// The whole mixed PyTorch models of Tests/Fixtures/pytorch (Linear, LSTM, GRU, RNN, tanh,
+/// The whole mixed PyTorch models of Tests/Fixtures/pytorch (Linear, LSTM, GRU, RNN (tanh, relu), tanh,
 /// sigmoid, relu, leaky_relu, elu, PReLU, softmax), imported module by module
 /// (`PyTorchModelWeights.parameters(from:modules:)`) and run by the reference model in Double:
 /// PyTorch's outputs, loss L = Σ w·y², δx and the gradient of every state_dict tensor under
 /// its name (`sequentialGradientTensors`). Tolerance as for the recurrent layers alone: the same
 /// math in float64, ~1e-15 relative; 1e-10 catches any layout, bias share or derivative error.
 @Suite struct MixedModelFixtureTests {
-    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn"]) func referenceModelMatchesAutograd(_ name: String) throws {
+    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn", "torch_mixed_rnn_relu"]) func referenceModelMatchesAutograd(_ name: String) throws {
         let f = try MixedModelFixture(name)
         let modules = try f.modules()
         let p = try PyTorchModelWeights.parameters(from: f.weights, modules: modules, inputSize: f.D, as: Double.self)

@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn"]) func driverMatchesAutograd(_ name: String) throws {
+    @Test(arguments: ["torch_mixed_dense_lstm", "torch_mixed_gru_rnn", "torch_mixed_rnn_relu"]) func driverMatchesAutograd(_ name: String) throws {
         let fixture = try MixedModelFixture(name)
         let modules = try fixture.modules()
         let model = try PyTorchModelWeights.parameters(from: fixture.weights, modules: modules, as: Double.self)

@@ -26,9 +26,9 @@ import Testing
             let arch = try ModelArchitecture(recurrent: [RecurrentLayerShape(kind: .lstm, hiddenSize: 5, inputSize: 2),
                                                       RecurrentLayerShape(kind: .gru, hiddenSize: 3, inputSize: 5)],
                                              head: 2, activation: .tanh)
-            let float = try ModelParameters<Float>.random(arch, seed: scalarSeed)
+            let float = ModelParameters<Float>.random(arch, seed: scalarSeed)
             #expect(try RTNeuralModel.parameters(json: RTNeuralModel.json(float), as: Float.self) == float)
-            let double = try ModelParameters<Double>.random(arch, seed: scalarSeed)
+            let double = ModelParameters<Double>.random(arch, seed: scalarSeed)
             #expect(try RTNeuralModel.parameters(json: RTNeuralModel.json(double), as: Double.self) == double)
         }
         let rnn = try ModelParameters<Float>.random(ModelArchitecture(kind: .rnn, inputSize: 1, hiddenSizes: [4]), seed: 1)

@@ -10,9 +10,10 @@ modules start from zero states and pass on their output sequence. Layer i's tens
 but have no tensors (PReLU excepted):
 
 - Linear:  layers.<i>.weight [O, I], layers.<i>.bias [O]               (y = W x + b)
-- LSTM/GRU/RNN (one layer, tanh): layers.<i>.weight_ih_l0 [G·H, D], layers.<i>.weight_hh_l0
+- LSTM/GRU/RNN (one layer, tanh or relu): layers.<i>.weight_ih_l0 [G·H, D], layers.<i>.weight_hh_l0
   [G·H, H], layers.<i>.bias_ih_l0 [G·H], layers.<i>.bias_hh_l0 [G·H]; G = 4 (i, f, g, o),
-  3 (r, z, n), 1.
+  3 (r, z, n), 1. The `type` in `layers` is "lstm", "gru", "rnn" (tanh) or "rnn_relu", since
+  the state_dict does not say an RNN's nonlinearity.
 - PReLU(num_parameters=C): layers.<i>.weight [C], one slope per feature. torch's PReLU takes
   dim 1 as the channel, which for [N, T, C] is time, so it is applied to x.reshape(-1, C).
 - Softmax(dim=-1): over the features of one step.
@@ -22,6 +23,8 @@ torch_mixed_dense_lstm (D = 3, O = 2):
 torch_mixed_gru_rnn (D = 3, O = 3):
     0 Linear(3, 6)   1 LeakyReLU(0.2)   2 GRU(6, 5)   3 PReLU(5)   4 RNN(5, 4, tanh)
     5 ELU(1.0)   6 Linear(4, 4)   7 ReLU   8 Linear(4, 3)   9 Softmax(dim=-1)
+torch_mixed_rnn_relu (D = 3, O = 2):
+    0 Linear(3, 5)   1 RNN(5, 6, relu)   2 Tanh   3 RNN(6, 4, relu)   4 Linear(4, 2)
 
 Modules are initialised by torch in float32 from the seed (PReLU slopes then drawn uniformly
 from [-0.5, 0.5], so that each feature has its own and some are negative) and converted to
@@ -74,7 +77,8 @@ def describe(m, size):
     if isinstance(m, torch.nn.Linear):
         return {"type": "dense", "input": m.in_features, "output": m.out_features}
     if isinstance(m, RECURRENT):
-        return {"type": type(m).__name__.lower(), "input": m.input_size, "hidden": m.hidden_size}
+        kind = "rnn_relu" if isinstance(m, torch.nn.RNN) and m.nonlinearity == "relu" else type(m).__name__.lower()
+        return {"type": kind, "input": m.input_size, "hidden": m.hidden_size}
     kinds = {torch.nn.Tanh: "tanh", torch.nn.Sigmoid: "sigmoid", torch.nn.ReLU: "relu", torch.nn.Softmax: "softmax",
              torch.nn.LeakyReLU: "leaky_relu", torch.nn.ELU: "elu", torch.nn.PReLU: "prelu"}
     entry = {"type": "activation", "kind": kinds[type(m)], "size": size}
@@ -143,6 +147,9 @@ FIXTURES = [
         torch.nn.PReLU(num_parameters=5), torch.nn.RNN(5, 4, nonlinearity="tanh", batch_first=True),
         torch.nn.ELU(alpha=1.0), torch.nn.Linear(4, 4), torch.nn.ReLU(), torch.nn.Linear(4, 3),
         torch.nn.Softmax(dim=-1)], 3, 2502),
+    ("torch_mixed_rnn_relu", lambda: [
+        torch.nn.Linear(3, 5), torch.nn.RNN(5, 6, nonlinearity="relu", batch_first=True), torch.nn.Tanh(),
+        torch.nn.RNN(6, 4, nonlinearity="relu", batch_first=True), torch.nn.Linear(4, 2)], 3, 2509),
 ]
 
 

@@ -130,7 +130,7 @@ public enum KerasModelWeights {
         switch kind {
         case .lstm: "lstm"
         case .gru: "gru"
-        case .rnn: "simple_rnn"
+        case .rnn, .rnnReLU: "simple_rnn"
         }
     }
 

@@ -24,7 +24,8 @@ public enum PyTorchModelWeights {
     ///     file must belong to one of them; when given, other modules' tensors are ignored.
     ///   - kind: the cell expected, or nil for any. The cell is inferred from the gate count in
     ///     `weight_hh_l0` (4 LSTM, 3 GRU, 1 RNN, taken as tanh since a state_dict does not name
-    ///     the nonlinearity); a different `kind` is an error.
+    ///     the nonlinearity; pass `.rnnReLU` for an `nn.RNN(nonlinearity='relu')`); a different
+    ///     `kind` is an error.
     ///   - activation: the activation applied after the Linear in the PyTorch model.
     /// - Throws: a one-line `CellForgeError` naming the layer and tensor at fault (missing,
     ///   unexpected, wrong shape, non-finite, sizes that do not chain); nothing is returned partially.
@@ -33,11 +34,11 @@ public enum PyTorchModelWeights {
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
         let rnn = try recurrent ?? findRecurrentPrefix(in: file)
         let (inferred, layerCount, hasBias) = try recurrentModule(in: file, prefix: rnn)
-        if let kind, kind != inferred {
+        if let kind, kind != inferred, !(kind == .rnnReLU && inferred == .rnn) {
             throw CellForgeError.invalidFormat("PyTorch state_dict tensor \(SafeTensors.quoted(rnn + "weight_hh_l0")) "
                 + "\(SafeTensors.Tensor.format(file[rnn + "weight_hh_l0"]!.shape)) has the gates of a \(inferred), not a \(kind)")
         }
-        let cell = inferred
+        let cell = kind ?? inferred
         let linear = try head ?? findHeadPrefix(in: file, excluding: rnn)
         let headNames = linear.map { [$0 + "weight"] + (file[$0 + "bias"] != nil ? [$0 + "bias"] : []) } ?? []
         let names = (0..<layerCount).flatMap { PyTorchWeights.tensorNames(layer: $0, bias: hasBias).map { rnn + $0 } } + headNames

@@ -5,6 +5,9 @@ public enum PyTorchModule: Hashable, Sendable, CustomStringConvertible {
     /// `batch_first` either way, any `num_layers` (one CellForge layer each), with or without
     /// biases; the cell comes from the gate count of `weight_hh_l0`.
     case recurrent(prefix: String)
+    /// An `nn.RNN(nonlinearity='relu')` under `prefix`, read as `.recurrent` reads an `nn.RNN`
+    /// but as `.rnnReLU` layers: a state_dict does not name the nonlinearity, so say it here.
+    case reluRNN(prefix: String)
     /// An `nn.Linear` under `prefix`: `weight` [O, I] and an optional `bias` [O].
     case linear(prefix: String)
     /// An `nn.PReLU` under `prefix`: `weight` [C] with C the feature count, or [1] (one slope
@@ -20,7 +23,7 @@ public enum PyTorchModule: Hashable, Sendable, CustomStringConvertible {
     public static func modules(for architecture: ModelArchitecture, prefix: String = "layers.") -> [PyTorchModule] {
         architecture.layers.enumerated().map { l, layer in
             switch layer {
-            case .recurrent: .recurrent(prefix: "\(prefix)\(l).")
+            case let .recurrent(shape): shape.kind == .rnnReLU ? .reluRNN(prefix: "\(prefix)\(l).") : .recurrent(prefix: "\(prefix)\(l).")
             case .dense: .linear(prefix: "\(prefix)\(l).")
             case let .activation(a): a.kind == .prelu ? .prelu(prefix: "\(prefix)\(l).") : .activation(a.kind)
             }
@@ -31,6 +34,7 @@ public enum PyTorchModule: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .recurrent(prefix): "recurrent module at \(prefix)"
+        case let .reluRNN(prefix): "relu RNN at \(prefix)"
         case let .linear(prefix): "Linear at \(prefix)"
         case let .prelu(prefix): "PReLU at \(prefix)"
         case let .activation(kind): "\(kind)"
@@ -53,8 +57,15 @@ extension PyTorchModelWeights {
         var recurrent: [String: (kind: CellKind, count: Int, bias: Bool)] = [:]
         for module in modules {
             switch module {
-            case let .recurrent(prefix):
-                let (kind, count, bias) = try recurrentModule(in: file, prefix: prefix)
+            case let .recurrent(prefix), let .reluRNN(prefix):
+                var (kind, count, bias) = try recurrentModule(in: file, prefix: prefix)
+                if case .reluRNN = module {
+                    guard kind == .rnn else {
+                        throw CellForgeError.invalidFormat("PyTorch module \(module) tensor \(SafeTensors.quoted(prefix + "weight_hh_l0")) "
+                            + "\(SafeTensors.Tensor.format(file[prefix + "weight_hh_l0"]!.shape)) has the gates of a \(kind), not of an RNN")
+                    }
+                    kind = .rnnReLU
+                }
                 recurrent[prefix] = (kind, count, bias)
                 names += (0..<count).flatMap { PyTorchWeights.tensorNames(layer: $0, bias: bias).map { prefix + $0 } }
             case let .linear(prefix):
@@ -67,7 +78,7 @@ extension PyTorchModelWeights {
         }
         let prefixes = modules.compactMap { module -> String? in
             switch module {
-            case let .recurrent(p), let .linear(p), let .prelu(p): p
+            case let .recurrent(p), let .reluRNN(p), let .linear(p), let .prelu(p): p
             case .activation: nil
             }
         }
@@ -79,7 +90,7 @@ extension PyTorchModelWeights {
             let what = "PyTorch module \(m) (\(module))"
             do {
                 switch module {
-                case let .recurrent(prefix):
+                case let .recurrent(prefix), let .reluRNN(prefix):
                     let r = recurrent[prefix]!
                     for k in 0..<r.count {
                         let p: CellParameters<S> = try PyTorchWeights.parameters(r.kind, from: set.within(prefix), layer: k, bias: r.bias)

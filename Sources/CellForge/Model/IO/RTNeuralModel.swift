@@ -156,8 +156,8 @@ public enum RTNeuralModel {
         for (l, p) in model.layers.enumerated() {
             switch p {
             case let .recurrent(p):
-                guard p.kind != .rnn else {
-                    throw CellForgeError.invalidArgument("layer \(l) is a tanh RNN, which RTNeural has no layer type for (it has lstm and gru)")
+                guard !p.kind.isSimpleRNN else {
+                    throw CellForgeError.invalidArgument("layer \(l) is a \(p.kind == .rnnReLU ? "relu" : "tanh") RNN, which RTNeural has no layer type for (it has lstm and gru)")
                 }
                 let file = KerasWeights.tensors(p, dtype: .f64)
                 layers.append(layer(p.kind.rawValue, "tanh", p.hiddenSize,
