@@ -55,13 +55,13 @@ extension PyTorchModelWeights {
                                                  as _: S.Type = S.self) throws -> ModelParameters<S> {
         var names: [String] = []
         var recurrent: [String: (kind: CellKind, count: Int, bias: Bool)] = [:]
-        for module in modules {
+        for (m, module) in modules.enumerated() {
             switch module {
             case let .recurrent(prefix), let .reluRNN(prefix):
                 var (kind, count, bias) = try recurrentModule(in: file, prefix: prefix)
                 if case .reluRNN = module {
                     guard kind == .rnn else {
-                        throw CellForgeError.invalidFormat("PyTorch module \(module) tensor \(SafeTensors.quoted(prefix + "weight_hh_l0")) "
+                        throw CellForgeError.invalidFormat("PyTorch module \(m) (\(module)) tensor \(SafeTensors.quoted(prefix + "weight_hh_l0")) "
                             + "\(SafeTensors.Tensor.format(file[prefix + "weight_hh_l0"]!.shape)) has the gates of a \(kind), not of an RNN")
                     }
                     kind = .rnnReLU
