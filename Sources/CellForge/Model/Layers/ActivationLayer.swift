@@ -30,13 +30,23 @@ public struct ActivationLayer<Scalar: CellScalar>: Sendable {
     public func tapeCount(length _: Int) -> Int { 0 }
 
     /// y_t = f(z_t) for every step of every sequence of the batch.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    /// Runs code specialised for Float and Double (the layer is called through `any ModelLayer`,
+    /// whose witness is generic).
     public func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
+        if Scalar.self == Float.self {
+            Self.forwardSteps(activationShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self))
+        } else if Scalar.self == Double.self {
+            Self.forwardSteps(activationShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self))
+        } else {
+            Self.forwardSteps(activationShape, parameters, batch)
+        }
+    }
+
+    static func forwardSteps<S: CellScalar>(_ activationShape: ActivationLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.output != nil, "activation layer forward needs the batch's output buffer")
         let output = batch.output!, n = activationShape.size, kind = activationShape.kind
-        let slopes: UnsafePointer<Scalar>? = kind == .prelu ? parameters : nil
+        let slopes: UnsafePointer<S>? = kind == .prelu ? parameters : nil
         for b in 0..<batch.count {
             let z = batch.input + b * batch.inputStride, y = output + b * batch.outputStride
             for t in 0..<batch.length {
@@ -47,18 +57,30 @@ public struct ActivationLayer<Scalar: CellScalar>: Sendable {
 
     /// δz_t from z_t, y_t and δy_t for every step (into `inputGradient` when non-nil); PReLU adds
     /// its slopes' gradient to `parameterGradient`.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    /// Runs code specialised for Float and Double, as `forward`.
     public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
                          parameterGradient: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self {
+            Self.backwardSteps(activationShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self),
+                               UnsafeMutablePointer<Float>(OpaquePointer(parameterGradient)))
+        } else if Scalar.self == Double.self {
+            Self.backwardSteps(activationShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self),
+                               UnsafeMutablePointer<Double>(OpaquePointer(parameterGradient)))
+        } else {
+            Self.backwardSteps(activationShape, parameters, batch, parameterGradient)
+        }
+    }
+
+    static func backwardSteps<S: CellScalar>(_ activationShape: ActivationLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>,
+                                             _ parameterGradient: UnsafeMutablePointer<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.output != nil, "activation layer backward needs the outputs forward wrote")
         Contract.require(batch.outputGradient != nil, "activation layer backward needs the output gradient")
         let output = batch.output!, outputGradient = batch.outputGradient!
         let n = activationShape.size, kind = activationShape.kind
         let isPReLU = kind == .prelu
-        let slopes: UnsafePointer<Scalar>? = isPReLU ? parameters : nil
-        let slopeGradient: UnsafeMutablePointer<Scalar>? = isPReLU ? parameterGradient : nil
+        let slopes: UnsafePointer<S>? = isPReLU ? parameters : nil
+        let slopeGradient: UnsafeMutablePointer<S>? = isPReLU ? parameterGradient : nil
         for b in 0..<batch.count {
             let z = batch.input + b * batch.inputStride, y = output + b * batch.outputStride
             let dy = outputGradient + b * batch.outputStride

@@ -30,9 +30,19 @@ public struct DenseLayer<Scalar: CellScalar>: Sendable {
     public func tapeCount(length _: Int) -> Int { 0 }
 
     /// y_t = W·x_t + b for every step of every sequence of the batch.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    /// Runs code specialised for Float and Double (the layer is called through `any ModelLayer`,
+    /// whose witness is generic).
     public func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
+        if Scalar.self == Float.self {
+            Self.forwardSteps(denseShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self))
+        } else if Scalar.self == Double.self {
+            Self.forwardSteps(denseShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self))
+        } else {
+            Self.forwardSteps(denseShape, parameters, batch)
+        }
+    }
+
+    static func forwardSteps<S: CellScalar>(_ denseShape: DenseLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.output != nil, "dense layer forward needs the batch's output buffer")
         let output = batch.output!, (I, O) = (denseShape.inputSize, denseShape.outputSize)
@@ -46,10 +56,22 @@ public struct DenseLayer<Scalar: CellScalar>: Sendable {
 
     /// δx_t = Wᵀ·δy_t for every step (into `inputGradient` when non-nil); adds δW and δb to
     /// `parameterGradient` (O·(I + 1) scalars, the parameters' layout).
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    /// Runs code specialised for Float and Double, as `forward`.
     public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
                          parameterGradient: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self {
+            Self.backwardSteps(denseShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self),
+                               UnsafeMutablePointer<Float>(OpaquePointer(parameterGradient)))
+        } else if Scalar.self == Double.self {
+            Self.backwardSteps(denseShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self),
+                               UnsafeMutablePointer<Double>(OpaquePointer(parameterGradient)))
+        } else {
+            Self.backwardSteps(denseShape, parameters, batch, parameterGradient)
+        }
+    }
+
+    static func backwardSteps<S: CellScalar>(_ denseShape: DenseLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>,
+                                             _ parameterGradient: UnsafeMutablePointer<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.outputGradient != nil, "dense layer backward needs the output gradient")
         let outputGradient = batch.outputGradient!, (I, O) = (denseShape.inputSize, denseShape.outputSize)
