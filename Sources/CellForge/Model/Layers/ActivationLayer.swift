@@ -34,15 +34,34 @@ public struct ActivationLayer<Scalar: CellScalar>: Sendable {
     /// whose witness is generic).
     public func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
         if Scalar.self == Float.self {
-            Self.forwardSteps(activationShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self))
+            ActivationSteps.forward(activationShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self))
         } else if Scalar.self == Double.self {
-            Self.forwardSteps(activationShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self))
+            ActivationSteps.forward(activationShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self))
         } else {
-            Self.forwardSteps(activationShape, parameters, batch)
+            ActivationSteps.forward(activationShape, parameters, batch)
         }
     }
 
-    static func forwardSteps<S: CellScalar>(_ activationShape: ActivationLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>) {
+    /// Runs code specialised for Float and Double, as `forward`.
+    public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
+                         parameterGradient: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self {
+            ActivationSteps.backward(activationShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self),
+                               UnsafeMutablePointer<Float>(OpaquePointer(parameterGradient)))
+        } else if Scalar.self == Double.self {
+            ActivationSteps.backward(activationShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self),
+                               UnsafeMutablePointer<Double>(OpaquePointer(parameterGradient)))
+        } else {
+            ActivationSteps.backward(activationShape, parameters, batch, parameterGradient)
+        }
+    }
+}
+
+/// The layer's steps for one scalar type, outside the generic layer type so that a call with
+/// Float or Double compiles to code for that type (Swift does not specialise a generic
+/// function of a generic type for one of two parameters).
+enum ActivationSteps {
+    static func forward<S: CellScalar>(_ activationShape: ActivationLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.output != nil, "activation layer forward needs the batch's output buffer")
         let output = batch.output!, n = activationShape.size, kind = activationShape.kind
@@ -57,21 +76,8 @@ public struct ActivationLayer<Scalar: CellScalar>: Sendable {
 
     /// δz_t from z_t, y_t and δy_t for every step (into `inputGradient` when non-nil); PReLU adds
     /// its slopes' gradient to `parameterGradient`.
-    /// Runs code specialised for Float and Double, as `forward`.
-    public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
-                         parameterGradient: UnsafeMutablePointer<Scalar>) {
-        if Scalar.self == Float.self {
-            Self.backwardSteps(activationShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self),
-                               UnsafeMutablePointer<Float>(OpaquePointer(parameterGradient)))
-        } else if Scalar.self == Double.self {
-            Self.backwardSteps(activationShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self),
-                               UnsafeMutablePointer<Double>(OpaquePointer(parameterGradient)))
-        } else {
-            Self.backwardSteps(activationShape, parameters, batch, parameterGradient)
-        }
-    }
 
-    static func backwardSteps<S: CellScalar>(_ activationShape: ActivationLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>,
+    static func backward<S: CellScalar>(_ activationShape: ActivationLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>,
                                              _ parameterGradient: UnsafeMutablePointer<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.output != nil, "activation layer backward needs the outputs forward wrote")

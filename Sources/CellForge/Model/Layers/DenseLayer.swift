@@ -34,15 +34,34 @@ public struct DenseLayer<Scalar: CellScalar>: Sendable {
     /// whose witness is generic).
     public func forward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>) {
         if Scalar.self == Float.self {
-            Self.forwardSteps(denseShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self))
+            DenseSteps.forward(denseShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self))
         } else if Scalar.self == Double.self {
-            Self.forwardSteps(denseShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self))
+            DenseSteps.forward(denseShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self))
         } else {
-            Self.forwardSteps(denseShape, parameters, batch)
+            DenseSteps.forward(denseShape, parameters, batch)
         }
     }
 
-    static func forwardSteps<S: CellScalar>(_ denseShape: DenseLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>) {
+    /// Runs code specialised for Float and Double, as `forward`.
+    public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
+                         parameterGradient: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self {
+            DenseSteps.backward(denseShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self),
+                               UnsafeMutablePointer<Float>(OpaquePointer(parameterGradient)))
+        } else if Scalar.self == Double.self {
+            DenseSteps.backward(denseShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self),
+                               UnsafeMutablePointer<Double>(OpaquePointer(parameterGradient)))
+        } else {
+            DenseSteps.backward(denseShape, parameters, batch, parameterGradient)
+        }
+    }
+}
+
+/// The layer's steps for one scalar type, outside the generic layer type so that a call with
+/// Float or Double compiles to code for that type (Swift does not specialise a generic
+/// function of a generic type for one of two parameters).
+enum DenseSteps {
+    static func forward<S: CellScalar>(_ denseShape: DenseLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.output != nil, "dense layer forward needs the batch's output buffer")
         let output = batch.output!, (I, O) = (denseShape.inputSize, denseShape.outputSize)
@@ -56,21 +75,8 @@ public struct DenseLayer<Scalar: CellScalar>: Sendable {
 
     /// δx_t = Wᵀ·δy_t for every step (into `inputGradient` when non-nil); adds δW and δb to
     /// `parameterGradient` (O·(I + 1) scalars, the parameters' layout).
-    /// Runs code specialised for Float and Double, as `forward`.
-    public func backward(parameters: UnsafePointer<Scalar>, batch: KernelBatch<Scalar>,
-                         parameterGradient: UnsafeMutablePointer<Scalar>) {
-        if Scalar.self == Float.self {
-            Self.backwardSteps(denseShape, UnsafePointer<Float>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Float>.self),
-                               UnsafeMutablePointer<Float>(OpaquePointer(parameterGradient)))
-        } else if Scalar.self == Double.self {
-            Self.backwardSteps(denseShape, UnsafePointer<Double>(OpaquePointer(parameters)), unsafeBitCast(batch, to: KernelBatch<Double>.self),
-                               UnsafeMutablePointer<Double>(OpaquePointer(parameterGradient)))
-        } else {
-            Self.backwardSteps(denseShape, parameters, batch, parameterGradient)
-        }
-    }
 
-    static func backwardSteps<S: CellScalar>(_ denseShape: DenseLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>,
+    static func backward<S: CellScalar>(_ denseShape: DenseLayerShape, _ parameters: UnsafePointer<S>, _ batch: KernelBatch<S>,
                                              _ parameterGradient: UnsafeMutablePointer<S>) {
         guard batch.count > 0, batch.length > 0 else { return }
         Contract.require(batch.outputGradient != nil, "dense layer backward needs the output gradient")
