@@ -109,6 +109,8 @@ public struct ModelFileHeader: Equatable, Sendable {
         case model
         /// A `ModelCheckpoint` file.
         case checkpoint
+        /// A `TrainingCheckpoint` file.
+        case training
     }
 
     /// The model's architecture.
@@ -132,14 +134,19 @@ public struct ModelFileHeader: Equatable, Sendable {
     /// For a model file, also refuses unknown "cellforge." entries.
     /// - Throws: a one-line `CellForgeError` naming the entry at fault.
     public init(_ file: SafeTensors, kind: Kind) throws {
-        let (what, key, versions) = kind == .model
-            ? (ModelFile<Float>.what, ModelFile<Float>.formatKey, ModelFile<Float>.versions)
-            : (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.versions)
+        let (what, key, versions) = switch kind {
+        case .model: (ModelFile<Float>.what, ModelFile<Float>.formatKey, ModelFile<Float>.versions)
+        case .checkpoint: (ModelCheckpointFormat.what, ModelCheckpointFormat.formatKey, ModelCheckpointFormat.versions)
+        case .training: (TrainingCheckpointFormat.what, TrainingCheckpointFormat.formatKey, TrainingCheckpointFormat.versions)
+        }
         guard let found = file.metadata[key] else {
+            let other = [(ModelFile<Float>.formatKey, "model file", "ModelFile"),
+                         (ModelCheckpointFormat.formatKey, "model checkpoint", "ModelCheckpoint"),
+                         (TrainingCheckpointFormat.formatKey, "training checkpoint", "TrainingCheckpoint")]
+                .first { file.metadata[$0.0] != nil }
             let hint = switch kind {
             case _ where file.metadata[CheckpointFormat.Key.format] != nil: "(it is a cell checkpoint: load it with ModelCheckpoint)"
-            case .model where file.metadata[ModelCheckpointFormat.formatKey] != nil: "(it is a model checkpoint: load it with ModelCheckpoint)"
-            case .checkpoint where file.metadata[ModelFile<Float>.formatKey] != nil: "(it is a model file: load it with ModelFile)"
+            case _ where other != nil: "(it is a \(other!.1): load it with \(other!.2))"
             default: "(PyTorch, Keras and RTNeural models load with PyTorchModelWeights, KerasModelWeights and RTNeuralModel)"
             }
             throw CellForgeError.invalidFormat("not a CellForge \(what): its __metadata__ has no \"\(key)\" entry \(hint)")
@@ -148,7 +155,8 @@ public struct ModelFileHeader: Equatable, Sendable {
             throw CellForgeError.invalidFormat("\(what) format version \(SafeTensors.quoted(found)) is not supported "
                 + "(CellForge reads versions \(versions.joined(separator: " and ")))")
         }
-        version = v + 1
+        // Training checkpoints began with the model format's current tensor names.
+        version = kind == .training ? ModelFormat.version : v + 1
         let (architecture, scalar, keys) = try ModelFormat.architecture(from: file.metadata, version: version, file: what)
         self.architecture = architecture
         self.scalar = scalar
