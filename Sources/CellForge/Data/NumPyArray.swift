@@ -3,8 +3,8 @@ import Foundation
 /// An array in NumPy's `.npy` format: float32 or float64, little-endian, C order, any shape.
 ///
 /// Read: format versions 1.0, 2.0 (4-byte header length) and 3.0 (UTF-8 header); the header
-/// is a Python dict literal (`NumPyHeader`) with exactly the keys `descr` ('<f4' or '<f8'),
-/// `fortran_order` (False) and `shape` (a tuple of non-negative integers, at most
+/// is a Python dict literal (`NumPyHeader`) with exactly the keys `descr` ('<f4' or '<f8', as
+/// NumPy writes them; 'f4' and '=f4' are refused), `fortran_order` (False) and `shape` (a tuple of non-negative integers, at most
 /// `maximumDimensionCount`; `()` is a 0-d array of one value). The data after the header must
 /// hold exactly the shape's values, all finite. Refused, each in one line: a bad magic string,
 /// other versions, big-endian and every other dtype (named), Fortran order, missing or unknown

@@ -79,6 +79,8 @@ struct NumPyHeader {
         switch descr {
         case .string("<f4"): return .float32
         case .string("<f8"): return .float64
+        case let .string(text) where ["f4", "=f4", "f8", "=f8"].contains(text):
+            throw fail("dtype \(quote(text)) has no explicit byte order: \(supported), as NumPy writes them")
         case let .string(text): throw fail("dtype \(describe(text)) is not supported: \(supported)")
         case .list: throw fail("a structured dtype (a list of fields) is not supported: \(supported)")
         default: throw fail("'descr' is not a dtype string: \(supported)")
