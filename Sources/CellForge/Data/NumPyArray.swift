@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Read: format versions 1.0, 2.0 (4-byte header length) and 3.0 (UTF-8 header); the header
 /// is a Python dict literal (`NumPyHeader`) with exactly the keys `descr` ('<f4' or '<f8', as
-/// NumPy writes them; 'f4' and '=f4' are refused), `fortran_order` (False) and `shape` (a tuple of non-negative integers, at most
-/// `maximumDimensionCount`; `()` is a 0-d array of one value). The data after the header must
-/// hold exactly the shape's values, all finite. Refused, each in one line: a bad magic string,
+/// NumPy writes them; 'f4' and '=f4' are refused), `fortran_order` (False) and `shape` (a tuple
+/// of non-negative integers, at most `maximumDimensionCount`; `()` is a 0-d array of one value).
+/// The data after the header must hold exactly the shape's values, all finite. Refused, each in one line: a bad magic string,
 /// other versions, big-endian and every other dtype (named), Fortran order, missing or unknown
 /// keys, data shorter or longer than the shape says, a shape whose size overflows, and NaN or
 /// infinite values (with their index).
