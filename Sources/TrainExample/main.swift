@@ -3,15 +3,22 @@ import CellForgeExamples
 import CellForgeKernels
 import Foundation
 
-// cellforge-train: trains a generated H8 D8 kernel (LSTM by default) on next-step
-// prediction of noisy sine waves with the Dispatch-parallel batch driver and prints
-// the loss epoch by epoch.
+// cellforge-train: with --input and --target, trains a model on a signal pair (an amp
+// capture's DI and amp recordings, or .npy arrays) and exports it (`DataMode`; --help there).
+// Without them, trains a generated H8 D8 kernel (LSTM by default) on next-step prediction of
+// noisy sine waves with the Dispatch-parallel batch driver and prints the loss epoch by epoch.
 //
+//   swift run -c release cellforge-train --input di.wav --target amp.wav --model lstm:1x16 --export amp.nam
 //   swift run -c release cellforge-train [--cell lstm|gru|rnn] [--epochs N] [--workers N]
 //   swift run -c release cellforge-train --benchmark [--workers N]   (throughput, 1 and N workers)
 
+if CommandLine.arguments.contains("--input") || CommandLine.arguments.contains("--target") {
+    exit(DataMode.run(Array(CommandLine.arguments.dropFirst())))
+}
+
 let usage = """
     usage: cellforge-train [--cell lstm|gru|rnn] [--epochs N] [--workers N] [--benchmark]
+           cellforge-train --input DRY --target WET [options]   (train on your data: see below)
 
     Trains a generated H8 D8 Float kernel on next-step prediction of noisy sine waves
     (1024 sequences of 24–48 steps, batches of 64, Adam, gradient clipping) with the
@@ -47,7 +54,7 @@ while let flag = arguments.popFirst() {
     case "--workers": configuration.workerCount = value()
     case "--benchmark": benchmark = true
     case "--help", "-h":
-        print(usage)
+        print(usage + "\n\n" + DataOptions.usage)
         exit(0)
     default: fail((flag.hasPrefix("-") ? "unknown option '\(flag)'" : "unexpected argument '\(flag)'") + "; see --help")
     }
