@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Synthesize a dry/wet "amp capture" pair for `cellforge-train --input/--target`.
+
+Purpose
+    A small, reproducible stand-in for a real reamp session (DI in, amp out), so that
+    the amp-capture training mode can be tried and tested without recordings. Standard
+    library only (no numpy): it runs wherever Python 3 does.
+
+Usage
+    python3 Examples/AmpCapture/synthesize_capture.py [--seconds 30] [--out DIR] [--seed 1]
+    cellforge-train --input DIR/dry.wav --target DIR/wet.wav --model lstm:1x16 \
+        --epochs 100 --export amp.nam
+
+Output
+    DIR/dry.wav and DIR/wet.wav: 48 kHz, mono, 24-bit PCM, `--seconds` long each.
+    The same arguments give the same files byte for byte (the generator is a seeded
+    random.Random using only random(); the arithmetic is IEEE double, and the math
+    library calls, sin/exp/tanh, are correctly rounded or nearly so on every common
+    platform, so a 24-bit sample could differ only in a one-in-millions rounding tie).
+
+Dry signal x (peak normalized to 0.5)
+    0.25 s of silence, then a 3 s logarithmic sine sweep 40 Hz -> 12 kHz, then a
+    seeded random sequence of events until the end:
+      * plucked-string notes (Karplus-Strong: a noise burst through a delay line of
+        length sr/f with a two-tap averaging, decaying loop), single notes and
+        strummed chords, E2..E5, at levels from -30 dB to 0 dB, overlapping;
+      * noise bursts (uniform white noise, 5 ms attack, exponential decay), several
+        levels;
+      * short log sweeps (0.5-1.5 s, up or down, random range and level);
+      * silence gaps (0.05-0.4 s).
+
+Wet signal y: a known nonlinear system with memory (sr = 48000)
+    1. high-pass, one pole, fc = 120 Hz (input coupling / pre-emphasis):
+           a  = exp(-2*pi*120/sr)
+           h[n] = a * (h[n-1] + x[n] - x[n-1])
+    2. gain and asymmetric tanh waveshaper (G = 8, b = 0.35):
+           s[n] = tanh(G*h[n] + b) - tanh(b)
+    3. "cabinet": two cascaded one-pole low-passes, fc1 = 3.5 kHz, fc2 = 7 kHz:
+           c1[n] = c1[n-1] + k1 * (s[n]  - c1[n-1]),   k1 = 1 - exp(-2*pi*3500/sr)
+           c2[n] = c2[n-1] + k2 * (c1[n] - c2[n-1]),   k2 = 1 - exp(-2*pi*7000/sr)
+    4. output level: y[n] = 0.3 * c2[n]            (peak about 0.35-0.4)
+    All states start at zero. The system is causal with a short memory, so a 1x16 LSTM
+    (NAM-style, Linear head) learns it to a validation ESR well below 0.05 within a few
+    minutes of CPU training; the dry and wet files are sample-aligned (no latency).
+"""
+
+import argparse
+import array
+import math
+import os
+import random
+import sys
+import wave
+
+SAMPLE_RATE = 48_000
+
+# Wet-system constants (see the module docstring).
+HP_FC = 120.0
+DRIVE = 8.0
+BIAS = 0.35
+LP1_FC = 3500.0
+LP2_FC = 7000.0
+OUT_LEVEL = 0.3
+DRY_PEAK = 0.5
+
+
+def log_sweep(n, f0, f1, amp, sr=SAMPLE_RATE):
+    """n samples of a log sine sweep f0 -> f1 with 10 ms raised-cosine fades."""
+    if n <= 1:
+        return [0.0] * n
+    dur = n / sr
+    k = math.log(f1 / f0)
+    c = 2.0 * math.pi * f0 * dur / k
+    fade = max(1, min(n // 2, int(0.01 * sr)))
+    out = [0.0] * n
+    for i in range(n):
+        t = i / sr
+        v = amp * math.sin(c * (math.exp(t / dur * k) - 1.0))
+        if i < fade:
+            v *= 0.5 - 0.5 * math.cos(math.pi * i / fade)
+        elif i >= n - fade:
+            v *= 0.5 - 0.5 * math.cos(math.pi * (n - 1 - i) / fade)
+        out[i] = v
+    return out
+
+
+def karplus_strong(n, freq, amp, rng, decay=0.996, sr=SAMPLE_RATE):
+    """n samples of a plucked string at freq (Karplus-Strong, two-tap average loop)."""
+    period = max(2, int(round(sr / freq)))
+    buf = [amp * (2.0 * rng.random() - 1.0) for _ in range(period)]
+    out = [0.0] * n
+    g = 0.5 * decay
+    idx = 0
+    prev = buf[-1]
+    for i in range(n):
+        cur = buf[idx]
+        out[i] = cur
+        buf[idx] = g * (cur + prev)
+        prev = cur
+        idx += 1
+        if idx == period:
+            idx = 0
+    return out
+
+
+def noise_burst(n, amp, rng, sr=SAMPLE_RATE):
+    """n samples of white noise, 5 ms linear attack, exponential decay to -60 dB."""
+    attack = max(1, int(0.005 * sr))
+    tau = n / 6.9  # exp(-6.9) ~ -60 dB at the end
+    return [
+        amp * (2.0 * rng.random() - 1.0) * min(1.0, i / attack) * math.exp(-i / tau)
+        for i in range(n)
+    ]
+
+
+def add_into(dst, src, at):
+    end = min(len(dst), at + len(src))
+    for i in range(at, end):
+        dst[i] += src[i - at]
+
+
+def make_dry(num_samples, seed, sr=SAMPLE_RATE):
+    rng = random.Random(seed)
+    x = [0.0] * num_samples
+    pos = int(0.25 * sr)
+    sweep = log_sweep(min(3 * sr, max(0, num_samples - pos)), 40.0, 12_000.0, 0.8)
+    add_into(x, sweep, pos)
+    pos += len(sweep)
+    # E2 .. E5 in semitones, referenced to E2 = 82.41 Hz
+    db_levels = (-30.0, -20.0, -12.0, -6.0, 0.0)
+    while pos < num_samples:
+        r = rng.random()
+        if r < 0.45:  # single note
+            semis = int(rng.random() * 37)
+            freq = 82.407 * 2.0 ** (semis / 12.0)
+            amp = 10.0 ** (db_levels[int(rng.random() * len(db_levels))] / 20.0)
+            length = int((0.4 + 1.2 * rng.random()) * sr)
+            decay = 0.990 + 0.009 * rng.random()
+            add_into(x, karplus_strong(length, freq, amp, rng, decay), pos)
+            pos += int((0.15 + 0.5 * rng.random()) * sr)
+        elif r < 0.65:  # strummed chord: root, fifth, octave (+ third sometimes)
+            root = int(rng.random() * 20)
+            amp = 10.0 ** (db_levels[int(rng.random() * len(db_levels))] / 20.0) * 0.6
+            length = int((0.8 + 1.0 * rng.random()) * sr)
+            intervals = (0, 7, 12, 16) if rng.random() < 0.5 else (0, 7, 12)
+            for j, iv in enumerate(intervals):
+                freq = 82.407 * 2.0 ** ((root + iv) / 12.0)
+                add_into(x, karplus_strong(length, freq, amp, rng, 0.995), pos + j * int(0.012 * sr))
+            pos += int((0.5 + 0.6 * rng.random()) * sr)
+        elif r < 0.77:  # noise burst
+            amp = 10.0 ** (db_levels[int(rng.random() * len(db_levels))] / 20.0) * 0.5
+            length = int((0.05 + 0.3 * rng.random()) * sr)
+            add_into(x, noise_burst(length, amp, rng), pos)
+            pos += length + int(0.05 * sr * rng.random())
+        elif r < 0.87:  # short sweep, up or down
+            lo = 40.0 * 2.0 ** (4.0 * rng.random())
+            hi = lo * 2.0 ** (2.0 + 4.0 * rng.random())
+            f0, f1 = (lo, hi) if rng.random() < 0.5 else (hi, lo)
+            amp = 10.0 ** (db_levels[int(rng.random() * len(db_levels))] / 20.0) * 0.8
+            length = int((0.5 + 1.0 * rng.random()) * sr)
+            add_into(x, log_sweep(length, f0, f1, amp), pos)
+            pos += length
+        else:  # silence gap
+            pos += int((0.05 + 0.35 * rng.random()) * sr)
+    peak = max(abs(v) for v in x) if num_samples else 0.0
+    if peak > 0.0:
+        scale = DRY_PEAK / peak
+        x = [v * scale for v in x]
+    return x
+
+
+def amp_system(x, sr=SAMPLE_RATE):
+    """The wet system of the module docstring, sample by sample from zero state."""
+    a = math.exp(-2.0 * math.pi * HP_FC / sr)
+    k1 = 1.0 - math.exp(-2.0 * math.pi * LP1_FC / sr)
+    k2 = 1.0 - math.exp(-2.0 * math.pi * LP2_FC / sr)
+    tb = math.tanh(BIAS)
+    tanh = math.tanh
+    h = xp = c1 = c2 = 0.0
+    y = [0.0] * len(x)
+    for i, xi in enumerate(x):
+        h = a * (h + xi - xp)
+        xp = xi
+        s = tanh(DRIVE * h + BIAS) - tb
+        c1 += k1 * (s - c1)
+        c2 += k2 * (c1 - c2)
+        y[i] = OUT_LEVEL * c2
+    return y
+
+
+def write_wav24(path, samples, sr=SAMPLE_RATE):
+    """Mono 24-bit little-endian PCM; samples are clipped to [-1, 1)."""
+    full = 8_388_607
+    ints = array.array("i", (max(-full - 1, min(full, int(round(v * full)))) for v in samples))
+    if ints.itemsize != 4:
+        raise RuntimeError("array('i') is not 32-bit on this platform")
+    if sys.byteorder != "little":
+        ints.byteswap()
+    b = ints.tobytes()
+    out = bytearray(3 * len(ints))
+    out[0::3] = b[0::4]
+    out[1::3] = b[1::4]
+    out[2::3] = b[2::4]
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(3)
+        w.setframerate(sr)
+        w.writeframes(bytes(out))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--seconds", type=float, default=30.0, help="duration (default 30)")
+    p.add_argument("--out", default=".", help="output folder (default: current)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    args = p.parse_args(argv)
+    n = int(round(args.seconds * SAMPLE_RATE))
+    if n <= 0:
+        p.error("--seconds must be positive")
+    os.makedirs(args.out, exist_ok=True)
+    x = make_dry(n, args.seed)
+    y = amp_system(x)
+    dry, wet = os.path.join(args.out, "dry.wav"), os.path.join(args.out, "wet.wav")
+    write_wav24(dry, x)
+    write_wav24(wet, y)
+    print(
+        f"wrote {dry} and {wet}: {n} samples ({n / SAMPLE_RATE:g} s), 48 kHz mono 24-bit; "
+        f"peaks dry {max(abs(v) for v in x):.3f}, wet {max(abs(v) for v in y):.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
