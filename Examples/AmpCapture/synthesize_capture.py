@@ -19,15 +19,21 @@ Output
     platform, so a 24-bit sample could differ only in a one-in-millions rounding tie).
 
 Dry signal x (peak normalized to 0.5)
-    0.25 s of silence, then a 3 s logarithmic sine sweep 40 Hz -> 12 kHz, then a
-    seeded random sequence of events until the end:
+    A 3 s logarithmic sine sweep 40 Hz -> 12 kHz, then a seeded random sequence of
+    events until the end:
       * plucked-string notes (Karplus-Strong: a noise burst through a delay line of
-        length sr/f with a two-tap averaging, decaying loop), single notes and
-        strummed chords, E2..E5, at levels from -30 dB to 0 dB, overlapping;
+        length sr/f with a two-tap averaging, decaying loop; 10 ms fade-out), single
+        notes and strummed chords, E2..E5, at levels from -30 dB to 0 dB, each
+        starting before the previous one ends;
       * noise bursts (uniform white noise, 5 ms attack, exponential decay), several
         levels;
       * short log sweeps (0.5-1.5 s, up or down, random range and level);
-      * silence gaps (0.05-0.4 s).
+      * silence gaps (10-40 ms).
+    Silences are kept short on purpose: a loss that is an ESR per training segment
+    (NAM's `esr`, CellForge's `--loss esr`) divides by the target's energy in the
+    segment, so a segment of pure silence gives 0/0 = NaN. With no gap longer
+    than 40 ms and no lead-in silence, every segment of 4096 samples or more
+    (burn-in included) has signal in it.
 
 Wet signal y: a known nonlinear system with memory (sr = 48000)
     1. high-pass, one pole, fc = 120 Hz (input coupling / pre-emphasis):
@@ -100,6 +106,9 @@ def karplus_strong(n, freq, amp, rng, decay=0.996, sr=SAMPLE_RATE):
         idx += 1
         if idx == period:
             idx = 0
+    fade = min(n, int(0.01 * sr))  # 10 ms linear fade-out: no click at the cut
+    for i in range(fade):
+        out[n - 1 - i] *= i / fade
     return out
 
 
@@ -122,7 +131,7 @@ def add_into(dst, src, at):
 def make_dry(num_samples, seed, sr=SAMPLE_RATE):
     rng = random.Random(seed)
     x = [0.0] * num_samples
-    pos = int(0.25 * sr)
+    pos = 0
     sweep = log_sweep(min(3 * sr, max(0, num_samples - pos)), 40.0, 12_000.0, 0.8)
     add_into(x, sweep, pos)
     pos += len(sweep)
@@ -137,7 +146,7 @@ def make_dry(num_samples, seed, sr=SAMPLE_RATE):
             length = int((0.4 + 1.2 * rng.random()) * sr)
             decay = 0.990 + 0.009 * rng.random()
             add_into(x, karplus_strong(length, freq, amp, rng, decay), pos)
-            pos += int((0.15 + 0.5 * rng.random()) * sr)
+            pos += min(length, int((0.15 + 0.5 * rng.random()) * sr))
         elif r < 0.65:  # strummed chord: root, fifth, octave (+ third sometimes)
             root = int(rng.random() * 20)
             amp = 10.0 ** (db_levels[int(rng.random() * len(db_levels))] / 20.0) * 0.6
@@ -146,7 +155,7 @@ def make_dry(num_samples, seed, sr=SAMPLE_RATE):
             for j, iv in enumerate(intervals):
                 freq = 82.407 * 2.0 ** ((root + iv) / 12.0)
                 add_into(x, karplus_strong(length, freq, amp, rng, 0.995), pos + j * int(0.012 * sr))
-            pos += int((0.5 + 0.6 * rng.random()) * sr)
+            pos += min(length, int((0.5 + 0.6 * rng.random()) * sr))
         elif r < 0.77:  # noise burst
             amp = 10.0 ** (db_levels[int(rng.random() * len(db_levels))] / 20.0) * 0.5
             length = int((0.05 + 0.3 * rng.random()) * sr)
@@ -161,7 +170,7 @@ def make_dry(num_samples, seed, sr=SAMPLE_RATE):
             add_into(x, log_sweep(length, f0, f1, amp), pos)
             pos += length
         else:  # silence gap
-            pos += int((0.05 + 0.35 * rng.random()) * sr)
+            pos += int((0.01 + 0.03 * rng.random()) * sr)
     peak = max(abs(v) for v in x) if num_samples else 0.0
     if peak > 0.0:
         scale = DRY_PEAK / peak
