@@ -66,12 +66,23 @@ Install (CPU torch) and run, from the package root:
 
 Notes
     * Both trainers start from the same initial weights and see the same batches in
-      epoch 1 (same losses to the printed digits); from epoch 2 on Lightning's loop
-      gets a different shuffle from the seeded generator (cause not investigated), so
-      later epochs differ slightly.
+      epoch 1 (same losses to the printed digits); from epoch 2 on the batches are
+      shuffled differently under Lightning (checked on a toy data set: the same
+      seeded DataLoader yields the same first-epoch order under both loops and a
+      different second-epoch order under Lightning; cause in Lightning not traced),
+      so later epochs' losses differ, by the usual seed-to-seed spread.
     * Timings are wall-clock (time.perf_counter) per epoch: training steps, then the
       validation pass; "cum s" adds them up from the first epoch (set-up, data
       loading and Lightning's start-up excluded; "fit" is the whole fit call).
+
+Measured (2026-12-08; AMD EPYC Zen 5, 2 cores shared with other builds, load 3-8;
+torch 2.13.0+cpu, NAM 0.13.0; synthesize_capture.py --seconds 30; 3 epochs, 1 thread;
+details in Benchmarks/results/2026-12-08-nam-trainer-peer.md):
+    LSTM 1x16: lightning 0.9-1.2 s/epoch, plain 0.9-1.0 s/epoch;
+               val ESR 1.585, 0.978, 1.000 (lightning), 1.585, 1.031, 0.993 (plain)
+    LSTM 2x8:  lightning 1.3-1.4 s/epoch, plain 1.2-1.3 s/epoch;
+               val ESR 2.293, 1.908, 1.111 (lightning), 2.293, 1.331, 1.140 (plain)
+    Plain loop, 1x16, 150 epochs: first val ESR <= 0.05 at epoch 140 (204.5 s).
 """
 
 import argparse
