@@ -87,11 +87,10 @@ details in Benchmarks/results/2026-12-08-nam-trainer-peer.md):
 
 import argparse
 import json
-import math
 import os
 import platform
 import struct
-import sys
+import tempfile
 import time
 import warnings
 
@@ -226,16 +225,16 @@ def run_lightning(args, train, val):
                 "val_esr": float(trainer.callback_metrics["ESR"]),
             })
 
-    trainer = pl.Trainer(
-        accelerator="cpu", devices=1, max_epochs=args.epochs, callbacks=[Timer()],
-        logger=False, enable_checkpointing=False, enable_progress_bar=False,
-        enable_model_summary=False, num_sanity_val_steps=0,
-        default_root_dir=os.path.join(os.getcwd(), ".nam_bench_lightning"),
-    )
-    setup_s = time.perf_counter() - t_setup
-    t0 = time.perf_counter()
-    trainer.fit(module, train_loader, val_loader)
-    total = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="nam_bench_") as root:  # nothing is written there
+        trainer = pl.Trainer(
+            accelerator="cpu", devices=1, max_epochs=args.epochs, callbacks=[Timer()],
+            logger=False, enable_checkpointing=False, enable_progress_bar=False,
+            enable_model_summary=False, num_sanity_val_steps=0, default_root_dir=root,
+        )
+        setup_s = time.perf_counter() - t_setup
+        t0 = time.perf_counter()
+        trainer.fit(module, train_loader, val_loader)
+        total = time.perf_counter() - t0
     cum = 0.0
     for r in records:
         cum += r["wall_s"]
