@@ -79,6 +79,7 @@ enum DataMode {
             c.loss = switch o.loss {
             case "mse": MeanSquaredErrorLoss<Float>()
             case "esr-pre": try ErrorToSignalRatioLoss<Float>(preEmphasis: o.preEmphasis)
+            case "segment-esr": try ErrorToSignalRatioLoss<Float>(scope: .sequence)
             default: try ErrorToSignalRatioLoss<Float>()
             }
             c.clipping = try o.clip.map { try GradientClipping(maxNorm: $0) }

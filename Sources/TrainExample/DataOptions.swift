@@ -40,7 +40,8 @@ struct DataOptions {
           --batch N               segments per step (default 16)
           --validation-seconds S  held-out end of the signals (default 9 s, or the last 20% of
                                   signals shorter than 45 s; arrays: 20%)
-          --loss L                esr (default), esr-pre (ESR after pre-emphasis), mse
+          --loss L                esr (default: Σ(y−t)²/Σt² over each batch), esr-pre (the same after
+                                  pre-emphasis), segment-esr (each segment's ESR, averaged: NAM's), mse
           --pre-emphasis A        esr-pre's coefficient (default 0.85)
           --learning-rate R       Adam's rate (default 0.008)
           --schedule S            constant, exp:GAMMA (default exp:0.995), step:EVERY:GAMMA,
@@ -101,7 +102,9 @@ struct DataOptions {
             case "--validation-seconds": validationSeconds = try number(flag)
             case "--loss":
                 loss = try value(flag)
-                guard ["esr", "esr-pre", "mse"].contains(loss) else { throw UsageError("--loss needs esr, esr-pre or mse, found '\(loss)'") }
+                guard ["esr", "esr-pre", "segment-esr", "mse"].contains(loss) else {
+                    throw UsageError("--loss needs esr, esr-pre, segment-esr or mse, found '\(loss)'")
+                }
             case "--pre-emphasis": preEmphasis = try number(flag, positive: false)
             case "--learning-rate": learningRate = try number(flag)
             case "--schedule": schedule = try Self.schedule(try value(flag))

@@ -7,12 +7,15 @@ public struct LossContext: Equatable, Sendable {
     public let scoredValues: Int
     /// O, output scalars per step.
     public let outputSize: Int
+    /// The sum over the batch's sequences of the loss's `normaliser(targets:outputSize:)`.
+    public let normaliser: Double
 
     /// A context for a batch of `sequences` sequences holding `scoredValues` scored scalars, O per step.
-    public init(sequences: Int, scoredValues: Int, outputSize: Int) {
+    public init(sequences: Int, scoredValues: Int, outputSize: Int, normaliser: Double = 0) {
         self.sequences = sequences
         self.scoredValues = scoredValues
         self.outputSize = outputSize
+        self.normaliser = normaliser
     }
 }
 
@@ -30,6 +33,13 @@ public protocol SequenceLoss<Scalar>: Sendable {
     /// step-major), writes Δ = ∂(term)/∂y into `gradient` (same shape) and returns the term.
     func evaluate(outputs: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>,
                   gradient: UnsafeMutableBufferPointer<Scalar>, context: LossContext) -> Double
+    /// One sequence's share of a batch-wide divisor computed from the targets alone (summed over
+    /// the batch into `LossContext.normaliser` before any `evaluate`); 0 by default.
+    func normaliser(targets: UnsafeBufferPointer<Scalar>, outputSize: Int) -> Double
+}
+
+extension SequenceLoss {
+    public func normaliser(targets: UnsafeBufferPointer<Scalar>, outputSize: Int) -> Double { 0 }
 }
 
 /// The mean over every scored output scalar of the batch of (y − t)² (PyTorch's `nn.MSELoss()`).
@@ -51,45 +61,66 @@ public struct MeanSquaredErrorLoss<Scalar: CellScalar>: SequenceLoss {
     }
 }
 
-/// The error-to-signal ratio Σ(y − t)² / Σt² of each sequence, averaged over the batch's
-/// sequences (NAM's `esr`; for one sequence, the ratio itself), optionally after a first-order
-/// pre-emphasis filter p[n] = x[n] − a·x[n − 1] applied to y and t within the scored steps (so
-/// S − 1 filtered steps per sequence, as NAM filters after masking).
+/// The error-to-signal ratio Σ(y − t)² / Σt², optionally after a first-order pre-emphasis
+/// filter p[n] = x[n] − a·x[n − 1] applied to y and t within each sequence's scored steps (S − 1
+/// filtered steps per sequence, as NAM filters after masking), over one of two scopes:
+/// - `.batch` (the default): both sums run over the whole batch, as the GuitarML trainers
+///   compute it, so quiet or silent segments weigh by their energy instead of dividing by it;
+/// - `.sequence`: each sequence's ratio, averaged over the batch (NAM's `esr`).
 ///
-/// A sequence whose (filtered) target is all zeros has no ratio: its term is infinite, and the
-/// driver refuses such a training step.
+/// For one sequence both are its ratio. A batch (or, per sequence, a sequence) whose filtered
+/// target is all zeros has no ratio: the loss is infinite, and the driver refuses that step.
 public struct ErrorToSignalRatioLoss<Scalar: CellScalar>: SequenceLoss {
+    /// Which sums the ratio divides.
+    public enum Scope: Sendable { case batch, sequence }
+
     /// The pre-emphasis coefficient a, or nil for none.
     public let preEmphasis: Double?
+    /// The scope of the ratio.
+    public let scope: Scope
 
-    /// ESR, with the pre-emphasis filter of coefficient `preEmphasis` if given.
+    /// ESR over `scope`, with the pre-emphasis filter of coefficient `preEmphasis` if given.
     /// - Throws: `CellForgeError` unless the coefficient is finite.
-    public init(preEmphasis: Double? = nil) throws {
+    public init(preEmphasis: Double? = nil, scope: Scope = .batch) throws {
         if let a = preEmphasis, !a.isFinite { throw CellForgeError.nonFinite(name: "ESR pre-emphasis coefficient") }
         self.preEmphasis = preEmphasis
+        self.scope = scope
     }
 
-    public var name: String { preEmphasis.map { "ESR (pre-emphasis \($0))" } ?? "ESR" }
+    public var name: String { (scope == .batch ? "ESR" : "segment ESR") + (preEmphasis.map { " (pre-emphasis \($0))" } ?? "") }
+
+    /// Σ of the filtered target's squares.
+    public func normaliser(targets t: UnsafeBufferPointer<Scalar>, outputSize O: Int) -> Double {
+        let a = preEmphasis ?? 0
+        var sum = 0.0
+        for k in stride(from: preEmphasis == nil ? 0 : O, to: t.count, by: 1) {
+            let s = Double(t[k]) - (k >= O ? a * Double(t[k - O]) : 0)
+            sum += s * s
+        }
+        return sum
+    }
 
     public func evaluate(outputs y: UnsafeBufferPointer<Scalar>, targets t: UnsafeBufferPointer<Scalar>,
                          gradient g: UnsafeMutableBufferPointer<Scalar>, context: LossContext) -> Double {
         let O = context.outputSize, a = preEmphasis ?? 0, first = preEmphasis == nil ? 0 : O
-        // Filtered error and target at value k (k ≥ first): e[k] − a·e[k − O].
-        func filtered(_ x: (Int) -> Double, _ k: Int) -> Double { k >= O ? x(k) - a * x(k - O) : x(k) }
-        let error = { (k: Int) in Double(y[k]) - Double(t[k]) }, target = { (k: Int) in Double(t[k]) }
-        var errorEnergy = 0.0, signalEnergy = 0.0
-        for k in stride(from: first, to: y.count, by: 1) {
-            let e = filtered(error, k), s = filtered(target, k)
-            errorEnergy += e * e
-            signalEnergy += s * s
+        // The filtered error at value k ≥ first: e[k] − a·e[k − O].
+        func error(_ k: Int) -> Double {
+            let e = Double(y[k]) - Double(t[k])
+            return k >= O ? e - a * (Double(y[k - O]) - Double(t[k - O])) : e
         }
-        let scale = 2 / (signalEnergy * Double(context.sequences))
+        var errorEnergy = 0.0
+        for k in stride(from: first, to: y.count, by: 1) {
+            let e = error(k)
+            errorEnergy += e * e
+        }
+        let divisor = scope == .batch ? context.normaliser : normaliser(targets: t, outputSize: O) * Double(context.sequences)
+        let scale = 2 / divisor
         // Δy[k] = g_f[k] − a·g_f[k + O], where g_f is the gradient with respect to the filtered error.
         for k in y.indices {
-            let here = k >= first ? scale * filtered(error, k) : 0
-            let next = preEmphasis != nil && k + O < y.count ? scale * filtered(error, k + O) : 0
+            let here = k >= first ? scale * error(k) : 0
+            let next = preEmphasis != nil && k + O < y.count ? scale * error(k + O) : 0
             g[k] = Scalar(here - a * next)
         }
-        return errorEnergy / signalEnergy / Double(context.sequences)
+        return errorEnergy / divisor
     }
 }

@@ -19,8 +19,14 @@ struct TrainingBatch<Scalar: CellScalar> {
         }
         sequences = try SequenceBatch(inputs: inputs, lengths: lengths, inputSize: D)
         let scored = (sequences.totalSteps - lengths.count * dataset.burnIn) * O
-        self.loss = ScoredLoss(loss: loss, targets: targets, stepOffsets: sequences.stepOffsets, burnIn: dataset.burnIn,
-                               context: LossContext(sequences: lengths.count, scoredValues: scored, outputSize: O))
+        let offsets = sequences.stepOffsets, skip = dataset.burnIn * O
+        let normaliser = targets.withUnsafeBufferPointer { t in
+            lengths.indices.reduce(0.0) { sum, m in
+                sum + loss.normaliser(targets: UnsafeBufferPointer(rebasing: t[(offsets[m] * O + skip)..<(offsets[m + 1] * O)]), outputSize: O)
+            }
+        }
+        self.loss = ScoredLoss(loss: loss, targets: targets, stepOffsets: offsets, burnIn: dataset.burnIn,
+                               context: LossContext(sequences: lengths.count, scoredValues: scored, outputSize: O, normaliser: normaliser))
     }
 }
 

@@ -33,7 +33,10 @@ import Testing
     /// The loss of the fixture's batch through `SequenceLoss`, the burn-in's Δ zero.
     func evaluate(_ loss: any SequenceLoss<Double>, _ f: TrainingFixtures.Loss) -> (Double, [Double]) {
         let B = f.outputs.count / f.length, S = f.length - f.burnIn
-        let context = LossContext(sequences: B, scoredValues: B * S, outputSize: 1)
+        let normaliser = f.targets.withUnsafeBufferPointer { t in
+            (0..<B).reduce(0.0) { $0 + loss.normaliser(targets: UnsafeBufferPointer(rebasing: t[(($1 * f.length) + f.burnIn)..<(($1 + 1) * f.length)]), outputSize: 1) }
+        }
+        let context = LossContext(sequences: B, scoredValues: B * S, outputSize: 1, normaliser: normaliser)
         var gradient = [Double](repeating: 0, count: f.outputs.count), total = 0.0
         for n in 0..<B {
             let range = (n * f.length + f.burnIn)..<((n + 1) * f.length)
@@ -51,7 +54,8 @@ import Testing
 
     @Test func lossesMatchNAMAndAutograd() throws {
         for f in try TrainingFixtures.load().losses {
-            let loss: any SequenceLoss<Double> = f.name == "mse" ? MeanSquaredErrorLoss() : try ErrorToSignalRatioLoss(preEmphasis: f.coefficient)
+            let loss: any SequenceLoss<Double> = f.name == "mse" ? MeanSquaredErrorLoss()
+                : try ErrorToSignalRatioLoss(preEmphasis: f.coefficient, scope: f.name.hasSuffix("sequence") ? .sequence : .batch)
             let (value, gradient) = evaluate(loss, f)
             #expect(abs(value - f.loss) <= 1e-13 * f.loss, "\(f.name): \(value) vs NAM \(f.loss)")
             let scale = f.gradient.map(abs).max()!
@@ -61,14 +65,18 @@ import Testing
         }
     }
 
-    /// ESR with pre-emphasis on two outputs per step (filtered per output), against central differences.
-    @Test func preEmphasisESRGradientMatchesFiniteDifferences() throws {
+    /// ESR with pre-emphasis on two outputs per step (filtered per output), against central
+    /// differences, in both scopes.
+    @Test(arguments: [ErrorToSignalRatioLoss<Double>.Scope.batch, .sequence])
+    func preEmphasisESRGradientMatchesFiniteDifferences(_ scope: ErrorToSignalRatioLoss<Double>.Scope) throws {
         var rng = SplitMix64(seed: 3)
         let steps = 12, O = 2
         var y = (0..<(steps * O)).map { _ in rng.nextSigned(Double.self) }
         let t = (0..<(steps * O)).map { _ in rng.nextSigned(Double.self) }
-        let loss = try ErrorToSignalRatioLoss<Double>(preEmphasis: 0.7)
-        let context = LossContext(sequences: 2, scoredValues: steps * O, outputSize: O)
+        let loss = try ErrorToSignalRatioLoss<Double>(preEmphasis: 0.7, scope: scope)
+        // As if the batch held another sequence with target energy 3.
+        let normaliser = t.withUnsafeBufferPointer { loss.normaliser(targets: $0, outputSize: O) } + 3
+        let context = LossContext(sequences: 2, scoredValues: steps * O, outputSize: O, normaliser: normaliser)
         func value(_ y: [Double]) -> (Double, [Double]) {
             var g = [Double](repeating: 0, count: y.count)
             let v = y.withUnsafeBufferPointer { y in t.withUnsafeBufferPointer { t in

@@ -48,7 +48,7 @@ out["schedules"].append({"kind": "plateau", "factor": 0.5, "patience": 2, "thres
 B, L, mask = 3, 40, 5
 preds = torch.randn(B, L, dtype=torch.float64) * 0.3
 targets = torch.randn(B, L, dtype=torch.float64) * 0.4
-for name, coef in [("mse", None), ("esr", None), ("esr_pre", 0.85)]:
+for name, coef in [("mse", None), ("esr_sequence", None), ("esr_pre_sequence", 0.85), ("esr_batch", None), ("esr_pre_batch", 0.85)]:
     y = preds.clone().requires_grad_(True)
     ym, tm = y[:, mask:], targets[:, mask:]
     if name == "mse":
@@ -56,13 +56,13 @@ for name, coef in [("mse", None), ("esr", None), ("esr_pre", 0.85)]:
     else:
         if coef is not None:
             ym, tm = apply_pre_emphasis_filter(ym, coef), apply_pre_emphasis_filter(tm, coef)
-        loss = esr(ym, tm)
+        # NAM's esr averages each sequence's ratio; the batch ratio sums over the whole batch
+        # first (GuitarML's ESRLoss without its epsilon).
+        loss = esr(ym, tm) if name.endswith("sequence") else torch.sum(torch.square(ym - tm)) / torch.sum(torch.square(tm))
     loss.backward()
     out["losses"].append({"name": name, "coefficient": coef, "burnIn": mask, "length": L,
                           "outputs": preds.flatten().tolist(), "targets": targets.flatten().tolist(),
                           "loss": loss.item(), "gradient": y.grad.flatten().tolist()})
-
-
 
 def splitmix64(state):
     """CellForge's SplitMix64: returns (next state, output)."""
