@@ -118,8 +118,9 @@ enum DataMode {
             print(String(format: "best validation %@ %.6f after epoch %d", t.configuration.metricName, best.metric, best.epoch))
             let stream = try ModelStream<Float>(parameters: best.parameters, registry: GeneratedKernels.self, maximumBlock: 4096)
             let state = settledState(stream)
-            let metadata = ["training.metric": t.configuration.metricName, "training.validation": "\(best.metric)",
-                            "training.epoch": "\(best.epoch)", "training.data": o.input.lastPathComponent]
+            let metadata = ["trained_with": "CellForge cellforge-train", "training_metric": t.configuration.metricName,
+                            "training_validation": "\(best.metric)", "training_epoch": "\(best.epoch)",
+                            "training_input": o.input.lastPathComponent, "training_target": o.target.lastPathComponent]
             for (format, url) in formats {
                 try format.write(best.parameters, initialState: state, sampleRate: signals.sampleRate ?? o.sampleRate, metadata: metadata, to: url)
                 print("wrote \(url.path)")

@@ -25,12 +25,12 @@ enum ExportFormat {
     /// The file's bytes for `model`.
     /// - Parameters:
     ///   - initialState: where a stream of the model should start (written by `.nam` only).
-    ///   - metadata: what the training reported (written by `.cfmodel` only).
+    ///   - metadata: what the training reported (written by `.nam` and `.cfmodel`).
     /// - Throws: `CellForgeError` if the format cannot hold the model.
     func write(_ model: ModelParameters<Float>, initialState: [Float], sampleRate: Int?, metadata: [String: String], to url: URL) throws {
         switch self {
         case .nam:
-            try NAMModel(parameters: model, initialState: initialState, sampleRate: sampleRate.map(Double.init)).save(to: url)
+            try NAMModel(parameters: model, initialState: initialState, sampleRate: sampleRate.map(Double.init), metadata: metadata).save(to: url)
         case .rtNeural: try AtomicFile.write(RTNeuralModel.json(model), to: url)
         case .pyTorch: try PyTorchModelWeights.tensors(model, recurrent: "rnn.", head: "head.").write(to: url)
         case .cellForge: try ModelFile(parameters: model, metadata: metadata).save(to: url)

@@ -16,7 +16,8 @@ import Foundation
 /// activation. The initial states are where NAM's plugin starts a stream: use them with
 /// `ModelStream.setState(_:)` (`initialState` is in the stream's layout).
 ///
-/// `metadata` (loudness, gear, dates) is not kept; `version` is not checked (the LSTM layout
+/// Of `metadata`, the entries whose values are strings are kept (`metadata`: a name, who modelled
+/// it, how it was trained); numbers and objects (loudness, dates) are not; `version` is not checked (the LSTM layout
 /// is the same in every version), and files are written as version 0.5.4.
 public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
     /// The layers (all LSTM of one hidden size) and the identity-activation head.
@@ -26,6 +27,8 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
     public let initialState: [Scalar]
     /// The sample rate the model was trained at, in Hz, if the file says.
     public let sampleRate: Double?
+    /// The string entries of the file's `metadata` object.
+    public let metadata: [String: String]
 
     /// What messages call this kind of file.
     static var what: String { "NAM LSTM model" }
@@ -36,10 +39,12 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
     /// - Parameters:
     ///   - initialState: per layer h then c (`ModelStream`'s layout); nil for zeros.
     ///   - sampleRate: the rate in Hz the model was trained at, or nil.
+    ///   - metadata: string entries for the file's `metadata` object.
     /// - Throws: a one-line `CellForgeError` unless every layer is an LSTM of one hidden size,
     ///   the head exists and has no activation, the state has 2·H per layer, every value is
     ///   finite, and the sample rate is positive and finite.
-    public init(parameters: ModelParameters<Scalar>, initialState: [Scalar]? = nil, sampleRate: Double? = nil) throws {
+    public init(parameters: ModelParameters<Scalar>, initialState: [Scalar]? = nil, sampleRate: Double? = nil,
+                metadata: [String: String] = [:]) throws {
         let architecture = parameters.architecture
         let stack = try RecurrentStackWithHead(parameters, format: Self.what)
         let H = stack.recurrent[0].hiddenSize
@@ -68,6 +73,7 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
         self.parameters = parameters
         self.initialState = state
         self.sampleRate = sampleRate
+        self.metadata = metadata
     }
 
     /// The largest `.nam` file read: that of the other JSON model format, RTNeural's
@@ -152,7 +158,9 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
         }
         let parameters: ModelParameters<Scalar> = try PyTorchModelWeights.parameters(
             from: layout.stateDict(values), recurrent: Layout.recurrent, head: Layout.head, kind: .lstm)
-        try self.init(parameters: parameters, initialState: layout.initialState(values).map { Scalar($0) }, sampleRate: sampleRate)
+        let strings = (root["metadata"]?.object ?? [:]).compactMapValues(\.string)
+        try self.init(parameters: parameters, initialState: layout.initialState(values).map { Scalar($0) }, sampleRate: sampleRate,
+                      metadata: strings)
     }
 
     /// The model as `.nam` JSON that NAM's plugin core and its Python package
@@ -168,7 +176,9 @@ public struct NAMModel<Scalar: CellScalar>: Equatable, Sendable {
         var config = "{\"input_size\": \(architecture.inputSize), \"hidden_size\": \(layout.hiddenSize), "
             + "\"num_layers\": \(layout.layerCount)"
         if architecture.outputSize != 1 { config += ", \"out_channels\": \(architecture.outputSize)" }
-        var text = "{\"version\": \"\(Self.version)\", \"metadata\": {}, \"architecture\": \"LSTM\", \"config\": \(config)}, "
+        let entries = metadata.sorted { $0.key < $1.key }.map { SafeTensors.jsonString($0.key) + ": " + SafeTensors.jsonString($0.value) }
+        var text = "{\"version\": \"\(Self.version)\", \"metadata\": {\(entries.joined(separator: ", "))}, \"architecture\": \"LSTM\", "
+            + "\"config\": \(config)}, "
             + "\"weights\": [" + numbers.joined(separator: ", ") + "]"
         if let sampleRate { text += ", \"sample_rate\": \(sampleRate.description)" }
         return Data((text + "}\n").utf8)
