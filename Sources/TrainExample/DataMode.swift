@@ -73,6 +73,7 @@ enum DataMode {
             var c = TrainerConfiguration<Float>()
             c.epochs = o.epochs
             c.batchSize = o.batchSize
+            c.dropsLastPartialBatch = o.dropLast
             c.seed = o.seed
             c.learningRate = o.learningRate
             c.schedule = if case let .cosine(_, minimum) = o.schedule { .cosine(period: o.epochs, minimum: minimum) } else { o.schedule }
@@ -87,7 +88,7 @@ enum DataMode {
             c.checkpointURL = o.checkpointURL
             c.checkpointEvery = o.checkpointEvery
             let driver = try ModelDriver<Float>(parameters: .random(architecture, seed: o.seed), registry: GeneratedKernels.self,
-                                                workerCount: o.workers, sequencesPerChunk: 4)
+                                                workerCount: o.workers, sequencesPerChunk: 8)
             do { trainer = try Trainer(driver: driver, training: training, validation: validation, configuration: c) } catch {
                 throw UsageError("\(error)")
             }

@@ -7,6 +7,7 @@ struct DataOptions {
     var channel = 0
     var cell = CellKind.lstm, layers = 1, hidden = 16
     var epochs = 100, batchSize = 16, segment = 8192, burnIn = 1024
+    var dropLast = false
     var validationSeconds: Double?
     var learningRate = 0.008
     var schedule = LearningRateSchedule.exponential(factor: 0.995)
@@ -38,6 +39,7 @@ struct DataOptions {
           --segment N             training segment length in samples (default 8192)
           --burn-in N             first samples of each segment left out of the loss (default 1024)
           --batch N               segments per step (default 16)
+          --drop-last             leave out each epoch's last batch if smaller (NAM's trainer does)
           --validation-seconds S  held-out end of the signals (default 9 s, or the last 20% of
                                   signals shorter than 45 s; arrays: 20%)
           --loss L                esr (default: Σ(y−t)²/Σt² over each batch), esr-pre (the same after
@@ -99,6 +101,7 @@ struct DataOptions {
             case "--segment": segment = try integer(flag, minimum: 2)
             case "--burn-in": burnIn = try integer(flag, minimum: 0)
             case "--batch": batchSize = try integer(flag)
+            case "--drop-last": dropLast = true
             case "--validation-seconds": validationSeconds = try number(flag)
             case "--loss":
                 loss = try value(flag)

@@ -15,8 +15,8 @@ struct ProgressLine {
         var line = String(format: "epoch %3d/%d [", p.epoch, p.epochs) + bar + "] "
             + String(format: "loss %.5f", p.loss)
         if let v = p.validation { line += String(format: "  val %@ %.5f", p.metricName, v) }
-        line += String(format: "  lr %.2e  %.2f Msteps/s  %@ (ETA %@)", p.learningRate, p.rate / 1e6,
-                       Self.duration(p.elapsed), Self.duration(p.remaining))
+        line += String(format: "  lr %.2e  %.3f s/epoch  %.2f Msteps/s  %.1f s (ETA %@)", p.learningRate, p.epochSeconds, p.rate / 1e6,
+                       p.elapsed, Self.duration(p.remaining))
         if p.refusedSteps > 0 { line += "  \(p.refusedSteps) steps refused" }
         print((live ? "\r\u{1B}[K" : "") + line, terminator: p.epochEnded ? "\n" : "")
         fflush(nil)

@@ -51,13 +51,9 @@ public struct MeanSquaredErrorLoss<Scalar: CellScalar>: SequenceLoss {
     public func evaluate(outputs y: UnsafeBufferPointer<Scalar>, targets t: UnsafeBufferPointer<Scalar>,
                          gradient g: UnsafeMutableBufferPointer<Scalar>, context: LossContext) -> Double {
         let scale = 1 / Double(context.scoredValues)
-        var sum = 0.0
-        for k in y.indices {
-            let e = Double(y[k]) - Double(t[k])
-            sum += e * e
-            g[k] = Scalar(2 * scale * e)
-        }
-        return sum * scale
+        return Scalar.self == Float.self
+            ? LossSteps.squaredError(y.as(Float.self), t.as(Float.self), g.as(Float.self), scale: scale)
+            : LossSteps.squaredError(y.as(Double.self), t.as(Double.self), g.as(Double.self), scale: scale)
     }
 }
 
@@ -91,36 +87,19 @@ public struct ErrorToSignalRatioLoss<Scalar: CellScalar>: SequenceLoss {
 
     /// Σ of the filtered target's squares.
     public func normaliser(targets t: UnsafeBufferPointer<Scalar>, outputSize O: Int) -> Double {
-        let a = preEmphasis ?? 0
-        var sum = 0.0
-        for k in stride(from: preEmphasis == nil ? 0 : O, to: t.count, by: 1) {
-            let s = Double(t[k]) - (k >= O ? a * Double(t[k - O]) : 0)
-            sum += s * s
-        }
-        return sum
+        Scalar.self == Float.self
+            ? LossSteps.filteredEnergy(t.as(Float.self), outputSize: O, coefficient: preEmphasis)
+            : LossSteps.filteredEnergy(t.as(Double.self), outputSize: O, coefficient: preEmphasis)
     }
 
     public func evaluate(outputs y: UnsafeBufferPointer<Scalar>, targets t: UnsafeBufferPointer<Scalar>,
                          gradient g: UnsafeMutableBufferPointer<Scalar>, context: LossContext) -> Double {
-        let O = context.outputSize, a = preEmphasis ?? 0, first = preEmphasis == nil ? 0 : O
-        // The filtered error at value k ≥ first: e[k] − a·e[k − O].
-        func error(_ k: Int) -> Double {
-            let e = Double(y[k]) - Double(t[k])
-            return k >= O ? e - a * (Double(y[k - O]) - Double(t[k - O])) : e
-        }
-        var errorEnergy = 0.0
-        for k in stride(from: first, to: y.count, by: 1) {
-            let e = error(k)
-            errorEnergy += e * e
-        }
-        let divisor = scope == .batch ? context.normaliser : normaliser(targets: t, outputSize: O) * Double(context.sequences)
-        let scale = 2 / divisor
-        // Δy[k] = g_f[k] − a·g_f[k + O], where g_f is the gradient with respect to the filtered error.
-        for k in y.indices {
-            let here = k >= first ? scale * error(k) : 0
-            let next = preEmphasis != nil && k + O < y.count ? scale * error(k + O) : 0
-            g[k] = Scalar(here - a * next)
-        }
-        return errorEnergy / divisor
+        let divisor = scope == .batch ? context.normaliser
+            : normaliser(targets: t, outputSize: context.outputSize) * Double(context.sequences)
+        return Scalar.self == Float.self
+            ? LossSteps.errorToSignal(y.as(Float.self), t.as(Float.self), g.as(Float.self), outputSize: context.outputSize,
+                                      coefficient: preEmphasis, divisor: divisor)
+            : LossSteps.errorToSignal(y.as(Double.self), t.as(Double.self), g.as(Double.self), outputSize: context.outputSize,
+                                      coefficient: preEmphasis, divisor: divisor)
     }
 }

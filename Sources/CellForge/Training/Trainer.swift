@@ -27,8 +27,8 @@ public final class Trainer<Scalar: CellScalar> {
 
     /// A trainer at epoch 0 of `driver`'s current parameters.
     /// - Throws: a one-line `CellForgeError` if a dataset's input or output size is not the
-    ///   model's, the validation data's burn-in differs from the training data's, or the
-    ///   configuration is out of range.
+    ///   model's, the configuration is out of range, or it drops the last partial batch and the
+    ///   training data holds less than one batch.
     public init(driver: ModelDriver<Scalar>, training: SequenceDataset<Scalar>, validation: SequenceDataset<Scalar>? = nil,
                 configuration: TrainerConfiguration<Scalar> = TrainerConfiguration()) throws {
         try configuration.validate()
@@ -39,6 +39,10 @@ public final class Trainer<Scalar: CellScalar> {
                 throw CellForgeError.shapeMismatch(name: "\(name) data sizes", expected: "D \(a.inputSize), O \(a.outputSize) (the model's)",
                                                    actual: "D \(data.inputSize), O \(data.outputSize)")
             }
+        }
+        if configuration.dropsLastPartialBatch, training.count < configuration.batchSize {
+            throw CellForgeError.invalidArgument("training data has \(training.count) sequences, fewer than one batch of "
+                + "\(configuration.batchSize), and the last partial batch is dropped")
         }
         self.driver = driver
         self.training = training
@@ -53,7 +57,10 @@ public final class Trainer<Scalar: CellScalar> {
     public var epochsCompleted: Int { history.count }
 
     /// Training steps per epoch.
-    public var stepsPerEpoch: Int { (training.count + configuration.batchSize - 1) / configuration.batchSize }
+    public var stepsPerEpoch: Int {
+        let b = configuration.batchSize
+        return configuration.dropsLastPartialBatch ? training.count / b : (training.count + b - 1) / b
+    }
 
     /// Whether early stopping's patience has run out.
     public var isOutOfPatience: Bool {
@@ -88,10 +95,10 @@ public final class Trainer<Scalar: CellScalar> {
                 progress(TrainingProgress(epoch: epoch + 1, epochs: configuration.epochs, step: stepsDone, stepsPerEpoch: stepsPerEpoch,
                                           loss: lossSequences > 0 ? lossSum / Double(lossSequences) : .nan, learningRate: rate,
                                           validation: validation, metricName: configuration.metricName, refusedSteps: refused,
-                                          epochEnded: ended, rate: epochSeconds > 0 ? Double(trainedSteps) / epochSeconds : 0,
+                                          epochEnded: ended, rate: epochSeconds > 0 ? Double(trainedSteps) / epochSeconds : 0, epochSeconds: epochSeconds,
                                           elapsed: total, remaining: max(0, left) * perEpoch))
             }
-            for start in stride(from: 0, to: order.count, by: configuration.batchSize) {
+            for start in stride(from: 0, to: stepsPerEpoch * configuration.batchSize, by: configuration.batchSize) {
                 let batch = try TrainingBatch(training, indices: order[start..<min(start + configuration.batchSize, order.count)],
                                               loss: configuration.loss)
                 let result = try driver.train(batch.sequences, supervision: .loss(batch.loss), optimizer: &optimizer,

@@ -6,8 +6,11 @@ import Foundation
 public struct TrainerConfiguration<Scalar: CellScalar>: Sendable {
     /// Passes over the training set, at most.
     public var epochs: Int = 100
-    /// Sequences per training step (the last batch of an epoch may be smaller).
+    /// Sequences per training step.
     public var batchSize: Int = 16
+    /// Whether an epoch leaves out its last batch when it is smaller than `batchSize` (PyTorch's
+    /// `drop_last`, as NAM's trainer sets it); by default it trains on it.
+    public var dropsLastPartialBatch = false
     /// Fixes the order of each epoch's sequences (`EpochOrder`).
     public var seed: UInt64 = 0
     /// The training loss.

@@ -44,7 +44,7 @@ public struct TrainerState: Equatable, Sendable {
 }
 
 /// The settings of a `Trainer` that change its result, as text, so that a resumed run can be
-/// refused when they differ: batch size, seed, loss, metric, learning rate and schedule,
+/// refused when they differ: batch size (and dropping the last partial batch), seed, loss, metric, learning rate and schedule,
 /// clipping, Adam's constants, and each dataset's shape and checksum.
 struct TrainerSettings {
     let values: [String: String]
@@ -58,7 +58,7 @@ struct TrainerSettings {
                 + TensorChecksums.hex(CRC32C.checksum(bytes))
         }
         values = [
-            "batch_size": "\(c.batchSize)", "seed": "\(c.seed)", "loss": c.loss.name, "metric": c.metricName,
+            "batch_size": "\(c.batchSize)", "drop_last": "\(c.dropsLastPartialBatch)", "seed": "\(c.seed)", "loss": c.loss.name, "metric": c.metricName,
             "learning_rate": "\(c.learningRate)", "schedule": "\(c.schedule)",
             "clipping": c.clipping.map { "max norm \($0.maxNorm)" } ?? "none",
             "adam": "β₁ \(c.adamBeta1), β₂ \(c.adamBeta2), ε \(c.adamEpsilon)",

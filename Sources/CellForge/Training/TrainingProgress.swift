@@ -20,6 +20,8 @@ public struct TrainingProgress: Sendable {
     public let epochEnded: Bool
     /// Sequence steps trained per second in this epoch.
     public let rate: Double
+    /// Seconds this epoch has taken so far (validation included once it ends).
+    public let epochSeconds: Double
     /// Seconds spent training so far in this run (resumed runs include earlier time), and the estimate left.
     public let elapsed: Double, remaining: Double
 }

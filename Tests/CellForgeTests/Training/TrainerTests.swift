@@ -139,6 +139,21 @@ import Testing
         #expect(trainer.epochsCompleted == 3)
     }
 
+    @Test func droppingTheLastPartialBatch() throws {
+        let (training, validation) = try Self.data()
+        var configuration = try Self.configuration(epochs: 1)
+        configuration.dropsLastPartialBatch = true
+        let trainer = try Trainer(driver: Self.driver(), training: training, validation: validation, configuration: configuration)
+        #expect(trainer.stepsPerEpoch == 4, "23 sequences in batches of 5")
+        var steps = 0
+        try trainer.run(progress: { p in if !p.epochEnded { steps += 1 } })
+        #expect(steps == 4)
+        configuration.batchSize = 24
+        #expect { try Trainer(driver: Self.driver(), training: training, configuration: configuration) } throws: {
+            "\($0)".contains("fewer than one batch")
+        }
+    }
+
     @Test func resumeRefusesOtherSettingsAndChangesNothing() throws {
         let (training, validation) = try Self.data()
         let url = Self.temporaryURL("refuse.safetensors")
