@@ -85,7 +85,7 @@ import Testing
             let message = error.description
             #expect(!message.contains("\n"))
             #expect(message.hasPrefix("no generated kernel for GRU H11 D2 Float; available: LSTM Float H3 D5, H5 D3, H5 D5, "
-                                      + "H8 D1, H8 D8, H20 D1, H32 D32; LSTM Double H5 D3, H5 D5, H8 D8; "
+                                      + "H8 D1, H8 D8, H16 D1, H20 D1, H32 D32; LSTM Double H5 D3, H5 D5, H8 D8; "
                                       + "GRU Float H5 D3, H7 D2, H8 D8, H12 D2; GRU Double H7 D2; RNN Float H8 D8; "))
             #expect(message.hasSuffix("add {\"cell\": \"gru\", \"hidden\": 11, \"input\": 2, \"scalar\": \"float\"} to "
                                       + "Generated/kernels.json and run swift run codegen --manifest Generated/kernels.json"))

@@ -104,6 +104,11 @@ public struct NumPyArray: Equatable, Sendable {
 
     /// The values in C order (last index fastest), converted to `S` (float64 to Float rounds).
     public func values<S: CellScalar>(as _: S.Type = S.self) -> [S] {
+        // Decoded by code specialised for the scalar type (generic conversions are several times slower).
+        S.self == Float.self ? unsafeBitCast(decode(as: Float.self), to: [S].self) : unsafeBitCast(decode(as: Double.self), to: [S].self)
+    }
+
+    private func decode<S: CellScalar>(as _: S.Type) -> [S] {
         bytes.withUnsafeBytes { raw in
             switch dtype {
             case .float32:

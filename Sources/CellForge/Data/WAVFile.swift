@@ -107,6 +107,14 @@ public struct WAVFile: Equatable, Sendable {
             throw CellForgeError.invalidArgument("WAV channel \(index) requested, file has \(channelCount) "
                 + "(channels are numbered from 0)")
         }
+        // Decoded by code specialised for the scalar type: generic code converts sample by sample
+        // through the generic initialisers, several times slower.
+        return S.self == Float.self ? unsafeBitCast(decode(index, as: Float.self), to: [S].self)
+            : unsafeBitCast(decode(index, as: Double.self), to: [S].self)
+    }
+
+    /// Channel `index` (in range) as `S` values.
+    private func decode<S: CellScalar>(_ index: Int, as _: S.Type) -> [S] {
         let width = encoding.bytesPerSample, stride = channelCount * width
         func decode(_ sample: (UnsafeRawBufferPointer, Int) -> S) -> [S] {
             samples.withUnsafeBytes { raw in (0..<frameCount).map { sample(raw, $0 * stride + index * width) } }
