@@ -5,16 +5,8 @@ import Testing
 /// The dataset fixtures in Tests/Fixtures/data (written by make_data_fixtures.py with Python's
 /// wave module, soundfile and NumPy) and what those tools decode from them (expected.json).
 enum DataFixtures {
-    /// Tests/Fixtures/data in this package (found by walking up from this file to Package.swift).
-    static func folder(filePath: String = #filePath) throws -> URL {
-        var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            let parent = folder.deletingLastPathComponent()
-            guard parent.path != folder.path else { throw FixtureError("no Package.swift above \(filePath)") }
-            folder = parent
-        }
-        return folder.appendingPathComponent("Tests/Fixtures/data")
-    }
+    /// Tests/Fixtures/data in this package (`FixtureFolder`).
+    static func folder() throws -> URL { try FixtureFolder.named("data") }
 
     /// A fixture file's URL.
     static func url(_ name: String) throws -> URL { try folder().appendingPathComponent(name) }

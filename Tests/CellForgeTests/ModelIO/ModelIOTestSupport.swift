@@ -6,16 +6,8 @@ import Testing
 /// make_format_fixtures.py with PyTorch, Keras and RTNeural's model_utils), shared by the
 /// model I/O tests.
 enum ModelIOTestSupport {
-    /// Tests/Fixtures/formats in this package (found by walking up from this file to Package.swift).
-    static func folder(filePath: String = #filePath) throws -> URL {
-        var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            let parent = folder.deletingLastPathComponent()
-            guard parent.path != folder.path else { throw FixtureError("no Package.swift above \(filePath)") }
-            folder = parent
-        }
-        return folder.appendingPathComponent("Tests/Fixtures/formats")
-    }
+    /// Tests/Fixtures/formats in this package (`FixtureFolder`).
+    static func folder() throws -> URL { try FixtureFolder.named("formats") }
 
     /// A fixture file's URL.
     static func url(_ name: String) throws -> URL { try folder().appendingPathComponent(name) }

@@ -28,9 +28,8 @@ struct TrainingFixtures: Decodable {
     let losses: [Loss]
     let epochOrders: [Order]
 
-    static func load(filePath: String = #filePath) throws -> TrainingFixtures {
-        let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/training/training_fixtures.json")
+    static func load() throws -> TrainingFixtures {
+        let url = try FixtureFolder.named("training").appendingPathComponent("training_fixtures.json")
         return try JSONDecoder().decode(TrainingFixtures.self, from: Data(contentsOf: url))
     }
 }
