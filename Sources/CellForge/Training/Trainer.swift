@@ -85,18 +85,18 @@ public final class Trainer<Scalar: CellScalar> {
             let rate = scheduler.rate(epoch: epoch)
             optimizer.learningRate = Scalar(rate)
             let order = EpochOrder.permutation(count: training.count, seed: configuration.seed, epoch: epoch)
-            var lossSum = 0.0, lossSequences = 0, refused = 0, stepsDone = 0
+            var lossSum = 0.0, lossSequences = 0, refused = 0, stepsDone = 0, trainedSteps = 0
             func report(validation: Double?, ended: Bool) {
-                let epochSeconds = seconds(since: epochStart), total = earlierSeconds + seconds(since: runStart)
-                let trainedSteps = order.prefix(min(stepsDone * configuration.batchSize, order.count)).reduce(0) { $0 + training.lengths[$1] }
-                let runFraction = (Double(epochsCompleted - epochsAtStart) + Double(stepsDone) / Double(stepsPerEpoch))
-                let perEpoch = runFraction > 0 ? seconds(since: runStart) / runFraction : 0
-                let left = Double(configuration.epochs - epoch) - Double(stepsDone) / Double(stepsPerEpoch)
+                let epochSeconds = seconds(since: epochStart), runSeconds = seconds(since: runStart)
+                // Epochs this run has done, counting this one's share; the rest of the run at the same pace.
+                let share = ended ? 1 : Double(stepsDone) / Double(stepsPerEpoch)
+                let done = Double(epoch - epochsAtStart) + share, left = Double(configuration.epochs - epoch) - share
                 progress(TrainingProgress(epoch: epoch + 1, epochs: configuration.epochs, step: stepsDone, stepsPerEpoch: stepsPerEpoch,
                                           loss: lossSequences > 0 ? lossSum / Double(lossSequences) : .nan, learningRate: rate,
                                           validation: validation, metricName: configuration.metricName, refusedSteps: refused,
-                                          epochEnded: ended, rate: epochSeconds > 0 ? Double(trainedSteps) / epochSeconds : 0, epochSeconds: epochSeconds,
-                                          elapsed: total, remaining: max(0, left) * perEpoch))
+                                          epochEnded: ended, rate: epochSeconds > 0 ? Double(trainedSteps) / epochSeconds : 0,
+                                          epochSeconds: epochSeconds, elapsed: earlierSeconds + runSeconds,
+                                          remaining: done > 0 ? max(0, left) * runSeconds / done : 0))
             }
             for start in stride(from: 0, to: stepsPerEpoch * configuration.batchSize, by: configuration.batchSize) {
                 let batch = try TrainingBatch(training, indices: order[start..<min(start + configuration.batchSize, order.count)],
@@ -111,6 +111,7 @@ public final class Trainer<Scalar: CellScalar> {
                     refused += 1
                 }
                 stepsDone += 1
+                trainedSteps += batch.sequences.totalSteps
                 report(validation: nil, ended: false)
             }
             let trainingLoss = lossSequences > 0 ? lossSum / Double(lossSequences) : .nan

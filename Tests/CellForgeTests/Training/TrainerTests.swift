@@ -103,12 +103,18 @@ import Testing
         configuration.learningRate = 0.05
         let trainer = try Trainer(driver: Self.driver(), training: training, validation: validation, configuration: configuration)
         let before = try trainer.evaluate(validation)
-        var reports = 0, epochEnds = 0
+        var reports = 0, epochEnds = 0, firstEndRemaining = 0.0, firstEndElapsed = 0.0, lastRemaining = -1.0
         try trainer.run(progress: { p in
             reports += 1
-            if p.epochEnded { epochEnds += 1; #expect(p.validation != nil && p.metricName == "ESR") }
+            guard p.epochEnded else { return }
+            epochEnds += 1
+            #expect(p.validation != nil && p.metricName == "ESR" && p.rate > 0)
+            if p.epoch == 1 { (firstEndRemaining, firstEndElapsed) = (p.remaining, p.elapsed) }
+            lastRemaining = p.remaining
         })
         #expect(reports == 12 * (trainer.stepsPerEpoch + 1) && epochEnds == 12)
+        #expect(lastRemaining == 0 && firstEndRemaining > 0, "ETA \(firstEndRemaining) s after epoch 1, \(lastRemaining) s at the end")
+        #expect(abs(firstEndRemaining / firstEndElapsed - 11) < 1, "after 1 of 12 epochs, about 11 epochs' time is left")
         #expect(trainer.best!.metric < before / 4, "validation ESR \(before) → \(trainer.best!.metric)")
         #expect(trainer.history.map(\.metric).min() == trainer.best!.metric)
     }
