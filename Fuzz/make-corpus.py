@@ -8,6 +8,8 @@ Fuzz/corpus/model-checkpoint/, model checkpoints (Adam, momentum, none; with and
 checksums) and the same kinds of invalid ones; Fuzz/corpus/rtneural/, RTNeural JSON models
 (valid ones and the JSON and size errors the strict parser refuses); and Fuzz/corpus/keras/,
 Keras weights as safetensors (valid, .weights.h5 paths, ambiguous names).
+Files named found-* are inputs the fuzzer found crashing, kept beside these as seeds (this script
+neither writes nor removes them).
 Python standard library only; run from anywhere: python3 Fuzz/make-corpus.py"""
 import json, math, os, struct
 

@@ -44,7 +44,8 @@ public enum KerasWeights {
             for j in 0..<D { p.values[p.wOffset + r * D + j] = kernel[j * G * H + c] }
             for j in 0..<H { p.values[p.uOffset + r * H + j] = recurrent[j * G * H + c] }
             let isCandidate = r / H == 2
-            p.values[p.bOffset + r] = kind != .gru || isCandidate ? bias[c] : bias[c] + bias[G * H + c]
+            p.values[p.bOffset + r] = kind != .gru || isCandidate ? bias[c]
+                : try set.sum(bias[c], bias[G * H + c], of: ("bias", c), and: ("bias", G * H + c))
         }
         if kind == .gru { for k in 0..<H { p.values[p.recurrentBiasOffset + k] = bias[G * H + 2 * H + k] } }
         return p

@@ -54,7 +54,7 @@ public enum PyTorchWeights {
             for j in 0..<D { p.values[p.wOffset + r * D + j] = wih[t * D + j] }
             for j in 0..<H { p.values[p.uOffset + r * H + j] = whh[t * H + j] }
             let isCandidate = kind == .gru && r / H == 2
-            p.values[p.bOffset + r] = isCandidate ? bih[t] : bih[t] + bhh[t]
+            p.values[p.bOffset + r] = isCandidate ? bih[t] : try set.sum(bih[t], bhh[t], of: (names[2], t), and: (names[3], t))
         }
         if kind == .gru { for k in 0..<H { p.values[p.recurrentBiasOffset + k] = bhh[2 * H + k] } }
         return p

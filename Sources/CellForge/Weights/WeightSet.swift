@@ -63,6 +63,18 @@ struct WeightSet {
         return values
     }
 
+    /// a + b, the sum of value `k` of tensor `first` and value `l` of tensor `second` (two stored
+    /// biases CellForge keeps as one).
+    /// - Throws: `CellForgeError.invalidFormat` naming both values if the sum is out of `S`'s range.
+    func sum<S: CellScalar>(_ a: S, _ b: S, of first: (name: String, index: Int), and second: (name: String, index: Int)) throws -> S {
+        let sum = a + b
+        guard sum.isFinite else {
+            throw CellForgeError.invalidFormat("\(source): \(prefix + first.name) value \(first.index) (\(a)) + \(prefix + second.name) value "
+                + "\(second.index) (\(b)) is out of \(S.typeName) range")
+        }
+        return sum
+    }
+
     /// A shape mismatch error for tensor `name`, whose actual shape is filled in.
     func mismatch(_ name: String, expected: String) -> CellForgeError {
         .shapeMismatch(name: "\(source) tensor \(prefix + name)", expected: expected,
