@@ -24,6 +24,8 @@ public final class Trainer<Scalar: CellScalar> {
     public private(set) var best: BestModel<Scalar>?
     /// Seconds spent in `run` before this one (by the run a checkpoint was taken from).
     private var earlierSeconds = 0.0
+    /// The settings checkpoints record and resumes compare (computed once: they checksum the data).
+    private let settings: TrainerSettings
 
     /// A trainer at epoch 0 of `driver`'s current parameters.
     /// - Throws: a one-line `CellForgeError` if a dataset's input or output size is not the
@@ -51,6 +53,8 @@ public final class Trainer<Scalar: CellScalar> {
         optimizer = try Adam(learningRate: Scalar(configuration.learningRate), beta1: Scalar(configuration.adamBeta1),
                              beta2: Scalar(configuration.adamBeta2), epsilon: Scalar(configuration.adamEpsilon))
         scheduler = try LearningRateScheduler(configuration.schedule, baseRate: configuration.learningRate)
+        settings = TrainerSettings(configuration, training: training, validation: validation,
+                                   sequencesPerChunk: driver.sequencesPerChunk)
     }
 
     /// Epochs finished.
@@ -160,7 +164,7 @@ public final class Trainer<Scalar: CellScalar> {
     func checkpoint(elapsed: Double) throws -> TrainingCheckpoint<Scalar> {
         try TrainingCheckpoint(model: ModelCheckpoint(driver: driver, optimizer: optimizer), best: best,
                                state: TrainerState(history: history, scheduler: scheduler, elapsed: elapsed,
-                                                   settings: TrainerSettings(self)))
+                                                   settings: settings))
     }
 
     /// Continues the run `checkpoint` was taken from: its parameters, optimizer state, schedule,
@@ -169,7 +173,7 @@ public final class Trainer<Scalar: CellScalar> {
     ///   setting that changes the result (batch size, seed, loss, metric, learning rate,
     ///   schedule, clipping, Adam's constants, the datasets' sizes) differs, naming both values.
     public func resume(from checkpoint: TrainingCheckpoint<Scalar>) throws {
-        try TrainerSettings(self).check(against: checkpoint.state.settings)
+        try settings.check(against: checkpoint.state.settings)
         let state = checkpoint.state, s = scheduler
         let scheduler = try LearningRateScheduler(s.schedule, baseRate: s.baseRate, plateauRate: state.plateauRate,
                                                   plateauBest: state.plateauBest, plateauBadEpochs: state.plateauBadEpochs)

@@ -49,8 +49,8 @@ public struct TrainerState: Equatable, Sendable {
 struct TrainerSettings {
     let values: [String: String]
 
-    init<S: CellScalar>(_ trainer: Trainer<S>) {
-        let c = trainer.configuration
+    init<S: CellScalar>(_ c: TrainerConfiguration<S>, training: SequenceDataset<S>, validation: SequenceDataset<S>?,
+                        sequencesPerChunk: Int) {
         func data(_ d: SequenceDataset<S>?) -> String {
             guard let d else { return "none" }
             let bytes = d.inputs.withUnsafeBytes { Data($0) } + d.targets.withUnsafeBytes { Data($0) }
@@ -62,8 +62,8 @@ struct TrainerSettings {
             "learning_rate": "\(c.learningRate)", "schedule": "\(c.schedule)",
             "clipping": c.clipping.map { "max norm \($0.maxNorm)" } ?? "none",
             "adam": "β₁ \(c.adamBeta1), β₂ \(c.adamBeta2), ε \(c.adamEpsilon)",
-            "training_data": data(trainer.training), "validation_data": data(trainer.validation),
-            "sequences_per_chunk": "\(trainer.driver.sequencesPerChunk)",
+            "training_data": data(training), "validation_data": data(validation),
+            "sequences_per_chunk": "\(sequencesPerChunk)",
         ]
     }
 

@@ -50,10 +50,7 @@ enum TrainingCheckpointFormat {
 
     static func checkpoint<S: CellScalar>(_ file: SafeTensors) throws -> TrainingCheckpoint<S> {
         let header = try ModelFileHeader(file, kind: .training)
-        guard header.scalar == ScalarType(S.self) else {
-            throw CellForgeError.invalidArgument("\(what) holds \(header.scalar.swiftName) values, not \(S.typeName): load it as "
-                + "\(header.scalar.swiftName) (checkpoints are not converted, so that a resumed run stays exact)")
-        }
+        try header.checkExactScalar(S.self, file: what)
         let meta = file.metadata
         func entry(_ key: String) throws -> String {
             guard let value = meta[key] else { throw CellForgeError.invalidFormat("\(what) __metadata__ has no \"\(key)\" entry") }

@@ -86,10 +86,7 @@ extension ModelCheckpoint {
         }
         let what = ModelCheckpointFormat.what
         let header = try ModelFileHeader(file, kind: .checkpoint)
-        guard header.scalar == ScalarType(Scalar.self) else {
-            throw CellForgeError.invalidArgument("\(what) holds \(header.scalar.swiftName) values, not \(Scalar.typeName): load it as "
-                + "\(header.scalar.swiftName) (checkpoints are not converted, so that a resumed run stays exact)")
-        }
+        try header.checkExactScalar(Scalar.self, file: what)
         guard let name = file.metadata[ModelCheckpointFormat.optimizerKey] else {
             throw CellForgeError.invalidFormat("\(what) __metadata__ has no \"\(ModelCheckpointFormat.optimizerKey)\" entry")
         }

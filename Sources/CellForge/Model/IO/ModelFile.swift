@@ -165,6 +165,15 @@ public struct ModelFileHeader: Equatable, Sendable {
         if kind == .model { try checkNoUnknownEntries(file.metadata, known: self.keys, file: what) }
     }
 
+    /// Throws unless the values are stored as `S` exactly: checkpoints are not converted, so
+    /// that a resumed run stays exact.
+    func checkExactScalar<S: CellScalar>(_: S.Type, file what: String) throws {
+        guard scalar == ScalarType(S.self) else {
+            throw CellForgeError.invalidArgument("\(what) holds \(scalar.swiftName) values, not \(S.typeName): load it as "
+                + "\(scalar.swiftName) (checkpoints are not converted, so that a resumed run stays exact)")
+        }
+    }
+
     /// Throws naming a "cellforge." entry of `metadata` not in `known` and not a checksum
     /// entry (those are checked by `TensorChecksums.verify`).
     func checkNoUnknownEntries(_ metadata: [String: String], known: Set<String>, file what: String) throws {
